@@ -1,0 +1,3 @@
+from debtcli.cli import main
+
+main()

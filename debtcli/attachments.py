@@ -1,0 +1,65 @@
+"""Attachment files, stored by content: evidence/<sha256>. The same file twice is stored once."""
+
+import mimetypes
+import os
+import tempfile
+from pathlib import Path
+
+from debtcli.errors import BadInput
+from debtcli.evidence import file_sha256
+from debtcli.store import make_private_dir
+
+
+def prepare(paths: list[str]) -> list[dict]:
+    """Read and hash every file before anything is written; a missing file stops everything."""
+    out = []
+    for p in paths:
+        path = Path(p).expanduser()
+        try:
+            if not path.is_file():
+                raise FileNotFoundError(2, "no such file", str(path))
+            digest = file_sha256(path)
+            size = path.stat().st_size
+        except OSError as exc:
+            raise BadInput(
+                f"attachment {p!r} cannot be read ({exc.strerror or exc}); nothing was recorded",
+                f"无法读取附件 {p!r}（{exc.strerror or exc}）；未记录任何内容",
+            ) from exc
+        out.append({
+            "sha256": digest,
+            "name": path.name,
+            "size": size,
+            "mime": mimetypes.guess_type(path.name)[0],
+            "source": str(path),
+        })
+    return out
+
+
+def place(folder: Path, prepared: list[dict]) -> list[Path]:
+    """Copy files into the evidence folder; returns the files this call created, so a failed
+    transaction can remove them again."""
+    created: list[Path] = []
+    make_private_dir(folder)
+    for a in prepared:
+        target = folder / a["sha256"]
+        if target.exists():
+            continue
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as out, open(a["source"], "rb") as src:
+                for block in iter(lambda: src.read(1 << 20), b""):
+                    out.write(block)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, 0o600)
+            if file_sha256(tmp) != a["sha256"]:
+                raise BadInput(
+                    f"attachment {a['source']!r} changed while it was being copied",
+                    f"附件 {a['source']!r} 在复制过程中发生了变化",
+                )
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        created.append(target)
+    return created

@@ -1,0 +1,332 @@
+"""Commands for cards, overdue episodes, payments, the dashboard, paths and the demo."""
+
+from typing import Annotated, Any
+
+import typer
+
+from debtcli.cli.app import CardArg, JsonOpt, app, cell, console, emit_json, say, state, sub_app
+from debtcli.money import format_amount, parse_amount
+
+card_app = sub_app("Your cards: add, list, show, edit, archive. 管理你的信用卡。")
+app.add_typer(card_app, name="card")
+
+
+def _amount(text: str | None) -> int | None:
+    return None if text is None else parse_amount(text)
+
+
+def _date(text: str | None, what: str = "date", what_zh: str = "日期") -> Any:
+    from debtcli.dates import parse_past_date
+
+    return state.today if text is None else parse_past_date(text, state.today, what, what_zh)
+
+
+def stage_name(key: str | None) -> str:
+    if not key:
+        return "—"
+    return state.pack().text(state.pack().stage(key), "", state.lang)
+
+
+@app.command("path")
+def path_cmd(json_out: JsonOpt = False) -> None:
+    """Show where your store and evidence files are kept. 显示数据文件位置。"""
+    from debtcli.store import config_dir, evidence_dir
+
+    where = {"store": str(state.store_path), "evidence": str(evidence_dir(state.store_path)),
+             "config": str(config_dir())}
+    if json_out:
+        emit_json(where)
+        return
+    say(f"store     {where['store']}\nevidence  {where['evidence']}\nconfig    {where['config']}",
+        f"数据文件  {where['store']}\n证据文件  {where['evidence']}\n配置目录  {where['config']}")
+
+
+BankOpt = Annotated[str, typer.Option("--bank", help="The bank's name, e.g. 中信银行 or CMB.")]
+Last4Opt = Annotated[str, typer.Option(
+    "--last4", help="The last four digits of the card. Never the full number.")]
+NameOpt = Annotated[str | None, typer.Option("--name", help="A short name you will recognise.")]
+LimitOpt = Annotated[str | None, typer.Option("--limit", help="The credit limit, e.g. 50000.")]
+DueOpt = Annotated[int | None, typer.Option("--due-day", help="Day of the month payment is due.")]
+StmtOpt = Annotated[int | None, typer.Option("--statement-day", help="Statement day of month.")]
+CurOpt = Annotated[str | None, typer.Option("--currency", help="Currency code (default CNY).")]
+
+
+@card_app.command("add")
+def card_add(bank: BankOpt, last4: Last4Opt, name: NameOpt = None, limit: LimitOpt = None,
+             due_day: DueOpt = None, statement_day: StmtOpt = None,
+             currency: CurOpt = None) -> None:
+    """Add a card. Only the last four digits are stored. 添加一张卡（只保存后四位）。"""
+    from debtcli.ledger import add_card
+
+    card_id = add_card(state.store(), bank=bank, last4=last4, name=name,
+                       credit_limit=_amount(limit), due_day=due_day,
+                       statement_day=statement_day, currency=currency)
+    say(f"Added card #{card_id}: {bank} ****{last4[-4:]}. Next: record what is overdue with "
+        f"`debtcli overdue {last4[-4:]} --since DATE --amount AMOUNT`.",
+        f"已添加卡 #{card_id}：{bank} ****{last4[-4:]}。下一步：用 "
+        f"`debtcli overdue {last4[-4:]} --since 日期 --amount 金额` 记录逾期。")
+
+
+def _card_json(card: Any) -> dict:
+    from debtcli.money import to_decimal_str
+
+    d = dict(card)
+    d["credit_limit"] = to_decimal_str(d["credit_limit"]) if d["credit_limit"] else None
+    return d
+
+
+@card_app.command("list")
+def card_list(
+    json_out: JsonOpt = False,
+    archived: Annotated[bool, typer.Option("--archived", help="Include archived cards.")] = False,
+) -> None:
+    """List your cards. 列出你的卡。"""
+    from debtcli.store import list_cards
+
+    cards = list_cards(state.store(), include_archived=archived)
+    if json_out:
+        emit_json([_card_json(c) for c in cards])
+        return
+    if not cards:
+        say("No cards yet. Add one: debtcli card add --bank 中信银行 --last4 4821",
+            "还没有卡。添加一张：debtcli card add --bank 中信银行 --last4 4821")
+        return
+    from rich.table import Table
+
+    t = state.t
+    table = Table(t("id", "编号"), t("bank", "银行"), t("card", "卡号"), t("name", "名称"),
+                  t("limit", "额度"), t("due day", "还款日"), t("archived", "已归档"))
+    for c in cards:
+        table.add_row(f"#{c['id']}", cell(c["bank"]), f"****{c['last4']}", cell(c["name"]),
+                      format_amount(c["credit_limit"], c["currency"]) if c["credit_limit"] else "",
+                      str(c["due_day"] or ""), c["archived_on"] or "")
+    console().print(table)
+
+
+@card_app.command("show")
+def card_show(card: CardArg, json_out: JsonOpt = False) -> None:
+    """Show one card with its overdue episodes and payments. 查看一张卡的详情。"""
+    from debtcli import store as st
+    from debtcli.ledger import find_card
+    from debtcli.money import to_decimal_str
+
+    s = state.store()
+    c = find_card(s, card)
+    eps = [dict(e) for e in st.episodes(s, c["id"])]
+    pays = [dict(p) for p in st.payments(s, c["id"])]
+    if json_out:
+        for e in eps:
+            for k in ("amount", "principal", "interest", "fees"):
+                e[k] = to_decimal_str(e[k]) if e[k] is not None else None
+        for p in pays:
+            p["amount"] = to_decimal_str(p["amount"])
+        emit_json({**_card_json(c), "episodes": eps, "payments": pays})
+        return
+    cur = c["currency"]
+    out = console()
+    out.print(cell(f"#{c['id']} {c['bank']} ****{c['last4']} {c['name'] or ''}"), style="bold")
+    if c["credit_limit"]:
+        out.print(state.t("limit ", "额度 ") + format_amount(c["credit_limit"], cur))
+    if c["archived_on"]:
+        out.print(state.t(f"archived on {c['archived_on']}", f"已于 {c['archived_on']} 归档"))
+    for e in eps:
+        status = (state.t(f"settled {e['settled_on']}", f"{e['settled_on']} 结清")
+                  if e["settled_on"] else state.t("open", "未结清"))
+        out.print(state.t(f"overdue since {e['since']}: {format_amount(e['amount'], cur)} ({status})",
+                          f"自 {e['since']} 逾期：{format_amount(e['amount'], cur)}（{status}）"))
+    for p in pays:
+        out.print(f"  {p['paid_on']}  {format_amount(p['amount'], cur)}  {p['note'] or ''}")
+    if not eps:
+        out.print(state.t("No overdue episode recorded.", "没有逾期记录。"))
+
+
+@card_app.command("edit")
+def card_edit(card: CardArg,
+              bank: Annotated[str | None, typer.Option("--bank", help="New bank name.")] = None,
+              last4: Annotated[str | None, typer.Option("--last4", help="New last four.")] = None,
+              name: NameOpt = None, limit: LimitOpt = None, due_day: DueOpt = None,
+              statement_day: StmtOpt = None, currency: CurOpt = None) -> None:
+    """Change a card's details. 修改卡片信息。"""
+    from debtcli.ledger import edit_card
+
+    c = edit_card(state.store(), card, bank=bank, last4=last4, name=name,
+                  credit_limit=_amount(limit), due_day=due_day, statement_day=statement_day,
+                  currency=currency)
+    say(f"Updated card #{c['id']} ({c['bank']} ****{c['last4']}).",
+        f"已更新卡 #{c['id']}（{c['bank']} ****{c['last4']}）。")
+
+
+@card_app.command("archive")
+def card_archive(card: CardArg) -> None:
+    """Hide a card from the dashboard; its history is kept. 归档一张卡（保留历史）。"""
+    from debtcli.ledger import archive_card
+
+    c = archive_card(state.store(), card, state.today)
+    say(f"Archived card #{c['id']} ****{c['last4']}; its history is kept.",
+        f"已归档卡 #{c['id']} ****{c['last4']}；历史记录保留。")
+
+
+@app.command("overdue")
+def overdue_cmd(
+    card: CardArg,
+    since: Annotated[str, typer.Option(
+        "--since", help="The due date you missed (day 1 overdue is the day after).")],
+    amount: Annotated[str, typer.Option(
+        "--amount", help="Everything owed now, e.g. 62400 or 6.24万.")],
+    principal: Annotated[str | None, typer.Option(
+        "--principal", help="The principal (本金) within the amount.")] = None,
+    interest: Annotated[str | None, typer.Option("--interest", help="Interest within it.")] = None,
+    fees: Annotated[str | None, typer.Option("--fees", help="Late fees within it.")] = None,
+) -> None:
+    """Record (or correct) a card's overdue episode. 记录或更正逾期情况。"""
+    from debtcli.ledger import record_overdue
+
+    since_d = _date(since, "--since", "--since")
+    amt = parse_amount(amount)
+    c, _, created = record_overdue(state.store(), card, since_d, amt,
+                                   principal=_amount(principal), interest=_amount(interest),
+                                   fees=_amount(fees))
+    days = (state.today - since_d).days
+    money = format_amount(amt, c["currency"])
+    if created:
+        say(f"****{c['last4']}: overdue since {since_d} ({days} days), {money} owed. "
+            f"See where you stand: debtcli status",
+            f"****{c['last4']}：自 {since_d} 逾期（{days} 天），欠款 {money}。查看现状：debtcli status")
+    else:
+        say(f"****{c['last4']}: open overdue episode corrected: since {since_d}, {money}.",
+            f"****{c['last4']}：已更正逾期记录：自 {since_d}，{money}。")
+
+
+@app.command("pay")
+def pay_cmd(
+    card: CardArg,
+    amount: Annotated[str, typer.Argument(metavar="AMOUNT", help="What you paid, e.g. 3000.")],
+    on: Annotated[str | None, typer.Option("--date", help="When you paid (default today).")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note, e.g. the receipt no.")] = None,
+) -> None:
+    """Record a payment; paying everything owed settles the episode. 记录一笔还款。"""
+    from debtcli.ledger import record_payment
+
+    amt = parse_amount(amount)
+    paid_on = _date(on, "payment date", "还款日期")
+    r = record_payment(state.store(), card, amt, paid_on, note)
+    cur = r["card"]["currency"]
+    if r["settled"]:
+        say(f"Payment of {format_amount(amt, cur)} recorded; ****{r['card']['last4']} is settled "
+            f"as of {paid_on}. Ask the bank for a settlement certificate (结清证明).",
+            f"已记录还款 {format_amount(amt, cur)}；****{r['card']['last4']} 于 {paid_on} 结清。"
+            f"请向银行索取结清证明。")
+    else:
+        say(f"Payment of {format_amount(amt, cur)} recorded; still owed "
+            f"{format_amount(r['owed'], cur)}.",
+            f"已记录还款 {format_amount(amt, cur)}；尚欠 {format_amount(r['owed'], cur)}。")
+
+
+@app.command("settle")
+def settle_cmd(
+    card: CardArg,
+    on: Annotated[str | None, typer.Option("--date", help="Settlement date (default today).")]
+    = None,
+) -> None:
+    """Mark a card's overdue episode settled (e.g. after a settlement agreement). 标记为已结清。"""
+    from debtcli.ledger import settle
+
+    d = _date(on, "settlement date", "结清日期")
+    c = settle(state.store(), card, d)
+    say(f"****{c['last4']} settled on {d}. Your credit record typically shows it for 5 years "
+        f"from settlement; see `debtcli stage {c['last4']}`.",
+        f"****{c['last4']} 已于 {d} 结清。征信不良记录自结清起保存 5 年；见 "
+        f"`debtcli stage {c['last4']}`。")
+
+
+def status_rows() -> list[dict]:
+    from debtcli.standing import assess_card
+    from debtcli.store import list_cards
+
+    s, pack = state.store(), state.pack()
+    return [assess_card(s, pack, c, state.today) for c in list_cards(s)]
+
+
+@app.command("status")
+def status_cmd(json_out: JsonOpt = False) -> None:
+    """Where you stand: every active card, days overdue, owed, stage and what comes next.
+    你的现状：每张卡的逾期天数、欠款、阶段和下一步。"""
+    from debtcli.standing import public
+
+    rows = status_rows()
+    if json_out:
+        emit_json([public(r) for r in rows])
+        return
+    render_status(rows)
+
+
+def render_status(rows: list[dict]) -> None:
+    from rich.table import Table
+
+    t = state.t
+    out = console()
+    if not rows:
+        out.print(t("No cards yet. Add one: debtcli card add --bank 中信银行 --last4 4821",
+                    "还没有卡。添加一张：debtcli card add --bank 中信银行 --last4 4821"))
+        return
+    table = Table(title=t(f"Where you stand on {state.today}", f"截至 {state.today} 的现状"))
+    for col, justify in ((t("card", "卡"), "left"), (t("days", "逾期天数"), "right"),
+                         (t("owed", "欠款"), "right"), (t("paid", "已还"), "right"),
+                         (t("stage", "阶段"), "left"), (t("next", "下一阶段"), "left"),
+                         (t("risk", "风险"), "left")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    risk_text = {"exposed": t("! criminal threshold", "! 刑事门槛"),
+                 "watch": t("principal ≥ ¥50,000", "本金 ≥ ¥50,000")}
+    for r in rows:
+        pos = r["_position"]
+        cur = r["currency"]
+        if r["settled_on"]:
+            stage, nxt = t(f"settled {r['settled_on']}", f"{r['settled_on']} 结清"), ""
+        elif r["since"] is None:
+            stage, nxt = t("not overdue", "未逾期"), ""
+        else:
+            stage = stage_name(r["stage"]) + (" *" if r["stage_basis"] == "evidence" else "")
+            nxt = (f"{stage_name(r['next_stage'])} {r['next_stage_date']}"
+                   if r["next_stage"] else "—")
+        table.add_row(cell(f"{r['bank']} ****{r['last4']}"), str(r["days_overdue"]),
+                      format_amount(pos.owed, cur), format_amount(pos.paid, cur), stage, nxt,
+                      risk_text.get(r["risk"] or "", ""))
+    out.print(table)
+    if any(r["stage_basis"] == "evidence" for r in rows):
+        out.print(t("* stage shown by your contact log, ahead of the calendar",
+                    "* 根据联系记录判断的阶段，早于按天数推算的阶段"))
+    if any(r["risk"] for r in rows):
+        out.print(t("Risk: see `debtcli stage CARD` for what the criminal threshold means and "
+                    "what to do before any date shown.",
+                    "风险：用 `debtcli stage 卡号` 查看刑事门槛的含义，以及在相关日期前可以做什么。"))
+
+
+@app.command("demo")
+def demo_cmd() -> None:
+    """Build a realistic sample store and show the dashboard, to see what debtcli does.
+    Uses a throwaway folder unless --db is given. 生成示例数据并展示。"""
+    import tempfile
+    from pathlib import Path
+
+    from debtcli.demo import build_demo
+
+    if not state.db:
+        state.db = str(Path(tempfile.mkdtemp(prefix="debtcli-demo-")) / "demo.db")
+    s = state.store()
+    if s.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]:
+        from debtcli.errors import BadInput
+
+        raise BadInput(f"the store {state.store_path} already has cards; the demo needs an "
+                       "empty store (omit --db to use a throwaway one)",
+                       f"数据文件 {state.store_path} 已有数据；演示需要空文件（不加 --db 即使用临时文件）")
+    build_demo(s, state.today, state.pack())
+    say(f"Demo store: {state.store_path}\n(Li Wei: three overdue cards. Try the commands below "
+        f"with --db {state.store_path})\n",
+        f"演示数据：{state.store_path}\n（李伟：三张逾期的卡。可加 --db {state.store_path} "
+        f"试用下面的命令）\n")
+    render_status(status_rows())
+    from debtcli.cli.evidence_cmds import render_violations
+
+    render_violations(limit=6, sources=False)
+    say("\nNext: debtcli --db … stage 4821 | log list | violations | evidence verify | facts arrest",
+        "\n接下来：debtcli --db … stage 4821 | log list | violations | evidence verify | facts arrest")

@@ -1,0 +1,178 @@
+"""The Typer application, its global options and the one place errors become exit codes."""
+
+import json
+import os
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from debtcli import __version__
+from debtcli.errors import BadInput, DebtcliError, StoreError
+from debtcli.i18n import LANGS, default_lang, pick
+
+
+@dataclass
+class State:
+    db: str | None = None
+    lang: str = field(default_factory=default_lang)
+    today: date = field(default_factory=date.today)
+    rules: str = "cn"
+    _store: Any = None
+    _pack: Any = None
+
+    def t(self, en: str, zh: str) -> str:
+        return pick(self.lang, en, zh)
+
+    @property
+    def store_path(self) -> Path:
+        from debtcli.store import resolve_store_path
+
+        return resolve_store_path(self.db)
+
+    def store(self) -> Any:
+        if self._store is None:
+            from debtcli.store import open_store
+
+            self._store = open_store(self.store_path)
+        return self._store
+
+    def pack(self) -> Any:
+        if self._pack is None:
+            from debtcli.rules import load_pack
+
+            self._pack = load_pack(self.rules)
+        return self._pack
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+state = State()
+
+
+def fail_message(text: str) -> None:
+    prefix = state.t("debtcli: error: ", "debtcli：错误：")
+    sys.stderr.write(prefix + text.replace("\n", " ") + "\n")
+
+
+class DebtcliGroup(TyperGroup):
+    """Catches our error family once: a one-line message on stderr and a documented exit code.
+    Exit 2: bad input or an unusable store (nothing was written). Exit 1: a check failed."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DebtcliError as exc:
+            fail_message(exc.text(state.lang))
+            raise typer.Exit(exc.exit_code) from None
+        except sqlite3.DatabaseError as exc:
+            err = StoreError(f"the store {state.store_path} cannot be used: {exc}",
+                             f"无法使用数据文件 {state.store_path}：{exc}")
+            fail_message(err.text(state.lang))
+            raise typer.Exit(2) from None
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            fail_message(state.t(f"{exc.strerror or exc}{where}", f"{exc.strerror or exc}{where}"))
+            raise typer.Exit(2) from None
+        finally:
+            state.close()
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+app = typer.Typer(
+    cls=DebtcliGroup,
+    context_settings=CONTEXT,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    help=(
+        "Keep control of an overdue credit card, on your own machine.\n\n"
+        "Record your cards, what you owe and what you pay; log every collector contact as "
+        "evidence; see which collection stage comes next and when; write letters to the bank.\n\n"
+        "记录你的信用卡、欠款和还款；把每一次催收联系记录为证据；查看下一阶段何时到来；给银行写信。\n\n"
+        "Start with: debtcli demo    Then: debtcli card add --bank 中信银行 --last4 4821"
+    ),
+)
+
+
+def sub_app(help_text: str) -> typer.Typer:
+    return typer.Typer(context_settings=CONTEXT, no_args_is_help=True, help=help_text,
+                       pretty_exceptions_show_locals=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"debtcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: Annotated[str | None, typer.Option(
+        "--db", envvar="DEBTCLI_DB", metavar="PATH",
+        help="The store file (default: your user data folder; see `debtcli path`).")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", envvar="DEBTCLI_LANG", metavar="zh|en",
+        help="Output language: zh or en (default: from your locale).")] = None,
+    today: Annotated[str | None, typer.Option(
+        "--today", envvar="DEBTCLI_TODAY", metavar="DATE",
+        help="Pretend today is DATE for every computation, e.g. to ask "
+             "'where will I be on 1 March?'.")] = None,
+    rules: Annotated[str, typer.Option(
+        "--rules", envvar="DEBTCLI_RULES", metavar="PACK",
+        help="Rule pack: a built-in name (cn) or a path to a .toml file.")] = "cn",
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    state.db, state.rules, state._store, state._pack = db, rules, None, None
+    state.lang = default_lang()
+    if lang is not None:
+        if lang.strip().lower() not in LANGS:
+            raise BadInput(f"--lang {lang!r}: choose zh or en", f"--lang {lang!r}：请选择 zh 或 en")
+        state.lang = lang.strip().lower()
+    state.today = date.today()
+    if today:
+        from debtcli.dates import parse_date
+
+        state.today = parse_date(today, date.today())
+
+
+# --- output helpers shared by commands --------------------------------------------------------
+
+
+def console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    width = os.environ.get("COLUMNS")
+    return Console(stderr=stderr, width=int(width) if width and width.isdigit() else None,
+                   highlight=False)
+
+
+def emit_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def say(en: str, zh: str) -> None:
+    """Print a message that may hold user text: never interpreted as rich markup."""
+    console().print(state.t(en, zh), markup=False)
+
+
+def cell(value: Any) -> Any:
+    """A table cell holding user text, shown as typed (no markup)."""
+    from rich.text import Text
+
+    return Text("" if value is None else str(value))
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+CardArg = Annotated[str, typer.Argument(
+    metavar="CARD", help="The card: its id (#3), last four digits (4821) or name.")]

@@ -1,0 +1,412 @@
+"""Commands for the contact log: log add/list/amend/import, evidence verify/export, violations."""
+
+import functools
+import inspect
+import sys
+from datetime import UTC
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from debtcli.cli.app import CardArg, JsonOpt, app, cell, console, emit_json, say, state, sub_app
+
+log_app = sub_app(
+    "The contact log: every collector call, SMS, letter and visit, kept as evidence "
+    "(append-only, hash-chained). 催收联系记录（只增不改，哈希链）。"
+)
+evidence_app = sub_app("Check and export the evidence log. 校验和导出证据。")
+app.add_typer(log_app, name="log")
+app.add_typer(evidence_app, name="evidence")
+
+Opt = typer.Option
+
+
+def _entry_options(
+    at: Annotated[str | None, Opt("--at", help="When it happened: '2026-11-20 22:40', "
+                                  "'yesterday 22:40', '22:40'. Default now. A date alone means "
+                                  "midday.")] = None,
+    channel: Annotated[str | None, Opt("--channel", help="sms, call, letter, lawyer-letter, "
+                                       "visit, email, app, wechat or other.")] = None,
+    missed: Annotated[bool, Opt("--missed", help="A call you did not answer (counts toward the "
+                                "daily attempts limit).")] = False,
+    direction: Annotated[str | None, Opt("--direction", help="in (they contacted you, default) "
+                                         "or out (you contacted them).")] = None,
+    party: Annotated[str | None, Opt("--party", help="Who: bank, agency, law-firm, court or "
+                                     "unknown.")] = None,
+    org: Annotated[str | None, Opt("--org", help="The company, e.g. 某某资产管理有限公司.")] = None,
+    agent: Annotated[str | None, Opt("--agent", help="The collector's name as given.")] = None,
+    agent_id: Annotated[str | None, Opt("--agent-id", help="Their employee number.")] = None,
+    phone: Annotated[str | None, Opt("--phone", help="The number they called from.")] = None,
+    minutes: Annotated[str | None, Opt("--minutes", help="How long the call lasted.")] = None,
+    contacted: Annotated[str | None, Opt("--contacted", help="Who they reached: self (default), "
+                                         "family, employer, colleague, friend, contacts-list or "
+                                         "other.")] = None,
+    agents: Annotated[str | None, Opt("--agents", help="Visits: how many people came.")] = None,
+    credentials: Annotated[list[str] | None, Opt("--credentials", help="Visits: what they "
+                                                 "showed: work-id, authorization or none "
+                                                 "(repeat or comma-separate).")] = None,
+    demanded: Annotated[str | None, Opt("--demanded", help="The amount they demanded.")] = None,
+    pay_to: Annotated[str | None, Opt("--pay-to", help="Where they asked the money to go.")]
+    = None,
+    promise: Annotated[str | None, Opt("--promise", help="What was promised, by either side.")]
+    = None,
+    promise_date: Annotated[str | None, Opt("--promise-date", help="The date of the promise.")]
+    = None,
+    claim: Annotated[list[str] | None, Opt("--claim", help="What they claimed (see `debtcli "
+                                           "facts`): arrest, criminal-record, blacklist, "
+                                           "family-liable, employer, children-school, "
+                                           "court-today, pay-to-person.")] = None,
+    flag: Annotated[list[str] | None, Opt("--flag", help="threat, insult, violence, "
+                                          "impersonation, repeated or other.")] = None,
+    note: Annotated[str | None, Opt("--note", help="What was said, in your words.")] = None,
+    attach: Annotated[list[Path] | None, Opt("--attach", help="A recording, photo or "
+                                             "screenshot (repeatable). Copied into the evidence "
+                                             "folder.")] = None,
+) -> None:
+    """Only its signature is used: the options `log add` and `log amend` share."""
+
+
+_ENTRY_PARAMS = list(inspect.signature(_entry_options).parameters.values())
+
+
+def entry_command(func: Any) -> Any:
+    """Give a command the shared entry options; they arrive as one dict, `opts`."""
+    sig = inspect.signature(func)
+    own = [p for p in sig.parameters.values() if p.name != "opts"]
+
+    @functools.wraps(func)
+    def wrapper(**kwargs: Any) -> Any:
+        opts = {p.name: kwargs.pop(p.name) for p in _ENTRY_PARAMS}
+        return func(**kwargs, opts=opts)
+
+    wrapper.__signature__ = sig.replace(parameters=own + _ENTRY_PARAMS)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {**func.__annotations__, **_entry_options.__annotations__}
+    wrapper.__annotations__.pop("opts", None)
+    return wrapper
+
+
+def _prompt_missing(opts: dict[str, Any]) -> None:
+    """Ask for what is missing, in the user's language, only when a person is at the keyboard."""
+    if not sys.stdin.isatty():
+        return
+    from rich.prompt import Prompt
+
+    from debtcli.contactlog import CHANNELS, CONTACTED, PARTIES
+
+    t = state.t
+    if not opts.get("channel"):
+        opts["channel"] = Prompt.ask(t("How did they contact you", "联系方式"),
+                                     choices=list(CHANNELS), default="call")
+    if not opts.get("party"):
+        opts["party"] = Prompt.ask(t("Who was it", "对方是谁"), choices=list(PARTIES),
+                                   default="unknown")
+    if not opts.get("contacted"):
+        opts["contacted"] = Prompt.ask(t("Whom did they reach", "他们联系了谁"),
+                                       choices=list(CONTACTED), default="self")
+    if not opts.get("note"):
+        opts["note"] = Prompt.ask(t("What was said (Enter to skip)", "说了什么（回车跳过）"),
+                                  default="") or None
+
+
+def _split_attach(opts: dict[str, Any]) -> list[str]:
+    return [str(p) for p in (opts.pop("attach", None) or [])]
+
+
+def _rule_text(key: str) -> str:
+    pack = state.pack()
+    return pack.text(pack.conduct_rule(key), "", state.lang)
+
+
+@log_app.command("add")
+@entry_command
+def log_add(card: CardArg, opts: dict[str, Any]) -> None:
+    """Record a collector contact as evidence. Prompts for what is missing when run in a
+    terminal. 记录一次催收联系（在终端中会提示填写缺少的内容）。"""
+    from debtcli import contactlog
+    from debtcli.ledger import find_card
+
+    s, pack = state.store(), state.pack()
+    c = find_card(s, card, include_archived=False)
+    _prompt_missing(opts)
+    attach = _split_attach(opts)
+    entry = contactlog.add(s, pack, c, opts, attach, state.today)
+    flags = [v["rule"] for v in contactlog.violations(s, pack, c["id"])
+             if v["entry"] == entry["id"]]
+    short = entry["hash"][:16]
+    say(f"Logged entry {entry['id']} ({entry['channel']}, {entry['at']}) for ****{c['last4']}; "
+        f"hash {short}…",
+        f"已记录第 {entry['id']} 条（{entry['channel']}，{entry['at']}），卡 ****{c['last4']}；"
+        f"哈希 {short}…")
+    for key in flags:
+        say(f"  ⚑ possible violation: {_rule_text(key)}", f"  ⚑ 可能违规：{_rule_text(key)}")
+    if flags:
+        say("  See `debtcli violations` for the rules and their sources.",
+            "  用 `debtcli violations` 查看相关规定及出处。")
+
+
+@log_app.command("amend")
+@entry_command
+def log_amend(
+    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry to correct.")],
+    opts: dict[str, Any],
+) -> None:
+    """Correct an entry by appending a correction; the original is kept and still shown with
+    `log list --history`. 更正一条记录（追加更正，原记录保留）。"""
+    from debtcli import contactlog
+
+    attach = _split_attach(opts)
+    opts = {k: v for k, v in opts.items() if not (k == "missed" and v is False)}
+    r = contactlog.amend(state.store(), state.pack(), entry_id, opts, attach, state.today)
+    say(f"Entry {r['amends']} corrected by entry {r['id']}; the original is kept.",
+        f"第 {r['amends']} 条已由第 {r['id']} 条更正；原记录保留。")
+
+
+def _local_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    from datetime import datetime, time, timedelta
+
+    from debtcli.dates import parse_date
+
+    def utc(d: Any) -> str:
+        return datetime.combine(d, time()).astimezone().astimezone(UTC).isoformat()
+
+    lo = utc(parse_date(since, state.today)) if since else None
+    hi = utc(parse_date(until, state.today) + timedelta(days=1)) if until else None
+    return lo, hi
+
+
+@log_app.command("list")
+def log_list(
+    card: Annotated[str | None, typer.Argument(metavar="[CARD]", help="Only this card.")] = None,
+    since: Annotated[str | None, Opt("--since", help="From this date.")] = None,
+    until: Annotated[str | None, Opt("--until", help="Up to and including this date.")] = None,
+    channel: Annotated[list[str] | None, Opt("--channel", help="Only these channels.")] = None,
+    history: Annotated[bool, Opt("--history", help="Show originals and corrections.")] = False,
+    csv_out: Annotated[bool, Opt("--csv", help="Write CSV (the `log import` format).")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Show the contact log, oldest first, with possible violations marked. 查看联系记录。"""
+    from debtcli import contactlog
+    from debtcli import store as st
+    from debtcli.ledger import find_card
+
+    s, pack = state.store(), state.pack()
+    card_id = find_card(s, card)["id"] if card else None
+    channels = [contactlog._choice("--channel", c, contactlog.CHANNELS, None)
+                for c in channel or []]
+    lo, hi = _local_range(since, until)
+    rows = st.contacts(s, card_id=card_id, history=history, since_utc=lo, until_utc=hi,
+                       channels=channels)
+    if csv_out:
+        contactlog.write_csv(rows, st.list_cards(s, include_archived=True), sys.stdout)
+        return
+    flagged: dict[int, list[str]] = {}
+    for v in contactlog.violations(s, pack):
+        flagged.setdefault(v["entry"], []).append(v["rule"])
+    if json_out:
+        emit_json([{**contactlog.entry_json(r, []), "amended": r.get("amended", False),
+                    "card": r["last4"], "violations": flagged.get(r["id"], [])}
+                   for r in rows])
+        return
+    render_log(rows, flagged, history)
+
+
+def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool) -> None:
+    from rich.table import Table
+
+    from debtcli.money import format_amount
+
+    t = state.t
+    out = console()
+    if not rows:
+        out.print(t("No contacts logged. Record one: debtcli log add CARD --channel call",
+                    "还没有联系记录。记录一条：debtcli log add 卡号 --channel call"))
+        return
+    table = Table(t("#", "#"), t("when", "时间"), t("card", "卡"), t("how", "方式"),
+                  t("who", "对方"), t("reached", "联系对象"), t("what", "内容"),
+                  t("flags", "违规"))
+    for column in table.columns[4:7]:
+        column.overflow = "fold"
+    for r in rows:
+        mark = ""
+        if history and r["amends"]:
+            mark = t(f" (corrects {r['amends']})", f"（更正 {r['amends']}）")
+        elif r.get("amended"):
+            mark = " ✎"
+        how = r["channel"] + ("" if r["direction"] == "in" else " →")
+        if r["answered"] == 0:
+            how += t(" (missed)", "（未接）")
+        who = " ".join(x for x in (r["party"], r["org"], r["agent"]) if x)
+        what = r["note"] or ""
+        if r["demanded"]:
+            what = f"{format_amount(r['demanded'], r['currency'])} " + what
+        flags = ", ".join(flagged.get(r["id"], [])) if not history or not r["amends"] else ""
+        number = r["row_id"] if history else r["id"]
+        table.add_row(f"{number}{mark}", r["at"][:16].replace("T", " "), f"****{r['last4']}",
+                      how, cell(who), r["contacted"], cell(what), f"⚑ {flags}" if flags else "")
+    if sys.stdout.isatty() and len(rows) > out.size.height:
+        with out.pager(styles=True):
+            out.print(table)
+    else:
+        out.print(table)
+    if any(r.get("amended") for r in rows):
+        out.print(t("✎ corrected later; see --history for the original",
+                    "✎ 已更正；用 --history 查看原始记录"))
+
+
+@log_app.command("import")
+def log_import(
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="A CSV file whose header is "
+                                         "card plus the long option names of `log add` with _ "
+                                         "for - (at, channel, party, org, note, …).")],
+) -> None:
+    """Import contacts kept in a spreadsheet: all rows or none. 从表格导入联系记录（全部或全不）。"""
+    from debtcli import contactlog
+
+    s, pack = state.store(), state.pack()
+    progress_cb = None
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        progress = Progress(console=console(stderr=True), transient=True)
+        task = progress.add_task(state.t("checking rows", "检查行"), total=None)
+        progress.start()
+        progress_cb = functools.partial(progress.advance, task)
+    try:
+        n = contactlog.import_csv(s, pack, file, state.today, progress_cb)
+    finally:
+        if progress_cb:
+            progress.stop()
+    say(f"Imported {n} entries from {file}. Check them: debtcli log list",
+        f"已从 {file} 导入 {n} 条记录。查看：debtcli log list")
+
+
+@evidence_app.command("verify")
+def evidence_verify(
+    bundle: Annotated[Path | None, Opt("--bundle", help="Check an exported bundle.zip on its "
+                                       "own instead of the store.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Recompute every hash: exit 0 if the log is intact, 1 naming every entry or attachment
+    that was changed, removed, reordered or inserted. 校验证据是否被篡改。"""
+    from debtcli import contactlog
+
+    if bundle is not None:
+        seen, problems = contactlog.verify_bundle(bundle)
+        head = None
+    else:
+        seen, head, problems = contactlog.verify_store(state.store())
+    if json_out:
+        emit_json({"entries": seen, "chain_head": head, "ok": not problems,
+                   "problems": [{"entry": p.entry, "kind": p.kind, "message": p.en}
+                                for p in problems]})
+        if problems:
+            raise typer.Exit(1)
+        return
+    contactlog.raise_if_problems(problems)
+    say(f"OK: {seen} entries verified; chain head {head or '(bundle)'}.",
+        f"校验通过：共 {seen} 条记录；链头 {head or '（证据包）'}。")
+
+
+def summary_html(context: dict[str, Any]) -> str:
+    from debtcli.templating import render
+
+    pack, t, lang = state.pack(), state.t, state.lang
+    for v in context["violations"]:
+        rule = pack.conduct_rule(v["rule"])
+        v["rule_text"] = pack.text(rule, "", lang)
+        v["citation"] = pack.text(rule, "citation", lang)
+    labels = {
+        "title": t("Collection contact log — evidence summary", "催收联系记录——证据摘要"),
+        "intro": t("Exported by debtcli. Every entry is hash-chained; check this bundle with "
+                   "`debtcli evidence verify --bundle FILE.zip`.",
+                   "由 debtcli 导出。每条记录都有哈希链；可用 `debtcli evidence verify --bundle "
+                   "文件.zip` 校验。"),
+        "head": t("Chain head", "链头"), "entries": t("entries", "条记录"),
+        "card": t("Card", "卡"), "violations": t("Possible violations", "可能的违规"),
+        "when": t("When", "时间"), "rule": t("Rule", "规定"), "citation": t("Source", "出处"),
+        "hash": t("Entry hash", "记录哈希"), "log": t("Contacts", "联系记录"),
+        "channel": t("Channel", "方式"), "who": t("Who", "对方"),
+        "contacted": t("Reached", "联系对象"), "note": t("Note", "内容"),
+        "disclaimer": pack.disclaimer(lang),
+    }
+    return render("evidence_summary.html.j2", {**context, "t": labels})
+
+
+@evidence_app.command("export")
+def evidence_export(
+    card: Annotated[str | None, typer.Argument(metavar="[CARD]", help="Only this card.")] = None,
+    output: Annotated[Path, Opt("-o", "--output", help="The bundle to write (.zip).")] = Path(
+        "evidence-bundle.zip"),
+) -> None:
+    """Export the log as a bundle a regulator or lawyer can check: entries (CSV, JSON),
+    attachments, a SHA-256 manifest with the chain head, and an HTML summary. 导出证据包。"""
+    from debtcli import contactlog
+    from debtcli.ledger import find_card
+
+    s = state.store()
+    c = find_card(s, card) if card else None
+    _, _, problems = contactlog.verify_store(s)
+    contactlog.raise_if_problems(problems)
+    m = contactlog.export_bundle(s, state.pack(), output, c, state.lang, summary_html)
+    say(f"Wrote {output}: {m['entries']} entries, {len(m['files'])} files, chain head "
+        f"{m['chain_head'][:16]}…",
+        f"已写入 {output}：{m['entries']} 条记录，{len(m['files'])} 个文件，链头 "
+        f"{m['chain_head'][:16]}…")
+
+
+def render_violations(card: str | None = None, limit: int | None = None,
+                      sources: bool = True) -> list[dict]:
+    from debtcli import contactlog
+    from debtcli.ledger import find_card
+
+    s, pack, t = state.store(), state.pack(), state.t
+    card_id = find_card(s, card)["id"] if card else None
+    rows = contactlog.violations(s, pack, card_id)
+    out = console()
+    if not rows:
+        out.print(t("No possible violations in the log.", "记录中没有发现可能的违规。"))
+        return rows
+    from rich.table import Table
+
+    headers = [t("#", "#"), t("when", "时间"), t("card", "卡"), t("rule", "规定")]
+    if sources:
+        headers += [t("source", "出处"), t("hash", "哈希")]
+    table = Table(*headers,
+                  title=t(f"Possible violations ({len(rows)})", f"可能的违规（{len(rows)}）"))
+    for v in rows[:limit] if limit else rows:
+        rule = pack.conduct_rule(v["rule"])
+        cells = [str(v["entry"]), v["at"][:16].replace("T", " "), f"****{v['card']}",
+                 pack.text(rule, "", state.lang)]
+        if sources:
+            cells += [pack.text(rule, "citation", state.lang), v["hash"][:12] + "…"]
+        table.add_row(*cells)
+    out.print(table)
+    if limit and len(rows) > limit:
+        out.print(t(f"… and {len(rows) - limit} more: debtcli violations",
+                    f"……还有 {len(rows) - limit} 条：debtcli violations"))
+    return rows
+
+
+@app.command("violations")
+def violations_cmd(
+    card: Annotated[str | None, typer.Argument(metavar="[CARD]", help="Only this card.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List logged contacts that may break the conduct rules, with each rule's source and the
+    entry's hash. 列出可能违规的催收行为及其依据。"""
+    if not json_out:
+        render_violations(card)
+        return
+    from debtcli import contactlog
+    from debtcli.ledger import find_card
+
+    s, pack = state.store(), state.pack()
+    card_id = find_card(s, card)["id"] if card else None
+    rows = contactlog.violations(s, pack, card_id)
+    for v in rows:
+        rule = pack.conduct_rule(v["rule"])
+        v["rule_text"] = pack.text(rule, "", state.lang)
+        v["citation"] = pack.text(rule, "citation", state.lang)
+        v["tag"] = rule["tag"]
+    emit_json(rows)

@@ -1,0 +1,464 @@
+"""The contact log: building and checking entries, amending, importing, verifying, exporting.
+
+Entries are validated completely before the one transaction that appends them, and attachment
+files are copied inside it (and removed again if it fails), so a refused command writes nothing.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from debtcli import store as st
+from debtcli.attachments import place, prepare
+from debtcli.cards import resolve
+from debtcli.conduct import flag_entries
+from debtcli.dates import parse_date, parse_past_datetime
+from debtcli.errors import BadInput, CheckFailed, NotFound
+from debtcli.evidence import Problem, file_sha256, verify_chain
+from debtcli.money import parse_amount, to_decimal_str
+from debtcli.rules import Pack
+
+CHANNELS = ("sms", "call", "letter", "lawyer-letter", "visit", "email", "app", "wechat", "other")
+DIRECTIONS = ("in", "out")
+PARTIES = ("bank", "agency", "law-firm", "court", "unknown")
+CONTACTED = ("self", "family", "employer", "colleague", "friend", "contacts-list", "other")
+CREDENTIALS = ("work-id", "authorization", "none")
+FLAGS = ("threat", "insult", "violence", "impersonation", "repeated", "other")
+
+# The CSV columns: `card` plus the long option names of `log add`, with _ for -.
+CSV_COLUMNS = (
+    "card", "at", "channel", "direction", "party", "org", "agent", "agent_id", "phone",
+    "minutes", "missed", "contacted", "agents", "credentials", "demanded", "pay_to", "promise",
+    "promise_date", "claim", "flag", "note",
+)
+TEXT_LIMITS = {"org": 200, "agent": 100, "agent_id": 100, "phone": 40, "pay_to": 300,
+               "promise": 1000, "note": 5000}
+
+
+def _bad(option: str, value: Any, choices: Iterable[str] | None = None, why: str = "") -> BadInput:
+    if choices is not None:
+        listed = ", ".join(choices)
+        return BadInput(f"{option} {value!r}: choose one of {listed}",
+                        f"{option} {value!r}：请从以下选择：{listed}")
+    return BadInput(f"{option} {value!r}: {why}", f"{option} {value!r}：{why}")
+
+
+def _choice(option: str, value: str | None, choices: tuple[str, ...], default: str | None) -> Any:
+    if value is None or value == "":
+        return default
+    v = value.strip().lower()
+    if v not in choices:
+        raise _bad(option, value, choices)
+    return v
+
+
+def _many(option: str, values: Iterable[str] | None, choices: Iterable[str]) -> str | None:
+    """Repeatable or comma-separated values, checked and stored sorted and comma-joined."""
+    allowed = list(choices)
+    out: set[str] = set()
+    for value in values or ():
+        for part in str(value).split(","):
+            p = part.strip().lower()
+            if not p:
+                continue
+            if p not in allowed:
+                raise _bad(option, part, allowed)
+            out.add(p)
+    return ",".join(sorted(out)) or None
+
+
+def _int(option: str, value: Any, low: int, high: int) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        n = int(str(value).strip())
+    except ValueError:
+        raise _bad(option, value, why=f"a whole number from {low} to {high}") from None
+    if not low <= n <= high:
+        raise _bad(option, value, why=f"a whole number from {low} to {high}")
+    return n
+
+
+def _text(option: str, key: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    v = str(value).strip()
+    if not v:
+        return None
+    limit = TEXT_LIMITS[key]
+    if len(v) > limit:
+        raise _bad(option, v[:20] + "…", why=f"at most {limit} characters")
+    allowed_ctrl = "\n\t" if key in ("note", "promise") else ""
+    if any(ord(ch) < 32 and ch not in allowed_ctrl for ch in v):
+        raise _bad(option, v[:20], why="control characters are not allowed")
+    return v
+
+
+def _bool(option: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    v = str(value or "").strip().lower()
+    if v in ("", "0", "false", "no", "n"):
+        return False
+    if v in ("1", "true", "yes", "y"):
+        return True
+    raise _bad(option, value, ("true", "false"))
+
+
+def build_entry(raw: dict[str, Any], card: Any, pack: Pack, today: date) -> dict[str, Any]:
+    """Turn option values (strings as typed, or lists for repeatable options) into a checked
+    entry. Raises BadInput naming the option."""
+    at_text = raw.get("at")
+    if at_text:
+        at = parse_past_datetime(str(at_text), today)
+    else:
+        from debtcli.dates import local_now
+
+        at = local_now(today)
+    channel = _choice("--channel", raw.get("channel"), CHANNELS, None)
+    if channel is None:
+        raise BadInput(f"--channel is required: one of {', '.join(CHANNELS)}",
+                       f"必须提供 --channel：{', '.join(CHANNELS)} 之一")
+    missed = _bool("--missed", raw.get("missed"))
+    if missed and channel != "call":
+        raise BadInput("--missed applies only to --channel call", "--missed 只适用于 --channel call")
+    promise_date = raw.get("promise_date")
+    demanded = raw.get("demanded")
+    entry = {
+        "card_id": card["id"],
+        "at": at.isoformat(timespec="seconds"),
+        "at_utc": at.astimezone(UTC).isoformat(timespec="seconds"),
+        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "channel": channel,
+        "direction": _choice("--direction", raw.get("direction"), DIRECTIONS, "in"),
+        "party": _choice("--party", raw.get("party"), PARTIES, "unknown"),
+        "org": _text("--org", "org", raw.get("org")),
+        "agent": _text("--agent", "agent", raw.get("agent")),
+        "agent_id": _text("--agent-id", "agent_id", raw.get("agent_id")),
+        "phone": _text("--phone", "phone", raw.get("phone")),
+        "minutes": _int("--minutes", raw.get("minutes"), 0, 1440),
+        "answered": (0 if missed else 1) if channel == "call" else None,
+        "contacted": _choice("--contacted", raw.get("contacted"), CONTACTED, "self"),
+        "agents": _int("--agents", raw.get("agents"), 1, 50),
+        "credentials": _many("--credentials", _listify(raw.get("credentials")), CREDENTIALS),
+        "demanded": parse_amount(str(demanded)) if demanded not in (None, "") else None,
+        "pay_to": _text("--pay-to", "pay_to", raw.get("pay_to")),
+        "promise": _text("--promise", "promise", raw.get("promise")),
+        "promise_date": (parse_date(str(promise_date), today).isoformat()
+                         if promise_date not in (None, "") else None),
+        "claims": _many("--claim", _listify(raw.get("claim")), pack.claim_keys()),
+        "flags": _many("--flag", _listify(raw.get("flag")), FLAGS),
+        "note": _text("--note", "note", raw.get("note")),
+        "amends": None,
+    }
+    return entry
+
+
+def _listify(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def _append(store: st.Store, entries: list[dict], atts: list[list[dict]]) -> list[int]:
+    created: list[Path] = []
+    try:
+        with store.write() as conn:
+            ids = st.append_contacts(conn, entries, atts)
+            flat = [a for group in atts for a in group]
+            if flat:
+                created = place(store.evidence_dir, flat)
+        return ids
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def add(store: st.Store, pack: Pack, card: Any, raw: dict[str, Any], attach: list[str],
+        today: date) -> dict[str, Any]:
+    entry = build_entry(raw, card, pack, today)
+    prepared = prepare(attach)
+    (entry_id,) = _append(store, [entry], [prepared])
+    row = st.contact(store, entry_id)
+    return {**entry, "id": entry_id, "hash": row["hash"], "attachments": prepared}
+
+
+def amend(store: st.Store, pack: Pack, entry_id: int, raw: dict[str, Any], attach: list[str],
+          today: date) -> dict[str, Any]:
+    """Append a correction of entry `entry_id`: its latest values with the options given."""
+    original = st.contact(store, entry_id)
+    if original is None:
+        raise NotFound(f"no log entry {entry_id}; see `debtcli log list`",
+                       f"没有编号为 {entry_id} 的记录；见 `debtcli log list`")
+    root = original["amends"] or original["id"]
+    latest = next(e for e in st.contacts(store, card_id=original["card_id"])
+                  if e["id"] == root)
+    given = {k: v for k, v in raw.items() if v not in (None, [], ())}
+    if not given and not attach:
+        raise BadInput("nothing to amend: give the options to correct, e.g. --note or --at",
+                       "没有要更正的内容：请给出要更正的选项，例如 --note 或 --at")
+    base = _as_raw(latest)
+    base.update(given)
+    card = st.get_card(store, original["card_id"])
+    entry = build_entry(base, card, pack, today)
+    entry["amends"] = root
+    prepared = prepare(attach)
+    (new_id,) = _append(store, [entry], [prepared])
+    return {"id": new_id, "amends": root}
+
+
+def _as_raw(e: dict[str, Any]) -> dict[str, Any]:
+    """An entry's values in the form build_entry takes (the inverse of build_entry)."""
+    return {
+        "at": e["at"], "channel": e["channel"], "direction": e["direction"],
+        "party": e["party"], "org": e["org"], "agent": e["agent"], "agent_id": e["agent_id"],
+        "phone": e["phone"], "minutes": e["minutes"], "missed": e["answered"] == 0,
+        "contacted": e["contacted"], "agents": e["agents"],
+        "credentials": _listify(e["credentials"]),
+        "demanded": to_decimal_str(e["demanded"]) if e["demanded"] is not None else None,
+        "pay_to": e["pay_to"], "promise": e["promise"], "promise_date": e["promise_date"],
+        "claim": _listify(e["claims"]), "flag": _listify(e["flags"]), "note": e["note"],
+    }
+
+
+# --- import and CSV ---------------------------------------------------------------------------
+
+
+def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror or exc}",
+                       f"无法读取 {path}：{exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{path} is not UTF-8 text (save the spreadsheet as CSV UTF-8)",
+                       f"{path} 不是 UTF-8 文本（请把表格另存为 CSV UTF-8）") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown or "card" not in header or "channel" not in header:
+        raise BadInput(
+            f"{path}: unknown column(s) {', '.join(unknown) or '-'}; the header needs card and "
+            f"channel, and may use: {', '.join(CSV_COLUMNS)}",
+            f"{path}：未知列 {', '.join(unknown) or '-'}；表头必须有 card 和 channel，可用的列："
+            f"{', '.join(CSV_COLUMNS)}",
+        )
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        if None in row:
+            raise BadInput(f"{path} row {reader.line_num}: more cells than columns",
+                           f"{path} 第 {reader.line_num} 行：单元格比列多")
+        rows.append(row)
+    return header, rows
+
+
+def import_csv(store: st.Store, pack: Pack, path: Path, today: date,
+               progress: Callable[[int], None] | None = None) -> int:
+    _, rows = read_csv_rows(path)
+    cards = st.list_cards(store, include_archived=True)
+    entries = []
+    for n, row in enumerate(rows, start=2):  # row 1 is the header
+        column = "card"
+        try:
+            card = resolve(row.get("card") or "", cards)
+            raw = {k: v for k, v in row.items() if k != "card"}
+            entries.append(build_entry(raw, card, pack, today))
+        except BadInput as exc:
+            raise BadInput(f"{path} row {n}: {exc.en}", f"{path} 第 {n} 行：{exc.zh}") from exc
+        except NotFound as exc:
+            raise BadInput(f"{path} row {n}, column {column}: {exc.en}",
+                           f"{path} 第 {n} 行，{column} 列：{exc.zh}") from exc
+        if progress and n % 1000 == 0:
+            progress(1000)
+    if entries:
+        _append(store, entries, [[] for _ in entries])
+    return len(entries)
+
+
+def csv_row(e: dict[str, Any], card_ref: str) -> dict[str, str]:
+    raw = _as_raw(e)
+    out = {"card": card_ref}
+    for col in CSV_COLUMNS[1:]:
+        v = raw.get(col)
+        if isinstance(v, list):
+            v = ",".join(v)
+        elif isinstance(v, bool):
+            v = "true" if v else ""
+        out[col] = "" if v is None else str(v)
+    return out
+
+
+def write_csv(entries: list[dict[str, Any]], cards: list[Any], out: io.TextIOBase) -> None:
+    counts: dict[str, int] = {}
+    for c in cards:
+        counts[c["last4"]] = counts.get(c["last4"], 0) + 1
+    refs = {c["id"]: (c["last4"] if counts[c["last4"]] == 1 else f"#{c['id']}") for c in cards}
+    w = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+    w.writeheader()
+    for e in entries:
+        w.writerow(csv_row(e, refs[e["card_id"]]))
+
+
+# --- rule flags -------------------------------------------------------------------------------
+
+
+def violations(store: st.Store, pack: Pack, card_id: int | None = None,
+               entries: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Every (entry, rule) pair the log shows, oldest first. Frequency rules are counted over
+    the whole log, then filtered to the card."""
+    entries = entries if entries is not None else st.contacts(store)
+    flags = flag_entries(pack, entries)
+    out = []
+    for e in entries:
+        if card_id is not None and e["card_id"] != card_id:
+            continue
+        for key in flags.get(e["id"], []):
+            out.append({"entry": e["id"], "at": e["at"], "card": e["last4"],
+                        "channel": e["channel"], "rule": key, "hash": e["hash"],
+                        "org": e["org"], "contacted": e["contacted"]})
+    return out
+
+
+# --- verification and export ------------------------------------------------------------------
+
+
+def verify_store(store: st.Store) -> tuple[int, str, list[Problem]]:
+    conn = store.conn
+    count, head, _ = st.chain_state(conn)
+    rows = conn.execute("SELECT * FROM contacts ORDER BY id")
+    atts = st.attachments_for(conn)
+    seen, last, problems = verify_chain(rows, atts, head if count else None, count)
+    checked: dict[str, str | None] = {}
+    for eid, group in sorted(atts.items()):
+        for a in group:
+            sha = a["sha256"]
+            if sha not in checked:
+                path = store.evidence_dir / sha
+                checked[sha] = file_sha256(path) if path.is_file() else None
+            got = checked[sha]
+            if got is None:
+                problems.append(Problem(eid, "attachment-missing",
+                                        f"entry {eid}: attachment {a['name']} ({sha[:12]}…) is gone",
+                                        f"记录 {eid}：附件 {a['name']}（{sha[:12]}…）已丢失"))
+            elif got != sha:
+                problems.append(Problem(eid, "attachment-changed",
+                                        f"entry {eid}: attachment {a['name']} was changed",
+                                        f"记录 {eid}：附件 {a['name']} 被修改"))
+    return seen, last, problems
+
+
+def raise_if_problems(problems: list[Problem]) -> None:
+    if problems:
+        raise CheckFailed(
+            "; ".join(p.en for p in problems),
+            "；".join(p.zh for p in problems),
+        )
+
+
+def entry_json(e: dict[str, Any], atts: list[dict[str, Any]]) -> dict[str, Any]:
+    d = {k: e[k] for k in ("id", *st.CONTACT_INPUT, "prev_hash", "hash")}
+    d["attachments"] = [{"sha256": a["sha256"], "name": a["name"], "size": a["size"],
+                         "mime": a.get("mime")} for a in atts]
+    return d
+
+
+def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None, lang: str,
+                  summary_html: Callable[[dict[str, Any]], str]) -> dict[str, Any]:
+    """A zip anyone can check: entries (CSV, JSON), attachments, a manifest of SHA-256 sums and
+    the chain head, and a readable HTML summary."""
+    import hashlib
+    import os
+    import zipfile
+
+    conn = store.conn
+    where, args = ("WHERE card_id = ?", (card["id"],)) if card else ("", ())
+    rows = [dict(r) for r in conn.execute(f"SELECT * FROM contacts {where} ORDER BY id", args)]
+    atts = st.attachments_for(conn)
+    count, head, _ = st.chain_state(conn)
+    entries = [entry_json(r, atts.get(r["id"], [])) for r in rows]
+    current = st.contacts(store, card_id=card["id"] if card else None)
+    cards = st.list_cards(store, include_archived=True)
+    csv_buf = io.StringIO()
+    write_csv(current, cards, csv_buf)
+    files: dict[str, bytes] = {
+        "entries.json": json.dumps(entries, ensure_ascii=False, indent=1).encode(),
+        "entries.csv": csv_buf.getvalue().encode("utf-8-sig"),
+    }
+    attachment_files: dict[str, Path] = {}
+    for r in rows:
+        for a in atts.get(r["id"], []):
+            attachment_files[f"attachments/{a['sha256']}"] = store.evidence_dir / a["sha256"]
+    viol = violations(store, pack, card["id"] if card else None)
+    context = {"entries": current, "violations": viol, "chain_head": head, "count": count,
+               "card": dict(card) if card else None, "lang": lang}
+    files["summary.html"] = summary_html(context).encode()
+    manifest = {
+        "format": "debtcli-evidence-bundle/1",
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "card": card["last4"] if card else None,
+        "subset": card is not None,
+        "entries": len(entries),
+        "chain_head": head,
+        "chain_count": count,
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+    }
+    for name, path in attachment_files.items():
+        if not path.is_file():
+            raise CheckFailed(f"attachment {path.name} is missing from the evidence folder; "
+                              "run `debtcli evidence verify`",
+                              f"证据文件夹中缺少附件 {path.name}；请运行 `debtcli evidence verify`")
+        manifest["files"][name] = file_sha256(path)
+    tmp = out_path.with_name(out_path.name + ".part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in files.items():
+                z.writestr(name, data)
+            for name, path in attachment_files.items():
+                z.write(path, name)
+            z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        os.replace(tmp, out_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return manifest
+
+
+def verify_bundle(path: Path) -> tuple[int, list[Problem]]:
+    import hashlib
+    import zipfile
+
+    try:
+        z = zipfile.ZipFile(path)
+        manifest = json.loads(z.read("manifest.json"))
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise BadInput(f"{path} is not a debtcli evidence bundle ({exc})",
+                       f"{path} 不是 debtcli 证据包（{exc}）") from exc
+    problems: list[Problem] = []
+    names = set(z.namelist()) - {"manifest.json"}
+    for name, digest in manifest.get("files", {}).items():
+        if name not in names:
+            problems.append(Problem(None, "attachment-missing", f"{name} is missing from the "
+                                    "bundle", f"证据包中缺少 {name}"))
+        elif hashlib.sha256(z.read(name)).hexdigest() != digest:
+            problems.append(Problem(None, "attachment-changed", f"{name} was changed",
+                                    f"{name} 被修改"))
+    for extra in sorted(names - set(manifest.get("files", {}))):
+        problems.append(Problem(None, "out-of-chain", f"{extra} is not in the manifest",
+                                f"{extra} 不在清单中"))
+    entries = json.loads(z.read("entries.json"))
+    atts = {e["id"]: e["attachments"] for e in entries}
+    subset = bool(manifest.get("subset"))
+    seen, _, chain_problems = verify_chain(
+        entries, atts, None if subset else manifest.get("chain_head"),
+        manifest.get("chain_count"), subset=subset,
+    )
+    return seen, problems + chain_problems

@@ -1,0 +1,41 @@
+"""One error family. The CLI catches it in one place and turns it into a message and an exit code.
+
+Every error carries its message in English and Chinese so the pure core can raise it without
+knowing the user's language; the CLI picks one.
+"""
+
+
+class DebtcliError(Exception):
+    """Base class. exit_code 2: the user's input or store is the problem."""
+
+    exit_code = 2
+
+    def __init__(self, en: str, zh: str | None = None) -> None:
+        super().__init__(en)
+        self.en = en
+        self.zh = zh or en
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class BadInput(DebtcliError):
+    """An option or argument that cannot be used as given."""
+
+
+class NotFound(DebtcliError):
+    """A card, entry or file that does not exist."""
+
+
+class StoreError(DebtcliError):
+    """The store cannot be opened, read or written."""
+
+
+class RulePackError(DebtcliError):
+    """A rule pack file is missing or malformed."""
+
+
+class CheckFailed(DebtcliError):
+    """A check ran and found a problem (tampered evidence). Exit 1, not 2: the input was fine."""
+
+    exit_code = 1

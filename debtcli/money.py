@@ -1,0 +1,76 @@
+"""Money as integer minor units (fen, cents). Never a float.
+
+Input forms: 32000, 32,000.50, ¥32000, ￥32,000, 32000元, 3.2万, 1.5w. Output: ¥62,400.00.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from debtcli.errors import BadInput
+
+# 100 million yuan: far above any personal card debt, far below where integers get silly.
+MAX_MINOR = 100_000_000 * 100
+
+_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$"}
+_PREFIX = re.compile(r"^(?:¥|￥|\$|rmb|cny|usd)\s*", re.IGNORECASE)
+_SUFFIX_UNIT = re.compile(r"\s*(万|w|元|块|yuan)$", re.IGNORECASE)
+_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+
+
+def parse_amount(text: str, *, allow_zero: bool = False) -> int:
+    """Parse what a person types into minor units. Raises BadInput with the reason."""
+    raw = str(text)
+    s = raw.strip().replace("，", ",").replace("．", ".")
+    s = _PREFIX.sub("", s)
+    multiplier = Decimal(1)
+    m = _SUFFIX_UNIT.search(s)
+    if m:
+        if m.group(1).lower() in ("万", "w"):
+            multiplier = Decimal(10_000)
+        s = s[: m.start()]
+    s = s.strip()
+    if s.startswith("-"):
+        raise BadInput(
+            f"amount {raw!r} is negative; enter what was owed or paid as a positive number",
+            f"金额 {raw!r} 是负数，请输入正数",
+        )
+    if not _NUMBER.match(s):
+        raise BadInput(
+            f"amount {raw!r} is not a number (examples: 32000, 32,000.50, ¥32000, 3.2万)",
+            f"金额 {raw!r} 不是有效数字（例如 32000、32,000.50、¥32000、3.2万）",
+        )
+    try:
+        value = Decimal(s.replace(",", "")) * multiplier
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
+        raise BadInput(f"amount {raw!r} is not a number", f"金额 {raw!r} 不是有效数字") from exc
+    minor = value * 100
+    if minor != minor.to_integral_value():
+        raise BadInput(
+            f"amount {raw!r} has more than two decimals (fen/cents)",
+            f"金额 {raw!r} 的小数超过两位（分）",
+        )
+    result = int(minor)
+    if result > MAX_MINOR:
+        raise BadInput(
+            f"amount {raw!r} is too large to be a card debt; check the number",
+            f"金额 {raw!r} 过大，不像信用卡欠款，请检查",
+        )
+    if result == 0 and not allow_zero:
+        raise BadInput(f"amount {raw!r} is zero", f"金额 {raw!r} 为零")
+    return result
+
+
+def to_decimal_str(minor: int) -> str:
+    """'62400.00': the stable JSON form."""
+    sign = "-" if minor < 0 else ""
+    whole, frac = divmod(abs(minor), 100)
+    return f"{sign}{whole}.{frac:02d}"
+
+
+def format_amount(minor: int, currency: str = "CNY") -> str:
+    """'¥62,400.00' for people."""
+    sign = "-" if minor < 0 else ""
+    whole, frac = divmod(abs(minor), 100)
+    symbol = _SYMBOLS.get(currency)
+    body = f"{whole:,}.{frac:02d}"
+    return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency}"

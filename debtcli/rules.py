@@ -1,0 +1,213 @@
+"""Rule packs: the facts of one jurisdiction, kept as a TOML data file and validated on load.
+
+A new bank or jurisdiction is a data change. The pack is chosen by name (a built-in file in
+debtcli/packs/) or by a path to a .toml file.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from debtcli.errors import RulePackError
+from debtcli.i18n import pick
+
+PACKS_DIR = Path(__file__).with_name("packs")
+STAGE_KEYS = ("grace", "reminder", "phone", "letter", "agency", "visit", "litigation")
+TAGS = ("law", "rule", "practice", "unverified")
+CONDUCT_KINDS = (
+    "quiet-hours", "third-party", "flag", "claim", "per-day", "visit-agents",
+    "visit-credentials", "pay-to", "private-channel",
+)
+
+# What each table must hold: key -> type. "zh/en" pairs are checked as str.
+_STAGE = {"key": str, "zh": str, "en": str, "start_day": int, "tag": str, "what_zh": str,
+          "what_en": str, "todo_zh": str, "todo_en": str, "basis_zh": str, "basis_en": str}
+_BANK = {"zh": str, "en": str, "match": list, "hotline": str, "tag": str}
+_CONDUCT = {"key": str, "kind": str, "tag": str, "zh": str, "en": str,
+            "citation_zh": str, "citation_en": str}
+_CLAIM = {"key": str, "claim_zh": str, "claim_en": str, "fact_zh": str, "fact_en": str,
+          "citation_zh": str, "citation_en": str, "tag": str}
+_INDICATOR = {"tag": str, "citation_zh": str, "citation_en": str, "reading_zh": str,
+              "reading_en": str}
+_INDICATORS = {
+    "malicious-overdraft": {**_INDICATOR, "threshold": str, "notice_gap_days": int,
+                            "months_after_second": int, "effective_channels": list,
+                            "possible_channels": list, "parties": list},
+    "credit-record": {**_INDICATOR, "years": int},
+    "limitation": {**_INDICATOR, "years": int},
+}
+_CONDUCT_PARAMS = {
+    "quiet-hours": {"start": str, "end": str, "channels": list},
+    "third-party": {"contacted": list},
+    "flag": {"flags": list},
+    "per-day": {"channels": list, "answered": bool, "max": int},
+    "visit-agents": {"min": int},
+    "pay-to": {"keywords": list},
+    "private-channel": {"channels": list, "parties": list},
+}
+
+
+@dataclass
+class Pack:
+    key: str
+    path: Path
+    data: dict[str, Any]
+    stages: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def currency(self) -> str:
+        return self.data["pack"]["currency"]
+
+    @property
+    def max_installment_months(self) -> int:
+        return int(self.data["pack"]["max_installment_months"])
+
+    def text(self, item: dict[str, Any], name: str, lang: str) -> str:
+        """item['name_zh'] or item['name_en']; bare 'zh'/'en' when name is ''."""
+        prefix = f"{name}_" if name else ""
+        return pick(lang, item[f"{prefix}en"], item[f"{prefix}zh"])
+
+    def disclaimer(self, lang: str) -> str:
+        return self.text(self.data["pack"], "disclaimer", lang)
+
+    def tag_text(self, tag: str, lang: str) -> str:
+        return self.text(self.data["tags"][tag], "", lang)
+
+    def stage(self, key: str) -> dict[str, Any]:
+        return next(s for s in self.stages if s["key"] == key)
+
+    def conduct(self) -> list[dict[str, Any]]:
+        return self.data["conduct"]
+
+    def conduct_rule(self, key: str) -> dict[str, Any]:
+        return next(r for r in self.data["conduct"] if r["key"] == key)
+
+    def claims(self) -> list[dict[str, Any]]:
+        return self.data["claims"]
+
+    def claim_keys(self) -> list[str]:
+        return [c["key"] for c in self.data["claims"]]
+
+    def indicator(self, key: str) -> dict[str, Any]:
+        return self.data["indicators"][key]
+
+    def evidence_map(self) -> list[dict[str, Any]]:
+        return self.data.get("evidence", [])
+
+    def _match(self, items: list[dict[str, Any]], bank: str) -> dict[str, Any] | None:
+        for item in items:
+            if any(names_match(alias, bank) for alias in item["match"]):
+                return item
+        return None
+
+    def bank(self, name: str) -> dict[str, Any] | None:
+        """The hotline entry for a bank by any of its names, or None."""
+        return self._match(self.data.get("banks", []), name)
+
+    def start_days(self, bank: str | None) -> dict[str, int]:
+        days = {s["key"]: int(s["start_day"]) for s in self.stages}
+        profile = self._match(list(self.data.get("bank_profiles", {}).values()), bank or "")
+        if profile:
+            days.update(profile.get("start_days", {}))
+        return days
+
+
+def names_match(alias: str, bank: str) -> bool:
+    """Chinese names match inside a longer name (工商银行 in 中国工商银行信用卡); Latin aliases
+    only as whole words, so CMB does not match CMBC."""
+    if alias.isascii():
+        return re.search(rf"\b{re.escape(alias)}\b", bank, re.IGNORECASE) is not None
+    return alias in bank
+
+
+def _fail(path: Path, where: str, problem: str) -> RulePackError:
+    return RulePackError(
+        f"rule pack {path}: {where}: {problem}", f"规则包 {path}：{where}：{problem}"
+    )
+
+
+def _check(path: Path, where: str, item: Any, spec: dict[str, type]) -> None:
+    if not isinstance(item, dict):
+        raise _fail(path, where, "expected a table")
+    for key, typ in spec.items():
+        if key not in item:
+            raise _fail(path, f"{where}.{key}", "missing")
+        value = item[key]
+        if typ is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise _fail(path, f"{where}.{key}", "expected a whole number")
+        if not isinstance(value, typ):
+            raise _fail(path, f"{where}.{key}", f"expected {typ.__name__}")
+    if "tag" in spec and item["tag"] not in TAGS:
+        raise _fail(path, f"{where}.tag", f"must be one of {', '.join(TAGS)}")
+
+
+def validate(path: Path, data: dict[str, Any]) -> Pack:
+    _check(path, "pack", data.get("pack"), {"key": str, "currency": str,
+           "max_installment_months": int, "disclaimer_zh": str, "disclaimer_en": str})
+    for tag in TAGS:
+        _check(path, f"tags.{tag}", data.get("tags", {}).get(tag), {"zh": str, "en": str})
+    stages = data.get("stages")
+    if not isinstance(stages, list):
+        raise _fail(path, "stages", "missing (an array of [[stages]] tables)")
+    for i, stage in enumerate(stages):
+        _check(path, f"stages[{i}]", stage, _STAGE)
+    keys = tuple(s["key"] for s in stages)
+    if keys != STAGE_KEYS:
+        raise _fail(path, "stages", f"keys must be, in order: {', '.join(STAGE_KEYS)}")
+    days = [s["start_day"] for s in stages]
+    if days != sorted(days) or len(set(days)) != len(days) or days[0] < 1:
+        raise _fail(path, "stages.start_day", "must rise strictly from 1 or more")
+    for i, ev in enumerate(data.get("evidence", [])):
+        if ev.get("stage") not in STAGE_KEYS:
+            raise _fail(path, f"evidence[{i}].stage", "must be a stage key")
+    for name, profile in data.get("bank_profiles", {}).items():
+        _check(path, f"bank_profiles.{name}", profile, {"match": list})
+        for key, day in profile.get("start_days", {}).items():
+            if key not in STAGE_KEYS or not isinstance(day, int):
+                raise _fail(path, f"bank_profiles.{name}.start_days.{key}",
+                            "must be a stage key with a whole number")
+    _check(path, "hotlines", data.get("hotlines"), {"always_zh": str, "always_en": str,
+           "unknown_zh": str, "unknown_en": str})
+    for i, bank in enumerate(data.get("banks", [])):
+        _check(path, f"banks[{i}]", bank, _BANK)
+    for i, rule in enumerate(data.get("conduct", [])):
+        _check(path, f"conduct[{i}]", rule, _CONDUCT)
+        if rule["kind"] not in CONDUCT_KINDS:
+            raise _fail(path, f"conduct[{i}].kind", f"must be one of {', '.join(CONDUCT_KINDS)}")
+        _check(path, f"conduct[{i}]", rule, _CONDUCT_PARAMS.get(rule["kind"], {}))
+    for i, claim in enumerate(data.get("claims", [])):
+        _check(path, f"claims[{i}]", claim, _CLAIM)
+    for key, spec in _INDICATORS.items():
+        _check(path, f"indicators.{key}", data.get("indicators", {}).get(key), spec)
+    return Pack(key=data["pack"]["key"], path=path, data=data, stages=stages)
+
+
+_CACHE: dict[str, Pack] = {}
+
+
+def load_pack(name_or_path: str = "cn") -> Pack:
+    if name_or_path in _CACHE:
+        return _CACHE[name_or_path]
+    candidate = Path(name_or_path).expanduser()
+    if name_or_path.endswith(".toml") or candidate.is_file():
+        path = candidate
+    else:
+        path = PACKS_DIR / f"{name_or_path}.toml"
+        if not path.is_file():
+            known = ", ".join(sorted(p.stem for p in PACKS_DIR.glob("*.toml")))
+            raise RulePackError(
+                f"no rule pack named {name_or_path!r} (built in: {known}; or give a .toml path)",
+                f"没有名为 {name_or_path!r} 的规则包（内置：{known}；或给出 .toml 文件路径）",
+            )
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except OSError as exc:
+        raise _fail(path, "file", exc.strerror or str(exc)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(path, "syntax", str(exc)) from exc
+    pack = validate(path, data)
+    _CACHE[name_or_path] = pack
+    return pack

@@ -1,0 +1,183 @@
+"""The collection-stage engine and the legal indicators. Pure: plain data in, plain data out.
+
+Days overdue = today - the missed due date, so the day after the due date is day 1. The stage by
+days comes from the rule pack's start days (a bank profile may override them); the stage by
+evidence from what the contact log proves has already happened. The later of the two is
+reported, because evidence outranks the calendar.
+"""
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from debtcli.dates import add_months, add_years
+from debtcli.money import parse_amount, to_decimal_str
+from debtcli.rules import STAGE_KEYS, Pack
+
+
+@dataclass(frozen=True)
+class StageView:
+    days_overdue: int
+    stage_by_days: str | None
+    stage_by_evidence: str | None
+    stage: str | None
+    basis: str | None  # "days" or "evidence"
+    next_stage: str | None
+    next_stage_date: date | None
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["stage_basis"] = d.pop("basis")
+        d["next_stage_date"] = self.next_stage_date.isoformat() if self.next_stage_date else None
+        return d
+
+
+def stage_by_days(days_overdue: int, start_days: dict[str, int]) -> str | None:
+    current = None
+    for key in STAGE_KEYS:
+        if days_overdue >= start_days[key]:
+            current = key
+    return current
+
+
+def stage_by_evidence(pack: Pack, contacts: Iterable[tuple[str, str]]) -> str | None:
+    """contacts: (channel, party) pairs seen in the log after the due date was missed."""
+    rank = {k: i for i, k in enumerate(STAGE_KEYS)}
+    best: str | None = None
+    for channel, party in contacts:
+        for rule in pack.evidence_map():
+            if ("channel" in rule and rule["channel"] != channel) or (
+                "party" in rule and rule["party"] != party
+            ):
+                continue
+            if best is None or rank[rule["stage"]] > rank[best]:
+                best = rule["stage"]
+    return best
+
+
+def assess(
+    pack: Pack,
+    bank: str | None,
+    since: date,
+    today: date,
+    evidence: Iterable[tuple[str, str]] = (),
+) -> StageView:
+    start_days = pack.start_days(bank)
+    days = (today - since).days
+    by_days = stage_by_days(days, start_days)
+    by_evidence = stage_by_evidence(pack, evidence)
+    rank = {k: i for i, k in enumerate(STAGE_KEYS)}
+    if by_evidence is not None and (by_days is None or rank[by_evidence] > rank[by_days]):
+        stage, basis = by_evidence, "evidence"
+    else:
+        stage, basis = by_days, ("days" if by_days else None)
+    following = STAGE_KEYS[rank[stage] + 1 :] if stage else STAGE_KEYS
+    next_stage = following[0] if following else None
+    next_date = None
+    if next_stage:
+        # The first day on which days_overdue reaches the next stage's start; never today or
+        # earlier, since a stage already reached is not "next".
+        next_date = max(since + timedelta(days=start_days[next_stage]), today + timedelta(days=1))
+    return StageView(max(days, 0), by_days, by_evidence, stage, basis, next_stage, next_date)
+
+
+# --- legal indicators -------------------------------------------------------------------------
+
+
+def _first_pair(days: list[date], gap: int) -> tuple[date | None, date | None]:
+    """The earliest pair of notice days at least `gap` days apart. Taking the earliest first
+    notice is optimal: any later first notice can only push the second one later."""
+    if not days:
+        return None, None
+    first = days[0]
+    second = next((d for d in days if (d - first).days >= gap), None)
+    return first, second
+
+
+def malicious_overdraft(
+    pack: Pack,
+    principal_unpaid: int,
+    principal_recorded: bool,
+    since: date,
+    notices: Iterable[tuple[date, str, bool | None, int]],
+) -> dict[str, Any]:
+    """notices: (day, channel, answered, count) for incoming contacts to the cardholder in
+    person by the bank, its agency or a law firm. Which of them count is decided here."""
+    rule = pack.indicator("malicious-overdraft")
+    threshold = parse_amount(rule["threshold"])
+    effective_channels = set(rule["effective_channels"])
+    possible_channels = effective_channels | set(rule["possible_channels"])
+    eff_days: set[date] = set()
+    pos_days: set[date] = set()
+    eff_count = pos_count = 0
+    for day, channel, answered, count in notices:
+        if day <= since:  # a notice must come after the debt went overdue (第七条(1))
+            continue
+        if channel == "call" and not answered:
+            continue  # an unanswered call cannot confirm receipt
+        if channel in effective_channels:
+            eff_days.add(day)
+            eff_count += count
+        if channel in possible_channels:
+            pos_days.add(day)
+            pos_count += count
+    gap, months = int(rule["notice_gap_days"]), int(rule["months_after_second"])
+
+    def exposure(days: set[date]) -> tuple[date | None, date | None, date | None]:
+        first, second = _first_pair(sorted(days), gap)
+        # "more than three months after the second notice": the first day past that.
+        passed = add_months(second, months) + timedelta(days=1) if second else None
+        return first, second, passed
+
+    first, second, passed = exposure(eff_days)
+    _, _, possible_passed = exposure(pos_days)
+    return {
+        "key": "malicious-overdraft",
+        "principal": to_decimal_str(principal_unpaid),
+        "principal_recorded": principal_recorded,
+        "threshold": to_decimal_str(threshold),
+        "threshold_met": principal_unpaid >= threshold,
+        "effective_notices": eff_count,
+        "first_notice": first.isoformat() if first else None,
+        "second_notice": second.isoformat() if second else None,
+        "exposure_date": passed.isoformat() if passed else None,
+        "possible_notices": pos_count,
+        "possible_exposure_date": possible_passed.isoformat() if possible_passed else None,
+        "tag": rule["tag"],
+    }
+
+
+def credit_record(pack: Pack, settled_on: date | None) -> dict[str, Any]:
+    rule = pack.indicator("credit-record")
+    clears = add_years(settled_on, int(rule["years"])) if settled_on else None
+    return {
+        "key": "credit-record",
+        "settled_on": settled_on.isoformat() if settled_on else None,
+        "clears_on": clears.isoformat() if clears else None,
+        "years": int(rule["years"]),
+        "tag": rule["tag"],
+    }
+
+
+def limitation(pack: Pack, since: date, last_demand: date | None) -> dict[str, Any]:
+    rule = pack.indicator("limitation")
+    start = max(since, last_demand) if last_demand else since
+    return {
+        "key": "limitation",
+        "restarted_on": start.isoformat(),
+        "runs_until": add_years(start, int(rule["years"])).isoformat(),
+        "years": int(rule["years"]),
+        "tag": rule["tag"],
+    }
+
+
+def risk_marker(risks: list[dict[str, Any]], today: date) -> str | None:
+    """The one word status shows: 'exposed' once the criminal-threshold conditions have all
+    passed on the calendar, 'watch' when the principal is over the threshold, else None."""
+    mo = next((r for r in risks if r["key"] == "malicious-overdraft"), None)
+    if not mo or not mo["threshold_met"]:
+        return None
+    if mo["exposure_date"] and date.fromisoformat(mo["exposure_date"]) <= today:
+        return "exposed"
+    return "watch"

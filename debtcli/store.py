@@ -1,0 +1,545 @@
+"""The one module that owns the SQLite schema, its migrations and every query.
+
+A store is one SQLite file (0600 in a 0700 folder) plus an evidence folder beside it for
+attachments, named by SHA-256. Read paths use only the stdlib sqlite3.
+"""
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from debtcli.errors import StoreError
+from debtcli.evidence import GENESIS, entry_hash
+
+APP_NAME = "debtcli"
+
+
+def default_store_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "debtcli.db"
+
+
+def resolve_store_path(db: str | os.PathLike | None) -> Path:
+    """--db, else DEBTCLI_DB, else the platform's user data dir."""
+    if db:
+        return Path(db).expanduser()
+    env = os.environ.get("DEBTCLI_DB")
+    return Path(env).expanduser() if env else default_store_path()
+
+
+def evidence_dir(store_path: Path) -> Path:
+    return store_path.with_name(store_path.stem + "-evidence")
+
+
+def config_dir() -> Path:
+    env = os.environ.get("DEBTCLI_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+def make_private_dir(path: Path) -> None:
+    """Create a folder only its owner can enter (0700); leave existing folders' modes alone."""
+    if not path.exists():
+        path.mkdir(parents=True, mode=0o700)
+        path.chmod(0o700)
+
+
+# --- migrations -------------------------------------------------------------------------------
+# Each migration is a named function applied once, in order, inside a transaction together with
+# the row that records it. PRAGMA user_version holds how many have run, so a store written by a
+# newer debtcli (user_version larger than we know) is refused before anything is written.
+
+
+def _script(conn: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one: executescript() would COMMIT the migration's transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+
+
+def m001_cards_episodes_payments(conn: sqlite3.Connection) -> None:
+    _script(conn,
+        """
+        CREATE TABLE cards (
+            id INTEGER PRIMARY KEY,
+            bank TEXT NOT NULL,
+            last4 TEXT NOT NULL CHECK (length(last4) = 4),
+            name TEXT,
+            credit_limit INTEGER,
+            due_day INTEGER,
+            statement_day INTEGER,
+            currency TEXT NOT NULL DEFAULT 'CNY',
+            archived_on TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE episodes (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            since TEXT NOT NULL,
+            amount INTEGER NOT NULL CHECK (amount >= 0),
+            principal INTEGER,
+            interest INTEGER,
+            fees INTEGER,
+            settled_on TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX episodes_card ON episodes(card_id, settled_on);
+        CREATE TABLE payments (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            episode_id INTEGER REFERENCES episodes(id),
+            paid_on TEXT NOT NULL,
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            note TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX payments_episode ON payments(episode_id);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """
+    )
+
+
+def m002_contact_log(conn: sqlite3.Connection) -> None:
+    _script(conn,
+        """
+        CREATE TABLE contacts (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            at TEXT NOT NULL,
+            at_utc TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            party TEXT NOT NULL,
+            org TEXT, agent TEXT, agent_id TEXT, phone TEXT,
+            minutes INTEGER,
+            answered INTEGER,
+            contacted TEXT NOT NULL,
+            agents INTEGER,
+            credentials TEXT,
+            demanded INTEGER,
+            pay_to TEXT,
+            promise TEXT, promise_date TEXT,
+            claims TEXT, flags TEXT,
+            note TEXT,
+            amends INTEGER REFERENCES contacts(id),
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE
+        );
+        CREATE INDEX contacts_card_at ON contacts(card_id, at_utc);
+        CREATE INDEX contacts_card_channel ON contacts(card_id, channel, at_utc);
+        CREATE INDEX contacts_card_party ON contacts(card_id, party, at_utc);
+        CREATE INDEX contacts_amends ON contacts(amends);
+        CREATE TABLE contact_attachments (
+            contact_id INTEGER NOT NULL REFERENCES contacts(id),
+            position INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mime TEXT,
+            PRIMARY KEY (contact_id, position)
+        );
+        CREATE TRIGGER contacts_no_update BEFORE UPDATE ON contacts
+            BEGIN SELECT RAISE(ABORT, 'the contact log is append-only'); END;
+        CREATE TRIGGER contacts_no_delete BEFORE DELETE ON contacts
+            BEGIN SELECT RAISE(ABORT, 'the contact log is append-only'); END;
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_cards_episodes_payments,
+    m002_contact_log,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> list[str]:
+    """Apply the migrations not yet applied; return their names."""
+    applied = []
+    for number, migration in enumerate(MIGRATIONS[:upto], start=1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current >= number:
+                conn.execute("ROLLBACK")
+                continue
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+            )
+            migration(conn)
+            conn.execute(
+                "INSERT INTO migrations VALUES (?, datetime('now'))", (migration.__name__,)
+            )
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(migration.__name__)
+    return applied
+
+
+@dataclass
+class Store:
+    conn: sqlite3.Connection
+    path: Path
+
+    @property
+    def evidence_dir(self) -> Path:
+        return evidence_dir(self.path)
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: everything inside lands, or nothing does."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _store_error(path: Path, exc: Exception) -> StoreError:
+    return StoreError(
+        f"the store {path} cannot be used: {exc}",
+        f"无法使用数据文件 {path}：{exc}",
+    )
+
+
+def open_store(path: Path, *, upto: int = SCHEMA_VERSION) -> Store:
+    """Open (creating on first use) and migrate the store. Every command goes through here."""
+    path = Path(path)
+    try:
+        if not path.exists():
+            make_private_dir(path.parent)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.close(fd)
+        elif path.is_dir():
+            raise StoreError(
+                f"the store path {path} is a folder, not a file",
+                f"数据文件路径 {path} 是一个文件夹",
+            )
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    except OSError as exc:
+        raise _store_error(path, exc.strerror or exc) from exc
+    except sqlite3.Error as exc:
+        raise _store_error(path, exc) from exc
+    conn.row_factory = sqlite3.Row
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(
+                f"the store {path} was written by a newer debtcli (schema {version}, this one "
+                f"knows {SCHEMA_VERSION}); upgrade debtcli — the store was not changed",
+                f"数据文件 {path} 由更新版本的 debtcli 写入（结构版本 {version}，本版本只支持 "
+                f"{SCHEMA_VERSION}）；请升级 debtcli，文件未被修改",
+            )
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("PRAGMA foreign_keys = ON")
+        # FULL: a committed entry survives a power cut, not only a killed process.
+        conn.execute("PRAGMA synchronous = FULL")
+        if version < upto:
+            conn.execute("PRAGMA journal_mode = WAL")
+            migrate(conn, upto)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise _store_error(path, exc) from exc
+    return Store(conn, path)
+
+
+# --- cards ------------------------------------------------------------------------------------
+
+CARD_FIELDS = ("bank", "last4", "name", "credit_limit", "due_day", "statement_day", "currency")
+
+
+def add_card(store: Store, fields: dict, now: str) -> int:
+    with store.write() as c:
+        cur = c.execute(
+            "INSERT INTO cards (bank, last4, name, credit_limit, due_day, statement_day, "
+            "currency, created_at) VALUES (?,?,?,?,?,?,?,?)",
+            (*(fields.get(k) for k in CARD_FIELDS[:-1]), fields.get("currency") or "CNY", now),
+        )
+        return int(cur.lastrowid or 0)
+
+
+def list_cards(store: Store, *, include_archived: bool = False) -> list[sqlite3.Row]:
+    sql = "SELECT * FROM cards"
+    if not include_archived:
+        sql += " WHERE archived_on IS NULL"
+    return store.conn.execute(sql + " ORDER BY id").fetchall()
+
+
+def get_card(store: Store, card_id: int) -> sqlite3.Row:
+    return store.conn.execute("SELECT * FROM cards WHERE id = ?", (card_id,)).fetchone()
+
+
+def update_card(store: Store, card_id: int, fields: dict) -> None:
+    if not fields:
+        return
+    cols = ", ".join(f"{k} = ?" for k in fields)
+    with store.write() as c:
+        c.execute(f"UPDATE cards SET {cols} WHERE id = ?", (*fields.values(), card_id))
+
+
+# --- overdue episodes and payments -----------------------------------------------------------
+
+
+def open_episode(store: Store, card_id: int) -> sqlite3.Row | None:
+    return store.conn.execute(
+        "SELECT * FROM episodes WHERE card_id = ? AND settled_on IS NULL ORDER BY id DESC LIMIT 1",
+        (card_id,),
+    ).fetchone()
+
+
+def latest_episode(store: Store, card_id: int) -> sqlite3.Row | None:
+    return store.conn.execute(
+        "SELECT * FROM episodes WHERE card_id = ? ORDER BY settled_on IS NULL DESC, id DESC "
+        "LIMIT 1",
+        (card_id,),
+    ).fetchone()
+
+
+def episodes(store: Store, card_id: int) -> list[sqlite3.Row]:
+    return store.conn.execute(
+        "SELECT * FROM episodes WHERE card_id = ? ORDER BY id", (card_id,)
+    ).fetchall()
+
+
+def paid_in_episode(store: Store, episode_id: int) -> int:
+    row = store.conn.execute(
+        "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE episode_id = ?", (episode_id,)
+    ).fetchone()
+    return int(row[0])
+
+
+def payments(store: Store, card_id: int) -> list[sqlite3.Row]:
+    return store.conn.execute(
+        "SELECT * FROM payments WHERE card_id = ? ORDER BY paid_on, id", (card_id,)
+    ).fetchall()
+
+
+def save_episode(store: Store, card_id: int, fields: dict, now: str) -> tuple[int, bool]:
+    """Open a new episode, or correct the open one. Returns (id, created)."""
+    with store.write() as c:
+        current = open_episode(store, card_id)
+        if current is not None:
+            cols = ", ".join(f"{k} = ?" for k in fields)
+            c.execute(f"UPDATE episodes SET {cols} WHERE id = ?", (*fields.values(), current["id"]))
+            return int(current["id"]), False
+        cur = c.execute(
+            "INSERT INTO episodes (card_id, since, amount, principal, interest, fees, created_at) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (
+                card_id,
+                fields["since"],
+                fields["amount"],
+                fields.get("principal"),
+                fields.get("interest"),
+                fields.get("fees"),
+                now,
+            ),
+        )
+        return int(cur.lastrowid or 0), True
+
+
+def add_payment(
+    store: Store, card_id: int, episode_id: int, paid_on: str, amount: int, note: str | None,
+    now: str, settles: bool,
+) -> int:
+    with store.write() as c:
+        cur = c.execute(
+            "INSERT INTO payments (card_id, episode_id, paid_on, amount, note, created_at) "
+            "VALUES (?,?,?,?,?,?)",
+            (card_id, episode_id, paid_on, amount, note, now),
+        )
+        if settles:
+            c.execute("UPDATE episodes SET settled_on = ? WHERE id = ?", (paid_on, episode_id))
+        return int(cur.lastrowid or 0)
+
+
+def settle_episode(store: Store, episode_id: int, settled_on: str) -> None:
+    with store.write() as c:
+        c.execute("UPDATE episodes SET settled_on = ? WHERE id = ?", (settled_on, episode_id))
+
+
+# --- the contact log (append-only, hash-chained) -----------------------------------------------
+
+CONTACT_INPUT = (
+    "card_id", "at", "at_utc", "recorded_at", "channel", "direction", "party", "org", "agent",
+    "agent_id", "phone", "minutes", "answered", "contacted", "agents", "credentials",
+    "demanded", "pay_to", "promise", "promise_date", "claims", "flags", "note", "amends",
+)
+_INSERT_CONTACT = (
+    f"INSERT INTO contacts (id, {', '.join(CONTACT_INPUT)}, prev_hash, hash) "
+    f"VALUES ({', '.join('?' * (len(CONTACT_INPUT) + 3))})"
+)
+# The corrected view: a row counts unless a later amendment of the same original exists.
+_CURRENT = (
+    "NOT EXISTS (SELECT 1 FROM contacts a WHERE a.amends = COALESCE(c.amends, c.id) "
+    "AND a.id > c.id)"
+)
+
+
+def chain_state(conn: sqlite3.Connection) -> tuple[int, str, int]:
+    """(entries recorded, hash of the last, id of the last)."""
+    meta = dict(conn.execute(
+        "SELECT key, value FROM meta WHERE key IN ('chain_count', 'chain_head')"
+    ).fetchall())
+    last = conn.execute("SELECT MAX(id) FROM contacts").fetchone()[0] or 0
+    return int(meta.get("chain_count", 0)), meta.get("chain_head", GENESIS), last
+
+
+def append_contacts(
+    conn: sqlite3.Connection,
+    entries: list[dict],
+    attachments: list[list[dict]],
+) -> list[int]:
+    """Append entries to the chain. Call inside Store.write(): the caller owns the transaction,
+    so an import of many rows is one transaction."""
+    count, head, last = chain_state(conn)
+    ids = []
+    for fields, atts in zip(entries, attachments, strict=True):
+        last += 1
+        row = {k: fields.get(k) for k in CONTACT_INPUT}
+        row["id"] = last
+        row["prev_hash"] = head
+        head = entry_hash(row, atts)
+        conn.execute(
+            _INSERT_CONTACT, (last, *(row[k] for k in CONTACT_INPUT), row["prev_hash"], head)
+        )
+        for pos, a in enumerate(atts):
+            conn.execute(
+                "INSERT INTO contact_attachments VALUES (?,?,?,?,?,?)",
+                (last, pos, a["sha256"], a["name"], a["size"], a.get("mime")),
+            )
+        ids.append(last)
+    conn.execute(
+        "INSERT INTO meta VALUES ('chain_head', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+        (head, head),
+    )
+    n = str(count + len(entries))
+    conn.execute(
+        "INSERT INTO meta VALUES ('chain_count', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+        (n, n),
+    )
+    return ids
+
+
+def contact(store: Store, entry_id: int) -> sqlite3.Row | None:
+    return store.conn.execute("SELECT * FROM contacts WHERE id = ?", (entry_id,)).fetchone()
+
+
+def contacts(
+    store: Store,
+    *,
+    card_id: int | None = None,
+    history: bool = False,
+    since_utc: str | None = None,
+    until_utc: str | None = None,
+    channels: list[str] | None = None,
+) -> list[dict]:
+    """Contacts joined with their card, oldest first. Without history, the corrected view:
+    one row per original entry carrying its latest amendment's values, `id` the original's."""
+    where, args = [], []
+    if not history:
+        where.append(_CURRENT)
+    if card_id is not None:
+        where.append("c.card_id = ?")
+        args.append(card_id)
+    if since_utc:
+        where.append("c.at_utc >= ?")
+        args.append(since_utc)
+    if until_utc:
+        where.append("c.at_utc < ?")
+        args.append(until_utc)
+    if channels:
+        where.append(f"c.channel IN ({', '.join('?' * len(channels))})")
+        args.extend(channels)
+    sql = (
+        "SELECT c.*, c.id AS row_id, COALESCE(c.amends, c.id) AS root, cards.bank, "
+        "cards.last4, cards.currency FROM contacts c JOIN cards ON cards.id = c.card_id"
+    )
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY c.at_utc, c.id"
+    rows = []
+    for r in store.conn.execute(sql, args):
+        d = dict(r)
+        if not history:
+            d["amended"] = d["amends"] is not None
+            d["id"] = d["root"]
+        rows.append(d)
+    return rows
+
+
+def attachments_for(conn: sqlite3.Connection, ids: list[int] | None = None) -> dict[int, list]:
+    sql = "SELECT * FROM contact_attachments"
+    args: list = []
+    if ids is not None:
+        sql += f" WHERE contact_id IN ({', '.join('?' * len(ids))})"
+        args = ids
+    out: dict[int, list] = {}
+    for a in conn.execute(sql + " ORDER BY contact_id, position", args):
+        out.setdefault(a["contact_id"], []).append(dict(a))
+    return out
+
+
+def evidence_pairs(store: Store, card_id: int, after_utc: str, pairs: list[dict]) -> list:
+    """Which of the pack's evidence rules ({channel} or {party}) the log shows after a date:
+    one indexed EXISTS per rule, so status stays fast on a long log."""
+    found = []
+    for rule in pairs:
+        col = "channel" if "channel" in rule else "party"
+        hit = store.conn.execute(
+            f"SELECT c.channel, c.party FROM contacts c WHERE c.card_id = ? AND c.{col} = ? "
+            f"AND c.at_utc > ? AND c.direction = 'in' AND {_CURRENT} LIMIT 1",
+            (card_id, rule[col], after_utc),
+        ).fetchone()
+        if hit:
+            found.append((hit["channel"], hit["party"]))
+    return found
+
+
+def notice_days(
+    store: Store, card_id: int, after_utc: str, channels: list[str], parties: list[str]
+) -> list[tuple]:
+    """(local day, channel, answered, count) of incoming contacts to the cardholder in person
+    that could be collection notices."""
+    rows = store.conn.execute(
+        f"SELECT substr(c.at, 1, 10) AS day, c.channel, c.answered, COUNT(*) AS n "
+        f"FROM contacts c WHERE c.card_id = ? AND c.at_utc > ? AND c.direction = 'in' "
+        f"AND c.contacted = 'self' "
+        f"AND c.channel IN ({', '.join('?' * len(channels))}) "
+        f"AND c.party IN ({', '.join('?' * len(parties))}) AND {_CURRENT} "
+        f"GROUP BY day, c.channel, c.answered",
+        (card_id, after_utc, *channels, *parties),
+    ).fetchall()
+    from datetime import date
+
+    return [(date.fromisoformat(r["day"]), r["channel"], r["answered"], r["n"]) for r in rows]
+
+
+def last_demand(store: Store, card_id: int) -> str | None:
+    """The local day of the last incoming contact by a creditor: it restarts the limitation."""
+    row = store.conn.execute(
+        "SELECT c.at FROM contacts c WHERE c.card_id = ? AND c.direction = 'in' "
+        "AND c.party IN ('bank', 'agency', 'law-firm', 'court') ORDER BY c.at_utc DESC LIMIT 1",
+        (card_id,),
+    ).fetchone()
+    return row[0][:10] if row else None
