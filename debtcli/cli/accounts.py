@@ -200,7 +200,7 @@ def overdue_cmd(
 @app.command("pay")
 def pay_cmd(
     card: CardArg,
-    amount: Annotated[str, typer.Argument(metavar="AMOUNT", help="What you paid, e.g. 3000.")],
+    amount: Annotated[str, typer.Argument(help="What you paid, e.g. 3000.")],
     on: Annotated[str | None, typer.Option("--date", help="When you paid (default today).")] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note, e.g. the receipt no.")] = None,
 ) -> None:

@@ -175,4 +175,4 @@ def cell(value: Any) -> Any:
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 CardArg = Annotated[str, typer.Argument(
-    metavar="CARD", help="The card: its id (#3), last four digits (4821) or name.")]
+    help="The card: its id (#3), last four digits (4821) or name.")]

@@ -148,7 +148,7 @@ def log_add(card: CardArg, opts: dict[str, Any]) -> None:
 @log_app.command("amend")
 @entry_command
 def log_amend(
-    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry to correct.")],
+    entry_id: Annotated[int, typer.Argument(help="The entry to correct.")],
     opts: dict[str, Any],
 ) -> None:
     """Correct an entry by appending a correction; the original is kept and still shown with
@@ -177,7 +177,7 @@ def _local_range(since: str | None, until: str | None) -> tuple[str | None, str 
 
 @log_app.command("list")
 def log_list(
-    card: Annotated[str | None, typer.Argument(metavar="[CARD]", help="Only this card.")] = None,
+    card: Annotated[str | None, typer.Argument(help="Only this card.")] = None,
     since: Annotated[str | None, Opt("--since", help="From this date.")] = None,
     until: Annotated[str | None, Opt("--until", help="Up to and including this date.")] = None,
     channel: Annotated[list[str] | None, Opt("--channel", help="Only these channels.")] = None,
@@ -256,7 +256,7 @@ def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool) -
 
 @log_app.command("import")
 def log_import(
-    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="A CSV file whose header is "
+    file: Annotated[Path, typer.Argument(help="A CSV file whose header is "
                                          "card plus the long option names of `log add` with _ "
                                          "for - (at, channel, party, org, note, …).")],
 ) -> None:
@@ -335,7 +335,7 @@ def summary_html(context: dict[str, Any]) -> str:
 
 @evidence_app.command("export")
 def evidence_export(
-    card: Annotated[str | None, typer.Argument(metavar="[CARD]", help="Only this card.")] = None,
+    card: Annotated[str | None, typer.Argument(help="Only this card.")] = None,
     output: Annotated[Path, Opt("-o", "--output", help="The bundle to write (.zip).")] = Path(
         "evidence-bundle.zip"),
 ) -> None:
@@ -390,7 +390,7 @@ def render_violations(card: str | None = None, limit: int | None = None,
 
 @app.command("violations")
 def violations_cmd(
-    card: Annotated[str | None, typer.Argument(metavar="[CARD]", help="Only this card.")] = None,
+    card: Annotated[str | None, typer.Argument(help="Only this card.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List logged contacts that may break the conduct rules, with each rule's source and the

@@ -140,7 +140,7 @@ def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
 @app.command("facts")
 def facts_cmd(
     key: Annotated[str | None, typer.Argument(
-        metavar="[CLAIM]", help="What the collector said: arrest, criminal-record, blacklist, "
+        help="What the collector said: arrest, criminal-record, blacklist, "
         "family-liable, employer, children-school, court-today, pay-to-person.")] = None,
     json_out: JsonOpt = False,
 ) -> None:

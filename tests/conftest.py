@@ -1,0 +1,95 @@
+"""Every test runs against its own store in tmp_path, in a fixed time zone, on a fixed day,
+with a pinned terminal width; none touches the real data or config folders."""
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from debtcli.cli import app
+
+TODAY = "2026-11-23"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEBTCLI_DB", str(tmp_path / "data" / "store.db"))
+    monkeypatch.setenv("DEBTCLI_CONFIG", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("DEBTCLI_TODAY", TODAY)
+    monkeypatch.setenv("DEBTCLI_LANG", "en")
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    monkeypatch.delenv("DEBTCLI_RULES", raising=False)
+    time.tzset()
+    yield tmp_path
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "data" / "store.db"
+
+
+class Cli:
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, ok: bool = True, input: str | None = None):
+        result = self.runner.invoke(app, [str(a) for a in args], input=input)
+        if ok and result.exit_code != 0:
+            raise AssertionError(
+                f"debtcli {' '.join(map(str, args))} exited {result.exit_code}\n"
+                f"stdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
+            )
+        return result
+
+    def json(self, *args: str):
+        import json
+
+        return json.loads(self(*args, "--json").stdout)
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
+
+
+@pytest.fixture
+def li_wei(cli):
+    """Li Wei's three cards from SCENARIOS.md, as a user would type them."""
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821", "--name", "citic")
+    cli("card", "add", "--bank", "招商银行", "--last4", "7730")
+    cli("card", "add", "--bank", "工商银行", "--last4", "5511")
+    cli("overdue", "4821", "--since", "2026-08-05", "--amount", "62,400", "--principal", "58000")
+    cli("overdue", "7730", "--since", "2026/9/12", "--amount", "¥18300")
+    cli("overdue", "5511", "--since", "2026年10月20日", "--amount", "0.905万")
+    return cli
+
+
+def store_digest(path: Path) -> str:
+    """The store's bytes (and any WAL beside it): to prove a refused command wrote nothing."""
+    h = hashlib.sha256()
+    for p in (path, Path(str(path) + "-wal")):
+        if p.exists():
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def assert_clean_failure(result, *, code: int = 2, says: str | None = None) -> None:
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    if says:
+        assert says in result.stderr, result.stderr
+
+
+os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")

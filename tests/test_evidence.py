@@ -1,0 +1,329 @@
+"""The contact log as evidence: append-only, hash-chained, tamper-evident, with rule flags."""
+
+import csv
+import io
+import json
+import sqlite3
+import zipfile
+
+import pytest
+from conftest import assert_clean_failure, store_digest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+
+@pytest.fixture
+def logged(li_wei):
+    cli = li_wei
+    cli("log", "add", "4821", "--at", "2026-11-20 10:00", "--channel", "call", "--party", "agency",
+        "--org", "某某资产管理有限公司", "--minutes", "5", "--note", "first call")
+    cli("log", "add", "4821", "--at", "2026-11-20 11:00", "--channel", "sms", "--party", "bank")
+    cli("log", "add", "7730", "--at", "2026-11-21 09:00", "--channel", "call", "--party", "bank")
+    return cli
+
+
+def raw(db_path):
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER contacts_no_update")
+    conn.execute("DROP TRIGGER contacts_no_delete")
+    return conn
+
+
+def test_add_list_and_verify(logged):
+    entries = logged.json("log", "list")
+    assert [e["id"] for e in entries] == [1, 2, 3]
+    assert entries[0]["at"] == "2026-11-20T10:00:00+08:00"
+    assert entries[0]["prev_hash"] == "0" * 64 and entries[1]["prev_hash"] == entries[0]["hash"]
+    r = logged("evidence", "verify")
+    assert "3 entries verified" in r.stdout
+
+
+def test_log_is_append_only_in_sqlite_too(logged, db_path):
+    conn = sqlite3.connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE contacts SET note = 'x' WHERE id = 1")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM contacts WHERE id = 1")
+
+
+def test_changed_row_is_named(logged, db_path):
+    conn = raw(db_path)
+    conn.execute("UPDATE contacts SET note = 'nothing happened' WHERE id = 2")
+    conn.commit()
+    r = logged("evidence", "verify", ok=False)
+    assert r.exit_code == 1
+    assert "entry 2: its contents were changed" in r.stderr
+    assert "entry 1" not in r.stderr and "entry 3" not in r.stderr
+
+
+def test_deleted_row_is_named(logged, db_path):
+    conn = raw(db_path)
+    conn.execute("DELETE FROM contacts WHERE id = 2")
+    conn.commit()
+    r = logged("evidence", "verify", ok=False)
+    assert r.exit_code == 1 and "entry 2 is missing" in r.stderr
+
+
+def test_deleted_last_row_is_detected(logged, db_path):
+    conn = raw(db_path)
+    conn.execute("DELETE FROM contacts WHERE id = 3")
+    conn.commit()
+    r = logged("evidence", "verify", ok=False)
+    assert r.exit_code == 1 and "added or removed at the end" in r.stderr
+
+
+def test_swapped_rows_are_named(logged, db_path):
+    conn = raw(db_path)
+    rows = {r[0]: r for r in conn.execute("SELECT id, at, at_utc, note FROM contacts")}
+    for a, b in ((1, 2), (2, 1)):
+        conn.execute("UPDATE contacts SET at = ?, at_utc = ?, note = ? WHERE id = ?",
+                     (*rows[b][1:], a))
+    conn.commit()
+    r = logged("evidence", "verify", ok=False)
+    assert "entry 1: its contents were changed" in r.stderr
+    assert "entry 2: its contents were changed" in r.stderr
+
+
+def test_inserted_row_is_named(logged, db_path):
+    conn = raw(db_path)
+    cols = [c[1] for c in conn.execute("PRAGMA table_info(contacts)")]
+    row = list(conn.execute("SELECT * FROM contacts WHERE id = 3").fetchone())
+    row[cols.index("id")] = 4
+    row[cols.index("hash")] = "f" * 64
+    conn.execute(f"INSERT INTO contacts VALUES ({','.join('?' * len(cols))})", row)
+    conn.commit()
+    r = logged("evidence", "verify", ok=False)
+    assert "entry 4" in r.stderr
+
+
+def test_attachments_are_content_addressed_and_checked(logged, db_path, tmp_path):
+    rec = tmp_path / "call.m4a"
+    rec.write_bytes(b"recording bytes")
+    logged("log", "add", "4821", "--channel", "call", "--at", "2026-11-22 10:00",
+           "--attach", str(rec))
+    logged("log", "add", "4821", "--channel", "call", "--at", "2026-11-22 11:00",
+           "--attach", str(rec))
+    folder = db_path.parent / "store-evidence"
+    files = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    assert len(files) == 1 and len(files[0].name) == 64
+    entry = logged.json("log", "list")[-1]
+    logged("evidence", "verify")
+    files[0].write_bytes(b"edited")
+    r = logged("evidence", "verify", ok=False)
+    assert "attachment call.m4a was changed" in r.stderr
+    files[0].unlink()
+    r = logged("evidence", "verify", ok=False)
+    assert "attachment call.m4a" in r.stderr and "is gone" in r.stderr
+    assert entry["id"] == 5
+
+
+def test_missing_attachment_writes_nothing(logged, db_path, tmp_path):
+    before = store_digest(db_path)
+    r = logged("log", "add", "4821", "--channel", "call", "--attach", str(tmp_path / "nope.m4a"),
+               ok=False)
+    assert_clean_failure(r, says="cannot be read")
+    assert store_digest(db_path) == before
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--channel", "fax"], "choose one of"),
+    (["--channel", "call", "--at", "2030-01-01 10:00"], "in the future"),
+    (["--channel", "call", "--contacted", "neighbour"], "choose one of"),
+    (["--channel", "call", "--claim", "moon-landing"], "choose one of"),
+    (["--channel", "call", "--minutes", "lots"], "whole number"),
+    (["--channel", "sms", "--missed"], "only to --channel call"),
+    (["--channel", "call", "--demanded", "-1"], "negative"),
+])
+def test_bad_log_input_leaves_store_unchanged(logged, db_path, args, says):
+    before = store_digest(db_path)
+    r = logged("log", "add", "4821", *args, ok=False)
+    assert r.exit_code == 2 and says in r.stderr
+    assert store_digest(db_path) == before
+
+
+def test_amend_appends_and_history_shows_original(logged):
+    logged("log", "amend", "1", "--note", "first call, they swore", "--flag", "insult")
+    current = logged.json("log", "list")
+    assert len(current) == 3
+    first = current[0]
+    assert first["id"] == 1 and first["amended"] and first["note"] == "first call, they swore"
+    assert first["violations"] == ["abuse"]
+    history = logged.json("log", "list", "--history")
+    assert len(history) == 4 and history[0]["note"] == "first call"
+    assert history[1]["amends"] == 1 and history[1]["id"] == 4  # shown beside its original
+    assert "✎" in logged("log", "list").stdout
+    logged("evidence", "verify")
+    assert_clean_failure(logged("log", "amend", "1", ok=False), says="nothing to amend")
+    assert_clean_failure(logged("log", "amend", "99", "--note", "x", ok=False), says="no log entry")
+
+
+OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.sampled_from(["call", "sms", "visit", "letter"]),
+                  st.text(max_size=30)),
+        st.tuples(st.just("amend"), st.integers(min_value=1, max_value=8), st.text(max_size=30)),
+    ),
+    min_size=1, max_size=8,
+)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS)
+def test_any_sequence_of_adds_and_amends_verifies(tmp_path_factory, ops):
+    from datetime import date
+
+    from debtcli import contactlog, ledger
+    from debtcli.contactlog import verify_store
+    from debtcli.rules import load_pack
+    from debtcli.store import open_store
+
+    s = open_store(tmp_path_factory.mktemp("h") / "s.db")
+    pack, today = load_pack("cn"), date(2026, 11, 23)
+    ledger.add_card(s, bank="中信银行", last4="4821")
+    card = ledger.find_card(s, "4821")
+    n = 0
+    for op, a, note in ops:
+        clean = "".join(ch for ch in note if ord(ch) >= 32) or None
+        if op == "add":
+            contactlog.add(s, pack, card, {"channel": a, "at": "2026-11-01 10:00",
+                                           "note": clean}, [], today)
+            n += 1
+        elif n and a <= n:
+            contactlog.amend(s, pack, a, {"note": clean or "corrected"}, [], today)
+            n += 1
+    seen, _, problems = verify_store(s)
+    assert problems == [] and seen == n
+
+
+def test_rule_flags_at_boundaries(li_wei):
+    cli = li_wei
+    for day, t in (("10", "21:59"), ("10", "22:00"), ("11", "07:59"), ("11", "08:00")):
+        cli("log", "add", "4821", "--channel", "call", "--party", "agency",
+            "--at", f"2026-11-{day} {t}", "--note", t)
+    flagged = {e["note"]: e["violations"] for e in cli.json("log", "list")}
+    assert flagged == {"21:59": [], "22:00": ["quiet-hours"], "07:59": ["quiet-hours"],
+                       "08:00": []}
+
+
+def test_fourth_connected_call_of_a_day_is_flagged(li_wei):
+    cli = li_wei
+    for hour in (9, 10, 11, 12):
+        cli("log", "add", "4821", "--channel", "call", "--party", "agency",
+            "--at", f"2026-11-11 {hour}:00", "--note", str(hour))
+    for hour in (13, 14):  # missed calls do not count as connected
+        cli("log", "add", "4821", "--channel", "call", "--missed", "--at", f"2026-11-11 {hour}:00")
+    v = {e["note"]: e["violations"] for e in cli.json("log", "list") if e["note"]}
+    assert v == {"9": [], "10": [], "11": [], "12": ["calls-per-day"]}
+
+
+def test_seventh_unanswered_attempt_is_flagged(li_wei):
+    for minute in range(7):
+        li_wei("log", "add", "4821", "--channel", "call", "--missed",
+               "--at", f"2026-11-12 10:{minute:02d}")
+    v = [e["violations"] for e in li_wei.json("log", "list")]
+    assert v == [[]] * 6 + [["attempts-per-day"]]
+
+
+@pytest.mark.parametrize(("args", "rule"), [
+    (["--channel", "call", "--contacted", "family"], "third-party"),
+    (["--channel", "call", "--contacted", "self"], None),
+    (["--channel", "call", "--flag", "threat"], "abuse"),
+    (["--channel", "call", "--flag", "impersonation"], "impersonation"),
+    (["--channel", "call", "--claim", "blacklist"], "false-claim"),
+    (["--channel", "visit", "--agents", "1"], "visit-two-agents"),
+    (["--channel", "visit", "--agents", "2", "--credentials", "work-id,authorization"], None),
+    (["--channel", "visit", "--agents", "2", "--credentials", "none"], "visit-identification"),
+    (["--channel", "call", "--pay-to", "个人账户 6222..."], "pay-to-personal"),
+    (["--channel", "call", "--pay-to", "某某资产管理有限公司 对公账户"], "pay-to-personal"),
+    (["--channel", "call", "--pay-to", "中信银行官方App"], None),
+    (["--channel", "wechat", "--party", "agency"], "private-channel"),
+])
+def test_each_conduct_rule(li_wei, args, rule):
+    li_wei("log", "add", "4821", "--at", "2026-11-13 10:00", *args)
+    assert li_wei.json("log", "list")[0]["violations"] == ([rule] if rule else [])
+
+
+def test_violations_command_cites_sources(li_wei):
+    li_wei("log", "add", "4821", "--channel", "call", "--at", "2026-11-13 22:40",
+           "--contacted", "family")
+    rows = li_wei.json("violations")
+    assert {r["rule"] for r in rows} == {"quiet-hours", "third-party"}
+    assert all(len(r["hash"]) == 64 and r["citation"] for r in rows)
+    zh = li_wei.json("--lang", "zh", "violations")
+    assert any("第六十八条" in r["citation"] for r in zh)
+    assert "可能的违规" in li_wei("--lang", "zh", "violations").stdout
+
+
+CSV_OK = """card,at,channel,party,org,contacted,minutes,note,claim
+4821,2026-11-01 10:00,call,agency,某某资产管理有限公司,self,4,"called, rude",blacklist
+7730,2026/11/2 22:30,sms,bank,,,,"reminder",
+"""
+
+
+def test_import_and_csv_round_trip(li_wei, tmp_path):
+    f = tmp_path / "notes.csv"
+    f.write_text(CSV_OK, encoding="utf-8")
+    r = li_wei("log", "import", str(f))
+    assert "Imported 2" in r.stdout
+    entries = li_wei.json("log", "list")
+    assert entries[0]["note"] == "called, rude" and entries[0]["claims"] == "blacklist"
+    out = li_wei("log", "list", "--csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0]["card"] == "4821" and rows[0]["channel"] == "call"
+    again = tmp_path / "again.csv"
+    again.write_text(out, encoding="utf-8")
+    li_wei("log", "import", str(again))
+    twice = li_wei.json("log", "list")
+    fields = ("at", "channel", "party", "org", "note", "claims", "contacted", "minutes")
+    assert [{k: e[k] for k in fields} for e in twice[::2]] == \
+        [{k: e[k] for k in fields} for e in twice[1::2]]
+    li_wei("evidence", "verify")
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("card,channel,colour\n4821,call,red\n", "unknown column"),
+    ("card,channel\n4821,call\n4821,fax\n", "row 3"),
+    ("card,channel,at\n4821,call,2031-01-01 10:00\n", "row 2"),
+    ("card,channel\n9999,call\n", "column card"),
+])
+def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says):
+    f = tmp_path / "bad.csv"
+    f.write_text(text, encoding="utf-8")
+    before = store_digest(db_path)
+    r = li_wei("log", "import", str(f), ok=False)
+    assert_clean_failure(r, says=says)
+    assert store_digest(db_path) == before
+
+
+def test_export_bundle_verifies_on_its_own(logged, tmp_path):
+    rec = tmp_path / "letter.jpg"
+    rec.write_bytes(b"\xff\xd8 photo")
+    logged("log", "add", "4821", "--channel", "lawyer-letter", "--party", "law-firm",
+           "--at", "2026-11-22 10:00", "--attach", str(rec), "--note", "<script>x</script>")
+    bundle = tmp_path / "bundle.zip"
+    logged("evidence", "export", "-o", str(bundle))
+    with zipfile.ZipFile(bundle) as z:
+        names = set(z.namelist())
+        manifest = json.loads(z.read("manifest.json"))
+        html = z.read("summary.html").decode()
+    assert {"entries.json", "entries.csv", "summary.html", "manifest.json"} <= names
+    assert any(n.startswith("attachments/") for n in names)
+    assert manifest["entries"] == 4 and len(manifest["chain_head"]) == 64
+    assert "<script>x" not in html and "&lt;script&gt;" in html
+    assert "4 entries verified" in logged("evidence", "verify", "--bundle", str(bundle)).stdout
+    # one card only: a subset still checks entry by entry
+    part = tmp_path / "part.zip"
+    logged("evidence", "export", "7730", "-o", str(part))
+    logged("evidence", "verify", "--bundle", str(part))
+    # tamper with the bundle: rewrite entries.json
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for n in src.namelist():
+            data = src.read(n)
+            if n == "entries.json":
+                data = data.replace(b"first call", b"no call")
+            dst.writestr(n, data)
+    r = logged("evidence", "verify", "--bundle", str(tampered), ok=False)
+    assert r.exit_code == 1 and "entries.json was changed" in r.stderr
+    assert "entry 1: its contents were changed" in r.stderr

@@ -1,0 +1,88 @@
+"""Amounts and dates as people type them: round-trips and refusals."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from debtcli.dates import add_months, parse_date, parse_datetime
+from debtcli.errors import BadInput
+from debtcli.money import MAX_MINOR, format_amount, parse_amount, to_decimal_str
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "minor"),
+    [
+        ("32000", 3_200_000),
+        ("32,000.50", 3_200_050),
+        ("¥32000", 3_200_000),
+        ("￥32,000", 3_200_000),
+        ("3.2万", 3_200_000),
+        ("0.905万", 905_000),
+        ("18300元", 1_830_000),
+        (" 1,234,567.89 ", 123_456_789),
+    ],
+)
+def test_amount_forms(text, minor):
+    assert parse_amount(text) == minor
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("-5", "negative"),
+        ("1.234", "two decimals"),
+        ("nan", "not a number"),
+        ("inf", "not a number"),
+        ("1e5", "not a number"),
+        ("12,34", "not a number"),
+        ("", "not a number"),
+        ("999999999999", "too large"),
+        ("0", "zero"),
+    ],
+)
+def test_amount_refusals(text, why):
+    with pytest.raises(BadInput) as exc:
+        parse_amount(text)
+    assert why in exc.value.en
+
+
+@given(st.integers(min_value=1, max_value=MAX_MINOR))
+def test_amount_round_trips_through_both_printed_forms(minor):
+    assert parse_amount(to_decimal_str(minor)) == minor
+    assert parse_amount(format_amount(minor, "CNY")) == minor
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
+def test_date_round_trips_in_every_accepted_form(d):
+    for text in (d.isoformat(), f"{d.year}/{d.month}/{d.day}", f"{d.year}年{d.month}月{d.day}日"):
+        assert parse_date(text, TODAY) == d
+
+
+def test_relative_dates_and_impossible_ones():
+    assert parse_date("today", TODAY) == TODAY
+    assert parse_date("yesterday", TODAY) == date(2026, 11, 22)
+    assert parse_date("昨天", TODAY) == date(2026, 11, 22)
+    with pytest.raises(BadInput, match="does not exist"):
+        parse_date("2026-02-30", TODAY)
+    with pytest.raises(BadInput, match="not understood"):
+        parse_date("next tuesday", TODAY)
+
+
+def test_datetimes_carry_an_offset():
+    dt = parse_datetime("2026-11-20 22:40", TODAY)
+    assert dt.utcoffset() is not None and dt.hour == 22
+    assert parse_datetime("22:40", TODAY).date() == TODAY
+    assert parse_datetime("2026-11-20T22:40:00+08:00", TODAY).isoformat().endswith("+08:00")
+    assert parse_datetime("2026-11-20", TODAY).hour == 12  # a date alone is midday
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)),
+       st.integers(min_value=0, max_value=120))
+def test_add_months_never_goes_backwards_and_keeps_the_day_when_it_can(d, n):
+    later = add_months(d, n)
+    assert later >= d
+    assert later.day == d.day or later.day < d.day  # clamped at month end only

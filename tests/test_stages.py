@@ -1,0 +1,182 @@
+"""The stage engine and legal indicators: tables, properties and boundaries."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import assert_clean_failure
+from hypothesis import given
+from hypothesis import strategies as st
+
+from debtcli.rules import PACKS_DIR, STAGE_KEYS, load_pack
+from debtcli.stages import assess, malicious_overdraft, stage_by_days
+
+PACK = load_pack("cn")
+SINCE = date(2026, 8, 5)
+
+
+@pytest.mark.parametrize(("days", "stage"), [
+    (0, None), (1, "grace"), (3, "grace"), (4, "reminder"), (30, "reminder"), (31, "phone"),
+    (60, "phone"), (61, "letter"), (90, "letter"), (91, "agency"), (120, "agency"),
+    (121, "visit"), (180, "visit"), (181, "litigation"), (2000, "litigation"),
+])
+def test_default_table(days, stage):
+    assert stage_by_days(days, PACK.start_days(None)) == stage
+
+
+def _custom_pack(tmp_path: Path, replace: tuple[str, str]) -> Path:
+    text = (PACKS_DIR / "cn.toml").read_text(encoding="utf-8")
+    assert replace[0] in text
+    path = tmp_path / "custom.toml"
+    path.write_text(text.replace(*replace, 1), encoding="utf-8")
+    return path
+
+
+def test_bank_profile_overrides_start_days(tmp_path):
+    path = _custom_pack(tmp_path, ("[bank_profiles.bocom.start_days]\nreminder = 4",
+                                   "[bank_profiles.bocom.start_days]\nreminder = 6\nagency = 75"))
+    pack = load_pack(str(path))
+    table = {3: "grace", 5: "grace", 6: "reminder", 74: "letter", 75: "agency", 91: "agency"}
+    for days, stage in table.items():
+        assert stage_by_days(days, pack.start_days("交通银行信用卡")) == stage
+    assert stage_by_days(5, pack.start_days("中信银行")) == "reminder"
+
+
+def test_bocom_profile_matches_the_facts_default():
+    assert PACK.start_days("交通银行") == PACK.start_days(None)
+
+
+EVIDENCE = st.lists(st.tuples(st.sampled_from(["call", "sms", "lawyer-letter", "visit", "letter"]),
+                              st.sampled_from(["bank", "agency", "law-firm", "court", "unknown"])),
+                    max_size=5)
+
+
+@given(st.integers(min_value=-30, max_value=1000), st.integers(min_value=0, max_value=400),
+       EVIDENCE)
+def test_more_days_never_gives_an_earlier_stage(days, more, evidence):
+    rank = {None: -1, **{k: i for i, k in enumerate(STAGE_KEYS)}}
+    today = SINCE + timedelta(days=days)
+    a = assess(PACK, None, SINCE, today, evidence)
+    b = assess(PACK, None, SINCE, today + timedelta(days=more), evidence)
+    assert rank[b.stage] >= rank[a.stage]
+
+
+@given(st.integers(min_value=-30, max_value=1000), EVIDENCE, EVIDENCE)
+def test_adding_evidence_never_lowers_the_stage(days, ev1, ev2):
+    rank = {None: -1, **{k: i for i, k in enumerate(STAGE_KEYS)}}
+    today = SINCE + timedelta(days=days)
+    assert rank[assess(PACK, None, SINCE, today, ev1 + ev2).stage] >= \
+        rank[assess(PACK, None, SINCE, today, ev1).stage]
+
+
+@given(st.integers(min_value=-30, max_value=1000), EVIDENCE)
+def test_next_stage_date_is_after_today(days, evidence):
+    today = SINCE + timedelta(days=days)
+    v = assess(PACK, None, SINCE, today, evidence)
+    if v.next_stage is not None:
+        assert v.next_stage_date > today
+    else:
+        assert v.stage == "litigation"
+
+
+def test_evidence_outranks_the_calendar(li_wei):
+    li_wei("log", "add", "5511", "--channel", "visit", "--party", "agency", "--agents", "2",
+           "--at", "2026-11-20 10:00")
+    s = li_wei.json("stage", "5511")
+    assert s["stage_by_days"] == "phone" and s["stage"] == "visit" and s["stage_basis"] == "evidence"
+    assert s["next_stage"] == "litigation" and s["next_stage_date"] == "2027-04-19"
+
+
+def _notices(*items):
+    return [(SINCE + timedelta(days=d), ch, ans, 1) for d, ch, ans in items]
+
+
+@pytest.mark.parametrize(("gap", "expected"), [(29, None), (30, "2026-12-10")])
+def test_two_effective_notices_must_be_30_days_apart(gap, expected):
+    r = malicious_overdraft(PACK, 6_000_000, True, SINCE,
+                            _notices((5, "call", 1), (5 + gap, "letter", None)))
+    assert r["effective_notices"] == 2 and r["exposure_date"] == expected
+    assert r["threshold_met"]
+
+
+def test_sms_counts_only_as_possible_and_missed_calls_not_at_all():
+    r = malicious_overdraft(PACK, 1_000_000, True, SINCE,
+                            _notices((5, "call", 1), (40, "sms", None), (45, "call", 0)))
+    assert r["effective_notices"] == 1 and r["exposure_date"] is None
+    assert r["possible_notices"] == 2 and r["possible_exposure_date"] == "2026-12-15"
+    assert not r["threshold_met"]
+
+
+def test_notices_before_the_overdue_date_do_not_count():
+    r = malicious_overdraft(PACK, 6_000_000, True, SINCE,
+                            _notices((0, "call", 1), (-10, "letter", None), (31, "visit", None)))
+    assert r["effective_notices"] == 1 and r["exposure_date"] is None
+
+
+def test_principal_reduced_by_payments_and_whole_amount_when_unrecorded(li_wei):
+    li_wei("pay", "4821", "8000")
+    mo = li_wei.json("stage", "4821")["risks"][0]
+    assert mo["key"] == "malicious-overdraft" and mo["principal"] == "50000.00"
+    assert mo["threshold_met"] and mo["principal_recorded"]
+    li_wei("pay", "4821", "0.01")
+    assert not li_wei.json("stage", "4821")["risks"][0]["threshold_met"]
+    mo = li_wei.json("stage", "7730")["risks"][0]
+    assert mo["principal"] == "18300.00" and not mo["principal_recorded"]
+    assert "whole amount is counted" in li_wei("stage", "7730").stdout
+
+
+def test_effective_notices_from_the_log(li_wei):
+    li_wei("log", "add", "4821", "--channel", "call", "--party", "bank", "--at", "2026-09-01 10:00")
+    li_wei("log", "add", "4821", "--channel", "call", "--party", "bank", "--at", "2026-09-30 10:00")
+    li_wei("log", "add", "4821", "--channel", "call", "--party", "agency", "--contacted", "family",
+           "--at", "2026-10-05 10:00")
+    mo = li_wei.json("stage", "4821")["risks"][0]
+    assert mo["effective_notices"] == 2 and mo["exposure_date"] is None  # 29 days apart
+    li_wei("log", "add", "4821", "--channel", "letter", "--party", "bank", "--at", "2026-10-01")
+    mo = li_wei.json("stage", "4821")["risks"][0]
+    assert mo["second_notice"] == "2026-10-01" and mo["exposure_date"] == "2027-01-02"
+    assert "! criminal threshold" not in li_wei("status").stdout
+    assert "criminal threshold" in li_wei("--today", "2027-01-02", "status").stdout
+
+
+def test_settled_card_reports_credit_record_only(li_wei):
+    li_wei("settle", "7730", "--date", "2026-11-03")
+    s = li_wei.json("stage", "7730")
+    assert s["stage"] is None and s["risks"] == [
+        {"key": "credit-record", "settled_on": "2026-11-03", "clears_on": "2031-11-03",
+         "years": 5, "tag": "law"}]
+    assert "2031-11-03" in li_wei("stage", "7730").stdout
+
+
+def test_stage_text_cites_and_says_typically(li_wei):
+    out = li_wei("stage", "7730").stdout
+    assert "Typically:" in out and "not legal advice" in out
+    zh = li_wei("--lang", "zh", "stage", "4821").stdout
+    assert "下一阶段" in zh and "刑法" in zh
+
+
+def test_facts_answers_claims_with_sources(cli):
+    out = cli("facts", "arrest").stdout
+    assert "50,000" in out and "Criminal Law Art. 196" in out
+    zh = cli.json("--lang", "zh", "facts", "blacklist")
+    assert "征信业管理条例" in zh[0]["citation"]
+    assert len(cli.json("facts")) == 8
+    assert_clean_failure(cli("facts", "moon", ok=False), says="no claim")
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    (("start_day = 31", 'start_day = "31"'), "stages[2].start_day"),
+    (('key = "phone"', 'key = "calls"'), "keys must be"),
+    (("max = 3", 'max = "three"'), "conduct["),
+    (('threshold = "50000.00"', "threshold = 50000"), "indicators.malicious-overdraft.threshold"),
+    (("[pack]", "[pack"), "syntax"),
+])
+def test_malformed_pack_names_file_and_key(cli, tmp_path, change, says):
+    path = _custom_pack(tmp_path, change)
+    r = cli("--rules", str(path), "facts", ok=False)
+    assert_clean_failure(r, says=says)
+    assert "custom.toml" in r.stderr
+
+
+def test_unknown_pack_name(cli):
+    assert_clean_failure(cli("--rules", "mars", "facts", ok=False), says="no rule pack")
