@@ -2,9 +2,8 @@
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from debtcli.errors import BadInput, NotFound
 
@@ -70,8 +69,7 @@ def resolve(ref: str, cards: Sequence[Any]) -> Any:
     )
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     """Where one card stands on a given day."""
 
     since: date | None

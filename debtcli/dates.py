@@ -10,8 +10,9 @@ from datetime import date, datetime, time, timedelta
 
 from debtcli.errors import BadInput
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
+# Patterns, compiled by re on first use (and cached there), so importing this module is cheap.
+_DATE = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$"
+_TIME = r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$"
 _RELATIVE = {"today": 0, "今天": 0, "yesterday": 1, "昨天": 1}
 
 
@@ -19,7 +20,7 @@ def parse_date(text: str, today: date) -> date:
     s = str(text).strip().lower()
     if s in _RELATIVE:
         return today - timedelta(days=_RELATIVE[s])
-    m = _DATE.match(s)
+    m = re.match(_DATE, s)
     if not m:
         raise BadInput(
             f"date {text!r} is not understood (examples: 2026-08-05, 2026/8/5, 2026年8月5日, today)",
@@ -60,7 +61,7 @@ def with_local_offset(naive: datetime) -> datetime:
 def parse_datetime(text: str, today: date) -> datetime:
     """A point in time with its UTC offset."""
     s = str(text).strip()
-    if s.lower() in _RELATIVE or _DATE.match(s):
+    if s.lower() in _RELATIVE or re.match(_DATE, s):
         # A date alone: the hour is unknown, so midday, which never trips the quiet-hours rule.
         return with_local_offset(datetime.combine(parse_date(s, today), time(12, 0)))
     try:
@@ -69,9 +70,9 @@ def parse_datetime(text: str, today: date) -> datetime:
     except ValueError:
         pass
     parts = s.split()
-    if len(parts) == 1 and _TIME.match(parts[0]):
+    if len(parts) == 1 and re.match(_TIME, parts[0]):
         parts = ["today", parts[0]]
-    if len(parts) == 2 and (m := _TIME.match(parts[1])):
+    if len(parts) == 2 and (m := re.match(_TIME, parts[1])):
         day = parse_date(parts[0], today)
         h, mi, sec = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
         try:

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-GENESIS = "0" * 64
+from debtcli.store import GENESIS
+
 CHAIN_COLUMNS = (
     "id", "card_id", "at", "at_utc", "recorded_at", "channel", "direction", "party", "org",
     "agent", "agent_id", "phone", "minutes", "answered", "contacted", "agents", "credentials",

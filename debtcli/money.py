@@ -4,7 +4,6 @@ Input forms: 32000, 32,000.50, ¥32000, ￥32,000, 32000元, 3.2万, 1.5w. Outpu
 """
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from debtcli.errors import BadInput
 
@@ -12,18 +11,21 @@ from debtcli.errors import BadInput
 MAX_MINOR = 100_000_000 * 100
 
 _SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$"}
-_PREFIX = re.compile(r"^(?:¥|￥|\$|rmb|cny|usd)\s*", re.IGNORECASE)
-_SUFFIX_UNIT = re.compile(r"\s*(万|w|元|块|yuan)$", re.IGNORECASE)
-_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+# Patterns, compiled by re on first use, so read paths that print amounts never pay for them.
+_PREFIX = r"(?i)^(?:¥|￥|\$|rmb|cny|usd)\s*"
+_SUFFIX_UNIT = r"(?i)\s*(万|w|元|块|yuan)$"
+_NUMBER = r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$"
 
 
 def parse_amount(text: str, *, allow_zero: bool = False) -> int:
     """Parse what a person types into minor units. Raises BadInput with the reason."""
+    from decimal import Decimal, InvalidOperation  # here, not at import: read paths skip it
+
     raw = str(text)
     s = raw.strip().replace("，", ",").replace("．", ".")
-    s = _PREFIX.sub("", s)
+    s = re.sub(_PREFIX, "", s)
     multiplier = Decimal(1)
-    m = _SUFFIX_UNIT.search(s)
+    m = re.search(_SUFFIX_UNIT, s)
     if m:
         if m.group(1).lower() in ("万", "w"):
             multiplier = Decimal(10_000)
@@ -34,7 +36,7 @@ def parse_amount(text: str, *, allow_zero: bool = False) -> int:
             f"amount {raw!r} is negative; enter what was owed or paid as a positive number",
             f"金额 {raw!r} 是负数，请输入正数",
         )
-    if not _NUMBER.match(s):
+    if not re.match(_NUMBER, s):
         raise BadInput(
             f"amount {raw!r} is not a number (examples: 32000, 32,000.50, ¥32000, 3.2万)",
             f"金额 {raw!r} 不是有效数字（例如 32000、32,000.50、¥32000、3.2万）",
@@ -58,6 +60,13 @@ def parse_amount(text: str, *, allow_zero: bool = False) -> int:
     if result == 0 and not allow_zero:
         raise BadInput(f"amount {raw!r} is zero", f"金额 {raw!r} 为零")
     return result
+
+
+def from_decimal_str(text: str) -> int:
+    """The inverse of to_decimal_str ('62400.00' -> 6240000), for trusted stable forms only."""
+    whole, _, frac = text.partition(".")
+    sign = -1 if whole.startswith("-") else 1
+    return sign * (abs(int(whole)) * 100 + int((frac + "00")[:2]))
 
 
 def to_decimal_str(minor: int) -> str:

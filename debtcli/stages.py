@@ -7,17 +7,15 @@ reported, because evidence outranks the calendar.
 """
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from debtcli.dates import add_months, add_years
-from debtcli.money import parse_amount, to_decimal_str
+from debtcli.money import from_decimal_str, to_decimal_str
 from debtcli.rules import STAGE_KEYS, Pack
 
 
-@dataclass(frozen=True)
-class StageView:
+class StageView(NamedTuple):
     days_overdue: int
     stage_by_days: str | None
     stage_by_evidence: str | None
@@ -27,7 +25,7 @@ class StageView:
     next_stage_date: date | None
 
     def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = self._asdict()
         d["stage_basis"] = d.pop("basis")
         d["next_stage_date"] = self.next_stage_date.isoformat() if self.next_stage_date else None
         return d
@@ -105,7 +103,7 @@ def malicious_overdraft(
     """notices: (day, channel, answered, count) for incoming contacts to the cardholder in
     person by the bank, its agency or a law firm. Which of them count is decided here."""
     rule = pack.indicator("malicious-overdraft")
-    threshold = parse_amount(rule["threshold"])
+    threshold = from_decimal_str(rule["threshold"])
     effective_channels = set(rule["effective_channels"])
     possible_channels = effective_channels | set(rule["possible_channels"])
     eff_days: set[date] = set()

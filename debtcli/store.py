@@ -8,11 +8,11 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from debtcli.errors import StoreError
-from debtcli.evidence import GENESIS, entry_hash
+
+GENESIS = "0" * 64  # the prev_hash of the first log entry
 
 APP_NAME = "debtcli"
 
@@ -190,10 +190,12 @@ def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> list[str]:
     return applied
 
 
-@dataclass
 class Store:
-    conn: sqlite3.Connection
-    path: Path
+    """An open store: the connection and where it lives."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
 
     @property
     def evidence_dir(self) -> Path:
@@ -412,6 +414,8 @@ def append_contacts(
 ) -> list[int]:
     """Append entries to the chain. Call inside Store.write(): the caller owns the transaction,
     so an import of many rows is one transaction."""
+    from debtcli.evidence import entry_hash
+
     count, head, last = chain_state(conn)
     ids = []
     for fields, atts in zip(entries, attachments, strict=True):

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from debtcli.cli.app import CardArg, JsonOpt, app, cell, console, emit_json, say, state, sub_app
+from debtcli.cli.common import CardArg, JsonOpt, app, cell, console, emit_json, say, state, sub_app
 from debtcli.money import format_amount, parse_amount
 
 card_app = sub_app("Your cards: add, list, show, edit, archive. 管理你的信用卡。")

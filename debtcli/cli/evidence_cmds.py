@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from debtcli.cli.app import CardArg, JsonOpt, app, cell, console, emit_json, say, state, sub_app
+from debtcli.cli.common import CardArg, JsonOpt, app, cell, console, emit_json, say, state, sub_app
 
 log_app = sub_app(
     "The contact log: every collector call, SMS, letter and visit, kept as evidence "

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from debtcli.cli.app import CardArg, JsonOpt, app, console, emit_json, state
+from debtcli.cli.common import CardArg, JsonOpt, app, console, emit_json, state
 
 
 @app.command("stage")

@@ -1,10 +1,8 @@
 """The Typer application, its global options and the one place errors become exit codes."""
 
-import json
 import os
 import sqlite3
 import sys
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,14 +15,16 @@ from debtcli.errors import BadInput, DebtcliError, StoreError
 from debtcli.i18n import LANGS, default_lang, pick
 
 
-@dataclass
 class State:
-    db: str | None = None
-    lang: str = field(default_factory=default_lang)
-    today: date = field(default_factory=date.today)
-    rules: str = "cn"
-    _store: Any = None
-    _pack: Any = None
+    """This run's global options, and the store and pack opened once for it."""
+
+    def __init__(self) -> None:
+        self.db: str | None = None
+        self.lang = default_lang()
+        self.today = date.today()
+        self.rules = "cn"
+        self._store: Any = None
+        self._pack: Any = None
 
     def t(self, en: str, zh: str) -> str:
         return pick(self.lang, en, zh)
@@ -154,10 +154,12 @@ def console(stderr: bool = False) -> Any:
 
     width = os.environ.get("COLUMNS")
     return Console(stderr=stderr, width=int(width) if width and width.isdigit() else None,
-                   highlight=False)
+                   highlight=False, emoji=False)
 
 
 def emit_json(obj: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 

@@ -1,0 +1,131 @@
+"""Time debtcli's commands against the floor of their own stack, in the same run.
+
+    python benchmarks/run.py [--contacts 100000] [--runs 7]
+
+Builds stores in a temporary folder (20 cards, thousands of payments, N contacts), then prints,
+for each command, the median wall time, the floor (`python -c "import typer, rich.console,
+rich.table, sqlite3"`, the least any command on this stack can cost) and their ratio, with the
+budget from the issues. Run it on a quiet machine; it writes nothing outside its temp folder.
+"""
+
+import argparse
+import csv
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+EXE = shutil.which("debtcli", path=str(Path(sys.executable).parent)) or "debtcli"
+FLOOR = [sys.executable, "-c", "import typer, rich.console, rich.table, sqlite3"]
+BANKS = ["中信银行", "招商银行", "工商银行", "农业银行", "建设银行"]
+
+
+def timed(cmd: list[str], env: dict, runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE)
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples)
+
+
+def once(cmd: list[str], env: dict) -> float:
+    t = time.perf_counter()
+    r = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if r.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed: {r.stderr.decode()}")
+    return time.perf_counter() - t
+
+
+def build_cards(db: Path, payments: int) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from datetime import date
+
+    from debtcli import ledger
+    from debtcli.store import open_store
+
+    s = open_store(db)
+    today = date.today()
+    for i in range(20):
+        last4 = f"{1000 + i}"
+        ledger.add_card(s, bank=BANKS[i % len(BANKS)], last4=last4)
+        ledger.record_overdue(s, last4, today - timedelta(days=30 + 9 * i),
+                              100_000_000, principal=80_000_000)
+    with s.write() as c:
+        for n in range(payments):
+            card = 1 + n % 20
+            c.execute(
+                "INSERT INTO payments (card_id, episode_id, paid_on, amount, note, created_at) "
+                "VALUES (?,?,?,?,?,?)",
+                (card, card, (today - timedelta(days=n % 30)).isoformat(), 100, None, "x"),
+            )
+    s.close()
+
+
+def write_csv(path: Path, n: int) -> None:
+    start = datetime.now() - timedelta(days=200)
+    channels = ["call", "call", "call", "sms", "app", "letter", "visit"]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["card", "at", "channel", "party", "org", "contacted", "note"])
+        for i in range(n):
+            at = start + timedelta(minutes=2 * i % (200 * 24 * 60))
+            w.writerow([f"{1000 + i % 20}", at.strftime("%Y-%m-%d %H:%M"), channels[i % 7],
+                        "agency" if i % 3 else "bank", "某某资产管理有限公司",
+                        "family" if i % 97 == 0 else "self", f"contact {i}"])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--contacts", type=int, default=100_000)
+    ap.add_argument("--payments", type=int, default=5_000)
+    ap.add_argument("--runs", type=int, default=7)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="debtcli-bench-"))
+    env = {**os.environ, "DEBTCLI_LANG": "en", "COLUMNS": "120"}
+    try:
+        empty, big = tmp / "empty.db", tmp / "big.db"
+        build_cards(empty, args.payments)
+        build_cards(big, args.payments)
+        csv_path = tmp / "contacts.csv"
+        write_csv(csv_path, args.contacts)
+        import_s = once([EXE, "--db", str(big), "log", "import", str(csv_path)], env)
+        verify_s = once([EXE, "--db", str(big), "evidence", "verify"], env)
+
+        floor = timed(FLOOR, env, args.runs)
+        rows = [
+            ("status (no contacts)", [EXE, "--db", str(empty), "status"], "read ≤ 1.15×"),
+            (f"status ({args.contacts:,} contacts)", [EXE, "--db", str(big), "status"],
+             "read ≤ 1.15×, ≤ +10% vs none"),
+            ("stage CARD", [EXE, "--db", str(big), "stage", "1000"], "read ≤ 1.15×"),
+            ("card list", [EXE, "--db", str(big), "card", "list"], "read ≤ 1.15×"),
+            ("log add", [EXE, "--db", str(big), "log", "add", "1001", "--channel", "call",
+                         "--party", "bank"], "write ≤ 1.3×"),
+        ]
+        print(f"debtcli benchmarks — {args.runs} runs each, medians; python {sys.version.split()[0]}")
+        print(f"{'command':34} {'median':>9} {'floor':>9} {'ratio':>7}  budget")
+        print(f"{'floor (import typer, rich, sqlite3)':34} {floor * 1000:8.1f}ms")
+        results = {}
+        for name, cmd, budget in rows:
+            m = timed(cmd, env, args.runs)
+            results[name] = m
+            print(f"{name:34} {m * 1000:8.1f}ms {floor * 1000:8.1f}ms {m / floor:6.2f}×  {budget}")
+        names = list(results)
+        print(f"{'status: contacts vs none':34} {'':9} {'':9} "
+              f"{results[names[1]] / results[names[0]]:6.2f}×  ≤ 1.10×")
+        print(f"{'log import ' + format(args.contacts, ',') + ' rows':34} {import_s:8.2f}s "
+              f"{'':9} {'':7}  ≤ 15 s")
+        print(f"{'evidence verify ' + format(args.contacts, ','):34} {verify_s:8.2f}s "
+              f"{'':9} {'':7}  ≤ 3 s")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
