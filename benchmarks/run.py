@@ -1,6 +1,6 @@
 """Time debtcli's commands against the floor of their own stack, in the same run.
 
-    python benchmarks/run.py [--contacts 100000] [--runs 7]
+    python benchmarks/run.py [--contacts 100000] [--runs 11]
 
 Builds stores in a temporary folder (20 cards, thousands of payments, N contacts), then prints,
 for each command, the median wall time, the floor (`python -c "import typer, rich.console,
@@ -25,14 +25,19 @@ FLOOR = [sys.executable, "-c", "import typer, rich.console, rich.table, sqlite3"
 BANKS = ["中信银行", "招商银行", "工商银行", "农业银行", "建设银行"]
 
 
-def timed(cmd: list[str], env: dict, runs: int) -> float:
-    samples = []
+def timed(cmd: list[str], env: dict, runs: int) -> tuple[float, float]:
+    """Median of cmd and of the floor, run alternately so that both see the same machine
+    (a VM's speed drifts by tens of percent over a minute; interleaving cancels that)."""
+    subprocess.run(cmd, env=env, check=True, capture_output=True)  # warm-up: caches, pyc
+    subprocess.run(FLOOR, env=env, check=True, capture_output=True)
+    own, floor = [], []
     for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE)
-        samples.append(time.perf_counter() - t)
-    return statistics.median(samples)
+        for target, samples in ((FLOOR, floor), (cmd, own)):
+            t = time.perf_counter()
+            subprocess.run(target, env=env, check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE)
+            samples.append(time.perf_counter() - t)
+    return statistics.median(own), statistics.median(floor)
 
 
 def once(cmd: list[str], env: dict) -> float:
@@ -85,35 +90,40 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--contacts", type=int, default=100_000)
     ap.add_argument("--payments", type=int, default=5_000)
-    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--runs", type=int, default=11)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="debtcli-bench-"))
-    env = {**os.environ, "DEBTCLI_LANG": "en", "COLUMNS": "120"}
+    env = {**os.environ, "DEBTCLI_LANG": "en", "COLUMNS": "120",
+           "DEBTCLI_CONFIG": str(tmp / "config")}
+    # Byte-code caching on, as for any installed program (some shells turn it off).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     try:
         empty, big = tmp / "empty.db", tmp / "big.db"
         build_cards(empty, args.payments)
         build_cards(big, args.payments)
+        week_ago = (datetime.now() - timedelta(days=7)).date().isoformat()
         csv_path = tmp / "contacts.csv"
         write_csv(csv_path, args.contacts)
         import_s = once([EXE, "--db", str(big), "log", "import", str(csv_path)], env)
         verify_s = once([EXE, "--db", str(big), "evidence", "verify"], env)
 
-        floor = timed(FLOOR, env, args.runs)
         rows = [
             ("status (no contacts)", [EXE, "--db", str(empty), "status"], "read ≤ 1.15×"),
             (f"status ({args.contacts:,} contacts)", [EXE, "--db", str(big), "status"],
              "read ≤ 1.15×, ≤ +10% vs none"),
             ("stage CARD", [EXE, "--db", str(big), "stage", "1000"], "read ≤ 1.15×"),
             ("card list", [EXE, "--db", str(big), "card", "list"], "read ≤ 1.15×"),
+            ("log list CARD --since (a week)", [EXE, "--db", str(big), "log", "list", "1003",
+                                                "--since", week_ago], "read"),
             ("log add", [EXE, "--db", str(big), "log", "add", "1001", "--channel", "call",
                          "--party", "bank"], "write ≤ 1.3×"),
         ]
-        print(f"debtcli benchmarks — {args.runs} runs each, medians; python {sys.version.split()[0]}")
+        print(f"debtcli benchmarks — {args.runs} alternating runs each, medians; "
+              f"python {sys.version.split()[0]}")
         print(f"{'command':34} {'median':>9} {'floor':>9} {'ratio':>7}  budget")
-        print(f"{'floor (import typer, rich, sqlite3)':34} {floor * 1000:8.1f}ms")
         results = {}
         for name, cmd, budget in rows:
-            m = timed(cmd, env, args.runs)
+            m, floor = timed(cmd, env, args.runs)
             results[name] = m
             print(f"{name:34} {m * 1000:8.1f}ms {floor * 1000:8.1f}ms {m / floor:6.2f}×  {budget}")
         names = list(results)

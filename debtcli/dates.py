@@ -86,9 +86,9 @@ def parse_datetime(text: str, today: date) -> datetime:
     )
 
 
-def parse_past_datetime(text: str, today: date) -> datetime:
+def parse_past_datetime(text: str, today: date, now: datetime | None = None) -> datetime:
     dt = parse_datetime(text, today)
-    if dt > local_now(today) + timedelta(minutes=1):
+    if dt > (now or local_now(today)) + timedelta(minutes=1):
         raise BadInput(
             f"time {dt.isoformat()} is in the future; log contacts after they happen",
             f"时间 {dt.isoformat()} 在未来；请在联系发生后记录",

@@ -20,7 +20,7 @@ CONDUCT_KINDS = (
 )
 
 # What each table must hold: key -> type. "zh/en" pairs are checked as str.
-_STAGE = {"key": str, "zh": str, "en": str, "start_day": int, "tag": str, "what_zh": str,
+_STAGE = {"key": str, "zh": str, "en": str, "short_zh": str, "short_en": str, "start_day": int, "tag": str, "what_zh": str,
           "what_en": str, "todo_zh": str, "todo_en": str, "basis_zh": str, "basis_en": str}
 _BANK = {"zh": str, "en": str, "match": list, "hotline": str, "tag": str}
 _CONDUCT = {"key": str, "kind": str, "tag": str, "zh": str, "en": str,

@@ -11,13 +11,36 @@ from debtcli.money import to_decimal_str
 from debtcli.rules import Pack
 
 
+def _start_of(day: date) -> str:
+    """00:00 local time on a day, as a UTC timestamp like contacts.at_utc."""
+    return datetime.combine(day, time()).astimezone().astimezone(UTC).isoformat()
+
+
 def _after(day: date) -> str:
-    # Contacts strictly after the missed due date: from 00:00 local on the next day.
-    start = datetime.combine(day + timedelta(days=1), time()).astimezone()
-    return start.astimezone(UTC).isoformat()
+    """Contacts strictly after the missed due date: from 00:00 local on the next day."""
+    return _start_of(day + timedelta(days=1))
 
 
-def assess_card(store: st.Store, pack: Pack, card: Any, today: date) -> dict[str, Any]:
+def _notices(store: st.Store, pack: Pack, card_id: int, after: str, full: bool) -> list:
+    mo = pack.indicator("malicious-overdraft")
+    channels = mo["effective_channels"] + mo["possible_channels"]
+    if full:
+        return st.notice_days(store, card_id, after, channels, mo["parties"])
+    # Only the first pair matters for the dates: the earliest notice of each kind, then the
+    # earliest of each kind at least notice_gap_days after the first effective and the first
+    # possible notice.
+    first = st.first_notice_days(store, card_id, after, channels, mo["parties"])
+    effective = [d for d, ch, _, _ in first if ch in mo["effective_channels"]]
+    starts = {min(ds) for ds in (effective, [d for d, *_ in first]) if ds}
+    gap = timedelta(days=int(mo["notice_gap_days"]))
+    return first + st.first_notice_days(store, card_id, after, channels, mo["parties"],
+                                        [_start_of(d + gap) for d in sorted(starts)])
+
+
+def assess_card(store: st.Store, pack: Pack, card: Any, today: date,
+                full: bool = True) -> dict[str, Any]:
+    """full=False (status) computes the dates but not the notice counts, which need every
+    contact read; the risk marker needs only the dates."""
     episode, pos = card_position(store, card, today)
     result: dict[str, Any] = {
         "id": card["id"],
@@ -51,11 +74,7 @@ def assess_card(store: st.Store, pack: Pack, card: Any, today: date) -> dict[str
     evidence = st.evidence_pairs(store, card["id"], after, pack.evidence_map())
     view = stages.assess(pack, card["bank"], pos.since, today, evidence)
     result.update(view.to_json())
-    mo = pack.indicator("malicious-overdraft")
-    notices = st.notice_days(
-        store, card["id"], after,
-        mo["effective_channels"] + mo["possible_channels"], mo["parties"],
-    )
+    notices = _notices(store, pack, card["id"], after, full)
     last = st.last_demand(store, card["id"])
     risks = [
         stages.malicious_overdraft(pack, pos.principal_unpaid, pos.principal_recorded,

@@ -184,7 +184,7 @@ def test_any_sequence_of_adds_and_amends_verifies(tmp_path_factory, ops):
     card = ledger.find_card(s, "4821")
     n = 0
     for op, a, note in ops:
-        clean = "".join(ch for ch in note if ord(ch) >= 32) or None
+        clean = "".join(ch for ch in note if ord(ch) >= 32 and ch != "\x7f").strip() or None
         if op == "add":
             contactlog.add(s, pack, card, {"channel": a, "at": "2026-11-01 10:00",
                                            "note": clean}, [], today)
@@ -327,3 +327,21 @@ def test_export_bundle_verifies_on_its_own(logged, tmp_path):
     r = logged("evidence", "verify", "--bundle", str(tampered), ok=False)
     assert r.exit_code == 1 and "entries.json was changed" in r.stderr
     assert "entry 1: its contents were changed" in r.stderr
+
+
+def test_parallel_verify_names_tampering_at_range_edges(li_wei, db_path, tmp_path, monkeypatch):
+    from debtcli import contactlog
+
+    rows = "".join(f"4821,2026-11-01 10:{m:02d},sms,bank,note {m}\n" for m in range(40))
+    f = tmp_path / "many.csv"
+    f.write_text("card,at,channel,party,note\n" + rows, encoding="utf-8")
+    li_wei("log", "import", str(f))
+    monkeypatch.setattr(contactlog, "PARALLEL_FROM", 2)  # split 40 entries across the cores
+    assert "40 entries verified" in li_wei("evidence", "verify").stdout
+    conn = raw(db_path)
+    conn.execute("UPDATE contacts SET note = 'edited' WHERE id = 20")
+    conn.execute("DELETE FROM contacts WHERE id = 21")  # the first entry of a second range
+    conn.commit()
+    r = li_wei("evidence", "verify", ok=False)
+    assert "entry 20: its contents were changed" in r.stderr
+    assert "entry 21 is missing" in r.stderr

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from conftest import assert_clean_failure
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from debtcli.rules import PACKS_DIR, STAGE_KEYS, load_pack
@@ -180,3 +180,36 @@ def test_malformed_pack_names_file_and_key(cli, tmp_path, change, says):
 
 def test_unknown_pack_name(cli):
     assert_clean_failure(cli("--rules", "mars", "facts", ok=False), says="no rule pack")
+
+
+NOTICE_LOG = st.lists(
+    st.tuples(st.integers(min_value=-20, max_value=110),
+              st.sampled_from(["call", "sms", "letter", "visit", "app", "email", "wechat"]),
+              st.booleans(), st.sampled_from(["bank", "agency", "law-firm", "unknown"]),
+              st.sampled_from(["self", "self", "family"])),
+    max_size=12,
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(log=NOTICE_LOG)
+def test_status_shortcut_gives_the_same_dates_as_the_full_count(tmp_path_factory, log):
+    """status reads only the first notices; stage reads them all. The dates must agree."""
+    from debtcli import contactlog, ledger
+    from debtcli.standing import assess_card
+    from debtcli.store import open_store
+
+    s = open_store(tmp_path_factory.mktemp("n") / "s.db")
+    ledger.add_card(s, bank="中信银行", last4="4821")
+    ledger.record_overdue(s, "4821", SINCE, 6_000_000)
+    card = ledger.find_card(s, "4821")
+    today = date(2026, 11, 23)
+    for offset, channel, missed, party, contacted in log:
+        at = SINCE + timedelta(days=offset)
+        contactlog.add(s, PACK, card, {"at": f"{at} 10:00", "channel": channel, "party": party,
+                                       "contacted": contacted,
+                                       "missed": missed and channel == "call"}, [], today)
+    full = assess_card(s, PACK, card, today, full=True)["risks"][0]
+    light = assess_card(s, PACK, card, today, full=False)["risks"][0]
+    for key in ("first_notice", "second_notice", "exposure_date", "possible_exposure_date"):
+        assert full[key] == light[key], key

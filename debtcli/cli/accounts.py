@@ -22,9 +22,10 @@ def _date(text: str | None, what: str = "date", what_zh: str = "日期") -> Any:
 
 
 def stage_name(key: str | None) -> str:
+    """The short name of a stage, for tables."""
     if not key:
         return "—"
-    return state.pack().text(state.pack().stage(key), "", state.lang)
+    return state.pack().text(state.pack().stage(key), "short", state.lang)
 
 
 @app.command("path")
@@ -91,16 +92,15 @@ def card_list(
         say("No cards yet. Add one: debtcli card add --bank 中信银行 --last4 4821",
             "还没有卡。添加一张：debtcli card add --bank 中信银行 --last4 4821")
         return
-    from rich.table import Table
+    from debtcli.cli.tables import show_table
 
     t = state.t
-    table = Table(t("id", "编号"), t("bank", "银行"), t("card", "卡号"), t("name", "名称"),
-                  t("limit", "额度"), t("due day", "还款日"), t("archived", "已归档"))
-    for c in cards:
-        table.add_row(f"#{c['id']}", cell(c["bank"]), f"****{c['last4']}", cell(c["name"]),
-                      format_amount(c["credit_limit"], c["currency"]) if c["credit_limit"] else "",
-                      str(c["due_day"] or ""), c["archived_on"] or "")
-    console().print(table)
+    headers = [t("id", "编号"), t("bank", "银行"), t("card", "卡号"), t("name", "名称"),
+               t("limit", "额度"), t("due day", "还款日"), t("archived", "已归档")]
+    rows = [[f"#{c['id']}", c["bank"], f"****{c['last4']}", c["name"],
+             format_amount(c["credit_limit"], c["currency"]) if c["credit_limit"] else "",
+             c["due_day"] or "", c["archived_on"]] for c in cards]
+    show_table(console(), headers, rows, right=frozenset({4}))
 
 
 @card_app.command("show")
@@ -244,7 +244,7 @@ def status_rows() -> list[dict]:
     from debtcli.store import list_cards
 
     s, pack = state.store(), state.pack()
-    return [assess_card(s, pack, c, state.today) for c in list_cards(s)]
+    return [assess_card(s, pack, c, state.today, full=False) for c in list_cards(s)]
 
 
 @app.command("status")
@@ -255,13 +255,14 @@ def status_cmd(json_out: JsonOpt = False) -> None:
 
     rows = status_rows()
     if json_out:
-        emit_json([public(r) for r in rows])
+        # The legal indicators' details are in `stage CARD --json`; status carries the marker.
+        emit_json([{k: v for k, v in public(r).items() if k != "risks"} for r in rows])
         return
     render_status(rows)
 
 
 def render_status(rows: list[dict]) -> None:
-    from rich.table import Table
+    from debtcli.cli.tables import show_table
 
     t = state.t
     out = console()
@@ -269,12 +270,9 @@ def render_status(rows: list[dict]) -> None:
         out.print(t("No cards yet. Add one: debtcli card add --bank 中信银行 --last4 4821",
                     "还没有卡。添加一张：debtcli card add --bank 中信银行 --last4 4821"))
         return
-    table = Table(title=t(f"Where you stand on {state.today}", f"截至 {state.today} 的现状"))
-    for col, justify in ((t("card", "卡"), "left"), (t("days", "逾期天数"), "right"),
-                         (t("owed", "欠款"), "right"), (t("paid", "已还"), "right"),
-                         (t("stage", "阶段"), "left"), (t("next", "下一阶段"), "left"),
-                         (t("risk", "风险"), "left")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    headers = [t("card", "卡"), t("days", "逾期天数"), t("owed", "欠款"), t("paid", "已还"),
+               t("stage", "阶段"), t("next", "下一阶段"), t("risk", "风险")]
+    table = []
     risk_text = {"exposed": t("! criminal threshold", "! 刑事门槛"),
                  "watch": t("principal ≥ ¥50,000", "本金 ≥ ¥50,000")}
     for r in rows:
@@ -288,10 +286,11 @@ def render_status(rows: list[dict]) -> None:
             stage = stage_name(r["stage"]) + (" *" if r["stage_basis"] == "evidence" else "")
             nxt = (f"{stage_name(r['next_stage'])} {r['next_stage_date']}"
                    if r["next_stage"] else "—")
-        table.add_row(cell(f"{r['bank']} ****{r['last4']}"), str(r["days_overdue"]),
+        table.append([f"{r['bank']} ****{r['last4']}", r["days_overdue"],
                       format_amount(pos.owed, cur), format_amount(pos.paid, cur), stage, nxt,
-                      risk_text.get(r["risk"] or "", ""))
-    out.print(table)
+                      risk_text.get(r["risk"] or "", "")])
+    show_table(out, headers, table, right=frozenset({1, 2, 3}),
+               title=t(f"Where you stand on {state.today}", f"截至 {state.today} 的现状"))
     if any(r["stage_basis"] == "evidence" for r in rows):
         out.print(t("* stage shown by your contact log, ahead of the calendar",
                     "* 根据联系记录判断的阶段，早于按天数推算的阶段"))

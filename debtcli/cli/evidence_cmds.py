@@ -131,8 +131,7 @@ def log_add(card: CardArg, opts: dict[str, Any]) -> None:
     _prompt_missing(opts)
     attach = _split_attach(opts)
     entry = contactlog.add(s, pack, c, opts, attach, state.today)
-    flags = [v["rule"] for v in contactlog.violations(s, pack, c["id"])
-             if v["entry"] == entry["id"]]
+    flags = contactlog.entry_violations(s, pack, entry["id"])
     short = entry["hash"][:16]
     say(f"Logged entry {entry['id']} ({entry['channel']}, {entry['at']}) for ****{c['last4']}; "
         f"hash {short}…",
@@ -183,6 +182,9 @@ def log_list(
     channel: Annotated[list[str] | None, Opt("--channel", help="Only these channels.")] = None,
     history: Annotated[bool, Opt("--history", help="Show originals and corrections.")] = False,
     csv_out: Annotated[bool, Opt("--csv", help="Write CSV (the `log import` format).")] = False,
+    limit: Annotated[int, Opt("--limit", min=1, help="The table shows the latest N entries "
+                              "(JSON and CSV give all).")] = 50,
+    show_all: Annotated[bool, Opt("--all", help="Show every entry in the table.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Show the contact log, oldest first, with possible violations marked. 查看联系记录。"""
@@ -200,15 +202,19 @@ def log_list(
     if csv_out:
         contactlog.write_csv(rows, st.list_cards(s, include_archived=True), sys.stdout)
         return
-    flagged: dict[int, list[str]] = {}
-    for v in contactlog.violations(s, pack):
-        flagged.setdefault(v["entry"], []).append(v["rule"])
+    total = len(rows)
+    if not (json_out or show_all):
+        rows = rows[-limit:]
+    flagged = contactlog.flags_for(s, pack, rows)
     if json_out:
         emit_json([{**contactlog.entry_json(r, []), "amended": r.get("amended", False),
                     "card": r["last4"], "violations": flagged.get(r["id"], [])}
                    for r in rows])
         return
     render_log(rows, flagged, history)
+    if total > len(rows):
+        say(f"Showing the latest {len(rows)} of {total:,} entries; use --limit N or --all.",
+            f"显示最近 {len(rows)} 条，共 {total:,} 条；可用 --limit N 或 --all。")
 
 
 def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool) -> None:
