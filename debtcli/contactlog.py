@@ -50,9 +50,21 @@ TEXT_LIMITS = {"org": 200, "agent": 100, "agent_id": 100, "phone": 40, "pay_to":
 def _bad(option: str, value: Any, choices: Iterable[str] | None = None, why: str = "") -> BadInput:
     if choices is not None:
         listed = ", ".join(choices)
-        return BadInput(f"{option} {value!r}: choose one of {listed}",
-                        f"{option} {value!r}：请从以下选择：{listed}")
-    return BadInput(f"{option} {value!r}: {why}", f"{option} {value!r}：{why}")
+        exc = BadInput(f"{option} {value!r}: choose one of {listed}",
+                       f"{option} {value!r}：请从以下选择：{listed}")
+    else:
+        exc = BadInput(f"{option} {value!r}: {why}", f"{option} {value!r}：{why}")
+    exc.option = option  # type: ignore[attr-defined]  # lets an import name the CSV column
+    return exc
+
+
+def _parsed(option: str, parse: Any, *args: Any) -> Any:
+    """Run a shared parser (dates, amounts), tagging its error with the option it came from."""
+    try:
+        return parse(*args)
+    except BadInput as exc:
+        exc.option = option  # type: ignore[attr-defined]
+        raise
 
 
 def _choice(option: str, value: str | None, choices: tuple[str, ...], default: str | None) -> Any:
@@ -125,7 +137,7 @@ def build_entry(raw: dict[str, Any], card: Any, pack: Pack, today: date,
 
     now = now or local_now(today)
     at_text = raw.get("at")
-    at = parse_past_datetime(str(at_text), today, now) if at_text else now
+    at = _parsed("--at", parse_past_datetime, str(at_text), today, now) if at_text else now
     channel = _choice("--channel", raw.get("channel"), CHANNELS, None)
     if channel is None:
         raise BadInput(f"--channel is required: one of {', '.join(CHANNELS)}",
@@ -152,11 +164,12 @@ def build_entry(raw: dict[str, Any], card: Any, pack: Pack, today: date,
         "contacted": _choice("--contacted", raw.get("contacted"), CONTACTED, "self"),
         "agents": _int("--agents", raw.get("agents"), 1, 50),
         "credentials": _many("--credentials", _listify(raw.get("credentials")), CREDENTIALS),
-        "demanded": parse_amount(str(demanded)) if demanded not in (None, "") else None,
+        "demanded": (_parsed("--demanded", parse_amount, str(demanded))
+                     if demanded not in (None, "") else None),
         "pay_to": _text("--pay-to", "pay_to", raw.get("pay_to")),
         "promise": _text("--promise", "promise", raw.get("promise")),
-        "promise_date": (parse_date(str(promise_date), today).isoformat()
-                         if promise_date not in (None, "") else None),
+        "promise_date": (_parsed("--promise-date", parse_date, str(promise_date), today)
+                         .isoformat() if promise_date not in (None, "") else None),
         "claims": _many("--claim", _listify(raw.get("claim")), pack.claim_keys()),
         "flags": _many("--flag", _listify(raw.get("flag")), FLAGS),
         "note": _text("--note", "note", raw.get("note")),
@@ -284,7 +297,10 @@ def import_csv(store: st.Store, pack: Pack, path: Path, today: date,
             raw = {k: v for k, v in row.items() if k != "card"}
             entries.append(build_entry(raw, card, pack, today, now))
         except BadInput as exc:
-            raise BadInput(f"{path} row {n}: {exc.en}", f"{path} 第 {n} 行：{exc.zh}") from exc
+            option = getattr(exc, "option", "")
+            column = option.lstrip("-").replace("-", "_") or "?"
+            raise BadInput(f"{path} row {n}, column {column}: {exc.en}",
+                           f"{path} 第 {n} 行，{column} 列：{exc.zh}") from exc
         except NotFound as exc:
             raise BadInput(f"{path} row {n}, column {column}: {exc.en}",
                            f"{path} 第 {n} 行，{column} 列：{exc.zh}") from exc

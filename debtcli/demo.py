@@ -62,3 +62,18 @@ def build_demo(store: Store, today: date, pack: Pack) -> None:
     ]
     for card_id, raw in log:
         contactlog.add(store, pack, cards[card_id], raw, [], today)
+
+    # Two visits walked through with `visit check`: one the bank confirmed, one a scam.
+    from datetime import datetime
+
+    from debtcli.visit import assess
+
+    verified = {"agents": 2, "work_id": True, "authorization": True, "org": agency,
+                "agent": "王、刘", "agent_id": "A0211, A0212", "hotline": "confirmed"}
+    scam = {"agents": 1, "work_id": False, "authorization": False, "org": "自称法院执行局",
+            "hotline": "denied", "personal_account": True, "police_claim": True,
+            "pay_to": "微信转账给个人"}
+    for offset, hm, answers in ((124, "14:30", verified), (127, "19:40", scam)):
+        when = datetime.fromisoformat(f"{s1 + timedelta(days=offset)} {hm}").astimezone()
+        contactlog.add(store, pack, cards[citic], assess(pack, answers, when)["entry"], [],
+                       today)

@@ -27,6 +27,7 @@ _CONDUCT = {"key": str, "kind": str, "tag": str, "zh": str, "en": str,
             "citation_zh": str, "citation_en": str}
 _CLAIM = {"key": str, "claim_zh": str, "claim_en": str, "fact_zh": str, "fact_en": str,
           "citation_zh": str, "citation_en": str, "tag": str}
+_ITEM = {"zh": str, "en": str, "source_zh": str, "source_en": str, "tag": str}
 _INDICATOR = {"tag": str, "citation_zh": str, "citation_en": str, "reading_zh": str,
               "reading_en": str}
 _INDICATORS = {
@@ -179,6 +180,14 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
         _check(path, f"claims[{i}]", claim, _CLAIM)
     for key, spec in _INDICATORS.items():
         _check(path, f"indicators.{key}", data.get("indicators", {}).get(key), spec)
+    visit = data.get("visit")
+    _check(path, "visit", visit, {"title_zh": str, "title_en": str, "calm_zh": str,
+                                  "calm_en": str, "sections": list})
+    for i, section in enumerate(visit["sections"]):
+        _check(path, f"visit.sections[{i}]", section, {"key": str, "zh": str, "en": str,
+                                                       "items": list})
+        for j, item in enumerate(section["items"]):
+            _check(path, f"visit.sections[{i}].items[{j}]", item, _ITEM)
     return Pack(key=data["pack"]["key"], path=path, data=data, stages=stages)
 
 

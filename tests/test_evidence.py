@@ -283,8 +283,9 @@ def test_import_and_csv_round_trip(li_wei, tmp_path):
 
 @pytest.mark.parametrize(("text", "says"), [
     ("card,channel,colour\n4821,call,red\n", "unknown column"),
-    ("card,channel\n4821,call\n4821,fax\n", "row 3"),
-    ("card,channel,at\n4821,call,2031-01-01 10:00\n", "row 2"),
+    ("card,channel\n4821,call\n4821,fax\n", "row 3, column channel"),
+    ("card,channel,at\n4821,call,2031-01-01 10:00\n", "row 2, column at"),
+    ("card,channel,demanded\n4821,call,lots\n", "row 2, column demanded"),
     ("card,channel\n9999,call\n", "column card"),
 ])
 def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says):

@@ -55,3 +55,75 @@ def test_templates_and_packs_ship_with_the_package():
 
     assert (PACKS_DIR / "cn.toml").is_file()
     assert (builtin_dir() / "evidence_summary.html.j2").is_file()
+
+
+@pytest.fixture
+def term(run, tmp_path):
+    """The installed debtcli in a real pseudo-terminal (pexpect), with Li Wei's 4821 card."""
+    import pexpect
+
+    run("card", "add", "--bank", "中信银行", "--last4", "4821")
+    run("overdue", "4821", "--since", "2026-08-05", "--amount", "62400")
+    env = {**os.environ, "DEBTCLI_DB": str(tmp_path / "s.db"), "COLUMNS": "120",
+           "DEBTCLI_LANG": "en", "NO_COLOR": "1"}
+
+    def spawn(*args):
+        return pexpect.spawn(EXE, list(args), env=env, encoding="utf-8", timeout=20)
+
+    return spawn
+
+
+def test_log_add_prompts_for_what_is_missing(term, run):
+    child = term("log", "add", "4821")
+    child.expect("How did they contact you")
+    child.sendline("call")
+    child.expect("Who was it")
+    child.sendline("agency")
+    child.expect("Whom did they reach")
+    child.sendline("family")
+    child.expect("What was said")
+    child.sendline("called my mother")
+    child.expect("Logged entry 1")
+    child.expect("unrelated third party")
+    child.expect(pexpect_eof())
+    assert '"note": "called my mother"' in run("log", "list", "--json").stdout
+
+
+def pexpect_eof():
+    import pexpect
+
+    return pexpect.EOF
+
+
+def test_visit_walk_in_a_real_terminal(term, run):
+    child = term("visit", "check", "4821", "--at", "2026-11-22 15:00")
+    answers = [("How many people", "1"), ("work ID", "n"), ("authorisation", "n"),
+               ("Which agency", "法院执行局"), ("Names", ""), ("Employee numbers", ""),
+               ("Did the bank confirm", "denied"), ("personal account", "y"),
+               ("Where did they ask", "微信"), ("police, court", "y"), ("ID photos", "n"),
+               ("threaten", "n")]
+    for prompt, answer in answers:
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect("SCAM RED FLAGS")
+    child.expect("Saved as log entry 1")
+    child.expect(pexpect_eof())
+    entry = __import__("json").loads(run("log", "list", "--json").stdout)[0]
+    assert entry["channel"] == "visit" and entry["agents"] == 1
+
+
+def test_ctrl_c_mid_walk_saves_nothing(term, run, tmp_path):
+    import hashlib
+
+    db = tmp_path / "s.db"
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    child = term("visit", "check", "4821")
+    child.expect("How many people")
+    child.sendline("2")
+    child.expect("work ID")
+    child.sendintr()
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus != 0
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert run("log", "list", "--json").stdout.strip() == "[]"

@@ -15,6 +15,7 @@ COMMAND_MODULES = {
     "settle": "accounts", "status": "accounts", "demo": "accounts",
     "log": "evidence_cmds", "evidence": "evidence_cmds", "violations": "evidence_cmds",
     "stage": "stage_cmds", "facts": "stage_cmds",
+    "visit": "visit_cmds",
 }
 _GLOBAL_WITH_VALUE = {"--db", "--lang", "--today", "--rules"}
 

@@ -327,5 +327,7 @@ def demo_cmd() -> None:
     from debtcli.cli.evidence_cmds import render_violations
 
     render_violations(limit=6, sources=False)
-    say("\nNext: debtcli --db … stage 4821 | log list | violations | evidence verify | facts arrest",
-        "\n接下来：debtcli --db … stage 4821 | log list | violations | evidence verify | facts arrest")
+    say("\nNext: debtcli --db … stage 4821 | log list | violations | evidence verify | "
+        "facts arrest | visit checklist 4821",
+        "\n接下来：debtcli --db … stage 4821 | log list | violations | evidence verify | "
+        "facts arrest | visit checklist 4821")

@@ -380,7 +380,7 @@ def render_violations(card: str | None = None, limit: int | None = None,
         headers += [t("source", "出处"), t("hash", "哈希")]
     table = Table(*headers,
                   title=t(f"Possible violations ({len(rows)})", f"可能的违规（{len(rows)}）"))
-    for v in rows[:limit] if limit else rows:
+    for v in rows[-limit:] if limit else rows:  # with a limit, the latest
         rule = pack.conduct_rule(v["rule"])
         cells = [str(v["entry"]), v["at"][:16].replace("T", " "), f"****{v['card']}",
                  pack.text(rule, "", state.lang)]
@@ -389,8 +389,8 @@ def render_violations(card: str | None = None, limit: int | None = None,
         table.add_row(*cells)
     out.print(table)
     if limit and len(rows) > limit:
-        out.print(t(f"… and {len(rows) - limit} more: debtcli violations",
-                    f"……还有 {len(rows) - limit} 条：debtcli violations"))
+        out.print(t(f"(the latest {limit}; all {len(rows)}: debtcli violations)",
+                    f"（最近 {limit} 条；全部 {len(rows)} 条：debtcli violations）"))
     return rows
 
 

@@ -1,0 +1,211 @@
+"""Commands for a home visit: the printable checklist and the walk through it at the door."""
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from debtcli.cli.common import app, console, emit_json, say, state, sub_app
+
+visit_app = sub_app("Someone at the door claiming to collect? A checklist to verify them, "
+                    "printable or walked through step by step. 上门催收核验清单。")
+app.add_typer(visit_app, name="visit")
+
+FormatOpt = Annotated[str | None, typer.Option(
+    "--format", help="md (default), html (print it: A4, big type) or docx.")]
+OutOpt = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="Write to this file (the format follows its ending).")]
+
+
+def emit_document(text_or_bytes: Any, output: Path | None, what_en: str, what_zh: str) -> None:
+    """Print a document, or write it to the file the user named (owner-only)."""
+    from debtcli.documents import write_private
+
+    if output is None:
+        if isinstance(text_or_bytes, bytes):
+            from debtcli.errors import BadInput
+
+            raise BadInput("a .docx file cannot go to the terminal: add -o FILE.docx",
+                           ".docx 文件无法输出到终端：请加 -o 文件.docx")
+        sys.stdout.write(text_or_bytes)
+        return
+    data = text_or_bytes if isinstance(text_or_bytes, bytes) else text_or_bytes.encode()
+    write_private(output, data)
+    say(f"Wrote {what_en} to {output}.", f"已将{what_zh}写入 {output}。")
+
+
+@visit_app.command("checklist")
+def visit_checklist(
+    card: Annotated[str | None, typer.Argument(help="The card, so the checklist shows its "
+                                               "bank's official hotline.")] = None,
+    fmt: FormatOpt = None,
+    output: OutOpt = None,
+) -> None:
+    """A one-page checklist for the door: what to ask, what to check, your rights, the red
+    flags of a scam, and the bank's official number. Print it and keep it by the door.
+    打印一页核验清单，放在门边。"""
+    from debtcli.documents import choose_format, docx_bytes
+    from debtcli.ledger import find_card
+    from debtcli.templating import render
+    from debtcli.visit import checklist
+
+    bank = find_card(state.store(), card)["bank"] if card else None
+    data = checklist(state.pack(), bank, state.lang)
+    kind = choose_format(fmt, output)
+    if kind == "docx":
+        doc = {"title": data["title"], "lead": [data["calm"], "☎ " + data["hotline"]["text"]],
+               "sections": [{"heading": s["heading"],
+                             "items": [{"text": "☐ " + i["text"],
+                                        "source": f"{i['source']}, {i['tag']}"}
+                                       for i in s["items"]]}
+                            for s in data["sections"]],
+               "closing": [data["hotline"]["always"], data["disclaimer"]]}
+        body: Any = docx_bytes(doc, big=True)
+    else:
+        body = render(f"visit_checklist.{kind}.j2", data)
+    emit_document(body, output, "the checklist", "核验清单")
+
+
+QUESTIONS = [
+    # key, kind, English, Chinese
+    ("agents", "int", "How many people are at the door?", "门口有几个人？"),
+    ("work_id", "yes", "Did each of them show a work ID?", "每个人都出示了工作证吗？"),
+    ("authorization", "yes", "Did they show the bank's written authorisation naming their "
+     "agency and you?", "他们出示了银行的书面授权书（写明催收机构和你的姓名）吗？"),
+    ("org", "text", "Which agency do they say they are from? (Enter to skip)",
+     "他们说自己来自哪家机构？（回车跳过）"),
+    ("agent", "text", "Names they gave (Enter to skip)", "他们报的姓名（回车跳过）"),
+    ("agent_id", "text", "Employee numbers (Enter to skip)", "工号（回车跳过）"),
+    ("hotline", "hotline", "Call {hotline} now — the number on your card, never one they give "
+     "you. Did the bank confirm this agency and this visit?",
+     "现在拨打 {hotline}——卡片上的号码，绝不用他们给的号码。银行确认了这家机构和这次上门吗？"),
+    ("personal_account", "yes", "Did they ask you to pay into a personal account, by QR code, "
+     "or to an account not in the bank's name?",
+     "他们要求你把钱打到个人账户、扫二维码，或打到不是银行名下的账户吗？"),
+    ("police_claim", "yes", "Did they claim to be police, court or government, or threaten "
+     "arrest?", "他们自称公安、法院或政府人员，或威胁要抓你吗？"),
+    ("asked_secrets", "yes", "Did they ask for ID photos, passwords, SMS codes or your "
+     "contacts?", "他们索要身份证照片、密码、短信验证码或通讯录吗？"),
+    ("threats", "yes", "Did they threaten, insult or use force?", "他们有威胁、辱骂或动手吗？"),
+]
+
+
+def _ask_all(hotline: str) -> dict[str, Any]:
+    """One question at a time. Nothing is written until every answer is in, so Ctrl-C at any
+    point leaves the store as it was."""
+    from rich.prompt import Confirm, IntPrompt, Prompt
+
+    t = state.t
+    out = console()
+    answers: dict[str, Any] = {}
+    for key, kind, en, zh in QUESTIONS:
+        q = t(en, zh).replace("{hotline}", hotline)
+        if kind == "int":
+            answers[key] = IntPrompt.ask(q, console=out, default=2)
+        elif kind == "yes":
+            answers[key] = Confirm.ask(q, console=out, default=False)
+        elif kind == "hotline":
+            answers[key] = Prompt.ask(q, console=out, default="not-called",
+                                      choices=["confirmed", "denied", "not-called"])
+        else:
+            answers[key] = Prompt.ask(q, console=out, default="", show_default=False) or None
+        if key == "personal_account" and answers[key]:
+            answers["pay_to"] = Prompt.ask(t("Where did they ask the money to go? (Enter to "
+                                             "skip)", "他们要求把钱打到哪里？（回车跳过）"),
+                                           console=out, default="", show_default=False) or None
+    return answers
+
+
+VERDICTS = {
+    "scam": ("SCAM RED FLAGS — do not open the door and do not pay anything. Call the bank on "
+             "its official hotline and tell them what happened. If you feel unsafe, ask the "
+             "police for help.",
+             "诈骗警示——不要开门，不要付任何钱。拨打银行官方客服说明情况。如感到不安全，请向警方求助。"),
+    "unverified": ("NOT VERIFIED — do not pay and do not open the door. Ask them to leave their "
+                   "names, agency and a letter; check with the bank's official hotline first.",
+                   "未核实——不要付钱，不要开门。请他们留下姓名、机构和书面材料；先通过银行官方客服核实。"),
+    "verified": ("VERIFIED by the bank — you may talk to them, through the door if you prefer. "
+                 "You still need not let them in. Pay only to the bank's own accounts, and put "
+                 "any agreement in writing, signed by both sides.",
+                 "银行已确认——可以和他们沟通（可以隔着门）。你仍然不必让他们进门。只向银行自己的账户还款，"
+                 "任何协议都要书面写明并由双方签字。"),
+}
+RED_FLAG_TEXT = {
+    "personal-account": ("asked for payment to a personal account / QR code", "要求打款到个人账户/二维码"),
+    "police-claim": ("claimed police/court authority or threatened arrest", "自称公安/法院或威胁抓人"),
+    "asked-secrets": ("asked for ID photos, passwords, codes or contacts", "索要证件照片、密码、验证码或通讯录"),
+    "bank-denied": ("the bank's hotline did not know this agency or visit", "银行客服不知道这家机构或这次上门"),
+    "one-visitor": ("only one visitor", "只有一个人"),
+    "night": ("a visit between 22:00 and 08:00", "在 22:00 至 08:00 之间上门"),
+    "no-identification": ("no identification at all", "没有任何身份证明"),
+    "threats": ("threats, insults or force", "威胁、辱骂或动手"),
+}
+
+
+@visit_app.command("check")
+def visit_check(
+    card: Annotated[str, typer.Argument(help="The card they say they are collecting.")],
+    answers_file: Annotated[Path | None, typer.Option(
+        "--answers", help="A JSON file of answers, to run without prompts (scripts, tests).")]
+    = None,
+    at: Annotated[str | None, typer.Option("--at", help="When the visit is (default now).")]
+    = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
+) -> None:
+    """Walk through the checklist at the door, one question at a time; get a verdict (verified
+    / not verified: do not pay or open / scam red flags) and what to do, and save the visit in
+    the evidence log. Ctrl-C at any point saves nothing. 在门口逐项核验并记录。"""
+    import json
+
+    from debtcli import contactlog
+    from debtcli.dates import local_now, parse_past_datetime
+    from debtcli.errors import BadInput
+    from debtcli.ledger import find_card
+    from debtcli.visit import assess, hotline_for
+
+    s, pack, t = state.store(), state.pack(), state.t
+    c = find_card(s, card, include_archived=False)
+    when = parse_past_datetime(at, state.today) if at else local_now(state.today)
+    hotline = hotline_for(pack, c["bank"], state.lang)
+    if answers_file is not None:
+        try:
+            answers = json.loads(answers_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BadInput(f"cannot read answers from {answers_file}: {exc}",
+                           f"无法从 {answers_file} 读取回答：{exc}") from exc
+        if not isinstance(answers, dict):
+            raise BadInput(f"{answers_file} must hold a JSON object of answers",
+                           f"{answers_file} 必须是一个 JSON 对象")
+    elif sys.stdin.isatty():
+        console().print(t("Stay calm. You do not have to open the door. Ctrl-C stops at any "
+                          "time; nothing is saved until the end.",
+                          "保持冷静。你不必开门。随时可按 Ctrl-C 停止；结束前不会保存任何内容。"))
+        answers = _ask_all(hotline["text"] if hotline["known"] else t(
+            "the number on the back of your card", "卡片背面的号码"))
+    else:
+        raise BadInput("visit check asks questions in a terminal; in a script give "
+                       "--answers FILE.json", "visit check 需要在终端中回答问题；脚本中请使用 "
+                       "--answers 文件.json")
+    result = assess(pack, answers, when)
+    raw = dict(result["entry"])
+    entry = contactlog.add(s, pack, c, raw, [], state.today)
+    flags = contactlog.entry_violations(s, pack, entry["id"])
+    if json_out:
+        emit_json({**{k: v for k, v in result.items() if k != "entry"}, "entry": entry["id"],
+                   "violations": flags})
+        return
+    en, zh = VERDICTS[result["verdict"]]
+    out = console()
+    out.print(t(en, zh), style="bold", markup=False)
+    for flag in result["red_flags"]:
+        fen, fzh = RED_FLAG_TEXT[flag]
+        out.print("  ⚑ " + t(fen, fzh), markup=False)
+    if not hotline["known"] or result["hotline"] != "confirmed":
+        out.print(t("Official number: ", "官方号码：") + hotline["text"], markup=False)
+    out.print(hotline["always"], markup=False)
+    say(f"Saved as log entry {entry['id']}.", f"已保存为第 {entry['id']} 条记录。")
+    for key in flags:
+        rule = pack.conduct_rule(key)
+        say(f"  possible violation: {pack.text(rule, '', 'en')}",
+            f"  可能违规：{pack.text(rule, '', 'zh')}")

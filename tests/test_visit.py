@@ -1,0 +1,103 @@
+"""The home-visit checklist and the walk through it at the door."""
+
+import json
+
+import pytest
+from conftest import assert_clean_failure, store_digest
+from docx import Document
+
+VERIFIED = {"agents": 2, "work_id": True, "authorization": True, "org": "某某资产管理有限公司",
+            "hotline": "confirmed"}
+
+
+def check(cli, tmp_path, answers, *extra, ok=True):
+    f = tmp_path / "answers.json"
+    f.write_text(json.dumps(answers, ensure_ascii=False), encoding="utf-8")
+    return cli("visit", "check", "4821", "--answers", str(f), "--at", "2026-11-22 14:00",
+               *extra, ok=ok)
+
+
+def test_verified_visit_is_logged_without_violations(li_wei, tmp_path):
+    out = json.loads(check(li_wei, tmp_path, VERIFIED, "--json").stdout)
+    assert out["verdict"] == "verified" and out["red_flags"] == [] and out["violations"] == []
+    entry = li_wei.json("log", "list")[-1]
+    assert entry["channel"] == "visit" and entry["agents"] == 2
+    assert entry["credentials"] == "authorization,work-id" and "verified" in entry["note"]
+    li_wei("evidence", "verify")
+
+
+@pytest.mark.parametrize(("change", "missing"), [
+    ({"hotline": "not-called"}, ["hotline"]),
+    ({"authorization": False}, ["authorization"]),
+    ({"work_id": False}, ["work-id"]),
+])
+def test_unverified_paths(li_wei, tmp_path, change, missing):
+    out = json.loads(check(li_wei, tmp_path, {**VERIFIED, **change}, "--json").stdout)
+    assert out["verdict"] == "unverified" and out["missing"] == missing
+    assert "NOT VERIFIED" in check(li_wei, tmp_path, {**VERIFIED, **change}).stdout
+
+
+@pytest.mark.parametrize(("change", "flag", "rule"), [
+    ({"personal_account": True, "pay_to": "微信转账给个人"}, "personal-account", "pay-to-personal"),
+    ({"police_claim": True}, "police-claim", "impersonation"),
+    ({"asked_secrets": True}, "asked-secrets", None),
+    ({"hotline": "denied"}, "bank-denied", None),
+    ({"agents": 1}, "one-visitor", "visit-two-agents"),
+    ({"work_id": False, "authorization": False}, "no-identification", "visit-identification"),
+    ({"threats": True}, "threats", "abuse"),
+])
+def test_scam_red_flags(li_wei, tmp_path, change, flag, rule):
+    out = json.loads(check(li_wei, tmp_path, {**VERIFIED, **change}, "--json").stdout)
+    assert out["verdict"] == "scam" and flag in out["red_flags"]
+    if rule:
+        assert rule in out["violations"]
+
+
+def test_night_visit_is_a_red_flag_and_a_violation(li_wei, tmp_path):
+    f = tmp_path / "a.json"
+    f.write_text(json.dumps(VERIFIED), encoding="utf-8")
+    out = li_wei.json("visit", "check", "4821", "--answers", str(f), "--at", "2026-11-22 22:30")
+    assert out["verdict"] == "scam" and "night" in out["red_flags"]
+    assert "quiet-hours" in out["violations"]
+
+
+def test_bad_answers_write_nothing(li_wei, tmp_path, db_path):
+    before = store_digest(db_path)
+    r = check(li_wei, tmp_path, {**VERIFIED, "hotline": "maybe"}, ok=False)
+    assert_clean_failure(r, says="hotline")
+    r = li_wei("visit", "check", "4821", ok=False)  # no terminal, no answers file
+    assert_clean_failure(r, says="--answers")
+    assert store_digest(db_path) == before
+
+
+def test_checklist_shows_the_banks_hotline(li_wei):
+    out = li_wei("visit", "checklist", "5511").stdout
+    assert "95588" in out and "Never call a number the visitor gives you" in out
+    assert "Civil Code Art. 1033" in out
+    zh = li_wei("--lang", "zh", "visit", "checklist", "7730").stdout
+    assert "95555" in zh and "你不必开门" in zh and "诈骗警示" in zh
+
+
+def test_unverified_hotline_says_check_the_card(li_wei):
+    out = li_wei("visit", "checklist", "4821").stdout
+    assert "95558" in out and "check the back of your card" in out
+
+
+def test_unknown_bank_points_to_the_back_of_the_card(cli):
+    cli("card", "add", "--bank", "某某农村商业银行", "--last4", "1234")
+    out = cli("visit", "checklist", "1234").stdout
+    assert "number printed on the back of your card" in out
+
+
+def test_checklist_formats(li_wei, tmp_path):
+    html = tmp_path / "door.html"
+    li_wei("--lang", "zh", "visit", "checklist", "4821", "-o", str(html))
+    text = html.read_text(encoding="utf-8")
+    assert "@page { size: A4" in text and "http" not in text.replace("http-equiv", "")
+    assert "95558" in text and oct(html.stat().st_mode)[-3:] == "600"
+    docx = tmp_path / "door.docx"
+    li_wei("--lang", "zh", "visit", "checklist", "4821", "-o", str(docx))
+    paragraphs = [p.text for p in Document(str(docx)).paragraphs]
+    assert any("你不必开门" in p for p in paragraphs)
+    assert_clean_failure(li_wei("visit", "checklist", "--format", "docx", ok=False),
+                         says="-o FILE.docx")
