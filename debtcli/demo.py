@@ -77,3 +77,14 @@ def build_demo(store: Store, today: date, pack: Pack) -> None:
         when = datetime.fromisoformat(f"{s1 + timedelta(days=offset)} {hm}").astimezone()
         contactlog.add(store, pack, cards[citic], assess(pack, answers, when)["entry"], [],
                        today)
+
+    # 招商 granted a 24-month plan a week ago; the first installment is due in a week.
+    from debtcli.ledger import now_iso
+    from debtcli.store import add_agreement, open_episode, set_meta_json
+
+    add_agreement(store, {"card_id": cmb, "episode_id": open_episode(store, cmb)["id"],
+                          "agreed_on": (today - timedelta(days=7)).isoformat(), "months": 24,
+                          "monthly": 76_250, "first_due": (today + timedelta(days=5)).isoformat(),
+                          "note": "招商银行个性化分期协议（示例）"}, now_iso())
+    set_meta_json(store, "profile", {"name": "李伟", "phone": "138 0000 0000",
+                                     "address": "深圳市南山区（示例）"})

@@ -45,44 +45,76 @@ def write_private(path: Path, data: bytes) -> None:
                        f"无法写入 {path}：{exc.strerror or exc}") from exc
 
 
-def docx_bytes(doc: dict[str, Any], *, big: bool = False) -> bytes:
-    """doc: {"title", "lead": [str], "sections": [{"heading", "items": [{"text",
-    "source"?}]}], "closing": [str]}."""
+def md_blocks(text: str) -> list[dict[str, str]]:
+    """The small Markdown our templates write: '# ' and '## ' headings, '- ' items, and
+    paragraphs separated by blank lines (their line breaks kept)."""
+    blocks: list[dict[str, str]] = []
+    para: list[str] = []
+
+    def flush() -> None:
+        if para:
+            blocks.append({"kind": "p", "text": "\n".join(para)})
+            para.clear()
+
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if not line.strip():
+            flush()
+        elif line.startswith("# "):
+            flush()
+            blocks.append({"kind": "h1", "text": line[2:].strip()})
+        elif line.startswith("## "):
+            flush()
+            blocks.append({"kind": "h2", "text": line[3:].strip()})
+        elif line.startswith("- "):
+            flush()
+            blocks.append({"kind": "li", "text": line[2:].strip()})
+        else:
+            para.append(line.strip())
+    flush()
+    return blocks
+
+
+def docx_bytes(blocks: list[dict[str, str]], *, big: bool = False) -> bytes:
+    """A .docx from blocks ({"kind": h1|h2|p|li, "text", "note"?}), with an East Asian font
+    set on every run so Word and WPS render Chinese, and a small grey note after an item."""
     import io
 
     from docx import Document
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Pt, RGBColor
 
     d = Document()
     style = d.styles["Normal"]
     style.font.name = LATIN_FONT
-    style.font.size = Pt(16 if big else 11)
+    style.font.size = Pt(15 if big else 11)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), CJK_FONT)
     for name in ("Title", "Heading 1", "Heading 2"):
-        st = d.styles[name]
-        st.font.name = LATIN_FONT
-        rpr = st.element.get_or_add_rPr()
+        rpr = d.styles[name].element.get_or_add_rPr()
         rpr.get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
+        d.styles[name].font.name = LATIN_FONT
 
-    def cjk(run: Any) -> None:
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
+    def run(paragraph: Any, text: str) -> Any:
+        r = paragraph.add_run(text)
+        r._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
+        return r
 
-    cjk(d.add_heading(doc["title"], level=0).runs[0])
-    for para in doc.get("lead", []):
-        cjk(d.add_paragraph(para).runs[0])
-    for section in doc.get("sections", []):
-        if section.get("heading"):
-            cjk(d.add_heading(section["heading"], level=1).runs[0])
-        for item in section.get("items", []):
-            p = d.add_paragraph(style="List Bullet" if section.get("bullets", True) else None)
-            cjk(p.add_run(item["text"]))
-            if item.get("source"):
-                r = p.add_run(f"  ({item['source']})")
-                r.font.size = Pt(10 if big else 8)
-                cjk(r)
-    for para in doc.get("closing", []):
-        cjk(d.add_paragraph(para).runs[0])
+    for b in blocks:
+        kind = b["kind"]
+        if kind in ("h1", "h2"):
+            p = d.add_heading(level=0 if kind == "h1" else 1)
+            run(p, b["text"])
+            continue
+        p = d.add_paragraph(style="List Bullet" if kind == "li" else None)
+        lines = b["text"].split("\n")
+        for i, line in enumerate(lines):
+            r = run(p, line)
+            if i < len(lines) - 1:
+                r.add_break()
+        if b.get("note"):
+            note = run(p, f"  ({b['note']})")
+            note.font.size = Pt(9 if big else 8)
+            note.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()

@@ -62,10 +62,29 @@ def assess_card(store: st.Store, pack: Pack, card: Any, today: date,
         "next_stage_date": None,
         "risks": [],
         "risk": None,
+        "agreement": None,
         "_position": pos,
     }
     if episode is None:
         return result
+    agreement = st.current_agreement(store, card["id"], episode["id"])
+    if agreement is not None:
+        from debtcli.agreements import track
+
+        pays = [(date.fromisoformat(p["paid_on"]), p["amount"])
+                for p in st.payments(store, card["id"]) if p["episode_id"] == episode["id"]]
+        tracked = track(agreement, pays, today)
+        result["agreement"] = {
+            **{k: v for k, v in tracked.items() if k not in ("monthly", "paid", "installments",
+                                                             "missed", "next")},
+            "monthly": to_decimal_str(tracked["monthly"]),
+            "paid": to_decimal_str(tracked["paid"]),
+            "missed": [{**r, "amount": to_decimal_str(r["amount"]),
+                        "paid": to_decimal_str(r["paid"])} for r in tracked["missed"]],
+            "next": ({**tracked["next"], "amount": to_decimal_str(tracked["next"]["amount"]),
+                      "paid": to_decimal_str(tracked["next"]["paid"])}
+                     if tracked["next"] else None),
+        }
     if pos.settled_on:
         result["risks"] = [stages.credit_record(pack, pos.settled_on)]
         return result

@@ -158,9 +158,28 @@ def m002_contact_log(conn: sqlite3.Connection) -> None:
     )
 
 
+def m003_agreements(conn: sqlite3.Connection) -> None:
+    _script(conn, """
+        CREATE TABLE agreements (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            episode_id INTEGER REFERENCES episodes(id),
+            agreed_on TEXT NOT NULL,
+            months INTEGER NOT NULL CHECK (months > 0),
+            monthly INTEGER NOT NULL CHECK (monthly > 0),
+            first_due TEXT NOT NULL,
+            reduction INTEGER,
+            note TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX agreements_card ON agreements(card_id);
+        """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_cards_episodes_payments,
     m002_contact_log,
+    m003_agreements,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -581,3 +600,54 @@ def last_demand(store: Store, card_id: int) -> str | None:
         (card_id,),
     ).fetchone()
     return row[0][:10] if row else None
+
+
+# --- small settings kept in the store (the sender profile for letters) -------------------------
+
+
+def get_meta_json(store: Store, key: str) -> dict:
+    import json
+
+    row = store.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else {}
+
+
+def set_meta_json(store: Store, key: str, value: dict) -> None:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    with store.write() as c:
+        c.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+                  (key, text, text))
+
+
+# --- installment agreements the bank granted --------------------------------------------------
+
+
+def add_agreement(store: Store, fields: dict, now: str) -> int:
+    with store.write() as c:
+        cur = c.execute(
+            "INSERT INTO agreements (card_id, episode_id, agreed_on, months, monthly, first_due, "
+            "reduction, note, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            (fields["card_id"], fields["episode_id"], fields["agreed_on"], fields["months"],
+             fields["monthly"], fields["first_due"], fields.get("reduction"), fields.get("note"),
+             now),
+        )
+        return int(cur.lastrowid or 0)
+
+
+def current_agreement(store: Store, card_id: int, episode_id: int | None) -> sqlite3.Row | None:
+    """The latest agreement made for this episode."""
+    if episode_id is None:
+        return None
+    return store.conn.execute(
+        "SELECT * FROM agreements WHERE card_id = ? AND episode_id = ? ORDER BY id DESC LIMIT 1",
+        (card_id, episode_id),
+    ).fetchone()
+
+
+def agreements(store: Store, card_id: int | None = None) -> list[sqlite3.Row]:
+    sql, args = "SELECT * FROM agreements", ()
+    if card_id is not None:
+        sql, args = sql + " WHERE card_id = ?", (card_id,)
+    return store.conn.execute(sql + " ORDER BY id", args).fetchall()

@@ -23,6 +23,30 @@ def render(name: str, context: dict[str, Any], *, html: bool | None = None) -> s
 
     escape = name.endswith((".html.j2", ".html")) if html is None else html
     env = Environment(loader=FileSystemLoader(str(builtin_dir())), autoescape=escape,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
-    return env.get_template(name).render(**context)
+                      undefined=StrictUndefined, trim_blocks=not name.startswith("letters/"),
+                      lstrip_blocks=True, keep_trailing_newline=True)
+    return tidy(env.get_template(name).render(**context), name)
+
+
+def tidy(text: str, name: str) -> str:
+    """Markdown from templates: at most one blank line between paragraphs. (Block tags at a
+    line's end would otherwise decide whether two paragraphs merge.)"""
+    import re
+
+    if not name.endswith(".md.j2"):
+        return text
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def render_user(folder: Path, name: str, context: dict[str, Any]) -> str:
+    """Render a template the user copied out and edited, in jinja2's sandbox: a template from
+    outside the package must not reach Python. Built-in templates stay available to it
+    (a letter extends the built-in base)."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader([FileSystemLoader(str(folder)), FileSystemLoader(str(builtin_dir()))]),
+        autoescape=False, undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=True,
+        keep_trailing_newline=True)
+    return tidy(env.get_template(name).render(**context), name)

@@ -20,7 +20,7 @@ def test_store_created_private_on_first_use(cli, db_path):
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     names = [r[0] for r in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
-    assert names == ["m001_cards_episodes_payments", "m002_contact_log"]
+    assert names == ["m001_cards_episodes_payments", "m002_contact_log", "m003_agreements"]
 
 
 def test_path_shows_store_and_evidence(cli, db_path):

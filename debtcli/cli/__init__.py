@@ -16,6 +16,7 @@ COMMAND_MODULES = {
     "log": "evidence_cmds", "evidence": "evidence_cmds", "violations": "evidence_cmds",
     "stage": "stage_cmds", "facts": "stage_cmds",
     "visit": "visit_cmds",
+    "plan": "letters_cmds", "letter": "letters_cmds", "agree": "letters_cmds",
 }
 _GLOBAL_WITH_VALUE = {"--db", "--lang", "--today", "--rules"}
 

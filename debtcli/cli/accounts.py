@@ -294,10 +294,43 @@ def render_status(rows: list[dict]) -> None:
     if any(r["stage_basis"] == "evidence" for r in rows):
         out.print(t("* stage shown by your contact log, ahead of the calendar",
                     "* 根据联系记录判断的阶段，早于按天数推算的阶段"))
+    from debtcli.cli.common import render_agreement_notes
+
+    render_agreement_notes(rows)
     if any(r["risk"] for r in rows):
         out.print(t("Risk: see `debtcli stage CARD` for what the criminal threshold means and "
                     "what to do before any date shown.",
                     "风险：用 `debtcli stage 卡号` 查看刑事门槛的含义，以及在相关日期前可以做什么。"))
+
+
+def _demo_letter(folder: Any) -> None:
+    """The demo's plan and the installment letter it leads to, written beside the store."""
+    from debtcli import letters
+    from debtcli.ledger import card_position, find_card
+    from debtcli.plan import Debt, make_plan
+    from debtcli.store import get_meta_json, list_cards
+
+    s, pack = state.store(), state.pack()
+    debts = []
+    for c in list_cards(s):
+        _, pos = card_position(s, c, state.today)
+        if pos.owed and not pos.settled_on:
+            debts.append(Debt(c["last4"], pos.owed))
+    budget = 300_000  # Li Wei's ¥3,000 a month once he starts his new job
+    plan = make_plan(debts, budget, cap=pack.max_installment_months)
+    say(f"\nPlan: with {format_amount(budget)} a month, all cards are paid in {plan.months} "
+        "months (debtcli plan --income 9000 --expenses 6000).",
+        f"\n计划：每月 {format_amount(budget)}，{plan.months} 个月还清所有卡（debtcli plan "
+        "--income 9000 --expenses 6000）。")
+    card = find_card(s, "4821")
+    ctx = letters.build_context(s, pack, card, "installment", state.lang, state.today,
+                                {"hardship": "job-loss", "months": plan.finish.get("4821")},
+                                get_meta_json(s, "profile"))
+    path = folder / f"installment-4821.{state.lang}.md"
+    from debtcli.documents import write_private
+
+    write_private(path, letters.render_markdown("installment", state.lang, ctx).encode())
+    say(f"Letter: the 个性化分期 request to 中信 is in {path}", f"信件：给中信的个性化分期申请已写入 {path}")
 
 
 @app.command("demo")
@@ -327,6 +360,7 @@ def demo_cmd() -> None:
     from debtcli.cli.evidence_cmds import render_violations
 
     render_violations(limit=6, sources=False)
+    _demo_letter(Path(state.store_path).parent)
     say("\nNext: debtcli --db … stage 4821 | log list | violations | evidence verify | "
         "facts arrest | visit checklist 4821",
         "\n接下来：debtcli --db … stage 4821 | log list | violations | evidence verify | "

@@ -178,3 +178,32 @@ def cell(value: Any) -> Any:
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 CardArg = Annotated[str, typer.Argument(
     help="The card: its id (#3), last four digits (4821) or name.")]
+
+
+def render_agreement_notes(rows: list[dict]) -> None:
+    """Warnings before a due installment and after a missed one: a missed installment can
+    void an agreement."""
+    from debtcli.money import format_amount, from_decimal_str
+
+    for r in rows:
+        a = r.get("agreement")
+        if not a:
+            continue
+        cur, card = r["currency"], f"****{r['last4']}"
+        for m in a["missed"]:
+            say(f"! {card}: installment {m['n']} of {a['months']} "
+                f"({format_amount(from_decimal_str(m['amount']), cur)}) was due {m['due']} and "
+                "is not fully paid. A missed installment can void the agreement: pay it or call "
+                "the bank now.",
+                f"！{card}：第 {m['n']}/{a['months']} 期（{format_amount(from_decimal_str(m['amount']), cur)}）"
+                f"应于 {m['due']} 还款，尚未还足。漏还一期可能导致协议失效：请尽快还款或联系银行。")
+        nxt = a["next"]
+        if nxt:
+            amount = format_amount(from_decimal_str(nxt["amount"]), cur)
+            soon_en, soon_zh = ("Soon: ", "即将到期：") if nxt["status"] == "due-soon" else ("", "")
+            say(f"{soon_en}{card}: installment {nxt['n']} of {a['months']}, {amount}, due "
+                f"{nxt['due']}.",
+                f"{soon_zh}{card}：第 {nxt['n']}/{a['months']} 期，{amount}，{nxt['due']} 到期。")
+        elif a["complete"]:
+            say(f"{card}: every installment of the agreement is paid.",
+                f"{card}：协议的所有分期均已还清。")

@@ -84,6 +84,11 @@ def render_stage(r: dict[str, Any]) -> None:
         out.print(t(f"\nNext: {_stage_label(r['next_stage'])}, typically from "
                     f"{r['next_stage_date']}.",
                     f"\n下一阶段：{_stage_label(r['next_stage'])}，通常从 {r['next_stage_date']} 起。"))
+    if r.get("agreement"):
+        from debtcli.cli.common import render_agreement_notes
+
+        out.print(t("\n[bold]Installment agreement[/bold]", "\n[bold]分期协议[/bold]"))
+        render_agreement_notes([r])
     for risk in r["risks"]:
         render_risk(risk, r)
     out.print(f"\n[dim]{pack.disclaimer(lang)}[/dim]")

@@ -54,14 +54,14 @@ def visit_checklist(
     data = checklist(state.pack(), bank, state.lang)
     kind = choose_format(fmt, output)
     if kind == "docx":
-        doc = {"title": data["title"], "lead": [data["calm"], "☎ " + data["hotline"]["text"]],
-               "sections": [{"heading": s["heading"],
-                             "items": [{"text": "☐ " + i["text"],
-                                        "source": f"{i['source']}, {i['tag']}"}
-                                       for i in s["items"]]}
-                            for s in data["sections"]],
-               "closing": [data["hotline"]["always"], data["disclaimer"]]}
-        body: Any = docx_bytes(doc, big=True)
+        blocks = [{"kind": "h1", "text": data["title"]}, {"kind": "p", "text": data["calm"]},
+                  {"kind": "p", "text": "☎ " + data["hotline"]["text"]}]
+        for section in data["sections"]:
+            blocks.append({"kind": "h2", "text": section["heading"]})
+            blocks.extend({"kind": "li", "text": "☐ " + i["text"],
+                           "note": f"{i['source']}, {i['tag']}"} for i in section["items"])
+        blocks.append({"kind": "p", "text": f"{data['hotline']['always']} {data['disclaimer']}"})
+        body: Any = docx_bytes(blocks, big=True)
     else:
         body = render(f"visit_checklist.{kind}.j2", data)
     emit_document(body, output, "the checklist", "核验清单")

@@ -1,0 +1,393 @@
+"""Commands for negotiating: the affordability plan, letters, and the agreements won."""
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from debtcli.cli.common import CardArg, JsonOpt, app, console, emit_json, say, state, sub_app
+from debtcli.cli.tables import show_table
+
+letter_app = sub_app("Letters to your bank or the regulator, filled from your records: "
+                     "installment requests, fee waivers, complaints and more. 给银行或监管机构的信。")
+app.add_typer(letter_app, name="letter")
+Opt = typer.Option
+
+
+def _amount(text: str | None) -> int | None:
+    from debtcli.money import parse_amount
+
+    return None if text is None else parse_amount(text)
+
+
+def _rates(values: list[str] | None, cards: list[Any]) -> dict[int, float]:
+    from debtcli.cards import resolve
+    from debtcli.errors import BadInput
+
+    rates = {}
+    for v in values or []:
+        ref, _, pct = v.partition("=")
+        try:
+            rate = float(pct)
+        except ValueError:
+            rate = -1.0
+        if not 0 <= rate <= 100:
+            raise BadInput(f"--rate {v!r}: write CARD=PERCENT, e.g. 4821=18.25",
+                           f"--rate {v!r}：格式为 卡号=年利率百分比，例如 4821=18.25")
+        rates[resolve(ref, cards)["id"]] = rate
+    return rates
+
+
+def _budget(income: str, expenses: str) -> tuple[int, int, int]:
+    from debtcli.money import parse_amount
+
+    inc, exp = parse_amount(income), parse_amount(expenses, allow_zero=True)
+    return inc, exp, inc - exp
+
+
+@app.command("plan")
+def plan_cmd(
+    cards: Annotated[list[str] | None, typer.Argument(help="The cards to include (default: "
+                                                      "every card with an open overdue "
+                                                      "episode).")] = None,
+    income: Annotated[str, Opt("--income", help="Your household's monthly income.")] = "",
+    expenses: Annotated[str, Opt("--expenses", help="Essential monthly expenses: rent, food, "
+                                 "school, medicine.")] = "",
+    months: Annotated[int | None, Opt("--months", min=1, help="Pay every card in this many "
+                                      "equal monthly installments instead.")] = None,
+    strategy: Annotated[str, Opt("--strategy", help="proportional (all finish together), "
+                                 "avalanche (highest --rate first) or snowball (smallest "
+                                 "first).")] = "proportional",
+    rate: Annotated[list[str] | None, Opt("--rate", help="For avalanche: CARD=annual percent, "
+                                          "e.g. 4821=18.25 (repeat per card).")] = None,
+    first: Annotated[str | None, Opt("--first", help="The first payment date (default: a "
+                                     "month from today).")] = None,
+    all_cards: Annotated[bool, Opt("--all", help="Every overdue card (the default).")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """What you can afford each month, split across your overdue cards, and the month-by-month
+    schedule, capped at the rule pack's longest installment term (60 months in China).
+    还款能力计划：每月可还多少、每张卡分多少、需要几个月。"""
+    from debtcli.cards import resolve
+    from debtcli.dates import add_months, parse_date
+    from debtcli.errors import BadInput
+    from debtcli.ledger import card_position
+    from debtcli.money import format_amount, to_decimal_str
+    from debtcli.plan import STRATEGIES, Debt, installments, make_plan
+    from debtcli.store import list_cards
+
+    if not income or not expenses:
+        raise BadInput("plan needs --income and --expenses (monthly amounts)",
+                       "plan 需要 --income 和 --expenses（每月金额）")
+    if strategy not in STRATEGIES:
+        raise BadInput(f"--strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}",
+                       f"--strategy {strategy!r}：请从以下选择：{', '.join(STRATEGIES)}")
+    s, pack, t = state.store(), state.pack(), state.t
+    every = list_cards(s)
+    chosen = [resolve(c, every) for c in cards] if cards and not all_cards else every
+    rates = _rates(rate, every)
+    if strategy == "avalanche" and any(c["id"] not in rates for c in chosen):
+        raise BadInput("avalanche orders cards by interest rate: give --rate CARD=PERCENT for "
+                       "each card", "avalanche 按利率排序：请为每张卡提供 --rate 卡号=年利率")
+    debts, currency = [], None
+    for c in chosen:
+        _, pos = card_position(s, c, state.today)
+        if pos.owed and not pos.settled_on:
+            debts.append(Debt(c["last4"], pos.owed, rates.get(c["id"])))
+            currency = currency or c["currency"]
+    if not debts:
+        raise BadInput("no overdue card with an amount owed: record one with `debtcli overdue`",
+                       "没有欠款的逾期卡：请先用 `debtcli overdue` 记录")
+    cur = currency or "CNY"
+    inc, exp, budget = _budget(income, expenses)
+    start = parse_date(first, state.today) if first else add_months(state.today, 1)
+    cap = pack.max_installment_months
+    if months is not None:
+        rows = [dict() for _ in range(months)]
+        for d in debts:
+            for i, part in enumerate(installments(d.owed, months)):
+                if part:
+                    rows[i][d.key] = part
+        from debtcli.plan import Plan
+
+        first_total = sum(rows[0].values())
+        plan = Plan(budget=budget, strategy=f"equal-{months}", cap=cap, months=months,
+                    affordable=months <= cap and first_total <= budget, complete=True,
+                    needed_monthly=first_total, schedule=rows,
+                    finish={d.key: months for d in debts}, first=start)
+    else:
+        plan = make_plan(debts, budget, strategy=strategy, cap=cap, first=start)
+    warnings = []
+    if budget <= 0:
+        warnings.append(t(f"Your expenses ({format_amount(exp, cur)}) use all your income "
+                          f"({format_amount(inc, cur)}): no plan is affordable now. Write to the "
+                          "banks about deferral (debtcli letter make deferral CARD).",
+                          f"必要开支（{format_amount(exp, cur)}）用尽了收入（{format_amount(inc, cur)}）："
+                          "目前无法负担任何方案。可以向银行申请延期还款（debtcli letter make deferral 卡号）。"))
+    elif not plan.affordable:
+        warnings.append(t(f"No plan within {cap} months is affordable: it needs at least "
+                          f"{format_amount(plan.needed_monthly, cur)} a month, and you have "
+                          f"{format_amount(budget, cur)}. Ask for a fee waiver or an interest "
+                          "freeze as well, and tell the banks what you can pay.",
+                          f"{cap} 个月内的方案都负担不起：每月至少需要 "
+                          f"{format_amount(plan.needed_monthly, cur)}，而你可用 "
+                          f"{format_amount(budget, cur)}。可同时申请减免罚息或停息挂账，并告诉银行你能还多少。"))
+    total = sum(d.owed for d in debts)
+    result = {
+        "income": to_decimal_str(inc), "expenses": to_decimal_str(exp),
+        "available": to_decimal_str(budget), "currency": cur, "strategy": plan.strategy,
+        "cap_months": cap, "months": plan.months, "affordable": plan.affordable,
+        "needed_monthly": to_decimal_str(plan.needed_monthly), "total": to_decimal_str(total),
+        "cards": [{"last4": d.key, "owed": to_decimal_str(d.owed),
+                   "months": plan.finish.get(d.key),
+                   "first_payment": to_decimal_str(plan.schedule[0].get(d.key, 0))
+                   if plan.schedule else "0.00"} for d in debts],
+        "schedule": [{"month": i + 1, "due": plan.due_date(i + 1).isoformat(),
+                      "payments": {k: to_decimal_str(v) for k, v in row.items()},
+                      "total": to_decimal_str(sum(row.values()))}
+                     for i, row in enumerate(plan.schedule)],
+        "warnings": warnings,
+    }
+    if json_out:
+        emit_json(result)
+        return
+    out = console()
+    say(f"Available each month: {format_amount(budget, cur)} (income {format_amount(inc, cur)} − "
+        f"essentials {format_amount(exp, cur)}). Owed: {format_amount(total, cur)}.",
+        f"每月可用于还款：{format_amount(budget, cur)}（收入 {format_amount(inc, cur)} − 必要开支 "
+        f"{format_amount(exp, cur)}）。欠款合计：{format_amount(total, cur)}。")
+    show_table(out, [t("card", "卡"), t("owed", "欠款"), t("first month", "首月"),
+                     t("months", "期数")],
+               [[f"****{c['last4']}", format_amount(d.owed, cur),
+                 format_amount(plan.schedule[0].get(d.key, 0), cur) if plan.schedule else "—",
+                 c["months"] or "—"] for c, d in zip(result["cards"], debts, strict=True)],
+               right=frozenset({1, 2, 3}))
+    if plan.schedule:
+        keys = [d.key for d in debts]
+        shown = plan.schedule if len(plan.schedule) <= 24 else plan.schedule[:12]
+        show_table(out, [t("month", "月"), t("due", "日期")] + [f"****{k}" for k in keys]
+                   + [t("total", "合计")],
+                   [[i + 1, plan.due_date(i + 1).isoformat()]
+                    + [format_amount(row[k], cur) if k in row else "" for k in keys]
+                    + [format_amount(sum(row.values()), cur)] for i, row in enumerate(shown)],
+                   right=frozenset(range(2, len(keys) + 3)),
+                   title=t(f"Schedule: {plan.months} months", f"还款计划：{plan.months} 个月"))
+        if len(shown) < len(plan.schedule):
+            say(f"(first 12 of {plan.months} months; --json gives all)",
+                f"（显示前 12 个月，共 {plan.months} 个月；--json 输出全部）")
+    for w in warnings:
+        say("! " + w, "！" + w)
+    if plan.affordable:
+        say("Next: debtcli letter make installment CARD --income … --expenses … (one per bank)",
+            "下一步：debtcli letter make installment 卡号 --income … --expenses …（每家银行一封）")
+    say(pack.text(pack.data["letters"]["warnings"], "limitation", state.lang),
+        pack.text(pack.data["letters"]["warnings"], "limitation", state.lang))
+
+
+@letter_app.command("list")
+def letter_list(json_out: JsonOpt = False) -> None:
+    """The letters debtcli writes, and what each needs. 可以生成的信件。"""
+    from debtcli.letters import KINDS
+
+    if json_out:
+        emit_json([{"kind": k, "zh": zh, "en": en} for k, (zh, en) in KINDS.items()])
+        return
+    show_table(console(), [state.t("kind", "类型"), state.t("letter", "信件")],
+               [[k, state.t(en, zh)] for k, (zh, en) in KINDS.items()])
+    say("Make one: debtcli letter make KIND CARD --name … --phone …",
+        "生成：debtcli letter make 类型 卡号 --name … --phone …")
+
+
+def _ask_profile(profile: dict[str, str], missing: list[str]) -> dict[str, str]:
+    from rich.prompt import Prompt
+
+    labels = {"name": ("Your full name", "你的姓名"), "phone": ("Your phone number", "你的电话")}
+    return {k: Prompt.ask(state.t(*labels[k]), console=console()) for k in missing}
+
+
+@letter_app.command("make")
+def letter_make(
+    kind: Annotated[str, typer.Argument(help="installment, interest-freeze, fee-waiver, "
+                                        "deferral, complaint, stop-third-party, "
+                                        "settlement-proof or credit-dispute.")],
+    card: CardArg,
+    fmt: Annotated[str | None, Opt("--format", help="md (default), html or docx.")] = None,
+    output: Annotated[Path | None, Opt("-o", "--output", help="Write to this file.")] = None,
+    name: Annotated[str | None, Opt("--name", help="Your name (remembered).")] = None,
+    id_last4: Annotated[str | None, Opt("--id-last4", help="The last 4 of your ID number "
+                                        "(remembered).")] = None,
+    phone: Annotated[str | None, Opt("--phone", help="Your phone (remembered).")] = None,
+    address: Annotated[str | None, Opt("--address", help="Your address (remembered).")] = None,
+    hardship: Annotated[str | None, Opt("--hardship", help="job-loss, illness, "
+                                        "business-failure, income-cut, family or other.")] = None,
+    reason: Annotated[str | None, Opt("--reason", help="In your own words: what happened, or "
+                                      "(credit-dispute) what is wrong.")] = None,
+    months: Annotated[int | None, Opt("--months", help="Installments (at most 60), or "
+                                      "(deferral) months to defer.")] = None,
+    monthly: Annotated[str | None, Opt("--monthly", help="The monthly amount you propose.")]
+    = None,
+    first: Annotated[str | None, Opt("--first", help="First payment date (default: in a "
+                                     "month).")] = None,
+    income: Annotated[str | None, Opt("--income", help="Monthly income, to compute the "
+                                      "proposal.")] = None,
+    expenses: Annotated[str | None, Opt("--expenses", help="Essential monthly expenses.")]
+    = None,
+    to: Annotated[str, Opt("--to", help="complaint: bank or regulator.")] = "bank",
+    record: Annotated[bool, Opt("--record", help="Log the letter as sent, with the file "
+                                "attached, so what you sent is provable.")] = False,
+) -> None:
+    """Write a letter from your records: amounts, dates, your proposal, the legal basis with
+    article numbers. 根据你的记录生成信件。"""
+    from debtcli import letters
+    from debtcli.dates import parse_date
+    from debtcli.documents import choose_format, docx_bytes, md_blocks
+    from debtcli.errors import BadInput
+    from debtcli.ledger import find_card
+
+    s, pack, lang = state.store(), state.pack(), state.lang
+    k = letters.check_kind(kind)
+    if to not in ("bank", "regulator"):
+        raise BadInput(f"--to {to!r}: choose bank or regulator", f"--to {to!r}：请选择 bank 或 regulator")
+    c = find_card(s, card)
+    kind_fmt = choose_format(fmt, output)
+    opts: dict[str, Any] = {"hardship": hardship, "reason": reason, "months": months,
+                            "monthly": _amount(monthly), "to": to,
+                            "first": parse_date(first, state.today) if first else None}
+    if (income is None) != (expenses is None):
+        raise BadInput("give both --income and --expenses", "请同时提供 --income 和 --expenses")
+    if income is not None and expenses is not None:
+        from debtcli.ledger import card_position
+        from debtcli.plan import Debt, make_plan
+        from debtcli.store import list_cards
+
+        inc, exp, budget = _budget(income, expenses)
+        opts["budget"] = {"income": inc, "expenses": exp, "available": budget}
+        if months is None and opts["monthly"] is None:
+            debts = []
+            for other in list_cards(s):
+                _, pos = card_position(s, other, state.today)
+                if pos.owed and not pos.settled_on:
+                    debts.append(Debt(other["last4"], pos.owed))
+            plan = make_plan(debts, budget, cap=pack.max_installment_months)
+            if not plan.affordable:
+                raise BadInput("with that income and those expenses no plan within "
+                               f"{pack.max_installment_months} months is affordable; see "
+                               "`debtcli plan`, or propose --monthly yourself",
+                               f"按此收入和开支，{pack.max_installment_months} 个月内没有可负担的方案；"
+                               "见 `debtcli plan`，或自行用 --monthly 提出金额")
+            opts["months"] = plan.finish.get(c["last4"])
+    given = {"name": name, "id_last4": id_last4, "phone": phone, "address": address}
+    profile = letters.update_profile(s, given)
+    missing = letters.missing_profile(profile)
+    if missing:
+        if not sys.stdin.isatty():
+            raise BadInput("the letter needs your " + " and ".join(
+                f"--{m.replace('_', '-')}" for m in missing) + " (asked once, then remembered)",
+                "信件需要你的 " + "、".join(f"--{m.replace('_', '-')}" for m in missing)
+                + "（只需提供一次）")
+        profile = letters.update_profile(s, _ask_profile(profile, missing))
+    ctx = letters.build_context(s, pack, c, k, lang, state.today, opts, profile)
+    md = letters.render_markdown(k, lang, ctx)
+    if kind_fmt == "md":
+        body: Any = md
+    elif kind_fmt == "html":
+        from debtcli.templating import render
+
+        body = render("letter.html.j2", {"blocks": md_blocks(md), "title": ctx["title"],
+                                         "lang": lang})
+    else:
+        body = docx_bytes(md_blocks(md))
+    from debtcli.cli.visit_cmds import emit_document
+
+    emit_document(body, output, "the letter", "信件")
+    for w in letters.warnings(pack, k, lang):
+        sys.stderr.write(w + "\n")
+    if record:
+        _record_letter(c, k, ctx, body, output, kind_fmt)
+
+
+def _record_letter(card: Any, kind: str, ctx: dict, body: Any, output: Path | None,
+                   fmt: str) -> None:
+    """Log the letter as an outgoing entry with the exact file attached."""
+    import tempfile
+
+    from debtcli import contactlog
+
+    s, pack = state.store(), state.pack()
+    path = output
+    tmpdir = None
+    if path is None:
+        tmpdir = tempfile.TemporaryDirectory()
+        path = Path(tmpdir.name) / f"letter-{kind}-{state.today}.{fmt}"
+        path.write_bytes(body if isinstance(body, bytes) else body.encode())
+    try:
+        raw = {"channel": "letter", "direction": "out",
+               "party": "unknown" if ctx["recipient"].startswith(("国家", "National")) else "bank",
+               "org": ctx["recipient"], "note": f"letter sent: {kind} — {ctx['title']}"}
+        entry = contactlog.add(s, pack, card, raw, [str(path)], state.today)
+    finally:
+        if tmpdir:
+            tmpdir.cleanup()
+    say(f"Recorded as log entry {entry['id']} with the letter attached ({entry['hash'][:16]}…).",
+        f"已记录为第 {entry['id']} 条，并附上信件（{entry['hash'][:16]}…）。")
+
+
+@letter_app.command("template")
+def letter_template(
+    kind: Annotated[str, typer.Argument(help="The kind of letter to copy out.")],
+    force: Annotated[bool, Opt("--force", help="Replace a copy you already have.")] = False,
+) -> None:
+    """Copy a letter's templates (Chinese and English) into your config folder to edit them;
+    your copy is then used instead. 复制信件模板以便修改。"""
+    from debtcli import letters
+
+    for path in letters.copy_template(letters.check_kind(kind), force):
+        say(f"Copied to {path}", f"已复制到 {path}")
+
+
+@app.command("agree")
+def agree_cmd(
+    card: CardArg,
+    months: Annotated[int, Opt("--months", min=1, max=120, help="How many installments.")],
+    monthly: Annotated[str, Opt("--monthly", help="The monthly installment agreed.")],
+    first_due: Annotated[str, Opt("--first-due", help="The first installment's due date.")],
+    reduction: Annotated[str | None, Opt("--reduction", help="What the bank waived, if "
+                                         "anything (for your records).")] = None,
+    on: Annotated[str | None, Opt("--date", help="When the agreement was made (default "
+                                  "today).")] = None,
+    note: Annotated[str | None, Opt("--note", help="e.g. the agreement's reference number.")]
+    = None,
+) -> None:
+    """Record an installment agreement the bank granted; status and stage then track each
+    installment against your payments and warn before and after a due date.
+    记录银行同意的分期协议，并跟踪每期还款。"""
+    from debtcli import store as st
+    from debtcli.dates import parse_date, parse_past_date
+    from debtcli.errors import BadInput
+    from debtcli.ledger import find_card, now_iso
+    from debtcli.money import format_amount
+
+    s = state.store()
+    c = find_card(s, card, include_archived=False)
+    episode = st.open_episode(s, c["id"])
+    if episode is None:
+        raise BadInput(f"card ****{c['last4']} has no open overdue episode to agree on",
+                       f"卡 ****{c['last4']} 没有未结清的逾期记录")
+    if months > state.pack().max_installment_months:
+        say(f"Note: {months} months is longer than the {state.pack().max_installment_months} "
+            "the rule allows for a personalised installment plan; check the agreement.",
+            f"注意：{months} 期超过规定的个性化分期上限 {state.pack().max_installment_months} 期；请核对协议。")
+    fields = {"card_id": c["id"], "episode_id": episode["id"],
+              "agreed_on": (parse_past_date(on, state.today) if on else state.today).isoformat(),
+              "months": months, "monthly": _amount(monthly),
+              "first_due": parse_date(first_due, state.today).isoformat(),
+              "reduction": _amount(reduction), "note": note}
+    st.add_agreement(s, fields, now_iso())
+    total = months * fields["monthly"]
+    say(f"Agreement recorded for ****{c['last4']}: {months} × "
+        f"{format_amount(fields['monthly'], c['currency'])} = {format_amount(total, c['currency'])}"
+        f", first due {fields['first_due']}. `debtcli status` will warn before each due date.",
+        f"已记录 ****{c['last4']} 的分期协议：{months} 期 × "
+        f"{format_amount(fields['monthly'], c['currency'])} = {format_amount(total, c['currency'])}，"
+        f"首期 {fields['first_due']}。`debtcli status` 会在每期到期前提醒。")

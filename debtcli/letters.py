@@ -1,0 +1,273 @@
+"""Letters to the bank or the regulator, filled from the store, the plan and the rule pack.
+
+Templates are jinja2 files (templates/letters/KIND.LANG.md.j2); a user's copy in the config
+dir wins and renders in the sandbox. User text only ever arrives as template *data*.
+"""
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from debtcli import store as st
+from debtcli.dates import add_months
+from debtcli.errors import BadInput
+from debtcli.i18n import pick
+from debtcli.money import format_amount
+from debtcli.plan import ceil_div
+from debtcli.rules import Pack
+
+KINDS: dict[str, tuple[str, str]] = {
+    "installment": ("个性化分期还款申请", "Request for a personalised installment plan"),
+    "interest-freeze": ("停息挂账申请", "Request to stop interest and fees (停息挂账)"),
+    "fee-waiver": ("减免罚息和违约金申请", "Request to waive penalty interest and late fees"),
+    "deferral": ("延期还款申请", "Request to defer repayment"),
+    "complaint": ("投诉信", "Complaint about collection conduct"),
+    "stop-third-party": ("要求停止联系第三人", "Request to stop contacting third parties"),
+    "settlement-proof": ("结清证明申请", "Request for a settlement certificate"),
+    "credit-dispute": ("征信异议申请", "Credit report dispute"),
+}
+# Letters that acknowledge the debt: they restart the limitation period (facts §3).
+ACKNOWLEDGE = ("installment", "interest-freeze", "fee-waiver", "deferral")
+HARDSHIPS: dict[str, tuple[str, str]] = {
+    "job-loss": ("本人失业，收入中断。", "I lost my job and my income stopped."),
+    "illness": ("本人（或家人）患病，医疗开支大、收入减少。",
+                "Illness in my family has brought heavy medical costs and less income."),
+    "business-failure": ("本人经营的生意失败，收入大幅下降。",
+                         "My business failed and my income fell sharply."),
+    "income-cut": ("本人收入大幅减少。", "My income has fallen sharply."),
+    "family": ("家庭发生变故，开支骤增。", "A change in my family has sharply raised my costs."),
+    "other": ("本人遇到了经济困难。", "I have run into financial hardship."),
+}
+PROFILE_FIELDS = ("name", "id_last4", "phone", "address")
+# How the log's values read in a Chinese letter.
+LABELS_ZH = {
+    "call": "电话", "sms": "短信", "letter": "信函", "lawyer-letter": "律师函", "visit": "上门",
+    "email": "电子邮件", "app": "App", "wechat": "微信", "other": "其他", "family": "家人",
+    "employer": "雇主", "colleague": "同事", "friend": "朋友", "contacts-list": "通讯录联系人",
+    "self": "本人",
+}
+
+
+def label(value: str | None, lang: str) -> str | None:
+    return LABELS_ZH.get(value or "", value) if lang == "zh" else value
+REQUIRED_PROFILE = ("name", "phone")
+
+
+def check_kind(kind: str) -> str:
+    k = kind.strip().lower()
+    if k not in KINDS:
+        raise BadInput(f"letter kind {kind!r}: choose one of {', '.join(KINDS)}",
+                       f"信件类型 {kind!r}：请从以下选择：{', '.join(KINDS)}")
+    return k
+
+
+def update_profile(store: st.Store, given: dict[str, str | None]) -> dict[str, str]:
+    """Remember the sender details given now; return the whole profile."""
+    profile = st.get_meta_json(store, "profile")
+    changes = {k: v.strip() for k, v in given.items() if v is not None and v.strip()}
+    if "id_last4" in changes and not (changes["id_last4"].isalnum()
+                                      and len(changes["id_last4"]) == 4):
+        raise BadInput("--id-last4 must be the last four characters of your ID number",
+                       "--id-last4 必须是身份证号的最后四位")
+    for k, v in changes.items():
+        if len(v) > 200 or any(ord(ch) < 32 for ch in v):
+            raise BadInput(f"--{k.replace('_', '-')} must be 1 to 200 printable characters",
+                           f"--{k.replace('_', '-')} 必须是 1 到 200 个可打印字符")
+    if changes and any(profile.get(k) != v for k, v in changes.items()):
+        profile.update(changes)
+        st.set_meta_json(store, "profile", profile)
+    return profile
+
+
+def missing_profile(profile: dict[str, str]) -> list[str]:
+    return [k for k in REQUIRED_PROFILE if not profile.get(k)]
+
+
+def proposal(owed: int, cap: int, today: date, *, months: int | None, monthly: int | None,
+             first: date | None) -> dict[str, Any]:
+    """Months and monthly amount for an installment request; the last installment takes the
+    remainder, so the installments sum exactly to what is owed."""
+    if months is None and monthly is None:
+        raise BadInput("this letter needs a proposal: --months N or --monthly AMOUNT (or "
+                       "--income and --expenses to compute one)",
+                       "这封信需要还款方案：--months 期数 或 --monthly 每月金额（或用 --income 和 "
+                       "--expenses 计算）")
+    if months is not None and not 1 <= months <= cap:
+        raise BadInput(f"--months {months}: a personalised installment plan is at most {cap} "
+                       "months", f"--months {months}：个性化分期最长 {cap} 期")
+    if monthly is not None and months is None:
+        months = ceil_div(owed, monthly)
+        if months > cap:
+            raise BadInput(f"--monthly {format_amount(monthly)} would take {months} months; the "
+                           f"rule caps a plan at {cap}: at least {format_amount(ceil_div(owed, cap))}"
+                           " a month is needed",
+                           f"每月 {format_amount(monthly)} 需要 {months} 期，超过规定的 {cap} 期上限："
+                           f"每月至少需要 {format_amount(ceil_div(owed, cap))}")
+    assert months is not None
+    if monthly is None:
+        monthly = ceil_div(owed, months)
+    if monthly * months < owed:
+        raise BadInput(f"{months} × {format_amount(monthly)} does not cover "
+                       f"{format_amount(owed)}", f"{months} × {format_amount(monthly)} 不足以还清 "
+                       f"{format_amount(owed)}")
+    # A monthly amount that overpays is trimmed: the last installment takes the remainder.
+    months = ceil_div(owed, monthly)
+    last = owed - monthly * (months - 1)
+    start = first or add_months(today, 1)
+    return {"months": months, "monthly_fen": monthly, "last_fen": last, "first": start,
+            "total_fen": owed}
+
+
+def build_context(store: st.Store, pack: Pack, card: Any, kind: str, lang: str, today: date,
+                  opts: dict[str, Any], profile: dict[str, str]) -> dict[str, Any]:
+    """Everything a letter shows, checked: a missing field is an error naming its option."""
+    from debtcli.ledger import card_position
+
+    episode, pos = card_position(store, card, today)
+    cur = card["currency"]
+
+    def money(fen: int | None) -> str | None:
+        return format_amount(fen, cur) if fen else None
+
+    if episode is None and kind != "credit-dispute":
+        raise BadInput(f"card ****{card['last4']} has no overdue episode: record it with "
+                       "`debtcli overdue`", f"卡 ****{card['last4']} 没有逾期记录：请先用 "
+                       "`debtcli overdue` 记录")
+    hardship_key = (opts.get("hardship") or "other").strip().lower()
+    if hardship_key not in HARDSHIPS:
+        raise BadInput(f"--hardship {hardship_key!r}: choose one of {', '.join(HARDSHIPS)}",
+                       f"--hardship {hardship_key!r}：请从以下选择：{', '.join(HARDSHIPS)}")
+    zh_title, en_title = KINDS[kind]
+    ctx: dict[str, Any] = {
+        "kind": kind,
+        "lang": lang,
+        "title": pick(lang, en_title, zh_title),
+        "date": today.isoformat(),
+        "sender": {k: profile.get(k, "") for k in PROFILE_FIELDS},
+        "card": {"bank": card["bank"], "last4": card["last4"]},
+        "recipient": pick(lang, f"{card['bank']}, credit card centre", f"{card['bank']}信用卡中心"),
+        "hardship": pick(lang, HARDSHIPS[hardship_key][1], HARDSHIPS[hardship_key][0]),
+        "reason": opts.get("reason"),
+        "debt": {
+            "since": episode["since"] if episode else None,
+            "owed": money(pos.owed) or format_amount(0, cur),
+            "principal": money(episode["principal"]) if episode else None,
+            "interest": money(episode["interest"]) if episode else None,
+            "fees": money(episode["fees"]) if episode else None,
+            "paid": money(pos.paid),
+            "settled_on": pos.settled_on.isoformat() if pos.settled_on else None,
+        },
+        "basis": [pick(lang, b["en"], b["zh"]) for b in pack.data["letters"]["basis"]
+                  if kind in b["kinds"]],
+        "budget": None,
+    }
+    if kind in ("installment", "interest-freeze"):
+        if pos.settled_on:
+            raise BadInput(f"card ****{card['last4']} is settled: nothing to pay in installments",
+                           f"卡 ****{card['last4']} 已结清，无需分期")
+        p = proposal(pos.owed, pack.max_installment_months, today, months=opts.get("months"),
+                     monthly=opts.get("monthly"), first=opts.get("first"))
+        ctx["plan"] = {"months": p["months"], "monthly": money(p["monthly_fen"]),
+                       "last": money(p["last_fen"]), "total": money(p["total_fen"]),
+                       "first": p["first"].isoformat()}
+        if opts.get("budget"):
+            ctx["budget"] = {k: money(v) for k, v in opts["budget"].items()}
+    elif kind == "deferral":
+        months = opts.get("months")
+        if not months or not 1 <= months <= 12:
+            raise BadInput("a deferral letter needs --months N (1 to 12): how long to defer",
+                           "延期还款申请需要 --months 月数（1 到 12）")
+        ctx["defer"] = {"months": months, "until": add_months(today, months).isoformat()}
+    elif kind == "complaint":
+        from debtcli import contactlog
+
+        rows = contactlog.violations(store, pack, card["id"])
+        if not rows:
+            raise BadInput(f"no logged violations for ****{card['last4']}: a complaint lists "
+                           "them; see `debtcli violations`",
+                           f"卡 ****{card['last4']} 没有记录到违规行为：投诉信需要列出违规；见 "
+                           "`debtcli violations`")
+        by_entry: dict[int, dict[str, Any]] = {}
+        for v in rows:  # one line per entry, naming every rule it breaks
+            e = by_entry.setdefault(v["entry"], {
+                "at": v["at"][:16].replace("T", " "), "channel": label(v["channel"], lang),
+                "org": v["org"], "hash": v["hash"], "rules": [], "citations": []})
+            rule = pack.conduct_rule(v["rule"])
+            e["rules"].append(pack.text(rule, "", lang))
+            e["citations"].append(pack.text(rule, "citation", lang))
+        sep = "；" if lang == "zh" else "; "
+        ctx["violations"] = [{**e, "rule": sep.join(e["rules"]),
+                              "citation": sep.join(dict.fromkeys(e["citations"]))}
+                             for e in by_entry.values()]
+        ctx["orgs"] = "、".join(sorted({v["org"] for v in rows if v["org"]})) or None
+        ctx["chain_head"] = st.chain_state(store.conn)[1]
+        if (opts.get("to") or "bank") == "regulator":
+            ctx["recipient"] = pick(lang, "National Financial Regulatory Administration "
+                                    "(consumer complaints, 12378)",
+                                    "国家金融监督管理总局（消费者投诉，12378）")
+        else:
+            ctx["recipient"] = pick(lang, f"{card['bank']}, consumer protection department",
+                                    f"{card['bank']}消费者权益保护部门")
+    elif kind == "stop-third-party":
+        third = [e for e in st.contacts(store, card_id=card["id"])
+                 if e["direction"] == "in" and e["contacted"] != "self"]
+        ctx["third_parties"] = [{"at": e["at"][:16].replace("T", " "),
+                                 "channel": label(e["channel"], lang), "org": e["org"],
+                                 "contacted": label(e["contacted"], lang), "hash": e["hash"]}
+                                for e in third]
+    elif kind == "settlement-proof":
+        if not pos.settled_on:
+            raise BadInput(f"card ****{card['last4']} is not settled yet: record it with "
+                           "`debtcli settle` or `debtcli pay` first",
+                           f"卡 ****{card['last4']} 尚未结清：请先用 `debtcli settle` 或 "
+                           "`debtcli pay` 记录")
+    elif kind == "credit-dispute" and not (opts.get("reason") or "").strip():
+        raise BadInput("a credit dispute needs --reason: what is wrong in the report",
+                       "征信异议申请需要 --reason：说明报告中哪里有误")
+    return ctx
+
+
+def user_dir() -> Path:
+    return st.config_dir() / "templates"
+
+
+def template_name(kind: str, lang: str) -> str:
+    return f"letters/{kind}.{lang}.md.j2"
+
+
+def render_markdown(kind: str, lang: str, ctx: dict[str, Any]) -> str:
+    from debtcli.templating import render, render_user
+
+    name = template_name(kind, lang)
+    if (user_dir() / name).is_file():
+        return render_user(user_dir(), name, ctx)
+    return render(name, ctx, html=False)
+
+
+def warnings(pack: Pack, kind: str, lang: str) -> list[str]:
+    w = pack.data["letters"]["warnings"]
+    out = []
+    if kind in ACKNOWLEDGE:
+        out.append(pick(lang, w["limitation_en"], w["limitation_zh"]))
+    if kind in ("installment", "interest-freeze"):
+        out.append(pick(lang, w["may_en"], w["may_zh"]))
+    out.append(pick(lang, w["pay_en"], w["pay_zh"]))
+    return out
+
+
+def copy_template(kind: str, force: bool) -> list[Path]:
+    """Copy the built-in templates of a kind (both languages) into the user's config dir."""
+    from debtcli.templating import builtin_dir
+
+    written = []
+    for lang in ("zh", "en"):
+        name = template_name(kind, lang)
+        target = user_dir() / name
+        if target.exists() and not force:
+            raise BadInput(f"{target} already exists; edit it, or add --force to replace it",
+                           f"{target} 已存在；请直接编辑，或加 --force 覆盖")
+        st.make_private_dir(target.parent.parent)
+        st.make_private_dir(target.parent)
+        target.write_text((builtin_dir() / name).read_text(encoding="utf-8"), encoding="utf-8")
+        written.append(target)
+    return written

@@ -1,0 +1,109 @@
+"""Affordability plans: what the household can pay each month, split across the overdue cards.
+Pure integer math in fen: every schedule sums exactly to what is owed, to the fen.
+
+Strategies:
+  proportional  every month the budget is split across the cards in proportion to what each
+                still owes, so they all finish together (the usual proposal to several banks);
+  avalanche     the budget goes first to the card with the highest interest rate (--rate);
+  snowball      the budget goes first to the smallest balance, to close cards one by one.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from debtcli.dates import add_months
+
+STRATEGIES = ("proportional", "avalanche", "snowball")
+
+
+@dataclass
+class Debt:
+    key: str  # the card's last four, or its id
+    owed: int  # fen
+    rate: float | None = None  # annual percent, only to order avalanche
+
+
+@dataclass
+class Plan:
+    budget: int
+    strategy: str
+    cap: int
+    months: int  # months laid out: until the last card is paid, or max_rows
+    affordable: bool
+    complete: bool  # every card is paid within the months laid out
+    needed_monthly: int  # the least monthly budget that finishes within the cap
+    schedule: list[dict[str, int]] = field(default_factory=list)  # month -> card -> fen
+    finish: dict[str, int] = field(default_factory=dict)  # card -> months to pay it
+    first: date | None = None
+
+    def due_date(self, month: int) -> date | None:
+        return add_months(self.first, month - 1) if self.first else None
+
+
+def split(total: int, weights: Sequence[int]) -> list[int]:
+    """Split `total` fen in proportion to weights, largest remainders first: the parts sum to
+    total exactly. Zero weights get zero."""
+    whole = sum(weights)
+    if whole <= 0:
+        return [0] * len(weights)
+    parts = [total * w // whole for w in weights]
+    remainders = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
+    for i in remainders[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def installments(owed: int, months: int) -> list[int]:
+    """Equal installments that sum exactly to owed: the first (owed mod months) are 1 fen more."""
+    q, r = divmod(owed, months)
+    return [q + 1 if i < r else q for i in range(months)]
+
+
+def ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def make_plan(debts: Sequence[Debt], budget: int, *, strategy: str = "proportional",
+              cap: int = 60, first: date | None = None, max_rows: int = 600) -> Plan:
+    """Schedule `budget` fen a month across `debts` until all are paid (at most max_rows
+    months are laid out; a plan longer than the cap is marked unaffordable)."""
+    if strategy not in STRATEGIES:
+        raise ValueError(strategy)
+    total = sum(d.owed for d in debts)
+    needed = ceil_div(total, cap) if total else 0
+    plan = Plan(budget=budget, strategy=strategy, cap=cap, months=0,
+                affordable=total == 0, complete=total == 0, needed_monthly=needed,
+                first=first)
+    if total == 0 or budget <= 0:
+        return plan
+    remaining = {d.key: d.owed for d in debts}
+    if strategy == "avalanche":
+        order = sorted(debts, key=lambda d: (-(d.rate or 0.0), d.owed, d.key))
+    else:
+        order = sorted(debts, key=lambda d: (d.owed, d.key))
+    month = 0
+    while any(remaining.values()) and month < max_rows:
+        month += 1
+        row: dict[str, int] = {}
+        if strategy == "proportional":
+            keys = [d.key for d in debts if remaining[d.key]]
+            pay = min(budget, sum(remaining[k] for k in keys))
+            parts = split(pay, [remaining[k] for k in keys])
+            row = {k: p for k, p in zip(keys, parts, strict=True) if p}
+        else:
+            left = budget
+            for d in order:
+                p = min(left, remaining[d.key])
+                if p:
+                    row[d.key] = p
+                    left -= p
+        for k, p in row.items():
+            remaining[k] -= p
+            if remaining[k] == 0 and k not in plan.finish:
+                plan.finish[k] = month
+        plan.schedule.append(row)
+    plan.months = month
+    plan.complete = not any(remaining.values())
+    plan.affordable = plan.complete and month <= cap
+    return plan

@@ -1,0 +1,180 @@
+"""Letters: golden files for every kind and language, formats, injection, refusals."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from conftest import assert_clean_failure, store_digest
+from docx import Document
+
+from debtcli.letters import KINDS
+
+GOLDEN = Path(__file__).parent / "golden" / "letters"
+HASH = re.compile(r"\b[0-9a-f]{64}\b")
+PROFILE = ["--name", "李伟", "--phone", "138 0000 0000", "--id-last4", "123X",
+           "--address", "深圳市南山区某某路 1 号"]
+OPTIONS = {
+    "installment": ["--months", "60", "--hardship", "job-loss", "--first", "2026-12-20"],
+    "interest-freeze": ["--monthly", "1500", "--hardship", "job-loss", "--first", "2026-12-20"],
+    "fee-waiver": ["--hardship", "illness", "--reason", "My mother was in hospital."],
+    "deferral": ["--months", "3", "--hardship", "job-loss"],
+    "complaint": [],
+    "stop-third-party": [],
+    "settlement-proof": [],
+    "credit-dispute": ["--reason", "The report shows the card overdue after it was settled."],
+}
+CARD = {"settlement-proof": "5511", "credit-dispute": "5511"}
+
+
+@pytest.fixture
+def letters_store(li_wei):
+    li_wei("log", "add", "4821", "--channel", "call", "--party", "agency", "--org",
+           "某某资产管理有限公司", "--contacted", "family", "--at", "2026-11-10 22:40",
+           "--note", "called my mother")
+    li_wei("pay", "5511", "9050", "--date", "2026-11-15")
+    return li_wei
+
+
+def make(cli, kind, lang, *extra, ok=True):
+    card = CARD.get(kind, "4821")
+    return cli("--lang", lang, "letter", "make", kind, card, *PROFILE, *OPTIONS[kind], *extra,
+               ok=ok)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_golden(letters_store, kind, lang):
+    text = HASH.sub("<hash>", make(letters_store, kind, lang).stdout)
+    golden = GOLDEN / f"{kind}.{lang}.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_installment_states_both_conditions_and_warns(letters_store):
+    r = make(letters_store, "installment", "zh")
+    assert "超出本人的还款能力" in r.stdout and "仍有还款意愿" in r.stdout
+    assert "第七十条" in r.stdout and "最长期限不得超过5年" in r.stdout
+    assert "诉讼时效重新计算" in r.stderr and "绝不打到个人账户" in r.stderr
+    r = make(letters_store, "installment", "en")
+    assert "restarts the limitation period" in r.stderr
+
+
+def test_proposal_over_the_cap_is_refused(letters_store, db_path):
+    before = store_digest(db_path)
+    r = letters_store("letter", "make", "installment", "4821", *PROFILE, "--months", "61",
+                      ok=False)
+    assert_clean_failure(r, says="at most 60")
+    r = letters_store("letter", "make", "installment", "4821", *PROFILE, "--monthly", "500",
+                      ok=False)
+    assert_clean_failure(r, says="caps a plan at 60")
+    assert store_digest(db_path) != before  # the profile given was remembered
+
+
+def test_missing_fields_name_the_option(li_wei):
+    assert_clean_failure(li_wei("letter", "make", "installment", "4821", ok=False),
+                         says="--name and --phone")
+    li_wei("letter", "make", "fee-waiver", "4821", "--name", "李伟", "--phone", "138")
+    # remembered: asked once
+    li_wei("letter", "make", "fee-waiver", "4821")
+    assert_clean_failure(li_wei("letter", "make", "installment", "4821", ok=False),
+                         says="--months N or --monthly")
+    assert_clean_failure(li_wei("letter", "make", "complaint", "7730", ok=False),
+                         says="no logged violations")
+    assert_clean_failure(li_wei("letter", "make", "settlement-proof", "4821", ok=False),
+                         says="not settled")
+    assert_clean_failure(li_wei("letter", "make", "credit-dispute", "4821", ok=False),
+                         says="--reason")
+    assert_clean_failure(li_wei("letter", "make", "apology", "4821", ok=False),
+                         says="choose one of")
+
+
+def test_user_text_is_data_not_template_code(letters_store, tmp_path):
+    evil = "{{ 7*7 }} {% for x in range(3) %}X{% endfor %} <script>alert(1)</script>"
+    md = make(letters_store, "fee-waiver", "en", "--reason", evil).stdout
+    assert "{{ 7*7 }}" in md and "49" not in md and "XXX" not in md
+    out = tmp_path / "l.html"
+    make(letters_store, "fee-waiver", "en", "--reason", evil, "-o", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "http://" not in html and "https://" not in html
+
+
+def test_docx_reads_back_with_cjk_font(letters_store, tmp_path):
+    out = tmp_path / "l.docx"
+    make(letters_store, "installment", "zh", "-o", str(out))
+    doc = Document(str(out))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "个性化分期还款申请" in text and "¥1,040.00" in text
+    run = next(r for p in doc.paragraphs for r in p.runs if "本人" in r.text)
+    fonts = run._element.rPr.rFonts
+    assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+
+
+def test_record_logs_the_letter_with_the_file(letters_store, tmp_path):
+    out = tmp_path / "installment.md"
+    make(letters_store, "installment", "zh", "-o", str(out), "--record")
+    entry = letters_store.json("log", "list")[-1]
+    assert entry["direction"] == "out" and entry["channel"] == "letter"
+    assert "installment" in entry["note"]
+    letters_store("evidence", "verify")
+    make(letters_store, "complaint", "en", "--record", "--to", "regulator")
+    assert letters_store.json("log", "list")[-1]["org"].startswith("National Financial")
+
+
+def test_user_template_wins_and_runs_sandboxed(letters_store, tmp_path, monkeypatch):
+    r = letters_store("letter", "template", "fee-waiver")
+    path = Path(r.stdout.split("Copied to ")[1].split()[0])
+    assert path.is_file()
+    path.write_text('{% extends "letters/base.zh.md.j2" %}{% block body %}MINE '
+                    "{{ card.last4 }}{% endblock %}", encoding="utf-8")
+    assert "MINE 4821" in make(letters_store, "fee-waiver", "zh").stdout
+    path.write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}", encoding="utf-8")
+    r = make(letters_store, "fee-waiver", "zh", ok=False)
+    assert r.exit_code != 0 and "Traceback" not in r.output
+    assert_clean_failure(letters_store("letter", "template", "fee-waiver", ok=False),
+                         says="--force")
+
+
+def test_letter_list(cli):
+    kinds = [k["kind"] for k in cli.json("letter", "list")]
+    assert kinds == list(KINDS)
+
+
+def test_plan_json_and_warnings(li_wei):
+    plan = li_wei.json("plan", "--income", "9000", "--expenses", "6000")
+    assert plan["affordable"] and plan["months"] == 30
+    total = sum(float(m["total"]) for m in plan["schedule"])
+    assert round(total, 2) == float(plan["total"]) == 89750.0
+    tight = li_wei.json("plan", "--income", "5000", "--expenses", "4000")
+    assert not tight["affordable"] and tight["needed_monthly"] == "1495.84"
+    assert "No plan within 60 months" in tight["warnings"][0]
+    equal = li_wei.json("plan", "4821", "--income", "9000", "--expenses", "6000",
+                        "--months", "36")
+    assert equal["cards"][0]["months"] == 36 and equal["affordable"]
+    snow = li_wei.json("plan", "--income", "9000", "--expenses", "6000", "--strategy",
+                       "snowball")
+    assert snow["schedule"][0]["payments"] == {"5511": "3000.00"}
+    r = li_wei("plan", "--income", "9000", "--expenses", "6000", "--strategy", "avalanche",
+               ok=False)
+    assert_clean_failure(r, says="--rate")
+    aval = li_wei.json("plan", "--income", "9000", "--expenses", "6000", "--strategy",
+                       "avalanche", "--rate", "4821=18.25", "--rate", "7730=12",
+                       "--rate", "5511=10")
+    assert list(aval["schedule"][0]["payments"]) == ["4821"]
+    none = li_wei.json("plan", "--income", "3000", "--expenses", "3500")
+    assert "no plan is affordable" in none["warnings"][0]
+
+
+def test_agreement_tracking_warns_before_and_after(li_wei):
+    li_wei("agree", "7730", "--months", "12", "--monthly", "1525", "--first-due", "2026-11-25",
+           "--date", "2026-11-01")
+    out = li_wei("status").stdout
+    assert "Soon: ****7730: installment 1 of 12, ¥1,525.00, due 2026-11-25" in out
+    later = li_wei("--today", "2026-12-28", "status").stdout
+    assert "installment 1 of 12" in later and "A missed installment can void" in later
+    li_wei("--today", "2026-12-28", "pay", "7730", "3050", "--date", "2026-12-27")
+    a = li_wei.json("--today", "2026-12-28", "stage", "7730")["agreement"]
+    assert a["missed"] == [] and a["next"]["n"] == 3 and a["paid"] == "3050.00"

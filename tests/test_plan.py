@@ -1,0 +1,75 @@
+"""Plan math: exact to the fen, within the cap, monotone in income."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from debtcli.plan import Debt, installments, make_plan, split
+
+DEBTS = st.lists(st.integers(min_value=1, max_value=50_000_000), min_size=1, max_size=5)
+BUDGET = st.integers(min_value=1, max_value=5_000_000)
+STRATEGY = st.sampled_from(["proportional", "avalanche", "snowball"])
+
+
+def debts(amounts):
+    return [Debt(str(1000 + i), a, rate=float(i)) for i, a in enumerate(amounts)]
+
+
+@given(DEBTS, BUDGET, STRATEGY)
+def test_schedules_sum_exactly_and_never_exceed_the_budget(amounts, budget, strategy):
+    plan = make_plan(debts(amounts), budget, strategy=strategy)
+    for d in debts(amounts):
+        paid = sum(row.get(d.key, 0) for row in plan.schedule)
+        assert paid == d.owed if plan.complete else paid <= d.owed
+    assert all(sum(row.values()) <= budget for row in plan.schedule)
+    assert all(p > 0 for row in plan.schedule for p in row.values())
+    assert plan.affordable == (plan.complete and plan.months <= plan.cap)
+    assert plan.months <= 600
+
+
+@given(DEBTS, BUDGET, st.integers(min_value=1, max_value=3_000_000), STRATEGY)
+def test_more_income_never_takes_longer(amounts, budget, more, strategy):
+    a = make_plan(debts(amounts), budget, strategy=strategy)
+    b = make_plan(debts(amounts), budget + more, strategy=strategy)
+    assert b.months <= a.months
+    assert not (a.affordable and not b.affordable)
+
+
+@given(DEBTS)
+def test_the_needed_monthly_budget_is_affordable_and_one_fen_less_is_not(amounts):
+    plan = make_plan(debts(amounts), 1, cap=60)
+    assert make_plan(debts(amounts), plan.needed_monthly, cap=60).affordable
+    if plan.needed_monthly > 1:
+        assert not make_plan(debts(amounts), plan.needed_monthly - 1, cap=60).affordable
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.lists(st.integers(0, 10**6), min_size=1))
+def test_split_is_exact(total, weights):
+    parts = split(total, weights)
+    assert sum(parts) == (total if sum(weights) else 0)
+    assert all(p == 0 for p, w in zip(parts, weights, strict=True) if w == 0)
+
+
+@given(st.integers(min_value=1, max_value=10**9), st.integers(min_value=1, max_value=60))
+def test_installments_are_equal_to_the_fen(owed, months):
+    parts = installments(owed, months)
+    assert sum(parts) == owed and max(parts) - min(parts) <= 1 and len(parts) == months
+
+
+def test_li_weis_three_thousand_a_month():
+    plan = make_plan([Debt("4821", 6_240_000), Debt("7730", 1_830_000), Debt("5511", 905_000)],
+                     300_000, first=date(2026, 12, 23))
+    assert plan.affordable and plan.months == 30  # ¥89,750 / ¥3,000 a month
+    assert plan.finish == {"4821": 30, "7730": 30, "5511": 30}
+    assert plan.due_date(30) == date(2029, 5, 23)
+    snow = make_plan([Debt("4821", 6_240_000), Debt("5511", 905_000)], 300_000,
+                     strategy="snowball")
+    assert snow.finish["5511"] == 4 and snow.schedule[0] == {"5511": 300_000}
+
+
+@pytest.mark.parametrize("budget", [0, 100])
+def test_unaffordable_plans_say_what_is_needed(budget):
+    plan = make_plan([Debt("4821", 6_240_000)], budget, cap=60)
+    assert not plan.affordable and plan.needed_monthly == 104_000
