@@ -11,7 +11,7 @@ from typing import Any
 from debtcli import store as st
 from debtcli.dates import add_months
 from debtcli.errors import BadInput
-from debtcli.i18n import pick
+from debtcli.i18n import label, pick
 from debtcli.money import format_amount
 from debtcli.plan import ceil_div
 from debtcli.rules import Pack
@@ -39,20 +39,7 @@ HARDSHIPS: dict[str, tuple[str, str]] = {
     "other": ("本人遇到了经济困难。", "I have run into financial hardship."),
 }
 PROFILE_FIELDS = ("name", "id_last4", "phone", "address")
-# How the log's values read in a Chinese letter.
-LABELS_ZH = {
-    "call": "电话", "sms": "短信", "letter": "信函", "lawyer-letter": "律师函", "visit": "上门",
-    "email": "电子邮件", "app": "App", "wechat": "微信", "other": "其他", "family": "家人",
-    "employer": "雇主", "colleague": "同事", "friend": "朋友", "contacts-list": "通讯录联系人",
-    "self": "本人",
-}
-
-
-def label(value: str | None, lang: str) -> str | None:
-    return LABELS_ZH.get(value or "", value) if lang == "zh" else value
 REQUIRED_PROFILE = ("name", "phone")
-
-
 def check_kind(kind: str) -> str:
     k = kind.strip().lower()
     if k not in KINDS:

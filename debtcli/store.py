@@ -477,6 +477,7 @@ def contacts(
     until_utc: str | None = None,
     channels: list[str] | None = None,
     bank: str | None = None,
+    latest: int | None = None,
 ) -> list[dict]:
     """Contacts joined with their card, oldest first. Without history, the corrected view:
     one row per original entry carrying its latest amendment's values, `id` the original's."""
@@ -504,7 +505,12 @@ def contacts(
     )
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY c.at_utc, c.id"
+    if latest is not None:
+        # The most recent `latest`, still returned oldest first.
+        sql = f"SELECT * FROM ({sql} ORDER BY c.at_utc DESC, c.id DESC LIMIT {int(latest)}) "
+        sql += "ORDER BY at_utc, id"
+    else:
+        sql += " ORDER BY c.at_utc, c.id"
     rows = []
     for r in store.conn.execute(sql, args):
         d = dict(r)

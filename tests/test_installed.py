@@ -49,12 +49,23 @@ def test_version_and_module_entry(run):
     assert r.returncode == 0 and "Usage" in r.stdout
 
 
-def test_templates_and_packs_ship_with_the_package():
+def test_templates_and_packs_ship_with_the_package(run, tmp_path):
+    """Installed from a wheel (as CI installs it), the templates live inside the package and
+    the installed command renders a letter from them."""
     from debtcli.rules import PACKS_DIR
     from debtcli.templating import builtin_dir
 
+    package = Path(debtcli.__file__).resolve().parent
     assert (PACKS_DIR / "cn.toml").is_file()
-    assert (builtin_dir() / "evidence_summary.html.j2").is_file()
+    if "site-packages" in str(package):
+        assert builtin_dir() == package / "templates"
+    for name in ("letters/installment.zh.md.j2", "visit_checklist.html.j2", "report.html.j2"):
+        assert (builtin_dir() / name).is_file(), name
+    run("card", "add", "--bank", "中信银行", "--last4", "4821")
+    run("overdue", "4821", "--since", "2026-08-05", "--amount", "62400")
+    r = run("--lang", "zh", "letter", "make", "installment", "4821", "--months", "60",
+            "--name", "李伟", "--phone", "138")
+    assert "个性化分期还款申请" in r.stdout
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ COMMAND_MODULES = {
     "stage": "stage_cmds", "facts": "stage_cmds",
     "visit": "visit_cmds",
     "plan": "letters_cmds", "letter": "letters_cmds", "agree": "letters_cmds",
+    "timeline": "timeline_cmds", "report": "timeline_cmds", "calendar": "timeline_cmds",
 }
 _GLOBAL_WITH_VALUE = {"--db", "--lang", "--today", "--rules"}
 

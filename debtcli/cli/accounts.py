@@ -362,6 +362,12 @@ def demo_cmd() -> None:
     render_violations(limit=6, sources=False)
     _demo_letter(Path(state.store_path).parent)
     say("\nNext: debtcli --db … stage 4821 | log list | violations | evidence verify | "
-        "facts arrest | visit checklist 4821",
+        "facts arrest | visit checklist 4821 | report -o report.html",
         "\n接下来：debtcli --db … stage 4821 | log list | violations | evidence verify | "
-        "facts arrest | visit checklist 4821")
+        "facts arrest | visit checklist 4821 | report -o report.html")
+    from debtcli.cli.timeline_cmds import timeline_cmd
+
+    say("\nThe story so far, and what comes next (debtcli timeline):",
+        "\n到目前为止的经过，以及接下来会发生什么（debtcli timeline）：")
+    timeline_cmd(card=None, since=None, until=None, kind=None, limit=12, show_all=False,
+                 json_out=False)

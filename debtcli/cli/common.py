@@ -82,6 +82,18 @@ class DebtcliGroup(TyperGroup):
             where = f" ({exc.filename})" if exc.filename else ""
             fail_message(state.t(f"{exc.strerror or exc}{where}", f"{exc.strerror or exc}{where}"))
             raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt, EOFError):
+            raise
+        except Exception as exc:
+            # A bug. One line, never a traceback full of someone's debts; DEBTCLI_DEBUG=1
+            # shows it for a report. Nothing half-done was committed: writes are transactions.
+            if os.environ.get("DEBTCLI_DEBUG"):
+                raise
+            fail_message(state.t(
+                f"internal error ({type(exc).__name__}); nothing was changed. Set "
+                "DEBTCLI_DEBUG=1 to see the details for a bug report",
+                f"内部错误（{type(exc).__name__}）；未做任何修改。设置 DEBTCLI_DEBUG=1 可查看详情以便报告问题"))
+            raise typer.Exit(3) from None
         finally:
             state.close()
 

@@ -1,0 +1,185 @@
+"""Commands for the whole story: the timeline, the printable report and the calendar."""
+
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from debtcli.cli.common import JsonOpt, app, console, emit_json, say, state
+
+Opt = typer.Option
+SYMBOLS = {"overdue": "!", "payment": "¥", "settled": "✓", "contact": "●", "letter": "✉",
+           "agreement": "▣", "installment": "□", "stage": "◆", "legal": "⚖"}
+STYLES = {"overdue": "red", "payment": "green", "settled": "green", "letter": "cyan",
+          "agreement": "blue", "installment": "blue", "stage": "yellow", "legal": "magenta"}
+_TOKEN = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^\s\u2e80-\u9fff\u3000-\u303f"
+                    r"\uff00-\uffef]+\s*|\s+")
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """Wrap at word boundaries for Latin text and between characters for Chinese, counting
+    terminal cells (a Chinese character is two)."""
+    from rich.cells import cell_len, chop_cells
+
+    lines, line = [], ""
+    for token in _TOKEN.findall(text):
+        if cell_len(line + token.rstrip()) <= width:
+            line += token
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        line = ""
+        if cell_len(token.rstrip()) > width:
+            *full, token = chop_cells(token, width)
+            lines.extend(full)
+        line = token.lstrip()
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def _symbol(e: dict[str, Any]) -> str:
+    if e.get("flags"):
+        return "⚑"
+    if e["kind"] == "stage" and e["predicted"]:
+        return "◇"
+    if e["kind"] == "installment" and e.get("status") == "paid":
+        return "■"
+    return SYMBOLS[e["kind"]]
+
+
+def render_timeline(events: list[dict], hidden: int) -> None:
+    from rich.text import Text
+
+    t, out = state.t, console()
+    width = max(60, out.width)
+    prefix = 2 + 5 + 1 + 5 + 2 + 1 + 1 + 8 + 2  # "  MM-DD HH:MM  ● ****1234  "
+    text = Text()
+    legend = t("● contact  ⚑ possible violation  ¥ payment  ✉ letter  ◆ stage  ◇ predicted  "
+               "⚖ legal date  ▣/□/■ agreement, installment due/paid  ✓ settled",
+               "● 联系  ⚑ 可能违规  ¥ 还款  ✉ 信函  ◆ 阶段  ◇ 预计  ⚖ 法律日期  "
+               "▣/□/■ 协议、分期 待还/已还  ✓ 结清")
+    text.append("\n".join(wrap_cells(legend, width)) + "\n", style="dim")
+    if hidden:
+        text.append(t(f"({hidden} earlier events: --all or --since DATE to see them)\n",
+                      f"（更早的 {hidden} 条：用 --all 或 --since 日期 查看）\n"), style="dim")
+    month, marked = "", False
+    today = state.today.isoformat()
+    for e in events:
+        if not marked and e["at"][:10] > today:
+            text.append(t(f"━━ today {today} ━━\n", f"━━ 今天 {today} ━━\n"), style="bold")
+            marked = True
+        if e["at"][:7] != month:
+            month = e["at"][:7]
+            y, m = month.split("-")
+            text.append(("\n" if text.plain else "") + t(f"{y}-{m}\n", f"{y}年{int(m)}月\n"),
+                        style="bold underline")
+        time = e["at"][11:16] if len(e["at"]) > 10 else "     "
+        title = e["title"] + (f"  ⚑ {', '.join(e['flags'])}" if e.get("flags") else "")
+        style = "dim italic" if e["predicted"] else ("bold red" if e.get("flags")
+                                                      else STYLES.get(e["kind"], ""))
+        lines = wrap_cells(title, width - prefix)
+        head = f"  {e['at'][5:10]} {time}  {_symbol(e)} ****{e['card']}  "
+        text.append(head + lines[0] + "\n", style=style)
+        for more in lines[1:]:
+            text.append(" " * prefix + more + "\n", style=style)
+    if not marked:
+        text.append(t(f"━━ today {today} ━━\n", f"━━ 今天 {today} ━━\n"), style="bold")
+    if sys.stdout.isatty() and text.plain.count("\n") > out.size.height:
+        with out.pager(styles=True):
+            out.print(text, soft_wrap=True, end="")
+    else:
+        out.print(text, soft_wrap=True, end="")
+
+
+def _events(card: str | None, since: str | None, until: str | None, kinds: list[str] | None,
+            latest: int | None) -> list[dict]:
+    from debtcli import timeline
+    from debtcli.dates import parse_date
+    from debtcli.errors import BadInput
+    from debtcli.ledger import find_card
+    from debtcli.store import list_cards
+
+    s, pack = state.store(), state.pack()
+    for k in kinds or []:
+        if k not in timeline.KINDS:
+            raise BadInput(f"--kind {k!r}: choose from {', '.join(timeline.KINDS)}",
+                           f"--kind {k!r}：请从以下选择：{', '.join(timeline.KINDS)}")
+    cards = [find_card(s, card)] if card else list_cards(s)
+    lo = parse_date(since, state.today) if since else None
+    hi = parse_date(until, state.today) if until else None
+    data = timeline.gather(s, pack, state.today, cards, latest=latest)
+    events = timeline.assemble(pack, state.lang, state.today, data)
+    return timeline.select(events, since=lo, until=hi, kinds=kinds)
+
+
+@app.command("timeline")
+def timeline_cmd(
+    card: Annotated[str | None, typer.Argument(help="Only this card (default: all).")] = None,
+    since: Annotated[str | None, Opt("--since", help="From this date.")] = None,
+    until: Annotated[str | None, Opt("--until", help="Up to this date.")] = None,
+    kind: Annotated[list[str] | None, Opt("--kind", help="Only these kinds: overdue, payment, "
+                                          "settled, contact, letter, agreement, installment, "
+                                          "stage, legal.")] = None,
+    limit: Annotated[int, Opt("--limit", min=1, help="Past events shown (the latest); "
+                              "predicted ones are always shown.")] = 40,
+    show_all: Annotated[bool, Opt("--all", help="Every event.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Everything that happened and what is predicted, in order: missed dates, payments,
+    contacts (with possible violations), letters, agreements and installments, stages passed
+    and to come, and legal dates. 时间线：发生过的和预计会发生的一切。"""
+    from debtcli import timeline
+
+    full = json_out or show_all or since is not None
+    events = _events(card, since, until, kind, None if full else limit)
+    if json_out:
+        emit_json([timeline.public(e) for e in events])
+        return
+    today = state.today.isoformat()
+    past = [e for e in events if e["at"][:10] <= today]
+    future = [e for e in events if e["at"][:10] > today]
+    hidden = 0 if full else max(0, len(past) - limit)
+    shown = events if full else past[-limit:] + future
+    if not shown:
+        say("Nothing recorded yet.", "还没有任何记录。")
+        return
+    render_timeline(shown, hidden)
+
+
+@app.command("report")
+def report_cmd(
+    card: Annotated[str | None, typer.Argument(help="Only this card (default: all).")] = None,
+    output: Annotated[Path, Opt("-o", "--output", help="The HTML file to write.")] = Path(
+        "debtcli-report.html"),
+) -> None:
+    """A printable, self-contained HTML report (no network): each card's summary, a chart of
+    what you owed with the collection stages, the timeline, the possible violations with their
+    sources, and the evidence hashes. 可打印的完整报告（HTML）。"""
+    from debtcli.documents import write_private
+    from debtcli.report import build_report
+
+    html = build_report(state.store(), state.pack(), state.lang, state.today, card)
+    write_private(output, html.encode())
+    say(f"Wrote {output}. Open it in a browser and print it (A4).",
+        f"已写入 {output}。用浏览器打开并打印（A4）。")
+
+
+@app.command("calendar")
+def calendar_cmd(
+    output: Annotated[Path, Opt("-o", "--output", help="The .ics file to write.")] = Path(
+        "debtcli.ics"),
+    card: Annotated[str | None, Opt("--card", help="Only this card.")] = None,
+) -> None:
+    """Upcoming installment due dates, predicted stage dates and legal dates as an iCalendar
+    file with reminders, to import into your phone's calendar. 导出日历提醒（.ics）。"""
+    from debtcli.documents import write_private
+    from debtcli.ics import to_ics
+
+    events = [e for e in _events(card, None, None, None, None)
+              if e["predicted"] and e["kind"] in ("installment", "stage", "legal")]
+    write_private(output, to_ics(events, state.today).encode())
+    say(f"Wrote {len(events)} reminders to {output}; import it into your calendar.",
+        f"已将 {len(events)} 个提醒写入 {output}；导入手机日历即可。")

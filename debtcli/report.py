@@ -1,0 +1,129 @@
+"""The printable HTML report: one self-contained file (no network, no scripts) with each
+card's summary, a chart of the amount owed with the collection stages behind it, the timeline,
+the possible violations with their sources, and the evidence chain's head."""
+
+from datetime import date, timedelta
+from html import escape
+from itertools import pairwise
+from typing import Any
+
+from debtcli import store as st
+from debtcli.i18n import pick
+from debtcli.money import format_amount
+from debtcli.rules import STAGE_KEYS, Pack
+
+STAGE_COLOURS = ["#f2f2f2", "#e8f0fb", "#fff4d6", "#ffe3c2", "#ffd0c2", "#f7bcbc", "#e9a5a5"]
+
+
+def owed_chart(pack: Pack, lang: str, today: date, card: Any, episode: Any,
+               payments: list[Any], width: int = 640, height: int = 180) -> str:
+    """An inline SVG: what was owed over time (a step line that drops with each payment) over
+    bands showing when each collection stage typically starts."""
+    if episode is None:
+        return ""
+    since = date.fromisoformat(episode["since"])
+    settled = date.fromisoformat(episode["settled_on"]) if episode["settled_on"] else None
+    start_days = pack.start_days(card["bank"])
+    end = max(today, settled or today, since + timedelta(days=200))
+    span = max(1, (end - since).days)
+    top = max(1, int(episode["amount"]))
+    left, right, pad_top, bottom = 56, 8, 8, 22
+    w, h = width - left - right, height - pad_top - bottom
+
+    def x(d: date) -> float:
+        return left + w * max(0, (d - since).days) / span
+
+    def y(v: int) -> float:
+        return pad_top + h * (1 - v / top)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img">']
+    for i, key in enumerate(STAGE_KEYS):
+        lo = since + timedelta(days=start_days[key])
+        hi = (since + timedelta(days=start_days[STAGE_KEYS[i + 1]])
+              if i + 1 < len(STAGE_KEYS) else end)
+        if lo >= end:
+            break
+        name = escape(pack.text(pack.stage(key), "short", lang))
+        parts.append(f'<rect x="{x(lo):.1f}" y="{pad_top}" width="{max(0, x(hi) - x(lo)):.1f}" '
+                     f'height="{h}" fill="{STAGE_COLOURS[i]}"><title>{name}</title></rect>')
+        parts.append(f'<text x="{x(lo) + 2:.1f}" y="{pad_top + 10}" font-size="9" '
+                     f'fill="#555">{name}</text>')
+    owed, points = int(episode["amount"]), [(since, int(episode["amount"]))]
+    for p in sorted(payments, key=lambda p: p["paid_on"]):
+        d = date.fromisoformat(p["paid_on"])
+        owed = max(0, owed - int(p["amount"]))
+        points.append((max(d, since), owed))
+    if settled:
+        points.append((settled, 0))
+    points.append((settled or today, points[-1][1]))
+    path = f"M{x(points[0][0]):.1f},{y(points[0][1]):.1f}"
+    for (_, v0), (d1, v1) in pairwise(points):
+        path += f" L{x(d1):.1f},{y(v0):.1f} L{x(d1):.1f},{y(v1):.1f}"
+    parts.append(f'<path d="{path}" fill="none" stroke="#a00" stroke-width="2"/>')
+    parts.append(f'<line x1="{x(today):.1f}" y1="{pad_top}" x2="{x(today):.1f}" '
+                 f'y2="{pad_top + h}" stroke="#000" stroke-dasharray="3,3"/>')
+    cur = card["currency"]
+    parts.append(f'<text x="2" y="{pad_top + 8}" font-size="9">'
+                 f'{escape(format_amount(top, cur))}</text>')
+    parts.append(f'<text x="2" y="{pad_top + h}" font-size="9">0</text>')
+    parts.append(f'<text x="{left}" y="{height - 6}" font-size="9">{since.isoformat()}</text>')
+    parts.append(f'<text x="{x(today) - 30:.1f}" y="{height - 6}" font-size="9">'
+                 f'{escape(pick(lang, "today", "今天"))} {today.isoformat()}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def build_report(store: st.Store, pack: Pack, lang: str, today: date,
+                 card_ref: str | None) -> str:
+    from debtcli import contactlog, timeline
+    from debtcli.ledger import find_card
+    from debtcli.standing import assess_card, public
+    from debtcli.templating import render
+
+    cards = [find_card(store, card_ref)] if card_ref else st.list_cards(store)
+    data = timeline.gather(store, pack, today, cards)
+    events = timeline.assemble(pack, lang, today, data)
+    summaries = []
+    for card in cards:
+        a = assess_card(store, pack, card, today)
+        episode = st.latest_episode(store, card["id"])
+        summaries.append({
+            **public(a),
+            "stage_name": pack.text(pack.stage(a["stage"]), "", lang) if a["stage"] else "—",
+            "next_name": (pack.text(pack.stage(a["next_stage"]), "", lang)
+                          if a["next_stage"] else "—"),
+            "owed_text": format_amount(a["_position"].owed, card["currency"]),
+            "paid_text": format_amount(a["_position"].paid, card["currency"]),
+            "chart": owed_chart(pack, lang, today, card, episode, st.payments(store, card["id"])),
+        })
+    card_ids = {c["id"] for c in cards}
+    violations = [v for v in contactlog.violations(store, pack)
+                  if not card_ref or any(c["last4"] == v["card"] for c in cards)]
+    for v in violations:
+        rule = pack.conduct_rule(v["rule"])
+        v["rule_text"] = pack.text(rule, "", lang)
+        v["citation"] = pack.text(rule, "citation", lang)
+    seen, head, problems = contactlog.verify_store(store)
+    t = {k: pick(lang, en, zh) for k, (en, zh) in {
+        "title": ("debtcli report", "debtcli 报告"),
+        "generated": ("Generated", "生成于"),
+        "cards": ("Cards", "信用卡"), "card": ("Card", "卡"), "since": ("Overdue since", "逾期起始"),
+        "days": ("Days", "天数"), "owed": ("Owed", "欠款"), "paid": ("Paid", "已还"),
+        "stage": ("Stage", "阶段"), "next": ("Next", "下一阶段"),
+        "chart": ("Amount owed, with the collection stages behind it",
+                  "欠款金额变化，背景为催收阶段"),
+        "timeline": ("Timeline", "时间线"), "when": ("When", "时间"), "what": ("What", "内容"),
+        "kind": ("Kind", "类型"), "predicted": ("predicted", "预计"),
+        "violations": ("Possible violations", "可能的违规"), "rule": ("Rule", "规定"),
+        "source": ("Source", "出处"), "hash": ("Entry hash", "记录哈希"),
+        "evidence": ("Evidence", "证据"),
+        "chain": ("Chain head", "链头"), "entries": ("entries", "条记录"),
+        "intact": ("verified intact", "校验通过"), "broken": ("PROBLEMS FOUND", "发现问题"),
+    }.items()}
+    return render("report.html.j2", {
+        "t": t, "lang": lang, "today": today.isoformat(), "summaries": summaries,
+        "events": events, "violations": violations, "chain_head": head, "entries": seen,
+        "problems": [pick(lang, p.en, p.zh) for p in problems], "card_ids": card_ids,
+        "disclaimer": pack.disclaimer(lang),
+    })
