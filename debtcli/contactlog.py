@@ -390,13 +390,16 @@ def entry_violations(store: st.Store, pack: Pack, entry_id: int) -> list[str]:
 PARALLEL_FROM = 20_000  # below this, starting worker processes costs more than it saves
 
 
-def _verify_range(path: str, lo: int, hi: int | None,
+def _verify_range(source: Any, lo: int, hi: int | None,
                   after: tuple[int, str]) -> tuple[int, str, list[Problem]]:
-    """Check entries with lo <= id < hi on a read-only connection of its own (a worker)."""
+    """Check entries with lo <= id < hi: on a read-only connection of its own when given a path
+    (a worker process), or on the connection given (which sees its own open transaction)."""
     import sqlite3
 
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
+    own = isinstance(source, str)
+    conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True) if own else source
+    if own:
+        conn.row_factory = sqlite3.Row
     try:
         atts = st.attachments_for(conn, lo=lo, hi=hi)
         # Plain tuples in CHAIN_COLUMNS order: several times faster than sqlite3.Row lookups.
@@ -406,10 +409,11 @@ def _verify_range(path: str, lo: int, hi: int | None,
         cur.row_factory = None
         return verify_chain(cur, atts, after=after)
     finally:
-        conn.close()
+        if own:
+            conn.close()
 
 
-def _verify_entries(store: st.Store) -> tuple[int, str, list[Problem]]:
+def _verify_entries(store: st.Store, parallel: bool) -> tuple[int, str, list[Problem]]:
     """The whole chain, split into id ranges checked on every core for a long log. Each range
     starts from the stored hash of the entry before it, so ranges are independent."""
     import os
@@ -418,7 +422,7 @@ def _verify_entries(store: st.Store) -> tuple[int, str, list[Problem]]:
     count, head, _ = st.chain_state(conn)
     ids = [r[0] for r in conn.execute("SELECT id FROM contacts ORDER BY id")]
     workers = min(os.cpu_count() or 1, 8)
-    if len(ids) < PARALLEL_FROM or workers < 2:
+    if len(ids) < PARALLEL_FROM or workers < 2 or not parallel:
         starts = [0]
     else:
         starts = [len(ids) * k // workers for k in range(workers)]
@@ -434,7 +438,7 @@ def _verify_entries(store: st.Store) -> tuple[int, str, list[Problem]]:
             after = (prev[0], prev[1])
         ranges.append((str(store.path), lo, hi, after))
     if len(ranges) == 1:
-        results = [_verify_range(*ranges[0])]
+        results = [_verify_range(conn, *ranges[0][1:])]
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -450,9 +454,10 @@ def _verify_entries(store: st.Store) -> tuple[int, str, list[Problem]]:
     return seen, last, problems
 
 
-def verify_store(store: st.Store) -> tuple[int, str, list[Problem]]:
+def verify_store(store: st.Store, parallel: bool = True) -> tuple[int, str, list[Problem]]:
+    """parallel=False inside an open write transaction: workers would not see its rows."""
     conn = store.conn
-    seen, last, problems = _verify_entries(store)
+    seen, last, problems = _verify_entries(store, parallel)
     atts = st.attachments_for(conn)
     checked: dict[str, str | None] = {}
     for eid, group in sorted(atts.items()):
@@ -488,10 +493,30 @@ def entry_json(e: dict[str, Any], atts: list[dict[str, Any]]) -> dict[str, Any]:
     return d
 
 
+REDACTED = "***"
+_LONG_NUMBER = re.compile(r"\d[\d\s-]{5,}\d")
+
+
+def redact(entry: dict[str, Any]) -> dict[str, Any]:
+    """For sharing in public: phone numbers, agent ids and names, and long numbers in notes
+    (phones, accounts) are masked. Companies and dates stay: they are the point of a post."""
+    out = dict(entry)
+    for key in ("phone", "agent_id", "agent"):
+        if out.get(key):
+            out[key] = REDACTED
+    for key in ("note", "pay_to", "promise"):
+        if out.get(key):
+            out[key] = _LONG_NUMBER.sub(REDACTED, out[key])
+    return out
+
+
 def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None, lang: str,
-                  summary_html: Callable[[dict[str, Any]], str]) -> dict[str, Any]:
+                  summary_html: Callable[[dict[str, Any]], str],
+                  redacted: bool = False) -> dict[str, Any]:
     """A zip anyone can check: entries (CSV, JSON), attachments, a manifest of SHA-256 sums and
-    the chain head, and a readable HTML summary."""
+    the chain head, and a readable HTML summary. A redacted bundle masks personal details; its
+    entries keep the original hashes (the links between them still check), and its attachments
+    are left out, since recordings and photos cannot be masked."""
     import hashlib
     import os
     import zipfile
@@ -503,6 +528,9 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
     count, head, _ = st.chain_state(conn)
     entries = [entry_json(r, atts.get(r["id"], [])) for r in rows]
     current = st.contacts(store, card_id=card["id"] if card else None)
+    if redacted:
+        entries = [redact(e) for e in entries]
+        current = [redact(e) for e in current]
     cards = st.list_cards(store, include_archived=True)
     csv_buf = io.StringIO()
     write_csv(current, cards, csv_buf)
@@ -511,7 +539,7 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
         "entries.csv": csv_buf.getvalue().encode("utf-8-sig"),
     }
     attachment_files: dict[str, Path] = {}
-    for r in rows:
+    for r in rows if not redacted else []:
         for a in atts.get(r["id"], []):
             attachment_files[f"attachments/{a['sha256']}"] = store.evidence_dir / a["sha256"]
     viol = violations(store, pack, card["id"] if card else None)
@@ -523,6 +551,7 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "card": card["last4"] if card else None,
         "subset": card is not None,
+        "redacted": redacted,
         "entries": len(entries),
         "chain_head": head,
         "chain_count": count,
@@ -575,6 +604,16 @@ def verify_bundle(path: Path) -> tuple[int, list[Problem]]:
     entries = json.loads(z.read("entries.json"))
     atts = {e["id"]: e["attachments"] for e in entries}
     subset = bool(manifest.get("subset"))
+    if manifest.get("redacted"):
+        # Masked fields no longer hash to the originals: check the files and the links only.
+        expected, prev_id = None, None
+        for e in entries:
+            if prev_id is not None and e["id"] == prev_id + 1 and e["prev_hash"] != expected:
+                problems.append(Problem(e["id"], "out-of-chain",
+                                        f"entry {e['id']}: does not follow the entry before it",
+                                        f"记录 {e['id']}：与前一条记录不衔接"))
+            expected, prev_id = e["hash"], e["id"]
+        return len(entries), problems
     seen, _, chain_problems = verify_chain(
         (as_values(e) for e in entries), atts, None if subset else manifest.get("chain_head"),
         manifest.get("chain_count"), subset=subset,

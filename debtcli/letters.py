@@ -48,8 +48,9 @@ def check_kind(kind: str) -> str:
     return k
 
 
-def update_profile(store: st.Store, given: dict[str, str | None]) -> dict[str, str]:
-    """Remember the sender details given now; return the whole profile."""
+def merge_profile(store: st.Store, given: dict[str, str | None]) -> dict[str, str]:
+    """The stored sender details with the ones given now, checked; saved by save_profile only
+    once the letter is made, so a refused letter writes nothing."""
     profile = st.get_meta_json(store, "profile")
     changes = {k: v.strip() for k, v in given.items() if v is not None and v.strip()}
     if "id_last4" in changes and not (changes["id_last4"].isalnum()
@@ -60,10 +61,13 @@ def update_profile(store: st.Store, given: dict[str, str | None]) -> dict[str, s
         if len(v) > 200 or any(ord(ch) < 32 for ch in v):
             raise BadInput(f"--{k.replace('_', '-')} must be 1 to 200 printable characters",
                            f"--{k.replace('_', '-')} 必须是 1 到 200 个可打印字符")
-    if changes and any(profile.get(k) != v for k, v in changes.items()):
-        profile.update(changes)
-        st.set_meta_json(store, "profile", profile)
+    profile.update(changes)
     return profile
+
+
+def save_profile(store: st.Store, profile: dict[str, str]) -> None:
+    if st.get_meta_json(store, "profile") != profile:
+        st.set_meta_json(store, "profile", profile)
 
 
 def missing_profile(profile: dict[str, str]) -> list[str]:

@@ -18,6 +18,8 @@ COMMAND_MODULES = {
     "visit": "visit_cmds",
     "plan": "letters_cmds", "letter": "letters_cmds", "agree": "letters_cmds",
     "timeline": "timeline_cmds", "report": "timeline_cmds", "calendar": "timeline_cmds",
+    "backup": "backup_cmds", "restore": "backup_cmds", "export": "backup_cmds",
+    "import": "backup_cmds",
 }
 _GLOBAL_WITH_VALUE = {"--db", "--lang", "--today", "--rules"}
 

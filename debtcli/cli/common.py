@@ -1,5 +1,6 @@
 """The Typer application, its global options and the one place errors become exit codes."""
 
+import errno
 import os
 import sqlite3
 import sys
@@ -58,6 +59,11 @@ class State:
 state = State()
 
 
+DISK_FULL_EN = ("the disk holding {path} is full: nothing was written, and everything recorded "
+                "before is intact. Free some space and try again")
+DISK_FULL_ZH = "{path} 所在磁盘已满：本次未写入任何内容，之前的记录完好。请腾出空间后重试"
+
+
 def fail_message(text: str) -> None:
     prefix = state.t("debtcli: error: ", "debtcli：错误：")
     sys.stderr.write(prefix + text.replace("\n", " ") + "\n")
@@ -74,11 +80,19 @@ class DebtcliGroup(TyperGroup):
             fail_message(exc.text(state.lang))
             raise typer.Exit(exc.exit_code) from None
         except sqlite3.DatabaseError as exc:
-            err = StoreError(f"the store {state.store_path} cannot be used: {exc}",
-                             f"无法使用数据文件 {state.store_path}：{exc}")
+            if "full" in str(exc):
+                err = StoreError(DISK_FULL_EN.format(path=state.store_path),
+                                 DISK_FULL_ZH.format(path=state.store_path))
+            else:
+                err = StoreError(f"the store {state.store_path} cannot be used: {exc}",
+                                 f"无法使用数据文件 {state.store_path}：{exc}")
             fail_message(err.text(state.lang))
             raise typer.Exit(2) from None
         except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                fail_message(state.t(DISK_FULL_EN.format(path=exc.filename or state.store_path),
+                                     DISK_FULL_ZH.format(path=exc.filename or state.store_path)))
+                raise typer.Exit(2) from None
             where = f" ({exc.filename})" if exc.filename else ""
             fail_message(state.t(f"{exc.strerror or exc}{where}", f"{exc.strerror or exc}{where}"))
             raise typer.Exit(2) from None

@@ -344,6 +344,9 @@ def evidence_export(
     card: Annotated[str | None, typer.Argument(help="Only this card.")] = None,
     output: Annotated[Path, Opt("-o", "--output", help="The bundle to write (.zip).")] = Path(
         "evidence-bundle.zip"),
+    redacted: Annotated[bool, Opt("--redact", help="Mask phone numbers, agent ids and names "
+                                  "and long numbers in notes, and leave out attachments: for "
+                                  "sharing in a public forum.")] = False,
 ) -> None:
     """Export the log as a bundle a regulator or lawyer can check: entries (CSV, JSON),
     attachments, a SHA-256 manifest with the chain head, and an HTML summary. 导出证据包。"""
@@ -354,7 +357,8 @@ def evidence_export(
     c = find_card(s, card) if card else None
     _, _, problems = contactlog.verify_store(s)
     contactlog.raise_if_problems(problems)
-    m = contactlog.export_bundle(s, state.pack(), output, c, state.lang, summary_html)
+    m = contactlog.export_bundle(s, state.pack(), output, c, state.lang, summary_html,
+                                 redacted=redacted)
     say(f"Wrote {output}: {m['entries']} entries, {len(m['files'])} files, chain head "
         f"{m['chain_head'][:16]}…",
         f"已写入 {output}：{m['entries']} 条记录，{len(m['files'])} 个文件，链头 "

@@ -278,7 +278,7 @@ def letter_make(
                                "见 `debtcli plan`，或自行用 --monthly 提出金额")
             opts["months"] = plan.finish.get(c["last4"])
     given = {"name": name, "id_last4": id_last4, "phone": phone, "address": address}
-    profile = letters.update_profile(s, given)
+    profile = letters.merge_profile(s, given)
     missing = letters.missing_profile(profile)
     if missing:
         if not sys.stdin.isatty():
@@ -286,7 +286,7 @@ def letter_make(
                 f"--{m.replace('_', '-')}" for m in missing) + " (asked once, then remembered)",
                 "信件需要你的 " + "、".join(f"--{m.replace('_', '-')}" for m in missing)
                 + "（只需提供一次）")
-        profile = letters.update_profile(s, _ask_profile(profile, missing))
+        profile = letters.merge_profile(s, {**given, **_ask_profile(profile, missing)})
     ctx = letters.build_context(s, pack, c, k, lang, state.today, opts, profile)
     md = letters.render_markdown(k, lang, ctx)
     if kind_fmt == "md":
@@ -301,6 +301,7 @@ def letter_make(
     from debtcli.cli.visit_cmds import emit_document
 
     emit_document(body, output, "the letter", "信件")
+    letters.save_profile(s, profile)  # asked once, remembered: only now that the letter exists
     for w in letters.warnings(pack, k, lang):
         sys.stderr.write(w + "\n")
     if record:

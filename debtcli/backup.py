@@ -1,0 +1,208 @@
+"""Backups, restores, and a JSON export/import of the whole store.
+
+A backup is a zip (owner-only) holding a consistent copy of the SQLite file, taken with SQLite's
+backup API while the store may be in use, every evidence file, and a manifest of SHA-256 sums;
+it is verified after writing. A restore checks the sums and the hash chain before it replaces
+anything.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from debtcli import store as st
+from debtcli.errors import BadInput, CheckFailed
+
+TABLES = ("cards", "episodes", "payments", "contacts", "contact_attachments", "agreements",
+          "meta")
+FORMAT = "debtcli-export/1"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _private_zip(path: Path) -> tuple[Path, Any]:
+    tmp = path.with_name(f".{path.name}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    return tmp, os.fdopen(fd, "wb")
+
+
+def backup(store: st.Store, out: Path) -> dict[str, Any]:
+    from debtcli.contactlog import verify_store
+    from debtcli.evidence import file_sha256
+
+    workdir = Path(tempfile.mkdtemp(prefix="debtcli-backup-"))
+    try:
+        copy = workdir / "store.db"
+        target = sqlite3.connect(copy)
+        with target:
+            store.conn.backup(target)  # a consistent snapshot, even with writers around
+        target.execute("PRAGMA journal_mode = DELETE")
+        target.close()
+        snapshot = st.open_store(copy)
+        # The snapshot's chain is checked here; its attachments are the store's own files,
+        # checked below by their sums.
+        seen, head, problems = verify_store(snapshot)
+        problems = [p for p in problems if not p.kind.startswith("attachment")]
+        atts = sorted({a["sha256"] for group in st.attachments_for(snapshot.conn).values()
+                       for a in group})
+        version = snapshot.conn.execute("PRAGMA user_version").fetchone()[0]
+        snapshot.close()
+        if problems:
+            raise CheckFailed("the store does not verify; run `debtcli evidence verify` before "
+                              "backing it up", "数据未通过校验；备份前请先运行 `debtcli evidence verify`")
+        files = {"store.db": copy}
+        for sha in atts:
+            files[f"evidence/{sha}"] = store.evidence_dir / sha
+            if not files[f"evidence/{sha}"].is_file() or file_sha256(files[f"evidence/{sha}"]) != sha:
+                raise CheckFailed(f"evidence file {sha[:12]}… is missing or changed; run "
+                                  "`debtcli evidence verify`",
+                                  f"证据文件 {sha[:12]}… 缺失或被修改；请运行 `debtcli evidence verify`")
+        manifest = {"format": "debtcli-backup/1", "schema": version, "entries": seen,
+                    "chain_head": head,
+                    "files": {name: _sha(p.read_bytes()) for name, p in files.items()}}
+        tmp, raw = _private_zip(out)
+        try:
+            with raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
+                for name, p in files.items():
+                    z.write(p, name)
+                z.writestr("manifest.json", json.dumps(manifest, indent=1))
+            check_backup(tmp)  # verified after writing, before it takes the name
+            os.replace(tmp, out)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return manifest
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def check_backup(path: Path, extract_to: Path | None = None) -> dict[str, Any]:
+    """Check a backup's sums and its chain; optionally leave the files in extract_to."""
+    from debtcli.contactlog import verify_store
+
+    try:
+        z = zipfile.ZipFile(path)
+        manifest = json.loads(z.read("manifest.json"))
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise BadInput(f"{path} is not a debtcli backup ({exc})",
+                       f"{path} 不是 debtcli 备份（{exc}）") from exc
+    if manifest.get("schema", 0) > st.SCHEMA_VERSION:
+        raise BadInput(f"{path} was made by a newer debtcli; upgrade to restore it",
+                       f"{path} 由更新版本的 debtcli 生成；请升级后再恢复")
+    bad = [n for n, digest in manifest["files"].items()
+           if n not in z.namelist() or _sha(z.read(n)) != digest]
+    if bad:
+        raise CheckFailed(f"{path}: damaged or changed: {', '.join(bad)}",
+                          f"{path}：已损坏或被修改：{', '.join(bad)}")
+    workdir = Path(tempfile.mkdtemp(prefix="debtcli-restore-"))
+    try:
+        z.extractall(workdir)
+        copy = st.open_store(workdir / "store.db")
+        copy_evidence = workdir / "evidence"
+        copy_evidence.mkdir(exist_ok=True)
+        # The snapshot's evidence folder is the extracted one.
+        os.replace(copy_evidence, st.evidence_dir(copy.path))
+        _, _, problems = verify_store(copy)
+        copy.close()
+        if problems:
+            raise CheckFailed(f"{path}: the evidence chain does not verify: {problems[0].en}",
+                              f"{path}：证据链未通过校验：{problems[0].zh}")
+        if extract_to is not None:
+            shutil.copytree(workdir, extract_to, dirs_exist_ok=True)
+        return manifest
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _store_has_data(path: Path) -> bool:
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return any(conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()
+                   for t in ("cards", "contacts"))
+    except sqlite3.DatabaseError:
+        return True  # something is there that is not an empty store: do not overwrite it
+    finally:
+        conn.close()
+
+
+def restore(path: Path, target: Path, force: bool) -> dict[str, Any]:
+    if _store_has_data(target) and not force:
+        raise BadInput(f"{target} already holds a store; add --force to replace it (back it up "
+                       "first)", f"{target} 已有数据；如要替换请加 --force（请先备份）")
+    workdir = Path(tempfile.mkdtemp(prefix="debtcli-restore-"))
+    try:
+        manifest = check_backup(path, extract_to=workdir)  # nothing is replaced before this
+        st.make_private_dir(target.parent)
+        evidence = st.evidence_dir(target)
+        st.make_private_dir(evidence)
+        for f in (workdir / "store-evidence").glob("*"):
+            shutil.copyfile(f, evidence / f.name)
+            os.chmod(evidence / f.name, 0o600)
+        staged = target.with_name(f".{target.name}.restoring")
+        shutil.copyfile(workdir / "store.db", staged)
+        os.chmod(staged, 0o600)
+        for suffix in ("-wal", "-shm"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+        os.replace(staged, target)
+        return manifest
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def export_json(store: st.Store) -> dict[str, Any]:
+    tables = {}
+    for table in TABLES:
+        cur = store.conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
+        cols = [d[0] for d in cur.description]
+        tables[table] = [dict(zip(cols, row, strict=True)) for row in cur]
+    version = store.conn.execute("PRAGMA user_version").fetchone()[0]
+    return {"format": FORMAT, "schema": version, "tables": tables}
+
+
+def import_json(store: st.Store, doc: Any) -> dict[str, int]:
+    """Load an export into an empty store, ids and hashes as they were; the chain is verified
+    inside the transaction, so a doctored export lands nothing."""
+    from debtcli.contactlog import verify_store
+
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise BadInput(f"not a debtcli export (expected format {FORMAT})",
+                       f"不是 debtcli 导出文件（应为 {FORMAT} 格式）")
+    if doc.get("schema", 0) > st.SCHEMA_VERSION:
+        raise BadInput("the export was made by a newer debtcli", "导出文件由更新版本的 debtcli 生成")
+    if _store_has_data(store.path):
+        raise BadInput(f"{store.path} is not empty: import into a new store (--db NEW.db)",
+                       f"{store.path} 不是空的：请导入到新的数据文件（--db 新文件.db）")
+    counts = {}
+    with store.write() as c:
+        c.execute("DELETE FROM meta")
+        for table in TABLES:
+            rows = doc["tables"].get(table, [])
+            if not isinstance(rows, list):
+                raise BadInput(f"table {table} must be a list", f"表 {table} 必须是列表")
+            for row in rows:
+                if not isinstance(row, dict) or not row:
+                    raise BadInput(f"table {table}: each row must be an object",
+                                   f"表 {table}：每行必须是对象")
+                cols = ", ".join(f'"{k}"' for k in row)
+                try:
+                    c.execute(f"INSERT INTO {table} ({cols}) VALUES "
+                              f"({', '.join('?' * len(row))})", list(row.values()))
+                except sqlite3.Error as exc:
+                    raise BadInput(f"table {table}: {exc}", f"表 {table}：{exc}") from exc
+            counts[table] = len(rows)
+        _, _, problems = verify_store(store, parallel=False)
+        attachment_problems = [p for p in problems if p.kind.startswith("attachment")]
+        if len(problems) > len(attachment_problems):
+            raise CheckFailed(f"the export's evidence chain does not verify: {problems[0].en}",
+                              f"导出文件的证据链未通过校验：{problems[0].zh}")
+    return counts
