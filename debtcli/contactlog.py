@@ -339,11 +339,12 @@ def write_csv(entries: list[dict[str, Any]], cards: list[Any], out: io.TextIOBas
 
 
 def violations(store: st.Store, pack: Pack, card_id: int | None = None,
-               entries: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+               entries: list[dict[str, Any]] | None = None,
+               flags: dict[int, list[str]] | None = None) -> list[dict[str, Any]]:
     """Every (entry, rule) pair the log shows, oldest first. Frequency rules are counted over
     the whole log, then filtered to the card."""
     entries = entries if entries is not None else st.contacts(store)
-    flags = flag_entries(pack, entries)
+    flags = flags if flags is not None else flag_entries(pack, entries)
     out = []
     for e in entries:
         if card_id is not None and e["card_id"] != card_id:

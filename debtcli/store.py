@@ -486,8 +486,6 @@ def contacts(
     """Contacts joined with their card, oldest first. Without history, the corrected view:
     one row per original entry carrying its latest amendment's values, `id` the original's."""
     where, args = [], []
-    if not history:
-        where.append(_CURRENT)
     if card_id is not None:
         where.append("c.card_id = ?")
         args.append(card_id)
@@ -515,14 +513,44 @@ def contacts(
         sql += "ORDER BY at_utc, id"
     else:
         sql += " ORDER BY c.at_utc, c.id"
+    # The corrected view is filtered here rather than in SQL: amendments are few, and a
+    # NOT EXISTS per row costs more than reading the short list of the latest corrections.
+    latest_of: dict[int, int] = {}
+    if not history:
+        latest_of = dict(store.conn.execute(
+            "SELECT amends, MAX(id) FROM contacts WHERE amends IS NOT NULL GROUP BY amends"
+        ).fetchall())
+    cur = store.conn.execute(sql, args)
+    cur.row_factory = None
+    names = [d[0] for d in cur.description]
     rows = []
-    for r in store.conn.execute(sql, args):
-        d = dict(r)
+    for values in cur:
+        d = dict(zip(names, values, strict=True))
         if not history:
+            root = d["root"]
+            if latest_of.get(root, d["row_id"]) != d["row_id"]:
+                continue  # superseded by a later correction
             d["amended"] = d["amends"] is not None
-            d["id"] = d["root"]
+            d["id"] = root
         rows.append(d)
     return rows
+
+
+def count_contacts(store: Store, *, card_id: int | None = None, history: bool = False,
+                   since_utc: str | None = None, until_utc: str | None = None,
+                   channels: list[str] | None = None) -> int:
+    """How many entries contacts() would return (in the corrected view: originals)."""
+    where, args = ([] if history else ["c.amends IS NULL"]), []
+    for cond, value in (("c.card_id = ?", card_id), ("c.at_utc >= ?", since_utc),
+                        ("c.at_utc < ?", until_utc)):
+        if value is not None:
+            where.append(cond)
+            args.append(value)
+    if channels:
+        where.append(f"c.channel IN ({', '.join('?' * len(channels))})")
+        args.extend(channels)
+    sql = "SELECT COUNT(*) FROM contacts c" + (" WHERE " + " AND ".join(where) if where else "")
+    return int(store.conn.execute(sql, args).fetchone()[0])
 
 
 def attachments_for(conn: sqlite3.Connection, ids: list[int] | None = None,

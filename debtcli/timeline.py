@@ -137,8 +137,10 @@ def _stage_events(pack: Pack, lang: str, today: date, data: dict[str, Any]) -> l
 
 
 def gather(store: st.Store, pack: Pack, today: date, cards: list[Any], *,
-           latest: int | None = None) -> list[dict[str, Any]]:
-    """Read each card's records. latest=N reads only each card's N most recent contacts."""
+           latest: int | None = None,
+           flags: dict[int, list[str]] | None = None) -> list[dict[str, Any]]:
+    """Read each card's records. latest=N reads only each card's N most recent contacts;
+    flags, when the caller already has them for the whole log, saves computing them again."""
     from debtcli.agreements import track
     from debtcli.contactlog import flags_for
     from debtcli.standing import assess_card
@@ -160,7 +162,7 @@ def gather(store: st.Store, pack: Pack, today: date, cards: list[Any], *,
             "episodes": st.episodes(store, card["id"]),
             "payments": st.payments(store, card["id"]),
             "contacts": contacts,
-            "flags": flags_for(store, pack, contacts),
+            "flags": flags if flags is not None else flags_for(store, pack, contacts),
             "agreement": tracked,
             "assessment": assess_card(store, pack, card, today, full=False),
         })

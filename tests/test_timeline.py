@@ -132,3 +132,18 @@ def test_report_renders_in_a_headless_browser(story, tmp_path):
                     f"--screenshot={shot}", "--window-size=1000,1400", path.as_uri()],
                    capture_output=True, timeout=120)
     assert shot.stat().st_size > 10_000
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.text(alphabet="ab 中文，。-\n" + "x" * 3, max_size=200), st.integers(4, 80))
+def test_wrap_cells_never_exceeds_the_width_and_keeps_the_text(text, width):
+    from rich.cells import cell_len
+
+    from debtcli.cli.tables import wrap_cells
+
+    lines = wrap_cells(text, width)
+    assert all(cell_len(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "").replace("\n", "")

@@ -134,8 +134,13 @@ def card_show(card: CardArg, json_out: JsonOpt = False) -> None:
                   if e["settled_on"] else state.t("open", "未结清"))
         out.print(state.t(f"overdue since {e['since']}: {format_amount(e['amount'], cur)} ({status})",
                           f"自 {e['since']} 逾期：{format_amount(e['amount'], cur)}（{status}）"))
-    for p in pays:
-        out.print(f"  {p['paid_on']}  {format_amount(p['amount'], cur)}  {p['note'] or ''}")
+    if pays:
+        from debtcli.cli.tables import show_table
+
+        show_table(out, [state.t("paid on", "还款日期"), state.t("amount", "金额"),
+                         state.t("note", "备注")],
+                   [[p["paid_on"], format_amount(p["amount"], cur), p["note"]] for p in pays],
+                   right=frozenset({1}))
     if not eps:
         out.print(state.t("No overdue episode recorded.", "没有逾期记录。"))
 

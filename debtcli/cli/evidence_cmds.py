@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from debtcli.cli.common import CardArg, JsonOpt, app, cell, console, emit_json, say, state, sub_app
+from debtcli.cli.common import CardArg, JsonOpt, app, console, emit_json, say, state, sub_app
 
 log_app = sub_app(
     "The contact log: every collector call, SMS, letter and visit, kept as evidence "
@@ -197,14 +197,16 @@ def log_list(
     channels = [contactlog._choice("--channel", c, contactlog.CHANNELS, None)
                 for c in channel or []]
     lo, hi = _local_range(since, until)
+    page = None if (csv_out or json_out or show_all) else limit
+    # Counting is cheap; reading and rendering every row of a long log is not.
+    total = st.count_contacts(s, card_id=card_id, history=history, since_utc=lo,
+                              until_utc=hi, channels=channels) if page else None
     rows = st.contacts(s, card_id=card_id, history=history, since_utc=lo, until_utc=hi,
-                       channels=channels)
+                       channels=channels, latest=page)
     if csv_out:
         contactlog.write_csv(rows, st.list_cards(s, include_archived=True), sys.stdout)
         return
-    total = len(rows)
-    if not (json_out or show_all):
-        rows = rows[-limit:]
+    total = total if total is not None else len(rows)
     flagged = contactlog.flags_for(s, pack, rows)
     if json_out:
         emit_json([{**contactlog.entry_json(r, []), "amended": r.get("amended", False),
@@ -218,8 +220,7 @@ def log_list(
 
 
 def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool) -> None:
-    from rich.table import Table
-
+    from debtcli.cli.tables import show_table
     from debtcli.money import format_amount
 
     t = state.t
@@ -228,11 +229,9 @@ def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool) -
         out.print(t("No contacts logged. Record one: debtcli log add CARD --channel call",
                     "还没有联系记录。记录一条：debtcli log add 卡号 --channel call"))
         return
-    table = Table(t("#", "#"), t("when", "时间"), t("card", "卡"), t("how", "方式"),
-                  t("who", "对方"), t("reached", "联系对象"), t("what", "内容"),
-                  t("flags", "违规"))
-    for column in table.columns[4:7]:
-        column.overflow = "fold"
+    headers = [t("#", "#"), t("when", "时间"), t("card", "卡"), t("how", "方式"),
+               t("who", "对方"), t("reached", "联系对象"), t("what", "内容"), t("flags", "违规")]
+    table = []
     for r in rows:
         mark = ""
         if history and r["amends"]:
@@ -248,13 +247,13 @@ def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool) -
             what = f"{format_amount(r['demanded'], r['currency'])} " + what
         flags = ", ".join(flagged.get(r["id"], [])) if not history or not r["amends"] else ""
         number = r["row_id"] if history else r["id"]
-        table.add_row(f"{number}{mark}", r["at"][:16].replace("T", " "), f"****{r['last4']}",
-                      how, cell(who), r["contacted"], cell(what), f"⚑ {flags}" if flags else "")
+        table.append([f"{number}{mark}", r["at"][:16].replace("T", " "), f"****{r['last4']}",
+                      how, who, r["contacted"], what, f"⚑ {flags}" if flags else ""])
     if sys.stdout.isatty() and len(rows) > out.size.height:
         with out.pager(styles=True):
-            out.print(table)
+            show_table(out, headers, table, wrap=frozenset({4, 6, 7}))
     else:
-        out.print(table)
+        show_table(out, headers, table, wrap=frozenset({4, 6, 7}))
     if any(r.get("amended") for r in rows):
         out.print(t("✎ corrected later; see --history for the original",
                     "✎ 已更正；用 --history 查看原始记录"))
@@ -377,21 +376,21 @@ def render_violations(card: str | None = None, limit: int | None = None,
     if not rows:
         out.print(t("No possible violations in the log.", "记录中没有发现可能的违规。"))
         return rows
-    from rich.table import Table
+    from debtcli.cli.tables import show_table
 
     headers = [t("#", "#"), t("when", "时间"), t("card", "卡"), t("rule", "规定")]
     if sources:
         headers += [t("source", "出处"), t("hash", "哈希")]
-    table = Table(*headers,
-                  title=t(f"Possible violations ({len(rows)})", f"可能的违规（{len(rows)}）"))
+    table = []
     for v in rows[-limit:] if limit else rows:  # with a limit, the latest
         rule = pack.conduct_rule(v["rule"])
         cells = [str(v["entry"]), v["at"][:16].replace("T", " "), f"****{v['card']}",
                  pack.text(rule, "", state.lang)]
         if sources:
             cells += [pack.text(rule, "citation", state.lang), v["hash"][:12] + "…"]
-        table.add_row(*cells)
-    out.print(table)
+        table.append(cells)
+    show_table(out, headers, table, wrap=frozenset({3, 4}),
+               title=t(f"Possible violations ({len(rows)})", f"可能的违规（{len(rows)}）"))
     if limit and len(rows) > limit:
         out.print(t(f"(the latest {limit}; all {len(rows)}: debtcli violations)",
                     f"（最近 {limit} 条；全部 {len(rows)} 条：debtcli violations）"))

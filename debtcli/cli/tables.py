@@ -6,38 +6,85 @@ line within the terminal, `show_table` draws the same box itself from cell width
 as two columns by rich.cells); otherwise it hands the table to rich, which wraps.
 """
 
+import re
 from typing import Any
 
 
 def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
-               title: str | None = None, right: frozenset[int] = frozenset()) -> None:
+               title: str | None = None, right: frozenset[int] = frozenset(),
+               wrap: frozenset[int] = frozenset()) -> None:
+    """Columns in `wrap` (free text: notes, rules) are narrowed and wrapped to fit the terminal;
+    the others keep their width."""
     from rich.cells import cell_len
 
+    wrap = frozenset(i for i in wrap if i < len(headers))
     cells = [[("" if c is None else str(c)) for c in row] for row in rows]
     widths = [cell_len(h) for h in headers]
     for row in cells:
         for i, c in enumerate(row):
-            widths[i] = max(widths[i], cell_len(c))
+            widths[i] = max(widths[i], max(cell_len(part) for part in c.split("\n")))
     total = sum(widths) + 3 * len(widths) + 1
-    if total > console.width or any("\n" in c for row in cells for c in row):
+    excess = total - console.width
+    if excess > 0 and wrap:
+        for i in sorted(wrap, key=lambda i: -widths[i]):
+            cut = min(excess, widths[i] - max(10, cell_len(headers[i])))
+            if cut > 0:
+                widths[i] -= cut
+                excess -= cut
+        total = sum(widths) + 3 * len(widths) + 1
+    if total > console.width:
         return _rich_table(console, headers, cells, title, right)
 
-    def line(values: list[str], bar: str) -> str:
-        parts = []
-        for i, v in enumerate(values):
-            pad = " " * (widths[i] - cell_len(v))
-            parts.append(f" {pad}{v} " if i in right else f" {v}{pad} ")
-        return bar + bar.join(parts) + bar
+    def lines(values: list[str], bar: str) -> list[str]:
+        wrapped = [wrap_cells(v, widths[i]) if i in wrap else v.split("\n")
+                   for i, v in enumerate(values)]
+        out = []
+        for n in range(max(len(w) for w in wrapped)):
+            parts = []
+            for i, w in enumerate(wrapped):
+                v = w[n] if n < len(w) else ""
+                pad = " " * (widths[i] - cell_len(v))
+                parts.append(f" {pad}{v} " if i in right else f" {v}{pad} ")
+            out.append(bar + bar.join(parts) + bar)
+        return out
 
     out = []
     if title:
         out.append(_center(title, total))
     out.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓")
-    out.append(line(headers, "┃"))
+    out.extend(lines(headers, "┃"))
     out.append("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩")
-    out.extend(line(row, "│") for row in cells)
+    for row in cells:
+        out.extend(lines(row, "│"))
     out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
     console.file.write("\n".join(out) + "\n")
+
+
+_TOKEN = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^\s\u2e80-\u9fff\u3000-\u303f"
+                    r"\uff00-\uffef]+\s*|\s+")
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """Wrap at word boundaries for Latin text and between characters for Chinese, counting
+    terminal cells (a Chinese character is two)."""
+    from rich.cells import cell_len, chop_cells
+
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in _TOKEN.findall(paragraph):
+            if cell_len(line + token.rstrip()) <= width:
+                line += token
+                continue
+            if line.strip():
+                lines.append(line.rstrip())
+            line = ""
+            if cell_len(token.rstrip()) > width:
+                *full, token = chop_cells(token.rstrip(), width)
+                lines.extend(full)
+            line = token.lstrip()
+        lines.append(line.rstrip())
+    return lines or [""]
 
 
 def _center(text: str, width: int) -> str:

@@ -1,6 +1,5 @@
 """Commands for the whole story: the timeline, the printable report and the calendar."""
 
-import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -8,38 +7,13 @@ from typing import Annotated, Any
 import typer
 
 from debtcli.cli.common import JsonOpt, app, console, emit_json, say, state
+from debtcli.cli.tables import wrap_cells
 
 Opt = typer.Option
 SYMBOLS = {"overdue": "!", "payment": "¥", "settled": "✓", "contact": "●", "letter": "✉",
            "agreement": "▣", "installment": "□", "stage": "◆", "legal": "⚖"}
 STYLES = {"overdue": "red", "payment": "green", "settled": "green", "letter": "cyan",
           "agreement": "blue", "installment": "blue", "stage": "yellow", "legal": "magenta"}
-_TOKEN = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^\s\u2e80-\u9fff\u3000-\u303f"
-                    r"\uff00-\uffef]+\s*|\s+")
-
-
-def wrap_cells(text: str, width: int) -> list[str]:
-    """Wrap at word boundaries for Latin text and between characters for Chinese, counting
-    terminal cells (a Chinese character is two)."""
-    from rich.cells import cell_len, chop_cells
-
-    lines, line = [], ""
-    for token in _TOKEN.findall(text):
-        if cell_len(line + token.rstrip()) <= width:
-            line += token
-            continue
-        if line.strip():
-            lines.append(line.rstrip())
-        line = ""
-        if cell_len(token.rstrip()) > width:
-            *full, token = chop_cells(token, width)
-            lines.extend(full)
-        line = token.lstrip()
-    if line.strip() or not lines:
-        lines.append(line.rstrip())
-    return lines
-
-
 def _symbol(e: dict[str, Any]) -> str:
     if e.get("flags"):
         return "⚑"
