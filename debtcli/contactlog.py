@@ -372,7 +372,10 @@ def flags_for(store: st.Store, pack: Pack, rows: list[dict[str, Any]]) -> dict[i
         return {}
     first, last = min(rows, key=lambda r: r["at_utc"]), max(rows, key=lambda r: r["at_utc"])
     lo, hi = _day_window(first["at"], last["at"])
-    return flag_entries(pack, st.contacts(store, since_utc=lo, until_utc=hi))
+    banks = {r["bank"] for r in rows}
+    # Frequency rules count one bank's calls per day, so one bank's entries are enough.
+    bank = banks.pop() if len(banks) == 1 else None
+    return flag_entries(pack, st.contacts(store, since_utc=lo, until_utc=hi, bank=bank))
 
 
 def entry_violations(store: st.Store, pack: Pack, entry_id: int) -> list[str]:

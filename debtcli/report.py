@@ -82,10 +82,11 @@ def _event_rows(events: list[dict[str, Any]], predicted: str) -> str:
         flags = e.get("flags")
         flag = f' <span class="flag">⚑ {escape(", ".join(flags))}</span>' if flags else ""
         kind = e["kind"] + (f" ({escape(predicted)})" if e["predicted"] else "")
+        proof = f'<br><code>#{e["id"]} {e["hash"]}</code>' if e.get("hash") else ""
         out.append(f'<tr class="{"pred" if e["predicted"] else ""}">'
                    f'<td>{escape(e["at"][:16].replace("T", " "))}</td>'
                    f'<td>****{escape(e["card"])}</td><td>{kind}</td>'
-                   f'<td>{escape(e["title"])}{flag}</td></tr>')
+                   f'<td>{escape(e["title"])}{flag}{proof}</td></tr>')
     return "\n".join(out)
 
 

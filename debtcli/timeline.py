@@ -68,7 +68,7 @@ def assemble(pack: Pack, lang: str, today: date, cards: list[dict[str, Any]]) ->
                            f"，联系了你的{label(c['contacted'], lang)}")
             if c["note"]:
                 title += f" — {c['note']}"
-            events.append(_event(c["at"], kind, card, title, id=c["id"],
+            events.append(_event(c["at"], kind, card, title, id=c["id"], hash=c["hash"],
                                  flags=data["flags"].get(c["id"], [])))
         tracked = data.get("agreement")
         if tracked:
@@ -178,7 +178,7 @@ def select(events: list[dict], *, since: date | None = None, until: date | None 
 def public(e: dict[str, Any]) -> dict[str, Any]:
     """The JSON form: at, kind, card, title, predicted, and flags/id/status where they apply."""
     out = {k: e[k] for k in ("at", "kind", "card", "title", "predicted")}
-    for k in ("id", "flags", "status"):
+    for k in ("id", "hash", "flags", "status"):
         if k in e:
             out[k] = e[k]
     if "amount" in e:
