@@ -87,18 +87,12 @@ def backup(store: st.Store, out: Path) -> dict[str, Any]:
 def check_backup(path: Path, extract_to: Path | None = None) -> dict[str, Any]:
     """Check a backup's sums and its chain; optionally leave the files in extract_to."""
     from debtcli.contactlog import verify_store
+    from debtcli.evidence import open_signed_zip
 
-    try:
-        z = zipfile.ZipFile(path)
-        manifest = json.loads(z.read("manifest.json"))
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise BadInput(f"{path} is not a debtcli backup ({exc})",
-                       f"{path} 不是 debtcli 备份（{exc}）") from exc
+    z, manifest, bad = open_signed_zip(path, "backup", "备份")
     if manifest.get("schema", 0) > st.SCHEMA_VERSION:
         raise BadInput(f"{path} was made by a newer debtcli; upgrade to restore it",
                        f"{path} 由更新版本的 debtcli 生成；请升级后再恢复")
-    bad = [n for n, digest in manifest["files"].items()
-           if n not in z.namelist() or _sha(z.read(n)) != digest]
     if bad:
         raise CheckFailed(f"{path}: damaged or changed: {', '.join(bad)}",
                           f"{path}：已损坏或被修改：{', '.join(bad)}")

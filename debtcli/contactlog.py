@@ -584,29 +584,27 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
 
 
 def verify_bundle(path: Path) -> tuple[int, list[Problem]]:
-    import hashlib
-    import zipfile
+    from debtcli.evidence import open_signed_zip
 
-    try:
-        z = zipfile.ZipFile(path)
-        manifest = json.loads(z.read("manifest.json"))
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise BadInput(f"{path} is not a debtcli evidence bundle ({exc})",
-                       f"{path} 不是 debtcli 证据包（{exc}）") from exc
+    z, manifest, bad = open_signed_zip(path, "evidence bundle", "证据包")
     problems: list[Problem] = []
     names = set(z.namelist()) - {"manifest.json"}
-    for name, digest in manifest.get("files", {}).items():
+    for name in bad:
         if name not in names:
             problems.append(Problem(None, "attachment-missing", f"{name} is missing from the "
                                     "bundle", f"证据包中缺少 {name}"))
-        elif hashlib.sha256(z.read(name)).hexdigest() != digest:
+        else:
             problems.append(Problem(None, "attachment-changed", f"{name} was changed",
                                     f"{name} 被修改"))
     for extra in sorted(names - set(manifest.get("files", {}))):
         problems.append(Problem(None, "out-of-chain", f"{extra} is not in the manifest",
                                 f"{extra} 不在清单中"))
-    entries = json.loads(z.read("entries.json"))
-    atts = {e["id"]: e["attachments"] for e in entries}
+    try:
+        entries = json.loads(z.read("entries.json"))
+        atts = {e["id"]: e["attachments"] for e in entries}
+    except (KeyError, ValueError, TypeError) as exc:
+        raise CheckFailed(f"{path}: entries.json is missing or unreadable ({exc})",
+                          f"{path}：entries.json 缺失或无法读取（{exc}）") from exc
     subset = bool(manifest.get("subset"))
     if manifest.get("redacted"):
         # Masked fields no longer hash to the originals: check the files and the links only.

@@ -117,3 +117,23 @@ def head_problems(last: str, head: str, seen: int, count: int | None) -> list[Pr
                     "debtcli",
                     f"日志的最后一条与记录不符（找到 {seen} 条，记录为 {count} 条）："
                     "末尾有记录在 debtcli 之外被添加或删除")]
+
+
+def open_signed_zip(path: Any, kind_en: str, kind_zh: str) -> tuple[Any, dict, list[str]]:
+    """Open a bundle or backup: (the zip, its manifest, the names of files that are missing or
+    whose SHA-256 differs from the manifest). Not a zip with a manifest is BadInput."""
+    import zipfile
+
+    from debtcli.errors import BadInput
+
+    try:
+        z = zipfile.ZipFile(path)
+        manifest = json.loads(z.read("manifest.json"))
+        listed = manifest["files"]
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+        raise BadInput(f"{path} is not a debtcli {kind_en} ({exc})",
+                       f"{path} 不是 debtcli {kind_zh}（{exc}）") from exc
+    names = set(z.namelist())
+    bad = [n for n, digest in listed.items()
+           if n not in names or hashlib.sha256(z.read(n)).hexdigest() != digest]
+    return z, manifest, bad
