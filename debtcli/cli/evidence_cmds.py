@@ -133,9 +133,10 @@ def log_add(card: CardArg, opts: dict[str, Any]) -> None:
     entry = contactlog.add(s, pack, c, opts, attach, state.today)
     flags = contactlog.entry_violations(s, pack, entry["id"])
     short = entry["hash"][:16]
-    say(f"Logged entry {entry['id']} ({entry['channel']}, {entry['at']}) for ****{c['last4']}; "
+    when = entry["at"][:16].replace("T", " ")
+    say(f"Logged entry {entry['id']} ({entry['channel']}, {when}) for ****{c['last4']}; "
         f"hash {short}…",
-        f"已记录第 {entry['id']} 条（{entry['channel']}，{entry['at']}），卡 ****{c['last4']}；"
+        f"已记录第 {entry['id']} 条（{entry['channel']}，{when}），卡 ****{c['last4']}；"
         f"哈希 {short}…")
     for key in flags:
         say(f"  ⚑ possible violation: {_rule_text(key)}", f"  ⚑ 可能违规：{_rule_text(key)}")
