@@ -60,8 +60,10 @@ def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
     console.file.write("\n".join(out) + "\n")
 
 
-_TOKEN = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^\s\u2e80-\u9fff\u3000-\u303f"
-                    r"\uff00-\uffef]+\s*|\s+")
+# A CJK character, or a run of other text with its trailing space, or space. A pattern string
+# (compiled by re on first use) rather than a compiled object: importing this module stays cheap.
+_TOKEN = (r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^\s\u2e80-\u9fff\u3000-\u303f"
+          r"\uff00-\uffef]+\s*|\s+")
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
@@ -72,7 +74,7 @@ def wrap_cells(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
-        for token in _TOKEN.findall(paragraph):
+        for token in re.findall(_TOKEN, paragraph):
             if cell_len(line + token.rstrip()) <= width:
                 line += token
                 continue
