@@ -26,15 +26,24 @@ def _notices(store: st.Store, pack: Pack, card_id: int, after: str, full: bool) 
     channels = mo["effective_channels"] + mo["possible_channels"]
     if full:
         return st.notice_days(store, card_id, after, channels, mo["parties"])
-    # Only the first pair matters for the dates: the earliest notice of each kind, then the
-    # earliest of each kind at least notice_gap_days after the first effective and the first
-    # possible notice.
-    first = st.first_notice_days(store, card_id, after, channels, mo["parties"])
-    effective = [d for d, ch, _, _ in first if ch in mo["effective_channels"]]
-    starts = {min(ds) for ds in (effective, [d for d, *_ in first]) if ds}
+    # Only the first pair matters for the dates: the earliest effective notice (E) and the
+    # earliest of any kind (P), then the earliest effective one at least notice_gap_days after
+    # E, and the earliest of any kind that long after P.
+    effective, others = mo["effective_channels"], mo["possible_channels"]
     gap = timedelta(days=int(mo["notice_gap_days"]))
-    return first + st.first_notice_days(store, card_id, after, channels, mo["parties"],
-                                        [_start_of(d + gap) for d in sorted(starts)])
+
+    def first(start: str, group: list[str]) -> list:
+        found = st.first_notice(store, card_id, start, group, mo["parties"])
+        return [found] if found else []
+
+    e1, o1 = first(after, effective), first(after, others)
+    found = e1 + o1
+    if e1:
+        found += first(_start_of(e1[0][0] + gap), effective)
+    if found:
+        p1 = min(n[0] for n in found)
+        found += first(_start_of(p1 + gap), channels)
+    return found
 
 
 def assess_card(store: st.Store, pack: Pack, card: Any, today: date,

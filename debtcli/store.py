@@ -605,29 +605,26 @@ def notice_days(
     return [(date.fromisoformat(r["day"]), r["channel"], r["answered"], r["n"]) for r in rows]
 
 
-def first_notice_days(
-    store: Store, card_id: int, after_utc: str, channels: list[str], parties: list[str],
-    gap_starts: list[str] | None = None,
-) -> list[tuple]:
-    """Like notice_days, but only the earliest day per channel (after `after_utc`, and after
-    each of `gap_starts`): enough to find the first pair of notices without reading every
-    contact, so `status` costs the same on a log of 100,000 entries as on an empty one."""
+def first_notice(
+    store: Store, card_id: int, start_utc: str, channels: list[str], parties: list[str],
+) -> tuple | None:
+    """Like notice_days, but only the earliest notice by one of `channels` from `start_utc`:
+    (day, channel, answered, 1). A few of these find the first pair of notices without reading
+    every contact, so `status` costs the same on 100,000 entries as on none."""
     from datetime import date
 
-    out = []
-    for start in [after_utc, *(gap_starts or [])]:
-        for channel in channels:
-            row = store.conn.execute(
-                f"SELECT c.at, c.answered FROM contacts c WHERE c.card_id = ? AND c.channel = ? "
-                f"AND c.at_utc >= ? AND c.direction = 'in' AND c.contacted = 'self' "
-                f"AND c.party IN ({', '.join('?' * len(parties))}) "
-                f"AND (c.channel != 'call' OR c.answered = 1) AND {_CURRENT} "
-                f"ORDER BY c.at_utc LIMIT 1",
-                (card_id, channel, start, *parties),
-            ).fetchone()
-            if row:
-                out.append((date.fromisoformat(row["at"][:10]), channel, row["answered"], 1))
-    return out
+    row = store.conn.execute(
+        f"SELECT c.at, c.channel, c.answered FROM contacts c WHERE c.card_id = ? "
+        f"AND c.at_utc >= ? AND c.direction = 'in' AND c.contacted = 'self' "
+        f"AND c.channel IN ({', '.join('?' * len(channels))}) "
+        f"AND c.party IN ({', '.join('?' * len(parties))}) "
+        f"AND (c.channel != 'call' OR c.answered = 1) AND {_CURRENT} "
+        f"ORDER BY c.at_utc LIMIT 1",
+        (card_id, start_utc, *channels, *parties),
+    ).fetchone()
+    if row is None:
+        return None
+    return (date.fromisoformat(row["at"][:10]), row["channel"], row["answered"], 1)
 
 
 def last_demand(store: Store, card_id: int) -> str | None:

@@ -12,7 +12,7 @@ from typing import Any
 # Which module registers which top-level command.
 COMMAND_MODULES = {
     "path": "accounts", "card": "accounts", "overdue": "accounts", "pay": "accounts",
-    "settle": "accounts", "status": "accounts", "demo": "accounts",
+    "settle": "accounts", "status": "status_cmds", "demo": "accounts",
     "log": "evidence_cmds", "evidence": "evidence_cmds", "violations": "evidence_cmds",
     "stage": "stage_cmds", "facts": "stage_cmds",
     "visit": "visit_cmds",

@@ -21,13 +21,6 @@ def _date(text: str | None, what: str = "date", what_zh: str = "日期") -> Any:
     return state.today if text is None else parse_past_date(text, state.today, what, what_zh)
 
 
-def stage_name(key: str | None) -> str:
-    """The short name of a stage, for tables."""
-    if not key:
-        return "—"
-    return state.pack().text(state.pack().stage(key), "short", state.lang)
-
-
 @app.command("path")
 def path_cmd(json_out: JsonOpt = False) -> None:
     """Show where your store and evidence files are kept. 显示数据文件位置。"""
@@ -244,70 +237,6 @@ def settle_cmd(
         f"`debtcli stage {c['last4']}`。")
 
 
-def status_rows() -> list[dict]:
-    from debtcli.standing import assess_card
-    from debtcli.store import list_cards
-
-    s, pack = state.store(), state.pack()
-    return [assess_card(s, pack, c, state.today, full=False) for c in list_cards(s)]
-
-
-@app.command("status")
-def status_cmd(json_out: JsonOpt = False) -> None:
-    """Where you stand: every active card, days overdue, owed, stage and what comes next.
-    你的现状：每张卡的逾期天数、欠款、阶段和下一步。"""
-    from debtcli.standing import public
-
-    rows = status_rows()
-    if json_out:
-        # The legal indicators' details are in `stage CARD --json`; status carries the marker.
-        emit_json([{k: v for k, v in public(r).items() if k != "risks"} for r in rows])
-        return
-    render_status(rows)
-
-
-def render_status(rows: list[dict]) -> None:
-    from debtcli.cli.tables import show_table
-
-    t = state.t
-    out = console()
-    if not rows:
-        out.print(t("No cards yet. Add one: debtcli card add --bank 中信银行 --last4 4821",
-                    "还没有卡。添加一张：debtcli card add --bank 中信银行 --last4 4821"))
-        return
-    headers = [t("card", "卡"), t("days", "逾期天数"), t("owed", "欠款"), t("paid", "已还"),
-               t("stage", "阶段"), t("next", "下一阶段"), t("risk", "风险")]
-    table = []
-    risk_text = {"exposed": t("! criminal threshold", "! 刑事门槛"),
-                 "watch": t("principal ≥ ¥50,000", "本金 ≥ ¥50,000")}
-    for r in rows:
-        pos = r["_position"]
-        cur = r["currency"]
-        if r["settled_on"]:
-            stage, nxt = t(f"settled {r['settled_on']}", f"{r['settled_on']} 结清"), ""
-        elif r["since"] is None:
-            stage, nxt = t("not overdue", "未逾期"), ""
-        else:
-            stage = stage_name(r["stage"]) + (" *" if r["stage_basis"] == "evidence" else "")
-            nxt = (f"{stage_name(r['next_stage'])} {r['next_stage_date']}"
-                   if r["next_stage"] else "—")
-        table.append([f"{r['bank']} ****{r['last4']}", r["days_overdue"],
-                      format_amount(pos.owed, cur), format_amount(pos.paid, cur), stage, nxt,
-                      risk_text.get(r["risk"] or "", "")])
-    show_table(out, headers, table, right=frozenset({1, 2, 3}),
-               title=t(f"Where you stand on {state.today}", f"截至 {state.today} 的现状"))
-    if any(r["stage_basis"] == "evidence" for r in rows):
-        out.print(t("* stage shown by your contact log, ahead of the calendar",
-                    "* 根据联系记录判断的阶段，早于按天数推算的阶段"))
-    from debtcli.cli.common import render_agreement_notes
-
-    render_agreement_notes(rows)
-    if any(r["risk"] for r in rows):
-        out.print(t("Risk: see `debtcli stage CARD` for what the criminal threshold means and "
-                    "what to do before any date shown.",
-                    "风险：用 `debtcli stage 卡号` 查看刑事门槛的含义，以及在相关日期前可以做什么。"))
-
-
 def _demo_letter(folder: Any) -> None:
     """The demo's plan and the installment letter it leads to, written beside the store."""
     from debtcli import letters
@@ -357,6 +286,8 @@ def demo_cmd() -> None:
                        "empty store (omit --db to use a throwaway one)",
                        f"数据文件 {state.store_path} 已有数据；演示需要空文件（不加 --db 即使用临时文件）")
     build_demo(s, state.today, state.pack())
+    from debtcli.cli.status_cmds import render_status, status_rows
+
     say(f"Demo store: {state.store_path}\n(Li Wei: three overdue cards. Try the commands below "
         f"with --db {state.store_path})\n",
         f"演示数据：{state.store_path}\n（李伟：三张逾期的卡。可加 --db {state.store_path} "
