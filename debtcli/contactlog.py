@@ -4,7 +4,6 @@ Entries are validated completely before the one transaction that appends them, a
 files are copied inside it (and removed again if it fails), so a refused command writes nothing.
 """
 
-import csv
 import io
 import json
 import re
@@ -14,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from debtcli import store as st
-from debtcli.attachments import place, prepare
 from debtcli.cards import resolve
 from debtcli.conduct import flag_entries
 from debtcli.dates import parse_date, parse_past_datetime
@@ -187,6 +185,8 @@ def _listify(value: Any) -> list[str]:
 
 
 def _append(store: st.Store, entries: list[dict], atts: list[list[dict]]) -> list[int]:
+    from debtcli.attachments import place
+
     created: list[Path] = []
     try:
         with store.write() as conn:
@@ -203,6 +203,8 @@ def _append(store: st.Store, entries: list[dict], atts: list[list[dict]]) -> lis
 
 def add(store: st.Store, pack: Pack, card: Any, raw: dict[str, Any], attach: list[str],
         today: date) -> dict[str, Any]:
+    from debtcli.attachments import prepare
+
     entry = build_entry(raw, card, pack, today)
     prepared = prepare(attach)
     (entry_id,) = _append(store, [entry], [prepared])
@@ -229,6 +231,8 @@ def amend(store: st.Store, pack: Pack, entry_id: int, raw: dict[str, Any], attac
     card = st.get_card(store, original["card_id"])
     entry = build_entry(base, card, pack, today)
     entry["amends"] = root
+    from debtcli.attachments import prepare
+
     prepared = prepare(attach)
     (new_id,) = _append(store, [entry], [prepared])
     return {"id": new_id, "amends": root}
@@ -252,6 +256,8 @@ def _as_raw(e: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    import csv
+
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -325,6 +331,8 @@ def csv_row(e: dict[str, Any], card_ref: str) -> dict[str, str]:
 
 
 def write_csv(entries: list[dict[str, Any]], cards: list[Any], out: io.TextIOBase) -> None:
+    import csv
+
     counts: dict[str, int] = {}
     for c in cards:
         counts[c["last4"]] = counts.get(c["last4"], 0) + 1

@@ -8,8 +8,6 @@ Format (also in the README, so anyone can re-check a log with a few lines of cod
     {"sha256", "name", "size"}. The first entry's prev_hash is 64 zeros.
 """
 
-import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +22,18 @@ CHAIN_COLUMNS = (
 )
 
 
-_ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+_ENCODER: Any = None
+
+
+def _encode(doc: Any) -> str:
+    """The canonical JSON. The encoder (and json itself) is made on first use, so that read
+    commands which never hash do not import it."""
+    global _ENCODER
+    if _ENCODER is None:
+        import json
+
+        _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(doc)
 
 
 _ID, _PREV = CHAIN_COLUMNS.index("id"), CHAIN_COLUMNS.index("prev_hash")
@@ -36,7 +45,9 @@ def _values_hash(values: Sequence[Any], attachments: Sequence[Mapping[str, Any]]
     doc["attachments"] = [
         {"sha256": a["sha256"], "name": a["name"], "size": a["size"]} for a in attachments
     ]
-    return hashlib.sha256(_ENCODE(doc).encode()).hexdigest()
+    import hashlib
+
+    return hashlib.sha256(_encode(doc).encode()).hexdigest()
 
 
 def entry_hash(fields: Mapping[str, Any], attachments: Sequence[Mapping[str, Any]]) -> str:
@@ -49,6 +60,8 @@ def as_values(entry: Mapping[str, Any]) -> tuple:
 
 
 def file_sha256(path: Any) -> str:
+    import hashlib
+
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -122,6 +135,8 @@ def head_problems(last: str, head: str, seen: int, count: int | None) -> list[Pr
 def open_signed_zip(path: Any, kind_en: str, kind_zh: str) -> tuple[Any, dict, list[str]]:
     """Open a bundle or backup: (the zip, its manifest, the names of files that are missing or
     whose SHA-256 differs from the manifest). Not a zip with a manifest is BadInput."""
+    import hashlib
+    import json
     import zipfile
 
     from debtcli.errors import BadInput

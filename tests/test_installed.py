@@ -138,3 +138,14 @@ def test_ctrl_c_mid_walk_saves_nothing(term, run, tmp_path):
     assert child.exitstatus != 0
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
     assert run("log", "list", "--json").stdout.strip() == "[]"
+
+
+def test_lazy_command_loading_still_finds_every_command(run):
+    """main() loads only the invoked command's module; help and subcommands must not miss."""
+    out = run("log", "--help").stdout
+    assert all(word in out for word in ("add", "amend", "list", "import"))
+    assert "--since" in run("log", "list", "--help").stdout
+    assert "--credentials" in run("log", "add", "--help").stdout
+    assert "visit" in run("--help").stdout and "timeline" in run("--help").stdout
+    r = run("lgo", "list", check=False)
+    assert r.returncode == 2 and "Traceback" not in r.stderr

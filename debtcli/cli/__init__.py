@@ -21,27 +21,40 @@ COMMAND_MODULES = {
     "backup": "backup_cmds", "restore": "backup_cmds", "export": "backup_cmds",
     "import": "backup_cmds",
 }
+# Subcommands in a module of their own; any other `log …` (help, a typo) loads them too.
+SUBCOMMAND_MODULES = {("log", "add"): "log_entry_cmds", ("log", "amend"): "log_entry_cmds"}
+LIGHT_SUBCOMMANDS = {("log", "list"), ("log", "import")}
 _GLOBAL_WITH_VALUE = {"--db", "--lang", "--today", "--rules"}
 
 
-def command_name(argv: list[str]) -> str | None:
-    """The subcommand named on the command line, skipping the global options."""
-    skip = False
+def command_names(argv: list[str]) -> list[str]:
+    """The command and subcommand named on the command line, skipping the global options."""
+    skip, names = False, []
     for arg in argv:
         if skip:
             skip = False
-        elif arg in _GLOBAL_WITH_VALUE:
+        elif arg in _GLOBAL_WITH_VALUE and not names:
             skip = True
         elif not arg.startswith("-"):
-            return arg
-    return None
+            names.append(arg)
+            if len(names) == 2:
+                break
+    return names
 
 
 def load(argv: list[str] | None = None) -> Any:
     """Register the commands needed for argv (all of them when argv is None or unknown)."""
-    name = command_name(argv) if argv is not None else None
-    wanted = COMMAND_MODULES.get(name or "")
-    modules = [wanted] if wanted else sorted(set(COMMAND_MODULES.values()))
+    names = command_names(argv) if argv is not None else []
+    wanted = COMMAND_MODULES.get(names[0]) if names else None
+    if wanted:
+        modules = [wanted]
+        pair = tuple(names[:2])
+        if pair in SUBCOMMAND_MODULES:
+            modules.append(SUBCOMMAND_MODULES[pair])
+        elif names[0] in {p[0] for p in SUBCOMMAND_MODULES} and pair not in LIGHT_SUBCOMMANDS:
+            modules.extend(m for p, m in SUBCOMMAND_MODULES.items() if p[0] == names[0])
+    else:
+        modules = sorted({*COMMAND_MODULES.values(), *SUBCOMMAND_MODULES.values()})
     for module in modules:
         importlib.import_module(f"debtcli.cli.{module}")
     from debtcli.cli.common import app

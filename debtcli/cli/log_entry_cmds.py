@@ -1,0 +1,155 @@
+"""`log add` and `log amend`: the two commands that take every field of a contact, in a
+module of their own so that `log list` and `log import` do not build their forty options."""
+
+import functools
+import inspect
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from debtcli.cli.common import CardArg, say, state
+from debtcli.cli.evidence_cmds import log_app
+
+Opt = typer.Option
+
+
+def _entry_options(
+    at: Annotated[str | None, Opt("--at", help="When it happened: '2026-11-20 22:40', "
+                                  "'yesterday 22:40', '22:40'. Default now. A date alone means "
+                                  "midday.")] = None,
+    channel: Annotated[str | None, Opt("--channel", help="sms, call, letter, lawyer-letter, "
+                                       "visit, email, app, wechat or other.")] = None,
+    missed: Annotated[bool, Opt("--missed", help="A call you did not answer (counts toward the "
+                                "daily attempts limit).")] = False,
+    direction: Annotated[str | None, Opt("--direction", help="in (they contacted you, default) "
+                                         "or out (you contacted them).")] = None,
+    party: Annotated[str | None, Opt("--party", help="Who: bank, agency, law-firm, court or "
+                                     "unknown.")] = None,
+    org: Annotated[str | None, Opt("--org", help="The company, e.g. 某某资产管理有限公司.")] = None,
+    agent: Annotated[str | None, Opt("--agent", help="The collector's name as given.")] = None,
+    agent_id: Annotated[str | None, Opt("--agent-id", help="Their employee number.")] = None,
+    phone: Annotated[str | None, Opt("--phone", help="The number they called from.")] = None,
+    minutes: Annotated[str | None, Opt("--minutes", help="How long the call lasted.")] = None,
+    contacted: Annotated[str | None, Opt("--contacted", help="Who they reached: self (default), "
+                                         "family, employer, colleague, friend, contacts-list or "
+                                         "other.")] = None,
+    agents: Annotated[str | None, Opt("--agents", help="Visits: how many people came.")] = None,
+    credentials: Annotated[list[str] | None, Opt("--credentials", help="Visits: what they "
+                                                 "showed: work-id, authorization or none "
+                                                 "(repeat or comma-separate).")] = None,
+    demanded: Annotated[str | None, Opt("--demanded", help="The amount they demanded.")] = None,
+    pay_to: Annotated[str | None, Opt("--pay-to", help="Where they asked the money to go.")]
+    = None,
+    promise: Annotated[str | None, Opt("--promise", help="What was promised, by either side.")]
+    = None,
+    promise_date: Annotated[str | None, Opt("--promise-date", help="The date of the promise.")]
+    = None,
+    claim: Annotated[list[str] | None, Opt("--claim", help="What they claimed (see `debtcli "
+                                           "facts`): arrest, criminal-record, blacklist, "
+                                           "family-liable, employer, children-school, "
+                                           "court-today, pay-to-person.")] = None,
+    flag: Annotated[list[str] | None, Opt("--flag", help="threat, insult, violence, "
+                                          "impersonation, repeated or other.")] = None,
+    note: Annotated[str | None, Opt("--note", help="What was said, in your words.")] = None,
+    attach: Annotated[list[Path] | None, Opt("--attach", help="A recording, photo or "
+                                             "screenshot (repeatable). Copied into the evidence "
+                                             "folder.")] = None,
+) -> None:
+    """Only its signature is used: the options `log add` and `log amend` share."""
+
+
+_ENTRY_PARAMS = list(inspect.signature(_entry_options).parameters.values())
+
+
+def entry_command(func: Any) -> Any:
+    """Give a command the shared entry options; they arrive as one dict, `opts`."""
+    sig = inspect.signature(func)
+    own = [p for p in sig.parameters.values() if p.name != "opts"]
+
+    @functools.wraps(func)
+    def wrapper(**kwargs: Any) -> Any:
+        opts = {p.name: kwargs.pop(p.name) for p in _ENTRY_PARAMS}
+        return func(**kwargs, opts=opts)
+
+    wrapper.__signature__ = sig.replace(parameters=own + _ENTRY_PARAMS)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {**func.__annotations__, **_entry_options.__annotations__}
+    wrapper.__annotations__.pop("opts", None)
+    return wrapper
+
+
+def _prompt_missing(opts: dict[str, Any]) -> None:
+    """Ask for what is missing, in the user's language, only when a person is at the keyboard."""
+    if not sys.stdin.isatty():
+        return
+    from rich.prompt import Prompt
+
+    from debtcli.contactlog import CHANNELS, CONTACTED, PARTIES
+
+    t = state.t
+    if not opts.get("channel"):
+        opts["channel"] = Prompt.ask(t("How did they contact you", "联系方式"),
+                                     choices=list(CHANNELS), default="call")
+    if not opts.get("party"):
+        opts["party"] = Prompt.ask(t("Who was it", "对方是谁"), choices=list(PARTIES),
+                                   default="unknown")
+    if not opts.get("contacted"):
+        opts["contacted"] = Prompt.ask(t("Whom did they reach", "他们联系了谁"),
+                                       choices=list(CONTACTED), default="self")
+    if not opts.get("note"):
+        opts["note"] = Prompt.ask(t("What was said (Enter to skip)", "说了什么（回车跳过）"),
+                                  default="") or None
+
+
+def _split_attach(opts: dict[str, Any]) -> list[str]:
+    return [str(p) for p in (opts.pop("attach", None) or [])]
+
+
+def _rule_text(key: str) -> str:
+    pack = state.pack()
+    return pack.text(pack.conduct_rule(key), "", state.lang)
+
+
+@log_app.command("add")
+@entry_command
+def log_add(card: CardArg, opts: dict[str, Any]) -> None:
+    """Record a collector contact as evidence. Prompts for what is missing when run in a
+    terminal. 记录一次催收联系（在终端中会提示填写缺少的内容）。"""
+    from debtcli import contactlog
+    from debtcli.ledger import find_card
+
+    s, pack = state.store(), state.pack()
+    c = find_card(s, card, include_archived=False)
+    _prompt_missing(opts)
+    attach = _split_attach(opts)
+    entry = contactlog.add(s, pack, c, opts, attach, state.today)
+    flags = contactlog.entry_violations(s, pack, entry["id"])
+    short = entry["hash"][:16]
+    when = entry["at"][:16].replace("T", " ")
+    say(f"Logged entry {entry['id']} ({entry['channel']}, {when}) for ****{c['last4']}; "
+        f"hash {short}…",
+        f"已记录第 {entry['id']} 条（{entry['channel']}，{when}），卡 ****{c['last4']}；"
+        f"哈希 {short}…")
+    for key in flags:
+        say(f"  ⚑ possible violation: {_rule_text(key)}", f"  ⚑ 可能违规：{_rule_text(key)}")
+    if flags:
+        say("  See `debtcli violations` for the rules and their sources.",
+            "  用 `debtcli violations` 查看相关规定及出处。")
+
+
+@log_app.command("amend")
+@entry_command
+def log_amend(
+    entry_id: Annotated[int, typer.Argument(help="The entry to correct.")],
+    opts: dict[str, Any],
+) -> None:
+    """Correct an entry by appending a correction; the original is kept and still shown with
+    `log list --history`. 更正一条记录（追加更正，原记录保留）。"""
+    from debtcli import contactlog
+
+    attach = _split_attach(opts)
+    opts = {k: v for k, v in opts.items() if not (k == "missed" and v is False)}
+    r = contactlog.amend(state.store(), state.pack(), entry_id, opts, attach, state.today)
+    say(f"Entry {r['amends']} corrected by entry {r['id']}; the original is kept.",
+        f"第 {r['amends']} 条已由第 {r['id']} 条更正；原记录保留。")
