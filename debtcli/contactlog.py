@@ -5,7 +5,6 @@ files are copied inside it (and removed again if it fails), so a refused command
 """
 
 import io
-import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
@@ -530,6 +529,7 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
     entries keep the original hashes (the links between them still check), and its attachments
     are left out, since recordings and photos cannot be masked."""
     import hashlib
+    import json
     import os
     import zipfile
 
@@ -592,6 +592,8 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
 
 
 def verify_bundle(path: Path) -> tuple[int, list[Problem]]:
+    import json
+
     from debtcli.evidence import open_signed_zip
 
     z, manifest, bad = open_signed_zip(path, "evidence bundle", "证据包")

@@ -194,10 +194,10 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
 _CACHE: dict[str, Pack] = {}
 
 
-def _read(path: Path) -> dict[str, Any]:
-    """Parse a pack, through a marshal cache in the config dir keyed by the file's size and
-    mtime: parsing the TOML costs every command ~8 ms, reading the cache ~0.3 ms. The cache
-    holds only the public rule pack, and any problem with it falls back to parsing."""
+def _read(path: Path, cache_dir: Path | None) -> dict[str, Any]:
+    """Parse a pack, through a marshal cache in cache_dir keyed by the file's size and mtime:
+    parsing the TOML costs every command ~8 ms, reading the cache ~0.3 ms. The cache holds only
+    the public rule pack, and any problem with it falls back to parsing."""
     import marshal
 
     try:
@@ -205,12 +205,9 @@ def _read(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise _fail(path, "file", exc.strerror or str(exc)) from exc
     key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-    cache = None
+    cache = cache_dir / f"pack-{path.stem}.marshal" if cache_dir else None
     try:
-        from debtcli.store import config_dir
-
-        cache = config_dir() / "cache" / f"pack-{path.stem}.marshal"
-        cached_key, data = marshal.loads(cache.read_bytes())
+        cached_key, data = marshal.loads(cache.read_bytes())  # type: ignore[union-attr]
         if tuple(cached_key) == key:
             return data
     except Exception:  # a missing, stale or unreadable cache is only a cache miss
@@ -224,7 +221,7 @@ def _read(path: Path) -> dict[str, Any]:
         raise _fail(path, "file", exc.strerror or str(exc)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise _fail(path, "syntax", str(exc)) from exc
-    if cache is not None:
+    if cache is not None and cache.parent.parent.is_dir():
         try:
             from debtcli.store import make_private_dir
 
@@ -237,7 +234,8 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_pack(name_or_path: str = "cn") -> Pack:
+def load_pack(name_or_path: str = "cn", cache_dir: Path | None = None) -> Pack:
+    """A pack by built-in name or .toml path. cache_dir, when given, keeps a parsed copy."""
     if name_or_path in _CACHE:
         return _CACHE[name_or_path]
     candidate = Path(name_or_path).expanduser()
@@ -251,6 +249,6 @@ def load_pack(name_or_path: str = "cn") -> Pack:
                 f"no rule pack named {name_or_path!r} (built in: {known}; or give a .toml path)",
                 f"没有名为 {name_or_path!r} 的规则包（内置：{known}；或给出 .toml 文件路径）",
             )
-    pack = validate(path, _read(path))
+    pack = validate(path, _read(path, cache_dir))
     _CACHE[name_or_path] = pack
     return pack

@@ -47,7 +47,9 @@ class State:
         if self._pack is None:
             from debtcli.rules import load_pack
 
-            self._pack = load_pack(self.rules)
+            # Parsed once and kept beside the store (its folder is the user's data folder, or
+            # the one they chose), so no command pays to find another folder.
+            self._pack = load_pack(self.rules, self.store_path.parent / ".debtcli-cache")
         return self._pack
 
     def close(self) -> None:
