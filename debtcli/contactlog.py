@@ -64,7 +64,7 @@ def _parsed(option: str, parse: Any, *args: Any) -> Any:
         raise
 
 
-def _choice(option: str, value: str | None, choices: tuple[str, ...], default: str | None) -> Any:
+def choice(option: str, value: str | None, choices: tuple[str, ...], default: str | None) -> Any:
     if value is None or value == "":
         return default
     v = value.strip().lower()
@@ -135,7 +135,7 @@ def build_entry(raw: dict[str, Any], card: Any, pack: Pack, today: date,
     now = now or local_now(today)
     at_text = raw.get("at")
     at = _parsed("--at", parse_past_datetime, str(at_text), today, now) if at_text else now
-    channel = _choice("--channel", raw.get("channel"), CHANNELS, None)
+    channel = choice("--channel", raw.get("channel"), CHANNELS, None)
     if channel is None:
         raise BadInput(f"--channel is required: one of {', '.join(CHANNELS)}",
                        f"必须提供 --channel：{', '.join(CHANNELS)} 之一")
@@ -150,15 +150,15 @@ def build_entry(raw: dict[str, Any], card: Any, pack: Pack, today: date,
         "at_utc": at.astimezone(UTC).isoformat(timespec="seconds"),
         "recorded_at": now.astimezone(UTC).isoformat(timespec="seconds"),
         "channel": channel,
-        "direction": _choice("--direction", raw.get("direction"), DIRECTIONS, "in"),
-        "party": _choice("--party", raw.get("party"), PARTIES, "unknown"),
+        "direction": choice("--direction", raw.get("direction"), DIRECTIONS, "in"),
+        "party": choice("--party", raw.get("party"), PARTIES, "unknown"),
         "org": _text("--org", "org", raw.get("org")),
         "agent": _text("--agent", "agent", raw.get("agent")),
         "agent_id": _text("--agent-id", "agent_id", raw.get("agent_id")),
         "phone": _text("--phone", "phone", raw.get("phone")),
         "minutes": _int("--minutes", raw.get("minutes"), 0, 1440),
         "answered": (0 if missed else 1) if channel == "call" else None,
-        "contacted": _choice("--contacted", raw.get("contacted"), CONTACTED, "self"),
+        "contacted": choice("--contacted", raw.get("contacted"), CONTACTED, "self"),
         "agents": _int("--agents", raw.get("agents"), 1, 50),
         "credentials": _many("--credentials", _listify(raw.get("credentials")), CREDENTIALS),
         "demanded": (_parsed("--demanded", parse_amount, str(demanded))

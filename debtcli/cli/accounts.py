@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from debtcli.cli.common import CardArg, JsonOpt, app, cell, console, emit_json, say, state, sub_app
+from debtcli.cli.common import CardArg, JsonOpt, app, console, emit_json, say, state, sub_app
 from debtcli.money import format_amount, parse_amount
 
 card_app = sub_app("Your cards: add, list, show, edit, archive. 管理你的信用卡。")
@@ -117,7 +117,8 @@ def card_show(card: CardArg, json_out: JsonOpt = False) -> None:
         return
     cur = c["currency"]
     out = console()
-    out.print(cell(f"#{c['id']} {c['bank']} ****{c['last4']} {c['name'] or ''}"), style="bold")
+    out.print(f"#{c['id']} {c['bank']} ****{c['last4']} {c['name'] or ''}", style="bold",
+              markup=False)
     if c["credit_limit"]:
         out.print(state.t("limit ", "额度 ") + format_amount(c["credit_limit"], cur))
     if c["archived_on"]:

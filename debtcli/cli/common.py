@@ -196,12 +196,6 @@ def say(en: str, zh: str) -> None:
     console().print(state.t(en, zh), markup=False)
 
 
-def cell(value: Any) -> Any:
-    """A table cell holding user text, shown as typed (no markup)."""
-    from rich.text import Text
-
-    return Text("" if value is None else str(value))
-
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 CardArg = Annotated[str, typer.Argument(
@@ -235,3 +229,20 @@ def render_agreement_notes(rows: list[dict]) -> None:
         elif a["complete"]:
             say(f"{card}: every installment of the agreement is paid.",
                 f"{card}：协议的所有分期均已还清。")
+
+
+def emit_document(text_or_bytes: Any, output: Path | None, what_en: str, what_zh: str) -> None:
+    """Print a document, or write it to the file the user named (owner-only)."""
+    from debtcli.documents import write_private
+
+    if output is None:
+        if isinstance(text_or_bytes, bytes):
+            from debtcli.errors import BadInput
+
+            raise BadInput("a .docx file cannot go to the terminal: add -o FILE.docx",
+                           ".docx 文件无法输出到终端：请加 -o 文件.docx")
+        sys.stdout.write(text_or_bytes)
+        return
+    data = text_or_bytes if isinstance(text_or_bytes, bytes) else text_or_bytes.encode()
+    write_private(output, data)
+    say(f"Wrote {what_en} to {output}.", f"已将{what_zh}写入 {output}。")

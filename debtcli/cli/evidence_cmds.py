@@ -54,7 +54,7 @@ def log_list(
 
     s, pack = state.store(), state.pack()
     card_id = find_card(s, card)["id"] if card else None
-    channels = [contactlog._choice("--channel", c, contactlog.CHANNELS, None)
+    channels = [contactlog.choice("--channel", c, contactlog.CHANNELS, None)
                 for c in channel or []]
     lo, hi = _local_range(since, until)
     page = None if (csv_out or json_out or show_all) else limit

@@ -6,7 +6,17 @@ from typing import Annotated, Any
 
 import typer
 
-from debtcli.cli.common import CardArg, JsonOpt, app, console, emit_json, say, state, sub_app
+from debtcli.cli.common import (
+    CardArg,
+    JsonOpt,
+    app,
+    console,
+    emit_document,
+    emit_json,
+    say,
+    state,
+    sub_app,
+)
 from debtcli.cli.tables import show_table
 
 letter_app = sub_app("Letters to your bank or the regulator, filled from your records: "
@@ -298,8 +308,6 @@ def letter_make(
                                          "lang": lang})
     else:
         body = docx_bytes(md_blocks(md))
-    from debtcli.cli.visit_cmds import emit_document
-
     emit_document(body, output, "the letter", "信件")
     letters.save_profile(s, profile)  # asked once, remembered: only now that the letter exists
     for w in letters.warnings(pack, k, lang):

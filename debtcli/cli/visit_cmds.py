@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from debtcli.cli.common import app, console, emit_json, say, state, sub_app
+from debtcli.cli.common import app, console, emit_document, emit_json, say, state, sub_app
 
 visit_app = sub_app("Someone at the door claiming to collect? A checklist to verify them, "
                     "printable or walked through step by step. 上门催收核验清单。")
@@ -16,23 +16,6 @@ FormatOpt = Annotated[str | None, typer.Option(
     "--format", help="md (default), html (print it: A4, big type) or docx.")]
 OutOpt = Annotated[Path | None, typer.Option(
     "-o", "--output", help="Write to this file (the format follows its ending).")]
-
-
-def emit_document(text_or_bytes: Any, output: Path | None, what_en: str, what_zh: str) -> None:
-    """Print a document, or write it to the file the user named (owner-only)."""
-    from debtcli.documents import write_private
-
-    if output is None:
-        if isinstance(text_or_bytes, bytes):
-            from debtcli.errors import BadInput
-
-            raise BadInput("a .docx file cannot go to the terminal: add -o FILE.docx",
-                           ".docx 文件无法输出到终端：请加 -o 文件.docx")
-        sys.stdout.write(text_or_bytes)
-        return
-    data = text_or_bytes if isinstance(text_or_bytes, bytes) else text_or_bytes.encode()
-    write_private(output, data)
-    say(f"Wrote {what_en} to {output}.", f"已将{what_zh}写入 {output}。")
 
 
 @visit_app.command("checklist")
