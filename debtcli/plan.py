@@ -33,6 +33,7 @@ class Plan:
     affordable: bool
     complete: bool  # every card is paid within the months laid out
     needed_monthly: int  # the least monthly budget that finishes within the cap
+    months_needed: int | None = None  # months to pay everything at this budget (None: never)
     schedule: list[dict[str, int]] = field(default_factory=list)  # month -> card -> fen
     finish: dict[str, int] = field(default_factory=dict)  # card -> months to pay it
     first: date | None = None
@@ -72,9 +73,12 @@ def make_plan(debts: Sequence[Debt], budget: int, *, strategy: str = "proportion
         raise ValueError(strategy)
     total = sum(d.owed for d in debts)
     needed = ceil_div(total, cap) if total else 0
+    # Every strategy pays the whole budget each month until the last month, so the length is
+    # known without laying the months out (a caller that shows only the first year need not).
+    months_needed = ceil_div(total, budget) if budget > 0 else (0 if total == 0 else None)
     plan = Plan(budget=budget, strategy=strategy, cap=cap, months=0,
                 affordable=total == 0, complete=total == 0, needed_monthly=needed,
-                first=first)
+                months_needed=months_needed, first=first)
     if total == 0 or budget <= 0:
         return plan
     remaining = {d.key: d.owed for d in debts}
@@ -105,5 +109,5 @@ def make_plan(debts: Sequence[Debt], budget: int, *, strategy: str = "proportion
         plan.schedule.append(row)
     plan.months = month
     plan.complete = not any(remaining.values())
-    plan.affordable = plan.complete and month <= cap
+    plan.affordable = months_needed <= cap
     return plan

@@ -556,7 +556,9 @@ def count_contacts(store: Store, *, card_id: int | None = None, history: bool = 
         return total
     # Corrections through the amends index: "+" keeps SQLite from walking the card's rows.
     unindexed = [w.replace("c.", "+c.", 1) for w in where]
-    corrections = ("SELECT COUNT(*) FROM contacts c WHERE "
+    # INDEXED BY: without statistics the planner reads "amends IS NOT NULL" as unselective and
+    # scans the whole table (17 ms at 100,000 entries, against 0.01 ms through the index).
+    corrections = ("SELECT COUNT(*) FROM contacts c INDEXED BY contacts_amends WHERE "
                    + " AND ".join(["c.amends IS NOT NULL", *unindexed]))
     return total - int(store.conn.execute(corrections, args).fetchone()[0])
 

@@ -178,3 +178,26 @@ def test_agreement_tracking_warns_before_and_after(li_wei):
     li_wei("--today", "2026-12-28", "pay", "7730", "3050", "--date", "2026-12-27")
     a = li_wei.json("--today", "2026-12-28", "stage", "7730")["agreement"]
     assert a["missed"] == [] and a["next"]["n"] == 3 and a["paid"] == "3050.00"
+
+
+def test_plan_for_many_cards_fits_the_terminal_and_says_how_long(cli, monkeypatch):
+    for i in range(8):
+        cli("card", "add", "--bank", "招商银行", "--last4", f"{3000 + i}")
+        cli("overdue", f"{3000 + i}", "--since", "2026-08-05", "--amount", "500000")
+    monkeypatch.setenv("COLUMNS", "80")
+    out = cli("plan", "--income", "20000", "--expenses", "5000").stdout
+    # ¥4,000,000 at ¥15,000 a month: 267 months, far past the 60-month cap.
+    assert "Schedule at ¥15,000.00 a month: 267 months" in out
+    assert "(first 12 of 267 months; --json gives all)" in out
+    assert out.count("> 60") == 8
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    # Eight card columns do not fit in 80 columns: each month's payments wrap, a card and its
+    # amount never split across lines.
+    assert sum(line.count("****3007\u00a0¥1,875.00") for line in lines) == 12
+    plan = cli.json("plan", "--income", "20000", "--expenses", "5000")
+    assert plan["months_needed"] == plan["months"] == len(plan["schedule"]) == 267
+    r = cli("plan", "--income", "20000", "--expenses", "5000", "--months", "601", ok=False)
+    assert_clean_failure(r, says="--months 601: at most 600")
+    wide = cli("plan", "3000", "3001", "--income", "200000", "--expenses", "5000").stdout
+    assert "****3000 ┃   ****3001 ┃" in wide and "Schedule at ¥195,000.00 a month: 6 months" in wide

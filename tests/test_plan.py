@@ -27,6 +27,18 @@ def test_schedules_sum_exactly_and_never_exceed_the_budget(amounts, budget, stra
     assert all(p > 0 for row in plan.schedule for p in row.values())
     assert plan.affordable == (plan.complete and plan.months <= plan.cap)
     assert plan.months <= 600
+    assert plan.complete == (plan.months_needed <= 600)
+    if plan.complete:
+        assert plan.months == plan.months_needed
+
+
+@given(DEBTS, BUDGET, STRATEGY, st.integers(min_value=1, max_value=80))
+def test_a_shorter_layout_is_the_start_of_the_full_one(amounts, budget, strategy, rows):
+    full = make_plan(debts(amounts), budget, strategy=strategy)
+    short = make_plan(debts(amounts), budget, strategy=strategy, max_rows=rows)
+    assert short.schedule == full.schedule[:rows]
+    assert (short.affordable, short.months_needed) == (full.affordable, full.months_needed)
+    assert short.finish == {k: m for k, m in full.finish.items() if m <= rows}
 
 
 @given(DEBTS, BUDGET, st.integers(min_value=1, max_value=3_000_000), STRATEGY)

@@ -23,6 +23,7 @@ letter_app = sub_app("Letters to your bank or the regulator, filled from your re
                      "installment requests, fee waivers, complaints and more. 给银行或监管机构的信。")
 app.add_typer(letter_app, name="letter")
 Opt = typer.Option
+MAX_ROWS = 600  # months a plan lays out at most (50 years)
 
 
 def _amount(text: str | None) -> int | None:
@@ -114,6 +115,9 @@ def plan_cmd(
     start = parse_date(first, state.today) if first else add_months(state.today, 1)
     cap = pack.max_installment_months
     if months is not None:
+        if months > MAX_ROWS:
+            raise BadInput(f"--months {months}: at most {MAX_ROWS}",
+                           f"--months {months}：最多 {MAX_ROWS} 个月")
         rows = [dict() for _ in range(months)]
         for d in debts:
             for i, part in enumerate(installments(d.owed, months)):
@@ -124,10 +128,13 @@ def plan_cmd(
         first_total = sum(rows[0].values())
         plan = Plan(budget=budget, strategy=f"equal-{months}", cap=cap, months=months,
                     affordable=months <= cap and first_total <= budget, complete=True,
-                    needed_monthly=first_total, schedule=rows,
+                    needed_monthly=first_total, months_needed=months, schedule=rows,
                     finish={d.key: months for d in debts}, first=start)
     else:
-        plan = make_plan(debts, budget, strategy=strategy, cap=cap, first=start)
+        # The terminal shows at most the first two years and who finishes within the cap;
+        # only --json needs every month laid out.
+        plan = make_plan(debts, budget, strategy=strategy, cap=cap, first=start,
+                         max_rows=MAX_ROWS if json_out else max(cap, 24))
     warnings = []
     if budget <= 0:
         warnings.append(t(f"Your expenses ({format_amount(exp, cur)}) use all your income "
@@ -144,48 +151,38 @@ def plan_cmd(
                           f"{format_amount(plan.needed_monthly, cur)}，而你可用 "
                           f"{format_amount(budget, cur)}。可同时申请减免罚息或停息挂账，并告诉银行你能还多少。"))
     total = sum(d.owed for d in debts)
-    result = {
-        "income": to_decimal_str(inc), "expenses": to_decimal_str(exp),
-        "available": to_decimal_str(budget), "currency": cur, "strategy": plan.strategy,
-        "cap_months": cap, "months": plan.months, "affordable": plan.affordable,
-        "needed_monthly": to_decimal_str(plan.needed_monthly), "total": to_decimal_str(total),
-        "cards": [{"last4": d.key, "owed": to_decimal_str(d.owed),
-                   "months": plan.finish.get(d.key),
-                   "first_payment": to_decimal_str(plan.schedule[0].get(d.key, 0))
-                   if plan.schedule else "0.00"} for d in debts],
-        "schedule": [{"month": i + 1, "due": plan.due_date(i + 1).isoformat(),
-                      "payments": {k: to_decimal_str(v) for k, v in row.items()},
-                      "total": to_decimal_str(sum(row.values()))}
-                     for i, row in enumerate(plan.schedule)],
-        "warnings": warnings,
-    }
     if json_out:
-        emit_json(result)
+        emit_json({
+            "income": to_decimal_str(inc), "expenses": to_decimal_str(exp),
+            "available": to_decimal_str(budget), "currency": cur, "strategy": plan.strategy,
+            "cap_months": cap, "months": plan.months, "months_needed": plan.months_needed,
+            "affordable": plan.affordable,
+            "needed_monthly": to_decimal_str(plan.needed_monthly), "total": to_decimal_str(total),
+            "cards": [{"last4": d.key, "owed": to_decimal_str(d.owed),
+                       "months": plan.finish.get(d.key),
+                       "first_payment": to_decimal_str(plan.schedule[0].get(d.key, 0))
+                       if plan.schedule else "0.00"} for d in debts],
+            "schedule": [{"month": i + 1, "due": plan.due_date(i + 1).isoformat(),
+                          "payments": {k: to_decimal_str(v) for k, v in row.items()},
+                          "total": to_decimal_str(sum(row.values()))}
+                         for i, row in enumerate(plan.schedule)],
+            "warnings": warnings,
+        })
         return
     out = console()
     say(f"Available each month: {format_amount(budget, cur)} (income {format_amount(inc, cur)} − "
         f"essentials {format_amount(exp, cur)}). Owed: {format_amount(total, cur)}.",
         f"每月可用于还款：{format_amount(budget, cur)}（收入 {format_amount(inc, cur)} − 必要开支 "
         f"{format_amount(exp, cur)}）。欠款合计：{format_amount(total, cur)}。")
+    beyond = f"> {plan.months}"
     show_table(out, [t("card", "卡"), t("owed", "欠款"), t("first month", "首月"),
                      t("months", "期数")],
-               [[f"****{c['last4']}", format_amount(d.owed, cur),
+               [[f"****{d.key}", format_amount(d.owed, cur),
                  format_amount(plan.schedule[0].get(d.key, 0), cur) if plan.schedule else "—",
-                 c["months"] or "—"] for c, d in zip(result["cards"], debts, strict=True)],
+                 plan.finish.get(d.key) or (beyond if plan.schedule else "—")] for d in debts],
                right=frozenset({1, 2, 3}))
     if plan.schedule:
-        keys = [d.key for d in debts]
-        shown = plan.schedule if len(plan.schedule) <= 24 else plan.schedule[:12]
-        show_table(out, [t("month", "月"), t("due", "日期")] + [f"****{k}" for k in keys]
-                   + [t("total", "合计")],
-                   [[i + 1, plan.due_date(i + 1).isoformat()]
-                    + [format_amount(row[k], cur) if k in row else "" for k in keys]
-                    + [format_amount(sum(row.values()), cur)] for i, row in enumerate(shown)],
-                   right=frozenset(range(2, len(keys) + 3)),
-                   title=t(f"Schedule: {plan.months} months", f"还款计划：{plan.months} 个月"))
-        if len(shown) < len(plan.schedule):
-            say(f"(first 12 of {plan.months} months; --json gives all)",
-                f"（显示前 12 个月，共 {plan.months} 个月；--json 输出全部）")
+        _show_schedule(out, plan, [d.key for d in debts], cur)
     for w in warnings:
         say("! " + w, "！" + w)
     if plan.affordable:
@@ -193,6 +190,36 @@ def plan_cmd(
             "下一步：debtcli letter make installment 卡号 --income … --expenses …（每家银行一封）")
     say(pack.text(pack.data["letters"]["warnings"], "limitation", state.lang),
         pack.text(pack.data["letters"]["warnings"], "limitation", state.lang))
+
+
+def _show_schedule(out: Any, plan: Any, keys: list[str], cur: str) -> None:
+    """The first months of the schedule: a column per card when they fit the terminal, else
+    each month's payments as one wrapped line."""
+    from debtcli.money import format_amount
+
+    t, total = state.t, plan.months_needed
+    shown = plan.schedule if total <= 24 else plan.schedule[:12]
+    budget = format_amount(plan.budget, cur)
+    title = t(f"Schedule at {budget} a month: {total:,} months",
+              f"每月 {budget} 的还款计划：{total:,} 个月")
+    lead = [[i + 1, plan.due_date(i + 1).isoformat()] for i in range(len(shown))]
+    heads = [t("month", "月"), t("due", "日期")]
+    wide = show_table(out, heads + [f"****{k}" for k in keys] + [t("total", "合计")],
+                      [m + [format_amount(row[k], cur) if k in row else "" for k in keys]
+                       + [format_amount(sum(row.values()), cur)]
+                       for m, row in zip(lead, shown, strict=True)],
+                      right=frozenset(range(2, len(keys) + 3)), title=title, only_if_fits=True)
+    if not wide:
+        show_table(out, [*heads, t("total", "合计"), t("payments", "各卡")],
+                   [[*m, format_amount(sum(row.values()), cur),
+                     "  ".join(f"****{k}\u00a0{format_amount(v, cur)}" for k, v in row.items())]
+                    for m, row in zip(lead, shown, strict=True)],
+                   right=frozenset({2}), wrap=frozenset({3}), title=title)
+    if len(shown) < total:
+        more = (t("--json gives all", "--json 输出全部") if total <= MAX_ROWS else
+                t(f"--json gives the first {MAX_ROWS}", f"--json 输出前 {MAX_ROWS} 个月"))
+        say(f"(first {len(shown)} of {total:,} months; {more})",
+            f"（显示前 {len(shown)} 个月，共 {total:,} 个月；{more}）")
 
 
 @letter_app.command("list")

@@ -12,9 +12,10 @@ from typing import Any
 
 def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
                title: str | None = None, right: frozenset[int] = frozenset(),
-               wrap: frozenset[int] = frozenset()) -> None:
+               wrap: frozenset[int] = frozenset(), only_if_fits: bool = False) -> bool:
     """Columns in `wrap` (free text: notes, rules) are narrowed and wrapped to fit the terminal;
-    the others keep their width."""
+    the others keep their width. With only_if_fits, a table too wide for the terminal is not
+    drawn (the caller has a narrower layout) and False is returned."""
     from rich.cells import cell_len
 
     wrap = frozenset(i for i in wrap if i < len(headers))
@@ -33,7 +34,10 @@ def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
                 excess -= cut
         total = sum(widths) + 3 * len(widths) + 1
     if total > console.width:
-        return _rich_table(console, headers, cells, title, right)
+        if only_if_fits:
+            return False
+        _rich_table(console, headers, cells, title, right)
+        return True
 
     def lines(values: list[str], bar: str) -> list[str]:
         wrapped = [wrap_cells(v, widths[i]) if i in wrap else v.split("\n")
@@ -58,12 +62,14 @@ def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
         out.extend(lines(row, "│"))
     out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
     console.file.write("\n".join(out) + "\n")
+    return True
 
 
 # A CJK character, or a run of other text with its trailing space, or space. A pattern string
 # (compiled by re on first use) rather than a compiled object: importing this module stays cheap.
-_TOKEN = (r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^\s\u2e80-\u9fff\u3000-\u303f"
-          r"\uff00-\uffef]+\s*|\s+")
+# Only spaces and tabs break a line: a no-break space (U+00A0) keeps "****4821 ¥750.00" whole.
+_TOKEN = (r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^ \t\u2e80-\u9fff\u3000-\u303f"
+          r"\uff00-\uffef]+[ \t]*|[ \t]+")
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
@@ -71,6 +77,8 @@ def wrap_cells(text: str, width: int) -> list[str]:
     terminal cells (a Chinese character is two)."""
     from rich.cells import cell_len, chop_cells
 
+    if "\n" not in text and cell_len(text) <= width:
+        return [text.rstrip()]  # most cells: no need to compile the token pattern (3 ms) at all
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
