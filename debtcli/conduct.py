@@ -6,7 +6,7 @@ time, which is the local time each entry was recorded with.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 from debtcli.rules import Pack, names_match
@@ -54,9 +54,12 @@ def _single(rule: Mapping[str, Any], e: Mapping[str, Any], pack: Pack) -> bool:
     return False
 
 
-def flag_entries(pack: Pack, entries: Iterable[Mapping[str, Any]]) -> dict[int, list[str]]:
-    """Entry id -> the keys of the conduct rules it breaks, in the pack's order."""
+def flag_entries(pack: Pack, entries: Iterable[Mapping[str, Any]],
+                 only: Container[int] | None = None) -> dict[int, list[str]]:
+    """Entry id -> the keys of the conduct rules it breaks, in the pack's order. With `only`,
+    just those entries are flagged (the others are still counted by the per-day rules)."""
     entries = sorted(entries, key=lambda e: (e["at_utc"], e["id"]))
+    shown = entries if only is None else [e for e in entries if e["id"] in only]
     flags: dict[int, list[str]] = defaultdict(list)
     for rule in pack.conduct():
         if rule["kind"] == "per-day":
@@ -73,7 +76,7 @@ def flag_entries(pack: Pack, entries: Iterable[Mapping[str, Any]]) -> dict[int, 
                     if counts[day] > rule["max"]:
                         flags[e["id"]].append(rule["key"])
             continue
-        for e in entries:
+        for e in shown:
             if _single(rule, e, pack):
                 flags[e["id"]].append(rule["key"])
-    return dict(flags)
+    return {k: v for k, v in flags.items() if only is None or k in only}

@@ -382,7 +382,8 @@ def flags_for(store: st.Store, pack: Pack, rows: list[dict[str, Any]]) -> dict[i
     banks = {r["bank"] for r in rows}
     # Frequency rules count one bank's calls per day, so one bank's entries are enough.
     bank = banks.pop() if len(banks) == 1 else None
-    return flag_entries(pack, st.contacts(store, since_utc=lo, until_utc=hi, bank=bank))
+    return flag_entries(pack, st.contacts(store, since_utc=lo, until_utc=hi, bank=bank),
+                        only={r["id"] for r in rows})
 
 
 def entry_violations(store: st.Store, pack: Pack, entry_id: int) -> list[str]:
@@ -392,7 +393,8 @@ def entry_violations(store: st.Store, pack: Pack, entry_id: int) -> list[str]:
     lo, hi = _day_window(e["at"], e["at"])
     card = st.get_card(store, e["card_id"])
     entries = st.contacts(store, since_utc=lo, until_utc=hi, bank=card["bank"])
-    return flag_entries(pack, entries).get(e["amends"] or e["id"], [])
+    root = e["amends"] or e["id"]
+    return flag_entries(pack, entries, only={root}).get(root, [])
 
 
 # --- verification and export ------------------------------------------------------------------

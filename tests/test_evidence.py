@@ -346,3 +346,52 @@ def test_parallel_verify_names_tampering_at_range_edges(li_wei, db_path, tmp_pat
     r = li_wei("evidence", "verify", ok=False)
     assert "entry 20: its contents were changed" in r.stderr
     assert "entry 21 is missing" in r.stderr
+
+
+LOG = st.lists(
+    st.tuples(st.sampled_from(["4821", "7730", "5511"]),
+              st.integers(min_value=0, max_value=4 * 24 * 60 - 1),  # minute within four days
+              st.sampled_from(["call", "call", "sms", "visit"]),
+              st.booleans(),  # answered
+              st.sampled_from(["self", "self", "family"])),
+    min_size=1, max_size=40,
+)
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(log=LOG, page=st.integers(min_value=1, max_value=12), amend=st.integers(0, 40))
+def test_a_page_of_the_log_shows_the_same_flags_as_the_whole_log(tmp_path_factory, log, page,
+                                                                 amend):
+    """`log list` and `log add` flag only what they read (the days shown, one bank); the
+    per-day counts must come out as they do over every entry of every card."""
+    from datetime import date, timedelta
+
+    from debtcli import contactlog, ledger
+    from debtcli import store as stt
+    from debtcli.rules import load_pack
+    from debtcli.store import open_store
+
+    s = open_store(tmp_path_factory.mktemp("p") / "s.db")
+    pack, today = load_pack("cn"), date(2026, 11, 23)
+    for last4, bank in (("4821", "中信银行"), ("7730", "招商银行"), ("5511", "中信银行")):
+        ledger.add_card(s, bank=bank, last4=last4)
+    start = date(2026, 11, 1)
+    for last4, minute, channel, answered, contacted in log:
+        at = f"{start + timedelta(days=minute // 1440)} {minute % 1440 // 60:02}:{minute % 60:02}"
+        contactlog.add(s, pack, ledger.find_card(s, last4),
+                       {"channel": channel, "at": at,
+                        "missed": not answered and channel == "call",
+                        "contacted": contacted}, [], today)
+    if amend and amend <= len(log):
+        contactlog.amend(s, pack, amend, {"contacted": "family"}, [], today)
+    whole = {}
+    for v in contactlog.violations(s, pack):
+        whole.setdefault(v["entry"], []).append(v["rule"])
+    card = ledger.find_card(s, "4821")
+    rows = stt.contacts(s, card_id=card["id"], latest=page)
+    shown = contactlog.flags_for(s, pack, rows)
+    assert {r["id"]: shown.get(r["id"], []) for r in rows} == \
+        {r["id"]: whole.get(r["id"], []) for r in rows}
+    for r in rows:
+        assert contactlog.entry_violations(s, pack, r["row_id"]) == whole.get(r["id"], [])
