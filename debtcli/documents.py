@@ -75,6 +75,25 @@ def md_blocks(text: str) -> list[dict[str, str]]:
     return blocks
 
 
+def blocks_md(blocks: list[dict[str, str]]) -> str:
+    """Markdown from blocks, readable as it is in a terminal (md_blocks reads it back); an
+    item's note goes on the line below it, in brackets."""
+    out: list[str] = []
+    for i, b in enumerate(blocks):
+        kind, text = b["kind"], b["text"]
+        if i and not (kind == "li" and blocks[i - 1]["kind"] == "li"):
+            out.append("")
+        if kind in ("h1", "h2"):
+            out.append(("# " if kind == "h1" else "## ") + text)
+        elif kind == "li":
+            out.append("- " + text.replace("\n", "\n  "))
+            if b.get("note"):
+                out.append(f"  ({b['note']})")
+        else:
+            out.append(text)
+    return "\n".join(out) + "\n"
+
+
 def docx_bytes(blocks: list[dict[str, str]], *, big: bool = False) -> bytes:
     """A .docx from blocks ({"kind": h1|h2|p|li, "text", "note"?}), with an East Asian font
     set on every run so Word and WPS render Chinese, and a small grey note after an item."""

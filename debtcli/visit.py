@@ -54,6 +54,20 @@ def checklist(pack: Pack, bank: str | None, lang: str) -> dict[str, Any]:
     }
 
 
+def checklist_blocks(data: dict[str, Any]) -> list[dict[str, str]]:
+    """The checklist as document blocks: what the terminal (Markdown) and .docx show."""
+    blocks = [{"kind": "h1", "text": data["title"]}, {"kind": "p", "text": data["calm"]},
+              {"kind": "p", "text": "☎ " + data["hotline"]["text"]}]
+    comma = "，" if data["lang"] == "zh" else ", "
+    for section in data["sections"]:
+        blocks.append({"kind": "h2", "text": section["heading"]})
+        blocks.extend({"kind": "li", "text": "☐ " + i["text"],
+                       "note": f"{i['source']}{comma}{i['tag']}"} for i in section["items"])
+    blocks.append({"kind": "p", "text": data["hotline"]["always"]})
+    blocks.append({"kind": "p", "text": data["disclaimer"]})
+    return blocks
+
+
 def _yes(answers: dict[str, Any], key: str) -> bool:
     value = answers.get(key, False)
     if isinstance(value, bool):

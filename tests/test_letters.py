@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import assert_clean_failure, store_digest
 from docx import Document
+from hypothesis import given
+from hypothesis import strategies as st
 
 from debtcli.letters import KINDS
 
@@ -201,3 +203,16 @@ def test_plan_for_many_cards_fits_the_terminal_and_says_how_long(cli, monkeypatc
     assert_clean_failure(r, says="--months 601: at most 600")
     wide = cli("plan", "3000", "3001", "--income", "200000", "--expenses", "5000").stdout
     assert "****3000 ┃   ****3001 ┃" in wide and "Schedule at ¥195,000.00 a month: 6 months" in wide
+
+
+BLOCK_TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]),
+                     min_size=1, max_size=40).map(str.strip).filter(
+                         lambda t: t and not t.startswith(("#", "- ")))
+
+
+@given(st.lists(st.tuples(st.sampled_from(["h1", "h2", "p", "li"]), BLOCK_TEXT), max_size=12))
+def test_markdown_written_from_blocks_reads_back_as_the_same_blocks(blocks):
+    from debtcli.documents import blocks_md, md_blocks
+
+    given_blocks = [{"kind": k, "text": t} for k, t in blocks]
+    assert md_blocks(blocks_md(given_blocks)) == given_blocks

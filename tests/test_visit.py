@@ -101,3 +101,15 @@ def test_checklist_formats(li_wei, tmp_path):
     assert any("你不必开门" in p for p in paragraphs)
     assert_clean_failure(li_wei("visit", "checklist", "--format", "docx", ok=False),
                          says="-o FILE.docx")
+
+
+def test_terminal_checklist_is_plain_text_with_sources(li_wei):
+    out = li_wei("visit", "checklist", "5511").stdout
+    assert "<small>" not in out and "**" not in out
+    lines = out.splitlines()
+    first = lines.index("- ☐ You do not have to open the door. Talk through the closed door or "
+                        "a window.")
+    assert lines[first + 1] == "  (Civil Code Art. 1033; CBA collection guideline (2026), "\
+        "Art. 22, law)"
+    zh = li_wei("--lang", "zh", "visit", "checklist", "5511").stdout
+    assert "☎ 中国工商银行 95588" in zh and "第二十二条，法律)" in zh

@@ -28,25 +28,22 @@ def visit_checklist(
     """A one-page checklist for the door: what to ask, what to check, your rights, the red
     flags of a scam, and the bank's official number. Print it and keep it by the door.
     打印一页核验清单，放在门边。"""
-    from debtcli.documents import choose_format, docx_bytes
+    from debtcli.documents import blocks_md, choose_format, docx_bytes
     from debtcli.ledger import find_card
-    from debtcli.templating import render
-    from debtcli.visit import checklist
+    from debtcli.visit import checklist, checklist_blocks
 
     bank = find_card(state.store(), card)["bank"] if card else None
     data = checklist(state.pack(), bank, state.lang)
     kind = choose_format(fmt, output)
-    if kind == "docx":
-        blocks = [{"kind": "h1", "text": data["title"]}, {"kind": "p", "text": data["calm"]},
-                  {"kind": "p", "text": "☎ " + data["hotline"]["text"]}]
-        for section in data["sections"]:
-            blocks.append({"kind": "h2", "text": section["heading"]})
-            blocks.extend({"kind": "li", "text": "☐ " + i["text"],
-                           "note": f"{i['source']}, {i['tag']}"} for i in section["items"])
-        blocks.append({"kind": "p", "text": f"{data['hotline']['always']} {data['disclaimer']}"})
-        body: Any = docx_bytes(blocks, big=True)
+    body: Any
+    if kind == "html":
+        from debtcli.templating import render
+
+        body = render("visit_checklist.html.j2", data)
+    elif kind == "docx":
+        body = docx_bytes(checklist_blocks(data), big=True)
     else:
-        body = render(f"visit_checklist.{kind}.j2", data)
+        body = blocks_md(checklist_blocks(data))  # no template engine for the terminal: 10 ms
     emit_document(body, output, "the checklist", "核验清单")
 
 
