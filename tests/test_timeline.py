@@ -147,3 +147,63 @@ def test_wrap_cells_never_exceeds_the_width_and_keeps_the_text(text, width):
     lines = wrap_cells(text, width)
     assert all(cell_len(line) <= width for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "").replace("\n", "")
+
+
+@given(st.lists(st.text(alphabet="abcxyz-,.", min_size=1, max_size=8), max_size=30),
+       st.integers(8, 80))
+def test_wrapping_breaks_lines_only_between_words_when_words_fit(words, width):
+    from debtcli.cli.tables import wrap_cells
+
+    text = " ".join(words)
+    assert " ".join(wrap_cells(text, width)).split() == text.split()
+
+
+def test_a_word_cut_to_fit_keeps_the_space_after_it():
+    from debtcli.cli.tables import wrap_cells
+
+    assert wrap_cells("2026-09-23 05:01", 9) == ["2026-09-2", "3 05:01"]
+
+
+BOX = set("┏┳┓┃┡━╇┩│└┴┘─")
+CELL = st.lists(st.sampled_from(["2026-09-23", "05:01", "agency", "某某资产管理有限公司", "¥999,750.00",
+                                 "quiet-hours,", "calls-per-day", "x"]),
+                min_size=1, max_size=4).map(" ".join)
+
+
+@given(st.integers(1, 8).flatmap(lambda n: st.tuples(
+           st.lists(CELL, min_size=n, max_size=n),
+           st.lists(st.lists(CELL, min_size=n, max_size=n), max_size=6),
+           st.integers(9 * n + 1, 160))),  # at least six cells a column: drawn by show_table
+       st.sets(st.integers(0, 7)))
+def test_tables_fit_the_terminal_and_keep_every_word(table, wrap):
+    import io
+
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from debtcli.cli.tables import show_table
+
+    headers, rows, width = table
+    buf = io.StringIO()
+    show_table(Console(file=buf, width=width, no_color=True), headers, rows,
+               wrap=frozenset(wrap))
+    lines = buf.getvalue().splitlines()
+    assert all(cell_len(line) <= width for line in lines)
+    # Wrapped or cut, every character of every cell is drawn once.
+    drawn = [ch for line in lines for ch in line if not ch.isspace() and ch not in BOX]
+    given_chars = [ch for row in [headers, *rows] for c in row for ch in c if not ch.isspace()]
+    assert sorted(drawn) == sorted(given_chars)
+
+
+def test_log_list_for_one_card_fits_80_columns(li_wei, monkeypatch):
+    li_wei("log", "add", "4821", "--at", "2026-11-20 23:10", "--channel", "call", "--party",
+           "agency", "--org", "某某资产管理有限公司", "--contacted", "family", "--note",
+           "called my sister at night and said I would be arrested")
+    monkeypatch.setenv("COLUMNS", "80")
+    out = li_wei("log", "list", "4821").stdout
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "****4821" not in out  # one card asked for: no card column
+    assert "2026-11-20" in out and "23:10" in out
+    wide = li_wei("log", "list").stdout
+    assert "****4821" in wide

@@ -73,13 +73,15 @@ def log_list(
                     "card": r["last4"], "violations": flagged.get(r["id"], [])}
                    for r in rows])
         return
-    render_log(rows, flagged, history)
+    render_log(rows, flagged, history, show_card=card_id is None)
     if total > len(rows):
         say(f"Showing the latest {len(rows)} of {total:,} entries; use --limit N or --all.",
             f"显示最近 {len(rows)} 条，共 {total:,} 条；可用 --limit N 或 --all。")
 
 
-def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool) -> None:
+def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool,
+               show_card: bool = True) -> None:
+    """The log as a table; without the card column when the user asked for one card."""
     from debtcli.cli.tables import show_table
     from debtcli.money import format_amount
 
@@ -109,11 +111,16 @@ def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool) -
         number = r["row_id"] if history else r["id"]
         table.append([f"{number}{mark}", r["at"][:16].replace("T", " "), f"****{r['last4']}",
                       how, who, r["contacted"], what, f"⚑ {flags}" if flags else ""])
+    if not show_card:
+        del headers[2]
+        for row in table:
+            del row[2]
+    wrap = frozenset({4, 6, 7} if show_card else {3, 5, 6})
     if sys.stdout.isatty() and len(rows) > out.size.height:
         with out.pager(styles=True):
-            show_table(out, headers, table, wrap=frozenset({4, 6, 7}))
+            show_table(out, headers, table, wrap=wrap)
     else:
-        show_table(out, headers, table, wrap=frozenset({4, 6, 7}))
+        show_table(out, headers, table, wrap=wrap)
     if any(r.get("amended") for r in rows):
         out.print(t("✎ corrected later; see --history for the original",
                     "✎ 已更正；用 --history 查看原始记录"))

@@ -1,9 +1,9 @@
 """Tables for the terminal.
 
 rich's Table measures and wraps every cell through its render pipeline, about 1.5 ms a row:
-for the dashboard that is more than everything else `status` does. When every cell fits on one
-line within the terminal, `show_table` draws the same box itself from cell widths (CJK counted
-as two columns by rich.cells); otherwise it hands the table to rich, which wraps.
+for the dashboard that is more than everything else `status` does. `show_table` draws the same
+box itself from cell widths (CJK counted as two columns by rich.cells), wrapping cells to fit
+the terminal; only a terminal too narrow for six cells a column goes to rich, which folds.
 """
 
 from typing import Any
@@ -23,23 +23,47 @@ def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
     for row in cells:
         for i, c in enumerate(row):
             widths[i] = max(widths[i], max(cell_len(part) for part in c.split("\n")))
+    excess = sum(widths) + 3 * len(widths) + 1 - console.width
+    # Free text gives way first, down to 10 cells; then, if the terminal is still too narrow,
+    # the widest columns one cell at a time: first down to their longest word (a date breaks
+    # at its space), then down to 6 cells (words break).
+    fold = set(wrap)
+    for i in sorted(wrap, key=lambda i: -widths[i]):
+        cut = min(excess, widths[i] - max(10, cell_len(headers[i])))
+        if cut > 0:
+            widths[i] -= cut
+            excess -= cut
+    if excess > 0 and only_if_fits:
+        return False
+    if excess > 0:
+        words = [max(cell_len(t.rstrip()) for c in column for t in _tokens(c) or [""])
+                 for column in zip(headers, *cells, strict=True)]
+        for least in (lambda i: max(6, words[i]), lambda i: 6):
+            while excess > 0:
+                i = max(range(len(widths)), key=lambda i: widths[i] - least(i))
+                if widths[i] <= least(i):
+                    break
+                widths[i] -= 1
+                excess -= 1
+                fold.add(i)
+        if excess > 0:  # too narrow to draw: rich folds
+            _rich_table(console, headers, cells, title, right)
+            return True
+        # A column cut from 16 to 13 cells that wraps to 10 gives the 3 back to free text.
+        natural = list(widths)
+        for i in fold:
+            natural[i] = max(cell_len(c) for c in (headers[i], *(row[i] for row in cells)))
+            widths[i] = max(cell_len(line) for c in (headers[i], *(row[i] for row in cells))
+                            for line in wrap_cells(c, widths[i]))
+        slack = console.width - (sum(widths) + 3 * len(widths) + 1)
+        for i in sorted(fold, key=lambda i: (i not in wrap, -natural[i])):
+            give = max(0, min(slack, natural[i] - widths[i]))
+            widths[i] += give
+            slack -= give
     total = sum(widths) + 3 * len(widths) + 1
-    excess = total - console.width
-    if excess > 0 and wrap:
-        for i in sorted(wrap, key=lambda i: -widths[i]):
-            cut = min(excess, widths[i] - max(10, cell_len(headers[i])))
-            if cut > 0:
-                widths[i] -= cut
-                excess -= cut
-        total = sum(widths) + 3 * len(widths) + 1
-    if total > console.width:
-        if only_if_fits:
-            return False
-        _rich_table(console, headers, cells, title, right)
-        return True
 
     def lines(values: list[str], bar: str) -> list[str]:
-        wrapped = [wrap_cells(v, widths[i]) if i in wrap else v.split("\n")
+        wrapped = [wrap_cells(v, widths[i]) if i in fold else v.split("\n")
                    for i, v in enumerate(values)]
         out = []
         for n in range(max(len(w) for w in wrapped)):
@@ -105,9 +129,11 @@ def wrap_cells(text: str, width: int) -> list[str]:
             if line.strip():
                 lines.append(line.rstrip())
             line = ""
-            if cell_len(token.rstrip()) > width:
-                *full, token = chop_cells(token.rstrip(), width)
+            word = token.rstrip()
+            if cell_len(word) > width:
+                *full, last = chop_cells(word, width)
                 lines.extend(full)
+                token = last + token[len(word):]  # the blank after the word still separates
             line = token.lstrip()
         lines.append(line.rstrip())
     return lines or [""]
