@@ -9,8 +9,7 @@ Format (also in the README, so anyone can re-check a log with a few lines of cod
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from debtcli.store import GENESIS
 
@@ -69,8 +68,7 @@ def file_sha256(path: Any) -> str:
     return h.hexdigest()
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):  # not a dataclass: that costs a millisecond at import
     entry: int | None
     kind: str  # changed | missing | out-of-chain | head | attachment-changed | attachment-missing
     en: str

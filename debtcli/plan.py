@@ -9,23 +9,22 @@ Strategies:
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from debtcli.dates import add_months
 
 STRATEGIES = ("proportional", "avalanche", "snowball")
 
 
-@dataclass
-class Debt:
+# NamedTuples rather than dataclasses: a dataclass costs a millisecond to create, at import.
+class Debt(NamedTuple):
     key: str  # the card's last four, or its id
     owed: int  # fen
     rate: float | None = None  # annual percent, only to order avalanche
 
 
-@dataclass
-class Plan:
+class Plan(NamedTuple):
     budget: int
     strategy: str
     cap: int
@@ -33,9 +32,9 @@ class Plan:
     affordable: bool
     complete: bool  # every card is paid within the months laid out
     needed_monthly: int  # the least monthly budget that finishes within the cap
-    months_needed: int | None = None  # months to pay everything at this budget (None: never)
-    schedule: list[dict[str, int]] = field(default_factory=list)  # month -> card -> fen
-    finish: dict[str, int] = field(default_factory=dict)  # card -> months to pay it
+    months_needed: int | None  # months to pay everything at this budget (None: never)
+    schedule: list[dict[str, int]]  # month -> card -> fen
+    finish: dict[str, int]  # card -> months to pay it
     first: date | None = None
 
     def due_date(self, month: int) -> date | None:
@@ -76,11 +75,11 @@ def make_plan(debts: Sequence[Debt], budget: int, *, strategy: str = "proportion
     # Every strategy pays the whole budget each month until the last month, so the length is
     # known without laying the months out (a caller that shows only the first year need not).
     months_needed = ceil_div(total, budget) if budget > 0 else (0 if total == 0 else None)
-    plan = Plan(budget=budget, strategy=strategy, cap=cap, months=0,
-                affordable=total == 0, complete=total == 0, needed_monthly=needed,
-                months_needed=months_needed, first=first)
+    schedule: list[dict[str, int]] = []
+    finish: dict[str, int] = {}
     if total == 0 or budget <= 0:
-        return plan
+        return Plan(budget, strategy, cap, 0, total == 0, total == 0, needed, months_needed,
+                    schedule, finish, first)
     remaining = {d.key: d.owed for d in debts}
     if strategy == "avalanche":
         order = sorted(debts, key=lambda d: (-(d.rate or 0.0), d.owed, d.key))
@@ -104,10 +103,8 @@ def make_plan(debts: Sequence[Debt], budget: int, *, strategy: str = "proportion
                     left -= p
         for k, p in row.items():
             remaining[k] -= p
-            if remaining[k] == 0 and k not in plan.finish:
-                plan.finish[k] = month
-        plan.schedule.append(row)
-    plan.months = month
-    plan.complete = not any(remaining.values())
-    plan.affordable = months_needed <= cap
-    return plan
+            if remaining[k] == 0 and k not in finish:
+                finish[k] = month
+        schedule.append(row)
+    return Plan(budget, strategy, cap, month, months_needed <= cap, not any(remaining.values()),
+                needed, months_needed, schedule, finish, first)
