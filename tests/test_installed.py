@@ -149,3 +149,19 @@ def test_lazy_command_loading_still_finds_every_command(run):
     assert "visit" in run("--help").stdout and "timeline" in run("--help").stdout
     r = run("lgo", "list", check=False)
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_error(run, tmp_path):
+    """`debtcli log list --csv | head`: when the pipe closes, debtcli stops quietly."""
+    run("card", "add", "--bank", "中信银行", "--last4", "4821")
+    rows = "".join(f"4821,2026-11-{1 + i % 20:02} 10:{i % 60:02},call,contact {i}\n"
+                   for i in range(3000))
+    (tmp_path / "c.csv").write_text("card,at,channel,note\n" + rows, encoding="utf-8")
+    run("log", "import", str(tmp_path / "c.csv"))
+    env = {**os.environ, "DEBTCLI_DB": str(tmp_path / "s.db"), "COLUMNS": "120"}
+    p = subprocess.Popen([EXE, "log", "list", "--csv"], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    assert p.stdout.readline()
+    p.stdout.close()
+    assert p.wait(timeout=60) == 0
+    assert p.stderr.read() == b""

@@ -62,8 +62,29 @@ def load(argv: list[str] | None = None) -> Any:
     return app
 
 
+def _only(app: Any, names: list[str]) -> None:
+    """Keep just the command named on the command line (and, in a group, the subcommand), so
+    that Typer turns only it into a click command: the others' options cost a millisecond.
+    Names that match nothing prune nothing, so help and "no such command" list them all."""
+    top = [c for c in app.registered_commands if c.name == names[0]]
+    groups = [g for g in app.registered_groups if g.name == names[0]]
+    if not (top or groups):
+        return
+    app.registered_commands, app.registered_groups = top, groups
+    if groups and len(names) > 1:
+        sub = groups[0].typer_instance
+        keep = [c for c in sub.registered_commands if c.name == names[1]]
+        if keep:
+            sub.registered_commands = keep
+
+
 def main() -> None:
-    load(sys.argv[1:])(prog_name="debtcli")
+    argv = sys.argv[1:]
+    app = load(argv)
+    names = command_names(argv)
+    if names and "--help" not in argv and "-h" not in argv:
+        _only(app, names)
+    app(prog_name="debtcli")
 
 
 def __getattr__(name: str) -> Any:

@@ -90,6 +90,11 @@ class DebtcliGroup(TyperGroup):
                                  f"无法使用数据文件 {state.store_path}：{exc}")
             fail_message(err.text(state.lang))
             raise typer.Exit(2) from None
+        except BrokenPipeError:
+            # `debtcli log list --all | head`: the reader has what it wanted. No message, and
+            # stdout pointed at /dev/null so that Python's exit flush does not complain.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
                 fail_message(state.t(DISK_FULL_EN.format(path=exc.filename or state.store_path),
