@@ -54,17 +54,28 @@ def _single(rule: Mapping[str, Any], e: Mapping[str, Any], pack: Pack) -> bool:
     return False
 
 
+# What the per-day rules read of an entry (a caller may fetch just these for counting).
+COUNTED_COLUMNS = ("at", "at_utc", "channel", "direction", "answered")
+
+
+def per_day_channels(pack: Pack) -> list[str]:
+    return sorted({c for r in pack.conduct() if r["kind"] == "per-day" for c in r["channels"]})
+
+
 def flag_entries(pack: Pack, entries: Iterable[Mapping[str, Any]],
-                 only: Container[int] | None = None) -> dict[int, list[str]]:
+                 only: Container[int] | None = None,
+                 counted: Iterable[Mapping[str, Any]] | None = None) -> dict[int, list[str]]:
     """Entry id -> the keys of the conduct rules it breaks, in the pack's order. With `only`,
-    just those entries are flagged (the others are still counted by the per-day rules)."""
+    just those entries are flagged. Per-day rules count over `counted` when given (every
+    contact of the days concerned; COUNTED_COLUMNS and bank are enough), else over entries."""
     entries = sorted(entries, key=lambda e: (e["at_utc"], e["id"]))
     shown = entries if only is None else [e for e in entries if e["id"] in only]
+    counted = entries if counted is None else sorted(counted, key=lambda e: (e["at_utc"], e["id"]))
     flags: dict[int, list[str]] = defaultdict(list)
     for rule in pack.conduct():
         if rule["kind"] == "per-day":
             counts: dict[tuple[str, str], int] = defaultdict(int)
-            for e in entries:
+            for e in counted:
                 if (
                     e["direction"] == "in"
                     and e["channel"] in rule["channels"]

@@ -13,7 +13,7 @@ from typing import Any
 
 from debtcli import store as st
 from debtcli.cards import resolve
-from debtcli.conduct import flag_entries
+from debtcli.conduct import COUNTED_COLUMNS, flag_entries, per_day_channels
 from debtcli.dates import parse_date, parse_past_datetime
 from debtcli.errors import BadInput, CheckFailed, NotFound
 from debtcli.evidence import (
@@ -372,18 +372,25 @@ def _day_window(first_at: str, last_at: str) -> tuple[str, str]:
     return lo.astimezone(UTC).isoformat(), hi.astimezone(UTC).isoformat()
 
 
-def flags_for(store: st.Store, pack: Pack, rows: list[dict[str, Any]]) -> dict[int, list[str]]:
-    """Rule flags for the entries shown, reading only the days they span (frequency rules
-    need every call of those days, of every card)."""
+def flags_for(store: st.Store, pack: Pack, rows: list[dict[str, Any]],
+              history: bool = False) -> dict[int, list[str]]:
+    """Rule flags for the entries shown (rows of st.contacts, `history` as it was called),
+    reading only the calls of the days they span (per-day rules count every call of those
+    days, of every card of the bank)."""
     if not rows:
         return {}
     first, last = min(rows, key=lambda r: r["at_utc"]), max(rows, key=lambda r: r["at_utc"])
     lo, hi = _day_window(first["at"], last["at"])
     banks = {r["bank"] for r in rows}
-    # Frequency rules count one bank's calls per day, so one bank's entries are enough.
+    # Frequency rules count one bank's calls per day, so one bank's calls are enough.
     bank = banks.pop() if len(banks) == 1 else None
-    return flag_entries(pack, st.contacts(store, since_utc=lo, until_utc=hi, bank=bank),
-                        only={r["id"] for r in rows})
+    counted = st.contacts(store, since_utc=lo, until_utc=hi, bank=bank,
+                          channels=per_day_channels(pack), columns=COUNTED_COLUMNS)
+    if history:  # originals as first written: flag them as corrected, like the log itself
+        ids = {r["id"] for r in rows}
+        rows = [e for e in st.contacts(store, since_utc=lo, until_utc=hi, bank=bank)
+                if e["id"] in ids]
+    return flag_entries(pack, rows, counted=counted)
 
 
 def entry_violations(store: st.Store, pack: Pack, entry_id: int) -> list[str]:

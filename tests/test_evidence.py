@@ -395,3 +395,8 @@ def test_a_page_of_the_log_shows_the_same_flags_as_the_whole_log(tmp_path_factor
         {r["id"]: whole.get(r["id"], []) for r in rows}
     for r in rows:
         assert contactlog.entry_violations(s, pack, r["row_id"]) == whole.get(r["id"], [])
+    raw = stt.contacts(s, card_id=card["id"], latest=page, history=True)
+    shown = contactlog.flags_for(s, pack, raw, history=True)
+    originals = [r for r in raw if not r["amends"]]
+    assert {r["id"]: shown.get(r["id"], []) for r in originals} == \
+        {r["id"]: whole.get(r["id"], []) for r in originals}

@@ -67,7 +67,7 @@ def log_list(
         contactlog.write_csv(rows, st.list_cards(s, include_archived=True), sys.stdout)
         return
     total = total if total is not None else len(rows)
-    flagged = contactlog.flags_for(s, pack, rows)
+    flagged = contactlog.flags_for(s, pack, rows, history)
     if json_out:
         emit_json([{**contactlog.entry_json(r, []), "amended": r.get("amended", False),
                     "card": r["last4"], "violations": flagged.get(r["id"], [])}
