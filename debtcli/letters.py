@@ -170,9 +170,9 @@ def build_context(store: st.Store, pack: Pack, card: Any, kind: str, lang: str, 
                            "延期还款申请需要 --months 月数（1 到 12）")
         ctx["defer"] = {"months": months, "until": add_months(today, months).isoformat()}
     elif kind == "complaint":
-        from debtcli import contactlog
+        from debtcli.flags import violations
 
-        rows = contactlog.violations(store, pack, card["id"])
+        rows = violations(store, pack, card["id"])
         if not rows:
             raise BadInput(f"no logged violations for ****{card['last4']}: a complaint lists "
                            "them; see `debtcli violations`",

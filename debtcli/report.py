@@ -106,6 +106,7 @@ def build_report(store: st.Store, pack: Pack, lang: str, today: date,
                  card_ref: str | None) -> str:
     from debtcli import contactlog, timeline
     from debtcli.conduct import flag_entries
+    from debtcli.flags import violations as logged_violations
     from debtcli.ledger import find_card
     from debtcli.standing import assess_card, public
     from debtcli.templating import render
@@ -128,7 +129,7 @@ def build_report(store: st.Store, pack: Pack, lang: str, today: date,
             "paid_text": format_amount(a["_position"].paid, card["currency"]),
             "chart": owed_chart(pack, lang, today, card, episode, st.payments(store, card["id"])),
         })
-    violations = [v for v in contactlog.violations(store, pack, entries=entries, flags=flags)
+    violations = [v for v in logged_violations(store, pack, entries=entries, flags=flags)
                   if any(c["last4"] == v["card"] for c in cards)]
     seen, head, problems = contactlog.verify_store(store)
     t = {k: pick(lang, en, zh) for k, (en, zh) in {

@@ -142,7 +142,7 @@ def gather(store: st.Store, pack: Pack, today: date, cards: list[Any], *,
     """Read each card's records. latest=N reads only each card's N most recent contacts;
     flags, when the caller already has them for the whole log, saves computing them again."""
     from debtcli.agreements import track
-    from debtcli.contactlog import flags_for
+    from debtcli.flags import flags_for
     from debtcli.standing import assess_card
 
     out = []

@@ -367,7 +367,7 @@ def test_a_page_of_the_log_shows_the_same_flags_as_the_whole_log(tmp_path_factor
     per-day counts must come out as they do over every entry of every card."""
     from datetime import date, timedelta
 
-    from debtcli import contactlog, ledger
+    from debtcli import contactlog, flags, ledger
     from debtcli import store as stt
     from debtcli.rules import load_pack
     from debtcli.store import open_store
@@ -386,17 +386,17 @@ def test_a_page_of_the_log_shows_the_same_flags_as_the_whole_log(tmp_path_factor
     if amend and amend <= len(log):
         contactlog.amend(s, pack, amend, {"contacted": "family"}, [], today)
     whole = {}
-    for v in contactlog.violations(s, pack):
+    for v in flags.violations(s, pack):
         whole.setdefault(v["entry"], []).append(v["rule"])
     card = ledger.find_card(s, "4821")
     rows = stt.contacts(s, card_id=card["id"], latest=page)
-    shown = contactlog.flags_for(s, pack, rows)
+    shown = flags.flags_for(s, pack, rows)
     assert {r["id"]: shown.get(r["id"], []) for r in rows} == \
         {r["id"]: whole.get(r["id"], []) for r in rows}
     for r in rows:
-        assert contactlog.entry_violations(s, pack, r["row_id"]) == whole.get(r["id"], [])
+        assert flags.entry_violations(s, pack, r["row_id"]) == whole.get(r["id"], [])
     raw = stt.contacts(s, card_id=card["id"], latest=page, history=True)
-    shown = contactlog.flags_for(s, pack, raw, history=True)
+    shown = flags.flags_for(s, pack, raw, history=True)
     originals = [r for r in raw if not r["amends"]]
     assert {r["id"]: shown.get(r["id"], []) for r in originals} == \
         {r["id"]: whole.get(r["id"], []) for r in originals}

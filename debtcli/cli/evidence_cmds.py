@@ -48,10 +48,15 @@ def log_list(
     json_out: JsonOpt = False,
 ) -> None:
     """Show the contact log, oldest first, with possible violations marked. 查看联系记录。"""
-    from debtcli import contactlog
     from debtcli import store as st
+    from debtcli.flags import flags_for
     from debtcli.ledger import find_card
 
+    # contactlog (entry building, import, hashing) is loaded only for what needs it: the
+    # table of the latest page, the usual case, does not.
+    contactlog: Any = None
+    if channel or csv_out or json_out:
+        from debtcli import contactlog
     s, pack = state.store(), state.pack()
     card_id = find_card(s, card)["id"] if card else None
     channels = [contactlog.choice("--channel", c, contactlog.CHANNELS, None)
@@ -67,7 +72,7 @@ def log_list(
         contactlog.write_csv(rows, st.list_cards(s, include_archived=True), sys.stdout)
         return
     total = total if total is not None else len(rows)
-    flagged = contactlog.flags_for(s, pack, rows, history)
+    flagged = flags_for(s, pack, rows, history)
     if json_out:
         emit_json([{**contactlog.entry_json(r, []), "amended": r.get("amended", False),
                     "card": r["last4"], "violations": flagged.get(r["id"], [])}
@@ -233,12 +238,12 @@ def evidence_export(
 
 def render_violations(card: str | None = None, limit: int | None = None,
                       sources: bool = True) -> list[dict]:
-    from debtcli import contactlog
+    from debtcli.flags import violations
     from debtcli.ledger import find_card
 
     s, pack, t = state.store(), state.pack(), state.t
     card_id = find_card(s, card)["id"] if card else None
-    rows = contactlog.violations(s, pack, card_id)
+    rows = violations(s, pack, card_id)
     out = console()
     if not rows:
         out.print(t("No possible violations in the log.", "记录中没有发现可能的违规。"))
@@ -274,12 +279,12 @@ def violations_cmd(
     if not json_out:
         render_violations(card)
         return
-    from debtcli import contactlog
+    from debtcli.flags import violations
     from debtcli.ledger import find_card
 
     s, pack = state.store(), state.pack()
     card_id = find_card(s, card)["id"] if card else None
-    rows = contactlog.violations(s, pack, card_id)
+    rows = violations(s, pack, card_id)
     for v in rows:
         rule = pack.conduct_rule(v["rule"])
         v["rule_text"] = pack.text(rule, "", state.lang)

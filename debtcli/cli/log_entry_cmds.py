@@ -117,6 +117,7 @@ def log_add(card: CardArg, opts: dict[str, Any]) -> None:
     """Record a collector contact as evidence. Prompts for what is missing when run in a
     terminal. 记录一次催收联系（在终端中会提示填写缺少的内容）。"""
     from debtcli import contactlog
+    from debtcli.flags import entry_violations
     from debtcli.ledger import find_card
 
     s, pack = state.store(), state.pack()
@@ -124,7 +125,7 @@ def log_add(card: CardArg, opts: dict[str, Any]) -> None:
     _prompt_missing(opts)
     attach = _split_attach(opts)
     entry = contactlog.add(s, pack, c, opts, attach, state.today)
-    flags = contactlog.entry_violations(s, pack, entry["id"])
+    flags = entry_violations(s, pack, entry["id"])
     short = entry["hash"][:16]
     when = entry["at"][:16].replace("T", " ")
     say(f"Logged entry {entry['id']} ({entry['channel']}, {when}) for ****{c['last4']}; "

@@ -141,6 +141,7 @@ def visit_check(
     from debtcli import contactlog
     from debtcli.dates import local_now, parse_past_datetime
     from debtcli.errors import BadInput
+    from debtcli.flags import entry_violations
     from debtcli.ledger import find_card
     from debtcli.visit import assess, hotline_for
 
@@ -170,7 +171,7 @@ def visit_check(
     result = assess(pack, answers, when)
     raw = dict(result["entry"])
     entry = contactlog.add(s, pack, c, raw, [], state.today)
-    flags = contactlog.entry_violations(s, pack, entry["id"])
+    flags = entry_violations(s, pack, entry["id"])
     if json_out:
         emit_json({**{k: v for k, v in result.items() if k != "entry"}, "entry": entry["id"],
                    "violations": flags})

@@ -1,0 +1,70 @@
+"""Which conduct rules the logged contacts break: over the whole log, for a page of it, or for
+one new entry. The rules are checked by conduct (pure); this module decides what to read, so
+that a page of a long log costs only the days it shows.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from debtcli import store as st
+from debtcli.conduct import COUNTED_COLUMNS, flag_entries, per_day_channels
+from debtcli.rules import Pack
+
+
+def violations(store: st.Store, pack: Pack, card_id: int | None = None,
+               entries: list[dict[str, Any]] | None = None,
+               flags: dict[int, list[str]] | None = None) -> list[dict[str, Any]]:
+    """Every (entry, rule) pair the log shows, oldest first. Frequency rules are counted over
+    the whole log, then filtered to the card."""
+    entries = entries if entries is not None else st.contacts(store)
+    flags = flags if flags is not None else flag_entries(pack, entries)
+    out = []
+    for e in entries:
+        if card_id is not None and e["card_id"] != card_id:
+            continue
+        for key in flags.get(e["id"], []):
+            out.append({"entry": e["id"], "at": e["at"], "card": e["last4"],
+                        "channel": e["channel"], "rule": key, "hash": e["hash"],
+                        "org": e["org"], "contacted": e["contacted"]})
+    return out
+
+
+def _day_window(first_at: str, last_at: str) -> tuple[str, str]:
+    """UTC bounds of the local days from first_at's to last_at's (each in its own offset)."""
+    from datetime import timedelta
+
+    lo = datetime.fromisoformat(first_at[:10] + "T00:00:00" + first_at[19:])
+    hi = datetime.fromisoformat(last_at[:10] + "T00:00:00" + last_at[19:]) + timedelta(days=1)
+    return lo.astimezone(UTC).isoformat(), hi.astimezone(UTC).isoformat()
+
+
+def flags_for(store: st.Store, pack: Pack, rows: list[dict[str, Any]],
+              history: bool = False) -> dict[int, list[str]]:
+    """Rule flags for the entries shown (rows of st.contacts, `history` as it was called),
+    reading only the calls of the days they span (per-day rules count every call of those
+    days, of every card of the bank)."""
+    if not rows:
+        return {}
+    first, last = min(rows, key=lambda r: r["at_utc"]), max(rows, key=lambda r: r["at_utc"])
+    lo, hi = _day_window(first["at"], last["at"])
+    banks = {r["bank"] for r in rows}
+    # Frequency rules count one bank's calls per day, so one bank's calls are enough.
+    bank = banks.pop() if len(banks) == 1 else None
+    counted = st.contacts(store, since_utc=lo, until_utc=hi, bank=bank,
+                          channels=per_day_channels(pack), columns=COUNTED_COLUMNS)
+    if history:  # originals as first written: flag them as corrected, like the log itself
+        ids = {r["id"] for r in rows}
+        rows = [e for e in st.contacts(store, since_utc=lo, until_utc=hi, bank=bank)
+                if e["id"] in ids]
+    return flag_entries(pack, rows, counted=counted)
+
+
+def entry_violations(store: st.Store, pack: Pack, entry_id: int) -> list[str]:
+    """The rules one new entry breaks, reading only its own local day (per-day rules count
+    calls of the same bank that day), so `log add` stays fast on a long log."""
+    e = st.contact(store, entry_id)
+    lo, hi = _day_window(e["at"], e["at"])
+    card = st.get_card(store, e["card_id"])
+    entries = st.contacts(store, since_utc=lo, until_utc=hi, bank=card["bank"])
+    root = e["amends"] or e["id"]
+    return flag_entries(pack, entries, only={root}).get(root, [])
