@@ -207,3 +207,16 @@ def test_log_list_for_one_card_fits_80_columns(li_wei, monkeypatch):
     assert "2026-11-20" in out and "23:10" in out
     wide = li_wei("log", "list").stdout
     assert "****4821" in wide
+
+
+@given(st.text(alphabet=st.sampled_from([*"ab \t\u00a0中文，（x！、😀¥", "\u2e80", "\u9fff"])
+               | st.characters()))
+def test_wrap_tokens_match_the_reference_pattern(text):
+    """The tokenizer is a faster form of this pattern (CJK character | word and its blanks |
+    blanks); they must agree on any text."""
+    import re
+
+    from debtcli.cli.tables import _tokens
+
+    cjk = r"\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
+    assert _tokens(text) == re.findall(f"[{cjk}]|[^ \\t{cjk}]+[ \\t]*|[ \\t]+", text)
