@@ -176,10 +176,20 @@ def m003_agreements(conn: sqlite3.Connection) -> None:
         """)
 
 
+def m004_payments_cover_amounts(conn: sqlite3.Connection) -> None:
+    """What an episode's payments add up to, read from the index alone: status sums every
+    card's payments (0.13 ms a card with 250 payments through the old index, 0.03 ms)."""
+    _script(conn, """
+        CREATE INDEX payments_episode_amount ON payments(episode_id, amount);
+        DROP INDEX payments_episode;
+        """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_cards_episodes_payments,
     m002_contact_log,
     m003_agreements,
+    m004_payments_cover_amounts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

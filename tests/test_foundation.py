@@ -20,7 +20,8 @@ def test_store_created_private_on_first_use(cli, db_path):
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     names = [r[0] for r in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
-    assert names == ["m001_cards_episodes_payments", "m002_contact_log", "m003_agreements"]
+    assert names == ["m001_cards_episodes_payments", "m002_contact_log", "m003_agreements",
+                     "m004_payments_cover_amounts"]
 
 
 def test_path_shows_store_and_evidence(cli, db_path):
@@ -211,3 +212,20 @@ def test_two_processes_writing_at_once_both_succeed(tmp_path):
         assert p.wait(timeout=60) == 0, p.stderr.read()
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 5
+
+
+def test_a_store_from_the_last_release_gains_the_payments_index_and_keeps_its_sums(cli,
+                                                                                  db_path):
+    s = open_store(db_path, upto=3)
+    s.conn.execute("INSERT INTO cards (bank, last4, created_at) VALUES ('中信银行','4821','x')")
+    s.close()
+    cli("overdue", "4821", "--since", "2026-08-05", "--amount", "10000")
+    cli("pay", "4821", "1200")
+    cli("pay", "4821", "300.50")
+    conn = sqlite3.connect(db_path)
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "payments_episode_amount" in indexes and "payments_episode" not in indexes
+    plan = conn.execute("EXPLAIN QUERY PLAN SELECT SUM(amount) FROM payments WHERE "
+                        "episode_id = 1").fetchall()
+    assert "COVERING INDEX payments_episode_amount" in plan[0][3]
+    assert cli.json("status")[0]["paid"] == "1500.50"
