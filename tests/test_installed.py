@@ -165,3 +165,26 @@ def test_a_reader_that_stops_early_gets_no_error(run, tmp_path):
     p.stdout.close()
     assert p.wait(timeout=60) == 0
     assert p.stderr.read() == b""
+
+
+def test_long_output_in_a_terminal_goes_through_the_pager(run, tmp_path):
+    """In a terminal, a log longer than the screen is handed whole to $PAGER (here `wc -l`,
+    which answers with the number of lines); one that fits, or any output to a pipe, is
+    printed as it is."""
+    import pexpect
+
+    run("card", "add", "--bank", "中信银行", "--last4", "4821")
+    for day in range(1, 13):
+        run("log", "add", "4821", "--at", f"2026-11-{day:02} 10:00", "--channel", "call")
+    piped = run("log", "list").stdout
+    env = {**os.environ, "DEBTCLI_DB": str(tmp_path / "s.db"), "COLUMNS": "120",
+           "PAGER": "wc -l", "NO_COLOR": "1"}
+
+    def in_terminal(lines: int) -> str:
+        child = pexpect.spawn(EXE, ["log", "list"], env={**env, "LINES": str(lines)},
+                              encoding="utf-8", timeout=20)
+        child.expect(pexpect.EOF)
+        return child.before
+
+    assert in_terminal(10).strip() == str(piped.count("\n"))
+    assert "┏" in in_terminal(40)

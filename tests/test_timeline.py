@@ -179,14 +179,14 @@ def test_tables_fit_the_terminal_and_keep_every_word(table, wrap):
     import io
 
     from rich.cells import cell_len
-    from rich.console import Console
 
     from debtcli.cli.tables import show_table
+    from debtcli.cli.term import Out
 
     headers, rows, width = table
-    buf = io.StringIO()
-    show_table(Console(file=buf, width=width, no_color=True), headers, rows,
-               wrap=frozenset(wrap))
+    buf, out = io.StringIO(), Out()
+    out.file, out.width = buf, width
+    show_table(out, headers, rows, wrap=frozenset(wrap))
     lines = buf.getvalue().splitlines()
     assert all(cell_len(line) <= width for line in lines)
     # Wrapped or cut, every character of every cell is drawn once.

@@ -117,8 +117,7 @@ def card_show(card: CardArg, json_out: JsonOpt = False) -> None:
         return
     cur = c["currency"]
     out = console()
-    out.print(f"#{c['id']} {c['bank']} ****{c['last4']} {c['name'] or ''}", style="bold",
-              markup=False)
+    out.print(f"#{c['id']} {c['bank']} ****{c['last4']} {c['name'] or ''}", style="bold")
     if c["credit_limit"]:
         out.print(state.t("limit ", "额度 ") + format_amount(c["credit_limit"], cur))
     if c["archived_on"]:

@@ -183,11 +183,10 @@ def main_options(
 
 
 def console(stderr: bool = False) -> Any:
-    from rich.console import Console
+    """Where commands print: plain, wrapped lines (debtcli.cli.term), not rich's console."""
+    from debtcli.cli.term import Out
 
-    width = os.environ.get("COLUMNS")
-    return Console(stderr=stderr, width=int(width) if width and width.isdigit() else None,
-                   highlight=False, emoji=False)
+    return Out(stderr=stderr)
 
 
 def emit_json(obj: Any) -> None:
@@ -198,7 +197,7 @@ def emit_json(obj: Any) -> None:
 
 def say(en: str, zh: str) -> None:
     """Print a message that may hold user text: never interpreted as rich markup."""
-    console().print(state.t(en, zh), markup=False)
+    console().print(state.t(en, zh))
 
 
 

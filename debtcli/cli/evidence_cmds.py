@@ -121,10 +121,7 @@ def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool,
         for row in table:
             del row[2]
     wrap = frozenset({4, 6, 7} if show_card else {3, 5, 6})
-    if sys.stdout.isatty() and len(rows) > out.size.height:
-        with out.pager(styles=True):
-            show_table(out, headers, table, wrap=wrap)
-    else:
+    with out.paging():
         show_table(out, headers, table, wrap=wrap)
     if any(r.get("amended") for r in rows):
         out.print(t("✎ corrected later; see --history for the original",
@@ -145,7 +142,9 @@ def log_import(
     if sys.stderr.isatty():
         from rich.progress import Progress
 
-        progress = Progress(console=console(stderr=True), transient=True)
+        from debtcli.cli.term import rich_console
+
+        progress = Progress(console=rich_console(stderr=True), transient=True)
         task = progress.add_task(state.t("checking rows", "检查行"), total=None)
         progress.start()
         progress_cb = functools.partial(progress.advance, task)

@@ -240,7 +240,9 @@ def _ask_profile(profile: dict[str, str], missing: list[str]) -> dict[str, str]:
     from rich.prompt import Prompt
 
     labels = {"name": ("Your full name", "你的姓名"), "phone": ("Your phone number", "你的电话")}
-    return {k: Prompt.ask(state.t(*labels[k]), console=console()) for k in missing}
+    from debtcli.cli.term import rich_console
+
+    return {k: Prompt.ask(state.t(*labels[k]), console=rich_console()) for k in missing}
 
 
 @letter_app.command("make")

@@ -37,13 +37,11 @@ def _stage_label(key: str | None) -> str:
 
 
 def render_stage(r: dict[str, Any]) -> None:
-    from rich.markup import escape
-
     from debtcli.money import format_amount, parse_amount
 
     pack, t, lang = state.pack(), state.t, state.lang
     out = console()
-    out.print(f"[bold]{escape(r['bank'])} ****{r['last4']}[/bold]")
+    out.print(f"{r['bank']} ****{r['last4']}", style="bold")
     if r["since"] is None:
         out.print(t("No overdue episode recorded for this card.", "这张卡没有逾期记录。"))
         return
@@ -57,7 +55,7 @@ def render_stage(r: dict[str, Any]) -> None:
             out.print(pack.text(ind, "reading", lang))
             out.print(t("Source: ", "出处：") + pack.text(ind, "citation", lang)
                       + _tag(ind))
-            out.print(f"[dim]{pack.disclaimer(lang)}[/dim]")
+            out.print(pack.disclaimer(lang), style="dim")
             return
     stage = pack.stage(r["stage"]) if r["stage"] else None
     out.print(t(f"Overdue since {r['since']}: day {r['days_overdue']}. Owed "
@@ -70,8 +68,9 @@ def render_stage(r: dict[str, Any]) -> None:
         basis = (t("shown by your contact log", "根据你的联系记录")
                  if r["stage_basis"] == "evidence"
                  else t("by days overdue", "按逾期天数"))
-        out.print(t(f"\n[bold]Stage: {_stage_label(r['stage'])}[/bold] ({basis})",
-                    f"\n[bold]阶段：{_stage_label(r['stage'])}[/bold]（{basis}）"))
+        out.print()
+        out.print(t(f"Stage: {_stage_label(r['stage'])} ({basis})",
+                    f"阶段：{_stage_label(r['stage'])}（{basis}）"), style="bold")
         if r["stage_basis"] == "evidence":
             out.print(t(f"  By the calendar alone it would be: {_stage_label(r['stage_by_days'])}.",
                         f"  仅按天数推算为：{_stage_label(r['stage_by_days'])}。"))
@@ -87,11 +86,13 @@ def render_stage(r: dict[str, Any]) -> None:
     if r.get("agreement"):
         from debtcli.cli.common import render_agreement_notes
 
-        out.print(t("\n[bold]Installment agreement[/bold]", "\n[bold]分期协议[/bold]"))
+        out.print()
+        out.print(t("Installment agreement", "分期协议"), style="bold")
         render_agreement_notes([r])
     for risk in r["risks"]:
         render_risk(risk, r)
-    out.print(f"\n[dim]{pack.disclaimer(lang)}[/dim]")
+    out.print()
+    out.print(pack.disclaimer(lang), style="dim")
 
 
 def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
@@ -106,7 +107,8 @@ def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
         cur = r["currency"]
         principal = format_amount(parse_amount(risk["principal"], allow_zero=True), cur)
         threshold = format_amount(parse_amount(risk["threshold"]), cur)
-        out.print(t("\n[bold]Criminal threshold (恶意透支)[/bold]", "\n[bold]恶意透支（刑事门槛）[/bold]"))
+        out.print()
+        out.print(t("Criminal threshold (恶意透支)", "恶意透支（刑事门槛）"), style="bold")
         basis = "" if risk["principal_recorded"] else t(
             " (no principal recorded, so the whole amount is counted; record it with "
             "`overdue --principal`)", "（未记录本金，按全部欠款计算；可用 `overdue --principal` 记录）")
@@ -134,10 +136,11 @@ def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
         out.print("  " + pack.text(ind, "reading", lang))
         out.print("  " + cite)
     elif risk["key"] == "limitation":
-        out.print(t(f"\n[bold]Limitation period[/bold]: 3 years, last restarted "
-                    f"{risk['restarted_on']} (runs to {risk['runs_until']} if nothing restarts it).",
-                    f"\n[bold]诉讼时效[/bold]：3 年，最近一次重新计算于 {risk['restarted_on']}"
-                    f"（如无中断，至 {risk['runs_until']}）。"))
+        out.print()
+        out.print(t(f"Limitation period: 3 years, last restarted {risk['restarted_on']} (runs "
+                    f"to {risk['runs_until']} if nothing restarts it).",
+                    f"诉讼时效：3 年，最近一次重新计算于 {risk['restarted_on']}"
+                    f"（如无中断，至 {risk['runs_until']}）。"), style="bold")
         out.print("  " + pack.text(ind, "reading", lang))
         out.print("  " + cite)
 
@@ -169,8 +172,8 @@ def facts_cmd(
         return
     out = console()
     for c in claims:
-        out.print(f"[bold]{c['key']}[/bold]  {pack.text(c, 'claim', lang)}")
+        out.print(f"{c['key']}  {pack.text(c, 'claim', lang)}", style="bold")
         out.print("  " + pack.text(c, "fact", lang))
         out.print("  " + t("Source: ", "出处：") + pack.text(c, "citation", lang)
                   + _tag(c))
-    out.print(f"[dim]{pack.disclaimer(lang)}[/dim]")
+    out.print(pack.disclaimer(lang), style="dim")

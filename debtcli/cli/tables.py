@@ -84,7 +84,7 @@ def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
     for row in cells:
         out.extend(lines(row, "│"))
     out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
-    console.file.write("\n".join(out) + "\n")
+    console.write("\n".join(out) + "\n")
     return True
 
 
@@ -159,9 +159,11 @@ def _rich_table(console: Any, headers: list[str], cells: list[list[str]], title:
     from rich.table import Table
     from rich.text import Text
 
+    from debtcli.cli.term import rich_console
+
     table = Table(title=title)
     for i, h in enumerate(headers):
         table.add_column(h, justify="right" if i in right else "left", overflow="fold")
     for row in cells:
         table.add_row(*(Text(c) for c in row))
-    console.print(table)
+    rich_console(console).print(table)

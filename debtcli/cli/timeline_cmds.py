@@ -1,6 +1,5 @@
 """Commands for the whole story: the timeline, the printable report and the calendar."""
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,47 +24,43 @@ def _symbol(e: dict[str, Any]) -> str:
 
 
 def render_timeline(events: list[dict], hidden: int) -> None:
-    from rich.text import Text
-
     t, out = state.t, console()
     width = max(60, out.width)
     prefix = 2 + 5 + 1 + 5 + 2 + 1 + 1 + 8 + 2  # "  MM-DD HH:MM  ● ****1234  "
-    text = Text()
+    lines: list[tuple[str, str | None]] = []  # (line, style), already wrapped
     legend = t("● contact  ⚑ possible violation  ¥ payment  ✉ letter  ◆ stage  ◇ predicted  "
                "⚖ legal date  ▣/□/■ agreement, installment due/paid  ✓ settled",
                "● 联系  ⚑ 可能违规  ¥ 还款  ✉ 信函  ◆ 阶段  ◇ 预计  ⚖ 法律日期  "
                "▣/□/■ 协议、分期 待还/已还  ✓ 结清")
-    text.append("\n".join(wrap_cells(legend, width)) + "\n", style="dim")
+    lines.extend((line, "dim") for line in wrap_cells(legend, width))
     if hidden:
-        text.append(t(f"({hidden} earlier events: --all or --since DATE to see them)\n",
-                      f"（更早的 {hidden} 条：用 --all 或 --since 日期 查看）\n"), style="dim")
+        lines.append((t(f"({hidden} earlier events: --all or --since DATE to see them)",
+                        f"（更早的 {hidden} 条：用 --all 或 --since 日期 查看）"), "dim"))
     month, marked = "", False
     today = state.today.isoformat()
+    today_line = (t(f"━━ today {today} ━━", f"━━ 今天 {today} ━━"), "bold")
     for e in events:
         if not marked and e["at"][:10] > today:
-            text.append(t(f"━━ today {today} ━━\n", f"━━ 今天 {today} ━━\n"), style="bold")
+            lines.append(today_line)
             marked = True
         if e["at"][:7] != month:
             month = e["at"][:7]
             y, m = month.split("-")
-            text.append(("\n" if text.plain else "") + t(f"{y}-{m}\n", f"{y}年{int(m)}月\n"),
-                        style="bold underline")
+            lines.append(("", None))
+            lines.append((t(f"{y}-{m}", f"{y}年{int(m)}月"), "bold underline"))
         time = e["at"][11:16] if len(e["at"]) > 10 else "     "
         title = e["title"] + (f"  ⚑ {', '.join(e['flags'])}" if e.get("flags") else "")
         style = "dim italic" if e["predicted"] else ("bold red" if e.get("flags")
-                                                      else STYLES.get(e["kind"], ""))
-        lines = wrap_cells(title, width - prefix)
+                                                      else STYLES.get(e["kind"]))
+        wrapped = wrap_cells(title, width - prefix)
         head = f"  {e['at'][5:10]} {time}  {_symbol(e)} ****{e['card']}  "
-        text.append(head + lines[0] + "\n", style=style)
-        for more in lines[1:]:
-            text.append(" " * prefix + more + "\n", style=style)
+        lines.append((head + wrapped[0], style))
+        lines.extend((" " * prefix + more, style) for more in wrapped[1:])
     if not marked:
-        text.append(t(f"━━ today {today} ━━\n", f"━━ 今天 {today} ━━\n"), style="bold")
-    if sys.stdout.isatty() and text.plain.count("\n") > out.size.height:
-        with out.pager(styles=True):
-            out.print(text, soft_wrap=True, end="")
-    else:
-        out.print(text, soft_wrap=True, end="")
+        lines.append(today_line)
+    with out.paging():
+        for line, style in lines:
+            out.print(line, style=style, wrap=False)
 
 
 def _events(card: str | None, since: str | None, until: str | None, kinds: list[str] | None,

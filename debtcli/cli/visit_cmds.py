@@ -76,8 +76,10 @@ def _ask_all(hotline: str) -> dict[str, Any]:
     point leaves the store as it was."""
     from rich.prompt import Confirm, IntPrompt, Prompt
 
+    from debtcli.cli.term import rich_console
+
     t = state.t
-    out = console()
+    out = rich_console()
     answers: dict[str, Any] = {}
     for key, kind, en, zh in QUESTIONS:
         q = t(en, zh).replace("{hotline}", hotline)
@@ -178,13 +180,13 @@ def visit_check(
         return
     en, zh = VERDICTS[result["verdict"]]
     out = console()
-    out.print(t(en, zh), style="bold", markup=False)
+    out.print(t(en, zh), style="bold")
     for flag in result["red_flags"]:
         fen, fzh = RED_FLAG_TEXT[flag]
-        out.print("  ⚑ " + t(fen, fzh), markup=False)
+        out.print("  ⚑ " + t(fen, fzh))
     if not hotline["known"] or result["hotline"] != "confirmed":
-        out.print(t("Official number: ", "官方号码：") + hotline["text"], markup=False)
-    out.print(hotline["always"], markup=False)
+        out.print(t("Official number: ", "官方号码：") + hotline["text"])
+    out.print(hotline["always"])
     say(f"Saved as log entry {entry['id']}.", f"已保存为第 {entry['id']} 条记录。")
     for key in flags:
         rule = pack.conduct_rule(key)
