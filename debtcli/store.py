@@ -479,6 +479,8 @@ def append_contacts(
 
 
 def contact(store: Store, entry_id: int) -> sqlite3.Row | None:
+    if not 0 < entry_id < 1 << 63:  # beyond SQLite's integers: no such entry, not a crash
+        return None
     return store.conn.execute("SELECT * FROM contacts WHERE id = ?", (entry_id,)).fetchone()
 
 

@@ -400,3 +400,11 @@ def test_a_page_of_the_log_shows_the_same_flags_as_the_whole_log(tmp_path_factor
     originals = [r for r in raw if not r["amends"]]
     assert {r["id"]: shown.get(r["id"], []) for r in originals} == \
         {r["id"]: whole.get(r["id"], []) for r in originals}
+
+
+def test_amending_an_entry_number_beyond_sqlite_integers_is_not_found(logged, db_path):
+    """Found by the junk test: 2**63 reached SQLite and came back as an internal error."""
+    before = store_digest(db_path)
+    r = logged("log", "amend", str(1 << 63), "--note", "x", ok=False)
+    assert_clean_failure(r, says="no log entry")
+    assert store_digest(db_path) == before
