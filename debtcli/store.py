@@ -176,12 +176,14 @@ def m003_agreements(conn: sqlite3.Connection) -> None:
         """)
 
 
-def m004_payments_cover_amounts(conn: sqlite3.Connection) -> None:
+def m004_payment_indexes(conn: sqlite3.Connection) -> None:
     """What an episode's payments add up to, read from the index alone: status sums every
-    card's payments (0.13 ms a card with 250 payments through the old index, 0.03 ms)."""
+    card's payments (0.13 ms a card with 250 payments through the old index, 0.03 ms). And a
+    card's payments in date order (card show, timeline) without reading every payment."""
     _script(conn, """
         CREATE INDEX payments_episode_amount ON payments(episode_id, amount);
         DROP INDEX payments_episode;
+        CREATE INDEX payments_card_paid ON payments(card_id, paid_on);
         """)
 
 
@@ -189,7 +191,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_cards_episodes_payments,
     m002_contact_log,
     m003_agreements,
-    m004_payments_cover_amounts,
+    m004_payment_indexes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

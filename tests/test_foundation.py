@@ -21,7 +21,7 @@ def test_store_created_private_on_first_use(cli, db_path):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     names = [r[0] for r in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
     assert names == ["m001_cards_episodes_payments", "m002_contact_log", "m003_agreements",
-                     "m004_payments_cover_amounts"]
+                     "m004_payment_indexes"]
 
 
 def test_path_shows_store_and_evidence(cli, db_path):
@@ -225,6 +225,7 @@ def test_a_store_from_the_last_release_gains_the_payments_index_and_keeps_its_su
     conn = sqlite3.connect(db_path)
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "payments_episode_amount" in indexes and "payments_episode" not in indexes
+    assert "payments_card_paid" in indexes
     plan = conn.execute("EXPLAIN QUERY PLAN SELECT SUM(amount) FROM payments WHERE "
                         "episode_id = 1").fetchall()
     assert "COVERING INDEX payments_episode_amount" in plan[0][3]
