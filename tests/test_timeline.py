@@ -220,3 +220,25 @@ def test_wrap_tokens_match_the_reference_pattern(text):
 
     cjk = r"\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
     assert _tokens(text) == re.findall(f"[{cjk}]|[^ \\t{cjk}]+[ \\t]*|[ \\t]+", text)
+
+
+PIECE = st.tuples(st.sampled_from(["", "（", "《", "("]), st.sampled_from(["中", "文", "ab", "x"]),
+                  st.sampled_from(["", "，", "。", "）", "》", ")", ",", " "]))
+
+
+@given(st.lists(PIECE, max_size=30).map(lambda ps: "".join("".join(p) for p in ps)),
+       st.integers(10, 30))
+def test_lines_never_start_with_a_closing_mark_or_end_with_an_opening_one(text, width):
+    from itertools import pairwise
+
+    from debtcli.cli.tables import wrap_cells
+
+    for before, after in pairwise(wrap_cells(text, width)):
+        assert not (after and after[0] in "，。）》,)") and not (before and before[-1] in "（《(")
+
+
+def test_a_bracketed_source_stays_with_its_bracket():
+    from debtcli.cli.tables import wrap_cells
+
+    lines = wrap_cells("外访为通常做法（监管规定/行业规范）", 16)
+    assert lines == ["外访为通常做法", "（监管规定/行业", "规范）"]

@@ -26,7 +26,8 @@ def stage_cmd(card: CardArg, json_out: JsonOpt = False) -> None:
 
 def _tag(item: dict[str, Any]) -> str:
     """The basis of a statement in words: law, rule, typical practice or unverified."""
-    return f" ({state.pack().tag_text(item['tag'], state.lang)})"
+    tag = state.pack().tag_text(item["tag"], state.lang)
+    return state.t(f" ({tag})", f"（{tag}）")
 
 
 def _stage_label(key: str | None) -> str:

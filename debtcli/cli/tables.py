@@ -120,6 +120,25 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+# Chinese line-breaking rules (禁则): a closing mark never starts a line, an opening one never
+# ends one.
+_CLOSERS = set("，。、；：！？）》」』】〕,.;:!?)]}%")
+_OPENERS = set("（《「『【〔“‘([{")
+
+
+def _glued(tokens: list[str]) -> list[str]:
+    """Tokens with closing marks joined to what precedes them and opening marks to what
+    follows (unless a blank separates them)."""
+    out: list[str] = []
+    for token in tokens:
+        if out and (out[-1][-1] in _OPENERS
+                    or (token[0] in _CLOSERS and out[-1][-1] not in _BLANK)):
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
 def wrap_cells(text: str, width: int) -> list[str]:
     """Wrap at word boundaries for Latin text and between characters for Chinese, counting
     terminal cells (a Chinese character is two)."""
@@ -130,7 +149,7 @@ def wrap_cells(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
-        for token in _tokens(paragraph):
+        for token in _glued(_tokens(paragraph)):
             if cell_len(line + token.rstrip()) <= width:
                 line += token
                 continue
