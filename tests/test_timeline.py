@@ -226,8 +226,9 @@ PIECE = st.tuples(st.sampled_from(["", "（", "《", "("]), st.sampled_from(["�
                   st.sampled_from(["", "，", "。", "）", "》", ")", ",", " "]))
 
 
-@given(st.lists(PIECE, max_size=30).map(lambda ps: "".join("".join(p) for p in ps)),
-       st.integers(10, 30))
+@given(st.lists(st.lists(PIECE, max_size=2).map(lambda ps: "".join("".join(p) for p in ps)),
+                max_size=20).map(" ".join),  # runs of marks no longer than a line
+       st.integers(14, 30))
 def test_lines_never_start_with_a_closing_mark_or_end_with_an_opening_one(text, width):
     from itertools import pairwise
 
