@@ -230,3 +230,20 @@ def test_a_store_from_the_last_release_gains_the_payments_index_and_keeps_its_su
                         "episode_id = 1").fetchall()
     assert "COVERING INDEX payments_episode_amount" in plan[0][3]
     assert cli.json("status")[0]["paid"] == "1500.50"
+
+
+@pytest.mark.parametrize("args, says", [
+    (["plan", "--income", "9000", "--expenses", "6000", "--months", "0"],
+     "Invalid value for '--months'"),
+    (["log", "list", "--bogus"], "No such option: --bogus"),
+    (["log", "amend"], "Missing argument"),
+    (["nosuch"], "No such command 'nosuch'"),
+])
+def test_typers_own_refusals_are_one_line_too(cli, db_path, args, says):
+    """An option out of range or unknown is bad input like any other: one line, exit 2, the
+    command's help named — not a framed panel."""
+    r = cli(*args, ok=False)
+    assert_clean_failure(r, says=says)
+    assert "-h" in r.stderr and "╭" not in r.output
+    zh = cli("--lang", "zh", *args, ok=False)
+    assert_clean_failure(zh, says="debtcli：错误：")

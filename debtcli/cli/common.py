@@ -103,7 +103,17 @@ class DebtcliGroup(TyperGroup):
             where = f" ({exc.filename})" if exc.filename else ""
             fail_message(state.t(f"{exc.strerror or exc}{where}", f"{exc.strerror or exc}{where}"))
             raise typer.Exit(2) from None
-        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt, EOFError):
+        except typer.TyperException as exc:
+            # Typer's own refusals (a value out of range, an unknown option, a missing
+            # argument) as one line like ours, naming where help is. The help a bare group
+            # shows (`debtcli log`) is not an error.
+            if type(exc).__name__ == "NoArgsIsHelpError" or not hasattr(exc, "format_message"):
+                raise
+            where = getattr(getattr(exc, "ctx", None), "command_path", None)
+            hint = state.t(f" (help: {where} -h)", f"（帮助：{where} -h）") if where else ""
+            fail_message(exc.format_message() + hint)
+            raise typer.Exit(getattr(exc, "exit_code", 2)) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, EOFError):
             raise
         except Exception as exc:
             # A bug. One line, never a traceback full of someone's debts; DEBTCLI_DEBUG=1
