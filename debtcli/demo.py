@@ -75,7 +75,7 @@ def build_demo(store: Store, today: date, pack: Pack) -> None:
             "pay_to": "微信转账给个人"}
     for offset, hm, answers in ((124, "14:30", verified), (127, "19:40", scam)):
         when = datetime.fromisoformat(f"{s1 + timedelta(days=offset)} {hm}").astimezone()
-        contactlog.add(store, pack, cards[citic], assess(pack, answers, when)["entry"], [],
+        contactlog.add(store, pack, cards[citic], assess(pack, answers, when, "zh")["entry"], [],
                        today)
 
     # 招商 granted a 24-month plan a week ago; the first installment is due in a week.

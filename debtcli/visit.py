@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from debtcli.errors import BadInput
+from debtcli.i18n import pick
 from debtcli.rules import Pack
 
 HOTLINE_ANSWERS = ("confirmed", "denied", "not-called")
@@ -80,7 +81,27 @@ def _yes(answers: dict[str, Any], key: str) -> bool:
                    f"回答 {key!r} 必须是“是”或“否”，而不是 {value!r}")
 
 
-def assess(pack: Pack, answers: dict[str, Any], at: datetime) -> dict[str, Any]:
+# What each red flag, verdict and missing check is called, in (English, Chinese).
+RED_FLAG_TEXT = {
+    "personal-account": ("asked for payment to a personal account / QR code", "要求打款到个人账户/二维码"),
+    "police-claim": ("claimed police/court authority or threatened arrest", "自称公安/法院或威胁抓人"),
+    "asked-secrets": ("asked for ID photos, passwords, codes or contacts", "索要证件照片、密码、验证码或通讯录"),
+    "bank-denied": ("the bank's hotline did not know this agency or visit", "银行客服不知道这家机构或这次上门"),
+    "one-visitor": ("only one visitor", "只有一个人"),
+    "night": ("a visit between 22:00 and 08:00", "在 22:00 至 08:00 之间上门"),
+    "no-identification": ("no identification at all", "没有任何身份证明"),
+    "threats": ("threats, insults or force", "威胁、辱骂或动手"),
+}
+VERDICT_TEXT = {"scam": ("scam red flags", "诈骗警示"), "unverified": ("not verified", "未核实"),
+                "verified": ("verified by the bank", "银行已确认")}
+HOTLINE_TEXT = {"confirmed": ("the bank confirmed", "银行已确认"),
+                "denied": ("the bank did not know them", "银行不知道这次上门"),
+                "not-called": ("not called", "未致电")}
+MISSING_TEXT = {"work-id": ("work ID", "工作证"), "authorization": ("written authorisation", "授权书"),
+                "hotline": ("the bank's confirmation", "银行确认")}
+
+
+def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") -> dict[str, Any]:
     """The verdict: 'scam' (a red flag), 'unverified' (do not pay or open) or 'verified'.
 
     answers: agents (int), work_id, authorization, personal_account, police_claim, threats,
@@ -145,8 +166,21 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime) -> dict[str, Any]:
         "pay_to": (answers.get("pay_to") or ("个人账户 / personal account"
                                              if "personal-account" in red else None)),
         "flag": flags,
-        "note": f"visit check: {verdict}; hotline {hotline}; red flags: "
-                f"{', '.join(red) or 'none'}; missing: {', '.join(missing) or 'none'}",
+        "note": _note(lang, verdict, hotline, red, missing),
     }
     return {"verdict": verdict, "red_flags": red, "missing": missing, "hotline": hotline,
             "night": night, "entry": entry}
+
+
+def _note(lang: str, verdict: str, hotline: str, red: list[str], missing: list[str]) -> str:
+    """What the saved log entry says, in the user's language: it is their evidence."""
+    def words(table: dict[str, tuple[str, str]], keys: list[str]) -> str:
+        listed = [pick(lang, *table[k]) for k in keys]
+        return pick(lang, ", ", "、").join(listed) or pick(lang, "none", "无")
+
+    return pick(lang,
+                f"visit check: {pick(lang, *VERDICT_TEXT[verdict])}; hotline: "
+                f"{pick(lang, *HOTLINE_TEXT[hotline])}; red flags: {words(RED_FLAG_TEXT, red)}; "
+                f"missing: {words(MISSING_TEXT, missing)}",
+                f"上门核验：{pick(lang, *VERDICT_TEXT[verdict])}；客服核实：{pick(lang, *HOTLINE_TEXT[hotline])}；"
+                f"危险信号：{words(RED_FLAG_TEXT, red)}；缺少：{words(MISSING_TEXT, missing)}")

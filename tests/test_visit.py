@@ -113,3 +113,18 @@ def test_terminal_checklist_is_plain_text_with_sources(li_wei):
         "Art. 22, law)"
     zh = li_wei("--lang", "zh", "visit", "checklist", "5511").stdout
     assert "☎ 中国工商银行 95588" in zh and "第二十二条，法律)" in zh
+
+
+def test_the_saved_visit_note_is_in_the_users_language(li_wei, tmp_path):
+    scam = {**VERIFIED, "agents": 1, "hotline": "denied", "police_claim": True}
+    f = tmp_path / "answers.json"
+    f.write_text(json.dumps(scam, ensure_ascii=False), encoding="utf-8")
+    li_wei("--lang", "zh", "visit", "check", "4821", "--answers", str(f), "--at",
+           "2026-11-22 14:00")
+    note = li_wei.json("log", "list")[-1]["note"]
+    assert note == ("上门核验：诈骗警示；客服核实：银行不知道这次上门；危险信号：自称公安/法院或威胁抓人、"
+                    "银行客服不知道这家机构或这次上门、只有一个人；缺少：银行确认")
+    check(li_wei, tmp_path, VERIFIED)
+    assert li_wei.json("log", "list")[-1]["note"] == (
+        "visit check: verified by the bank; hotline: the bank confirmed; red flags: none; "
+        "missing: none")

@@ -113,16 +113,6 @@ VERDICTS = {
                  "银行已确认——可以和他们沟通（可以隔着门）。你仍然不必让他们进门。只向银行自己的账户还款，"
                  "任何协议都要书面写明并由双方签字。"),
 }
-RED_FLAG_TEXT = {
-    "personal-account": ("asked for payment to a personal account / QR code", "要求打款到个人账户/二维码"),
-    "police-claim": ("claimed police/court authority or threatened arrest", "自称公安/法院或威胁抓人"),
-    "asked-secrets": ("asked for ID photos, passwords, codes or contacts", "索要证件照片、密码、验证码或通讯录"),
-    "bank-denied": ("the bank's hotline did not know this agency or visit", "银行客服不知道这家机构或这次上门"),
-    "one-visitor": ("only one visitor", "只有一个人"),
-    "night": ("a visit between 22:00 and 08:00", "在 22:00 至 08:00 之间上门"),
-    "no-identification": ("no identification at all", "没有任何身份证明"),
-    "threats": ("threats, insults or force", "威胁、辱骂或动手"),
-}
 
 
 @visit_app.command("check")
@@ -145,7 +135,7 @@ def visit_check(
     from debtcli.errors import BadInput
     from debtcli.flags import entry_violations
     from debtcli.ledger import find_card
-    from debtcli.visit import assess, hotline_for
+    from debtcli.visit import RED_FLAG_TEXT, assess, hotline_for
 
     s, pack, t = state.store(), state.pack(), state.t
     c = find_card(s, card, include_archived=False)
@@ -170,7 +160,7 @@ def visit_check(
         raise BadInput("visit check asks questions in a terminal; in a script give "
                        "--answers FILE.json", "visit check 需要在终端中回答问题；脚本中请使用 "
                        "--answers 文件.json")
-    result = assess(pack, answers, when)
+    result = assess(pack, answers, when, state.lang)
     raw = dict(result["entry"])
     entry = contactlog.add(s, pack, c, raw, [], state.today)
     flags = entry_violations(s, pack, entry["id"])
