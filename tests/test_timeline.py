@@ -243,3 +243,12 @@ def test_a_bracketed_source_stays_with_its_bracket():
 
     lines = wrap_cells("外访为通常做法（监管规定/行业规范）", 16)
     assert lines == ["外访为通常做法", "（监管规定/行业", "规范）"]
+
+
+def test_a_narrow_table_breaks_at_spaces_before_it_splits_chinese_words(cli, monkeypatch):
+    cli("card", "add", "--bank", "招商银行", "--last4", "7730")
+    cli("overdue", "7730", "--since", "2026-09-12", "--amount", "18300")
+    monkeypatch.setenv("COLUMNS", "80")
+    out = cli("--lang", "zh", "status").stdout
+    assert "信函/律师函" in out  # the stage stays whole; the next column breaks at its space
+    assert max(len(line) for line in out.splitlines()) <= 80

@@ -15,6 +15,8 @@ def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
     """Columns in `wrap` (free text: notes, rules) are narrowed and wrapped to fit the terminal;
     the others keep their width. With only_if_fits, a table too wide for the terminal is not
     drawn (the caller has a narrower layout) and False is returned."""
+    import re
+
     from rich.cells import cell_len
 
     wrap = frozenset(i for i in wrap if i < len(headers))
@@ -24,21 +26,31 @@ def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
         for i, c in enumerate(row):
             widths[i] = max(widths[i], max(cell_len(part) for part in c.split("\n")))
     excess = sum(widths) + 3 * len(widths) + 1 - console.width
-    # Free text gives way first, down to 10 cells; then, if the terminal is still too narrow,
-    # the widest columns one cell at a time: first down to their longest word (a date breaks
-    # at its space), then down to 6 cells (words break).
+    # Free text gives way first, down to 10 cells or its longest word. Then, if the terminal
+    # is still too narrow, the widest columns one cell at a time: down to their longest run
+    # between blanks (a date breaks at its space, 信函/律师函 stays whole), then to their
+    # longest word with Chinese breakable between characters, then to 6 cells (words are cut).
+    columns = list(zip(headers, *cells, strict=True))
+    words: dict[int, int] = {}
+
+    def word(i: int) -> int:
+        if i not in words:
+            words[i] = max(cell_len(t.rstrip()) for c in columns[i] for t in _tokens(c) or [""])
+        return words[i]
+
     fold = set(wrap)
     for i in sorted(wrap, key=lambda i: -widths[i]):
-        cut = min(excess, widths[i] - max(10, cell_len(headers[i])))
+        if excess <= 0:
+            break
+        cut = min(excess, widths[i] - max(10, cell_len(headers[i]), word(i)))
         if cut > 0:
             widths[i] -= cut
             excess -= cut
     if excess > 0 and only_if_fits:
         return False
     if excess > 0:
-        words = [max(cell_len(t.rstrip()) for c in column for t in _tokens(c) or [""])
-                 for column in zip(headers, *cells, strict=True)]
-        for least in (lambda i: max(6, words[i]), lambda i: 6):
+        runs = [max(cell_len(w) for c in col for w in re.split(r"[ \t\n]+", c)) for col in columns]
+        for least in (lambda i: max(6, runs[i]), lambda i: max(6, word(i)), lambda i: 6):
             while excess > 0:
                 i = max(range(len(widths)), key=lambda i: widths[i] - least(i))
                 if widths[i] <= least(i):
@@ -52,9 +64,8 @@ def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
         # A column cut from 16 to 13 cells that wraps to 10 gives the 3 back to free text.
         natural = list(widths)
         for i in fold:
-            natural[i] = max(cell_len(c) for c in (headers[i], *(row[i] for row in cells)))
-            widths[i] = max(cell_len(line) for c in (headers[i], *(row[i] for row in cells))
-                            for line in wrap_cells(c, widths[i]))
+            natural[i] = max(cell_len(c) for c in columns[i])
+            widths[i] = max(cell_len(line) for c in columns[i] for line in wrap_cells(c, widths[i]))
         slack = console.width - (sum(widths) + 3 * len(widths) + 1)
         for i in sorted(fold, key=lambda i: (i not in wrap, -natural[i])):
             give = max(0, min(slack, natural[i] - widths[i]))
