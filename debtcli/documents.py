@@ -77,7 +77,7 @@ def md_blocks(text: str) -> list[dict[str, str]]:
 
 def blocks_md(blocks: list[dict[str, str]]) -> str:
     """Markdown from blocks, readable as it is in a terminal (md_blocks reads it back); an
-    item's note goes on the line below it, in brackets."""
+    item's note (brackets included) goes on the line below it."""
     out: list[str] = []
     for i, b in enumerate(blocks):
         kind, text = b["kind"], b["text"]
@@ -88,14 +88,14 @@ def blocks_md(blocks: list[dict[str, str]]) -> str:
         elif kind == "li":
             out.append("- " + text.replace("\n", "\n  "))
             if b.get("note"):
-                out.append(f"  ({b['note']})")
+                out.append(f"  {b['note']}")
         else:
             out.append(text)
     return "\n".join(out) + "\n"
 
 
 def docx_bytes(blocks: list[dict[str, str]], *, big: bool = False) -> bytes:
-    """A .docx from blocks ({"kind": h1|h2|p|li, "text", "note"?}), with an East Asian font
+    """A .docx from blocks ({"kind": h1|h2|p|li, "text", "note"?: bracketed}), with an East Asian font
     set on every run so Word and WPS render Chinese, and a small grey note after an item."""
     import io
 
@@ -131,7 +131,7 @@ def docx_bytes(blocks: list[dict[str, str]], *, big: bool = False) -> bytes:
             if i < len(lines) - 1:
                 r.add_break()
         if b.get("note"):
-            note = run(p, f"  ({b['note']})")
+            note = run(p, f"  {b['note']}")
             note.font.size = Pt(9 if big else 8)
             note.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
     out = io.BytesIO()

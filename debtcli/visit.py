@@ -59,11 +59,12 @@ def checklist_blocks(data: dict[str, Any]) -> list[dict[str, str]]:
     """The checklist as document blocks: what the terminal (Markdown) and .docx show."""
     blocks = [{"kind": "h1", "text": data["title"]}, {"kind": "p", "text": data["calm"]},
               {"kind": "p", "text": "☎ " + data["hotline"]["text"]}]
-    comma = "，" if data["lang"] == "zh" else ", "
+    zh = data["lang"] == "zh"
     for section in data["sections"]:
         blocks.append({"kind": "h2", "text": section["heading"]})
         blocks.extend({"kind": "li", "text": "☐ " + i["text"],
-                       "note": f"{i['source']}{comma}{i['tag']}"} for i in section["items"])
+                       "note": f"（{i['source']}，{i['tag']}）" if zh else f"({i['source']}, {i['tag']})"}
+                      for i in section["items"])
     blocks.append({"kind": "p", "text": data["hotline"]["always"]})
     blocks.append({"kind": "p", "text": data["disclaimer"]})
     return blocks
