@@ -153,6 +153,9 @@ def test_plan_json_and_warnings(li_wei):
     tight = li_wei.json("plan", "--income", "5000", "--expenses", "4000")
     assert not tight["affordable"] and tight["needed_monthly"] == "1495.84"
     assert "No plan within 60 months" in tight["warnings"][0]
+    table = li_wei("plan", "4821", "--income", "9000", "--expenses", "6000", "--months",
+                   "36").stdout
+    assert "Schedule in 36 equal installments" in table and "a month" not in table
     equal = li_wei.json("plan", "4821", "--income", "9000", "--expenses", "6000",
                         "--months", "36")
     assert equal["cards"][0]["months"] == 36 and equal["affordable"]

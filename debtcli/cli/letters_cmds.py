@@ -200,8 +200,11 @@ def _show_schedule(out: Any, plan: Any, keys: list[str], cur: str) -> None:
     t, total = state.t, plan.months_needed
     shown = plan.schedule if total <= 24 else plan.schedule[:12]
     budget = format_amount(plan.budget, cur)
-    title = t(f"Schedule at {budget} a month: {total:,} months",
-              f"每月 {budget} 的还款计划：{total:,} 个月")
+    if plan.strategy.startswith("equal-"):
+        title = t(f"Schedule in {total:,} equal installments", f"还款计划：{total:,} 期等额分期")
+    else:
+        title = t(f"Schedule at {budget} a month: {total:,} months",
+                  f"每月 {budget} 的还款计划：{total:,} 个月")
     lead = [[i + 1, plan.due_date(i + 1).isoformat()] for i in range(len(shown))]
     heads = [t("month", "月"), t("due", "日期")]
     wide = show_table(out, heads + [f"****{k}" for k in keys] + [t("total", "合计")],
