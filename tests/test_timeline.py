@@ -252,3 +252,19 @@ def test_a_narrow_table_breaks_at_spaces_before_it_splits_chinese_words(cli, mon
     out = cli("--lang", "zh", "status").stdout
     assert "信函/律师函" in out  # the stage stays whole; the next column breaks at its space
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({"FORCE_COLOR": "1"}, "\x1b[1;31mx\x1b[0m"),
+    ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, "\x1b[1mx\x1b[0m"),  # styles stay, colours go
+    ({"FORCE_COLOR": "1", "TERM": "dumb"}, "x"),
+    ({}, "x"),  # not a terminal
+])
+def test_styles_follow_the_terminal_and_the_colour_conventions(monkeypatch, env, expected):
+    from debtcli.cli.term import Out
+
+    for key in ("FORCE_COLOR", "NO_COLOR", "TERM"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert Out().styled("x", "bold red") == expected
