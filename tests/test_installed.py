@@ -180,11 +180,15 @@ def test_long_output_in_a_terminal_goes_through_the_pager(run, tmp_path):
     env = {**os.environ, "DEBTCLI_DB": str(tmp_path / "s.db"), "COLUMNS": "120",
            "PAGER": "wc -l", "NO_COLOR": "1"}
 
-    def in_terminal(lines: int) -> str:
-        child = pexpect.spawn(EXE, ["log", "list"], env={**env, "LINES": str(lines)},
-                              encoding="utf-8", timeout=20)
+    def in_terminal(lines: int, pager: str = "wc -l") -> str:
+        child = pexpect.spawn(EXE, ["log", "list"], encoding="utf-8", timeout=20,
+                              env={**env, "LINES": str(lines), "PAGER": pager})
         child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
         return child.before
 
     assert in_terminal(10).strip() == str(piped.count("\n"))
     assert "┏" in in_terminal(40)
+    # A reader that quits after the first line (q in less): nothing else, no error.
+    assert in_terminal(10, pager="head -1").strip() == piped.splitlines()[0]

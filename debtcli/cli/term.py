@@ -84,7 +84,9 @@ class Out:
     @contextmanager
     def paging(self) -> Iterator["Out"]:
         """Output longer than a terminal goes to the pager ($PAGER, else less), as git's does;
-        anything else, or output to a file or pipe, is written as usual."""
+        anything else, or output to a file or pipe, is written as usual. (Not pydoc's pager:
+        without less it writes the text to a temporary file, and this text is someone's
+        debts.)"""
         if not self.tty:
             yield self
             return
@@ -93,12 +95,29 @@ class Out:
             yield self
         finally:
             text, self._buffer = "".join(self._buffer), None
-        if text.count("\n") > self.height:
-            import pydoc
+        if text.count("\n") > self.height and _page(text):
+            return
+        self.file.write(text)
 
-            pydoc.pager(text)
-        else:
-            self.file.write(text)
+
+def _page(text: str) -> bool:
+    """Pipe text into $PAGER, or less; False when there is neither."""
+    import shutil
+    import subprocess
+
+    command = os.environ.get("PAGER") or ("less" if shutil.which("less") else "")
+    if not command.strip():
+        return False
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}  # git's defaults
+    sys.stdout.flush()
+    pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
+    stdin: Any = pager.stdin
+    with suppress(BrokenPipeError):  # the reader quit early (q in less): nothing more to show
+        stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
+    with suppress(OSError):  # closing flushes what is left; it fails the same way
+        stdin.close()
+    pager.wait()
+    return True
 
 
 def rich_console(out: Out | None = None, stderr: bool = False) -> Any:
