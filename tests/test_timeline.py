@@ -268,3 +268,23 @@ def test_styles_follow_the_terminal_and_the_colour_conventions(monkeypatch, env,
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     assert Out().styled("x", "bold red") == expected
+
+
+def test_a_table_loses_its_padding_before_an_amount_is_cut():
+    """The demo's status is one cell too wide for 80 columns: the cells lose their padding
+    rather than print ¥60,400.0 on one line and 0 on the next."""
+    import io
+
+    from debtcli.cli.tables import show_table
+    from debtcli.cli.term import Out
+
+    out = Out()
+    out.file, out.width = io.StringIO(), 80
+    show_table(out, ["card", "days", "owed", "paid", "stage", "next", "risk"],
+               [["中信银行\n****4821", 130, "¥60,400.00", "¥2,000.00", "Visits",
+                 "Lawsuit 2027-01-13", "principal ≥ ¥50,000"],
+                ["工商银行\n****5511", 5, "¥9,050.00", "¥0.00", "Reminders",
+                 "Calls 2026-12-19", ""]], right=frozenset({1, 2, 3}))
+    text = out.file.getvalue()
+    assert "¥60,400.00" in text and "¥2,000.00" in text and "Reminders" in text
+    assert max(len(line) for line in text.splitlines()) <= 80

@@ -25,11 +25,13 @@ def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
     for row in cells:
         for i, c in enumerate(row):
             widths[i] = max(widths[i], max(cell_len(part) for part in c.split("\n")))
+    pad = 1  # blanks each side of a cell
     excess = sum(widths) + 3 * len(widths) + 1 - console.width
     # Free text gives way first, down to 10 cells or its longest word. Then, if the terminal
     # is still too narrow, the widest columns one cell at a time: down to their longest run
     # between blanks (a date breaks at its space, 信函/律师函 stays whole), then to their
-    # longest word with Chinese breakable between characters, then to 6 cells (words are cut).
+    # longest word with Chinese breakable between characters; then the cells lose their
+    # padding; only then are columns cut down to 6 cells (words cut: "¥60,400.0 / 0").
     columns = list(zip(headers, *cells, strict=True))
     words: dict[int, int] = {}
 
@@ -50,7 +52,11 @@ def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
         return False
     if excess > 0:
         runs = [max(cell_len(w) for c in col for w in re.split(r"[ \t\n]+", c)) for col in columns]
-        for least in (lambda i: max(6, runs[i]), lambda i: max(6, word(i)), lambda i: 6):
+        for least in (lambda i: max(6, runs[i]), lambda i: max(6, word(i)), None, lambda i: 6):
+            if least is None:
+                if excess > 0:
+                    pad, excess = 0, excess - 2 * len(widths)
+                continue
             while excess > 0:
                 i = max(range(len(widths)), key=lambda i: widths[i] - least(i))
                 if widths[i] <= least(i):
@@ -66,12 +72,13 @@ def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
         for i in fold:
             natural[i] = max(cell_len(c) for c in columns[i])
             widths[i] = max(cell_len(line) for c in columns[i] for line in wrap_cells(c, widths[i]))
-        slack = console.width - (sum(widths) + 3 * len(widths) + 1)
+        slack = console.width - (sum(widths) + (2 * pad + 1) * len(widths) + 1)
         for i in sorted(fold, key=lambda i: (i not in wrap, -natural[i])):
             give = max(0, min(slack, natural[i] - widths[i]))
             widths[i] += give
             slack -= give
-    total = sum(widths) + 3 * len(widths) + 1
+    total = sum(widths) + (2 * pad + 1) * len(widths) + 1
+    gap = " " * pad
 
     def lines(values: list[str], bar: str) -> list[str]:
         wrapped = [wrap_cells(v, widths[i]) if i in fold else v.split("\n")
@@ -81,20 +88,20 @@ def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
             parts = []
             for i, w in enumerate(wrapped):
                 v = w[n] if n < len(w) else ""
-                pad = " " * (widths[i] - cell_len(v))
-                parts.append(f" {pad}{v} " if i in right else f" {v}{pad} ")
+                fill = " " * (widths[i] - cell_len(v))
+                parts.append(f"{gap}{fill}{v}{gap}" if i in right else f"{gap}{v}{fill}{gap}")
             out.append(bar + bar.join(parts) + bar)
         return out
 
     out = []
     if title:
         out.append(_center(title, total))
-    out.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓")
+    out.append("┏" + "┳".join("━" * (w + 2 * pad) for w in widths) + "┓")
     out.extend(lines(headers, "┃"))
-    out.append("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩")
+    out.append("┡" + "╇".join("━" * (w + 2 * pad) for w in widths) + "┩")
     for row in cells:
         out.extend(lines(row, "│"))
-    out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
+    out.append("└" + "┴".join("─" * (w + 2 * pad) for w in widths) + "┘")
     console.write("\n".join(out) + "\n")
     return True
 
