@@ -6,7 +6,7 @@ time, which is the local time each entry was recorded with.
 """
 
 from collections import defaultdict
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from debtcli.rules import Pack, names_match
@@ -63,13 +63,11 @@ def per_day_channels(pack: Pack) -> list[str]:
 
 
 def flag_entries(pack: Pack, entries: Iterable[Mapping[str, Any]],
-                 only: Container[int] | None = None,
                  counted: Iterable[Mapping[str, Any]] | None = None) -> dict[int, list[str]]:
-    """Entry id -> the keys of the conduct rules it breaks, in the pack's order. With `only`,
-    just those entries are flagged. Per-day rules count over `counted` when given (every
-    contact of the days concerned; COUNTED_COLUMNS and bank are enough), else over entries."""
+    """Entry id -> the keys of the conduct rules it breaks, in the pack's order. Per-day rules
+    count over `counted` when given (every contact of the days concerned; COUNTED_COLUMNS and
+    bank are enough), else over entries."""
     entries = sorted(entries, key=lambda e: (e["at_utc"], e["id"]))
-    shown = entries if only is None else [e for e in entries if e["id"] in only]
     counted = entries if counted is None else sorted(counted, key=lambda e: (e["at_utc"], e["id"]))
     flags: dict[int, list[str]] = defaultdict(list)
     for rule in pack.conduct():
@@ -87,7 +85,7 @@ def flag_entries(pack: Pack, entries: Iterable[Mapping[str, Any]],
                     if counts[day] > rule["max"]:
                         flags[e["id"]].append(rule["key"])
             continue
-        for e in shown:
+        for e in entries:
             if _single(rule, e, pack):
                 flags[e["id"]].append(rule["key"])
-    return {k: v for k, v in flags.items() if only is None or k in only}
+    return dict(flags)

@@ -60,11 +60,11 @@ def flags_for(store: st.Store, pack: Pack, rows: list[dict[str, Any]],
 
 
 def entry_violations(store: st.Store, pack: Pack, entry_id: int) -> list[str]:
-    """The rules one new entry breaks, reading only its own local day (per-day rules count
-    calls of the same bank that day), so `log add` stays fast on a long log."""
+    """The rules one new entry (or correction) breaks, as `log list` would flag it: reading
+    only its own local day, so `log add` stays fast on a long log."""
     e = st.contact(store, entry_id)
-    lo, hi = _day_window(e["at"], e["at"])
-    card = st.get_card(store, e["card_id"])
-    entries = st.contacts(store, since_utc=lo, until_utc=hi, bank=card["bank"])
     root = e["amends"] or e["id"]
-    return flag_entries(pack, entries, only={root}).get(root, [])
+    lo, hi = _day_window(e["at"], e["at"])
+    rows = [r for r in st.contacts(store, card_id=e["card_id"], since_utc=lo, until_utc=hi)
+            if r["id"] == root]
+    return flags_for(store, pack, rows).get(root, [])
