@@ -81,9 +81,12 @@ class Position(NamedTuple):
     principal_unpaid: int
     principal_recorded: bool
     settled_on: date | None
+    settled_amount: int | None = None  # what was paid to settle, when the user said
+    waived: int = 0  # what the bank let go at settlement: owed before, not paid
 
 
 def position(episode: Any | None, paid: int, today: date) -> Position:
+    """A settled episode owes nothing: what was left when it was settled was waived."""
     if episode is None:
         return Position(None, 0, 0, paid, 0, None, 0, False, None)
     since = date.fromisoformat(episode["since"])
@@ -93,15 +96,17 @@ def position(episode: Any | None, paid: int, today: date) -> Position:
     # Payments reduce principal first (facts §4, 第九条); with no principal recorded, the whole
     # amount stands in for it.
     base = int(principal) if principal is not None else amount
-    end = settled or today
+    left = max(0, amount - paid)
     return Position(
         since=since,
-        days_overdue=0 if settled else max(0, (end - since).days),
+        days_overdue=0 if settled else max(0, (today - since).days),
         amount=amount,
         paid=paid,
-        owed=max(0, amount - paid),
+        owed=0 if settled else left,
         principal=principal,
         principal_unpaid=0 if settled else max(0, base - paid),
         principal_recorded=principal is not None,
         settled_on=settled,
+        settled_amount=episode["settled_amount"] if settled else None,
+        waived=left if settled else 0,
     )

@@ -28,10 +28,13 @@ from debtcli.rules import Pack
 
 CHANNELS = ("sms", "call", "letter", "lawyer-letter", "visit", "email", "app", "wechat", "other")
 DIRECTIONS = ("in", "out")
-PARTIES = ("bank", "agency", "law-firm", "court", "unknown")
+# impostor: someone using the bank's name (a visit the bank's hotline denied, a scam); like
+# unknown, never counted as the creditor (rule pack [parties]).
+PARTIES = ("bank", "agency", "law-firm", "court", "unknown", "impostor")
 CONTACTED = ("self", "family", "employer", "colleague", "friend", "contacts-list", "other")
 CREDENTIALS = ("work-id", "authorization", "none")
-FLAGS = ("threat", "insult", "violence", "impersonation", "repeated", "other")
+FLAGS = ("threat", "insult", "violence", "impersonation", "repeated", "no-seal", "other")
+LETTERS = ("letter", "lawyer-letter")
 
 # The CSV columns: `card` plus the long option names of `log add`, with _ for -.
 CSV_COLUMNS = (
@@ -167,10 +170,16 @@ def build_entry(raw: dict[str, Any], card: Any, pack: Pack, today: date,
         "promise_date": (_parsed("--promise-date", parse_date, str(promise_date), today)
                          .isoformat() if promise_date not in (None, "") else None),
         "claims": _many("--claim", _listify(raw.get("claim")), pack.claim_keys()),
-        "flags": _many("--flag", _listify(raw.get("flag")), FLAGS),
+        "flags": _many("--flag", [*_listify(raw.get("flag")),
+                                  *(["no-seal"] if _bool("--no-seal", raw.get("no_seal")) else [])],
+                       FLAGS),
         "note": _text("--note", "note", raw.get("note")),
         "amends": None,
     }
+    if entry["flags"] and "no-seal" in entry["flags"].split(",") and channel not in LETTERS:
+        raise BadInput(f"--no-seal applies only to a letter received (--channel "
+                       f"{' or '.join(LETTERS)})",
+                       f"--no-seal 只适用于收到的信函（--channel {' 或 '.join(LETTERS)}）")
     return entry
 
 

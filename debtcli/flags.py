@@ -11,13 +11,22 @@ from debtcli.conduct import COUNTED_COLUMNS, flag_entries, per_day_channels
 from debtcli.rules import Pack
 
 
+def flag_log(store: st.Store, pack: Pack, entries: list[dict[str, Any]],
+             counted: list[dict[str, Any]] | None = None) -> dict[int, list[str]]:
+    """flag_entries with the cards' agreement and settlement windows read from the store."""
+    from debtcli.standing import collection_windows
+
+    windows = collection_windows(store, pack, {e["card_id"] for e in entries})
+    return flag_entries(pack, entries, counted=counted, windows=windows)
+
+
 def violations(store: st.Store, pack: Pack, card_id: int | None = None,
                entries: list[dict[str, Any]] | None = None,
                flags: dict[int, list[str]] | None = None) -> list[dict[str, Any]]:
     """Every (entry, rule) pair the log shows, oldest first. Frequency rules are counted over
     the whole log, then filtered to the card."""
     entries = entries if entries is not None else st.contacts(store)
-    flags = flags if flags is not None else flag_entries(pack, entries)
+    flags = flags if flags is not None else flag_log(store, pack, entries)
     out = []
     for e in entries:
         if card_id is not None and e["card_id"] != card_id:
@@ -25,7 +34,7 @@ def violations(store: st.Store, pack: Pack, card_id: int | None = None,
         for key in flags.get(e["id"], []):
             out.append({"entry": e["id"], "at": e["at"], "card": e["last4"],
                         "channel": e["channel"], "rule": key, "hash": e["hash"],
-                        "org": e["org"], "contacted": e["contacted"]})
+                        "org": e["org"], "contacted": e["contacted"], "party": e["party"]})
     return out
 
 
@@ -56,7 +65,7 @@ def flags_for(store: st.Store, pack: Pack, rows: list[dict[str, Any]],
         ids = {r["id"] for r in rows}
         rows = [e for e in st.contacts(store, since_utc=lo, until_utc=hi, bank=bank)
                 if e["id"] in ids]
-    return flag_entries(pack, rows, counted=counted)
+    return flag_log(store, pack, rows, counted=counted)
 
 
 def entry_violations(store: st.Store, pack: Pack, entry_id: int) -> list[str]:

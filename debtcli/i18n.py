@@ -24,7 +24,7 @@ LABELS_ZH = {
     "email": "电子邮件", "app": "App", "wechat": "微信", "other": "其他", "family": "家人",
     "employer": "雇主", "colleague": "同事", "friend": "朋友", "contacts-list": "通讯录联系人",
     "self": "本人", "bank": "银行", "agency": "催收机构", "law-firm": "律师事务所",
-    "court": "法院", "unknown": "未知",
+    "court": "法院", "unknown": "未知", "impostor": "冒充者",
 }
 
 

@@ -134,7 +134,9 @@ def record_payment(
             "overpaid": max(0, amount - owed_before)}
 
 
-def settle(store: st.Store, ref: str, on: date) -> Any:
+def settle(store: st.Store, ref: str, on: date, amount: int | None = None) -> Any:
+    """Settle the open episode on a day, for what was paid to settle it (if given): that
+    payment is recorded with it. A settled card owes nothing, whatever the balance was."""
     card = find_card(store, ref, include_archived=False)
     episode = _open_episode_or_fail(store, card)
     if on < date.fromisoformat(episode["since"]):
@@ -142,7 +144,7 @@ def settle(store: st.Store, ref: str, on: date) -> Any:
             f"settlement date {on} is before the missed due date {episode['since']}",
             f"结清日期 {on} 早于逾期的还款日 {episode['since']}",
         )
-    st.settle_episode(store, episode["id"], on.isoformat())
+    st.settle_episode(store, card["id"], episode["id"], on.isoformat(), amount, now_iso())
     return card
 
 

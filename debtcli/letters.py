@@ -172,12 +172,18 @@ def build_context(store: st.Store, pack: Pack, card: Any, kind: str, lang: str, 
     elif kind == "complaint":
         from debtcli.flags import violations
 
-        rows = violations(store, pack, card["id"])
-        if not rows:
+        # Someone using the bank's name is not the bank's agency: a paragraph of their own.
+        impostors = [e for e in st.contacts(store, card_id=card["id"])
+                     if e["party"] == "impostor"]
+        rows = [v for v in violations(store, pack, card["id"]) if v["party"] != "impostor"]
+        if not rows and not impostors:
             raise BadInput(f"no logged violations for ****{card['last4']}: a complaint lists "
                            "them; see `debtcli violations`",
                            f"卡 ****{card['last4']} 没有记录到违规行为：投诉信需要列出违规；见 "
                            "`debtcli violations`")
+        ctx["impostors"] = [{"at": e["at"][:16].replace("T", " "),
+                             "channel": label(e["channel"], lang), "org": e["org"],
+                             "note": e["note"], "hash": e["hash"]} for e in impostors]
         by_entry: dict[int, dict[str, Any]] = {}
         for v in rows:  # one line per entry, naming every rule it breaks
             e = by_entry.setdefault(v["entry"], {

@@ -105,7 +105,7 @@ def _violation_rows(pack: Pack, lang: str, violations: list[dict[str, Any]]) -> 
 def build_report(store: st.Store, pack: Pack, lang: str, today: date,
                  card_ref: str | None) -> str:
     from debtcli import contactlog, timeline
-    from debtcli.conduct import flag_entries
+    from debtcli.flags import flag_log
     from debtcli.flags import violations as logged_violations
     from debtcli.ledger import find_card
     from debtcli.standing import assess_card, public
@@ -113,7 +113,7 @@ def build_report(store: st.Store, pack: Pack, lang: str, today: date,
 
     cards = [find_card(store, card_ref)] if card_ref else st.list_cards(store)
     entries = st.contacts(store)
-    flags = flag_entries(pack, entries)  # once, for the timeline and the violations table
+    flags = flag_log(store, pack, entries)  # once, for the timeline and the violations table
     data = timeline.gather(store, pack, today, cards, flags=flags)
     events = timeline.assemble(pack, lang, today, data)
     summaries = []
@@ -122,9 +122,8 @@ def build_report(store: st.Store, pack: Pack, lang: str, today: date,
         episode = st.latest_episode(store, card["id"])
         summaries.append({
             **public(a),
-            "stage_name": pack.text(pack.stage(a["stage"]), "", lang) if a["stage"] else "—",
-            "next_name": (pack.text(pack.stage(a["next_stage"]), "", lang)
-                          if a["next_stage"] else "—"),
+            "stage_name": pack.stage_text(a["stage"], "", lang, a["threshold_met"]),
+            "next_name": pack.stage_text(a["next_stage"], "", lang, a["threshold_met"]),
             "owed_text": format_amount(a["_position"].owed, card["currency"]),
             "paid_text": format_amount(a["_position"].paid, card["currency"]),
             "chart": owed_chart(pack, lang, today, card, episode, st.payments(store, card["id"])),

@@ -16,7 +16,7 @@ STAGE_KEYS = ("grace", "reminder", "phone", "letter", "agency", "visit", "litiga
 TAGS = ("law", "rule", "practice", "unverified")
 CONDUCT_KINDS = (
     "quiet-hours", "third-party", "flag", "claim", "per-day", "visit-agents",
-    "visit-credentials", "pay-to", "private-channel",
+    "visit-credentials", "pay-to", "private-channel", "after-agreement", "after-settlement",
 )
 
 # What each table must hold: key -> type. "zh/en" pairs are checked as str.
@@ -33,18 +33,29 @@ _INDICATOR = {"tag": str, "citation_zh": str, "citation_en": str, "reading_zh": 
 _INDICATORS = {
     "malicious-overdraft": {**_INDICATOR, "threshold": str, "notice_gap_days": int,
                             "months_after_second": int, "effective_channels": list,
-                            "possible_channels": list, "parties": list},
+                            "possible_channels": list, "parties": list,
+                            "show_within_percent": int, "reassure_zh": str, "reassure_en": str},
     "credit-record": {**_INDICATOR, "years": int},
-    "limitation": {**_INDICATOR, "years": int},
+    "limitation": {**_INDICATOR, "years": int, "expired_zh": str, "expired_en": str},
 }
+_STAGE_CLASS = {"class_zh": str, "class_en": str, "class_tag": str, "class_source_zh": str,
+                "class_source_en": str}
+_UNDER_AGREEMENT = {"zh": str, "en": str, "short_zh": str, "short_en": str, "tag": str,
+                    "what_zh": str, "what_en": str, "todo_zh": str, "todo_en": str,
+                    "basis_zh": str, "basis_en": str}
+_HELP_LINE = {"number": str, "zh": str, "en": str, "short_zh": str, "short_en": str,
+              "door": bool, "tag": str}
+_TOPIC = {"key": str, "title_zh": str, "title_en": str, "items": list}
 _CONDUCT_PARAMS = {
     "quiet-hours": {"start": str, "end": str, "channels": list},
     "third-party": {"contacted": list},
     "flag": {"flags": list},
     "per-day": {"channels": list, "answered": bool, "max": int},
     "visit-agents": {"min": int},
-    "pay-to": {"keywords": list},
+    "pay-to": {"keywords": list, "own_card": list},
     "private-channel": {"channels": list, "parties": list},
+    "after-agreement": {"parties": list},
+    "after-settlement": {"parties": list},
 }
 
 
@@ -75,7 +86,37 @@ class Pack:
         return self.text(self.data["tags"][tag], "", lang)
 
     def stage(self, key: str) -> dict[str, Any]:
+        if key == "agreement":
+            return self.data["under_agreement"]
         return next(s for s in self.stages if s["key"] == key)
+
+    def stage_text(self, key: str | None, field: str, lang: str, criminal: bool = True) -> str:
+        """A stage's name ('' field), short name, what or todo. Below the criminal threshold a
+        stage's civil_* wording is used where it has one: no talk of police reports for a
+        debt that cannot be 恶意透支."""
+        if not key:
+            return "—"
+        stage = self.stage(key)
+        name = f"{field}_" if field else ""
+        if not criminal and f"civil_{name}zh" in stage:
+            return self.text(stage, f"civil_{field}" if field else "civil", lang)
+        return self.text(stage, field, lang)
+
+    @property
+    def creditor_parties(self) -> list[str]:
+        """The parties of the log who speak for the creditor."""
+        return self.data["parties"]["creditors"]
+
+    def grace_days(self, bank: str | None) -> int:
+        """The days of grace the stage table allows after a due date (before reminders)."""
+        days = self.start_days(bank)
+        return days["reminder"] - days["grace"]
+
+    def help_lines(self) -> list[dict[str, Any]]:
+        return self.data["help_lines"]
+
+    def topics(self) -> list[dict[str, Any]]:
+        return self.data.get("topics", [])
 
     def conduct(self) -> list[dict[str, Any]]:
         return self.data["conduct"]
@@ -152,6 +193,20 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
         raise _fail(path, "stages", "missing (an array of [[stages]] tables)")
     for i, stage in enumerate(stages):
         _check(path, f"stages[{i}]", stage, _STAGE)
+        if "class_zh" in stage:
+            _check(path, f"stages[{i}]", stage, _STAGE_CLASS)
+            if stage["class_tag"] not in TAGS:
+                raise _fail(path, f"stages[{i}].class_tag", f"must be one of {', '.join(TAGS)}")
+    _check(path, "under_agreement", data.get("under_agreement"), _UNDER_AGREEMENT)
+    _check(path, "parties", data.get("parties"), {"creditors": list})
+    for i, line in enumerate(data.get("help_lines", [])):
+        _check(path, f"help_lines[{i}]", line, _HELP_LINE)
+    if not data.get("help_lines"):
+        raise _fail(path, "help_lines", "missing (an array of [[help_lines]] tables)")
+    for i, topic in enumerate(data.get("topics", [])):
+        _check(path, f"topics[{i}]", topic, _TOPIC)
+        for j, item in enumerate(topic["items"]):
+            _check(path, f"topics[{i}].items[{j}]", item, _ITEM)
     keys = tuple(s["key"] for s in stages)
     if keys != STAGE_KEYS:
         raise _fail(path, "stages", f"keys must be, in order: {', '.join(STAGE_KEYS)}")
@@ -178,6 +233,8 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
         _check(path, f"conduct[{i}]", rule, _CONDUCT_PARAMS.get(rule["kind"], {}))
     for i, claim in enumerate(data.get("claims", [])):
         _check(path, f"claims[{i}]", claim, _CLAIM)
+        for j, part in enumerate(claim.get("more", [])):
+            _check(path, f"claims[{i}].more[{j}]", part, _ITEM)
     for key, spec in _INDICATORS.items():
         _check(path, f"indicators.{key}", data.get("indicators", {}).get(key), spec)
     visit = data.get("visit")

@@ -14,20 +14,25 @@ from debtcli.dates import add_months, add_years
 from debtcli.money import from_decimal_str, to_decimal_str
 from debtcli.rules import STAGE_KEYS, Pack
 
+AGREEMENT = "agreement"  # the stage of a card whose installment agreement is in force
+
 
 class StageView(NamedTuple):
     days_overdue: int
     stage_by_days: str | None
     stage_by_evidence: str | None
     stage: str | None
-    basis: str | None  # "days" or "evidence"
+    basis: str | None  # "days", "evidence" or "agreement"
     next_stage: str | None
     next_stage_date: date | None
+    agreement_status: str | None = None  # current, broken or complete
+    under_agreement_since: date | None = None
 
     def to_json(self) -> dict[str, Any]:
         d = self._asdict()
         d["stage_basis"] = d.pop("basis")
-        d["next_stage_date"] = self.next_stage_date.isoformat() if self.next_stage_date else None
+        for key in ("next_stage_date", "under_agreement_since"):
+            d[key] = d[key].isoformat() if d[key] else None
         return d
 
 
@@ -40,10 +45,15 @@ def stage_by_days(days_overdue: int, start_days: dict[str, int]) -> str | None:
 
 
 def stage_by_evidence(pack: Pack, contacts: Iterable[tuple[str, str]]) -> str | None:
-    """contacts: (channel, party) pairs seen in the log after the due date was missed."""
+    """contacts: (channel, party) pairs seen in the log after the due date was missed. Only the
+    creditor's side proves anything: an impostor's or an unknown caller's visit is no sign
+    that the bank has reached the visit stage."""
     rank = {k: i for i, k in enumerate(STAGE_KEYS)}
+    creditors = pack.creditor_parties
     best: str | None = None
     for channel, party in contacts:
+        if party not in creditors:
+            continue
         for rule in pack.evidence_map():
             if ("channel" in rule and rule["channel"] != channel) or (
                 "party" in rule and rule["party"] != party
@@ -60,8 +70,17 @@ def assess(
     since: date,
     today: date,
     evidence: Iterable[tuple[str, str]] = (),
+    agreement: dict[str, Any] | None = None,
 ) -> StageView:
+    """agreement: the card's agreement as agreements.track() sees it today, or None. While it
+    is in force the card is under agreement: no stage rises and nothing is predicted, and the
+    days-overdue count stops on the day it was made. Once broken, the rules apply again."""
     start_days = pack.start_days(bank)
+    if agreement is not None and agreement["status"] in ("current", "complete"):
+        agreed_on = date.fromisoformat(agreement["agreed_on"])
+        frozen = max(0, (agreed_on - since).days)
+        return StageView(frozen, stage_by_days(frozen, start_days), None, AGREEMENT, AGREEMENT,
+                         None, None, agreement["status"], agreed_on)
     days = (today - since).days
     by_days = stage_by_days(days, start_days)
     by_evidence = stage_by_evidence(pack, evidence)
@@ -77,7 +96,10 @@ def assess(
         # The first day on which days_overdue reaches the next stage's start; never today or
         # earlier, since a stage already reached is not "next".
         next_date = max(since + timedelta(days=start_days[next_stage]), today + timedelta(days=1))
-    return StageView(max(days, 0), by_days, by_evidence, stage, basis, next_stage, next_date)
+    status = agreement["status"] if agreement is not None else None
+    agreed = date.fromisoformat(agreement["agreed_on"]) if agreement is not None else None
+    return StageView(max(days, 0), by_days, by_evidence, stage, basis, next_stage, next_date,
+                     status, agreed)
 
 
 # --- legal indicators -------------------------------------------------------------------------
@@ -99,11 +121,22 @@ def malicious_overdraft(
     principal_recorded: bool,
     since: date,
     notices: Iterable[tuple[date, str, bool | None, int]],
+    days_overdue: int = 0,
+    bank: str | None = None,
 ) -> dict[str, Any]:
     """notices: (day, channel, answered, count) for incoming contacts to the cardholder in
-    person by the bank, its agency or a law firm. Which of them count is decided here."""
+    person by the bank, its agency or a law firm. Which of them count is decided here.
+
+    `show` says whether the criminal reading applies at all: only past the grace period, and
+    only when the unpaid principal reaches the threshold or comes within the pack's margin
+    of it. Below that, talk of 恶意透支 frightens and informs nobody."""
     rule = pack.indicator("malicious-overdraft")
     threshold = from_decimal_str(rule["threshold"])
+    margin = threshold * int(rule["show_within_percent"]) // 100
+    past_grace = days_overdue >= pack.start_days(bank)["reminder"]
+    show = past_grace and principal_unpaid >= threshold - margin
+    # 第九条: payments reduce the principal; what takes it below the threshold.
+    to_drop_below = principal_unpaid - threshold + 1 if principal_unpaid >= threshold else None
     effective_channels = set(rule["effective_channels"])
     possible_channels = effective_channels | set(rule["possible_channels"])
     eff_days: set[date] = set()
@@ -136,6 +169,8 @@ def malicious_overdraft(
         "principal_recorded": principal_recorded,
         "threshold": to_decimal_str(threshold),
         "threshold_met": principal_unpaid >= threshold,
+        "show": show,
+        "pay_to_drop_below": to_decimal_str(to_drop_below) if to_drop_below else None,
         "effective_notices": eff_count,
         "first_notice": first.isoformat() if first else None,
         "second_notice": second.isoformat() if second else None,
@@ -158,13 +193,20 @@ def credit_record(pack: Pack, settled_on: date | None) -> dict[str, Any]:
     }
 
 
-def limitation(pack: Pack, since: date, last_demand: date | None) -> dict[str, Any]:
+def limitation(pack: Pack, since: date, restarts: Iterable[date | None],
+               today: date) -> dict[str, Any]:
+    """restarts: what the records show restarting the period after the debt fell due (the
+    creditor's last demand, the cardholder's last payment or agreement; for an installment
+    agreement, its last installment's due date). `expired` when, by these records, the period
+    has run: what the user most needs to know before acknowledging the debt."""
     rule = pack.indicator("limitation")
-    start = max(since, last_demand) if last_demand else since
+    start = max([since, *(d for d in restarts if d is not None)])
+    ends = add_years(start, int(rule["years"]))
     return {
         "key": "limitation",
         "restarted_on": start.isoformat(),
-        "runs_until": add_years(start, int(rule["years"])).isoformat(),
+        "runs_until": ends.isoformat(),
+        "expired": ends <= today,
         "years": int(rule["years"]),
         "tag": rule["tag"],
     }

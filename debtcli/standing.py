@@ -46,6 +46,74 @@ def _notices(store: st.Store, pack: Pack, card_id: int, after: str, full: bool) 
     return found
 
 
+def _episode_payments(store: st.Store, card_id: int, episode_id: int) -> list[tuple[date, int]]:
+    return [(date.fromisoformat(p["paid_on"]), p["amount"])
+            for p in st.payments(store, card_id) if p["episode_id"] == episode_id]
+
+
+def tracked_agreement(store: st.Store, pack: Pack, card: Any, episode: Any | None,
+                      today: date) -> dict[str, Any] | None:
+    """The episode's latest agreement as it stands today (agreements.track), or None when
+    there is none or it was made after `today`. The one place agreements are tracked."""
+    from debtcli.agreements import track
+
+    agreement = st.current_agreement(store, card["id"], episode["id"]) if episode else None
+    if agreement is None or date.fromisoformat(agreement["agreed_on"]) > today:
+        return None
+    return track(agreement, _episode_payments(store, card["id"], episode["id"]), today,
+                 pack.grace_days(card["bank"]))
+
+
+def collection_windows(store: st.Store, pack: Pack, card_ids: set[int]) -> dict[int, list]:
+    """Per card, the local days on which nobody should be collecting: from the day after an
+    agreement was made until the day before it was broken (or the episode settled), and from
+    the day after a settlement until the day before the card's next overdue episode."""
+    from debtcli.agreements import track
+    from debtcli.conduct import Window
+
+    out: dict[int, list] = {}
+    for card_id in card_ids:
+        card = st.get_card(store, card_id)
+        eps = st.episodes(store, card_id)
+        windows = []
+        for i, ep in enumerate(eps):
+            nxt = eps[i + 1]["since"] if i + 1 < len(eps) else None
+            if ep["settled_on"]:
+                last = (date.fromisoformat(nxt) - timedelta(days=1)).isoformat() if nxt else None
+                windows.append(Window("settled", _next_day(ep["settled_on"]), last))
+            agreement = st.current_agreement(store, card_id, ep["id"])
+            if agreement is None:
+                continue
+            # Judged over the whole schedule: it was in force until the first day it broke.
+            tracked = track(agreement, _episode_payments(store, card_id, ep["id"]), date.max,
+                            pack.grace_days(card["bank"]))
+            ends = [d for d in (tracked["broken_on"] and _prev_day(tracked["broken_on"]),
+                                ep["settled_on"]) if d]
+            windows.append(Window("agreement", _next_day(agreement["agreed_on"]),
+                                  min(ends) if ends else None))
+        out[card_id] = windows
+    return out
+
+
+def _next_day(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def _prev_day(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+
+
+def _money(tracked: dict[str, Any]) -> dict[str, Any]:
+    """An agreement's tracking in its JSON form: amounts as decimal strings."""
+    def row(r: dict[str, Any]) -> dict[str, Any]:
+        return {**r, "amount": to_decimal_str(r["amount"]), "paid": to_decimal_str(r["paid"])}
+
+    return {**{k: v for k, v in tracked.items() if k != "installments"},
+            "monthly": to_decimal_str(tracked["monthly"]), "paid": to_decimal_str(tracked["paid"]),
+            "missed": [row(r) for r in tracked["missed"]],
+            "next": row(tracked["next"]) if tracked["next"] else None}
+
+
 def assess_card(store: st.Store, pack: Pack, card: Any, today: date,
                 full: bool = True) -> dict[str, Any]:
     """full=False (status) computes the dates but not the notice counts, which need every
@@ -63,6 +131,9 @@ def assess_card(store: st.Store, pack: Pack, card: Any, today: date,
         "paid": to_decimal_str(pos.paid),
         "owed": to_decimal_str(pos.owed),
         "settled_on": pos.settled_on.isoformat() if pos.settled_on else None,
+        "settlement_amount": (to_decimal_str(pos.settled_amount)
+                              if pos.settled_amount is not None else None),
+        "waived": to_decimal_str(pos.waived),
         "stage": None,
         "stage_basis": None,
         "stage_by_days": None,
@@ -71,47 +142,54 @@ def assess_card(store: st.Store, pack: Pack, card: Any, today: date,
         "next_stage_date": None,
         "risks": [],
         "risk": None,
+        "threshold_met": False,
         "agreement": None,
+        "agreement_status": None,
+        "under_agreement_since": None,
         "_position": pos,
     }
     if episode is None:
         return result
-    agreement = st.current_agreement(store, card["id"], episode["id"])
-    if agreement is not None:
-        from debtcli.agreements import track
-
-        pays = [(date.fromisoformat(p["paid_on"]), p["amount"])
-                for p in st.payments(store, card["id"]) if p["episode_id"] == episode["id"]]
-        tracked = track(agreement, pays, today)
-        result["agreement"] = {
-            **{k: v for k, v in tracked.items() if k not in ("monthly", "paid", "installments",
-                                                             "missed", "next")},
-            "monthly": to_decimal_str(tracked["monthly"]),
-            "paid": to_decimal_str(tracked["paid"]),
-            "missed": [{**r, "amount": to_decimal_str(r["amount"]),
-                        "paid": to_decimal_str(r["paid"])} for r in tracked["missed"]],
-            "next": ({**tracked["next"], "amount": to_decimal_str(tracked["next"]["amount"]),
-                      "paid": to_decimal_str(tracked["next"]["paid"])}
-                     if tracked["next"] else None),
-        }
+    tracked = tracked_agreement(store, pack, card, episode, today)
+    if tracked is not None:
+        result["agreement"] = _money(tracked)
+        result["agreement_status"] = tracked["status"]
     if pos.settled_on:
         result["risks"] = [stages.credit_record(pack, pos.settled_on)]
         return result
     assert pos.since is not None
     after = _after(pos.since)
-    evidence = st.evidence_pairs(store, card["id"], after, pack.evidence_map())
-    view = stages.assess(pack, card["bank"], pos.since, today, evidence)
+    creditors = pack.creditor_parties
+    evidence = st.evidence_pairs(store, card["id"], after, pack.evidence_map(), creditors)
+    view = stages.assess(pack, card["bank"], pos.since, today, evidence, agreement=tracked)
     result.update(view.to_json())
     notices = _notices(store, pack, card["id"], after, full)
-    last = st.last_demand(store, card["id"])
-    risks = [
-        stages.malicious_overdraft(pack, pos.principal_unpaid, pos.principal_recorded,
-                                   pos.since, notices),
-        stages.limitation(pack, pos.since, date.fromisoformat(last) if last else None),
-    ]
+    mo = stages.malicious_overdraft(pack, pos.principal_unpaid, pos.principal_recorded,
+                                    pos.since, notices, (today - pos.since).days, card["bank"])
+    risks = [mo, stages.limitation(pack, pos.since, _restarts(store, pack, card, tracked),
+                                     today)]
     result["risks"] = risks
     result["risk"] = stages.risk_marker(risks, today)
+    result["threshold_met"] = mo["threshold_met"]
     return result
+
+
+def _restarts(store: st.Store, pack: Pack, card: Any, tracked: dict[str, Any] | None) -> list[date | None]:
+    """What the records show restarting the limitation period: the creditor's last demand,
+    the cardholder's last payment and agreement, and for an agreement in force, its last
+    installment's due date (民法典 第一百八十九条)."""
+    from debtcli.agreements import in_force
+
+    def day(text: str | None) -> date | None:
+        return date.fromisoformat(text[:10]) if text else None
+
+    found = [day(st.last_demand(store, card["id"], pack.creditor_parties)),
+             day(st.last_payment(store, card["id"]))]
+    if tracked is not None:
+        found.append(day(tracked["agreed_on"]))
+        if in_force(tracked):
+            found.append(day(tracked["installments"][-1]["due"]))
+    return found
 
 
 def public(result: dict[str, Any]) -> dict[str, Any]:

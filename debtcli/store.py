@@ -187,11 +187,18 @@ def m004_payment_indexes(conn: sqlite3.Connection) -> None:
         """)
 
 
+def m005_settlement_amount(conn: sqlite3.Connection) -> None:
+    """What was paid to settle an episode (a discounted settlement is common): kept apart from
+    the amount owed, so a settled card shows ¥0 owed and the sum it was settled for."""
+    _script(conn, "ALTER TABLE episodes ADD COLUMN settled_amount INTEGER;")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_cards_episodes_payments,
     m002_contact_log,
     m003_agreements,
     m004_payment_indexes,
+    m005_settlement_amount,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -411,9 +418,18 @@ def add_payment(
         return int(cur.lastrowid or 0)
 
 
-def settle_episode(store: Store, episode_id: int, settled_on: str) -> None:
+def settle_episode(store: Store, card_id: int, episode_id: int, settled_on: str,
+                   amount: int | None, now: str) -> None:
+    """Settle an episode; with an amount, that payment is recorded with it, in one transaction."""
     with store.write() as c:
-        c.execute("UPDATE episodes SET settled_on = ? WHERE id = ?", (settled_on, episode_id))
+        if amount:
+            c.execute(
+                "INSERT INTO payments (card_id, episode_id, paid_on, amount, note, created_at) "
+                "VALUES (?,?,?,?,?,?)",
+                (card_id, episode_id, settled_on, amount, "settlement / 结清", now),
+            )
+        c.execute("UPDATE episodes SET settled_on = ?, settled_amount = ? WHERE id = ?",
+                  (settled_on, amount, episode_id))
 
 
 # --- the contact log (append-only, hash-chained) -----------------------------------------------
@@ -598,16 +614,23 @@ def attachments_for(conn: sqlite3.Connection, ids: list[int] | None = None,
     return out
 
 
-def evidence_pairs(store: Store, card_id: int, after_utc: str, pairs: list[dict]) -> list:
-    """Which of the pack's evidence rules ({channel} or {party}) the log shows after a date:
-    one indexed EXISTS per rule, so status stays fast on a long log."""
+def _in(column: str, values: list[str]) -> str:
+    return f"{column} IN ({', '.join('?' * len(values))})"
+
+
+def evidence_pairs(store: Store, card_id: int, after_utc: str, pairs: list[dict],
+                   parties: list[str]) -> list:
+    """Which of the pack's evidence rules ({channel} or {party}) the log shows after a date,
+    by the creditor's side (`parties`): one indexed EXISTS per rule, so status stays fast on
+    a long log."""
     found = []
     for rule in pairs:
         col = "channel" if "channel" in rule else "party"
         hit = store.conn.execute(
             f"SELECT c.channel, c.party FROM contacts c WHERE c.card_id = ? AND c.{col} = ? "
-            f"AND c.at_utc > ? AND c.direction = 'in' AND {_CURRENT} LIMIT 1",
-            (card_id, rule[col], after_utc),
+            f"AND c.at_utc > ? AND c.direction = 'in' AND {_in('c.party', parties)} "
+            f"AND {_CURRENT} LIMIT 1",
+            (card_id, rule[col], after_utc, *parties),
         ).fetchone()
         if hit:
             found.append((hit["channel"], hit["party"]))
@@ -655,14 +678,22 @@ def first_notice(
     return (date.fromisoformat(row["at"][:10]), row["channel"], row["answered"], 1)
 
 
-def last_demand(store: Store, card_id: int) -> str | None:
-    """The local day of the last incoming contact by a creditor: it restarts the limitation."""
+def last_demand(store: Store, card_id: int, parties: list[str]) -> str | None:
+    """The local day of the last incoming contact by a creditor (`parties`): it restarts the
+    limitation period. An impostor's call restarts nothing."""
     row = store.conn.execute(
-        "SELECT c.at FROM contacts c WHERE c.card_id = ? AND c.direction = 'in' "
-        "AND c.party IN ('bank', 'agency', 'law-firm', 'court') ORDER BY c.at_utc DESC LIMIT 1",
-        (card_id,),
+        f"SELECT c.at FROM contacts c WHERE c.card_id = ? AND c.direction = 'in' "
+        f"AND {_in('c.party', parties)} AND {_CURRENT} ORDER BY c.at_utc DESC LIMIT 1",
+        (card_id, *parties),
     ).fetchone()
     return row[0][:10] if row else None
+
+
+def last_payment(store: Store, card_id: int) -> str | None:
+    """The day of the card's latest payment (a part-payment acknowledges the debt)."""
+    row = store.conn.execute(
+        "SELECT MAX(paid_on) FROM payments WHERE card_id = ?", (card_id,)).fetchone()
+    return row[0] if row else None
 
 
 # --- small settings kept in the store (the sender profile for letters) -------------------------

@@ -79,6 +79,7 @@ def assemble(pack: Pack, lang: str, today: date, cards: list[dict[str, Any]]) ->
                                    f"{format_amount(tracked['monthly'], cur)}")))
             for r in tracked["installments"]:
                 status_text = {"paid": t("paid", "已还"), "missed": t("MISSED", "未还"),
+                               "late": t("paid LATE", "逾期才还"),
                                "due-soon": t("due soon", "即将到期"), "upcoming": t("due", "到期")}
                 events.append(_event(r["due"], "installment", card,
                                      t(f"installment {r['n']}/{tracked['months']} "
@@ -102,10 +103,12 @@ def _stage_events(pack: Pack, lang: str, today: date, data: dict[str, Any]) -> l
     start_days = pack.start_days(card["bank"])
     current = a["stage"]
     rank = {k: i for i, k in enumerate(STAGE_KEYS)}
+    # Under an agreement in force nothing escalates: stages stop where it was made.
+    paused = a["under_agreement_since"] if a["stage"] == "agreement" else None
     for key in STAGE_KEYS:
         day = since + timedelta(days=start_days[key])
-        name = pack.text(pack.stage(key), "", lang)
-        if end is not None and day > end:
+        name = pack.stage_text(key, "", lang, a["threshold_met"])
+        if (end is not None and day > end) or (paused and day.isoformat() > paused):
             break
         if day <= today:
             out.append(_event(day.isoformat(), "stage", card,
@@ -130,9 +133,13 @@ def _stage_events(pack: Pack, lang: str, today: date, data: dict[str, Any]) -> l
                               predicted=date.fromisoformat(d) > today))
         elif risk["key"] == "limitation":
             d = risk["runs_until"]
-            out.append(_event(d, "legal", card, pick(
-                lang, "limitation period would end, if nothing restarts it (information only)",
-                "如无中断，诉讼时效届满（仅供参考）"), predicted=date.fromisoformat(d) > today))
+            title = (pick(lang, "by your records the limitation period may have ended (see "
+                          "`debtcli stage` before acknowledging the debt)",
+                          "按你的记录，诉讼时效可能已届满（确认欠款前先看 `debtcli stage`）")
+                     if risk["expired"] else
+                     pick(lang, "limitation period would end, if nothing restarts it "
+                          "(information only)", "如无中断，诉讼时效届满（仅供参考）"))
+            out.append(_event(d, "legal", card, title, predicted=date.fromisoformat(d) > today))
     return out
 
 
@@ -141,22 +148,14 @@ def gather(store: st.Store, pack: Pack, today: date, cards: list[Any], *,
            flags: dict[int, list[str]] | None = None) -> list[dict[str, Any]]:
     """Read each card's records. latest=N reads only each card's N most recent contacts;
     flags, when the caller already has them for the whole log, saves computing them again."""
-    from debtcli.agreements import track
     from debtcli.flags import flags_for
-    from debtcli.standing import assess_card
+    from debtcli.standing import assess_card, tracked_agreement
 
     out = []
     for card in cards:
         contacts = st.contacts(store, card_id=card["id"], latest=latest)
         episode = st.latest_episode(store, card["id"])
-        tracked = None
-        if episode is not None:
-            agreement = st.current_agreement(store, card["id"], episode["id"])
-            if agreement is not None:
-                pays = [(date.fromisoformat(p["paid_on"]), p["amount"])
-                        for p in st.payments(store, card["id"])
-                        if p["episode_id"] == episode["id"]]
-                tracked = track(agreement, pays, today)
+        tracked = tracked_agreement(store, pack, card, episode, today)
         out.append({
             "card": card,
             "episodes": st.episodes(store, card["id"]),

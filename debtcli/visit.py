@@ -158,7 +158,10 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") 
     entry = {
         "at": at.isoformat(timespec="seconds"),
         "channel": "visit",
-        "party": "agency" if answers.get("org") else "unknown",
+        # Whoever the bank's hotline denied, or who showed a scam's red flags, is not the
+        # bank's agency, whatever they called themselves: recorded as an impostor.
+        "party": ("impostor" if verdict == "scam" or hotline == "denied"
+                  else "agency" if answers.get("org") else "unknown"),
         "org": answers.get("org") or None,
         "agent": answers.get("agent") or None,
         "agent_id": answers.get("agent_id") or None,

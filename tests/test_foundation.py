@@ -21,7 +21,7 @@ def test_store_created_private_on_first_use(cli, db_path):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     names = [r[0] for r in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
     assert names == ["m001_cards_episodes_payments", "m002_contact_log", "m003_agreements",
-                     "m004_payment_indexes"]
+                     "m004_payment_indexes", "m005_settlement_amount"]
 
 
 def test_path_shows_store_and_evidence(cli, db_path):
@@ -184,7 +184,8 @@ def test_demo_builds_three_stages(cli, tmp_path):
     assert "Where you stand" in r.stdout
     rows = cli.json("--db", str(tmp_path / "demo.db"), "status")
     stages = {r["last4"]: r["stage"] for r in rows}
-    assert stages == {"4821": "visit", "7730": "letter", "5511": "reminder"}
+    # 招商 granted an installment plan a week ago: under agreement, nothing escalates
+    assert stages == {"4821": "visit", "7730": "agreement", "5511": "reminder"}
     assert any(r["risk"] for r in rows)
     again = cli("--db", str(tmp_path / "demo.db"), "demo", ok=False)
     assert_clean_failure(again, says="already has cards")

@@ -182,7 +182,10 @@ def test_agreement_tracking_warns_before_and_after(li_wei):
     assert "installment 1 of 12" in later and "A missed installment can void" in later
     li_wei("--today", "2026-12-28", "pay", "7730", "3050", "--date", "2026-12-27")
     a = li_wei.json("--today", "2026-12-28", "stage", "7730")["agreement"]
-    assert a["missed"] == [] and a["next"]["n"] == 3 and a["paid"] == "3050.00"
+    # Caught up, but a month late: the agreement broke when the first went unpaid past grace.
+    assert a["next"]["n"] == 3 and a["paid"] == "3050.00"
+    assert a["status"] == "broken" and a["broken_on"] == "2026-11-29"
+    assert [(m["n"], m["status"]) for m in a["missed"]] == [(1, "late")]
 
 
 def test_plan_for_many_cards_fits_the_terminal_and_says_how_long(cli, monkeypatch):

@@ -225,16 +225,26 @@ def settle_cmd(
     card: CardArg,
     on: Annotated[str | None, typer.Option("--date", help="Settlement date (default today).")]
     = None,
+    amount: Annotated[str | None, typer.Option(
+        "--amount", help="What you paid to settle, e.g. 12000 (a discounted settlement is "
+        "common); recorded as a payment.")] = None,
 ) -> None:
-    """Mark a card's overdue episode settled (e.g. after a settlement agreement). 标记为已结清。"""
+    """Mark a card's overdue episode settled (e.g. after a settlement agreement): it then owes
+    ¥0. 标记为已结清（结清后欠款为 0）。"""
     from debtcli.ledger import settle
 
+    amt = parse_amount(amount) if amount is not None else None
     d = _date(on, "settlement date", "结清日期")
-    c = settle(state.store(), card, d)
-    say(f"****{c['last4']} settled on {d}. Your credit record typically shows it for 5 years "
-        f"from settlement; see `debtcli stage {c['last4']}`.",
-        f"****{c['last4']} 已于 {d} 结清。征信不良记录自结清起保存 5 年；见 "
-        f"`debtcli stage {c['last4']}`。")
+    c = settle(state.store(), card, d, amt)
+    years = state.pack().indicator("credit-record")["years"]
+    paid = (state.t(f" for {format_amount(amt, c['currency'])}",
+                    f"，结清金额 {format_amount(amt, c['currency'])}") if amt else "")
+    say(f"****{c['last4']} settled on {d}{paid}. Your credit record typically shows it for "
+        f"{years} years from settlement; see `debtcli stage {c['last4']}`. Ask the bank for a "
+        "sealed settlement certificate (结清证明), and for a discounted settlement the waiver "
+        "of the rest in writing.",
+        f"****{c['last4']} 已于 {d} 结清{paid}。征信不良记录通常自结清起保存 {years} 年；见 "
+        f"`debtcli stage {c['last4']}`。请向银行索取盖章的结清证明；如为减免结清，请索取书面减免确认。")
 
 
 def _demo_letter(folder: Any) -> None:

@@ -25,8 +25,9 @@ def _entry_options(
                                 "daily attempts limit).")] = False,
     direction: Annotated[str | None, Opt("--direction", help="in (they contacted you, default) "
                                          "or out (you contacted them).")] = None,
-    party: Annotated[str | None, Opt("--party", help="Who: bank, agency, law-firm, court or "
-                                     "unknown.")] = None,
+    party: Annotated[str | None, Opt("--party", help="Who: bank, agency, law-firm, court, "
+                                     "unknown, or impostor (someone using the bank's name: "
+                                     "the bank's hotline denied them).")] = None,
     org: Annotated[str | None, Opt("--org", help="The company, e.g. 某某资产管理有限公司.")] = None,
     agent: Annotated[str | None, Opt("--agent", help="The collector's name as given.")] = None,
     agent_id: Annotated[str | None, Opt("--agent-id", help="Their employee number.")] = None,
@@ -51,7 +52,10 @@ def _entry_options(
                                            "family-liable, employer, children-school, "
                                            "court-today, pay-to-person.")] = None,
     flag: Annotated[list[str] | None, Opt("--flag", help="threat, insult, violence, "
-                                          "impersonation, repeated or other.")] = None,
+                                          "impersonation, repeated, no-seal or other.")] = None,
+    no_seal: Annotated[bool, Opt("--no-seal", help="Letters: it carries no bank seal (a "
+                                 "collection letter must; see `debtcli facts letter-check`).")]
+    = False,
     note: Annotated[str | None, Opt("--note", help="What was said, in your words.")] = None,
     attach: Annotated[list[Path] | None, Opt("--attach", help="A recording, photo or "
                                              "screenshot (repeatable). Copied into the evidence "
@@ -85,7 +89,7 @@ def _prompt_missing(opts: dict[str, Any]) -> None:
         return
     from rich.prompt import Prompt
 
-    from debtcli.contactlog import CHANNELS, CONTACTED, PARTIES
+    from debtcli.contactlog import CHANNELS, CONTACTED, LETTERS, PARTIES
 
     t = state.t
     if not opts.get("channel"):
@@ -97,6 +101,11 @@ def _prompt_missing(opts: dict[str, Any]) -> None:
     if not opts.get("contacted"):
         opts["contacted"] = Prompt.ask(t("Whom did they reach", "他们联系了谁"),
                                        choices=list(CONTACTED), default="self")
+    if opts["channel"] in LETTERS and not opts.get("no_seal"):
+        from rich.prompt import Confirm
+
+        opts["no_seal"] = not Confirm.ask(t("Does the letter carry the bank's seal",
+                                            "信上有银行公章吗"), default=True)
     if not opts.get("note"):
         opts["note"] = Prompt.ask(t("What was said (Enter to skip)", "说了什么（回车跳过）"),
                                   default="") or None
@@ -150,7 +159,8 @@ def log_amend(
     from debtcli import contactlog
 
     attach = _split_attach(opts)
-    opts = {k: v for k, v in opts.items() if not (k == "missed" and v is False)}
+    opts = {k: v for k, v in opts.items()
+            if not (k in ("missed", "no_seal") and v is False)}
     r = contactlog.amend(state.store(), state.pack(), entry_id, opts, attach, state.today)
     say(f"Entry {r['amends']} corrected by entry {r['id']}; the original is kept.",
         f"第 {r['amends']} 条已由第 {r['id']} 条更正；原记录保留。")

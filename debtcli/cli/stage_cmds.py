@@ -30,61 +30,72 @@ def _tag(item: dict[str, Any]) -> str:
     return state.t(f" ({tag})", f"（{tag}）")
 
 
-def _stage_label(key: str | None) -> str:
-    if not key:
-        return "—"
-    pack = state.pack()
-    return pack.text(pack.stage(key), "", state.lang)
+def _stage_label(key: str | None, criminal: bool = True) -> str:
+    return state.pack().stage_text(key, "", state.lang, criminal)
+
+
+def _amount(text: str, currency: str) -> str:
+    from debtcli.money import format_amount, from_decimal_str
+
+    return format_amount(from_decimal_str(text), currency)
 
 
 def render_stage(r: dict[str, Any]) -> None:
-    from debtcli.money import format_amount, parse_amount
-
     pack, t, lang = state.pack(), state.t, state.lang
     out = console()
     out.print(f"{r['bank']} ****{r['last4']}", style="bold")
     if r["since"] is None:
         out.print(t("No overdue episode recorded for this card.", "这张卡没有逾期记录。"))
         return
-    for risk in r["risks"]:
-        if risk["key"] == "credit-record" and r["settled_on"]:
-            ind = pack.indicator("credit-record")
-            out.print(t(f"Settled on {r['settled_on']}. The negative record is typically shown "
-                        f"until {risk['clears_on']} (5 years from settlement).",
-                        f"已于 {r['settled_on']} 结清。不良记录保存至 {risk['clears_on']}"
-                        f"（自结清起 5 年）。"))
-            out.print(pack.text(ind, "reading", lang))
-            out.print(t("Source: ", "出处：") + pack.text(ind, "citation", lang)
-                      + _tag(ind))
-            out.print(pack.disclaimer(lang), style="dim")
-            return
+    if r["settled_on"]:
+        render_settled(r)
+        return
+    cur, criminal = r["currency"], r["threshold_met"]
+    owed = _amount(r["owed"], cur)
+    if r["stage"] == "agreement":
+        out.print(t(f"Owed {owed}; overdue since {r['since']}, under agreement since "
+                    f"{r['under_agreement_since']} (day {r['days_overdue']} when it was made).",
+                    f"欠款 {owed}；自 {r['since']} 逾期，自 {r['under_agreement_since']} 起按协议还款"
+                    f"（达成协议时为逾期第 {r['days_overdue']} 天）。"))
+    else:
+        out.print(t(f"Overdue since {r['since']}: day {r['days_overdue']}. Owed {owed}.",
+                    f"自 {r['since']} 逾期：第 {r['days_overdue']} 天。欠款 {owed}。"))
+    a = r.get("agreement")
+    if a and a["status"] == "broken":
+        n = a["broken_by"]
+        out.print(t(f"Agreement broken on {a['broken_on']}: installment {n} of {a['months']} was "
+                    f"not paid within its grace days. Escalation resumes by the rules.",
+                    f"协议已于 {a['broken_on']} 中断：第 {n}/{a['months']} 期未在宽限期内还足。"
+                    "催收将按规则恢复。"), style="bold")
     stage = pack.stage(r["stage"]) if r["stage"] else None
-    out.print(t(f"Overdue since {r['since']}: day {r['days_overdue']}. Owed "
-                f"{format_amount(parse_amount(r['owed'], allow_zero=True), r['currency'])}.",
-                f"自 {r['since']} 逾期：第 {r['days_overdue']} 天。欠款 "
-                f"{format_amount(parse_amount(r['owed'], allow_zero=True), r['currency'])}。"))
     if stage is None:
         out.print(t("Not overdue yet on this date.", "在这一天还没有逾期。"))
     else:
-        basis = (t("shown by your contact log", "根据你的联系记录")
-                 if r["stage_basis"] == "evidence"
-                 else t("by days overdue", "按逾期天数"))
+        basis = {"evidence": t("shown by your contact log", "根据你的联系记录"),
+                 "agreement": t("the agreement you recorded", "根据你记录的协议")}.get(
+                     r["stage_basis"], t("by days overdue", "按逾期天数"))
         out.print()
-        out.print(t(f"Stage: {_stage_label(r['stage'])} ({basis})",
-                    f"阶段：{_stage_label(r['stage'])}（{basis}）"), style="bold")
+        out.print(t(f"Stage: {_stage_label(r['stage'], criminal)} ({basis})",
+                    f"阶段：{_stage_label(r['stage'], criminal)}（{basis}）"), style="bold")
         if r["stage_basis"] == "evidence":
-            out.print(t(f"  By the calendar alone it would be: {_stage_label(r['stage_by_days'])}.",
-                        f"  仅按天数推算为：{_stage_label(r['stage_by_days'])}。"))
+            by_days = _stage_label(r["stage_by_days"], criminal)
+            out.print(t(f"  By the calendar alone it would be: {by_days}.",
+                        f"  仅按天数推算为：{by_days}。"))
         prefix = t("Typically: ", "通常：") if stage["tag"] == "practice" else ""
-        out.print("  " + prefix + pack.text(stage, "what", lang))
-        out.print("  " + t("Basis: ", "依据：") + pack.text(stage, "basis", lang)
-                  + _tag(stage))
-        out.print("  " + t("What you can do now: ", "你现在可以做的：") + pack.text(stage, "todo", lang))
+        out.print("  " + prefix + pack.stage_text(r["stage"], "what", lang, criminal))
+        if "class_zh" in stage:
+            out.print("  " + pack.text(stage, "class", lang) + " " + t("Source: ", "出处：")
+                      + pack.text(stage, "class_source", lang)
+                      + _tag({"tag": stage["class_tag"]}))
+        out.print("  " + t("Basis: ", "依据：") + pack.text(stage, "basis", lang) + _tag(stage))
+        out.print("  " + t("What you can do now: ", "你现在可以做的：")
+                  + pack.stage_text(r["stage"], "todo", lang, criminal))
     if r["next_stage"]:
-        out.print(t(f"\nNext: {_stage_label(r['next_stage'])}, typically from "
+        out.print(t(f"\nNext: {_stage_label(r['next_stage'], criminal)}, typically from "
                     f"{r['next_stage_date']}.",
-                    f"\n下一阶段：{_stage_label(r['next_stage'])}，通常从 {r['next_stage_date']} 起。"))
-    if r.get("agreement"):
+                    f"\n下一阶段：{_stage_label(r['next_stage'], criminal)}，通常从 "
+                    f"{r['next_stage_date']} 起。"))
+    if a:
         from debtcli.cli.common import render_agreement_notes
 
         out.print()
@@ -92,7 +103,38 @@ def render_stage(r: dict[str, Any]) -> None:
         render_agreement_notes([r])
     for risk in r["risks"]:
         render_risk(risk, r)
+    render_footer()
+
+
+def render_settled(r: dict[str, Any]) -> None:
+    pack, t, lang = state.pack(), state.t, state.lang
+    out = console()
+    cur = r["currency"]
+    risk = next(x for x in r["risks"] if x["key"] == "credit-record")
+    ind = pack.indicator("credit-record")
+    amount = r["settlement_amount"]
+    paid = t(f" for {_amount(amount, cur)}", f"，结清金额 {_amount(amount, cur)}") if amount else ""
+    waived = (t(f" The bank let {_amount(r['waived'], cur)} go: keep its waiver in writing.",
+                f"银行减免了 {_amount(r['waived'], cur)}：请保留书面减免确认。")
+              if r["waived"] != "0.00" else "")
+    out.print(t(f"Settled on {r['settled_on']}{paid}. Owed {_amount('0.00', cur)}.{waived}",
+                f"已于 {r['settled_on']} 结清{paid}。欠款 {_amount('0.00', cur)}。{waived}"))
+    out.print(t(f"The negative record is typically shown until {risk['clears_on']} "
+                f"({risk['years']} years from settlement).",
+                f"不良记录通常保存至 {risk['clears_on']}（自结清起 {risk['years']} 年）。"))
+    out.print(pack.text(ind, "reading", lang))
+    out.print(t("Source: ", "出处：") + pack.text(ind, "citation", lang) + _tag(ind))
+    render_footer()
+
+
+def render_footer() -> None:
+    """Where to turn for help, and the disclaimer: the end of every stage reading."""
+    pack, t, lang = state.pack(), state.t, state.lang
+    out = console()
+    lines = t(" · ", "・").join(f"{h['number']} {pack.text(h, 'short', lang)}"
+                                 for h in pack.help_lines())
     out.print()
+    out.print(t(f"Help: {lines} (debtcli help-lines)", f"求助：{lines}（debtcli help-lines）"))
     out.print(pack.disclaimer(lang), style="dim")
 
 
@@ -105,17 +147,25 @@ def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
     cite = t("Source: ", "出处：") + pack.text(ind, "citation", lang) + \
         _tag(ind)
     if risk["key"] == "malicious-overdraft":
+        if not risk["show"]:
+            return
         cur = r["currency"]
         principal = format_amount(parse_amount(risk["principal"], allow_zero=True), cur)
         threshold = format_amount(parse_amount(risk["threshold"]), cur)
         out.print()
         out.print(t("Criminal threshold (恶意透支)", "恶意透支（刑事门槛）"), style="bold")
+        out.print("  " + pack.text(ind, "reassure", lang))
         basis = "" if risk["principal_recorded"] else t(
             " (no principal recorded, so the whole amount is counted; record it with "
             "`overdue --principal`)", "（未记录本金，按全部欠款计算；可用 `overdue --principal` 记录）")
         met = t("reaches", "达到") if risk["threshold_met"] else t("is below", "低于")
         out.print(t(f"  Unpaid principal {principal}{basis} {met} the {threshold} threshold.",
                     f"  未还本金 {principal}{basis}{met} {threshold} 的门槛。"))
+        if risk["pay_to_drop_below"]:
+            pay = _amount(risk["pay_to_drop_below"], cur)
+            out.print(t(f"  Payments reduce the principal first: paying {pay} brings the unpaid "
+                        f"principal below {threshold}.",
+                        f"  还款先冲抵本金：再还 {pay}，未还本金就低于 {threshold}。"), style="bold")
         out.print(t(f"  Logged contacts that could count as effective notices: "
                     f"{risk['effective_notices']} (also counting SMS/app/email: "
                     f"{risk['possible_notices']}).",
@@ -138,43 +188,88 @@ def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
         out.print("  " + cite)
     elif risk["key"] == "limitation":
         out.print()
-        out.print(t(f"Limitation period: 3 years, last restarted {risk['restarted_on']} (runs "
-                    f"to {risk['runs_until']} if nothing restarts it).",
-                    f"诉讼时效：3 年，最近一次重新计算于 {risk['restarted_on']}"
-                    f"（如无中断，至 {risk['runs_until']}）。"), style="bold")
-        out.print("  " + pack.text(ind, "reading", lang))
+        years = risk["years"]
+        if risk["expired"]:
+            out.print(t(f"Limitation period: {years} years, last restarted by your records on "
+                        f"{risk['restarted_on']}.",
+                        f"诉讼时效：{years} 年，按你的记录最近一次重新计算于 {risk['restarted_on']}。"),
+                      style="bold")
+            out.print("  " + pack.text(ind, "expired", lang).format(date=risk["runs_until"]))
+        else:
+            out.print(t(f"Limitation period: {years} years, last restarted {risk['restarted_on']} "
+                        f"(runs to {risk['runs_until']} if nothing restarts it).",
+                        f"诉讼时效：{years} 年，最近一次重新计算于 {risk['restarted_on']}"
+                        f"（如无中断，至 {risk['runs_until']}）。"), style="bold")
+            out.print("  " + pack.text(ind, "reading", lang))
         out.print("  " + cite)
 
 
 @app.command("facts")
 def facts_cmd(
     key: Annotated[str | None, typer.Argument(
-        help="What the collector said: arrest, criminal-record, blacklist, "
-        "family-liable, employer, children-school, court-today, pay-to-person.")] = None,
+        help="What the collector said (arrest, criminal-record, blacklist, family-liable, "
+        "employer, children-school, court-today, pay-to-person) or a topic (summons, "
+        "credit-report, letter-check). Without it: all of them.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """What the rules say about a collector's claim ("they said I will be arrested"), with
-    sources. 催收说法与事实对照（附出处）。"""
+    """What the rules say about a collector's claim ("they said I will be arrested"), and what
+    to do when a lawsuit or a letter comes, with sources. 催收说法与事实对照、收到传票或信函时怎么办（附出处）。"""
     from debtcli.errors import NotFound
 
     pack, t, lang = state.pack(), state.t, state.lang
-    claims = pack.claims()
+    claims, topics = pack.claims(), pack.topics()
     if key:
-        wanted = [c for c in claims if c["key"] == key.strip().lower()]
-        if not wanted:
-            raise NotFound(f"no claim {key!r}; known: {', '.join(pack.claim_keys())}",
-                           f"没有说法 {key!r}；已知：{', '.join(pack.claim_keys())}")
-        claims = wanted
+        wanted = key.strip().lower()
+        claims = [c for c in claims if c["key"] == wanted]
+        topics = [x for x in topics if x["key"] == wanted]
+        if not claims and not topics:
+            known = ", ".join([*pack.claim_keys(), *(x["key"] for x in pack.topics())])
+            raise NotFound(f"no claim or topic {key!r}; known: {known}",
+                           f"没有说法或主题 {key!r}；已知：{known}")
+
+    def part(item: dict[str, Any], text: str = "", source: str = "source") -> dict[str, Any]:
+        return {"text": pack.text(item, text, lang), "source": pack.text(item, source, lang),
+                "tag": item["tag"]}
+
     if json_out:
         emit_json([{"key": c["key"], "claim": pack.text(c, "claim", lang),
                     "fact": pack.text(c, "fact", lang),
-                    "citation": pack.text(c, "citation", lang), "tag": c["tag"]}
-                   for c in claims])
+                    "citation": pack.text(c, "citation", lang), "tag": c["tag"],
+                    "more": [part(m) for m in c.get("more", [])]} for c in claims]
+                  + [{"key": x["key"], "title": pack.text(x, "title", lang),
+                      "items": [part(i) for i in x["items"]]} for x in topics])
         return
     out = console()
+
+    def show(item: dict[str, Any]) -> None:
+        out.print("  " + item["text"])
+        out.print("    " + t("Source: ", "出处：") + item["source"] + _tag(item))
+
     for c in claims:
         out.print(f"{c['key']}  {pack.text(c, 'claim', lang)}", style="bold")
-        out.print("  " + pack.text(c, "fact", lang))
-        out.print("  " + t("Source: ", "出处：") + pack.text(c, "citation", lang)
-                  + _tag(c))
+        for item in [part(c, "fact", "citation"), *(part(m) for m in c.get("more", []))]:
+            show(item)
+    for x in topics:
+        out.print(f"{x['key']}  {pack.text(x, 'title', lang)}", style="bold")
+        for i in x["items"]:
+            show(part(i))
+    out.print(pack.disclaimer(lang), style="dim")
+
+
+@app.command("help-lines")
+def help_lines_cmd(json_out: JsonOpt = False) -> None:
+    """Numbers to call: the police, anti-fraud advice, complaints about a bank, legal aid,
+    someone to talk to, and the courts' service line. 求助电话：报警、反诈、投诉、法律援助、心理援助、核实传票。"""
+    pack, t, lang = state.pack(), state.t, state.lang
+    lines = pack.help_lines()
+    if json_out:
+        emit_json([{"number": h["number"], "what": pack.text(h, "", lang), "tag": h["tag"]}
+                   for h in lines])
+        return
+    out = console()
+    out.print(t("Help lines (free, nationwide)", "求助电话（全国统一）"), style="bold")
+    for h in lines:
+        out.print(f"  {h['number']:<6} {pack.text(h, '', lang)}")
+    out.print(t("For your bank, use the number on the back of your card: `debtcli visit "
+                "checklist CARD` shows it.", "银行的电话请以卡片背面为准：`debtcli visit checklist 卡号` 会显示。"))
     out.print(pack.disclaimer(lang), style="dim")

@@ -5,11 +5,9 @@ from debtcli.cli.common import JsonOpt, app, console, emit_json, state
 from debtcli.money import format_amount
 
 
-def stage_name(key: str | None) -> str:
-    """The short name of a stage, for tables."""
-    if not key:
-        return "—"
-    return state.pack().text(state.pack().stage(key), "short", state.lang)
+def stage_name(key: str | None, criminal: bool = True) -> str:
+    """The short name of a stage, for tables (no police report below the criminal threshold)."""
+    return state.pack().stage_text(key, "short", state.lang, criminal)
 
 
 def status_rows() -> list[dict]:
@@ -51,15 +49,24 @@ def render_status(rows: list[dict]) -> None:
     for r in rows:
         pos = r["_position"]
         cur = r["currency"]
+        days: object = r["days_overdue"]
         if r["settled_on"]:
             stage, nxt = t(f"settled {r['settled_on']}", f"{r['settled_on']} 结清"), ""
         elif r["since"] is None:
             stage, nxt = t("not overdue", "未逾期"), ""
+        elif r["stage"] == "agreement":
+            # The count stopped when the agreement was made; what comes next is an installment.
+            days, stage = "—", stage_name("agreement")
+            a = r["agreement"]
+            nxt = (t(f"installment {a['next']['n']}/{a['months']} {a['next']['due']}",
+                     f"第 {a['next']['n']}/{a['months']} 期 {a['next']['due']}")
+                   if a["next"] else "—")
         else:
-            stage = stage_name(r["stage"]) + (" *" if r["stage_basis"] == "evidence" else "")
-            nxt = (f"{stage_name(r['next_stage'])} {r['next_stage_date']}"
+            crim = r["threshold_met"]
+            stage = stage_name(r["stage"], crim) + (" *" if r["stage_basis"] == "evidence" else "")
+            nxt = (f"{stage_name(r['next_stage'], crim)} {r['next_stage_date']}"
                    if r["next_stage"] else "—")
-        table.append([f"{r['bank']} ****{r['last4']}", r["days_overdue"],
+        table.append([f"{r['bank']} ****{r['last4']}", days,
                       format_amount(pos.owed, cur), format_amount(pos.paid, cur), stage, nxt,
                       risk_text.get(r["risk"] or "", "")])
     show_table(out, headers, table, right=frozenset({1, 2, 3}),

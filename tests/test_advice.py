@@ -1,0 +1,366 @@
+"""Advice that agrees with the user's own records (issue 12): agreements pause escalation,
+impostors are not the bank, the criminal reading only where it applies, settlement means ¥0
+owed, and collection after an agreement or a settlement is flagged."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from conftest import assert_clean_failure
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+
+from debtcli.agreements import track
+from debtcli.rules import STAGE_KEYS, load_pack
+from debtcli.stages import assess, malicious_overdraft
+
+PACK = load_pack("cn")
+SINCE = date(2026, 8, 5)
+
+
+def _answers(tmp_path, **given):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(given), encoding="utf-8")
+    return str(path)
+
+
+# --- agreements are a state the engine knows ------------------------------------------------
+
+def test_a_current_agreement_pauses_escalation(li_wei):
+    li_wei("agree", "4821", "--months", "60", "--monthly", "1040", "--first-due", "2026-12-20")
+    li_wei("--today", "2026-12-18", "pay", "4821", "1040", "--date", "2026-12-18")
+    r = li_wei.json("--today", "2026-12-21", "stage", "4821")
+    assert r["stage"] == "agreement"
+    assert r["agreement_status"] == "current"
+    assert r["next_stage"] is None and r["next_stage_date"] is None
+    assert r["under_agreement_since"] == "2026-11-23"
+    # the count stops where the agreement began: 110 days, not 138
+    assert r["days_overdue"] == 110
+    out = li_wei("--today", "2026-12-21", "stage", "4821").stdout
+    assert "Under agreement" in out and "Next:" not in out
+    assert "overdue since 2026-08-05, under agreement since 2026-11-23" in out
+    assert "installment 2 of 60" in out and "2027-01-20" in out
+    zh = li_wei("--lang", "zh", "--today", "2026-12-21", "stage", "4821").stdout
+    assert "按协议还款中" in zh and "诉讼" not in zh.split("分期协议")[0]
+    rows = li_wei.json("--today", "2026-12-21", "status")
+    citic = next(x for x in rows if x["last4"] == "4821")
+    assert citic["stage"] == "agreement" and citic["next_stage"] is None
+
+
+def test_a_missed_installment_breaks_the_agreement_and_escalation_resumes(li_wei):
+    li_wei("agree", "4821", "--months", "60", "--monthly", "1040", "--first-due", "2026-12-20")
+    li_wei("--today", "2026-12-18", "pay", "4821", "1040", "--date", "2026-12-18")
+    # installment 2 due 2027-01-20; three days' grace; on the 24th it is missed
+    assert li_wei.json("--today", "2027-01-23", "stage", "4821")["agreement_status"] == "current"
+    r = li_wei.json("--today", "2027-01-24", "stage", "4821")
+    assert r["agreement_status"] == "broken"
+    assert r["agreement"]["broken_on"] == "2027-01-24"
+    assert r["stage"] == "visit" and r["days_overdue"] == 172
+    assert r["next_stage"] == "litigation"
+    out = li_wei("--today", "2027-01-24", "stage", "4821").stdout
+    assert "Agreement broken on 2027-01-24" in out and "installment 2 of 60" in out
+
+
+def test_timeline_and_calendar_predict_no_escalation_under_agreement(li_wei, tmp_path):
+    li_wei("agree", "4821", "--months", "60", "--monthly", "1040", "--first-due", "2026-12-20")
+    events = li_wei.json("timeline", "4821", "--all")
+    assert not [e for e in events if e["kind"] == "stage" and e["predicted"]]
+    ics = tmp_path / "c.ics"
+    li_wei("calendar", "-o", str(ics))
+    text = ics.read_text(encoding="utf-8")
+    assert "****4821: predicted" not in text
+    assert "****4821: installment 1/60" in text
+
+
+@given(hs.lists(hs.tuples(hs.integers(0, 400), hs.integers(1, 5000)), max_size=12),
+       hs.integers(0, 500), hs.integers(1, 300))
+@settings(max_examples=150, deadline=None)
+def test_property_current_agreement_never_rises_and_predicts_nothing(pays, day, more):
+    agreement = {"agreed_on": "2026-11-23", "first_due": "2026-12-20", "months": 12,
+                 "monthly": 100_000}
+    payments = [(date(2026, 11, 23) + timedelta(days=d), a * 100) for d, a in pays]
+    today = date(2026, 11, 23) + timedelta(days=day)
+    later = today + timedelta(days=more)
+    t1 = track(agreement, payments, today, grace_days=3)
+    t2 = track(agreement, payments, later, grace_days=3)
+    a1 = assess(PACK, None, SINCE, today, [], agreement=t1)
+    a2 = assess(PACK, None, SINCE, later, [], agreement=t2)
+    if t2["status"] in ("current", "complete"):
+        assert t1["status"] in ("current", "complete")  # an agreement never mends itself
+        assert a1.stage == a2.stage == "agreement"
+        assert a2.next_stage is None and a2.next_stage_date is None
+        assert a1.days_overdue == a2.days_overdue
+    if t1["status"] == "broken":
+        assert t2["status"] == "broken" and t1["broken_on"] == t2["broken_on"]
+        assert a1.stage != "agreement"
+    # a missed installment (past due + grace, not covered) always ends it
+    for row in t2["installments"]:
+        due = date.fromisoformat(row["due"])
+        if row["paid"] < row["amount"] and later > due + timedelta(days=3):
+            assert t2["status"] == "broken"
+
+
+def test_installment_due_today_is_not_missed_and_grace_is_three_days():
+    agreement = {"agreed_on": "2026-11-23", "first_due": "2026-12-20", "months": 2,
+                 "monthly": 100}
+    for day, status in ((date(2026, 12, 20), "current"), (date(2026, 12, 23), "current"),
+                        (date(2026, 12, 24), "broken")):
+        assert track(agreement, [], day, grace_days=3)["status"] == status, day
+    late = track(agreement, [(date(2026, 12, 26), 200)], date(2027, 3, 1), grace_days=3)
+    assert late["status"] == "broken" and late["broken_on"] == "2026-12-24"
+    assert late["installments"][0]["status"] == "late"
+    done = track(agreement, [(date(2026, 12, 1), 200)], date(2027, 3, 1), grace_days=3)
+    assert done["status"] == "complete"
+
+
+# --- who contacted you is a fact --------------------------------------------------------------
+
+def test_a_scam_visit_is_an_impostor_and_changes_nothing(li_wei, tmp_path):
+    before = li_wei.json("stage", "5511")
+    scam = _answers(tmp_path, agents=1, work_id=False, authorization=False,
+                    org="自称法院执行局", hotline="denied", personal_account=True)
+    li_wei("visit", "check", "5511", "--answers", scam, "--at", "2026-11-22 15:00")
+    entry = li_wei.json("log", "list", "5511")[-1]
+    assert entry["party"] == "impostor"
+    after = li_wei.json("stage", "5511")
+    assert after["stage"] == before["stage"] == "phone"
+    assert after["stage_basis"] == "days"
+    lim = next(r for r in after["risks"] if r["key"] == "limitation")
+    assert lim["restarted_on"] == "2026-10-20"
+
+
+def test_a_hotline_denied_visit_with_papers_is_still_an_impostor(li_wei, tmp_path):
+    denied = _answers(tmp_path, agents=2, work_id=True, authorization=True,
+                      org="某某资产", hotline="denied")
+    li_wei("visit", "check", "4821", "--answers", denied, "--at", "2026-11-22 15:00")
+    assert li_wei.json("log", "list", "4821")[-1]["party"] == "impostor"
+
+
+def test_log_add_records_an_impostor(li_wei):
+    li_wei("log", "add", "7730", "--channel", "call", "--party", "impostor",
+           "--at", "2026-11-20 10:00", "--note", "自称法院")
+    assert li_wei.json("log", "list", "7730")[-1]["party"] == "impostor"
+
+
+EVIDENCE = hs.lists(hs.tuples(
+    hs.sampled_from(["call", "sms", "lawyer-letter", "visit", "letter"]),
+    hs.sampled_from(["bank", "agency", "law-firm", "court", "unknown", "impostor"]),
+    hs.integers(1, 400), hs.booleans()), max_size=8)
+
+
+@given(EVIDENCE, hs.integers(1, 500))
+@settings(max_examples=25, deadline=None)
+def test_property_impostor_and_unknown_contacts_change_nothing(log, day):
+    """Through a real store: the same log with and without the impostor and unknown entries
+    gives the same stage, notices, exposure date and limitation date."""
+    import tempfile
+    from pathlib import Path
+
+    from debtcli import contactlog, ledger
+    from debtcli.standing import assess_card, public
+    from debtcli.store import list_cards, open_store
+
+    today = SINCE + timedelta(days=day)
+    real = [e for e in log if e[1] not in ("unknown", "impostor")]
+
+    def view(entries):
+        with tempfile.TemporaryDirectory() as d:
+            s = open_store(Path(d) / "s.db")
+            ledger.add_card(s, bank="中信银行", last4="4821")
+            ledger.record_overdue(s, "4821", SINCE, 6_240_000, principal=6_000_000)
+            card = list_cards(s)[0]
+            for ch, party, n, answered in entries:
+                when = SINCE + timedelta(days=n)
+                if when > today:
+                    continue
+                contactlog.add(s, PACK, card, {
+                    "at": f"{when} 10:00", "channel": ch, "party": party,
+                    "missed": ch == "call" and not answered}, [], today)
+            r = public(assess_card(s, PACK, card, today))
+            s.close()
+        mo = next(x for x in r["risks"] if x["key"] == "malicious-overdraft")
+        lim = next(x for x in r["risks"] if x["key"] == "limitation")
+        return (r["stage"], r["stage_basis"], mo["effective_notices"], mo["exposure_date"],
+                mo["possible_notices"], lim["runs_until"])
+
+    assert view(log) == view(real)
+
+
+# --- the criminal reading only where it applies ---------------------------------------------
+
+@pytest.mark.parametrize(("principal", "days", "shown"), [
+    (905_000, 40, False),        # ¥9,050: far below
+    (3_999_999, 200, False),     # just under 80% of ¥50,000
+    (4_000_000, 200, True),      # within 20%
+    (4_000_000, 2, False),       # but still in the grace period
+    (5_000_000, 2, False),       # at the threshold, in the grace period
+    (5_000_000, 4, True),        # at the threshold, past grace
+    (5_800_000, 138, True),
+])
+def test_when_the_criminal_block_shows(principal, days, shown):
+    mo = malicious_overdraft(PACK, principal, True, SINCE, [], days_overdue=days)
+    assert mo["show"] is shown
+
+
+def test_small_debt_never_reads_police_report(li_wei):
+    for lang in ("en", "zh"):
+        out = li_wei("--lang", lang, "--today", "2027-06-01", "stage", "5511").stdout
+        assert "报案" not in out and "police report" not in out.lower()
+        assert "恶意透支" not in out and "Criminal threshold" not in out
+        status = li_wei("--lang", lang, "--today", "2027-06-01", "status").stdout
+        small = [line for line in status.splitlines() if "5511" in line or "7730" in line]
+        assert small and not [line for line in small if "报案" in line or "report" in line]
+    big = li_wei("--lang", "zh", "--today", "2027-06-01", "stage", "4821").stdout
+    assert "诉讼/报案" in big
+
+
+def test_grace_day_two_has_no_criminal_block(cli):
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    cli("overdue", "4821", "--since", "2026-11-21", "--amount", "62400", "--principal", "58000")
+    out = cli("stage", "4821").stdout
+    assert "Criminal threshold" not in out
+
+
+def test_criminal_block_leads_with_reassurance_and_the_useful_number(li_wei):
+    out = li_wei("stage", "4821").stdout
+    block = out.split("Criminal threshold")[1]
+    assert block.index("Being overdue is not a crime") < block.index("Unpaid principal")
+    assert "paying ¥8,000.01 brings the unpaid principal below ¥50,000.00" in block
+    zh = li_wei("--lang", "zh", "stage", "4821").stdout
+    assert "曾因信用卡诈骗受过两次以上处罚的除外" in zh
+    assert "但有证据证明持卡人确实不具有非法占有目的的除外" in zh
+    assert "累犯" not in zh
+
+
+def test_an_expired_limitation_period_is_said_plainly(cli):
+    cli("card", "add", "--bank", "招商银行", "--last4", "7730")
+    cli("overdue", "7730", "--since", "2021-03-01", "--amount", "5000")
+    out = cli("stage", "7730").stdout
+    assert "By your records the period may have ended on 2024-03-01" in out
+    assert "192" in out and "193" in out
+    r = cli.json("stage", "7730")
+    lim = next(x for x in r["risks"] if x["key"] == "limitation")
+    assert lim["expired"] is True
+
+
+def test_payments_and_agreements_restart_the_limitation_period(li_wei):
+    li_wei("pay", "7730", "100", "--date", "2026-11-01")
+    lim = next(x for x in li_wei.json("stage", "7730")["risks"] if x["key"] == "limitation")
+    assert lim["restarted_on"] == "2026-11-01"
+
+
+# --- settlement -------------------------------------------------------------------------------
+
+def test_a_settled_card_owes_nothing(li_wei):
+    li_wei("settle", "7730", "--date", "2026-11-20", "--amount", "12000")
+    row = next(r for r in li_wei.json("status") if r["last4"] == "7730")
+    assert row["owed"] == "0.00"
+    assert row["paid"] == "12000.00"
+    assert row["settled_on"] == "2026-11-20"
+    assert row["settlement_amount"] == "12000.00"
+    out = li_wei("stage", "7730").stdout
+    assert "Settled on 2026-11-20 for ¥12,000.00" in out
+    assert "2031-11-20" in out
+    plain = li_wei("status").stdout
+    assert "¥18,300.00" not in plain
+
+
+def test_settle_without_amount_still_owes_nothing(li_wei):
+    li_wei("settle", "5511")
+    row = next(r for r in li_wei.json("status") if r["last4"] == "5511")
+    assert row["owed"] == "0.00" and row["settlement_amount"] is None
+
+
+def test_settle_refuses_a_bad_amount(li_wei, db_path):
+    from conftest import store_digest
+
+    before = store_digest(db_path)
+    r = li_wei("settle", "7730", "--amount", "lots", ok=False)
+    assert_clean_failure(r, code=2, says="amount")
+    assert store_digest(db_path) == before
+
+
+# --- collection after an agreement or a settlement --------------------------------------------
+
+def test_collection_after_agreement_and_after_settlement_is_flagged(li_wei):
+    li_wei("agree", "4821", "--months", "60", "--monthly", "1040", "--first-due", "2026-12-20",
+           "--date", "2026-11-10")
+    r = li_wei("log", "add", "4821", "--channel", "call", "--party", "agency",
+               "--at", "2026-11-20 10:00")
+    assert "collection after an installment agreement" in r.stdout
+    li_wei("settle", "7730", "--date", "2026-11-01")
+    r = li_wei("log", "add", "7730", "--channel", "sms", "--party", "bank",
+               "--at", "2026-11-20 11:00")
+    assert "collection after the debt was settled" in r.stdout
+    rules = {v["rule"] for v in li_wei.json("violations")}
+    assert {"after-agreement", "after-settlement"} <= rules
+    # an impostor's call is not the bank collecting
+    li_wei("log", "add", "7730", "--channel", "call", "--party", "impostor",
+           "--at", "2026-11-21 11:00")
+    assert not [v for v in li_wei.json("violations")
+                if v["rule"] == "after-settlement" and v["at"].startswith("2026-11-21")]
+
+
+# --- the corrected pack -----------------------------------------------------------------------
+
+def test_pack_follows_the_legal_review():
+    text = (PACK.path).read_text(encoding="utf-8")
+    assert "滞纳金" not in text
+    assert "累犯" not in text
+    assert "第四十条(三)" not in text
+    for key in ("agency", "visit", "litigation"):
+        stage = PACK.stage(key)
+        assert stage["tag"] == "practice"
+        assert stage["class_tag"] == "rule" and "第九十二条" in stage["class_source_zh"]
+    assert PACK.conduct_rule("calls-per-day")["tag"] == "unverified"
+    assert "第二十二条" not in PACK.conduct_rule("visit-identification")["citation_zh"]
+    assert "银行" in PACK.conduct_rule("private-channel")["zh"]
+    keywords = PACK.conduct_rule("pay-to-personal")["keywords"]
+    assert not {"支付宝", "微信", "个人", "wechat", "alipay"} & set(keywords)
+    assert "拨打卡片背面" in PACK.stage("grace")["todo_zh"]
+
+
+def test_paying_your_own_card_through_alipay_is_not_a_scam_sign():
+    from debtcli.conduct import flag_entries
+
+    base = {"id": 1, "at": "2026-11-20T10:00:00+08:00", "at_utc": "2026-11-20T02:00:00+00:00",
+            "channel": "call", "direction": "in", "party": "bank", "contacted": "self",
+            "answered": 1, "flags": None, "claims": None, "agents": None, "credentials": None,
+            "bank": "中信银行", "card_id": 1}
+    ok = flag_entries(PACK, [{**base, "pay_to": "支付宝 信用卡还款（本人中信银行卡）"}])
+    assert "pay-to-personal" not in ok.get(1, [])
+    bad = flag_entries(PACK, [{**base, "pay_to": "张三 个人账户"}])
+    assert "pay-to-personal" in bad[1]
+
+
+@pytest.mark.parametrize("key", ["summons", "credit-report", "letter-check"])
+def test_new_facts(cli, key):
+    for lang in ("en", "zh"):
+        out = cli("--lang", lang, "facts", key).stdout
+        assert out.strip()
+    summons = cli("--lang", "zh", "facts", "summons").stdout
+    assert "12368" in summons or key != "summons"
+
+
+def test_help_lines_command(cli):
+    out = cli("--lang", "zh", "help-lines").stdout
+    for number in ("110", "96110", "12378", "12348", "12356", "12368"):
+        assert number in out
+    assert cli.json("help-lines")[0]["number"] == "110"
+
+
+def test_letter_without_seal_is_flagged(li_wei):
+    r = li_wei("log", "add", "4821", "--channel", "letter", "--party", "agency", "--no-seal",
+               "--at", "2026-11-20 10:00")
+    assert "seal" in r.stdout
+    bad = li_wei("log", "add", "4821", "--channel", "call", "--no-seal", ok=False)
+    assert_clean_failure(bad, code=2, says="--no-seal")
+
+
+def test_stage_footer_lists_help_lines(li_wei):
+    out = li_wei("--lang", "zh", "stage", "4821").stdout
+    assert "96110" in out and "12348" in out
+
+
+def test_stage_keys_unchanged():
+    assert STAGE_KEYS[-1] == "litigation"
