@@ -45,6 +45,12 @@ def checklist(pack: Pack, bank: str | None, lang: str) -> dict[str, Any]:
                           "typical": item["tag"] == "practice"})
         sections.append({"key": section["key"], "heading": pack.text(section, "", lang),
                          "items": items})
+    # The help lines someone at the door may need: police, anti-fraud, complaints.
+    sections.append({"key": "help", "heading": pick(lang, "Numbers to call", "求助电话"),
+                     "items": [{"text": f"{h['number']}  {pack.text(h, '', lang)}",
+                                "source": pick(lang, "nationwide number", "全国统一号码"),
+                                "tag": pack.tag_text(h["tag"], lang), "typical": False}
+                               for h in pack.help_lines() if h["door"]]})
     return {
         "title": pack.text(visit, "title", lang),
         "calm": pack.text(visit, "calm", lang),

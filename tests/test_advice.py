@@ -364,3 +364,47 @@ def test_stage_footer_lists_help_lines(li_wei):
 
 def test_stage_keys_unchanged():
     assert STAGE_KEYS[-1] == "litigation"
+
+
+def test_visit_checklist_carries_the_door_help_lines(li_wei, tmp_path):
+    out = li_wei("--lang", "zh", "visit", "checklist", "4821").stdout
+    assert "求助电话" in out and "110" in out and "96110" in out and "12378" in out
+    html = tmp_path / "door.html"
+    li_wei("visit", "checklist", "4821", "-o", str(html))
+    assert "96110" in html.read_text(encoding="utf-8")
+
+
+def test_a_complaint_names_impostors_apart_from_the_bank(li_wei, tmp_path):
+    li_wei("log", "add", "4821", "--channel", "call", "--party", "agency", "--org", "某某资产",
+           "--contacted", "family", "--at", "2026-11-10 22:40", "--note", "called my mother")
+    scam = _answers(tmp_path, agents=1, work_id=False, authorization=False,
+                    org="自称法院执行局", hotline="denied", personal_account=True)
+    li_wei("visit", "check", "4821", "--answers", scam, "--at", "2026-11-22 15:00")
+    for lang, says in (("zh", "冒用贵行名义"), ("en", "someone is using your name")):
+        text = li_wei("--lang", lang, "letter", "make", "complaint", "4821", "--name", "李伟",
+                      "--phone", "138").stdout
+        main, _, rest = text.partition(says)
+        assert rest, text
+        assert "自称法院执行局" not in main and "自称法院执行局" in rest
+        assert "110" in rest and "96110" in rest
+        assert "某某资产" in main
+
+
+GOLDEN_STAGE = __import__("pathlib").Path(__file__).parent / "golden" / "stage"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("days", [2, 35, 70, 100, 130, 200])
+def test_golden_stage(cli, days, lang):
+    """What `stage` says on each step of the road, read once as Li Wei would, then frozen."""
+    import os
+
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    cli("overdue", "4821", "--since", "2026-08-05", "--amount", "62400", "--principal", "58000")
+    today = (SINCE + timedelta(days=days)).isoformat()
+    text = cli("--lang", lang, "--today", today, "stage", "4821").stdout
+    golden = GOLDEN_STAGE / f"day{days:03d}.{lang}.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")

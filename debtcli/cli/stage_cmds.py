@@ -160,7 +160,7 @@ def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
             "`overdue --principal`)", "（未记录本金，按全部欠款计算；可用 `overdue --principal` 记录）")
         met = t("reaches", "达到") if risk["threshold_met"] else t("is below", "低于")
         out.print(t(f"  Unpaid principal {principal}{basis} {met} the {threshold} threshold.",
-                    f"  未还本金 {principal}{basis}{met} {threshold} 的门槛。"))
+                    f"  未还本金 {principal}{basis} {met} {threshold} 的门槛。"))
         if risk["pay_to_drop_below"]:
             pay = _amount(risk["pay_to_drop_below"], cur)
             out.print(t(f"  Payments reduce the principal first: paying {pay} brings the unpaid "
