@@ -1,28 +1,31 @@
 """Card references and what a card's open episode means today. Pure: plain data in, data out."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
+from debtcli.dates import normalize
 from debtcli.errors import BadInput, NotFound
 
 
 def normalize_last4(text: str) -> str:
-    digits = re.sub(r"[\s\-]", "", str(text))
-    if digits.isdigit() and len(digits) >= 12:
+    """Exactly four digits (full-width ones folded); a whole card number is refused."""
+    given = normalize(text)
+    digits = re.sub(r"[\s\-]", "", given)
+    if digits.isascii() and digits.isdigit() and len(digits) >= 12:
         raise BadInput(
             "that looks like a full card number; debtcli stores only the last four digits, so a "
             "lost or shared store never reveals your card — enter just the last 4",
             "这看起来是完整卡号；debtcli 只保存卡号后四位，即使文件丢失或被分享也不会泄露卡号——"
             "请只输入后四位",
         )
-    if not (digits.isdigit() and len(digits) == 4):
+    if not (given.isascii() and given.isdigit() and len(given) == 4):
         raise BadInput(
             f"--last4 {text!r} must be exactly four digits (the end of the card number)",
             f"--last4 {text!r} 必须是四位数字（卡号最后四位）",
         )
-    return digits
+    return given
 
 
 def check_day(value: int | None, option: str) -> int | None:
@@ -39,9 +42,22 @@ def describe(card: Any) -> str:
     return f"#{card['id']} {card['bank']} ****{card['last4']}{name}"
 
 
-def resolve(ref: str, cards: Sequence[Any]) -> Any:
-    """A card by id (#3 or 3), last four digits (4821) or name; ambiguity lists the candidates."""
-    r = str(ref).strip()
+def names(cards: Sequence[Any]) -> dict[int, str]:
+    """How each card is told apart where several are shown: its last four, and its #id too
+    when another card has the same last four."""
+    seen: dict[str, int] = {}
+    for c in cards:
+        seen[c["last4"]] = seen.get(c["last4"], 0) + 1
+    return {c["id"]: f"{c['last4']} #{c['id']}" if seen[c["last4"]] > 1 else c["last4"]
+            for c in cards}
+
+
+def resolve(ref: str, cards: Sequence[Any],
+            bank_of: Callable[[str], Any] | None = None) -> Any:
+    """A card by id (#3 or 3), last four digits (4821), name, or its bank as people name it
+    (中信, 招行, CITIC: any alias in the rule pack, through bank_of); ambiguity lists the
+    candidates."""
+    r = normalize(ref)
     want_id = None
     if r.startswith("#") and r[1:].isdigit():
         want_id = int(r[1:])
@@ -52,8 +68,12 @@ def resolve(ref: str, cards: Sequence[Any]) -> Any:
         for c in cards
         if (want_id is not None and c["id"] == want_id)
         or c["last4"] == r
-        or (c["name"] and c["name"].casefold() == r.casefold())
+        or (c["name"] and normalize(c["name"]).casefold() == r.casefold())
     ]
+    if not matches and bank_of is not None and len(r) <= 60:
+        entry = bank_of(r)
+        if entry is not None:
+            matches = [c for c in cards if bank_of(c["bank"]) is entry]
     if len(matches) == 1:
         return matches[0]
     if not matches:

@@ -262,19 +262,71 @@ def _as_raw(e: dict[str, Any]) -> dict[str, Any]:
 # --- import and CSV ---------------------------------------------------------------------------
 
 
-def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    import csv
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 (with or without BOM), and what Excel saves
+# on a Chinese Windows machine (GBK is a subset of GB18030)
+
+
+def regular_file(path: Path) -> Path:
+    """A file the user gave, checked to be a plain file: a FIFO would hang, a device never end."""
+    import stat
 
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        mode = path.stat().st_mode
     except OSError as exc:
         raise BadInput(f"cannot read {path}: {exc.strerror or exc}",
                        f"无法读取 {path}：{exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{path} is not UTF-8 text (save the spreadsheet as CSV UTF-8)",
-                       f"{path} 不是 UTF-8 文本（请把表格另存为 CSV UTF-8）") from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not stat.S_ISREG(mode):
+        raise BadInput(f"{path} is not a regular file", f"{path} 不是普通文件")
+    return path
+
+
+def csv_encoding(path: Path) -> str:
+    """Which of CSV_ENCODINGS the whole file decodes as, read in chunks; else a refusal naming
+    the row where the first byte no encoding reads stands."""
+    import codecs
+
+    first_bad: int | None = None
+    for encoding in CSV_ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        offset = 0
+        try:
+            with path.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    decoder.decode(chunk)
+                    offset += len(chunk)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError as exc:
+            if first_bad is None:
+                first_bad = offset + exc.start
+    row = 1
+    with path.open("rb") as f:
+        read = 0
+        while read < (first_bad or 0) and (chunk := f.read(min(1 << 20, first_bad - read))):
+            row += chunk.count(b"\n")
+            read += len(chunk)
+    raise BadInput(f"{path} row {row}: not UTF-8 or GB18030 text (save the spreadsheet as "
+                   "CSV UTF-8)", f"{path} 第 {row} 行：不是 UTF-8 或 GB18030 文本（请把表格另存为 CSV UTF-8）")
+
+
+def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The rows of a log CSV, read with sqlite-utils' file reader in the encoding detected."""
+    import csv
+
+    from sqlite_utils.utils import Format, RowError, rows_from_file
+
+    encoding = csv_encoding(regular_file(path))
+    with path.open("rb") as f:
+        reader, _ = rows_from_file(f, Format.CSV, encoding=encoding)
+        try:
+            rows = [{(k or "").strip(): v for k, v in row.items()} for row in reader]
+        except RowError as exc:
+            raise BadInput(f"{path}: a row has more cells than the header has columns",
+                           f"{path}：有一行的单元格比表头的列多") from exc
+        except csv.Error as exc:
+            raise BadInput(f"{path}: not a readable CSV file ({exc})",
+                           f"{path}：不是可读的 CSV 文件（{exc}）") from exc
+    header = list(rows[0]) if rows else _header(path, encoding)
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown or "card" not in header or "channel" not in header:
         raise BadInput(
@@ -283,14 +335,14 @@ def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
             f"{path}：未知列 {', '.join(unknown) or '-'}；表头必须有 card 和 channel，可用的列："
             f"{', '.join(CSV_COLUMNS)}",
         )
-    reader.fieldnames = header
-    rows = []
-    for row in reader:
-        if None in row:
-            raise BadInput(f"{path} row {reader.line_num}: more cells than columns",
-                           f"{path} 第 {reader.line_num} 行：单元格比列多")
-        rows.append(row)
     return header, rows
+
+
+def _header(path: Path, encoding: str) -> list[str]:
+    import csv
+
+    with path.open(encoding=encoding, newline="") as f:
+        return [h.strip() for h in next(csv.reader(f), [])]
 
 
 def import_csv(store: st.Store, pack: Pack, path: Path, today: date,

@@ -1,8 +1,11 @@
 """Dates and times as people type them, and the one notion of "today" every computation uses.
 
-Dates: 2026-08-05, 2026/8/5, 2026.8.5, 2026年8月5日, today/今天, yesterday/昨天.
-Date-times add a time: "2026-11-20 22:40", "yesterday 22:40", "22:40" (today), or ISO 8601
-with an offset. A time without an offset is local time and is stored with the local offset.
+Everything typed goes through `normalize` first (NFKC: full-width digits and punctuation become
+ASCII, so ２０２６－０８－０５ is 2026-08-05). Dates: 2026-08-05, 2026/8/5, 2026.8.5, 2026年8月5日,
+2026年8月5号, 8月5日 (this year; for something that happened, the last such day), today/今天,
+yesterday/昨天, 前天. Times: 22:40, 22.40, 22点40(分), 晚上10点40, 下午3点, 上午9点半, after a date
+with or without a space, or alone (today). A time is read exactly or refused: 22,40 and 22.4 are
+errors, never 22:00. A time without an offset is local time and is stored with the local offset.
 """
 
 import re
@@ -10,34 +13,75 @@ from datetime import date, datetime, time, timedelta
 
 from debtcli.errors import BadInput
 
+EARLIEST = date(1990, 1, 1)  # no card debt anyone still carries began before this
+LATEST = date(2100, 12, 31)
+
 # Patterns, compiled by re on first use (and cached there), so importing this module is cheap.
-_DATE = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$"
-_TIME = r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$"
-_RELATIVE = {"today": 0, "今天": 0, "yesterday": 1, "昨天": 1}
+_DATE = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$"
+_MONTH_DAY = r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$"
+_PERIODS = "凌晨|半夜|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间"
+_TIME = (rf"(?P<period>{_PERIODS})?\s*(?P<h>\d{{1,2}})\s*(?:"
+         r"[:.]\s*(?P<m>\d{2})(?:[:.](?P<s>\d{2}))?"
+         r"|[点时]\s*(?:(?P<half>半)|(?P<m2>\d{1,2})\s*分?)?)$")
+_ISO = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+_RELATIVE = {"today": 0, "今天": 0, "今日": 0, "yesterday": 1, "昨天": 1, "昨日": 1, "前天": 2}
+_AFTERNOON = ("下午", "傍晚", "晚上", "夜里", "夜间")
 
 
-def parse_date(text: str, today: date) -> date:
-    s = str(text).strip().lower()
+def normalize(text: object) -> str:
+    """What a person typed, with full-width forms folded to ASCII and the ends trimmed."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def _not_understood(text: str) -> BadInput:
+    return BadInput(
+        f"date {text!r} is not understood (examples: 2026-08-05, 2026/8/5, 2026年8月5日, "
+        "8月5日, today)",
+        f"无法识别日期 {text!r}（例如 2026-08-05、2026/8/5、2026年8月5日、8月5日、今天）",
+    )
+
+
+def check_plausible(d: date, text: str) -> date:
+    if d < EARLIEST:
+        raise BadInput(f"date {text!r} is before 1990: check the year",
+                       f"日期 {text!r} 早于 1990 年：请检查年份")
+    if d > LATEST:
+        raise BadInput(f"date {text!r} is after 2100: check the year",
+                       f"日期 {text!r} 晚于 2100 年：请检查年份")
+    return d
+
+
+def parse_date(text: str, today: date, *, past: bool = False) -> date:
+    """A calendar date. `past`: a day that has happened, so 8月5日 without a year is the last
+    5 August on or before today."""
+    s = normalize(text).lower()
     if s in _RELATIVE:
         return today - timedelta(days=_RELATIVE[s])
-    m = re.match(_DATE, s)
-    if not m:
-        raise BadInput(
-            f"date {text!r} is not understood (examples: 2026-08-05, 2026/8/5, 2026年8月5日, today)",
-            f"无法识别日期 {text!r}（例如 2026-08-05、2026/8/5、2026年8月5日、today）",
-        )
-    y, mo, d = (int(g) for g in m.groups())
+    if m := re.match(_DATE, s):
+        y, mo, d = (int(g) for g in m.groups())
+    elif m := re.match(_MONTH_DAY, s):
+        y, (mo, d) = today.year, (int(g) for g in m.groups())
+    else:
+        raise _not_understood(str(text))
     try:
-        return date(y, mo, d)
+        day = date(y, mo, d)
     except ValueError as exc:
         raise BadInput(
             f"date {text!r} does not exist on the calendar", f"日期 {text!r} 不存在"
         ) from exc
+    if past and not re.match(_DATE, s) and day > today:
+        try:
+            day = day.replace(year=y - 1)
+        except ValueError:  # 29 February
+            day = day.replace(year=y - 1, day=28)
+    return check_plausible(day, str(text))
 
 
 def parse_past_date(text: str, today: date, what: str = "date", what_zh: str = "日期") -> date:
     """A date of something that already happened: the future is refused."""
-    d = parse_date(text, today)
+    d = parse_date(text, today, past=True)
     if d > today:
         raise BadInput(
             f"{what} {d.isoformat()} is in the future (today is {today.isoformat()})",
@@ -54,41 +98,71 @@ def local_now(today: date) -> datetime:
     return now.replace(microsecond=0)
 
 
+def latest_allowed(today: date) -> datetime:
+    """The latest moment a past event may have: now (a minute's slack for clocks); on a fixed
+    --today other than the real one, the end of that whole day, so the same import passes or
+    fails the same way whatever the hour it runs."""
+    now = datetime.now().astimezone()
+    if now.date() == today:
+        return now + timedelta(minutes=1)
+    return datetime.combine(today + timedelta(days=1), time()).astimezone()
+
+
 def with_local_offset(naive: datetime) -> datetime:
     return naive.astimezone() if naive.tzinfo is None else naive
 
 
+def _bad_time(text: str) -> BadInput:
+    return BadInput(
+        f"time {text!r} is not understood (examples: '2026-11-20 22:40', '昨天 晚上10点40', "
+        "'22:40'); nothing was saved",
+        f"无法识别时间 {text!r}（例如 '2026-11-20 22:40'、'昨天 晚上10点40'、'22:40'）；未保存",
+    )
+
+
+def _clock(m: re.Match, text: str) -> time:
+    h = int(m["h"])
+    minute = int(m["m"] or m["m2"] or 0) + (30 if m["half"] else 0)
+    second = int(m["s"] or 0)
+    period = m["period"]
+    if (period in _AFTERNOON and h < 12) or (period == "中午" and h < 11):
+        h += 12
+    elif period in ("凌晨", "半夜") and h == 12:
+        h = 0
+    try:
+        return time(h, minute, second)
+    except ValueError as exc:
+        raise BadInput(f"time {text!r} does not exist", f"时间 {text!r} 不存在") from exc
+
+
 def parse_datetime(text: str, today: date) -> datetime:
     """A point in time with its UTC offset."""
-    s = str(text).strip()
-    if s.lower() in _RELATIVE or re.match(_DATE, s):
+    s = normalize(text)
+    low = s.lower()
+    if low in _RELATIVE or re.match(_DATE, low) or re.match(_MONTH_DAY, low):
         # A date alone: the hour is unknown, so midday, which never trips the quiet-hours rule.
-        return with_local_offset(datetime.combine(parse_date(s, today), time(12, 0)))
-    try:
-        dt = datetime.fromisoformat(s)
-        return with_local_offset(dt)
-    except ValueError:
-        pass
-    parts = s.split()
-    if len(parts) == 1 and re.match(_TIME, parts[0]):
-        parts = ["today", parts[0]]
-    if len(parts) == 2 and (m := re.match(_TIME, parts[1])):
-        day = parse_date(parts[0], today)
-        h, mi, sec = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+        return with_local_offset(datetime.combine(parse_date(s, today, past=True), time(12, 0)))
+    if re.match(_ISO, s):
         try:
-            t = time(h, mi, sec)
+            dt = with_local_offset(datetime.fromisoformat(s.replace(" ", "T")))
         except ValueError as exc:
-            raise BadInput(f"time {parts[1]!r} does not exist", f"时间 {parts[1]!r} 不存在") from exc
-        return with_local_offset(datetime.combine(day, t))
-    raise BadInput(
-        f"time {text!r} is not understood (examples: '2026-11-20 22:40', 'yesterday 22:40', '22:40')",
-        f"无法识别时间 {text!r}（例如 '2026-11-20 22:40'、'昨天 22:40'、'22:40'）",
-    )
+            raise BadInput(f"time {text!r} does not exist", f"时间 {text!r} 不存在") from exc
+        check_plausible(dt.date(), str(text))
+        return dt
+    m = re.search(_TIME, s)
+    if m is None:
+        raise _bad_time(str(text))
+    head = s[: m.start()].strip()
+    try:
+        day = parse_date(head, today, past=True) if head else today
+    except BadInput:
+        raise _bad_time(str(text)) from None
+    return with_local_offset(datetime.combine(day, _clock(m, str(text))))
 
 
 def parse_past_datetime(text: str, today: date, now: datetime | None = None) -> datetime:
     dt = parse_datetime(text, today)
-    if dt > (now or local_now(today)) + timedelta(minutes=1):
+    if dt > latest_allowed(today):
         raise BadInput(
             f"time {dt.isoformat()} is in the future; log contacts after they happen",
             f"时间 {dt.isoformat()} 在未来；请在联系发生后记录",
@@ -98,15 +172,12 @@ def parse_past_datetime(text: str, today: date, now: datetime | None = None) -> 
 
 def add_months(d: date, months: int) -> date:
     """Calendar months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    for day in (d.day, 30, 29, 28):
-        try:
-            return date(year, month, min(d.day, day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
+    from dateutil.relativedelta import relativedelta
+
+    return d + relativedelta(months=months)
 
 
 def add_years(d: date, years: int) -> date:
-    return add_months(d, 12 * years)
+    from dateutil.relativedelta import relativedelta
+
+    return d + relativedelta(years=years)

@@ -23,6 +23,11 @@ class BadInput(DebtcliError):
     """An option or argument that cannot be used as given."""
 
 
+class NeedsConfirmation(BadInput):
+    """A change that may be a typo (paying more than is owed, moving an episode, a second card
+    with the same bank and last four): a terminal asks, a script needs --force."""
+
+
 class NotFound(DebtcliError):
     """A card, entry or file that does not exist."""
 

@@ -33,6 +33,7 @@ def violations(store: st.Store, pack: Pack, card_id: int | None = None,
             continue
         for key in flags.get(e["id"], []):
             out.append({"entry": e["id"], "at": e["at"], "card": e["last4"],
+                        "card_id": e["card_id"],
                         "channel": e["channel"], "rule": key, "hash": e["hash"],
                         "org": e["org"], "contacted": e["contacted"], "party": e["party"]})
     return out

@@ -8,7 +8,7 @@ from typing import Any
 
 from debtcli import store as st
 from debtcli.cards import check_day, normalize_last4, position, resolve
-from debtcli.errors import BadInput, NotFound
+from debtcli.errors import BadInput, NeedsConfirmation, NotFound
 from debtcli.money import format_amount
 
 
@@ -17,7 +17,10 @@ def now_iso() -> str:
 
 
 def find_card(store: st.Store, ref: str, *, include_archived: bool = True) -> Any:
-    return resolve(ref, st.list_cards(store, include_archived=include_archived))
+    """A card as the user names it; bank names through the store's rule pack, if it has one."""
+    pack = store.pack_loader() if store.pack_loader else None
+    return resolve(ref, st.list_cards(store, include_archived=include_archived),
+                   pack.bank if pack else None)
 
 
 def _check_currency(currency: str | None) -> str | None:
@@ -62,11 +65,20 @@ def card_fields(
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def add_card(store: st.Store, **given: Any) -> int:
+def add_card(store: st.Store, force: bool = False, **given: Any) -> int:
     fields = card_fields(**given)
     if "name" in fields and fields["name"].isdigit():
         raise BadInput("--name cannot be only digits (it would look like an id or last four)",
                        "--name 不能只包含数字（会与编号或后四位混淆）")
+    same = [c for c in st.list_cards(store, include_archived=True)
+            if c["last4"] == fields.get("last4") and c["bank"] == fields.get("bank")]
+    if same and not force:
+        raise NeedsConfirmation(
+            f"you already have a {fields['bank']} card ending {fields['last4']} "
+            f"(#{same[0]['id']}); if this is another card, add --force (each is then named "
+            "by its #id)",
+            f"已有一张 {fields['bank']} 尾号 {fields['last4']} 的卡（#{same[0]['id']}）；"
+            "如确实是另一张卡，请加 --force（之后用 #编号 区分）")
     return st.add_card(store, fields, now_iso())
 
 
@@ -91,8 +103,10 @@ def archive_card(store: st.Store, ref: str, today: date) -> Any:
 
 def record_overdue(
     store: st.Store, ref: str, since: date, amount: int, *, principal: int | None = None,
-    interest: int | None = None, fees: int | None = None,
+    interest: int | None = None, fees: int | None = None, force: bool = False,
 ) -> tuple[Any, int, bool]:
+    """Open an overdue episode, or correct the open one. A correction that moves its start
+    date or amount is shown old → new and needs confirmation; the change is kept."""
     card = find_card(store, ref, include_archived=False)
     parts = [p for p in (principal, interest, fees) if p is not None]
     if sum(parts) > amount:
@@ -103,6 +117,20 @@ def record_overdue(
         )
     fields = {"since": since.isoformat(), "amount": amount, "principal": principal,
               "interest": interest, "fees": fees}
+    current = st.open_episode(store, card["id"])
+    if current is not None and not force:
+        moved = [(f"{current['since']} → {fields['since']}", "since")
+                 if current["since"] != fields["since"] else None,
+                 (f"{format_amount(current['amount'])} → {format_amount(amount)}", "amount")
+                 if current["amount"] != amount else None]
+        changes = "; ".join(f"{what} {text}" for text, what in filter(None, moved))
+        if changes:
+            raise NeedsConfirmation(
+                f"****{card['last4']} already has an open overdue episode; this would change "
+                f"it: {changes}. If that is right, add --force (the old values are kept as "
+                "history)",
+                f"****{card['last4']} 已有未结清的逾期记录；这会修改：{changes}。"
+                "如确实要改，请加 --force（原值会保留为历史）")
     episode_id, created = st.save_episode(store, card["id"], fields, now_iso())
     return card, episode_id, created
 
@@ -120,18 +148,55 @@ def _open_episode_or_fail(store: st.Store, card: Any) -> Any:
 
 
 def record_payment(
-    store: st.Store, ref: str, amount: int, paid_on: date, note: str | None
+    store: st.Store, ref: str, amount: int, paid_on: date, note: str | None,
+    force: bool = False,
 ) -> dict:
     card = find_card(store, ref, include_archived=False)
     episode = _open_episode_or_fail(store, card)
     paid_before = st.paid_in_episode(store, episode["id"])
     owed_before = max(0, int(episode["amount"]) - paid_before)
+    if amount > owed_before and not force:
+        cur = card["currency"]
+        raise NeedsConfirmation(
+            f"{format_amount(amount, cur)} is more than the {format_amount(owed_before, cur)} "
+            f"still owed on ****{card['last4']}; if you really paid that much, add --force",
+            f"{format_amount(amount, cur)} 超过 ****{card['last4']} 尚欠的 "
+            f"{format_amount(owed_before, cur)}；如确实付了这么多，请加 --force")
     settles = amount >= owed_before
     note = _check_text(note, "--note", 500)
     st.add_payment(store, card["id"], episode["id"], paid_on.isoformat(), amount, note,
                    now_iso(), settles)
     return {"card": card, "owed": max(0, owed_before - amount), "settled": settles,
             "overpaid": max(0, amount - owed_before)}
+
+
+def void_payment(store: st.Store, payment_id: int, why: str | None) -> dict:
+    """Void a payment entered by mistake: it is kept, marked with when, by whom and why, and no
+    longer counts. If it was the payment that settled its episode, the episode reopens."""
+    import getpass
+
+    why_text = _check_text(why, "--why", 300)
+    if not why_text:
+        raise BadInput("--why is required: say why this payment is void (e.g. a typo)",
+                       "必须提供 --why：说明作废原因（例如输错了）")
+    p = st.payment(store, payment_id)
+    if p is None:
+        raise NotFound(f"no payment {payment_id}; see `debtcli pay list CARD`",
+                       f"没有编号为 {payment_id} 的还款；见 `debtcli pay list 卡号`")
+    if p["voided_at"]:
+        raise BadInput(f"payment {payment_id} was already voided on {p['voided_at'][:10]}",
+                       f"第 {payment_id} 笔还款已于 {p['voided_at'][:10]} 作废")
+    episode = next((e for e in st.episodes(store, p["card_id"]) if e["id"] == p["episode_id"]),
+                   None)
+    reopen = (episode["id"] if episode is not None and episode["settled_on"] == p["paid_on"]
+              else None)
+    try:
+        who = getpass.getuser()
+    except Exception:  # no user name to be had (some containers): the field stays honest
+        who = "unknown"
+    st.void_payment(store, payment_id, now_iso(), who, why_text, reopen)
+    return {"payment": dict(p), "reopened": reopen is not None,
+            "card": st.get_card(store, p["card_id"])}
 
 
 def settle(store: st.Store, ref: str, on: date, amount: int | None = None) -> Any:

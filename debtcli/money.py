@@ -21,8 +21,10 @@ def parse_amount(text: str, *, allow_zero: bool = False) -> int:
     """Parse what a person types into minor units. Raises BadInput with the reason."""
     from decimal import Decimal, InvalidOperation  # here, not at import: read paths skip it
 
+    from debtcli.dates import normalize
+
     raw = str(text)
-    s = raw.strip().replace("，", ",").replace("．", ".")
+    s = normalize(raw)
     s = re.sub(_PREFIX, "", s)
     multiplier = Decimal(1)
     m = re.search(_SUFFIX_UNIT, s)

@@ -128,8 +128,9 @@ def build_report(store: st.Store, pack: Pack, lang: str, today: date,
             "paid_text": format_amount(a["_position"].paid, card["currency"]),
             "chart": owed_chart(pack, lang, today, card, episode, st.payments(store, card["id"])),
         })
+    ids = {c["id"] for c in cards}
     violations = [v for v in logged_violations(store, pack, entries=entries, flags=flags)
-                  if any(c["last4"] == v["card"] for c in cards)]
+                  if v["card_id"] in ids]
     seen, head, problems = contactlog.verify_store(store)
     t = {k: pick(lang, en, zh) for k, (en, zh) in {
         "title": ("debtcli report", "debtcli 报告"),

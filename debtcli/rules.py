@@ -137,10 +137,14 @@ class Pack:
         return self.data.get("evidence", [])
 
     def _match(self, items: list[dict[str, Any]], bank: str) -> dict[str, Any] | None:
+        """The item with the longest alias found in `bank`: the most specific name wins, so
+        a name holding two banks' aliases goes to the one it names most fully."""
+        best, length = None, 0
         for item in items:
-            if any(names_match(alias, bank) for alias in item["match"]):
-                return item
-        return None
+            for alias in item["match"]:
+                if len(alias) > length and names_match(alias, bank):
+                    best, length = item, len(alias)
+        return best
 
     def bank(self, name: str) -> dict[str, Any] | None:
         """The hotline entry for a bank by any of its names, or None."""

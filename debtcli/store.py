@@ -9,10 +9,13 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from debtcli.errors import StoreError
 
 GENESIS = "0" * 64  # the prev_hash of the first log entry
+# PRAGMA application_id of a debtcli store ("dbtc"): another program's SQLite file is refused.
+APPLICATION_ID = 0x64627463
 
 APP_NAME = "debtcli"
 
@@ -193,12 +196,37 @@ def m005_settlement_amount(conn: sqlite3.Connection) -> None:
     _script(conn, "ALTER TABLE episodes ADD COLUMN settled_amount INTEGER;")
 
 
+def m006_corrections(conn: sqlite3.Connection) -> None:
+    """Corrections with a trace: a payment is voided (when, by whom, why), never deleted; a
+    change to an episode's start or amount is kept as history. Sums skip voided payments
+    through the index (episode, voided, amount), so status still reads the index alone. The store is marked as
+    debtcli's (application_id)."""
+    _script(conn, """
+        ALTER TABLE payments ADD COLUMN voided_at TEXT;
+        ALTER TABLE payments ADD COLUMN voided_by TEXT;
+        ALTER TABLE payments ADD COLUMN voided_why TEXT;
+        DROP INDEX payments_episode_amount;
+        CREATE INDEX payments_episode_amount ON payments(episode_id, voided_at, amount);
+        CREATE TABLE episode_changes (
+            id INTEGER PRIMARY KEY,
+            episode_id INTEGER NOT NULL REFERENCES episodes(id),
+            field TEXT NOT NULL,
+            old TEXT,
+            new TEXT,
+            changed_at TEXT NOT NULL
+        );
+        CREATE INDEX episode_changes_episode ON episode_changes(episode_id);
+        """)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_cards_episodes_payments,
     m002_contact_log,
     m003_agreements,
     m004_payment_indexes,
     m005_settlement_amount,
+    m006_corrections,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -236,6 +264,9 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        # The rule pack this run uses (a callable, so it is loaded only when asked): cards are
+        # found by their bank's names in it.
+        self.pack_loader: Callable[[], Any] | None = None
 
     @property
     def evidence_dir(self) -> Path:
@@ -266,9 +297,26 @@ def _store_error(path: Path, exc: Exception) -> StoreError:
     )
 
 
-def open_store(path: Path, *, upto: int = SCHEMA_VERSION) -> Store:
-    """Open (creating on first use) and migrate the store. Every command goes through here."""
+def _not_ours(conn: sqlite3.Connection) -> bool:
+    """A SQLite file that some other program made: not marked as ours, and holding tables
+    that are not a debtcli store's (an empty file, or a store from before the mark, is ours)."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID:
+        return False
+    if conn.execute("PRAGMA application_id").fetchone()[0] != 0:
+        return True
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return bool(tables) and "migrations" not in tables
+
+
+def open_store(path: Path, *, upto: int = SCHEMA_VERSION, create: bool = True) -> Store:
+    """Open and migrate the store. Every command goes through here. A missing store is made
+    only when `create` (commands that write); a read command on a mistyped --db says so."""
     path = Path(path)
+    if not create and not path.exists():
+        raise StoreError(
+            f"no store at {path} — add a card first (debtcli card add) or check --db",
+            f"{path} 没有数据文件——请先添加一张卡（debtcli card add），或检查 --db",
+        )
     try:
         if not path.exists():
             make_private_dir(path.parent)
@@ -286,6 +334,11 @@ def open_store(path: Path, *, upto: int = SCHEMA_VERSION) -> Store:
         raise _store_error(path, exc) from exc
     conn.row_factory = sqlite3.Row
     try:
+        if _not_ours(conn):
+            conn.close()
+            raise StoreError(
+                f"{path} is a SQLite file but not a debtcli store; it was not changed "
+                "(check --db)", f"{path} 是 SQLite 文件，但不是 debtcli 数据文件；未作任何修改（请检查 --db）")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             conn.close()
@@ -301,6 +354,8 @@ def open_store(path: Path, *, upto: int = SCHEMA_VERSION) -> Store:
         conn.execute("PRAGMA synchronous = FULL")
         if version < upto:
             conn.execute("PRAGMA journal_mode = WAL")
+            if version == 0:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             migrate(conn, upto)
     except sqlite3.DatabaseError as exc:
         conn.close()
@@ -368,23 +423,56 @@ def episodes(store: Store, card_id: int) -> list[sqlite3.Row]:
 
 def paid_in_episode(store: Store, episode_id: int) -> int:
     row = store.conn.execute(
-        "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE episode_id = ?", (episode_id,)
+        "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE episode_id = ? "
+        "AND voided_at IS NULL", (episode_id,)
     ).fetchone()
     return int(row[0])
 
 
-def payments(store: Store, card_id: int) -> list[sqlite3.Row]:
+def payments(store: Store, card_id: int, *, history: bool = False) -> list[sqlite3.Row]:
+    """A card's payments in date order; voided ones only with history."""
+    live = "" if history else " AND voided_at IS NULL"
     return store.conn.execute(
-        "SELECT * FROM payments WHERE card_id = ? ORDER BY paid_on, id", (card_id,)
+        f"SELECT * FROM payments WHERE card_id = ?{live} ORDER BY paid_on, id", (card_id,)
     ).fetchall()
 
 
+def payment(store: Store, payment_id: int) -> sqlite3.Row | None:
+    if not 0 < payment_id < 1 << 63:
+        return None
+    return store.conn.execute("SELECT * FROM payments WHERE id = ?", (payment_id,)).fetchone()
+
+
+def void_payment(store: Store, payment_id: int, at: str, by: str, why: str,
+                 reopen_episode: int | None) -> None:
+    """Mark a payment void (it stays, with when, who and why); reopen the episode it settled."""
+    with store.write() as c:
+        c.execute("UPDATE payments SET voided_at = ?, voided_by = ?, voided_why = ? "
+                  "WHERE id = ?", (at, by, why, payment_id))
+        if reopen_episode is not None:
+            c.execute("UPDATE episodes SET settled_on = NULL, settled_amount = NULL "
+                      "WHERE id = ?", (reopen_episode,))
+
+
+def episode_changes(store: Store, episode_id: int) -> list[sqlite3.Row]:
+    return store.conn.execute(
+        "SELECT field, old, new, changed_at FROM episode_changes WHERE episode_id = ? "
+        "ORDER BY id", (episode_id,)).fetchall()
+
+
 def save_episode(store: Store, card_id: int, fields: dict, now: str) -> tuple[int, bool]:
-    """Open a new episode, or correct the open one. Returns (id, created)."""
+    """Open a new episode, or correct the open one, keeping what each correction changed.
+    Returns (id, created)."""
     with store.write() as c:
         current = open_episode(store, card_id)
         if current is not None:
             cols = ", ".join(f"{k} = ?" for k in fields)
+            c.executemany(
+                "INSERT INTO episode_changes (episode_id, field, old, new, changed_at) "
+                "VALUES (?,?,?,?,?)",
+                [(current["id"], k, None if current[k] is None else str(current[k]),
+                  None if v is None else str(v), now)
+                 for k, v in fields.items() if current[k] != v])
             c.execute(f"UPDATE episodes SET {cols} WHERE id = ?", (*fields.values(), current["id"]))
             return int(current["id"]), False
         cur = c.execute(
@@ -692,7 +780,8 @@ def last_demand(store: Store, card_id: int, parties: list[str]) -> str | None:
 def last_payment(store: Store, card_id: int) -> str | None:
     """The day of the card's latest payment (a part-payment acknowledges the debt)."""
     row = store.conn.execute(
-        "SELECT MAX(paid_on) FROM payments WHERE card_id = ?", (card_id,)).fetchone()
+        "SELECT MAX(paid_on) FROM payments WHERE card_id = ? AND voided_at IS NULL",
+        (card_id,)).fetchone()
     return row[0] if row else None
 
 

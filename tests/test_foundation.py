@@ -13,7 +13,7 @@ from debtcli.store import SCHEMA_VERSION, migrate, open_store
 
 
 def test_store_created_private_on_first_use(cli, db_path):
-    cli("status")
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
     assert stat.S_IMODE(db_path.parent.stat().st_mode) == 0o700
     conn = sqlite3.connect(db_path)
@@ -21,7 +21,7 @@ def test_store_created_private_on_first_use(cli, db_path):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     names = [r[0] for r in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
     assert names == ["m001_cards_episodes_payments", "m002_contact_log", "m003_agreements",
-                     "m004_payment_indexes", "m005_settlement_amount"]
+                     "m004_payment_indexes", "m005_settlement_amount", "m006_corrections"]
 
 
 def test_path_shows_store_and_evidence(cli, db_path):
@@ -50,7 +50,7 @@ def test_store_at_first_version_migrates_and_keeps_data(tmp_path):
 
 
 def test_newer_store_is_refused_unchanged(cli, db_path):
-    cli("status")
+    open_store(db_path).close()
     conn = sqlite3.connect(db_path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
@@ -71,7 +71,8 @@ def test_corrupt_store_is_reported_not_overwritten(cli, db_path):
 def test_unwritable_store_location(cli, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    r = cli("--db", str(blocker / "sub" / "store.db"), "status", ok=False)
+    r = cli("--db", str(blocker / "sub" / "store.db"), "card", "add", "--bank", "中信银行",
+            "--last4", "4821", ok=False)
     assert_clean_failure(r, says="cannot be used")
 
 
@@ -89,7 +90,7 @@ def test_card_lifecycle(cli):
 
 
 def test_full_card_number_refused_with_reason(cli, db_path):
-    cli("status")
+    open_store(db_path).close()
     before = store_digest(db_path)
     r = cli("card", "add", "--bank", "中信银行", "--last4", "6225 8812 3456 4821", ok=False)
     assert_clean_failure(r, says="only the last four digits")
@@ -124,9 +125,11 @@ def test_overdue_pay_settle_and_status(li_wei):
 
 
 def test_overdue_corrects_the_open_episode(li_wei):
-    li_wei("overdue", "4821", "--since", "2026-08-05", "--amount", "63000")
+    li_wei("overdue", "4821", "--since", "2026-08-05", "--amount", "63000", "--force")
     show = li_wei.json("card", "show", "4821")
     assert len(show["episodes"]) == 1 and show["episodes"][0]["amount"] == "63000.00"
+    # a correction that changes nothing needs no --force
+    li_wei("overdue", "4821", "--since", "2026-08-05", "--amount", "63000")
 
 
 def test_today_option_answers_where_will_i_be(li_wei):
@@ -228,7 +231,7 @@ def test_a_store_from_the_last_release_gains_the_payments_index_and_keeps_its_su
     assert "payments_episode_amount" in indexes and "payments_episode" not in indexes
     assert "payments_card_paid" in indexes
     plan = conn.execute("EXPLAIN QUERY PLAN SELECT SUM(amount) FROM payments WHERE "
-                        "episode_id = 1").fetchall()
+                        "episode_id = 1 AND voided_at IS NULL").fetchall()
     assert "COVERING INDEX payments_episode_amount" in plan[0][3]
     assert cli.json("status")[0]["paid"] == "1500.50"
 

@@ -3,8 +3,20 @@
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from debtcli.cli.common import CardArg, JsonOpt, app, console, emit_json, say, state, sub_app
+from debtcli.cli.common import (
+    CardArg,
+    ForceOpt,
+    JsonOpt,
+    app,
+    confirmed,
+    console,
+    emit_json,
+    say,
+    state,
+    sub_app,
+)
 from debtcli.money import format_amount, parse_amount
 
 card_app = sub_app("Your cards: add, list, show, edit, archive. 管理你的信用卡。")
@@ -48,17 +60,24 @@ CurOpt = Annotated[str | None, typer.Option("--currency", help="Currency code (d
 @card_app.command("add")
 def card_add(bank: BankOpt, last4: Last4Opt, name: NameOpt = None, limit: LimitOpt = None,
              due_day: DueOpt = None, statement_day: StmtOpt = None,
-             currency: CurOpt = None) -> None:
-    """Add a card. Only the last four digits are stored. 添加一张卡（只保存后四位）。"""
+             currency: CurOpt = None, force: ForceOpt = False) -> None:
+    """Add a card. Only the last four digits are stored; a second card with the same bank and
+    last four needs --force and is then named by its #id. 添加一张卡（只保存后四位）。"""
     from debtcli.ledger import add_card
+    from debtcli.store import get_card
 
-    card_id = add_card(state.store(), bank=bank, last4=last4, name=name,
-                       credit_limit=_amount(limit), due_day=due_day,
-                       statement_day=statement_day, currency=currency)
-    say(f"Added card #{card_id}: {bank} ****{last4[-4:]}. Next: record what is overdue with "
-        f"`debtcli overdue {last4[-4:]} --since DATE --amount AMOUNT`.",
-        f"已添加卡 #{card_id}：{bank} ****{last4[-4:]}。下一步：用 "
-        f"`debtcli overdue {last4[-4:]} --since 日期 --amount 金额` 记录逾期。")
+    s = state.store(create=True)
+    card_id = confirmed(lambda f: add_card(s, f, bank=bank, last4=last4, name=name,
+                                           credit_limit=_amount(limit), due_day=due_day,
+                                           statement_day=statement_day, currency=currency),
+                        force)
+    c = get_card(s, card_id)
+    ref = c["last4"] if sum(x["last4"] == c["last4"] for x in
+                            s.conn.execute("SELECT last4 FROM cards")) == 1 else f"#{card_id}"
+    say(f"Added card #{card_id}: {c['bank']} ****{c['last4']}. Next: record what is overdue "
+        f"with `debtcli overdue {ref} --since DATE --amount AMOUNT`.",
+        f"已添加卡 #{card_id}：{c['bank']} ****{c['last4']}。下一步：用 "
+        f"`debtcli overdue {ref} --since 日期 --amount 金额` 记录逾期。")
 
 
 def _card_json(card: Any) -> dict:
@@ -105,11 +124,12 @@ def card_show(card: CardArg, json_out: JsonOpt = False) -> None:
 
     s = state.store()
     c = find_card(s, card)
-    eps = [dict(e) for e in st.episodes(s, c["id"])]
+    eps = [{**dict(e), "changes": [dict(x) for x in st.episode_changes(s, e["id"])]}
+           for e in st.episodes(s, c["id"])]
     pays = [dict(p) for p in st.payments(s, c["id"])]
     if json_out:
         for e in eps:
-            for k in ("amount", "principal", "interest", "fees"):
+            for k in ("amount", "principal", "interest", "fees", "settled_amount"):
                 e[k] = to_decimal_str(e[k]) if e[k] is not None else None
         for p in pays:
             p["amount"] = to_decimal_str(p["amount"])
@@ -127,6 +147,10 @@ def card_show(card: CardArg, json_out: JsonOpt = False) -> None:
                   if e["settled_on"] else state.t("open", "未结清"))
         out.print(state.t(f"overdue since {e['since']}: {format_amount(e['amount'], cur)} ({status})",
                           f"自 {e['since']} 逾期：{format_amount(e['amount'], cur)}（{status}）"))
+        for x in e["changes"]:
+            out.print(state.t(f"  corrected {x['changed_at'][:10]}: {x['field']} {x['old']} → "
+                              f"{x['new']}", f"  {x['changed_at'][:10]} 更正：{x['field']} "
+                              f"{x['old']} → {x['new']}"))
     if pays:
         from debtcli.cli.tables import show_table
 
@@ -174,16 +198,20 @@ def overdue_cmd(
     principal: Annotated[str | None, typer.Option(
         "--principal", help="The principal (本金) within the amount.")] = None,
     interest: Annotated[str | None, typer.Option("--interest", help="Interest within it.")] = None,
-    fees: Annotated[str | None, typer.Option("--fees", help="Late fees within it.")] = None,
+    fees: Annotated[str | None, typer.Option("--fees", help="Fees and penalties (违约金) "
+                                             "within it.")] = None,
+    force: ForceOpt = False,
 ) -> None:
-    """Record (or correct) a card's overdue episode. 记录或更正逾期情况。"""
+    """Record (or correct) a card's overdue episode. Correcting its start date or amount shows
+    old → new and asks first (--force in a script); the old values are kept.
+    记录或更正逾期情况（更正会先确认，原值保留）。"""
     from debtcli.ledger import record_overdue
 
     since_d = _date(since, "--since", "--since")
     amt = parse_amount(amount)
-    c, _, created = record_overdue(state.store(), card, since_d, amt,
-                                   principal=_amount(principal), interest=_amount(interest),
-                                   fees=_amount(fees))
+    c, _, created = confirmed(
+        lambda f: record_overdue(state.store(), card, since_d, amt, principal=_amount(principal),
+                                 interest=_amount(interest), fees=_amount(fees), force=f), force)
     days = (state.today - since_d).days
     money = format_amount(amt, c["currency"])
     if created:
@@ -195,19 +223,37 @@ def overdue_cmd(
             f"****{c['last4']}：已更正逾期记录：自 {since_d}，{money}。")
 
 
-@app.command("pay")
+class _PayGroup(TyperGroup):
+    """`pay CARD AMOUNT` is `pay add CARD AMOUNT`: the everyday form stays short."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["add", *args]
+        return super().resolve_command(ctx, args)
+
+
+pay_app = typer.Typer(cls=_PayGroup, context_settings={"help_option_names": ["-h", "--help"]},
+                      no_args_is_help=True, pretty_exceptions_show_locals=False,
+                      help="Payments: record one (`pay CARD AMOUNT`), list them, or void one "
+                           "entered by mistake. 还款：记录、列出、作废。")
+app.add_typer(pay_app, name="pay")
+
+
+@pay_app.command("add")
 def pay_cmd(
     card: CardArg,
     amount: Annotated[str, typer.Argument(help="What you paid, e.g. 3000.")],
     on: Annotated[str | None, typer.Option("--date", help="When you paid (default today).")] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note, e.g. the receipt no.")] = None,
+    force: ForceOpt = False,
 ) -> None:
-    """Record a payment; paying everything owed settles the episode. 记录一笔还款。"""
+    """Record a payment; paying everything owed settles the episode. More than is owed asks
+    first (--force in a script). 记录一笔还款。"""
     from debtcli.ledger import record_payment
 
     amt = parse_amount(amount)
     paid_on = _date(on, "payment date", "还款日期")
-    r = record_payment(state.store(), card, amt, paid_on, note)
+    r = confirmed(lambda f: record_payment(state.store(), card, amt, paid_on, note, f), force)
     cur = r["card"]["currency"]
     if r["settled"]:
         say(f"Payment of {format_amount(amt, cur)} recorded; ****{r['card']['last4']} is settled "
@@ -218,6 +264,60 @@ def pay_cmd(
         say(f"Payment of {format_amount(amt, cur)} recorded; still owed "
             f"{format_amount(r['owed'], cur)}.",
             f"已记录还款 {format_amount(amt, cur)}；尚欠 {format_amount(r['owed'], cur)}。")
+
+
+@pay_app.command("list")
+def pay_list(
+    card: CardArg,
+    history: Annotated[bool, typer.Option("--history", help="Show voided payments too, with "
+                                          "when, by whom and why.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """A card's payments, with the ids `pay void` takes. 列出一张卡的还款。"""
+    from debtcli import store as st
+    from debtcli.ledger import find_card
+    from debtcli.money import to_decimal_str
+
+    s, t = state.store(), state.t
+    c = find_card(s, card)
+    pays = [dict(p) for p in st.payments(s, c["id"], history=history)]
+    if json_out:
+        emit_json([{**p, "amount": to_decimal_str(p["amount"])} for p in pays])
+        return
+    from debtcli.cli.tables import show_table
+
+    cur = c["currency"]
+    rows = [[p["id"], p["paid_on"], format_amount(p["amount"], cur), p["note"] or "",
+             t(f"VOID {p['voided_at'][:10]}: {p['voided_why']}",
+               f"已作废 {p['voided_at'][:10]}：{p['voided_why']}") if p["voided_at"] else ""]
+            for p in pays]
+    if not rows:
+        say("No payments recorded for this card.", "这张卡没有还款记录。")
+        return
+    show_table(console(), ["#", t("paid on", "还款日期"), t("amount", "金额"), t("note", "备注"),
+                           t("void", "作废")], rows, right=frozenset({2}))
+
+
+@pay_app.command("void")
+def pay_void(
+    payment_id: Annotated[int, typer.Argument(help="The payment's # from `pay list CARD`.")],
+    why: Annotated[str | None, typer.Option("--why", help="Why it is void, e.g. 'typed the "
+                                            "wrong amount'.")] = None,
+) -> None:
+    """Void a payment entered by mistake. It is kept (shown by `pay list --history`) but no
+    longer counts; status recomputes. 作废一笔录错的还款（保留记录，不再计入）。"""
+    from debtcli.ledger import void_payment
+
+    r = void_payment(state.store(), payment_id, why)
+    c, p = r["card"], r["payment"]
+    amount = format_amount(p["amount"], c["currency"])
+    say(f"Payment {payment_id} ({amount} on {p['paid_on']}) of ****{c['last4']} is void; it is "
+        "kept in `pay list --history`.",
+        f"****{c['last4']} 的第 {payment_id} 笔还款（{p['paid_on']}，{amount}）已作废；"
+        "`pay list --history` 中仍可查看。")
+    if r["reopened"]:
+        say("It was the payment that settled the card: the card is open again.",
+            "这笔还款曾使该卡结清：该卡已恢复为未结清。")
 
 
 @app.command("settle")
@@ -288,7 +388,7 @@ def demo_cmd() -> None:
 
     if not state.db:
         state.db = str(Path(tempfile.mkdtemp(prefix="debtcli-demo-")) / "demo.db")
-    s = state.store()
+    s = state.store(create=True)
     if s.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]:
         from debtcli.errors import BadInput
 

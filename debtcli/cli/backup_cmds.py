@@ -83,6 +83,6 @@ def import_cmd(
         doc = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BadInput(f"cannot read {file}: {exc}", f"无法读取 {file}：{exc}") from exc
-    counts = import_json(state.store(), doc)
+    counts = import_json(state.store(create=True), doc)
     say(f"Imported {counts.get('cards', 0)} cards and {counts.get('contacts', 0)} log entries.",
         f"已导入 {counts.get('cards', 0)} 张卡和 {counts.get('contacts', 0)} 条记录。")

@@ -36,11 +36,14 @@ class State:
 
         return resolve_store_path(self.db)
 
-    def store(self) -> Any:
+    def store(self, create: bool = False) -> Any:
+        """The store, opened once. Only commands that write a first record (`card add`,
+        `demo`, `import`) pass create: a read command on a mistyped --db makes nothing."""
         if self._store is None:
             from debtcli.store import open_store
 
-            self._store = open_store(self.store_path)
+            self._store = open_store(self.store_path, create=create)
+            self._store.pack_loader = self.pack
         return self._store
 
     def pack(self) -> Any:
@@ -212,6 +215,26 @@ def say(en: str, zh: str) -> None:
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ForceOpt = Annotated[bool, typer.Option(
+    "--force", help="Do it without asking, even if it looks like a typo.")]
+
+
+def confirmed(action: Any, force: bool) -> Any:
+    """Run action(force). If the core asks for confirmation (NeedsConfirmation), a person at a
+    terminal is asked; a script gets the one-line refusal, which names --force."""
+    from debtcli.errors import NeedsConfirmation
+
+    try:
+        return action(force)
+    except NeedsConfirmation as exc:
+        if force or not sys.stdin.isatty():
+            raise
+        from rich.prompt import Confirm
+
+        if not Confirm.ask(exc.text(state.lang).split("; ")[0] + state.t(". Go ahead", "。继续吗"),
+                           default=False):
+            raise
+        return action(True)
 CardArg = Annotated[str, typer.Argument(
     help="The card: its id (#3), last four digits (4821) or name.")]
 

@@ -96,21 +96,32 @@ def plan_cmd(
                        f"--strategy {strategy!r}：请从以下选择：{', '.join(STRATEGIES)}")
     s, pack, t = state.store(), state.pack(), state.t
     every = list_cards(s)
-    chosen = [resolve(c, every) for c in cards] if cards and not all_cards else every
+    bank_of = pack.bank
+    chosen = [resolve(c, every, bank_of) for c in cards] if cards and not all_cards else every
     rates = _rates(rate, every)
     if strategy == "avalanche" and any(c["id"] not in rates for c in chosen):
         raise BadInput("avalanche orders cards by interest rate: give --rate CARD=PERCENT for "
                        "each card", "avalanche 按利率排序：请为每张卡提供 --rate 卡号=年利率")
-    debts, currency = [], None
+    from debtcli.cards import names
+
+    named = names(every)
+    debts, currencies = [], set()
     for c in chosen:
         _, pos = card_position(s, c, state.today)
         if pos.owed and not pos.settled_on:
-            debts.append(Debt(c["last4"], pos.owed, rates.get(c["id"])))
-            currency = currency or c["currency"]
+            debts.append(Debt(named[c["id"]], pos.owed, rates.get(c["id"])))
+            currencies.add(c["currency"])
     if not debts:
         raise BadInput("no overdue card with an amount owed: record one with `debtcli overdue`",
                        "没有欠款的逾期卡：请先用 `debtcli overdue` 记录")
-    cur = currency or "CNY"
+    if len(currencies) > 1:
+        listed = ", ".join(sorted(currencies))
+        raise BadInput(f"these cards are in different currencies ({listed}); money in two "
+                       "currencies cannot be added: plan each currency's cards on their own, "
+                       "e.g. debtcli plan CARD CARD --income … --expenses …",
+                       f"这些卡的币种不同（{listed}），不能相加：请按币种分别计划，例如 "
+                       "debtcli plan 卡号 卡号 --income … --expenses …")
+    cur = currencies.pop()
     inc, exp, budget = _budget(income, expenses)
     start = parse_date(first, state.today) if first else add_months(state.today, 1)
     cap = pack.max_installment_months
@@ -158,7 +169,7 @@ def plan_cmd(
             "cap_months": cap, "months": plan.months, "months_needed": plan.months_needed,
             "affordable": plan.affordable,
             "needed_monthly": to_decimal_str(plan.needed_monthly), "total": to_decimal_str(total),
-            "cards": [{"last4": d.key, "owed": to_decimal_str(d.owed),
+            "cards": [{"card": d.key, "last4": d.key[:4], "owed": to_decimal_str(d.owed),
                        "months": plan.finish.get(d.key),
                        "first_payment": to_decimal_str(plan.schedule[0].get(d.key, 0))
                        if plan.schedule else "0.00"} for d in debts],

@@ -43,6 +43,9 @@ def render_status(rows: list[dict]) -> None:
         return
     headers = [t("card", "卡"), t("days", "逾期天数"), t("owed", "欠款"), t("paid", "已还"),
                t("stage", "阶段"), t("next", "下一阶段"), t("risk", "风险")]
+    from debtcli.cards import names
+
+    named = names(rows)
     table = []
     risk_text = {"exposed": t("! criminal threshold", "! 刑事门槛"),
                  "watch": t("principal ≥ ¥50,000", "本金 ≥ ¥50,000")}
@@ -66,7 +69,7 @@ def render_status(rows: list[dict]) -> None:
             stage = stage_name(r["stage"], crim) + (" *" if r["stage_basis"] == "evidence" else "")
             nxt = (f"{stage_name(r['next_stage'], crim)} {r['next_stage_date']}"
                    if r["next_stage"] else "—")
-        table.append([f"{r['bank']} ****{r['last4']}", days,
+        table.append([f"{r['bank']} ****{named[r['id']]}", days,
                       format_amount(pos.owed, cur), format_amount(pos.paid, cur), stage, nxt,
                       risk_text.get(r["risk"] or "", "")])
     show_table(out, headers, table, right=frozenset({1, 2, 3}),

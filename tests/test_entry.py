@@ -1,0 +1,253 @@
+"""Records that are right when they go in (issue 13): times and dates as people write them,
+nothing silently truncated, mistakes correctable with a trace, cards found as people name
+them, and a store that is never made by a typo."""
+
+import sqlite3
+from datetime import date
+
+import pytest
+from conftest import assert_clean_failure, store_digest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+
+from debtcli.dates import add_months, parse_date, parse_datetime
+from debtcli.errors import BadInput
+from debtcli.money import parse_amount
+from debtcli.rules import load_pack
+
+TODAY = date(2026, 11, 23)
+PACK = load_pack("cn")
+
+
+# --- one parser for what people type ---------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "hm"), [
+    ("2026-11-20 22:40", "22:40"), ("2026-11-20 22.40", "22:40"), ("2026-11-20 22：40", "22:40"),
+    ("2026-11-20 晚上10点40", "22:40"), ("2026-11-20 22点40分", "22:40"),
+    ("2026-11-20 下午3点", "15:00"), ("2026-11-20 上午9点半", "09:30"),
+    ("2026年11月20日 晚上10点40分", "22:40"), ("昨天 22:40", "22:40"),
+    ("２０２６－１１－２０ ２２：４０", "22:40"), ("11月20日 22:40", "22:40"),
+])
+def test_times_as_people_write_them(text, hm):
+    dt = parse_datetime(text, TODAY)
+    assert dt.strftime("%H:%M") == hm
+
+
+@pytest.mark.parametrize("text", ["2026-11-20 22,40", "2026-11-20 22.4", "2026-11-20 2240x",
+                                  "2026-11-20 25:00", "2026-11-20 22:40:99", "晚上25点"])
+def test_a_time_it_cannot_read_exactly_is_refused(text):
+    with pytest.raises(BadInput):
+        parse_datetime(text, TODAY)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("8月5日", date(2026, 8, 5)), ("2026年8月5号", date(2026, 8, 5)),
+    ("２０２６－０８－０５", date(2026, 8, 5)), ("2026/8/5", date(2026, 8, 5)),
+    ("2026.8.5", date(2026, 8, 5)), ("今天", TODAY), ("前天", date(2026, 11, 21)),
+])
+def test_dates_as_people_write_them(text, day):
+    assert parse_date(text, TODAY) == day
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "1900-05-05", "1989-12-31"])
+def test_implausible_dates_are_refused(text):
+    with pytest.raises(BadInput, match="1990"):
+        parse_date(text, TODAY)
+
+
+@pytest.mark.parametrize(("text", "fen"), [("１８３００", 1_830_000), ("１．５万", 1_500_000),
+                                           ("¥18,300", 1_830_000), ("18300元", 1_830_000)])
+def test_full_width_amounts(text, fen):
+    assert parse_amount(text) == fen
+
+
+def test_log_add_keeps_the_time_typed_and_the_quiet_hours_flag(li_wei):
+    r = li_wei("log", "add", "4821", "--channel", "call", "--party", "agency",
+               "--at", "2026-11-20 22.40")
+    assert "22:40" in r.stdout and "22:00" in r.stdout
+    entry = li_wei.json("log", "list", "4821")[-1]
+    assert entry["at"].startswith("2026-11-20T22:40")
+    bad = li_wei("log", "add", "4821", "--channel", "call", "--at", "2026-11-20 22,40", ok=False)
+    assert_clean_failure(bad, says="22,40")
+
+
+def test_log_import_refuses_an_unreadable_time(li_wei, tmp_path, db_path):
+    csv = tmp_path / "log.csv"
+    csv.write_text("card,at,channel\n4821,2026-11-20 22,40,call\n", encoding="utf-8")
+    before = store_digest(db_path)
+    assert_clean_failure(li_wei("log", "import", str(csv), ok=False))
+    assert store_digest(db_path) == before
+    csv.write_text('card,at,channel\n4821,"2026-11-20 22.40",call\n', encoding="utf-8")
+    li_wei("log", "import", str(csv))
+    assert li_wei.json("log", "list", "4821")[-1]["at"].startswith("2026-11-20T22:40")
+
+
+def test_a_fixed_today_means_the_whole_day(li_wei, tmp_path):
+    csv = tmp_path / "log.csv"
+    csv.write_text("card,at,channel\n4821,2026-11-20 23:50,call\n", encoding="utf-8")
+    li_wei("--today", "2026-11-20", "log", "import", str(csv))
+    bad = li_wei("--today", "2026-11-20", "log", "add", "4821", "--channel", "call",
+                 "--at", "2026-11-21 00:05", ok=False)
+    assert_clean_failure(bad, says="future")
+
+
+def test_a_due_date_in_the_future_is_refused(cli):
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    r = cli("overdue", "4821", "--since", "2026-12-01", "--amount", "100", ok=False)
+    assert_clean_failure(r, says="future")
+
+
+def test_full_width_last_four_is_stored_as_digits(cli):
+    cli("card", "add", "--bank", "中信银行", "--last4", "４８２１")
+    assert cli.json("card", "list")[0]["last4"] == "4821"
+    assert cli("card", "show", "４８２１").exit_code == 0
+
+
+def test_a_hyphenated_last_four_is_refused(cli):
+    r = cli("card", "add", "--bank", "中信银行", "--last4", "48-21", ok=False)
+    assert_clean_failure(r, says="48-21")
+
+
+# --- corrections with a trace -----------------------------------------------------------------
+
+def test_an_overpayment_needs_force_and_a_payment_can_be_voided(li_wei):
+    r = li_wei("pay", "7730", "183000", ok=False)
+    assert_clean_failure(r, says="--force")
+    li_wei("pay", "7730", "1830", "--date", "2026-11-01")
+    pays = li_wei.json("pay", "list", "7730")
+    assert [p["amount"] for p in pays] == ["1830.00"]
+    pid = pays[0]["id"]
+    li_wei("pay", "void", str(pid), "--why", "typed the wrong card")
+    assert li_wei.json("pay", "list", "7730") == []
+    history = li_wei.json("pay", "list", "7730", "--history")
+    assert history[0]["voided_why"] == "typed the wrong card" and history[0]["voided_at"]
+    row = next(r for r in li_wei.json("status") if r["last4"] == "7730")
+    assert row["paid"] == "0.00" and row["owed"] == "18300.00"
+    again = li_wei("pay", "void", str(pid), "--why", "x", ok=False)
+    assert_clean_failure(again, says="already")
+
+
+def test_voiding_the_payment_that_settled_reopens_the_card(li_wei):
+    li_wei("pay", "5511", "9050", "--date", "2026-11-20")
+    pid = li_wei.json("pay", "list", "5511")[0]["id"]
+    li_wei("pay", "void", str(pid), "--why", "the transfer bounced")
+    row = next(r for r in li_wei.json("status") if r["last4"] == "5511")
+    assert row["settled_on"] is None and row["owed"] == "9050.00"
+
+
+def test_overdue_that_moves_an_episode_needs_force_and_keeps_history(li_wei, db_path):
+    before = store_digest(db_path)
+    r = li_wei("overdue", "4821", "--since", "today", "--amount", "62400", ok=False)
+    assert_clean_failure(r, says="2026-08-05 → 2026-11-23")
+    assert store_digest(db_path) == before
+    li_wei("overdue", "4821", "--since", "2026-08-06", "--amount", "62400", "--force")
+    shown = li_wei.json("card", "show", "4821")
+    assert shown["episodes"][-1]["since"] == "2026-08-06"
+    changes = shown["episodes"][-1]["changes"]
+    assert changes[0]["field"] == "since" and changes[0]["old"] == "2026-08-05"
+
+
+def test_same_bank_and_last_four_needs_force_and_is_told_apart(cli):
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    r = cli("card", "add", "--bank", "中信银行", "--last4", "4821", ok=False)
+    assert_clean_failure(r, says="--force")
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821", "--force")
+    cli("overdue", "#1", "--since", "2026-08-05", "--amount", "62400")
+    cli("overdue", "#2", "--since", "2026-09-05", "--amount", "1000")
+    out = cli("status").stdout
+    assert "#1" in out and "#2" in out
+    plan = cli.json("plan", "--income", "9000", "--expenses", "6000")
+    assert sum(float(c["owed"]) for c in plan["cards"]) == 63400
+    cli("log", "add", "#2", "--channel", "call", "--party", "agency", "--contacted", "family",
+        "--at", "2026-11-20 10:00")
+    assert [v for v in cli.json("violations", "#2")]
+    assert not [v for v in cli.json("violations", "#1")]
+
+
+def test_plan_never_adds_two_currencies(cli):
+    cli("card", "add", "--bank", "招商银行", "--last4", "7730")
+    cli("card", "add", "--bank", "招商银行", "--last4", "1111", "--currency", "USD")
+    cli("overdue", "7730", "--since", "2026-09-12", "--amount", "18300")
+    cli("overdue", "1111", "--since", "2026-09-12", "--amount", "500")
+    r = cli("plan", "--income", "9000", "--expenses", "6000", ok=False)
+    assert_clean_failure(r, says="currenc")
+    assert cli.json("plan", "7730", "--income", "9000", "--expenses", "6000")["cards"]
+
+
+# --- cards found as people name them ----------------------------------------------------------
+
+@pytest.mark.parametrize("ref", ["中信", "中信银行", "CITIC", "citic"])
+def test_a_card_by_its_banks_names(cli, ref):
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    cli("card", "add", "--bank", "招商银行", "--last4", "7730")
+    assert cli.json("card", "show", ref)["last4"] == "4821"
+
+
+@pytest.mark.parametrize(("ref", "last4"), [("招行", "7730"), ("招商银行", "7730"),
+                                            ("工行", "5511"), ("工商银行", "5511")])
+def test_short_bank_names_find_cards(li_wei, ref, last4):
+    assert li_wei.json("card", "show", ref)["last4"] == last4
+
+
+def test_every_bank_alias_finds_its_own_hotline():
+    for entry in PACK.data["banks"]:
+        for alias in entry["match"]:
+            assert PACK.bank(alias) is entry, alias
+            assert PACK.bank(alias + " 信用卡中心") is entry, alias
+    assert PACK.bank("BOCOM")["hotline"] == "95559"
+    assert PACK.bank("Bank of Communications of China")["hotline"] == "95559"
+
+
+# --- the store at open ------------------------------------------------------------------------
+
+def test_a_read_command_on_a_missing_store_creates_nothing(cli, tmp_path):
+    missing = tmp_path / "typo" / "stroe.db"
+    r = cli("--db", str(missing), "status", ok=False)
+    assert_clean_failure(r, says="no store at")
+    assert not missing.exists() and not missing.parent.exists()
+
+
+def test_another_applications_sqlite_file_is_refused_unchanged(cli, tmp_path):
+    other = tmp_path / "photos.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, path TEXT)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    for args in (("status",), ("card", "add", "--bank", "中信银行", "--last4", "4821")):
+        r = cli("--db", str(other), *args, ok=False)
+        assert_clean_failure(r, says="not a debtcli store")
+    assert other.read_bytes() == before
+
+
+def test_a_new_store_carries_our_application_id(cli, db_path):
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] != 0
+
+
+# --- imports in the encodings people have -----------------------------------------------------
+
+def test_a_csv_saved_by_excel_on_chinese_windows_imports(li_wei, tmp_path):
+    csv = tmp_path / "gbk.csv"
+    csv.write_bytes("card,at,channel,note\n4821,2026-11-20 10:00,call,催收员说要上门\n"
+                    .encode("gb18030"))
+    li_wei("log", "import", str(csv))
+    assert li_wei.json("log", "list", "4821")[-1]["note"] == "催收员说要上门"
+
+
+def test_a_csv_in_another_encoding_is_refused_naming_the_row(li_wei, tmp_path):
+    csv = tmp_path / "bad.csv"
+    csv.write_bytes(b"card,at,channel,note\n4821,2026-11-20 10:00,call,\xff\xfe\xfa\n")
+    assert_clean_failure(li_wei("log", "import", str(csv), ok=False), says="row 2")
+
+
+# --- calendar months --------------------------------------------------------------------------
+
+@given(hs.dates(min_value=date(1990, 1, 1), max_value=date(2100, 1, 1)), hs.integers(0, 700))
+@settings(max_examples=300)
+def test_add_months_is_calendar_months(d, n):
+    got = add_months(d, n)
+    assert (got.year - d.year) * 12 + got.month - d.month == n
+    assert got.day == d.day or (got.day < d.day and (got.replace(day=1) + __import__(
+        "datetime").timedelta(days=32)).replace(day=1).day == 1 and got.day >= 28)
