@@ -153,12 +153,18 @@ def restore(path: Path, target: Path, force: bool) -> dict[str, Any]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _db(store: st.Store) -> Any:
+    """sqlite-utils over the store's own connection, for the bulk paths (export, import):
+    inside our transaction its writes nest as savepoints."""
+    from sqlite_utils import Database
+
+    return Database(store.conn, recursive_triggers=False)
+
+
 def export_json(store: st.Store) -> dict[str, Any]:
-    tables = {}
-    for table in TABLES:
-        cur = store.conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
-        cols = [d[0] for d in cur.description]
-        tables[table] = [dict(zip(cols, row, strict=True)) for row in cur]
+    db = _db(store)
+    tables = {table: [dict(row) for row in db[table].rows_where(order_by="rowid")]
+              for table in TABLES}
     version = store.conn.execute("PRAGMA user_version").fetchone()[0]
     return {"format": FORMAT, "schema": version, "tables": tables}
 
@@ -177,22 +183,20 @@ def import_json(store: st.Store, doc: Any) -> dict[str, int]:
         raise BadInput(f"{store.path} is not empty: import into a new store (--db NEW.db)",
                        f"{store.path} 不是空的：请导入到新的数据文件（--db 新文件.db）")
     counts = {}
+    db = _db(store)
     with store.write() as c:
         c.execute("DELETE FROM meta")
         for table in TABLES:
             rows = doc["tables"].get(table, [])
             if not isinstance(rows, list):
                 raise BadInput(f"table {table} must be a list", f"表 {table} 必须是列表")
-            for row in rows:
-                if not isinstance(row, dict) or not row:
-                    raise BadInput(f"table {table}: each row must be an object",
-                                   f"表 {table}：每行必须是对象")
-                cols = ", ".join(f'"{k}"' for k in row)
-                try:
-                    c.execute(f"INSERT INTO {table} ({cols}) VALUES "
-                              f"({', '.join('?' * len(row))})", list(row.values()))
-                except sqlite3.Error as exc:
-                    raise BadInput(f"table {table}: {exc}", f"表 {table}：{exc}") from exc
+            if any(not isinstance(row, dict) or not row for row in rows):
+                raise BadInput(f"table {table}: each row must be an object",
+                               f"表 {table}：每行必须是对象")
+            try:
+                db[table].insert_all(rows, alter=False)
+            except (sqlite3.Error, ValueError, TypeError) as exc:
+                raise BadInput(f"table {table}: {exc}", f"表 {table}：{exc}") from exc
             counts[table] = len(rows)
         _, _, problems = verify_store(store, parallel=False)
         attachment_problems = [p for p in problems if p.kind.startswith("attachment")]

@@ -129,14 +129,16 @@ def _bool(option: str, value: Any) -> bool:
 
 
 def build_entry(raw: dict[str, Any], card: Any, pack: Pack, today: date,
-                now: datetime | None = None) -> dict[str, Any]:
+                now: datetime | None = None, limit: datetime | None = None) -> dict[str, Any]:
     """Turn option values (strings as typed, or lists for repeatable options) into a checked
-    entry. Raises BadInput naming the option. `now` lets an import read the clock once."""
+    entry. Raises BadInput naming the option. `now` and `limit` (the latest time a contact
+    may have) let an import read the clock once."""
     from debtcli.dates import local_now
 
     now = now or local_now(today)
     at_text = raw.get("at")
-    at = _parsed("--at", parse_past_datetime, str(at_text), today, now) if at_text else now
+    at = (_parsed("--at", parse_past_datetime, str(at_text), today, limit) if at_text
+          else now)
     channel = choice("--channel", raw.get("channel"), CHANNELS, None)
     if channel is None:
         raise BadInput(f"--channel is required: one of {', '.join(CHANNELS)}",
@@ -227,8 +229,8 @@ def amend(store: st.Store, pack: Pack, entry_id: int, raw: dict[str, Any], attac
         raise NotFound(f"no log entry {entry_id}; see `debtcli log list`",
                        f"没有编号为 {entry_id} 的记录；见 `debtcli log list`")
     root = original["amends"] or original["id"]
-    latest = next(e for e in st.contacts(store, card_id=original["card_id"])
-                  if e["id"] == root)
+    latest = st.latest_version(store, root)
+    assert latest is not None  # the original exists
     given = {k: v for k, v in raw.items() if v not in (None, [], ())}
     if not given and not attach:
         raise BadInput("nothing to amend: give the options to correct, e.g. --note or --at",
@@ -348,19 +350,19 @@ def _header(path: Path, encoding: str) -> list[str]:
 def import_csv(store: st.Store, pack: Pack, path: Path, today: date,
                progress: Callable[[int], None] | None = None) -> int:
     _, rows = read_csv_rows(path)
-    from debtcli.dates import local_now
+    from debtcli.dates import latest_allowed, local_now
 
     cards = st.list_cards(store, include_archived=True)
     resolved: dict[str, Any] = {}
-    now = local_now(today)
+    now, limit = local_now(today), latest_allowed(today)
     entries = []
     for n, row in enumerate(rows, start=2):  # row 1 is the header
         column = "card"
         try:
             ref = row.get("card") or ""
-            card = resolved.get(ref) or resolved.setdefault(ref, resolve(ref, cards))
+            card = resolved.get(ref) or resolved.setdefault(ref, resolve(ref, cards, pack.bank))
             raw = {k: v for k, v in row.items() if k != "card"}
-            entries.append(build_entry(raw, card, pack, today, now))
+            entries.append(build_entry(raw, card, pack, today, now, limit))
         except BadInput as exc:
             option = getattr(exc, "option", "")
             column = option.lstrip("-").replace("-", "_") or "?"

@@ -160,9 +160,11 @@ def parse_datetime(text: str, today: date) -> datetime:
     return with_local_offset(datetime.combine(day, _clock(m, str(text))))
 
 
-def parse_past_datetime(text: str, today: date, now: datetime | None = None) -> datetime:
+def parse_past_datetime(text: str, today: date, limit: datetime | None = None) -> datetime:
+    """A point in time that has passed: after `limit` (default latest_allowed(today); an
+    import computes it once) is refused."""
     dt = parse_datetime(text, today)
-    if dt > latest_allowed(today):
+    if dt > (limit or latest_allowed(today)):
         raise BadInput(
             f"time {dt.isoformat()} is in the future; log contacts after they happen",
             f"时间 {dt.isoformat()} 在未来；请在联系发生后记录",

@@ -103,7 +103,11 @@ JUNK = st.one_of(
             max_size=40),
     st.sampled_from(["", " ", "-1", "0", "1e308", "nan", "inf", "9" * 40, "2026-02-30",
                      "'; DROP TABLE cards; --", "\x1b[31mred", "１２３４", "3.2万万",
-                     "¥-5", "../../etc/passwd", "%s%s%s", "{{ 7*7 }}", "\n\n", "x" * 5000]),
+                     "¥-5", "../../etc/passwd", "%s%s%s", "{{ 7*7 }}", "\n\n", "x" * 5000,
+                     # issue 13: what people type, and what must never be half-read
+                     "2026-11-20 22,40", "2026-11-20 22.4", "晚上25点", "８月５日", "0001-01-01",
+                     "1900-01-01", "9999-12-31", "48-21", "2026年8月5号", "下午3点", "183000",
+                     "#99", "中信", "--force"]),
 )
 COMMANDS = [
     ["card", "add", "--bank", "{}", "--last4", "{}"],
@@ -128,6 +132,12 @@ COMMANDS = [
     ["agree", "4821", "--months", "12", "--monthly", "{}", "--first-due", "{}"],
     ["visit", "check", "4821", "--answers", "{}", "--at", "{}"],
     ["--today", "{}", "--lang", "{}", "status"],
+    ["log", "add", "4821", "--channel", "call", "--at", "{}", "--note", "{}"],
+    ["pay", "void", "{}", "--why", "{}"],
+    ["pay", "list", "{}", "--history"],
+    ["settle", "7730", "--amount", "{}", "--date", "{}"],
+    ["overdue", "{}", "--since", "2026-08-05", "--amount", "{}"],
+    ["--db", "{}", "card", "list"],
 ]
 
 
