@@ -119,17 +119,19 @@ def record_overdue(
               "interest": interest, "fees": fees}
     current = st.open_episode(store, card["id"])
     if current is not None and not force:
-        moved = [(f"{current['since']} → {fields['since']}", "since")
+        moved = [(f"{current['since']} → {fields['since']}", "since", "逾期起始日")
                  if current["since"] != fields["since"] else None,
-                 (f"{format_amount(current['amount'])} → {format_amount(amount)}", "amount")
-                 if current["amount"] != amount else None]
-        changes = "; ".join(f"{what} {text}" for text, what in filter(None, moved))
-        if changes:
+                 (f"{format_amount(current['amount'])} → {format_amount(amount)}", "amount",
+                  "欠款金额") if current["amount"] != amount else None]
+        moved = [m for m in moved if m]
+        if moved:
+            en = "; ".join(f"{what} {text}" for text, what, _ in moved)
+            zh = "；".join(f"{what}：{text}" for text, _, what in moved)
             raise NeedsConfirmation(
                 f"****{card['last4']} already has an open overdue episode; this would change "
-                f"it: {changes}. If that is right, add --force (the old values are kept as "
+                f"it: {en}. If that is right, add --force (the old values are kept as "
                 "history)",
-                f"****{card['last4']} 已有未结清的逾期记录；这会修改：{changes}。"
+                f"****{card['last4']} 已有未结清的逾期记录；这会修改{zh}。"
                 "如确实要改，请加 --force（原值会保留为历史）")
     episode_id, created = st.save_episode(store, card["id"], fields, now_iso())
     return card, episode_id, created

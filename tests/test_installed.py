@@ -192,3 +192,25 @@ def test_long_output_in_a_terminal_goes_through_the_pager(run, tmp_path):
     assert "┏" in in_terminal(40)
     # A reader that quits after the first line (q in less): nothing else, no error.
     assert in_terminal(10, pager="head -1").strip() == piped.splitlines()[0]
+
+
+def test_a_terminal_asks_before_an_overpayment_and_a_moved_episode(term, run):
+    """A person at a terminal is asked (the prompt without the --force hint meant for
+    scripts); no keeps the store as it was, yes records."""
+    child = term("pay", "4821", "70000")
+    child.expect("more than the ¥62,400.00 still owed")
+    assert "--force" not in child.before
+    child.sendline("n")
+    child.expect(pexpect_eof())
+    assert json_of(run("pay", "list", "4821", "--json")) == []
+    child = term("overdue", "4821", "--since", "2026-08-06", "--amount", "62400")
+    child.expect("since 2026-08-05 → 2026-08-06")
+    child.sendline("y")
+    child.expect("corrected")
+    child.expect(pexpect_eof())
+    changes = json_of(run("card", "show", "4821", "--json"))["episodes"][0]["changes"]
+    assert changes[0]["old"] == "2026-08-05" and changes[0]["new"] == "2026-08-06"
+
+
+def json_of(result):
+    return __import__("json").loads(result.stdout)

@@ -231,8 +231,12 @@ def confirmed(action: Any, force: bool) -> Any:
             raise
         from rich.prompt import Confirm
 
-        if not Confirm.ask(exc.text(state.lang).split("; ")[0] + state.t(". Go ahead", "。继续吗"),
-                           default=False):
+        question = exc.text(state.lang)
+        for hint in ("; if ", ". If ", "；如", "。如"):  # the --force hint is for scripts
+            if hint in question:
+                question = question[: question.rindex(hint)]
+                break
+        if not Confirm.ask(question + state.t(". Go ahead", "。继续吗"), default=False):
             raise
         return action(True)
 CardArg = Annotated[str, typer.Argument(
