@@ -25,14 +25,17 @@ def violations(store: st.Store, pack: Pack, card_id: int | None = None,
                flags: dict[int, list[str]] | None = None) -> list[dict[str, Any]]:
     """Every (entry, rule) pair the log shows, oldest first. Frequency rules are counted over
     the whole log, then filtered to the card."""
+    from debtcli.cards import names
+
     entries = entries if entries is not None else st.contacts(store)
     flags = flags if flags is not None else flag_log(store, pack, entries)
+    named = names(st.list_cards(store, include_archived=True))
     out = []
     for e in entries:
         if card_id is not None and e["card_id"] != card_id:
             continue
         for key in flags.get(e["id"], []):
-            out.append({"entry": e["id"], "at": e["at"], "card": e["last4"],
+            out.append({"entry": e["id"], "at": e["at"], "card": named[e["card_id"]],
                         "card_id": e["card_id"],
                         "channel": e["channel"], "rule": key, "hash": e["hash"],
                         "org": e["org"], "contacted": e["contacted"], "party": e["party"]})

@@ -38,8 +38,13 @@ def assemble(pack: Pack, lang: str, today: date, cards: list[dict[str, Any]]) ->
         return pick(lang, en, zh)
 
     events: list[dict[str, Any]] = []
+    from debtcli.cards import names
+
+    named = names([d["card"] for d in cards])
     for data in cards:
-        card, cur = data["card"], data["card"]["currency"]
+        # Events name the card as it is told apart: its last four, with #id if another shares them.
+        card = {**dict(data["card"]), "last4": named[data["card"]["id"]]}
+        cur = card["currency"]
         for ep in data["episodes"]:
             events.append(_event(ep["since"], "overdue", card,
                                  t(f"missed the due date: {format_amount(ep['amount'], cur)} "
@@ -88,7 +93,7 @@ def assemble(pack: Pack, lang: str, today: date, cards: list[dict[str, Any]]) ->
                                        f"{format_amount(r['amount'], cur)}：{status_text[r['status']]}"),
                                      predicted=r["status"] in ("due-soon", "upcoming"),
                                      status=r["status"]))
-        events.extend(_stage_events(pack, lang, today, data))
+        events.extend(_stage_events(pack, lang, today, {**data, "card": card}))
     events.sort(key=sort_key)
     return events
 

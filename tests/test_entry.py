@@ -147,7 +147,7 @@ def test_overdue_that_moves_an_episode_needs_force_and_keeps_history(li_wei, db_
     assert changes[0]["field"] == "since" and changes[0]["old"] == "2026-08-05"
 
 
-def test_same_bank_and_last_four_needs_force_and_is_told_apart(cli):
+def test_same_bank_and_last_four_needs_force_and_is_told_apart(cli, tmp_path):
     cli("card", "add", "--bank", "中信银行", "--last4", "4821")
     r = cli("card", "add", "--bank", "中信银行", "--last4", "4821", ok=False)
     assert_clean_failure(r, says="--force")
@@ -160,8 +160,15 @@ def test_same_bank_and_last_four_needs_force_and_is_told_apart(cli):
     assert sum(float(c["owed"]) for c in plan["cards"]) == 63400
     cli("log", "add", "#2", "--channel", "call", "--party", "agency", "--contacted", "family",
         "--at", "2026-11-20 10:00")
-    assert [v for v in cli.json("violations", "#2")]
+    assert [v["card"] for v in cli.json("violations", "#2")] == ["4821 #2"]
     assert not [v for v in cli.json("violations", "#1")]
+    report = tmp_path / "r.html"
+    cli("report", "#1", "-o", str(report))
+    assert "unrelated third party" not in report.read_text(encoding="utf-8")
+    cli("report", "#2", "-o", str(report))
+    assert "unrelated third party" in report.read_text(encoding="utf-8")
+    cards = {e["card"] for e in cli.json("timeline", "--all")}
+    assert {"4821 #1", "4821 #2"} <= cards
 
 
 def test_plan_never_adds_two_currencies(cli):
