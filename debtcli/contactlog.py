@@ -6,10 +6,11 @@ files are copied inside it (and removed again if it fails), so a refused command
 
 import io
 import re
+import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from debtcli import store as st
 from debtcli.cards import resolve
@@ -18,7 +19,7 @@ from debtcli.errors import BadInput, CheckFailed, NotFound
 from debtcli.evidence import (
     CHAIN_COLUMNS,
     Problem,
-    as_values,
+    entry_hash,
     file_sha256,
     head_problems,
     verify_chain,
@@ -439,8 +440,13 @@ def _verify_entries(store: st.Store, parallel: bool) -> tuple[int, str, list[Pro
     import os
 
     conn = store.conn
-    count, head, _ = st.chain_state(conn)
-    ids = [r[0] for r in conn.execute("SELECT id FROM contacts ORDER BY id")]
+    # The record of the head and the ids, from one snapshot: entries are append-only, so the
+    # rows up to the last id seen here are the same for every worker, whatever is appended
+    # meanwhile (no false alarm while `log add` commits).
+    with store.read():
+        meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('chain_count', "
+                                 "'chain_head')").fetchall())
+        ids = [r[0] for r in conn.execute("SELECT id FROM contacts ORDER BY id")]
     workers = min(os.cpu_count() or 1, 8)
     if len(ids) < PARALLEL_FROM or workers < 2 or not parallel:
         starts = [0]
@@ -456,7 +462,8 @@ def _verify_entries(store: st.Store, parallel: bool) -> tuple[int, str, list[Pro
             prev = conn.execute("SELECT id, hash FROM contacts WHERE id = ?",
                                 (ids[start - 1],)).fetchone()
             after = (prev[0], prev[1])
-        ranges.append((str(store.path), lo, hi, after))
+        ranges.append((str(store.path), lo, hi if hi is not None else ids[-1] + 1 if ids else 1,
+                       after))
     if len(ranges) == 1:
         results = [_verify_range(conn, *ranges[0][1:])]
     else:
@@ -469,15 +476,55 @@ def _verify_entries(store: st.Store, parallel: bool) -> tuple[int, str, list[Pro
     seen = sum(r[0] for r in results)
     last = results[-1][1] if seen else st.GENESIS
     problems = [p for r in results for p in r[2]]
-    if count:
-        problems.extend(head_problems(last, head, seen, count))
+    if seen or meta:
+        if "chain_head" not in meta or "chain_count" not in meta:
+            problems.append(Problem(None, "head", "the store's record of the chain head (its "
+                                    "last entry and count) is missing: it was removed outside "
+                                    "debtcli",
+                                    "数据文件中关于最后一条记录和条数的记录缺失：在 debtcli 之外被删除"))
+        elif last != meta["chain_head"] or str(seen) != meta["chain_count"]:
+            problems.extend(head_problems(last, meta["chain_head"], seen,
+                                          int(meta["chain_count"]))
+                            or [Problem(None, "head", f"{seen} entries found, "
+                                        f"{meta['chain_count']} recorded",
+                                        f"找到 {seen} 条记录，记录为 {meta['chain_count']} 条")])
     return seen, last, problems
+
+
+QUICK_FROM = 50_000  # entries from which SQLite's quick_check stands in for integrity_check
+
+
+def _integrity(store: st.Store, entries: int) -> list[Problem]:
+    """SQLite's own check of every page: a corrupt page can hide or garble entries that the
+    chain check never reads (an index, free pages)."""
+    pragma = "quick_check" if entries >= QUICK_FROM else "integrity_check"
+    try:
+        found = [r[0] for r in store.conn.execute(f"PRAGMA {pragma}(5)")]
+    except sqlite3.DatabaseError as exc:
+        found = [str(exc)]
+    if found == ["ok"]:
+        return []
+    return [Problem(None, "integrity", f"the store file fails SQLite's integrity check "
+                    f"({found[0]}): it was damaged or edited outside debtcli",
+                    f"数据文件未通过 SQLite 完整性检查（{found[0]}）：文件损坏或在 debtcli 之外被修改")]
+
+
+def _unexpected_files(store: st.Store, known: set[str]) -> list[Problem]:
+    """Files in the evidence folder that no entry names: planted, or left by a crash."""
+    folder = store.evidence_dir
+    if not folder.is_dir():
+        return []
+    return [Problem(None, "unexpected-file", f"{p.name} in the evidence folder belongs to no "
+                    "entry (planted, or left by an interrupted copy)",
+                    f"证据文件夹中的 {p.name} 不属于任何记录（被放入，或是中断的复制留下的）")
+            for p in sorted(folder.iterdir()) if p.name not in known]
 
 
 def verify_store(store: st.Store, parallel: bool = True) -> tuple[int, str, list[Problem]]:
     """parallel=False inside an open write transaction: workers would not see its rows."""
     conn = store.conn
     seen, last, problems = _verify_entries(store, parallel)
+    problems = _integrity(store, seen) + problems
     atts = st.attachments_for(conn)
     checked: dict[str, str | None] = {}
     for eid, group in sorted(atts.items()):
@@ -495,7 +542,7 @@ def verify_store(store: st.Store, parallel: bool = True) -> tuple[int, str, list
                 problems.append(Problem(eid, "attachment-changed",
                                         f"entry {eid}: attachment {a['name']} was changed",
                                         f"记录 {eid}：附件 {a['name']} 被修改"))
-    return seen, last, problems
+    return seen, last, problems + _unexpected_files(store, set(checked))
 
 
 def raise_if_problems(problems: list[Problem]) -> None:
@@ -530,13 +577,17 @@ def redact(entry: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+BUNDLE_FORMAT = "debtcli-evidence-bundle/2"
+DERIVED = ("summary.html", "entries.csv")  # readable copies made from entries.json
+
+
 def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None, lang: str,
                   summary_html: Callable[[dict[str, Any]], str],
                   redacted: bool = False) -> dict[str, Any]:
-    """A zip anyone can check: entries (CSV, JSON), attachments, a manifest of SHA-256 sums and
-    the chain head, and a readable HTML summary. A redacted bundle masks personal details; its
-    entries keep the original hashes (the links between them still check), and its attachments
-    are left out, since recordings and photos cannot be masked."""
+    """A zip anyone can check: entries (JSON, and CSV and HTML copies for reading), the links of
+    the whole chain (chain.json: id, prev_hash, hash of every entry, so a one-card bundle still
+    checks from the first entry to the head), the attachments, and a manifest. A redacted
+    bundle masks personal details and leaves attachments out, and says so in its manifest."""
     import hashlib
     import json
     import os
@@ -544,25 +595,34 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
 
     conn = store.conn
     where, args = ("WHERE card_id = ?", (card["id"],)) if card else ("", ())
-    rows = [dict(r) for r in conn.execute(f"SELECT * FROM contacts {where} ORDER BY id", args)]
-    atts = st.attachments_for(conn)
-    count, head, _ = st.chain_state(conn)
+    with store.read():
+        rows = [dict(r) for r in conn.execute(f"SELECT * FROM contacts {where} ORDER BY id",
+                                              args)]
+        chain = [list(r) for r in conn.execute("SELECT id, prev_hash, hash, card_id FROM "
+                                               "contacts ORDER BY id")]
+        atts = st.attachments_for(conn)
+        count, head, _ = st.chain_state(conn)
+        current = st.contacts(store, card_id=card["id"] if card else None)
+        cards = st.list_cards(store, include_archived=True)
     entries = [entry_json(r, atts.get(r["id"], [])) for r in rows]
-    current = st.contacts(store, card_id=card["id"] if card else None)
     if redacted:
         entries = [redact(e) for e in entries]
         current = [redact(e) for e in current]
-    cards = st.list_cards(store, include_archived=True)
     csv_buf = io.StringIO()
     write_csv(current, cards, csv_buf)
     files: dict[str, bytes] = {
         "entries.json": json.dumps(entries, ensure_ascii=False, indent=1).encode(),
+        "chain.json": json.dumps(chain).encode(),
         "entries.csv": csv_buf.getvalue().encode("utf-8-sig"),
     }
     attachment_files: dict[str, Path] = {}
-    for r in rows if not redacted else []:
+    omitted = []
+    for r in rows:
         for a in atts.get(r["id"], []):
-            attachment_files[f"attachments/{a['sha256']}"] = store.evidence_dir / a["sha256"]
+            if redacted:  # recordings and photos cannot be masked
+                omitted.append({"entry": r["id"], "sha256": a["sha256"], "name": a["name"]})
+            else:
+                attachment_files[f"attachments/{a['sha256']}"] = store.evidence_dir / a["sha256"]
     from debtcli.flags import violations
 
     viol = violations(store, pack, card["id"] if card else None)
@@ -570,14 +630,17 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
                "card": dict(card) if card else None, "lang": lang}
     files["summary.html"] = summary_html(context).encode()
     manifest = {
-        "format": "debtcli-evidence-bundle/1",
+        "format": BUNDLE_FORMAT,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "card": card["last4"] if card else None,
+        "card_id": card["id"] if card else None,
         "subset": card is not None,
         "redacted": redacted,
         "entries": len(entries),
         "chain_head": head,
         "chain_count": count,
+        "derived": list(DERIVED),
+        "omitted_attachments": omitted,
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
     }
     for name, path in attachment_files.items():
@@ -602,43 +665,146 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
     return manifest
 
 
-def verify_bundle(path: Path) -> tuple[int, list[Problem]]:
+class BundleCheck(NamedTuple):
+    """What checking a bundle found: entries verified in full, entries shown masked (whose
+    contents cannot be checked), the chain's length and head, attachments left out on
+    purpose, and the problems."""
+
+    verified: int
+    unchecked: list[int]
+    chain: int
+    head: str
+    omitted: int
+    problems: list[Problem]
+    absent: list[int]  # entries of the chain this bundle does not show
+    card: str | None = None  # the card the manifest says the bundle holds (for reading only)
+    redacted: bool = False
+
+
+def check_bundle(chain: list, entries: list[dict[str, Any]], members: dict[str, str],
+                 omitted: set[str], head: str | None, count: int | None) -> BundleCheck:
+    """Pure. chain: [id, prev_hash, hash] of every entry; entries: the entries shown;
+    members: attachment sha -> the sha256 of the bytes the bundle holds for it. Nothing the
+    manifest says turns a check off: it only names attachments left out."""
+    problems: list[Problem] = []
+    links: dict[int, tuple[str, str]] = {}
+    expected_prev, prev_id = st.GENESIS, 0
+    for link in chain:
+        eid, prev_hash, digest = int(link[0]), str(link[1]), str(link[2])
+        if eid != prev_id + 1 or prev_hash != expected_prev:
+            problems.append(Problem(eid, "out-of-chain",
+                                    f"entry {eid}: does not follow the entry before it in the "
+                                    "chain (removed, inserted or reordered)",
+                                    f"记录 {eid}：与链中前一条不衔接（被删除、插入或调换）"))
+        links[eid] = (prev_hash, digest)
+        expected_prev, prev_id = digest, eid
+    if head is None or expected_prev != head or count is None or len(chain) != count:
+        problems.append(Problem(None, "head", f"the chain ends at {len(chain)} entries and "
+                                f"{expected_prev[:12]}…, not the recorded head",
+                                f"链在第 {len(chain)} 条、{expected_prev[:12]}… 处结束，与记录的链头不符"))
+    verified, unchecked = 0, []
+    for e in entries:
+        eid = e.get("id")
+        if eid not in links:
+            problems.append(Problem(eid, "out-of-chain", f"entry {eid} is not in the chain",
+                                    f"记录 {eid} 不在链中"))
+            continue
+        prev_hash, digest = links[eid]
+        atts = e.get("attachments") or []
+        if e.get("prev_hash") != prev_hash or e.get("hash") != digest:
+            problems.append(Problem(eid, "out-of-chain", f"entry {eid}: its hashes differ "
+                                    "from the chain's", f"记录 {eid}：哈希与链中不一致"))
+        elif entry_hash(e, atts) == digest:
+            verified += 1
+        elif any(v == REDACTED or (isinstance(v, str) and REDACTED in v) for v in e.values()):
+            unchecked.append(eid)
+        else:
+            problems.append(Problem(eid, "changed",
+                                    f"entry {eid}: its contents were changed after recording",
+                                    f"记录 {eid}：记录后内容被修改"))
+        for a in atts:
+            sha = a.get("sha256")
+            got = members.get(sha)
+            if got is None and sha in omitted:
+                continue
+            if got is None:
+                problems.append(Problem(eid, "attachment-missing",
+                                        f"entry {eid}: attachment {a.get('name')} is missing "
+                                        "from the bundle", f"记录 {eid}：证据包中缺少附件 {a.get('name')}"))
+            elif got != sha:
+                problems.append(Problem(eid, "attachment-changed",
+                                        f"entry {eid}: attachment {a.get('name')} is not the "
+                                        "file recorded", f"记录 {eid}：附件 {a.get('name')} 不是记录时的文件"))
+    shown = {e.get("id") for e in entries}
+    absent = [eid for eid in links if eid not in shown]
+    return BundleCheck(verified, unchecked, len(chain), expected_prev, len(omitted), problems,
+                       absent)
+
+
+def verify_bundle(path: Path) -> BundleCheck:
+    import hashlib
     import json
 
     from debtcli.evidence import open_signed_zip
 
     z, manifest, bad = open_signed_zip(path, "evidence bundle", "证据包")
-    problems: list[Problem] = []
     names = set(z.namelist()) - {"manifest.json"}
-    for name in bad:
-        if name not in names:
-            problems.append(Problem(None, "attachment-missing", f"{name} is missing from the "
-                                    "bundle", f"证据包中缺少 {name}"))
-        else:
-            problems.append(Problem(None, "attachment-changed", f"{name} was changed",
-                                    f"{name} 被修改"))
-    for extra in sorted(names - set(manifest.get("files", {}))):
-        problems.append(Problem(None, "out-of-chain", f"{extra} is not in the manifest",
-                                f"{extra} 不在清单中"))
+    derived = set(DERIVED)
+    problems = [Problem(None, "attachment-changed", f"{n} does not match the manifest",
+                        f"{n} 与清单不符") for n in bad if n not in derived]
     try:
         entries = json.loads(z.read("entries.json"))
-        atts = {e["id"]: e["attachments"] for e in entries}
+        chain = (json.loads(z.read("chain.json")) if "chain.json" in names
+                 else [[e["id"], e["prev_hash"], e["hash"]] for e in entries])  # format 1
+        omitted_list = manifest.get("omitted_attachments") or []
+        omitted = {str(o["sha256"]) for o in omitted_list}
+        if not (isinstance(entries, list) and isinstance(chain, list)
+                and all(isinstance(e, dict) for e in entries)
+                and all(isinstance(c, list) and len(c) in (3, 4) for c in chain)):
+            raise TypeError("entries.json and chain.json must be lists")
     except (KeyError, ValueError, TypeError) as exc:
-        raise CheckFailed(f"{path}: entries.json is missing or unreadable ({exc})",
-                          f"{path}：entries.json 缺失或无法读取（{exc}）") from exc
-    subset = bool(manifest.get("subset"))
-    if manifest.get("redacted"):
-        # Masked fields no longer hash to the originals: check the files and the links only.
-        expected, prev_id = None, None
-        for e in entries:
-            if prev_id is not None and e["id"] == prev_id + 1 and e["prev_hash"] != expected:
-                problems.append(Problem(e["id"], "out-of-chain",
-                                        f"entry {e['id']}: does not follow the entry before it",
-                                        f"记录 {e['id']}：与前一条记录不衔接"))
-            expected, prev_id = e["hash"], e["id"]
-        return len(entries), problems
-    seen, _, chain_problems = verify_chain(
-        (as_values(e) for e in entries), atts, None if subset else manifest.get("chain_head"),
-        manifest.get("chain_count"), subset=subset,
-    )
-    return seen, problems + chain_problems
+        raise BadInput(f"{path}: entries.json or chain.json is missing or unreadable ({exc})",
+                       f"{path}：entries.json 或 chain.json 缺失或无法读取（{exc}）") from exc
+    members = {}
+    for n in names:
+        if n.startswith("attachments/"):
+            h = hashlib.sha256()
+            with z.open(n) as f:
+                while block := f.read(1 << 20):
+                    h.update(block)
+            members[n.removeprefix("attachments/")] = h.hexdigest()
+    expected = {"entries.json", "chain.json", *DERIVED} | {f"attachments/{m}" for m in members}
+    referenced = {a.get("sha256") for e in entries for a in e.get("attachments") or []}
+    for n in sorted(names - expected) + sorted(f"attachments/{m}" for m in members
+                                               if m not in referenced):
+        problems.append(Problem(None, "out-of-chain", f"{n} is not part of the bundle's "
+                                "evidence", f"{n} 不属于证据包的证据"))
+    result = check_bundle(chain, entries, members, omitted, manifest.get("chain_head"),
+                          manifest.get("chain_count"))
+    card, card_id = manifest.get("card"), manifest.get("card_id")
+    # A bundle of the whole log must show every entry of its chain; a one-card bundle every
+    # entry the chain marks as that card's (a forger who also remarks the chain is a complete
+    # rewrite, which only a copy held elsewhere or a trusted timestamp can expose).
+    marks = {int(c[0]): c[3] for c in chain if len(c) == 4}
+    removed = [eid for eid in result.absent if not card or marks.get(eid) == card_id]
+    if removed:
+        listed = _ranges(removed)
+        word = "entry" if len(removed) == 1 else "entries"
+        problems.append(Problem(None, "missing", f"{word} {listed} of the chain {'is' if len(removed) == 1 else 'are'} "
+                                "not in the bundle (removed)", f"链中的记录 {listed} 不在证据包中（被删除）"))
+    return result._replace(problems=problems + result.problems,
+                           card=str(card) if card else None,
+                           redacted=bool(manifest.get("redacted")))
+
+
+def _ranges(ids: list[int]) -> str:
+    """1–3, 7: a short list of entry numbers."""
+    out: list[str] = []
+    for i in sorted(ids):
+        if out and out[-1].split("–")[-1] == str(i - 1):
+            out[-1] = f"{out[-1].split('–')[0]}–{i}"
+        else:
+            out.append(str(i))
+    return ", ".join(out)
+
+

@@ -132,7 +132,8 @@ def head_problems(last: str, head: str, seen: int, count: int | None) -> list[Pr
 
 def open_signed_zip(path: Any, kind_en: str, kind_zh: str) -> tuple[Any, dict, list[str]]:
     """Open a bundle or backup: (the zip, its manifest, the names of files that are missing or
-    whose SHA-256 differs from the manifest). Not a zip with a manifest is BadInput."""
+    whose SHA-256 differs from the manifest). Not a zip with a manifest, or a zip holding two
+    members of one name (a reader could be shown either), is BadInput."""
     import hashlib
     import json
     import zipfile
@@ -141,12 +142,31 @@ def open_signed_zip(path: Any, kind_en: str, kind_zh: str) -> tuple[Any, dict, l
 
     try:
         z = zipfile.ZipFile(path)
+        names = z.namelist()
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise BadInput(f"{path} holds {', '.join(twice)} twice: a forged or broken "
+                           f"{kind_en}, refused", f"{path} 中 {', '.join(twice)} 出现了两次："
+                           f"伪造或损坏的{kind_zh}，拒绝读取")
         manifest = json.loads(z.read("manifest.json"))
         listed = manifest["files"]
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+        if not isinstance(listed, dict):
+            raise TypeError("files is not a table")
+        bad = []
+        for n, digest in listed.items():
+            if n not in names:
+                bad.append(n)
+                continue
+            h = hashlib.sha256()
+            with z.open(n) as f:
+                while block := f.read(1 << 20):
+                    h.update(block)
+            if h.hexdigest() != digest:
+                bad.append(n)
+    except BadInput:
+        raise
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError,
+            NotImplementedError, RuntimeError) as exc:
         raise BadInput(f"{path} is not a debtcli {kind_en} ({exc})",
                        f"{path} 不是 debtcli {kind_zh}（{exc}）") from exc
-    names = set(z.namelist())
-    bad = [n for n, digest in listed.items()
-           if n not in names or hashlib.sha256(z.read(n)).hexdigest() != digest]
     return z, manifest, bad

@@ -286,6 +286,20 @@ class Store:
             raise
         self.conn.execute("COMMIT")
 
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query inside sees the same snapshot, whatever other
+        processes commit meanwhile (verify under a running `log add`: no false alarm)."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield self.conn
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
     def close(self) -> None:
         self.conn.close()
 

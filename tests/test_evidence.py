@@ -326,7 +326,7 @@ def test_export_bundle_verifies_on_its_own(logged, tmp_path):
                 data = data.replace(b"first call", b"no call")
             dst.writestr(n, data)
     r = logged("evidence", "verify", "--bundle", str(tampered), ok=False)
-    assert r.exit_code == 1 and "entries.json was changed" in r.stderr
+    assert r.exit_code == 1 and "entries.json does not match the manifest" in r.stderr
     assert "entry 1: its contents were changed" in r.stderr
 
 

@@ -168,10 +168,9 @@ def evidence_verify(
     from debtcli import contactlog
 
     if bundle is not None:
-        seen, problems = contactlog.verify_bundle(bundle)
-        head = None
-    else:
-        seen, head, problems = contactlog.verify_store(state.store())
+        _verify_bundle(bundle, json_out)
+        return
+    seen, head, problems = contactlog.verify_store(state.store())
     if json_out:
         emit_json({"entries": seen, "chain_head": head, "ok": not problems,
                    "problems": [{"entry": p.entry, "kind": p.kind, "message": p.en}
@@ -180,8 +179,53 @@ def evidence_verify(
             raise typer.Exit(1)
         return
     contactlog.raise_if_problems(problems)
-    say(f"OK: {seen} entries verified; chain head {head or '(bundle)'}.",
-        f"校验通过：共 {seen} 条记录；链头 {head or '（证据包）'}。")
+    say(f"OK: {seen} entries verified; chain head {head}.",
+        f"校验通过：共 {seen} 条记录；链头 {head}。")
+
+
+def _verify_bundle(bundle: Path, json_out: bool) -> None:
+    """A bundle says what it proves and, in one line each, what it could not check."""
+    from debtcli import contactlog
+
+    r = contactlog.verify_bundle(bundle)
+    if json_out:
+        emit_json({"entries_verified": r.verified, "entries_unchecked": r.unchecked,
+                   "chain": r.chain, "chain_head": r.head, "attachments_left_out": r.omitted,
+                   "ok": not r.problems, "derived_not_evidence": list(contactlog.DERIVED),
+                   "problems": [{"entry": p.entry, "kind": p.kind, "message": p.en}
+                                for p in r.problems]})
+        if r.problems:
+            raise typer.Exit(1)
+        return
+    contactlog.raise_if_problems(r.problems)
+    if r.redacted:
+        say("This is a redacted bundle: personal details are masked and attachments left out.",
+            "这是脱敏证据包：个人信息已遮盖，附件已略去。")
+    if r.unchecked or r.omitted:
+        say(f"The chain of {r.chain} entries links up to head {r.head}; {r.verified} entries "
+            f"verified in full.", f"{r.chain} 条记录的链完整衔接至链头 {r.head}；{r.verified} 条完整校验通过。")
+    else:
+        say(f"OK: {r.verified} entries verified; the chain of {r.chain} entries links up to "
+            f"head {r.head}.", f"校验通过：{r.verified} 条记录；{r.chain} 条记录的链完整衔接至链头 {r.head}。")
+    if r.absent:
+        from debtcli.contactlog import _ranges
+
+        say(f"Entries {_ranges(r.absent)} of the chain are not in this bundle, which holds only "
+            f"card ****{r.card}'s entries: their links were checked, not their contents.",
+            f"链中的记录 {_ranges(r.absent)} 不在本证据包中（本包只含 ****{r.card} 的记录）："
+            "只校验了衔接，未校验内容。")
+    if r.unchecked:
+        say(f"{len(r.unchecked)} redacted entries could not be checked: their masked fields no "
+            "longer hash to what was recorded.",
+            f"{len(r.unchecked)} 条脱敏记录无法校验：被遮盖的字段不再与记录时的哈希对应。")
+    elif r.redacted:
+        say("The redacted entries had nothing to mask and verify in full; the attachments left "
+            "out could not be checked.", "脱敏记录中没有需要遮盖的内容，均完整校验通过；略去的附件无法校验。")
+    if r.omitted:
+        say(f"{r.omitted} attachments were left out of this bundle on purpose and could not be "
+            "checked.", f"{r.omitted} 个附件被有意略去，无法校验。")
+    say("summary.html and entries.csv are readable copies made from entries.json: not evidence, "
+        "not checked.", "summary.html 和 entries.csv 是根据 entries.json 生成的阅读副本：不是证据，不作校验。")
 
 
 def summary_html(context: dict[str, Any]) -> str:
@@ -205,6 +249,10 @@ def summary_html(context: dict[str, Any]) -> str:
         "channel": t("Channel", "方式"), "who": t("Who", "对方"),
         "contacted": t("Reached", "联系对象"), "note": t("Note", "内容"),
         "disclaimer": pack.disclaimer(lang),
+        "not_evidence": t("This page is a readable copy made from entries.json: it is not evidence. "
+                  "The evidence is entries.json, chain.json and the attachments.",
+                  "本页是根据 entries.json 生成的阅读副本，不是证据。证据是 entries.json、chain.json "
+                  "和附件。"),
     }
     return render("evidence_summary.html.j2", {**context, "t": labels})
 
