@@ -36,7 +36,10 @@ def _private_zip(path: Path) -> tuple[Path, Any]:
 
 def backup(store: st.Store, out: Path) -> dict[str, Any]:
     from debtcli.contactlog import verify_store
+    from debtcli.documents import output_file
     from debtcli.evidence import file_sha256
+
+    out = output_file(out)
 
     workdir = Path(tempfile.mkdtemp(prefix="debtcli-backup-"))
     try:
@@ -169,16 +172,81 @@ def export_json(store: st.Store) -> dict[str, Any]:
     return {"format": FORMAT, "schema": version, "tables": tables}
 
 
+# Columns that hold a calendar date, and the values the log's enumerations may take.
+DATE_COLUMNS = {"since", "settled_on", "paid_on", "agreed_on", "first_due", "archived_on",
+                "promise_date"}
+
+
+def _enums() -> dict[str, tuple[str, ...]]:
+    from debtcli import contactlog as cl
+
+    return {"channel": cl.CHANNELS, "direction": cl.DIRECTIONS, "party": cl.PARTIES,
+            "contacted": cl.CONTACTED}
+
+
+def check_export(conn: sqlite3.Connection, doc: Any) -> dict[str, list[dict]]:
+    """Every value of an export checked against the schema before anything is written: its
+    type (INTEGER, TEXT), its form (dates, the log's choices) and no control characters in
+    text but newlines and tabs. Returns the tables."""
+    import re
+    from datetime import date
+
+    def bad(where: str, why: str, why_zh: str) -> BadInput:
+        return BadInput(f"not a usable debtcli export: {where}: {why}",
+                        f"不是可用的 debtcli 导出文件：{where}：{why_zh}")
+
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise BadInput(f"not a debtcli export (expected format {FORMAT})",
+                       f"不是 debtcli 导出文件（应为 {FORMAT} 格式）")
+    schema = doc.get("schema", 0)
+    if isinstance(schema, bool) or not isinstance(schema, int) or schema < 0:
+        raise bad("schema", "must be a whole number", "必须是整数")
+    if schema > st.SCHEMA_VERSION:
+        raise BadInput("the export was made by a newer debtcli", "导出文件由更新版本的 debtcli 生成")
+    tables = doc.get("tables")
+    if not isinstance(tables, dict):
+        raise bad("tables", "missing, or not an object of tables", "缺失，或不是由表组成的对象")
+    enums = _enums()
+    for table, rows in tables.items():
+        if table not in TABLES:
+            raise bad(f"table {table!r}", "not a table of a debtcli store", "不是 debtcli 的表")
+        if not isinstance(rows, list):
+            raise bad(f"table {table}", "must be a list of rows", "必须是由行组成的列表")
+        types = {r[1]: r[2].upper() for r in conn.execute(f"PRAGMA table_info({table})")}
+        for n, row in enumerate(rows, start=1):
+            where = f"table {table}, row {n}"
+            if not isinstance(row, dict) or not row:
+                raise bad(where, "must be an object", "必须是对象")
+            for col, value in row.items():
+                if col not in types:
+                    raise bad(where, f"unknown column {col!r}", f"未知列 {col!r}")
+                if value is None:
+                    continue
+                ok = (isinstance(value, int) and not isinstance(value, bool)
+                      if types[col] == "INTEGER" else isinstance(value, str))
+                if not ok:
+                    raise bad(f"{where}, {col}", f"{value!r:.40} is not {types[col].lower()}",
+                              f"{value!r:.40} 不是{types[col].lower()}")
+                if isinstance(value, str) and re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value):
+                    raise bad(f"{where}, {col}", "control characters", "含有控制字符")
+                if col in DATE_COLUMNS:
+                    try:
+                        date.fromisoformat(value)
+                    except ValueError:
+                        raise bad(f"{where}, {col}", f"{value!r:.40} is not a date",
+                                  f"{value!r:.40} 不是日期") from None
+                if table == "contacts" and col in enums and value not in enums[col]:
+                    raise bad(f"{where}, {col}", f"{value!r:.40} is not one of "
+                              f"{', '.join(enums[col])}", f"{value!r:.40} 不在可选值中")
+    return tables
+
+
 def import_json(store: st.Store, doc: Any) -> dict[str, int]:
     """Load an export into an empty store, ids and hashes as they were; the chain is verified
     inside the transaction, so a doctored export lands nothing."""
     from debtcli.contactlog import verify_store
 
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise BadInput(f"not a debtcli export (expected format {FORMAT})",
-                       f"不是 debtcli 导出文件（应为 {FORMAT} 格式）")
-    if doc.get("schema", 0) > st.SCHEMA_VERSION:
-        raise BadInput("the export was made by a newer debtcli", "导出文件由更新版本的 debtcli 生成")
+    tables = check_export(store.conn, doc)
     if _store_has_data(store.path):
         raise BadInput(f"{store.path} is not empty: import into a new store (--db NEW.db)",
                        f"{store.path} 不是空的：请导入到新的数据文件（--db 新文件.db）")
@@ -187,12 +255,7 @@ def import_json(store: st.Store, doc: Any) -> dict[str, int]:
     with store.write() as c:
         c.execute("DELETE FROM meta")
         for table in TABLES:
-            rows = doc["tables"].get(table, [])
-            if not isinstance(rows, list):
-                raise BadInput(f"table {table} must be a list", f"表 {table} 必须是列表")
-            if any(not isinstance(row, dict) or not row for row in rows):
-                raise BadInput(f"table {table}: each row must be an object",
-                               f"表 {table}：每行必须是对象")
+            rows = tables.get(table, [])
             try:
                 db[table].insert_all(rows, alter=False)
             except (sqlite3.Error, ValueError, TypeError) as exc:

@@ -59,10 +59,12 @@ def resolve(ref: str, cards: Sequence[Any],
     candidates."""
     r = normalize(ref)
     want_id = None
-    if r.startswith("#") and r[1:].isdigit():
-        want_id = int(r[1:])
-    elif r.isdigit() and len(r) != 4:
-        want_id = int(r)
+    digits = r[1:] if r.startswith("#") else r
+    # An id has at most 18 digits: a longer number is no card (and int() of 10,000 digits
+    # is refused by Python itself).
+    if digits.isascii() and digits.isdigit() and len(digits) <= 18 and (
+            r.startswith("#") or len(r) != 4):
+        want_id = int(digits)
     matches = [
         c
         for c in cards

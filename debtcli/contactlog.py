@@ -265,6 +265,7 @@ def _as_raw(e: dict[str, Any]) -> dict[str, Any]:
 # --- import and CSV ---------------------------------------------------------------------------
 
 
+CSV_MAX_BYTES = 512 << 20  # a million logged contacts take about 100 MB
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 (with or without BOM), and what Excel saves
 # on a Chinese Windows machine (GBK is a subset of GB18030)
 
@@ -319,6 +320,12 @@ def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     from sqlite_utils.utils import Format, RowError, rows_from_file
 
     encoding = csv_encoding(regular_file(path))
+    if path.stat().st_size > CSV_MAX_BYTES:
+        raise BadInput(f"{path} is larger than {CSV_MAX_BYTES >> 20} MB: split it",
+                       f"{path} 大于 {CSV_MAX_BYTES >> 20} MB：请拆分后再导入")
+    # A cell may be long (the per-column limits then name it: "row 2, column note"), but no
+    # longer than the file allows.
+    csv.field_size_limit(CSV_MAX_BYTES)
     with path.open("rb") as f:
         reader, _ = rows_from_file(f, Format.CSV, encoding=encoding)
         try:
@@ -380,6 +387,9 @@ def import_csv(store: st.Store, pack: Pack, path: Path, today: date,
 
 
 def csv_row(e: dict[str, Any], card_ref: str) -> dict[str, str]:
+    """An entry as a CSV row; a cell a spreadsheet would run as a formula is neutralised."""
+    from debtcli.escape import for_csv
+
     raw = _as_raw(e)
     out = {"card": card_ref}
     for col in CSV_COLUMNS[1:]:
@@ -388,7 +398,7 @@ def csv_row(e: dict[str, Any], card_ref: str) -> dict[str, str]:
             v = ",".join(v)
         elif isinstance(v, bool):
             v = "true" if v else ""
-        out[col] = "" if v is None else str(v)
+        out[col] = "" if v is None else for_csv(str(v))
     return out
 
 
@@ -593,6 +603,9 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
     import os
     import zipfile
 
+    from debtcli.documents import output_file
+
+    out_path = output_file(out_path)
     conn = store.conn
     where, args = ("WHERE card_id = ?", (card["id"],)) if card else ("", ())
     with store.read():

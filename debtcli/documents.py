@@ -30,9 +30,22 @@ def choose_format(fmt: str | None, output: Path | None) -> str:
     return "md"
 
 
+def output_file(path: Path | str) -> Path:
+    """Where a command may write a file the user named with -o: a file name in a folder that
+    exists, not a folder."""
+    path = Path(path)
+    if not path.name or path.is_dir():
+        raise BadInput(f"-o {path}: that is a folder; give a file name, e.g. {path}/out.html",
+                       f"-o {path}：这是一个文件夹；请给出文件名，例如 {path}/out.html")
+    if not path.parent.is_dir():
+        raise BadInput(f"-o {path}: the folder {path.parent} does not exist",
+                       f"-o {path}：文件夹 {path.parent} 不存在")
+    return path
+
+
 def write_private(path: Path, data: bytes) -> None:
     """Write atomically, readable by the owner only: letters carry personal data."""
-    path = Path(path)
+    path = output_file(path)
     tmp = path.with_name(f".{path.name}.part")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -86,7 +86,7 @@ def _event_rows(events: list[dict[str, Any]], predicted: str) -> str:
         out.append(f'<tr class="{"pred" if e["predicted"] else ""}">'
                    f'<td>{escape(e["at"][:16].replace("T", " "))}</td>'
                    f'<td>****{escape(e["card"])}</td><td>{kind}</td>'
-                   f'<td>{escape(e["title"])}{flag}{proof}</td></tr>')
+                   f'<td><bdi>{escape(e["title"])}</bdi>{flag}{proof}</td></tr>')
     return "\n".join(out)
 
 

@@ -20,7 +20,9 @@ def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
     from rich.cells import cell_len
 
     wrap = frozenset(i for i in wrap if i < len(headers))
-    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    from debtcli.escape import for_terminal
+
+    cells = [[("" if c is None else for_terminal(str(c))) for c in row] for row in rows]
     widths = [cell_len(h) for h in headers]
     for row in cells:
         for i, c in enumerate(row):

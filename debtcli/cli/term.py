@@ -67,8 +67,9 @@ class Out:
     def print(self, text: Any = "", style: str | None = None, wrap: bool = True) -> None:
         """Text as it is (never read as markup), wrapped at word boundaries to the width."""
         from debtcli.cli.tables import wrap_cells
+        from debtcli.escape import for_terminal
 
-        lines = str(text).split("\n")
+        lines = for_terminal(str(text)).split("\n")
         if wrap:
             lines = [part for line in lines for part in wrap_cells(line, self.width)]
         styled = style if self._buffer is None else None  # a pager shows plain text

@@ -1,0 +1,24 @@
+"""User text made safe for each place debtcli writes it. Pure.
+
+What a person (or a doctored import) typed is data: it must not run as a spreadsheet formula,
+move a terminal's cursor, or reorder debtcli's own words with a bidi override.
+"""
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings, overrides and
+# isolates (U+202A–202E, U+2066–2069): never written raw to a terminal.
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+# OWASP: a cell starting with one of these is read by a spreadsheet as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def for_terminal(text: str) -> str:
+    """Control characters shown as U+FFFD instead of acted on."""
+    import re
+
+    return re.sub(_CONTROL, "\ufffd", text) if re.search(_CONTROL, text) else text
+
+
+def for_csv(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula, neutralised with a leading apostrophe (the
+    OWASP advice); the apostrophe shows, and the text is kept whole."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
