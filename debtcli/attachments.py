@@ -44,7 +44,7 @@ def place(folder: Path, prepared: list[dict]) -> list[Path]:
         target = folder / a["sha256"]
         if target.exists():
             continue
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".incoming-{os.getpid()}-")
         try:
             with os.fdopen(fd, "wb") as out, open(a["source"], "rb") as src:
                 for block in iter(lambda: src.read(1 << 20), b""):

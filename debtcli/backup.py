@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import sqlite3
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -34,33 +33,39 @@ def _private_zip(path: Path) -> tuple[Path, Any]:
     return tmp, os.fdopen(fd, "wb")
 
 
+MEMBER = r"(store\.db|evidence/[0-9a-f]{64})"
+MAX_STORE = 8 << 30  # bytes: far above any store a person keeps
+MAX_RATIO = 200  # a member that inflates more than this from its compressed size is a bomb
+
+
 def backup(store: st.Store, out: Path) -> dict[str, Any]:
     from debtcli.contactlog import verify_store
     from debtcli.documents import output_file
     from debtcli.evidence import file_sha256
 
     out = output_file(out)
-
-    workdir = Path(tempfile.mkdtemp(prefix="debtcli-backup-"))
-    try:
+    with st.staging(store.path) as workdir:
         copy = workdir / "store.db"
         target = sqlite3.connect(copy)
         with target:
             store.conn.backup(target)  # a consistent snapshot, even with writers around
         target.execute("PRAGMA journal_mode = DELETE")
         target.close()
+        copy.chmod(0o600)
         snapshot = st.open_store(copy)
-        # The snapshot's chain is checked here; its attachments are the store's own files,
-        # checked below by their sums.
+        # The snapshot's chain and pages are checked here; its attachments are the store's
+        # own files, checked below by their sums.
         seen, head, problems = verify_store(snapshot)
-        problems = [p for p in problems if not p.kind.startswith("attachment")]
+        problems = [p for p in problems if not p.kind.startswith("attachment")
+                    and p.kind != "unexpected-file"]
         atts = sorted({a["sha256"] for group in st.attachments_for(snapshot.conn).values()
                        for a in group})
         version = snapshot.conn.execute("PRAGMA user_version").fetchone()[0]
         snapshot.close()
         if problems:
-            raise CheckFailed("the store does not verify; run `debtcli evidence verify` before "
-                              "backing it up", "数据未通过校验；备份前请先运行 `debtcli evidence verify`")
+            raise CheckFailed(f"the store does not verify ({problems[0].en}); run `debtcli "
+                              "evidence verify` before backing it up",
+                              f"数据未通过校验（{problems[0].zh}）；备份前请先运行 `debtcli evidence verify`")
         files = {"store.db": copy}
         for sha in atts:
             files[f"evidence/{sha}"] = store.evidence_dir / sha
@@ -70,53 +75,125 @@ def backup(store: st.Store, out: Path) -> dict[str, Any]:
                                   f"证据文件 {sha[:12]}… 缺失或被修改；请运行 `debtcli evidence verify`")
         manifest = {"format": "debtcli-backup/1", "schema": version, "entries": seen,
                     "chain_head": head,
-                    "files": {name: _sha(p.read_bytes()) for name, p in files.items()}}
+                    "files": {name: file_sha256(p) for name, p in files.items()},
+                    "sizes": {name: p.stat().st_size for name, p in files.items()}}
         tmp, raw = _private_zip(out)
         try:
             with raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
                 for name, p in files.items():
                     z.write(p, name)
                 z.writestr("manifest.json", json.dumps(manifest, indent=1))
-            check_backup(tmp)  # verified after writing, before it takes the name
+            with st.staging(store.path) as check:
+                check_backup(tmp, check)  # verified after writing, before it takes the name
             os.replace(tmp, out)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
         return manifest
+
+
+def _expected_schema(version: int, work: Path) -> set[tuple]:
+    """What a store of this schema version holds (tables, indexes, triggers): made afresh by
+    the migrations themselves, so nothing is listed twice."""
+    fresh = st.open_store(work / "expected.db", upto=version)
+    try:
+        return _schema(fresh.conn)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        fresh.close()
 
 
-def check_backup(path: Path, extract_to: Path | None = None) -> dict[str, Any]:
-    """Check a backup's sums and its chain; optionally leave the files in extract_to."""
-    from debtcli.contactlog import verify_store
+def _schema(conn: sqlite3.Connection) -> set[tuple]:
+    import re
+
+    return {(t, n, tbl, re.sub(r"\s+", " ", sql or "").strip())
+            for t, n, tbl, sql in conn.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master "
+                "WHERE name NOT LIKE 'sqlite_%'")}
+
+
+def _extract(z: Any, manifest: dict, work: Path, source: Path) -> None:
+    """Only the members a backup may hold, each listed in the manifest, each a regular file of
+    a bounded size that does not inflate like a zip bomb; written 0600 into `work`."""
+    import re
+    import stat
+
+    listed, sizes = manifest["files"], manifest.get("sizes") or {}
+    infos = z.infolist()
+    names = {i.filename for i in infos}
+    if "store.db" not in names:
+        raise CheckFailed(f"{source}: holds no store.db", f"{source}：没有 store.db")
+    for info in infos:
+        name = info.filename
+        if name == "manifest.json":
+            continue
+        kind = stat.S_IFMT(info.external_attr >> 16)
+        if (not re.fullmatch(MEMBER, name) or name not in listed or info.is_dir()
+                or kind not in (0, stat.S_IFREG)):
+            raise CheckFailed(f"{source}: {name[:80]} is not a file a backup holds",
+                              f"{source}：{name[:80]} 不是备份应有的文件")
+        limit = sizes.get(name, MAX_STORE)
+        if (info.file_size > min(limit, MAX_STORE)
+                or (info.file_size > 1 << 20
+                    and info.file_size > MAX_RATIO * max(info.compress_size, 1))):
+            raise CheckFailed(f"{source}: {name} is larger than the backup says "
+                              f"({info.file_size:,} bytes)",
+                              f"{source}：{name} 比备份声明的大（{info.file_size:,} 字节）")
+    (work / "store-evidence").mkdir(mode=0o700)
+    for info in infos:
+        if info.filename == "manifest.json":
+            continue
+        target = (work / "store.db" if info.filename == "store.db"
+                  else work / "store-evidence" / info.filename.removeprefix("evidence/"))
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out, z.open(info) as src:
+            shutil.copyfileobj(src, out, 1 << 20)
+
+
+def check_backup(path: Path, work: Path) -> dict[str, Any]:
+    """Check a backup completely inside `work` (a staging folder beside the store): its sums,
+    its members, the schema of its store (exactly what that version's migrations make: no
+    missing trigger, no extra one), its pages and its chain. Leaves work/store.db and
+    work/store-evidence/ for a restore to move into place."""
+    from debtcli.contactlog import regular_file, verify_store
     from debtcli.evidence import open_signed_zip
 
-    z, manifest, bad = open_signed_zip(path, "backup", "备份")
-    if manifest.get("schema", 0) > st.SCHEMA_VERSION:
+    z, manifest, bad = open_signed_zip(regular_file(Path(path)), "backup", "备份")
+    version = manifest.get("schema", 0)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise BadInput(f"{path}: its manifest has no schema version", f"{path}：清单中没有结构版本")
+    if version > st.SCHEMA_VERSION:
         raise BadInput(f"{path} was made by a newer debtcli; upgrade to restore it",
                        f"{path} 由更新版本的 debtcli 生成；请升级后再恢复")
     if bad:
         raise CheckFailed(f"{path}: damaged or changed: {', '.join(bad)}",
                           f"{path}：已损坏或被修改：{', '.join(bad)}")
-    workdir = Path(tempfile.mkdtemp(prefix="debtcli-restore-"))
+    _extract(z, manifest, work, Path(path))
+    staged = work / "store.db"
+    conn = sqlite3.connect(f"file:{staged}?mode=ro", uri=True)
     try:
-        z.extractall(workdir)
-        copy = st.open_store(workdir / "store.db")
-        copy_evidence = workdir / "evidence"
-        copy_evidence.mkdir(exist_ok=True)
-        # The snapshot's evidence folder is the extracted one.
-        os.replace(copy_evidence, st.evidence_dir(copy.path))
-        _, _, problems = verify_store(copy)
-        copy.close()
-        if problems:
-            raise CheckFailed(f"{path}: the evidence chain does not verify: {problems[0].en}",
-                              f"{path}：证据链未通过校验：{problems[0].zh}")
-        if extract_to is not None:
-            shutil.copytree(workdir, extract_to, dirs_exist_ok=True)
-        return manifest
+        got = _schema(conn)
+        got_version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise CheckFailed(f"{path}: store.db is not a usable store ({exc})",
+                          f"{path}：store.db 不是可用的数据文件（{exc}）") from exc
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        conn.close()
+    expected = _expected_schema(version, work)
+    (work / "expected.db").unlink(missing_ok=True)
+    if got_version != version or got != expected:
+        odd = sorted(n for _, n, _, _ in got ^ expected)[:3] or [f"version {got_version}"]
+        raise CheckFailed(f"{path}: its store is not what debtcli makes ({', '.join(odd)} "
+                          "differ): refused", f"{path}：其中的数据文件与 debtcli 生成的结构不符"
+                          f"（{', '.join(odd)}）：拒绝恢复")
+    copy = st.open_store(staged)
+    try:
+        _, _, problems = verify_store(copy, parallel=False)
+    finally:
+        copy.close()
+    if problems:
+        raise CheckFailed(f"{path}: the evidence does not verify: {problems[0].en}",
+                          f"{path}：证据未通过校验：{problems[0].zh}")
+    return manifest
 
 
 def _store_has_data(path: Path) -> bool:
@@ -132,28 +209,42 @@ def _store_has_data(path: Path) -> bool:
         conn.close()
 
 
-def restore(path: Path, target: Path, force: bool) -> dict[str, Any]:
-    if _store_has_data(target) and not force:
-        raise BadInput(f"{target} already holds a store; add --force to replace it (back it up "
-                       "first)", f"{target} 已有数据；如要替换请加 --force（请先备份）")
-    workdir = Path(tempfile.mkdtemp(prefix="debtcli-restore-"))
+def _lock(target: Path) -> Any:
+    """One restore of a store at a time: a second one is refused, not spliced in."""
+    import fcntl
+
+    st.make_private_dir(target.parent)
+    fd = os.open(target.with_name(f".{target.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        manifest = check_backup(path, extract_to=workdir)  # nothing is replaced before this
-        st.make_private_dir(target.parent)
-        evidence = st.evidence_dir(target)
-        st.make_private_dir(evidence)
-        for f in (workdir / "store-evidence").glob("*"):
-            shutil.copyfile(f, evidence / f.name)
-            os.chmod(evidence / f.name, 0o600)
-        staged = target.with_name(f".{target.name}.restoring")
-        shutil.copyfile(workdir / "store.db", staged)
-        os.chmod(staged, 0o600)
-        for suffix in ("-wal", "-shm"):
-            Path(str(target) + suffix).unlink(missing_ok=True)
-        os.replace(staged, target)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise BadInput(f"another restore of {target} is running; wait for it to finish",
+                       f"另一个对 {target} 的恢复正在进行；请等它完成") from None
+    return fd
+
+
+def restore(path: Path, target: Path, force: bool) -> dict[str, Any]:
+    """Everything is checked in a staging folder beside the store before anything is moved;
+    a refusal leaves the store and its evidence folder exactly as they were."""
+    lock = _lock(target)
+    try:
+        if _store_has_data(target) and not force:
+            raise BadInput(f"{target} already holds a store; add --force to replace it (back "
+                           "it up first)", f"{target} 已有数据；如要替换请加 --force（请先备份）")
+        with st.staging(target) as work:
+            manifest = check_backup(path, work)  # nothing is replaced before this
+            evidence = st.evidence_dir(target)
+            st.make_private_dir(evidence)
+            for f in (work / "store-evidence").iterdir():
+                if not (evidence / f.name).exists():
+                    os.replace(f, evidence / f.name)  # same folder tree: a rename
+            for suffix in ("-wal", "-shm"):
+                Path(str(target) + suffix).unlink(missing_ok=True)
+            os.replace(work / "store.db", target)
         return manifest
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        os.close(lock)
 
 
 def _db(store: st.Store) -> Any:

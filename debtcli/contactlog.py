@@ -444,6 +444,19 @@ def _verify_range(source: Any, lo: int, hi: int | None,
             conn.close()
 
 
+def _die_with_parent() -> None:
+    """A worker ends when debtcli does, even one killed with SIGKILL (Linux PR_SET_PDEATHSIG);
+    on SIGTERM and SIGHUP the parent's handler already ends the pool through its `with`."""
+    import contextlib
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _verify_entries(store: st.Store, parallel: bool) -> tuple[int, str, list[Problem]]:
     """The whole chain, split into id ranges checked on every core for a long log. Each range
     starts from the stored hash of the entry before it, so ranges are independent."""
@@ -480,8 +493,8 @@ def _verify_entries(store: st.Store, parallel: bool) -> tuple[int, str, list[Pro
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(len(ranges),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(len(ranges), mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_die_with_parent) as pool:
             results = list(pool.map(_verify_range, *zip(*ranges, strict=True)))
     seen = sum(r[0] for r in results)
     last = results[-1][1] if seen else st.GENESIS

@@ -48,10 +48,76 @@ def config_dir() -> Path:
 
 
 def make_private_dir(path: Path) -> None:
-    """Create a folder only its owner can enter (0700); leave existing folders' modes alone."""
-    if not path.exists():
-        path.mkdir(parents=True, mode=0o700)
-        path.chmod(0o700)
+    """Create a folder only its owner can enter (0700), and every missing folder above it too,
+    whatever the umask; leave existing folders' modes alone."""
+    missing = []
+    for p in (path, *path.parents):
+        if p.exists():
+            break
+        missing.append(p)
+    for p in reversed(missing):
+        try:
+            p.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        p.chmod(0o700)
+
+
+STAGING_PREFIX = ".debtcli-staging-"
+
+
+@contextmanager
+def staging(store_path: Path) -> Iterator[Path]:
+    """A private work folder beside the store (0700), for copies of the store and files on
+    their way into it: personal data never goes to the system's temporary folder. Removed on
+    every exit path (the CLI turns SIGTERM and SIGHUP into an exit, so this runs then too);
+    one left by a SIGKILL names its process and is swept by the next command."""
+    import shutil
+    import tempfile
+
+    folder = Path(store_path).parent
+    make_private_dir(folder)
+    work = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=folder))
+    work.chmod(0o700)
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_orphans(store_path: Path) -> list[str]:
+    """Remove staging folders and half-copied attachments (.incoming-PID-…) that a killed
+    debtcli left beside the store; returns their names. Those of a running process stay."""
+    import shutil
+
+    store_path = Path(store_path)
+    removed = []
+    for folder, prefix in ((store_path.parent, STAGING_PREFIX),
+                           (evidence_dir(store_path), ".incoming-")):
+        try:
+            found = [e for e in os.scandir(folder) if e.name.startswith(prefix)]
+        except OSError:
+            continue
+        for e in found:
+            pid = e.name[len(prefix):].split("-", 1)[0]
+            if pid.isdigit() and _alive(int(pid)):
+                continue
+            if e.is_dir(follow_symlinks=False):
+                shutil.rmtree(e.path, ignore_errors=True)
+            else:
+                Path(e.path).unlink(missing_ok=True)
+            removed.append(e.name)
+    return removed
 
 
 # --- migrations -------------------------------------------------------------------------------

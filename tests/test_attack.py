@@ -306,15 +306,170 @@ def test_user_text_cannot_reorder_debtclis_own_labels(li_wei, tmp_path):
     assert "<bdi>abc\u202edef</bdi>" in html or "unicode-bidi: isolate" in html
 
 
-def test_terminal_escapes_from_imported_json_are_not_written_raw(li_wei, tmp_path):
+def test_terminal_escapes_in_a_consistent_forgery_never_land(li_wei, tmp_path):
+    """A forger who recomputes every hash can make an export that verifies; its text values
+    are still checked, so escape sequences never reach `log list`."""
+    from debtcli.evidence import entry_hash
+
     li_wei("log", "add", "4821", "--channel", "call", "--at", "2026-11-20 10:00",
            "--note", "plain")
     doc = json.loads(li_wei("export", "--json").stdout)
-    doc["tables"]["contacts"][0]["org"] = "evil\x1b[2J\x1b]0;owned\x07"
-    # a doctored export does not verify, so it never lands: escapes cannot arrive this way
+    rows = doc["tables"]["contacts"]
+    rows[0]["org"] = "evil\x1b[2J\x1b]0;owned\x07"
+    prev = "0" * 64
+    for row in rows:
+        row["prev_hash"] = prev
+        row["hash"] = prev = entry_hash(row, [])
+    for m in doc["tables"]["meta"]:
+        if m["key"] == "chain_head":
+            m["value"] = prev
     f = tmp_path / "x.json"
     f.write_text(json.dumps(doc), encoding="utf-8")
-    r = li_wei("--db", str(tmp_path / "n.db"), "import", "--json", str(f), ok=False)
-    assert r.exit_code in (1, 2)
-    shown = li_wei("log", "list").stdout
-    assert "\x1b[2J" not in shown
+    fresh = str(tmp_path / "n.db")
+    r = li_wei("--db", fresh, "import", "--json", str(f), ok=False)
+    assert_clean_failure(r, code=2, says="control characters")
+    assert "\x1b[2J" not in li_wei("--db", fresh, "log", "list", ok=False).stdout
+
+
+# --- restore trusts nothing -------------------------------------------------------------------
+
+def _backup(cli, tmp_path):
+    out = tmp_path / "b.zip"
+    cli("backup", "-o", str(out))
+    return out
+
+
+def _doctor_store(backup: Path, dst: Path, tmp_path: Path, sql: str) -> Path:
+    """A backup whose store.db was changed with `sql`, its manifest sums made to match."""
+    with zipfile.ZipFile(backup) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    db = tmp_path / "doctored.db"
+    db.write_bytes(members["store.db"])
+    conn = sqlite3.connect(db)
+    conn.executescript(sql)
+    conn.commit()
+    conn.close()
+    members["store.db"] = db.read_bytes()
+    with zipfile.ZipFile(dst, "w") as z:
+        for n, d in members.items():
+            z.writestr(n, d)
+    _fix_manifest(dst)
+    m = json.loads(zipfile.ZipFile(dst).read("manifest.json"))
+    m.get("sizes", {})["store.db"] = len(members["store.db"])
+    members = {n: zipfile.ZipFile(dst).read(n) for n in zipfile.ZipFile(dst).namelist()}
+    members["manifest.json"] = json.dumps(m).encode()
+    with zipfile.ZipFile(dst, "w") as z:
+        for n, d in members.items():
+            z.writestr(n, d)
+    return dst
+
+
+def _state(db_path):
+    folder = db_path.with_name("store-evidence")
+    files = sorted((p.name, p.read_bytes()) for p in folder.iterdir()) if folder.exists() else []
+    return store_digest(db_path), files
+
+
+@pytest.mark.parametrize("sql", [
+    "DROP TRIGGER contacts_no_update; DROP TRIGGER contacts_no_delete;",
+    "CREATE TRIGGER sneaky AFTER INSERT ON contacts BEGIN "
+    "UPDATE contacts SET note = 'x' WHERE id = NEW.id; END;",
+])
+def test_restore_refuses_a_store_whose_schema_is_not_ours(logged, tmp_path, db_path, sql):
+    doctored = _doctor_store(_backup(logged, tmp_path), tmp_path / "d.zip", tmp_path, sql)
+    before = _state(db_path)
+    r = logged("restore", str(doctored), "--force", ok=False)
+    assert r.exit_code == 1 and "not what debtcli makes" in r.stderr
+    assert _state(db_path) == before
+
+
+def test_restore_extracts_only_what_the_manifest_lists(logged, tmp_path, db_path):
+    b = _backup(logged, tmp_path)
+    with zipfile.ZipFile(b, "a") as z:
+        z.writestr("evidence/" + "a" * 64, b"planted")
+        z.writestr("../../escape.txt", b"x")
+    before = _state(db_path)
+    r = logged("restore", str(b), "--force", ok=False)
+    assert r.exit_code == 1
+    assert _state(db_path) == before
+    assert not (tmp_path / "escape.txt").exists()
+
+
+def test_restore_refuses_a_zip_bomb_without_expanding_it(logged, tmp_path, db_path):
+    b = _backup(logged, tmp_path)
+    with zipfile.ZipFile(b) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    name = "evidence/" + "b" * 64
+    bomb = b"\0" * (64 << 20)
+    m = json.loads(members["manifest.json"])
+    m["files"][name] = hashlib.sha256(bomb).hexdigest()
+    members["manifest.json"] = json.dumps(m).encode()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, d in members.items():
+            z.writestr(n, d)
+        z.writestr(name, bomb)
+    before = _state(db_path)
+    r = logged("restore", str(b), "--force", ok=False)
+    assert r.exit_code == 1 and "larger than" in r.stderr
+    assert _state(db_path) == before
+
+
+def test_restore_of_a_device_or_while_another_runs_is_refused(logged, tmp_path, db_path):
+    import fcntl
+    import os
+
+    assert_clean_failure(logged("restore", "/dev/zero", "--force", ok=False),
+                         says="not a regular file")
+    b = _backup(logged, tmp_path)
+    fd = os.open(db_path.with_name(f".{db_path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        assert_clean_failure(logged("restore", str(b), "--force", ok=False),
+                             says="another restore")
+    finally:
+        os.close(fd)
+    logged("restore", str(b), "--force")
+
+
+# --- nothing personal left behind --------------------------------------------------------------
+
+def test_backup_and_restore_stage_beside_the_store_not_in_tmp(logged, tmp_path, db_path,
+                                                               monkeypatch):
+    tmp = tmp_path / "systemtmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    b = _backup(logged, tmp_path)
+    logged("restore", str(b), "--force")
+    logged("letter", "make", "complaint", "4821", "--name", "李伟", "--phone", "138",
+           "--record")
+    assert list(tmp.iterdir()) == []
+    assert not [p for p in db_path.parent.iterdir() if p.name.startswith(".debtcli-staging")]
+
+
+def test_what_a_killed_debtcli_left_is_swept(logged, db_path):
+    dead = 2 ** 22 + 12345  # above any pid this machine hands out
+    staged = db_path.parent / f".debtcli-staging-{dead}-abc"
+    staged.mkdir()
+    (staged / "store.db").write_bytes(b"a copy of someone's debts")
+    incoming = db_path.with_name("store-evidence") / f".incoming-{dead}-xyz"
+    incoming.write_bytes(b"half a recording")
+    logged("status")
+    assert not staged.exists() and not incoming.exists()
+
+
+def test_folders_are_private_whatever_the_umask(cli, tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0)
+    try:
+        db = tmp_path / "a" / "b" / "s.db"
+        cli("--db", str(db), "card", "add", "--bank", "中信银行", "--last4", "4821")
+    finally:
+        os.umask(old)
+    for folder in (tmp_path / "a", tmp_path / "a" / "b"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600

@@ -78,7 +78,17 @@ def _only(app: Any, names: list[str]) -> None:
             sub.registered_commands = keep
 
 
+def _exit_on_signal(signum: int, frame: Any) -> None:
+    """SIGTERM and SIGHUP end debtcli like Ctrl-C does: through every `finally`, so staging
+    copies of the store are removed and worker processes end with it."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    import signal
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _exit_on_signal)
     argv = sys.argv[1:]
     app = load(argv)
     names = command_names(argv)

@@ -44,6 +44,9 @@ class State:
 
             self._store = open_store(self.store_path, create=create)
             self._store.pack_loader = self.pack
+            from debtcli.store import sweep_orphans
+
+            sweep_orphans(self.store_path)  # what a killed debtcli left: a few names to read
         return self._store
 
     def pack(self) -> Any:

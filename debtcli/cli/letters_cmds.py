@@ -1,5 +1,6 @@
 """Commands for negotiating: the affordability plan, letters, and the agreements won."""
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -362,25 +363,23 @@ def letter_make(
 def _record_letter(card: Any, kind: str, ctx: dict, body: Any, output: Path | None,
                    fmt: str) -> None:
     """Log the letter as an outgoing entry with the exact file attached."""
-    import tempfile
+    from contextlib import ExitStack
 
     from debtcli import contactlog
+    from debtcli.store import staging
 
     s, pack = state.store(), state.pack()
-    path = output
-    tmpdir = None
-    if path is None:
-        tmpdir = tempfile.TemporaryDirectory()
-        path = Path(tmpdir.name) / f"letter-{kind}-{state.today}.{fmt}"
-        path.write_bytes(body if isinstance(body, bytes) else body.encode())
-    try:
+    with ExitStack() as stack:
+        path = output
+        if path is None:  # the letter (name, phone, address) waits beside the store, not in /tmp
+            path = stack.enter_context(staging(s.path)) / f"letter-{kind}-{state.today}.{fmt}"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(body if isinstance(body, bytes) else body.encode())
         raw = {"channel": "letter", "direction": "out",
                "party": "unknown" if ctx["recipient"].startswith(("国家", "National")) else "bank",
                "org": ctx["recipient"], "note": f"letter sent: {kind} — {ctx['title']}"}
         entry = contactlog.add(s, pack, card, raw, [str(path)], state.today)
-    finally:
-        if tmpdir:
-            tmpdir.cleanup()
     say(f"Recorded as log entry {entry['id']} with the letter attached ({entry['hash'][:16]}…).",
         f"已记录为第 {entry['id']} 条，并附上信件（{entry['hash'][:16]}…）。")
 
