@@ -42,11 +42,26 @@ def render_user(folder: Path, name: str, context: dict[str, Any]) -> str:
     """Render a template the user copied out and edited, in jinja2's sandbox: a template from
     outside the package must not reach Python. Built-in templates stay available to it
     (a letter extends the built-in base)."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
     from jinja2.sandbox import SandboxedEnvironment
+
+    from debtcli.errors import BadInput
 
     env = SandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(folder)), FileSystemLoader(str(builtin_dir()))]),
         autoescape=False, undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=True,
         keep_trailing_newline=True)
-    return tidy(env.get_template(name).render(**context), name)
+    try:
+        return tidy(env.get_template(name).render(**context), name)
+    except (TemplateError, RecursionError, TypeError, ValueError, ArithmeticError,
+            AttributeError, LookupError) as exc:
+        # Whatever is wrong in the user's own template is theirs to fix: say where, in a line.
+        where = f"{folder / name}" + (f", line {exc.lineno}" if getattr(exc, "lineno", None)
+                                      else "")
+        raise BadInput(f"your template {where} cannot be used: {type(exc).__name__}: "
+                       f"{str(exc)[:200]} (fix it, or delete it to use the built-in one)",
+                       f"你的模板 {where} 无法使用：{type(exc).__name__}：{str(exc)[:200]}"
+                       "（请修改，或删除它以使用内置模板）") from exc
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"your template {folder / name} is not UTF-8 text",
+                       f"你的模板 {folder / name} 不是 UTF-8 文本") from exc

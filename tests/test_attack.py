@@ -473,3 +473,45 @@ def test_folders_are_private_whatever_the_umask(cli, tmp_path):
     for folder in (tmp_path / "a", tmp_path / "a" / "b"):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("template", [
+    "{% extends 'letters/base.zh.md.j2' %}{% block body %}{{ sender.name ",  # syntax
+    "{{ nosuch.field }}",                                                   # undefined
+    "{{ ''.__class__.__mro__ }}",                                           # sandbox
+    "{% include 'nosuch.j2' %}",                                            # missing file
+    "{{ 1 / 0 }}",                                                          # arithmetic
+    "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",                      # recursion
+    "{{ 'x' * 'y' }}",                                                      # type
+])
+def test_every_mistake_in_a_users_template_is_bad_input(li_wei, template, tmp_path):
+    li_wei("letter", "template", "installment")
+    path = tmp_path / "config" / "templates" / "letters" / "installment.zh.md.j2"
+    path.write_text(template, encoding="utf-8")
+    r = li_wei("--lang", "zh", "letter", "make", "installment", "4821", "--months", "60",
+               "--name", "李伟", "--phone", "138", ok=False)
+    assert_clean_failure(r, code=2, says="模板")
+
+
+def test_verify_while_log_add_commits_never_cries_wolf(logged, db_path):
+    """Writers appending while verify reads: every run sees one consistent snapshot."""
+    import subprocess
+    import sys
+    import time
+
+    code = ("import sys; from datetime import date; from debtcli import contactlog, store, "
+            "rules; s = store.open_store(sys.argv[1]); p = rules.load_pack('cn'); "
+            "c = store.list_cards(s)[0]\n"
+            "for i in range(60): contactlog.add(s, p, c, {'channel': 'call', 'at': "
+            "'2026-11-20 10:00', 'note': str(i)}, [], date(2026, 11, 23))")
+    writer = subprocess.Popen([sys.executable, "-c", code, str(db_path)])
+    try:
+        runs = 0
+        while writer.poll() is None or runs < 5:
+            r = logged("evidence", "verify", ok=False)
+            assert r.exit_code == 0, r.stderr
+            runs += 1
+            time.sleep(0.01)
+    finally:
+        writer.wait(timeout=60)
+    assert writer.returncode == 0 and runs >= 5
