@@ -29,7 +29,9 @@ KINDS: dict[str, tuple[str, str]] = {
 # Letters that acknowledge the debt: they restart the limitation period (facts §3).
 ACKNOWLEDGE = ("installment", "interest-freeze", "fee-waiver", "deferral")
 HARDSHIPS: dict[str, tuple[str, str]] = {
-    "job-loss": ("本人失业，收入中断。", "I lost my job and my income stopped."),
+    "job-loss": ("本人失业后收入中断，目前家庭收入仍远低于失业前。",
+                 "I lost my job and my income stopped; my household's income is still far below "
+                 "what it was."),
     "illness": ("本人（或家人）患病，医疗开支大、收入减少。",
                 "Illness in my family has brought heavy medical costs and less income."),
     "business-failure": ("本人经营的生意失败，收入大幅下降。",
@@ -37,6 +39,19 @@ HARDSHIPS: dict[str, tuple[str, str]] = {
     "income-cut": ("本人收入大幅减少。", "My income has fallen sharply."),
     "family": ("家庭发生变故，开支骤增。", "A change in my family has sharply raised my costs."),
     "other": ("本人遇到了经济困难。", "I have run into financial hardship."),
+}
+# What a bank asks to see for each hardship, after the documents every request needs.
+PROOF_ALWAYS = (("身份证复印件", "a copy of my ID card"),
+                ("近期银行流水", "recent bank statements"),
+                ("其他债务清单", "a list of my other debts"))
+PROOF: dict[str, tuple[tuple[str, str], ...]] = {
+    "job-loss": (("解除劳动合同证明或失业登记证明", "the termination certificate or unemployment "
+                  "registration"),),
+    "illness": (("医院诊断证明和医疗费用票据", "the hospital's diagnosis and medical bills"),),
+    "business-failure": (("经营亏损或停业的证明材料", "proof of the business's losses or closure"),),
+    "income-cut": (("收入证明或工资流水", "proof of income or wage statements"),),
+    "family": (("家庭变故的相关证明", "proof of the change in my family"),),
+    "other": (),
 }
 PROFILE_FIELDS = ("name", "id_last4", "phone", "address")
 REQUIRED_PROFILE = ("name", "phone")
@@ -109,16 +124,60 @@ def proposal(owed: int, cap: int, today: date, *, months: int | None, monthly: i
             "total_fen": owed}
 
 
+def letter_date(d: date, lang: str) -> str:
+    """2026年11月23日 in Chinese letters, 23 November 2026 in English."""
+    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d.day} {d:%B} {d.year}"
+
+
+def _sentence(text: str | None, lang: str) -> str | None:
+    """The user's own words as a sentence of the letter: trimmed and ended with a full stop."""
+    if not text or not text.strip():
+        return None
+    t = text.strip()
+    if t[-1] not in "。！？.!?":
+        t += "。" if lang == "zh" else "."
+    return t
+
+
+def _time_barred(store: st.Store, pack: Pack, card: Any, today: date) -> str | None:
+    """The day the limitation period ended by the user's records, if it has."""
+    from debtcli.standing import assess_card
+
+    r = assess_card(store, pack, card, today)
+    lim = next((x for x in r["risks"] if x["key"] == "limitation"), None)
+    return lim["runs_until"] if lim and lim["expired"] else None
+
+
+def _budget_share(store: st.Store, pack: Pack, card: Any, budget: dict[str, int],
+                  today: date) -> tuple[int, list[tuple[str, int]]]:
+    """What the household's monthly budget leaves for this card when every open debt is paid
+    at once (the plan's split), and the other debts it must also cover."""
+    from debtcli.ledger import card_position
+    from debtcli.plan import Debt, make_plan
+
+    debts, others = [], []
+    for other in st.list_cards(store):
+        _, pos = card_position(store, other, today)
+        if pos.owed and not pos.settled_on and other["currency"] == card["currency"]:
+            debts.append(Debt(str(other["id"]), pos.owed))
+            if other["id"] != card["id"]:
+                others.append((other["bank"], pos.owed))
+    plan = make_plan(debts, budget["available"], cap=pack.max_installment_months)
+    share = plan.schedule[0].get(str(card["id"]), 0) if plan.schedule else 0
+    return share, others
+
+
 def build_context(store: st.Store, pack: Pack, card: Any, kind: str, lang: str, today: date,
                   opts: dict[str, Any], profile: dict[str, str]) -> dict[str, Any]:
     """Everything a letter shows, checked: a missing field is an error naming its option."""
     from debtcli.ledger import card_position
+    from debtcli.money import format_formal
 
     episode, pos = card_position(store, card, today)
     cur = card["currency"]
 
     def money(fen: int | None) -> str | None:
-        return format_amount(fen, cur) if fen else None
+        return format_formal(fen, cur, lang) if fen else None
 
     if episode is None and kind != "credit-dispute":
         raise BadInput(f"card ****{card['last4']} has no overdue episode: record it with "
@@ -128,29 +187,49 @@ def build_context(store: st.Store, pack: Pack, card: Any, kind: str, lang: str, 
     if hardship_key not in HARDSHIPS:
         raise BadInput(f"--hardship {hardship_key!r}: choose one of {', '.join(HARDSHIPS)}",
                        f"--hardship {hardship_key!r}：请从以下选择：{', '.join(HARDSHIPS)}")
+    if kind in ACKNOWLEDGE and not opts.get("force"):
+        ended = _time_barred(store, pack, card, today)
+        if ended:
+            raise BadInput(
+                f"by your records the limitation period for ****{card['last4']} may have ended "
+                f"on {ended}. This letter acknowledges the debt: agreeing to pay after the "
+                "period has ended gives up that defence (Civil Code Art. 192(2); courts never "
+                "raise it on their own, Art. 193; SPC Provisions on limitation (2020) Art. 19). "
+                "Ask legal aid (12348) first; to write it anyway, add --force",
+                f"按你的记录，****{card['last4']} 的诉讼时效可能已于 {ended} 届满。这封信会确认欠款："
+                "时效届满后同意履行，就不能再以时效届满抗辩（《民法典》第一百九十二条第二款；法院不主动适用，"
+                "第一百九十三条；最高法诉讼时效规定(2020)第十九条）。请先咨询法律援助（12348）；"
+                "如仍要写，请加 --force")
+    entry = pack.bank(card["bank"])
+    bank = pick(lang, entry["en"], entry["zh"]) if entry else card["bank"]
     zh_title, en_title = KINDS[kind]
+    proofs = [*PROOF_ALWAYS, *PROOF.get(hardship_key, ())] if kind in ACKNOWLEDGE else []
     ctx: dict[str, Any] = {
         "kind": kind,
         "lang": lang,
         "title": pick(lang, en_title, zh_title),
-        "date": today.isoformat(),
+        "date": letter_date(today, lang),
         "sender": {k: profile.get(k, "") for k in PROFILE_FIELDS},
-        "card": {"bank": card["bank"], "last4": card["last4"]},
-        "recipient": pick(lang, f"{card['bank']}, credit card centre", f"{card['bank']}信用卡中心"),
+        "card": {"bank": bank, "last4": card["last4"]},
+        "salutation": pick(lang, f"{bank} Credit Card Centre", f"{bank}信用卡中心"),
+        "recipient": pick(lang, f"{bank}, credit card centre", f"{bank}信用卡中心"),
         "hardship": pick(lang, HARDSHIPS[hardship_key][1], HARDSHIPS[hardship_key][0]),
-        "reason": opts.get("reason"),
+        "reason": _sentence(opts.get("reason"), lang),
         "debt": {
-            "since": episode["since"] if episode else None,
-            "owed": money(pos.owed) or format_amount(0, cur),
+            "since": letter_date(date.fromisoformat(episode["since"]), lang) if episode else None,
+            "owed": money(pos.owed) or format_formal(0, cur, lang),
             "principal": money(episode["principal"]) if episode else None,
             "interest": money(episode["interest"]) if episode else None,
             "fees": money(episode["fees"]) if episode else None,
             "paid": money(pos.paid),
-            "settled_on": pos.settled_on.isoformat() if pos.settled_on else None,
+            "settled_on": letter_date(pos.settled_on, lang) if pos.settled_on else None,
         },
         "basis": [pick(lang, b["en"], b["zh"]) for b in pack.data["letters"]["basis"]
                   if kind in b["kinds"]],
+        "attachments": [pick(lang, en, zh) for zh, en in proofs],
         "budget": None,
+        "sustainable": False,
+        "heads": None,  # a kind's own section names (a complaint's 投诉请求), else the base's
     }
     if kind in ("installment", "interest-freeze"):
         if pos.settled_on:
@@ -160,51 +239,35 @@ def build_context(store: st.Store, pack: Pack, card: Any, kind: str, lang: str, 
                      monthly=opts.get("monthly"), first=opts.get("first"))
         ctx["plan"] = {"months": p["months"], "monthly": money(p["monthly_fen"]),
                        "last": money(p["last_fen"]), "total": money(p["total_fen"]),
-                       "first": p["first"].isoformat()}
+                       "first": letter_date(p["first"], lang)}
         if opts.get("budget"):
-            ctx["budget"] = {k: money(v) for k, v in opts["budget"].items()}
+            share, others = _budget_share(store, pack, card, opts["budget"], today)
+            if p["monthly_fen"] > share and not opts.get("force"):
+                from debtcli.money import format_amount
+
+                raise BadInput(
+                    f"this proposes {format_amount(p['monthly_fen'], cur)} a month, but your "
+                    f"budget leaves {format_amount(share, cur)} a month for this card once the "
+                    "other cards are paid too (see `debtcli plan`): propose --monthly within it, "
+                    "or add --force (the letter then does not say you can sustain it)",
+                    f"这封信提出每月 {format_amount(p['monthly_fen'], cur)}，但在同时偿还其他卡之后，"
+                    f"你的预算每月只能给这张卡 {format_amount(share, cur)}（见 `debtcli plan`）："
+                    "请用 --monthly 提出不超过它的金额，或加 --force（信中就不再写“能够持续负担”）")
+            ctx["sustainable"] = p["monthly_fen"] <= share
+            ctx["budget"] = {"share": money(share),
+                             "others": [{"bank": b, "owed": money(o)} for b, o in others]}
     elif kind == "deferral":
         months = opts.get("months")
         if not months or not 1 <= months <= 12:
             raise BadInput("a deferral letter needs --months N (1 to 12): how long to defer",
                            "延期还款申请需要 --months 月数（1 到 12）")
-        ctx["defer"] = {"months": months, "until": add_months(today, months).isoformat()}
+        ctx["defer"] = {"months": months,
+                        "until": letter_date(add_months(today, months), lang)}
     elif kind == "complaint":
-        from debtcli.flags import violations
+        from debtcli.complaints import complaint_context
 
-        # Someone using the bank's name is not the bank's agency: a paragraph of their own.
-        impostors = [e for e in st.contacts(store, card_id=card["id"])
-                     if e["party"] == "impostor"]
-        rows = [v for v in violations(store, pack, card["id"]) if v["party"] != "impostor"]
-        if not rows and not impostors:
-            raise BadInput(f"no logged violations for ****{card['last4']}: a complaint lists "
-                           "them; see `debtcli violations`",
-                           f"卡 ****{card['last4']} 没有记录到违规行为：投诉信需要列出违规；见 "
-                           "`debtcli violations`")
-        ctx["impostors"] = [{"at": e["at"][:16].replace("T", " "),
-                             "channel": label(e["channel"], lang), "org": e["org"],
-                             "note": e["note"], "hash": e["hash"]} for e in impostors]
-        by_entry: dict[int, dict[str, Any]] = {}
-        for v in rows:  # one line per entry, naming every rule it breaks
-            e = by_entry.setdefault(v["entry"], {
-                "at": v["at"][:16].replace("T", " "), "channel": label(v["channel"], lang),
-                "org": v["org"], "hash": v["hash"], "rules": [], "citations": []})
-            rule = pack.conduct_rule(v["rule"])
-            e["rules"].append(pack.text(rule, "", lang))
-            e["citations"].append(pack.text(rule, "citation", lang))
-        sep = "；" if lang == "zh" else "; "
-        ctx["violations"] = [{**e, "rule": sep.join(e["rules"]),
-                              "citation": sep.join(dict.fromkeys(e["citations"]))}
-                             for e in by_entry.values()]
-        ctx["orgs"] = "、".join(sorted({v["org"] for v in rows if v["org"]})) or None
-        ctx["chain_head"] = st.chain_state(store.conn)[1]
-        if (opts.get("to") or "bank") == "regulator":
-            ctx["recipient"] = pick(lang, "National Financial Regulatory Administration "
-                                    "(consumer complaints, 12378)",
-                                    "国家金融监督管理总局（消费者投诉，12378）")
-        else:
-            ctx["recipient"] = pick(lang, f"{card['bank']}, consumer protection department",
-                                    f"{card['bank']}消费者权益保护部门")
+        ctx.update(complaint_context(store, pack, card, lang, opts.get("to") or "bank", bank,
+                                     today))
     elif kind == "stop-third-party":
         third = [e for e in st.contacts(store, card_id=card["id"])
                  if e["direction"] == "in" and e["contacted"] != "self"]
@@ -242,13 +305,16 @@ def render_markdown(kind: str, lang: str, ctx: dict[str, Any]) -> str:
 
 
 def warnings(pack: Pack, kind: str, lang: str) -> list[str]:
+    """What the sender should know, printed on stderr beside the letter; the disclaimer once."""
     w = pack.data["letters"]["warnings"]
     out = []
     if kind in ACKNOWLEDGE:
         out.append(pick(lang, w["limitation_en"], w["limitation_zh"]))
     if kind in ("installment", "interest-freeze"):
         out.append(pick(lang, w["may_en"], w["may_zh"]))
+        out.append(pick(lang, w["art70_en"], w["art70_zh"]))
     out.append(pick(lang, w["pay_en"], w["pay_zh"]))
+    out.append(pack.disclaimer(lang))
     return out
 
 

@@ -85,3 +85,50 @@ def format_amount(minor: int, currency: str = "CNY") -> str:
     symbol = _SYMBOLS.get(currency)
     body = f"{whole:,}.{frac:02d}"
     return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency}"
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_GROUPS = ("", "万", "亿", "万亿")
+
+
+def _section(n: int) -> str:
+    """0 < n < 10000 in capital numerals: 1040 -> 壹仟零肆拾."""
+    out, zero = "", False
+    for power, unit in ((3, "仟"), (2, "佰"), (1, "拾"), (0, "")):
+        d = n // 10**power % 10
+        if d == 0:
+            zero = zero or bool(out)
+            continue
+        if zero:
+            out, zero = out + "零", False
+        out += _DIGITS[d] + unit
+    return out
+
+
+def chinese_upper(minor: int) -> str:
+    """An amount in the capital numerals Chinese banks write (大写): 6040000 -> 陆万零肆佰元整."""
+    yuan, jiao, fen = minor // 100, minor // 10 % 10, minor % 10
+    out, group, needs_zero = "", 0, False
+    n = yuan
+    while n:
+        sec = n % 10000
+        n //= 10000
+        if sec:
+            out = _section(sec) + _GROUPS[group] + ("零" if needs_zero and out else "") + out
+        needs_zero = sec < 1000
+        group += 1
+    head = f"{out}元" if out else ""
+    if not jiao and not fen:
+        return (head or "零元") + "整"
+    tail = (_DIGITS[jiao] + "角") if jiao else ("零" if head else "")
+    return head + tail + (_DIGITS[fen] + "分" if fen else "")
+
+
+def format_formal(minor: int, currency: str = "CNY", lang: str = "zh") -> str:
+    """An amount as a letter states it: 人民币 60,400.00 元（大写：陆万零肆佰元整）; CNY 60,400.00."""
+    whole, frac = divmod(minor, 100)
+    if currency != "CNY":
+        return f"{currency} {whole:,}.{frac:02d}"
+    if lang == "zh":
+        return f"人民币 {whole:,}.{frac:02d} 元（大写：{chinese_upper(minor)}）"
+    return f"RMB {whole:,}.{frac:02d}"

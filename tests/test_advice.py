@@ -380,7 +380,7 @@ def test_a_complaint_names_impostors_apart_from_the_bank(li_wei, tmp_path):
     scam = _answers(tmp_path, agents=1, work_id=False, authorization=False,
                     org="自称法院执行局", hotline="denied", personal_account=True)
     li_wei("visit", "check", "4821", "--answers", scam, "--at", "2026-11-22 15:00")
-    for lang, says in (("zh", "冒用贵行名义"), ("en", "someone is using your name")):
+    for lang, says in (("zh", "冒用银行名义"), ("en", "someone is using the bank's name")):
         text = li_wei("--lang", lang, "letter", "make", "complaint", "4821", "--name", "李伟",
                       "--phone", "138").stdout
         main, _, rest = text.partition(says)

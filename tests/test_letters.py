@@ -109,7 +109,7 @@ def test_docx_reads_back_with_cjk_font(letters_store, tmp_path):
     make(letters_store, "installment", "zh", "-o", str(out))
     doc = Document(str(out))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "个性化分期还款申请" in text and "¥1,040.00" in text
+    assert "个性化分期还款申请" in text and "人民币 1,040.00 元（大写：壹仟零肆拾元整）" in text
     run = next(r for p in doc.paragraphs for r in p.runs if "本人" in r.text)
     fonts = run._element.rPr.rFonts
     assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
