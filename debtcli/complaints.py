@@ -99,7 +99,10 @@ def complaint_context(store: st.Store, pack: Pack, card: Any, lang: str, to: str
         for text in _labels(pack, v["rule"], e, lang, below):
             if text not in item["labels"]:
                 item["labels"].append(text)
-        citations[pack.text(pack.conduct_rule(v["rule"]), "citation", lang)] = None
+        # each source once, though several rules share it (第六十八条 backs three of them)
+        for source in pack.text(pack.conduct_rule(v["rule"]), "citation", lang).split(
+                pick(lang, "; ", "；")):
+            citations[source.strip()] = None
     evidence = [f for item in items.values() for f in item["files"]]
     regulator = to == "regulator"
     heads = {"requests": pick(lang, "Requests", "投诉请求"),

@@ -43,6 +43,23 @@ def output_file(path: Path | str) -> Path:
     return path
 
 
+def check_target(path: Path, replace: bool) -> Path:
+    """A document's -o: a file (not a folder), in a format debtcli really writes (a .pdf named
+    file holding Markdown would mislead), not replacing an existing file unless asked."""
+    from debtcli.errors import NeedsConfirmation
+
+    path = output_file(path)
+    if path.suffix.lower() == ".pdf":
+        raise BadInput(f"-o {path}: debtcli does not write PDF; write HTML (-o "
+                       f"{path.with_suffix('.html')}), open it in a browser and print to PDF",
+                       f"-o {path}：debtcli 不生成 PDF；请写成 HTML（-o {path.with_suffix('.html')}），"
+                       "用浏览器打开后打印为 PDF")
+    if path.exists() and not replace:
+        raise NeedsConfirmation(f"{path} already exists; replace it? To replace it in a script, "
+                                "add --force", f"{path} 已存在；要替换吗？脚本中如要替换，请加 --force")
+    return path
+
+
 def write_private(path: Path, data: bytes) -> None:
     """Write atomically, readable by the owner only: letters carry personal data."""
     path = output_file(path)
@@ -117,6 +134,12 @@ def docx_bytes(blocks: list[dict[str, str]], *, big: bool = False) -> bytes:
     from docx.shared import Pt, RGBColor
 
     d = Document()
+    from docx.shared import Mm
+
+    for section in d.sections:  # A4, as Chinese banks and printers expect (not US Letter)
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(20 if not big else 12)
+        section.top_margin = section.bottom_margin = Mm(20 if not big else 12)
     style = d.styles["Normal"]
     style.font.name = LATIN_FONT
     style.font.size = Pt(15 if big else 11)

@@ -48,6 +48,7 @@ def checklist(pack: Pack, bank: str | None, lang: str) -> dict[str, Any]:
     # The help lines someone at the door may need: police, anti-fraud, complaints.
     sections.append({"key": "help", "heading": pick(lang, "Numbers to call", "求助电话"),
                      "items": [{"text": f"{h['number']}  {pack.text(h, '', lang)}",
+                                "short": f"☎ {h['number']} {pack.text(h, 'short', lang)}",
                                 "source": pick(lang, "nationwide number", "全国统一号码"),
                                 "tag": pack.tag_text(h["tag"], lang), "typical": False}
                                for h in pack.help_lines() if h["door"]]})

@@ -275,10 +275,14 @@ def render_agreement_notes(rows: list[dict]) -> None:
                 f"{card}：协议的所有分期均已还清。")
 
 
-def emit_document(text_or_bytes: Any, output: Path | None, what_en: str, what_zh: str) -> None:
-    """Print a document, or write it to the file the user named (owner-only)."""
-    from debtcli.documents import write_private
+def emit_document(text_or_bytes: Any, output: Path | None, what_en: str, what_zh: str,
+                  force: bool = False) -> None:
+    """Print a document, or write it to the file the user named (owner-only). An existing
+    file (perhaps an earlier, more detailed letter) is replaced only after a yes or --force."""
+    from debtcli.documents import check_target, write_private
 
+    if output is not None:
+        confirmed(lambda f: check_target(output, f), force)
     if output is None:
         if isinstance(text_or_bytes, bytes):
             from debtcli.errors import BadInput

@@ -290,6 +290,8 @@ def letter_make(
     to: Annotated[str, Opt("--to", help="complaint: bank or regulator.")] = "bank",
     record: Annotated[bool, Opt("--record", help="Log the letter as sent, with the file "
                                 "attached, so what you sent is provable.")] = False,
+    force: Annotated[bool, Opt("--force", help="Write it even so: above your budget, on a "
+                               "time-barred debt, or over an existing -o file.")] = False,
 ) -> None:
     """Write a letter from your records: amounts, dates, your proposal, the legal basis with
     article numbers. 根据你的记录生成信件。"""
@@ -306,7 +308,7 @@ def letter_make(
     c = find_card(s, card)
     kind_fmt = choose_format(fmt, output)
     opts: dict[str, Any] = {"hardship": hardship, "reason": reason, "months": months,
-                            "monthly": _amount(monthly), "to": to,
+                            "monthly": _amount(monthly), "to": to, "force": force,
                             "first": parse_date(first, state.today) if first else None}
     if (income is None) != (expenses is None):
         raise BadInput("give both --income and --expenses", "请同时提供 --income 和 --expenses")
@@ -352,7 +354,7 @@ def letter_make(
                                          "lang": lang})
     else:
         body = docx_bytes(md_blocks(md))
-    emit_document(body, output, "the letter", "信件")
+    emit_document(body, output, "the letter", "信件", force)
     letters.save_profile(s, profile)  # asked once, remembered: only now that the letter exists
     for w in letters.warnings(pack, k, lang):
         sys.stderr.write(w + "\n")

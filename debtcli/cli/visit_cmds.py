@@ -6,7 +6,16 @@ from typing import Annotated, Any
 
 import typer
 
-from debtcli.cli.common import app, console, emit_document, emit_json, say, state, sub_app
+from debtcli.cli.common import (
+    ForceOpt,
+    app,
+    console,
+    emit_document,
+    emit_json,
+    say,
+    state,
+    sub_app,
+)
 
 visit_app = sub_app("Someone at the door claiming to collect? A checklist to verify them, "
                     "printable or walked through step by step. 上门催收核验清单。")
@@ -24,6 +33,7 @@ def visit_checklist(
                                                "bank's official hotline.")] = None,
     fmt: FormatOpt = None,
     output: OutOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """A one-page checklist for the door: what to ask, what to check, your rights, the red
     flags of a scam, and the bank's official number. Print it and keep it by the door.
@@ -44,15 +54,15 @@ def visit_checklist(
         body = docx_bytes(checklist_blocks(data), big=True)
     else:
         body = blocks_md(checklist_blocks(data))  # no template engine for the terminal: 10 ms
-    emit_document(body, output, "the checklist", "核验清单")
+    emit_document(body, output, "the checklist", "核验清单", force)
 
 
 QUESTIONS = [
     # key, kind, English, Chinese
     ("agents", "int", "How many people are at the door?", "门口有几个人？"),
     ("work_id", "yes", "Did each of them show a work ID?", "每个人都出示了工作证吗？"),
-    ("authorization", "yes", "Did they show the bank's written authorisation naming their "
-     "agency and you?", "他们出示了银行的书面授权书（写明催收机构和你的姓名）吗？"),
+    ("authorization", "yes", "Did they show the bank's letter of authorisation or "
+     "introduction naming their agency?", "他们出示了银行的授权委托书或介绍信（写明催收机构）吗？"),
     ("org", "text", "Which agency do they say they are from? (Enter to skip)",
      "他们说自己来自哪家机构？（回车跳过）"),
     ("agent", "text", "Names they gave (Enter to skip)", "他们报的姓名（回车跳过）"),
