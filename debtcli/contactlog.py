@@ -47,11 +47,12 @@ TEXT_LIMITS = {"org": 200, "agent": 100, "agent_id": 100, "phone": 40, "pay_to":
                "promise": 1000, "note": 5000}
 
 
-def _bad(option: str, value: Any, choices: Iterable[str] | None = None, why: str = "") -> BadInput:
+def _bad(option: str, value: Any, choices: Iterable[str] | None = None, why: str = "",
+         names_zh: Iterable[str] | None = None) -> BadInput:
     if choices is not None:
         listed = ", ".join(choices)
         exc = BadInput(f"{option} {value!r}: choose one of {listed}",
-                       f"{option} {value!r}：请从以下选择：{listed}")
+                       f"{option} {value!r}：请从以下选择：{'、'.join(names_zh or choices)}")
     else:
         exc = BadInput(f"{option} {value!r}: {why}", f"{option} {value!r}：{why}")
     exc.option = option  # type: ignore[attr-defined]  # lets an import name the CSV column
@@ -67,26 +68,40 @@ def _parsed(option: str, parse: Any, *args: Any) -> Any:
         raise
 
 
-def choice(option: str, value: str | None, choices: tuple[str, ...], default: str | None) -> Any:
+# Which table of the pack's [words] each option's values are in.
+WORD_KINDS = {"--channel": "channel", "--direction": "direction", "--party": "party",
+              "--contacted": "contacted", "--credentials": "credentials", "--flag": "flag",
+              "--claim": "claim"}
+
+
+def choice(option: str, value: str | None, choices: tuple[str, ...], default: str | None,
+           pack: Pack | None = None) -> Any:
+    """One of `choices`, as the key or (with a pack) any word people use for it: 电话, 母亲."""
     if value is None or value == "":
         return default
-    v = value.strip().lower()
+    kind = WORD_KINDS.get(option)
+    v = (pack.word(kind, value) if pack and kind else value).strip().lower()
     if v not in choices:
-        raise _bad(option, value, choices)
+        names = [pack.word_name(kind, c, "zh") for c in choices] if pack and kind else None
+        raise _bad(option, value, choices, names_zh=names)
     return v
 
 
-def _many(option: str, values: Iterable[str] | None, choices: Iterable[str]) -> str | None:
-    """Repeatable or comma-separated values, checked and stored sorted and comma-joined."""
+def _many(option: str, values: Iterable[str] | None, choices: Iterable[str],
+          pack: Pack | None = None) -> str | None:
+    """Repeatable or comma-separated values (，、 too), checked and stored sorted and
+    comma-joined; with a pack, the words people use for them are accepted."""
     allowed = list(choices)
+    kind = WORD_KINDS.get(option)
     out: set[str] = set()
     for value in values or ():
-        for part in str(value).split(","):
-            p = part.strip().lower()
+        for part in re.split(r"[,，、]", str(value)):
+            p = (pack.word(kind, part) if pack and kind else part).strip().lower()
             if not p:
                 continue
             if p not in allowed:
-                raise _bad(option, part, allowed)
+                names = [pack.word_name(kind, c, "zh") for c in allowed] if pack and kind else None
+                raise _bad(option, part, allowed, names_zh=names)
             out.add(p)
     return ",".join(sorted(out)) or None
 
@@ -140,7 +155,7 @@ def build_entry(raw: dict[str, Any], card: Any, pack: Pack, today: date,
     at_text = raw.get("at")
     at = (_parsed("--at", parse_past_datetime, str(at_text), today, limit) if at_text
           else now)
-    channel = choice("--channel", raw.get("channel"), CHANNELS, None)
+    channel = choice("--channel", raw.get("channel"), CHANNELS, None, pack)
     if channel is None:
         raise BadInput(f"--channel is required: one of {', '.join(CHANNELS)}",
                        f"必须提供 --channel：{', '.join(CHANNELS)} 之一")
@@ -155,27 +170,28 @@ def build_entry(raw: dict[str, Any], card: Any, pack: Pack, today: date,
         "at_utc": at.astimezone(UTC).isoformat(timespec="seconds"),
         "recorded_at": now.astimezone(UTC).isoformat(timespec="seconds"),
         "channel": channel,
-        "direction": choice("--direction", raw.get("direction"), DIRECTIONS, "in"),
-        "party": choice("--party", raw.get("party"), PARTIES, "unknown"),
+        "direction": choice("--direction", raw.get("direction"), DIRECTIONS, "in", pack),
+        "party": choice("--party", raw.get("party"), PARTIES, "unknown", pack),
         "org": _text("--org", "org", raw.get("org")),
         "agent": _text("--agent", "agent", raw.get("agent")),
         "agent_id": _text("--agent-id", "agent_id", raw.get("agent_id")),
         "phone": _text("--phone", "phone", raw.get("phone")),
         "minutes": _int("--minutes", raw.get("minutes"), 0, 1440),
         "answered": (0 if missed else 1) if channel == "call" else None,
-        "contacted": choice("--contacted", raw.get("contacted"), CONTACTED, "self"),
+        "contacted": choice("--contacted", raw.get("contacted"), CONTACTED, "self", pack),
         "agents": _int("--agents", raw.get("agents"), 1, 50),
-        "credentials": _many("--credentials", _listify(raw.get("credentials")), CREDENTIALS),
+        "credentials": _many("--credentials", _listify(raw.get("credentials")), CREDENTIALS,
+                             pack),
         "demanded": (_parsed("--demanded", parse_amount, str(demanded))
                      if demanded not in (None, "") else None),
         "pay_to": _text("--pay-to", "pay_to", raw.get("pay_to")),
         "promise": _text("--promise", "promise", raw.get("promise")),
         "promise_date": (_parsed("--promise-date", parse_date, str(promise_date), today)
                          .isoformat() if promise_date not in (None, "") else None),
-        "claims": _many("--claim", _listify(raw.get("claim")), pack.claim_keys()),
+        "claims": _many("--claim", _listify(raw.get("claim")), pack.claim_keys(), pack),
         "flags": _many("--flag", [*_listify(raw.get("flag")),
                                   *(["no-seal"] if _bool("--no-seal", raw.get("no_seal")) else [])],
-                       FLAGS),
+                       FLAGS, pack),
         "note": _text("--note", "note", raw.get("note")),
         "amends": None,
     }

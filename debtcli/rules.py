@@ -23,8 +23,8 @@ CONDUCT_KINDS = (
 _STAGE = {"key": str, "zh": str, "en": str, "short_zh": str, "short_en": str, "start_day": int, "tag": str, "what_zh": str,
           "what_en": str, "todo_zh": str, "todo_en": str, "basis_zh": str, "basis_en": str}
 _BANK = {"zh": str, "en": str, "match": list, "hotline": str, "tag": str}
-_CONDUCT = {"key": str, "kind": str, "tag": str, "zh": str, "en": str,
-            "citation_zh": str, "citation_en": str}
+_CONDUCT = {"key": str, "kind": str, "tag": str, "zh": str, "en": str, "short_zh": str,
+            "short_en": str, "citation_zh": str, "citation_en": str}
 _CLAIM = {"key": str, "claim_zh": str, "claim_en": str, "fact_zh": str, "fact_en": str,
           "citation_zh": str, "citation_en": str, "tag": str}
 _ITEM = {"zh": str, "en": str, "source_zh": str, "source_en": str, "tag": str}
@@ -111,6 +111,27 @@ class Pack:
         """The days of grace the stage table allows after a due date (before reminders)."""
         days = self.start_days(bank)
         return days["reminder"] - days["grace"]
+
+    def rule_names(self, keys: list[str], lang: str) -> str:
+        """Conduct rules' short names, for a table cell: 夜间催收、联系第三人."""
+        names = [self.text(self.conduct_rule(k), "short", lang) for k in keys]
+        return ("、" if lang == "zh" else ", ").join(names)
+
+    def word(self, kind: str, value: str) -> str:
+        """A value as people type it (电话, 母亲, 催收公司, 是) made the stored key (call,
+        family, agency, yes); anything the pack does not know comes back as typed."""
+        from debtcli.dates import normalize
+
+        v = normalize(value).casefold()
+        for key, words in self.data.get("words", {}).get(kind, {}).items():
+            if v == key or v in (w.casefold() for w in words):
+                return key
+        return value.strip()
+
+    def word_name(self, kind: str, key: str, lang: str) -> str:
+        """A stored key in the user's language: its first Chinese word in zh, the key in en."""
+        words = self.data.get("words", {}).get(kind, {}).get(key)
+        return words[0] if lang == "zh" and words else key
 
     def help_lines(self) -> list[dict[str, Any]]:
         return self.data["help_lines"]
@@ -207,6 +228,11 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
         _check(path, f"help_lines[{i}]", line, _HELP_LINE)
     if not data.get("help_lines"):
         raise _fail(path, "help_lines", "missing (an array of [[help_lines]] tables)")
+    for kind, table in data.get("words", {}).items():
+        if not isinstance(table, dict) or not all(
+                isinstance(ws, list) and all(isinstance(w, str) for w in ws) and ws
+                for ws in table.values()):
+            raise _fail(path, f"words.{kind}", "each value needs a list of words")
     for i, topic in enumerate(data.get("topics", [])):
         _check(path, f"topics[{i}]", topic, _TOPIC)
         for j, item in enumerate(topic["items"]):

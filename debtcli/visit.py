@@ -77,16 +77,43 @@ def checklist_blocks(data: dict[str, Any]) -> list[dict[str, str]]:
     return blocks
 
 
-def _yes(answers: dict[str, Any], key: str) -> bool:
-    value = answers.get(key, False)
+_NUMERALS = {"零": 0, "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9, "十": 10}
+
+
+def head_count(value: Any) -> int:
+    """How many people: 2, ２, 两个, 一个人, 三位, 十."""
+    from debtcli.dates import normalize
+
+    if value is None or value == "":
+        return 0
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = normalize(value).rstrip("个人位名").strip()
+    if text.isascii() and text.isdigit():
+        return int(text)
+    if len(text) == 1 and text in _NUMERALS:
+        return _NUMERALS[text]
+    if len(text) == 2 and text[0] == "十" and text[1] in _NUMERALS:
+        return 10 + _NUMERALS[text[1]]
+    raise ValueError(value)
+
+
+def yes_no(pack: Pack, value: Any, key: str = "answer") -> bool:
+    """Yes or no as people say it: y, 是, 对, 有 / n, 否, 没有, 不是."""
     if isinstance(value, bool):
         return value
-    if str(value).strip().lower() in ("y", "yes", "true", "1", "是"):
+    word = pack.word("yes", str(value)).lower()
+    if word in ("yes", "true", "1"):
         return True
-    if str(value).strip().lower() in ("", "n", "no", "false", "0", "否"):
+    if word in ("", "no", "false", "0"):
         return False
-    raise BadInput(f"answer {key!r} must be yes or no, not {value!r}",
-                   f"回答 {key!r} 必须是“是”或“否”，而不是 {value!r}")
+    raise BadInput(f"{key}: answer yes or no, not {value!r}",
+                   f"{key}：请回答“是”或“否”，而不是 {value!r}")
+
+
+def _yes(answers: dict[str, Any], key: str, pack: Pack) -> bool:
+    return yes_no(pack, answers.get(key, False), key)
 
 
 # What each red flag, verdict and missing check is called, in (English, Chinese).
@@ -117,26 +144,26 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") 
     pay_to (text).
     """
     try:
-        agents = int(answers.get("agents") or 0)
+        agents = head_count(answers.get("agents"))
     except (TypeError, ValueError):
         raise BadInput(f"answer 'agents' must be a number, not {answers.get('agents')!r}",
                        f"回答 'agents' 必须是数字，而不是 {answers.get('agents')!r}") from None
     if not 0 <= agents <= 50:
         raise BadInput("answer 'agents' must be between 0 and 50", "回答 'agents' 必须在 0 到 50 之间")
-    hotline = str(answers.get("hotline") or "not-called").strip().lower()
+    hotline = pack.word("hotline", str(answers.get("hotline") or "not-called")).lower()
     if hotline not in HOTLINE_ANSWERS:
         raise BadInput(f"answer 'hotline' must be one of {', '.join(HOTLINE_ANSWERS)}",
                        f"回答 'hotline' 必须是 {', '.join(HOTLINE_ANSWERS)} 之一")
-    work_id, authorization = _yes(answers, "work_id"), _yes(answers, "authorization")
+    work_id, authorization = _yes(answers, "work_id", pack), _yes(answers, "authorization", pack)
     quiet = pack.conduct_rule("quiet-hours")
     hm = at.strftime("%H:%M")
     night = hm >= quiet["start"] or hm < quiet["end"]
     red, missing = [], []
-    if _yes(answers, "personal_account"):
+    if _yes(answers, "personal_account", pack):
         red.append("personal-account")
-    if _yes(answers, "police_claim"):
+    if _yes(answers, "police_claim", pack):
         red.append("police-claim")
-    if _yes(answers, "asked_secrets"):
+    if _yes(answers, "asked_secrets", pack):
         red.append("asked-secrets")
     if hotline == "denied":
         red.append("bank-denied")
@@ -146,7 +173,7 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") 
         red.append("night")
     if not work_id and not authorization:
         red.append("no-identification")
-    if _yes(answers, "threats"):
+    if _yes(answers, "threats", pack):
         red.append("threats")
     if not work_id:
         missing.append("work-id")

@@ -214,3 +214,36 @@ def test_a_terminal_asks_before_an_overpayment_and_a_moved_episode(term, run):
 
 def json_of(result):
     return __import__("json").loads(result.stdout)
+
+
+def test_a_door_visit_answered_in_chinese_words(term, run):
+    """The prompts take the words a frightened person types, and a wrong answer is explained
+    in Chinese (not rich's English "Please enter a valid integer number")."""
+    import os
+
+    env_lang = os.environ.get("DEBTCLI_LANG")
+    child = term("--lang", "zh", "visit", "check", "4821", "--at", "2026-11-22 15:00")
+    answers = [("门口有几个人", "好几个"), ("不是这个问题的答案", "一个"), ("工作证", "没有"),
+               ("授权委托书", "没有"), ("哪家机构", "法院执行局"), ("姓名", ""), ("工号", ""),
+               ("银行确认了", "银行说不知道"), ("个人账户", "是"), ("打到哪里", "微信"),
+               ("公安、法院", "是"), ("身份证照片", "否"), ("威胁", "否")]
+    for prompt, answer in answers:
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect("诈骗警示")
+    child.expect(pexpect_eof())
+    entry = __import__("json").loads(run("log", "list", "--json").stdout)[0]
+    assert entry["agents"] == 1 and entry["party"] == "impostor"
+    assert env_lang == os.environ.get("DEBTCLI_LANG")
+
+
+def test_log_add_prompts_in_chinese_take_chinese_words(term, run):
+    child = term("--lang", "zh", "log", "add", "4821")
+    for prompt, answer in (("联系方式", "来电"), ("对方是谁", "催收公司"), ("他们联系了谁", "母亲"),
+                           ("说了什么", "深夜打给我母亲")):
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect("已记录第 1 条")
+    child.expect(pexpect_eof())
+    e = __import__("json").loads(run("log", "list", "--json").stdout)[0]
+    assert (e["channel"], e["party"], e["contacted"]) == ("call", "agency", "family")

@@ -140,7 +140,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     cls=DebtcliGroup,
     context_settings=CONTEXT,
-    no_args_is_help=True,
+    no_args_is_help=False,
+    invoke_without_command=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
     help=(
@@ -166,6 +167,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     db: Annotated[str | None, typer.Option(
         "--db", envvar="DEBTCLI_DB", metavar="PATH",
         help="The store file (default: your user data folder; see `debtcli path`).")] = None,
@@ -193,6 +195,43 @@ def main_options(
         from debtcli.dates import parse_date
 
         state.today = parse_date(today, date.today())
+    if ctx.invoked_subcommand is None:
+        welcome()
+
+
+WELCOME = (
+    ("debtcli keeps, on this computer only, your overdue credit cards, what you owe and pay, "
+     "and every collector contact as evidence; it tells you what typically comes next.\n"
+     "Your records live in {path} (nothing leaves this machine).\n\n"
+     "Start here:\n"
+     "  debtcli card add --bank 中信银行 --last4 4821      a card (only the last four digits)\n"
+     "  debtcli overdue 4821 --since 2026-08-05 --amount 62400   what you owe since when\n"
+     "  debtcli log add 4821                              a call, SMS, letter or visit\n"
+     "See an example first: debtcli demo    All commands: debtcli -h"),
+    ("debtcli 只在这台电脑上记录你逾期的信用卡、欠款和还款，并把每一次催收联系保存为证据；"
+     "它会告诉你接下来通常会发生什么。\n"
+     "你的记录保存在 {path}（不会离开这台电脑）。\n\n"
+     "从这里开始：\n"
+     "  debtcli card add --bank 中信银行 --last4 4821      添加一张卡（只保存后四位）\n"
+     "  debtcli overdue 4821 --since 2026-08-05 --amount 62400   从哪天起欠多少\n"
+     "  debtcli log add 4821                              记录一次电话、短信、信函或上门\n"
+     "先看看示例：debtcli demo    全部命令：debtcli -h"),
+)
+
+
+def welcome() -> None:
+    """Bare `debtcli`: where you stand when there are cards, else a short welcome. Creates
+    nothing."""
+    try:
+        has_cards = state.store().conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone()
+    except StoreError:
+        has_cards = None
+    if has_cards:
+        from debtcli.cli.status_cmds import render_status, status_rows
+
+        render_status(status_rows())
+        return
+    console().print(state.t(*WELCOME).format(path=state.store_path))
 
 
 # --- output helpers shared by commands --------------------------------------------------------
@@ -215,6 +254,42 @@ def say(en: str, zh: str) -> None:
     """Print a message that may hold user text: never interpreted as rich markup."""
     console().print(state.t(en, zh))
 
+
+
+def ask(question: str, parse: Any, default: str = "") -> Any:
+    """One question, answered in the user's own words; a wrong answer is told why in their
+    language and asked again (rich's own checks answer in English)."""
+    from rich.prompt import Prompt
+
+    from debtcli.cli.term import rich_console
+
+    out = rich_console()
+    while True:
+        answer = Prompt.ask(question, console=out, default=default, show_default=bool(default))
+        try:
+            return parse(answer)
+        except (DebtcliError, ValueError, TypeError) as exc:
+            text = exc.text(state.lang) if isinstance(exc, DebtcliError) else state.t(
+                f"{answer!r} is not an answer to this question", f"{answer!r} 不是这个问题的答案")
+            out.print("  " + text, markup=False, highlight=False)
+
+
+def ask_choice(question: str, kind: str, choices: tuple[str, ...], default: str) -> str:
+    """A choice asked with its options in the user's language, answered with any word the
+    pack knows for them (电话, 来电, call)."""
+    pack, lang = state.pack(), state.lang
+    names = [pack.word_name(kind, c, lang) for c in choices]
+
+    def parse(answer: str) -> str:
+        key = pack.word(kind, answer).lower()
+        if key not in choices:
+            raise BadInput(f"choose one of: {', '.join(names)}",
+                           f"请从以下选择：{'、'.join(names)}")
+        return key
+
+    sep = state.t(", ", "、")
+    return ask(f"{question} ({sep.join(names)})" if lang == "en" else f"{question}（{sep.join(names)}）",
+               parse, pack.word_name(kind, default, lang))
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]

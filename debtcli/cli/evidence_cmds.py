@@ -59,7 +59,7 @@ def log_list(
         from debtcli import contactlog
     s, pack = state.store(), state.pack()
     card_id = find_card(s, card)["id"] if card else None
-    channels = [contactlog.choice("--channel", c, contactlog.CHANNELS, None)
+    channels = [contactlog.choice("--channel", c, contactlog.CHANNELS, None, state.pack())
                 for c in channel or []]
     lo, hi = _local_range(since, until)
     page = None if (csv_out or json_out or show_all) else limit
@@ -90,7 +90,7 @@ def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool,
     from debtcli.cli.tables import show_table
     from debtcli.money import format_amount
 
-    t = state.t
+    t, pack, lang = state.t, state.pack(), state.lang
     out = console()
     if not rows:
         out.print(t("No contacts logged. Record one: debtcli log add CARD --channel call",
@@ -105,17 +105,21 @@ def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool,
             mark = t(f" (corrects {r['amends']})", f"（更正 {r['amends']}）")
         elif r.get("amended"):
             mark = " ✎"
-        how = r["channel"] + ("" if r["direction"] == "in" else " →")
+        how = pack.word_name("channel", r["channel"], lang) + ("" if r["direction"] == "in"
+                                                                else " →")
         if r["answered"] == 0:
             how += t(" (missed)", "（未接）")
-        who = " ".join(x for x in (r["party"], r["org"], r["agent"]) if x)
+        who = " ".join(x for x in (pack.word_name("party", r["party"], lang), r["org"],
+                                   r["agent"]) if x)
         what = r["note"] or ""
         if r["demanded"]:
             what = f"{format_amount(r['demanded'], r['currency'])} " + what
-        flags = ", ".join(flagged.get(r["id"], [])) if not history or not r["amends"] else ""
+        flags = (pack.rule_names(flagged.get(r["id"], []), lang)
+                 if not history or not r["amends"] else "")
         number = r["row_id"] if history else r["id"]
         table.append([f"{number}{mark}", r["at"][:16].replace("T", " "), f"****{r['last4']}",
-                      how, who, r["contacted"], what, f"⚑ {flags}" if flags else ""])
+                      how, who, pack.word_name("contacted", r["contacted"], lang), what,
+                      f"⚑ {flags}" if flags else ""])
     if not show_card:
         del headers[2]
         for row in table:

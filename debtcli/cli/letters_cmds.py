@@ -302,12 +302,13 @@ def letter_make(
     from debtcli.ledger import find_card
 
     s, pack, lang = state.store(), state.pack(), state.lang
-    k = letters.check_kind(kind)
+    k = letters.check_kind(pack.word("kind", kind))
     if to not in ("bank", "regulator"):
         raise BadInput(f"--to {to!r}: choose bank or regulator", f"--to {to!r}：请选择 bank 或 regulator")
     c = find_card(s, card)
     kind_fmt = choose_format(fmt, output)
-    opts: dict[str, Any] = {"hardship": hardship, "reason": reason, "months": months,
+    opts: dict[str, Any] = {"hardship": pack.word("hardship", hardship) if hardship else None,
+                            "reason": reason, "months": months,
                             "monthly": _amount(monthly), "to": to, "force": force,
                             "first": parse_date(first, state.today) if first else None}
     if (income is None) != (expenses is None):

@@ -84,31 +84,30 @@ def entry_command(func: Any) -> Any:
 
 
 def _prompt_missing(opts: dict[str, Any]) -> None:
-    """Ask for what is missing, in the user's language, only when a person is at the keyboard."""
+    """Ask for what is missing, in the user's language and words, only when a person is at
+    the keyboard."""
     if not sys.stdin.isatty():
         return
-    from rich.prompt import Prompt
-
+    from debtcli.cli.common import ask, ask_choice
     from debtcli.contactlog import CHANNELS, CONTACTED, LETTERS, PARTIES
+    from debtcli.visit import yes_no
 
     t = state.t
     if not opts.get("channel"):
-        opts["channel"] = Prompt.ask(t("How did they contact you", "联系方式"),
-                                     choices=list(CHANNELS), default="call")
+        opts["channel"] = ask_choice(t("How did they contact you", "联系方式"), "channel",
+                                     CHANNELS, "call")
     if not opts.get("party"):
-        opts["party"] = Prompt.ask(t("Who was it", "对方是谁"), choices=list(PARTIES),
-                                   default="unknown")
+        opts["party"] = ask_choice(t("Who was it", "对方是谁"), "party", PARTIES, "unknown")
     if not opts.get("contacted"):
-        opts["contacted"] = Prompt.ask(t("Whom did they reach", "他们联系了谁"),
-                                       choices=list(CONTACTED), default="self")
+        opts["contacted"] = ask_choice(t("Whom did they reach", "他们联系了谁"), "contacted",
+                                       CONTACTED, "self")
     if opts["channel"] in LETTERS and not opts.get("no_seal"):
-        from rich.prompt import Confirm
-
-        opts["no_seal"] = not Confirm.ask(t("Does the letter carry the bank's seal",
-                                            "信上有银行公章吗"), default=True)
+        opts["no_seal"] = not ask(t("Does the letter carry the bank's seal? (y/n)",
+                                    "信上有银行公章吗？（是/否）"),
+                                  lambda a: yes_no(state.pack(), a), t("y", "是"))
     if not opts.get("note"):
-        opts["note"] = Prompt.ask(t("What was said (Enter to skip)", "说了什么（回车跳过）"),
-                                  default="") or None
+        opts["note"] = ask(t("What was said (Enter to skip)", "说了什么（回车跳过）"),
+                           lambda a: a.strip() or None)
 
 
 def _split_attach(opts: dict[str, Any]) -> list[str]:
@@ -137,10 +136,9 @@ def log_add(card: CardArg, opts: dict[str, Any]) -> None:
     flags = entry_violations(s, pack, entry["id"])
     short = entry["hash"][:16]
     when = entry["at"][:16].replace("T", " ")
-    say(f"Logged entry {entry['id']} ({entry['channel']}, {when}) for ****{c['last4']}; "
-        f"hash {short}…",
-        f"已记录第 {entry['id']} 条（{entry['channel']}，{when}），卡 ****{c['last4']}；"
-        f"哈希 {short}…")
+    how = pack.word_name("channel", entry["channel"], state.lang)
+    say(f"Logged entry {entry['id']} ({how}, {when}) for ****{c['last4']}; hash {short}…",
+        f"已记录第 {entry['id']} 条（{how}，{when}），卡 ****{c['last4']}；哈希 {short}…")
     for key in flags:
         say(f"  ⚑ possible violation: {_rule_text(key)}", f"  ⚑ 可能违规：{_rule_text(key)}")
     if flags:

@@ -219,7 +219,7 @@ def facts_cmd(
     pack, t, lang = state.pack(), state.t, state.lang
     claims, topics = pack.claims(), pack.topics()
     if key:
-        wanted = key.strip().lower()
+        wanted = pack.word("topic", pack.word("claim", key)).strip().lower()
         claims = [c for c in claims if c["key"] == wanted]
         topics = [x for x in topics if x["key"] == wanted]
         if not claims and not topics:
@@ -246,11 +246,13 @@ def facts_cmd(
         out.print("    " + t("Source: ", "出处：") + item["source"] + _tag(item))
 
     for c in claims:
-        out.print(f"{c['key']}  {pack.text(c, 'claim', lang)}", style="bold")
+        out.print(f"{pack.word_name('claim', c['key'], lang)}  {pack.text(c, 'claim', lang)}",
+                  style="bold")
         for item in [part(c, "fact", "citation"), *(part(m) for m in c.get("more", []))]:
             show(item)
     for x in topics:
-        out.print(f"{x['key']}  {pack.text(x, 'title', lang)}", style="bold")
+        out.print(f"{pack.word_name('topic', x['key'], lang)}  {pack.text(x, 'title', lang)}",
+                  style="bold")
         for i in x["items"]:
             show(part(i))
     out.print(pack.disclaimer(lang), style="dim")

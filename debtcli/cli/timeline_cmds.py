@@ -49,7 +49,8 @@ def render_timeline(events: list[dict], hidden: int) -> None:
             lines.append(("", None))
             lines.append((t(f"{y}-{m}", f"{y}年{int(m)}月"), "bold underline"))
         time = e["at"][11:16] if len(e["at"]) > 10 else "     "
-        title = e["title"] + (f"  ⚑ {', '.join(e['flags'])}" if e.get("flags") else "")
+        title = e["title"] + (f"  ⚑ {state.pack().rule_names(e['flags'], state.lang)}"
+                              if e.get("flags") else "")
         style = "dim italic" if e["predicted"] else ("bold red" if e.get("flags")
                                                       else STYLES.get(e["kind"]))
         wrapped = wrap_cells(title, width - prefix)

@@ -82,30 +82,26 @@ QUESTIONS = [
 
 
 def _ask_all(hotline: str) -> dict[str, Any]:
-    """One question at a time. Nothing is written until every answer is in, so Ctrl-C at any
-    point leaves the store as it was."""
-    from rich.prompt import Confirm, IntPrompt, Prompt
+    """One question at a time, answered in the user's words (一个, 没有, 银行说不知道). Nothing
+    is written until every answer is in, so Ctrl-C at any point leaves the store as it was."""
+    from debtcli.cli.common import ask, ask_choice
+    from debtcli.visit import HOTLINE_ANSWERS, head_count, yes_no
 
-    from debtcli.cli.term import rich_console
-
-    t = state.t
-    out = rich_console()
+    t, pack = state.t, state.pack()
     answers: dict[str, Any] = {}
     for key, kind, en, zh in QUESTIONS:
         q = t(en, zh).replace("{hotline}", hotline)
         if kind == "int":
-            answers[key] = IntPrompt.ask(q, console=out, default=2)
+            answers[key] = ask(q, head_count, "2")
         elif kind == "yes":
-            answers[key] = Confirm.ask(q, console=out, default=False)
+            answers[key] = ask(q + t(" (y/n)", "（是/否）"), lambda a: yes_no(pack, a), t("n", "否"))
         elif kind == "hotline":
-            answers[key] = Prompt.ask(q, console=out, default="not-called",
-                                      choices=["confirmed", "denied", "not-called"])
+            answers[key] = ask_choice(q, "hotline", HOTLINE_ANSWERS, "not-called")
         else:
-            answers[key] = Prompt.ask(q, console=out, default="", show_default=False) or None
+            answers[key] = ask(q, lambda a: a.strip() or None)
         if key == "personal_account" and answers[key]:
-            answers["pay_to"] = Prompt.ask(t("Where did they ask the money to go? (Enter to "
-                                             "skip)", "他们要求把钱打到哪里？（回车跳过）"),
-                                           console=out, default="", show_default=False) or None
+            answers["pay_to"] = ask(t("Where did they ask the money to go? (Enter to skip)",
+                                      "他们要求把钱打到哪里？（回车跳过）"), lambda a: a.strip() or None)
     return answers
 
 

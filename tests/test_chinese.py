@@ -1,0 +1,85 @@
+"""Chinese first (issue 16, the parts built so far): Chinese words accepted for every choice,
+answers at the prompts in the user's own words, and a bare `debtcli` that welcomes."""
+
+import json
+
+import pytest
+from conftest import assert_clean_failure
+
+
+def test_log_add_in_chinese_words(li_wei):
+    li_wei("log", "add", "4821", "--channel", "电话", "--party", "催收公司", "--contacted", "母亲",
+           "--flag", "威胁，骚扰", "--claim", "黑名单、抓人", "--at", "2026-11-20 10:00")
+    e = li_wei.json("log", "list", "4821")[-1]
+    assert (e["channel"], e["party"], e["contacted"]) == ("call", "agency", "family")
+    assert e["flags"] == "repeated,threat" and e["claims"] == "arrest,blacklist"
+    li_wei("log", "add", "4821", "--channel", "上门", "--credentials", "工作证", "--agents", "2",
+           "--at", "2026-11-21 10:00")
+    assert li_wei.json("log", "list", "4821")[-1]["credentials"] == "work-id"
+
+
+def test_a_wrong_word_lists_the_choices_in_chinese(li_wei):
+    r = li_wei("--lang", "zh", "log", "add", "4821", "--channel", "飞鸽传书", ok=False)
+    assert_clean_failure(r, says="短信、电话、信函、律师函、上门")
+
+
+def test_csv_import_takes_chinese_words(li_wei, tmp_path):
+    f = tmp_path / "log.csv"
+    f.write_text("card,at,channel,party,contacted,note\n"
+                 "中信,2026-11-20 22:40,电话,催收公司,妈妈,打给我妈妈\n", encoding="utf-8")
+    li_wei("log", "import", str(f))
+    e = li_wei.json("log", "list", "4821")[-1]
+    assert (e["channel"], e["party"], e["contacted"]) == ("call", "agency", "family")
+
+
+@pytest.mark.parametrize(("args", "check"), [
+    (["facts", "黑名单"], "blacklist"), (["facts", "传票"], "summons"),
+])
+def test_facts_in_chinese(cli, args, check):
+    assert cli.json(*args)[0]["key"] == check
+
+
+def test_letter_kinds_and_hardships_in_chinese(li_wei):
+    text = li_wei("--lang", "zh", "letter", "make", "分期", "4821", "--months", "60",
+                  "--hardship", "失业", "--name", "李伟", "--phone", "138").stdout
+    assert "个性化分期还款申请" in text and "解除劳动合同证明" in text
+
+
+def test_visit_answers_in_chinese_words(li_wei, tmp_path):
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"agents": "一个", "work_id": "没有", "authorization": "没有",
+                                   "hotline": "银行说不知道", "org": "自称法院"}), encoding="utf-8")
+    r = li_wei("--lang", "zh", "visit", "check", "4821", "--answers", str(answers),
+               "--at", "2026-11-22 15:00", "--json")
+    v = json.loads(r.stdout)
+    assert v["verdict"] == "scam" and "one-visitor" in v["red_flags"] and v["hotline"] == "denied"
+
+
+def test_bare_debtcli_welcomes_and_creates_nothing(cli, db_path):
+    for lang, says in (("zh", "从这里开始"), ("en", "Start here")):
+        r = cli("--lang", lang)
+        assert r.exit_code == 0 and says in r.stdout and "Usage" not in r.stdout
+    assert not db_path.exists()
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    assert "Where you stand" in cli().stdout
+
+
+def test_no_english_codes_in_the_chinese_demo(cli, tmp_path):
+    """Channels, parties, who was reached and rule names read in Chinese; only the commands a
+    user types (`debtcli visit checklist`) stay in Latin letters."""
+    import re
+
+    from debtcli.rules import load_pack
+
+    pack = load_pack("cn")
+    codes = {k for kind, table in pack.data["words"].items() if kind != "yes" for k in table}
+    codes |= {c["key"] for c in pack.conduct()}
+    codes -= {"other", "in", "out", "app", "none"}
+    db = str(tmp_path / "demo.db")
+    cli("--lang", "zh", "--db", db, "demo")
+    for args in (["status"], ["stage", "4821"], ["log", "list"], ["timeline", "--all"],
+                 ["violations"], ["card", "list"], ["facts"]):
+        out = cli("--lang", "zh", "--db", db, *args).stdout
+        out = re.sub(r"debtcli(?:\s+[-\w]+){1,6}", "", out)  # the commands themselves
+        found = sorted(c for c in codes if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", out))
+        assert not found, (args, found)
