@@ -86,14 +86,14 @@ def term(run, tmp_path):
 
 def test_log_add_prompts_for_what_is_missing(term, run):
     child = term("log", "add", "4821")
-    child.expect("How did they contact you")
-    child.sendline("call")
-    child.expect("Who was it")
-    child.sendline("agency")
-    child.expect("Whom did they reach")
-    child.sendline("family")
-    child.expect("What was said")
-    child.sendline("called my mother")
+    for prompt, answer in (("When", "yesterday 22:40"), ("How did they contact you", "call"),
+                           ("Who was it", "agency"), ("Their organisation", "某某资产"),
+                           ("Their name", "张经理 A0137"), ("The number they used", ""),
+                           ("Whom did they reach", "family"), ("What was said",
+                                                               "called my mother"),
+                           ("Did they claim", "blacklist"), ("recording or screenshot", "")):
+        child.expect(prompt)
+        child.sendline(answer)
     child.expect("Logged entry 1")
     child.expect("unrelated third party")
     child.expect(pexpect_eof())
@@ -239,11 +239,29 @@ def test_a_door_visit_answered_in_chinese_words(term, run):
 
 def test_log_add_prompts_in_chinese_take_chinese_words(term, run):
     child = term("--lang", "zh", "log", "add", "4821")
-    for prompt, answer in (("联系方式", "来电"), ("对方是谁", "催收公司"), ("他们联系了谁", "母亲"),
-                           ("说了什么", "深夜打给我母亲")):
+    for prompt, answer in (("什么时候", "昨天 晚上10点40"), ("联系方式", "来电"),
+                           ("对方是谁", "催收公司"), ("对方机构", ""), ("对方姓名", ""),
+                           ("对方的号码", ""), ("他们联系了谁", "母亲")):
         child.expect(prompt)
         child.sendline(answer)
+    child.expect("说了什么")
+    child.sendcontrol("c")  # interrupted: what was typed becomes a draft
+    child.expect("已取消，未保存")
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == 130
+    assert __import__("json").loads(run("log", "list", "--json").stdout) == []
+    child = term("--lang", "zh", "log", "add", "4821")
+    child.expect("要继续填写吗")
+    child.sendline("是")
+    child.expect("说了什么")
+    child.sendline("深夜打给我母亲")
+    child.expect("他们有没有说")
+    child.sendline("黑名单")
+    child.expect("录音或截图")
+    child.sendline("")
     child.expect("已记录第 1 条")
     child.expect(pexpect_eof())
     e = __import__("json").loads(run("log", "list", "--json").stdout)[0]
     assert (e["channel"], e["party"], e["contacted"]) == ("call", "agency", "family")
+    assert e["at"][11:16] == "22:40" and e["claims"] == "blacklist"

@@ -83,31 +83,113 @@ def entry_command(func: Any) -> Any:
     return wrapper
 
 
-def _prompt_missing(opts: dict[str, Any]) -> None:
-    """Ask for what is missing, in the user's language and words, only when a person is at
-    the keyboard."""
-    if not sys.stdin.isatty():
-        return
-    from debtcli.cli.common import ask, ask_choice
-    from debtcli.contactlog import CHANNELS, CONTACTED, LETTERS, PARTIES
+DRAFT = ".debtcli-draft-log-add.json"
+
+
+def _draft_path() -> Path:
+    return state.store_path.parent / DRAFT
+
+
+def _resume_draft(card: str, opts: dict[str, Any]) -> None:
+    """A draft a cancelled `log add` left: offered back, answers filled in where none given."""
+    import json
+
+    from debtcli.cli.common import ask
     from debtcli.visit import yes_no
 
+    path = _draft_path()
+    try:
+        draft = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if draft.get("card") != card:
+        return
     t = state.t
-    if not opts.get("channel"):
+    if ask(t("A log entry you started and cancelled was kept as a draft. Continue it? (y/n)",
+             "有一条之前取消、已保存为草稿的记录。要继续填写吗？（是/否）"),
+           lambda a: yes_no(state.pack(), a), t("y", "是")):
+        for k, v in draft.get("opts", {}).items():
+            if opts.get(k) in (None, [], False, ""):
+                opts[k] = [Path(p) for p in v] if k == "attach" else v
+    path.unlink(missing_ok=True)
+
+
+def _save_draft(card: str, opts: dict[str, Any]) -> None:
+    """What was typed before Ctrl-C or Ctrl-D, kept beside the store (0600) for next time."""
+    import json
+    import os
+
+    data = {k: v for k, v in opts.items() if v not in (None, [], False, "") and k != "attach"}
+    data["attach"] = [str(p) for p in opts.get("attach") or []]
+    if data.get("_asked"):  # the question being answered when it was cancelled: ask it again
+        data["_asked"] = data["_asked"][:-1]
+    path = _draft_path()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump({"card": card, "opts": data}, f, ensure_ascii=False)
+
+
+def _prompt_missing(opts: dict[str, Any]) -> None:
+    """Ask for what is missing, in the order that matters, in the user's language and words,
+    only when a person is at the keyboard; Enter through the rest is fine."""
+    from debtcli.cli.common import ask, ask_choice
+    from debtcli.contactlog import CHANNELS, CONTACTED, LETTERS, PARTIES
+    from debtcli.dates import parse_past_datetime
+    from debtcli.visit import yes_no
+
+    t, pack = state.t, state.pack()
+    skip = t(" (Enter to skip)", "（回车跳过）")
+
+    def text(a: str) -> str | None:
+        return a.strip() or None
+
+    def when(a: str) -> str | None:
+        if a.strip().lower() in ("", "now", "现在"):
+            return None
+        parse_past_datetime(a, state.today)  # checked now, so a typo is asked again
+        return a
+
+    asked = opts.setdefault("_asked", [])
+
+    def need(key: str) -> bool:
+        """Not given and not yet asked (a resumed draft does not ask again what was skipped)."""
+        if opts.get(key) or key in asked:
+            return False
+        asked.append(key)
+        return True
+
+    if need("at"):
+        opts["at"] = ask(t("When (e.g. 'yesterday 22:40'; Enter: now)",
+                           "什么时候（例如“昨天 晚上10点40”；回车表示现在）"), when)
+    if need("channel"):
         opts["channel"] = ask_choice(t("How did they contact you", "联系方式"), "channel",
                                      CHANNELS, "call")
-    if not opts.get("party"):
+    if need("party"):
         opts["party"] = ask_choice(t("Who was it", "对方是谁"), "party", PARTIES, "unknown")
-    if not opts.get("contacted"):
+    if need("org"):
+        opts["org"] = ask(t("Their organisation", "对方机构") + skip, text)
+    if need("agent") and not opts.get("agent_id"):
+        opts["agent"] = ask(t("Their name and employee number", "对方姓名和工号") + skip, text)
+    if need("phone") and opts["channel"] in ("call", "sms", "wechat"):
+        opts["phone"] = ask(t("The number they used", "对方的号码") + skip, text)
+    if need("contacted"):
         opts["contacted"] = ask_choice(t("Whom did they reach", "他们联系了谁"), "contacted",
                                        CONTACTED, "self")
     if opts["channel"] in LETTERS and not opts.get("no_seal"):
         opts["no_seal"] = not ask(t("Does the letter carry the bank's seal? (y/n)",
                                     "信上有银行公章吗？（是/否）"),
-                                  lambda a: yes_no(state.pack(), a), t("y", "是"))
-    if not opts.get("note"):
-        opts["note"] = ask(t("What was said (Enter to skip)", "说了什么（回车跳过）"),
-                           lambda a: a.strip() or None)
+                                  lambda a: yes_no(pack, a), t("y", "是"))
+    if need("note"):
+        opts["note"] = ask(t("What was said", "说了什么") + skip, text)
+    if need("claim"):
+        names = t(", ", "、").join(pack.word_name("claim", k, state.lang)
+                                   for k in pack.claim_keys())
+        opts["claim"] = ask(t(f"Did they claim any of: {names}?", f"他们有没有说：{names}？")
+                            + skip, lambda a: [a] if a.strip() else None)
+    if need("attach"):
+        opts["attach"] = ask(t("A recording or screenshot to attach (its path)",
+                               "要附上的录音或截图（文件路径）") + skip,
+                             lambda a: [Path(a.strip()).expanduser()] if a.strip() else None)
 
 
 def _split_attach(opts: dict[str, Any]) -> list[str]:
@@ -130,7 +212,18 @@ def log_add(card: CardArg, opts: dict[str, Any]) -> None:
 
     s, pack = state.store(), state.pack()
     c = find_card(s, card, include_archived=False)
-    _prompt_missing(opts)
+    if sys.stdin.isatty():
+        if _draft_path().exists():
+            _resume_draft(card, opts)
+        try:
+            _prompt_missing(opts)
+        except (KeyboardInterrupt, EOFError) as exc:
+            _save_draft(card, opts)
+            say("\nCancelled; nothing was saved (your answers are kept as a draft: the next "
+                "`log add` offers them back).",
+                "\n已取消，未保存（已填写的内容保存为草稿，下次 `log add` 会询问是否继续）。")
+            raise typer.Exit(130 if isinstance(exc, KeyboardInterrupt) else 1) from None
+    opts.pop("_asked", None)
     attach = _split_attach(opts)
     entry = contactlog.add(s, pack, c, opts, attach, state.today)
     flags = entry_violations(s, pack, entry["id"])
