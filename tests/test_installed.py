@@ -265,3 +265,26 @@ def test_log_add_prompts_in_chinese_take_chinese_words(term, run):
     e = __import__("json").loads(run("log", "list", "--json").stdout)[0]
     assert (e["channel"], e["party"], e["contacted"]) == ("call", "agency", "family")
     assert e["at"][11:16] == "22:40" and e["claims"] == "blacklist"
+
+
+def test_setup_walks_a_first_time_user_to_status_in_chinese(run, tmp_path):
+    import os
+
+    import pexpect
+
+    env = {**os.environ, "DEBTCLI_DB": str(tmp_path / "new" / "s.db"), "COLUMNS": "120",
+           "DEBTCLI_LANG": "zh", "NO_COLOR": "1"}
+    child = pexpect.spawn(EXE, ["开始"], env=env, encoding="utf-8", timeout=20)
+    for prompt, answer in (("哪家银行", "中信银行"), ("最后四位", "48-21"), ("最后四位", "４８２１"),
+                           ("从哪天开始逾期", "8月5日"), ("一共欠多少", "6.24万"),
+                           ("其中本金", "58000"), ("还有别的卡吗", "是"),
+                           ("哪家银行", "招商银行"), ("最后四位", "7730"), ("从哪天开始逾期", ""),
+                           ("还有别的卡吗", "没有")):
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect("截至")
+    child.expect("debtcli log add")
+    child.expect(pexpect_eof())
+    cards = __import__("json").loads(pexpect.run(
+        f"{EXE} --db {tmp_path / 'new' / 's.db'} status --json", env=env, encoding="utf-8"))
+    assert [(c["last4"], c["owed"]) for c in cards] == [("4821", "62400.00"), ("7730", "0.00")]

@@ -15,6 +15,7 @@ COMMAND_MODULES = {
     "settle": "accounts", "status": "status_cmds", "demo": "accounts",
     "log": "evidence_cmds", "evidence": "evidence_cmds", "violations": "evidence_cmds",
     "stage": "stage_cmds", "facts": "stage_cmds", "help-lines": "stage_cmds",
+    "求助电话": "stage_cmds", "setup": "setup_cmds", "开始": "setup_cmds",
     "visit": "visit_cmds",
     "plan": "letters_cmds", "letter": "letters_cmds", "agree": "letters_cmds",
     "timeline": "timeline_cmds", "report": "timeline_cmds", "calendar": "timeline_cmds",

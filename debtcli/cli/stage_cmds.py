@@ -275,3 +275,7 @@ def help_lines_cmd(json_out: JsonOpt = False) -> None:
     out.print(t("For your bank, use the number on the back of your card: `debtcli visit "
                 "checklist CARD` shows it.", "银行的电话请以卡片背面为准：`debtcli visit checklist 卡号` 会显示。"))
     out.print(pack.disclaimer(lang), style="dim")
+
+
+# The Chinese name a user may type for it.
+app.command("求助电话", hidden=True)(help_lines_cmd)
