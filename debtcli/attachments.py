@@ -7,7 +7,7 @@ from pathlib import Path
 
 from debtcli.errors import BadInput
 from debtcli.evidence import file_sha256
-from debtcli.store import make_private_dir
+from debtcli.store import make_private_dir, sweep_orphans
 
 
 def prepare(paths: list[str]) -> list[dict]:
@@ -40,6 +40,7 @@ def place(folder: Path, prepared: list[dict]) -> list[Path]:
     transaction can remove them again."""
     created: list[Path] = []
     make_private_dir(folder)
+    sweep_orphans(folder, ".incoming-")  # what a killed copy left
     for a in prepared:
         target = folder / a["sha256"]
         if target.exists():

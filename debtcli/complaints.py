@@ -6,7 +6,7 @@ Reads the store; writes nothing.
 from typing import Any
 
 from debtcli import store as st
-from debtcli.i18n import label, pick
+from debtcli.i18n import pick
 from debtcli.rules import Pack
 
 # One precise label per flag or rule, in (English, Chinese): a threat is a threat, not violence.
@@ -72,7 +72,8 @@ def complaint_context(store: st.Store, pack: Pack, card: Any, lang: str, to: str
     from debtcli.flags import violations
     from debtcli.standing import assess_card
 
-    impostors = [e for e in st.contacts(store, card_id=card["id"]) if e["party"] == "impostor"]
+    entries = {e["id"]: e for e in st.contacts(store, card_id=card["id"])}
+    impostors = [e for e in entries.values() if e["party"] == "impostor"]
     rows = [v for v in violations(store, pack, card["id"]) if v["party"] != "impostor"]
     if not rows and not impostors:
         raise BadInput(f"no logged violations for ****{card['last4']}: a complaint lists them; "
@@ -80,18 +81,17 @@ def complaint_context(store: st.Store, pack: Pack, card: Any, lang: str, to: str
                        f"卡 ****{card['last4']} 没有记录到违规行为：投诉信需要列出违规；见 "
                        "`debtcli violations`")
     below = not assess_card(store, pack, card, today)["threshold_met"]
-    entries = {e["id"]: e for e in st.contacts(store, card_id=card["id"])}
     atts = st.attachments_for(store.conn, ids=list(entries))
     items: dict[int, dict[str, Any]] = {}
     citations: dict[str, None] = {}
     for v in rows:
         e = entries[v["entry"]]
         item = items.setdefault(e["id"], {
-            "when": _when(e["at"], lang), "channel": label(e["channel"], lang),
+            "when": _when(e["at"], lang), "channel": pack.word_name("channel", e["channel"], lang),
             "who": "，".join(x for x in (e["org"], e["agent"], e["agent_id"]) if x)
             if lang == "zh" else ", ".join(x for x in (e["org"], e["agent"], e["agent_id"]) if x),
             "phone": e["phone"],
-            "contacted": (pick(lang, f"my {e['contacted']}", f"我的{label(e['contacted'], lang)}")
+            "contacted": (pick(lang, f"my {e['contacted']}", f"我的{pack.word_name('contacted', e['contacted'], lang)}")
                           if e["contacted"] not in (None, "self") else None),
             "note": e["note"], "hash": e["hash"], "labels": [],
             "files": [{"name": a["name"], "sha256": a["sha256"]} for a in atts.get(e["id"], [])],
@@ -127,7 +127,7 @@ def complaint_context(store: st.Store, pack: Pack, card: Any, lang: str, to: str
         "evidence": evidence,
         "orgs": "、".join(sorted({v["org"] for v in rows if v["org"]})) or None,
         "chain_head": st.chain_state(store.conn)[1],
-        "impostors": [{"at": _when(e["at"], lang), "channel": label(e["channel"], lang),
+        "impostors": [{"at": _when(e["at"], lang), "channel": pack.word_name("channel", e["channel"], lang),
                        "org": e["org"], "note": e["note"], "hash": e["hash"]}
                       for e in impostors],
     }

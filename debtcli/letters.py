@@ -11,7 +11,7 @@ from typing import Any
 from debtcli import store as st
 from debtcli.dates import add_months
 from debtcli.errors import BadInput
-from debtcli.i18n import label, pick
+from debtcli.i18n import pick
 from debtcli.money import format_amount
 from debtcli.plan import ceil_div
 from debtcli.rules import Pack
@@ -272,8 +272,10 @@ def build_context(store: st.Store, pack: Pack, card: Any, kind: str, lang: str, 
         third = [e for e in st.contacts(store, card_id=card["id"])
                  if e["direction"] == "in" and e["contacted"] != "self"]
         ctx["third_parties"] = [{"at": e["at"][:16].replace("T", " "),
-                                 "channel": label(e["channel"], lang), "org": e["org"],
-                                 "contacted": label(e["contacted"], lang), "hash": e["hash"]}
+                                 "channel": pack.word_name("channel", e["channel"], lang),
+                                 "org": e["org"],
+                                 "contacted": pack.word_name("contacted", e["contacted"], lang),
+                                 "hash": e["hash"]}
                                 for e in third]
     elif kind == "settlement-proof":
         if not pos.settled_on:

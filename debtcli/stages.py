@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from debtcli.agreements import in_force
 from debtcli.dates import add_months, add_years
 from debtcli.money import from_decimal_str, to_decimal_str
 from debtcli.rules import STAGE_KEYS, Pack
@@ -76,7 +77,8 @@ def assess(
     is in force the card is under agreement: no stage rises and nothing is predicted, and the
     days-overdue count stops on the day it was made. Once broken, the rules apply again."""
     start_days = pack.start_days(bank)
-    if agreement is not None and agreement["status"] in ("current", "complete"):
+    if in_force(agreement):
+        assert agreement is not None
         agreed_on = date.fromisoformat(agreement["agreed_on"])
         frozen = max(0, (agreed_on - since).days)
         return StageView(frozen, stage_by_days(frozen, start_days), None, AGREEMENT, AGREEMENT,

@@ -95,28 +95,26 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def sweep_orphans(store_path: Path) -> list[str]:
-    """Remove staging folders and half-copied attachments (.incoming-PID-…) that a killed
-    debtcli left beside the store; returns their names. Those of a running process stay."""
+def sweep_orphans(folder: Path, prefix: str = STAGING_PREFIX) -> list[str]:
+    """Remove what a killed debtcli left in `folder` under `prefix` (a staging folder beside
+    the store, or a half-copied attachment .incoming-PID-… in the evidence folder); returns
+    their names. Those of a running process stay."""
     import shutil
 
-    store_path = Path(store_path)
+    try:
+        found = [e for e in os.scandir(folder) if e.name.startswith(prefix)]
+    except OSError:
+        return []
     removed = []
-    for folder, prefix in ((store_path.parent, STAGING_PREFIX),
-                           (evidence_dir(store_path), ".incoming-")):
-        try:
-            found = [e for e in os.scandir(folder) if e.name.startswith(prefix)]
-        except OSError:
+    for e in found:
+        pid = e.name[len(prefix):].split("-", 1)[0]
+        if pid.isdigit() and _alive(int(pid)):
             continue
-        for e in found:
-            pid = e.name[len(prefix):].split("-", 1)[0]
-            if pid.isdigit() and _alive(int(pid)):
-                continue
-            if e.is_dir(follow_symlinks=False):
-                shutil.rmtree(e.path, ignore_errors=True)
-            else:
-                Path(e.path).unlink(missing_ok=True)
-            removed.append(e.name)
+        if e.is_dir(follow_symlinks=False):
+            shutil.rmtree(e.path, ignore_errors=True)
+        else:
+            Path(e.path).unlink(missing_ok=True)
+        removed.append(e.name)
     return removed
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from debtcli import store as st
-from debtcli.i18n import label, pick
+from debtcli.i18n import pick
 from debtcli.money import format_amount
 from debtcli.rules import STAGE_KEYS, Pack
 
@@ -61,16 +61,17 @@ def assemble(pack: Pack, lang: str, today: date, cards: list[dict[str, Any]]) ->
                                  amount=p["amount"]))
         for c in data["contacts"]:
             kind = "letter" if c["channel"] in ("letter", "lawyer-letter") else "contact"
-            party = label(c["party"], lang) if c["party"] != "unknown" else None
+            party = (pack.word_name("party", c["party"], lang) if c["party"] != "unknown"
+                     else None)
             who = " ".join(x for x in (party, c["org"]) if x)
-            channel = label(c["channel"], lang)
+            channel = pack.word_name("channel", c["channel"], lang)
             if c["direction"] == "out":
                 title = t(f"{channel} to {who or 'them'}", f"{channel}：发给{who or '对方'}")
             else:
                 title = t(f"{channel} from {who or 'unknown'}", f"{channel}：来自{who or '未知'}")
             if c["contacted"] not in (None, "self"):
                 title += t(f", reached your {c['contacted']}",
-                           f"，联系了你的{label(c['contacted'], lang)}")
+                           f"，联系了你的{pack.word_name('contacted', c['contacted'], lang)}")
             if c["note"]:
                 title += f" — {c['note']}"
             events.append(_event(c["at"], kind, card, title, id=c["id"], hash=c["hash"],

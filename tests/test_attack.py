@@ -456,8 +456,13 @@ def test_what_a_killed_debtcli_left_is_swept(logged, db_path):
     (staged / "store.db").write_bytes(b"a copy of someone's debts")
     incoming = db_path.with_name("store-evidence") / f".incoming-{dead}-xyz"
     incoming.write_bytes(b"half a recording")
-    logged("status")
-    assert not staged.exists() and not incoming.exists()
+    logged("status")  # every command sweeps the store's folder
+    assert not staged.exists() and incoming.exists()
+    rec = db_path.parent / "r.m4a"
+    rec.write_bytes(b"a recording")
+    logged("log", "add", "4821", "--channel", "call", "--attach", str(rec),
+           "--at", "2026-11-20 10:00")  # adding an attachment sweeps the evidence folder
+    assert not incoming.exists()
 
 
 def test_folders_are_private_whatever_the_umask(cli, tmp_path):

@@ -46,7 +46,7 @@ class State:
             self._store.pack_loader = self.pack
             from debtcli.store import sweep_orphans
 
-            sweep_orphans(self.store_path)  # what a killed debtcli left: a few names to read
+            sweep_orphans(self.store_path.parent)  # a killed backup's staging: a few names
         return self._store
 
     def pack(self) -> Any:
@@ -299,7 +299,8 @@ ForceOpt = Annotated[bool, typer.Option(
 
 def confirmed(action: Any, force: bool) -> Any:
     """Run action(force). If the core asks for confirmation (NeedsConfirmation), a person at a
-    terminal is asked; a script gets the one-line refusal, which names --force."""
+    terminal is asked, in their language and words; a script gets the one-line refusal, which
+    names --force."""
     from debtcli.errors import NeedsConfirmation
 
     try:
@@ -307,18 +308,21 @@ def confirmed(action: Any, force: bool) -> Any:
     except NeedsConfirmation as exc:
         if force or not sys.stdin.isatty():
             raise
-        from rich.prompt import Confirm
+        from debtcli.visit import yes_no
 
         question = exc.text(state.lang)
-        for hint in ("; if ", ". If ", "；如", "。如"):  # the --force hint is for scripts
+        for hint in ("; if ", ". If ", "；如", "。如", " To replace", "脚本中"):  # for scripts
             if hint in question:
-                question = question[: question.rindex(hint)]
+                question = question[: question.rindex(hint)].rstrip("；;。.?？ ")
                 break
-        if not Confirm.ask(question + state.t(". Go ahead", "。继续吗"), default=False):
+        if not ask(question + state.t(". Go ahead? (y/n)", "。继续吗？（是/否）"),
+                   lambda a: yes_no(state.pack(), a), state.t("n", "否")):
             raise
         return action(True)
+
+
 CardArg = Annotated[str, typer.Argument(
-    help="The card: its id (#3), last four digits (4821) or name.")]
+    help="The card: its id (#3), last four digits (4821), name or bank (中信, CITIC).")]
 
 
 def render_agreement_notes(rows: list[dict]) -> None:
