@@ -146,6 +146,9 @@ def main() -> None:
             ("log add", [EXE, *db, "log", "add", "1001", "--channel", "call", "--party",
                          "bank"], 1.3),
             ("pay", [EXE, *db, "pay", "1002", "1"], 1.3),
+            ("--help", [EXE, *db, "--help"], 1.15),
+            ("log add --help (zh)", [EXE, *db, "--lang", "zh", "log", "add", "--help"], 1.15),
+            ("status (zh)", [EXE, *db, "--lang", "zh", "status"], 1.15),
         ]
         print(f"debtcli benchmarks — {args.runs} alternating runs each, medians; "
               f"python {sys.version.split()[0]}")

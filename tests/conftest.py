@@ -42,7 +42,7 @@ class Cli:
         self.runner = CliRunner()
 
     def __call__(self, *args: str, ok: bool = True, input: str | None = None):
-        result = self.runner.invoke(app, [str(a) for a in args], input=input)
+        result = self.runner.invoke(app, [str(a) for a in args], input=input, prog_name="debtcli")
         if ok and result.exit_code != 0:
             raise AssertionError(
                 f"debtcli {' '.join(map(str, args))} exited {result.exit_code}\n"

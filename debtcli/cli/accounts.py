@@ -19,7 +19,7 @@ from debtcli.cli.common import (
 )
 from debtcli.money import format_amount, parse_amount
 
-card_app = sub_app("Your cards: add, list, show, edit, archive. 管理你的信用卡。")
+card_app = sub_app("Your cards: add, list, show, edit, archive.")
 app.add_typer(card_app, name="card")
 
 
@@ -35,7 +35,7 @@ def _date(text: str | None, what: str = "date", what_zh: str = "日期") -> Any:
 
 @app.command("path")
 def path_cmd(json_out: JsonOpt = False) -> None:
-    """Show where your store and evidence files are kept. 显示数据文件位置。"""
+    """Show where your store and evidence files are kept."""
     from debtcli.store import config_dir, evidence_dir
 
     where = {"store": str(state.store_path), "evidence": str(evidence_dir(state.store_path)),
@@ -62,7 +62,7 @@ def card_add(bank: BankOpt, last4: Last4Opt, name: NameOpt = None, limit: LimitO
              due_day: DueOpt = None, statement_day: StmtOpt = None,
              currency: CurOpt = None, force: ForceOpt = False) -> None:
     """Add a card. Only the last four digits are stored; a second card with the same bank and
-    last four needs --force and is then named by its #id. 添加一张卡（只保存后四位）。"""
+    last four needs --force and is then named by its #id."""
     from debtcli.ledger import add_card
     from debtcli.store import get_card
 
@@ -93,7 +93,7 @@ def card_list(
     json_out: JsonOpt = False,
     archived: Annotated[bool, typer.Option("--archived", help="Include archived cards.")] = False,
 ) -> None:
-    """List your cards. 列出你的卡。"""
+    """List your cards."""
     from debtcli.store import list_cards
 
     cards = list_cards(state.store(), include_archived=archived)
@@ -117,7 +117,7 @@ def card_list(
 
 @card_app.command("show")
 def card_show(card: CardArg, json_out: JsonOpt = False) -> None:
-    """Show one card with its overdue episodes and payments. 查看一张卡的详情。"""
+    """Show one card with its overdue episodes and payments."""
     from debtcli import store as st
     from debtcli.ledger import find_card
     from debtcli.money import to_decimal_str
@@ -168,7 +168,7 @@ def card_edit(card: CardArg,
               last4: Annotated[str | None, typer.Option("--last4", help="New last four.")] = None,
               name: NameOpt = None, limit: LimitOpt = None, due_day: DueOpt = None,
               statement_day: StmtOpt = None, currency: CurOpt = None) -> None:
-    """Change a card's details. 修改卡片信息。"""
+    """Change a card's details."""
     from debtcli.ledger import edit_card
 
     c = edit_card(state.store(), card, bank=bank, last4=last4, name=name,
@@ -180,7 +180,7 @@ def card_edit(card: CardArg,
 
 @card_app.command("archive")
 def card_archive(card: CardArg) -> None:
-    """Hide a card from the dashboard; its history is kept. 归档一张卡（保留历史）。"""
+    """Hide a card from the dashboard; its history is kept."""
     from debtcli.ledger import archive_card
 
     c = archive_card(state.store(), card, state.today)
@@ -203,8 +203,7 @@ def overdue_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Record (or correct) a card's overdue episode. Correcting its start date or amount shows
-    old → new and asks first (--force in a script); the old values are kept.
-    记录或更正逾期情况（更正会先确认，原值保留）。"""
+    old → new and asks first (--force in a script); the old values are kept."""
     from debtcli.ledger import record_overdue
 
     since_d = _date(since, "--since", "--since")
@@ -226,16 +225,16 @@ def overdue_cmd(
 class _PayGroup(TyperGroup):
     """`pay CARD AMOUNT` is `pay add CARD AMOUNT`: the everyday form stays short."""
 
+    default_command = "add"
+
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = ["add", *args]
+            args = [self.default_command, *args]
         return super().resolve_command(ctx, args)
 
 
-pay_app = typer.Typer(cls=_PayGroup, context_settings={"help_option_names": ["-h", "--help"]},
-                      no_args_is_help=True, pretty_exceptions_show_locals=False,
-                      help="Payments: record one (`pay CARD AMOUNT`), list them, or void one "
-                           "entered by mistake. 还款：记录、列出、作废。")
+pay_app = sub_app("Payments: record one (`pay CARD AMOUNT`), list them, or void one entered by "
+                  "mistake.", cls=_PayGroup)
 app.add_typer(pay_app, name="pay")
 
 
@@ -248,7 +247,7 @@ def pay_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Record a payment; paying everything owed settles the episode. More than is owed asks
-    first (--force in a script). 记录一笔还款。"""
+    first (--force in a script)."""
     from debtcli.ledger import record_payment
 
     amt = parse_amount(amount)
@@ -273,7 +272,7 @@ def pay_list(
                                           "when, by whom and why.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """A card's payments, with the ids `pay void` takes. 列出一张卡的还款。"""
+    """A card's payments, with the ids `pay void` takes."""
     from debtcli import store as st
     from debtcli.ledger import find_card
     from debtcli.money import to_decimal_str
@@ -305,7 +304,7 @@ def pay_void(
                                             "wrong amount'.")] = None,
 ) -> None:
     """Void a payment entered by mistake. It is kept (shown by `pay list --history`) but no
-    longer counts; status recomputes. 作废一笔录错的还款（保留记录，不再计入）。"""
+    longer counts; status recomputes."""
     from debtcli.ledger import void_payment
 
     r = void_payment(state.store(), payment_id, why)
@@ -330,7 +329,7 @@ def settle_cmd(
         "common); recorded as a payment.")] = None,
 ) -> None:
     """Mark a card's overdue episode settled (e.g. after a settlement agreement): it then owes
-    ¥0. 标记为已结清（结清后欠款为 0）。"""
+    ¥0."""
     from debtcli.ledger import settle
 
     amt = parse_amount(amount) if amount is not None else None
@@ -380,7 +379,7 @@ def _demo_letter(folder: Any) -> None:
 @app.command("demo")
 def demo_cmd() -> None:
     """Build a realistic sample store and show the dashboard, to see what debtcli does.
-    Uses a throwaway folder unless --db is given. 生成示例数据并展示。"""
+    Uses a throwaway folder unless --db is given."""
     import tempfile
     from pathlib import Path
 

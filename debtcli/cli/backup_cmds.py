@@ -17,7 +17,7 @@ def backup_cmd(
     output: Annotated[Path, Opt("-o", "--output", help="The backup file to write (.zip).")],
 ) -> None:
     """A consistent copy of the store and every evidence file, checked after writing. Safe
-    while debtcli is in use elsewhere. 备份数据和全部证据文件。"""
+    while debtcli is in use elsewhere."""
     from debtcli.backup import backup
 
     m = backup(state.store(), output)
@@ -33,8 +33,7 @@ def restore_cmd(
     force: Annotated[bool, Opt("--force", help="Replace a store that already has data.")]
     = False,
 ) -> None:
-    """Restore a backup: its sums and evidence chain are checked before anything is replaced.
-    从备份恢复（先校验，再替换）。"""
+    """Restore a backup: its sums and evidence chain are checked before anything is replaced."""
     from debtcli.backup import restore
 
     m = restore(file, state.store_path, force)
@@ -50,8 +49,7 @@ def export_cmd(
                                        "the screen.")] = None,
 ) -> None:
     """Every record in the store as JSON, to keep or move; `debtcli import --json` reads it
-    back exactly. Attachments stay in the evidence folder (a backup carries both).
-    导出全部数据（JSON）。"""
+    back exactly. Attachments stay in the evidence folder (a backup carries both)."""
     from debtcli.backup import export_json
     from debtcli.documents import write_private
     from debtcli.errors import BadInput
@@ -72,7 +70,7 @@ def import_cmd(
     json_in: Annotated[bool, Opt("--json", help="The file is a JSON export.")] = False,
 ) -> None:
     """Load a JSON export into an empty store (use --db NEW.db); the evidence chain is checked
-    before anything lands. 导入 JSON 导出文件到空的数据文件。"""
+    before anything lands."""
     from debtcli.backup import import_json
     from debtcli.errors import BadInput
 

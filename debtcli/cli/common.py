@@ -77,9 +77,39 @@ def fail_message(text: str) -> None:
     sys.stderr.write(prefix + text.replace("\n", " ") + "\n")
 
 
+def usage_failed(exc: Any) -> None:
+    """A refused command line: one line in the user's language naming where help is, exit 2."""
+    from debtcli.cli.helptext import usage_error
+
+    where = getattr(getattr(exc, "ctx", None), "command_path", None)
+    hint = state.t(f" (help: {where} -h)", f"（帮助：{where} -h）") if where else ""
+    fail_message(usage_error(exc, state.lang) + hint)
+    raise typer.Exit(getattr(exc, "exit_code", 2)) from None
+
+
 class DebtcliGroup(TyperGroup):
     """Catches our error family once: a one-line message on stderr and a documented exit code.
     Exit 2: bad input or an unusable store (nothing was written). Exit 1: a check failed."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+        """Every run starts here (the console script and tests alike): the language is read
+        from the command line before anything else, so help and Typer's own messages are in
+        it."""
+        from debtcli.cli.helptext import lang_of, localize
+
+        args = list(sys.argv[1:] if args is None else args)
+        state.lang = lang_of(args)
+        localize(self, state.lang)
+        return super().main(args, prog_name, **extra)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """debtcli's own options (`debtcli --bogus`) are refused like a command's."""
+        try:
+            return super().parse_args(ctx, args)
+        except typer.TyperException as exc:
+            if not hasattr(exc, "format_message"):
+                raise
+            usage_failed(exc)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -115,10 +145,7 @@ class DebtcliGroup(TyperGroup):
             # shows (`debtcli log`) is not an error.
             if type(exc).__name__ == "NoArgsIsHelpError" or not hasattr(exc, "format_message"):
                 raise
-            where = getattr(getattr(exc, "ctx", None), "command_path", None)
-            hint = state.t(f" (help: {where} -h)", f"（帮助：{where} -h）") if where else ""
-            fail_message(exc.format_message() + hint)
-            raise typer.Exit(getattr(exc, "exit_code", 2)) from None
+            usage_failed(exc)
         except (typer.Exit, typer.Abort, KeyboardInterrupt, EOFError):
             raise
         except Exception as exc:
@@ -143,20 +170,21 @@ app = typer.Typer(
     no_args_is_help=False,
     invoke_without_command=True,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
     add_completion=False,
     help=(
         "Keep control of an overdue credit card, on your own machine.\n\n"
         "Record your cards, what you owe and what you pay; log every collector contact as "
         "evidence; see which collection stage comes next and when; write letters to the bank.\n\n"
-        "记录你的信用卡、欠款和还款；把每一次催收联系记录为证据；查看下一阶段何时到来；给银行写信。\n\n"
         "Start with: debtcli demo    Then: debtcli card add --bank 中信银行 --last4 4821"
     ),
 )
 
 
-def sub_app(help_text: str) -> typer.Typer:
+def sub_app(help_text: str, cls: Any = None) -> typer.Typer:
     return typer.Typer(context_settings=CONTEXT, no_args_is_help=True, help=help_text,
-                       pretty_exceptions_show_locals=False)
+                       pretty_exceptions_show_locals=False, rich_markup_mode=None,
+                       **({"cls": cls} if cls else {}))
 
 
 def _version(value: bool) -> None:

@@ -12,9 +12,9 @@ from debtcli.cli.common import JsonOpt, app, console, emit_json, say, state, sub
 
 log_app = sub_app(
     "The contact log: every collector call, SMS, letter and visit, kept as evidence "
-    "(append-only, hash-chained). 催收联系记录（只增不改，哈希链）。"
+    "(append-only, hash-chained)."
 )
-evidence_app = sub_app("Check and export the evidence log. 校验和导出证据。")
+evidence_app = sub_app("Check and export the evidence log.")
 app.add_typer(log_app, name="log")
 app.add_typer(evidence_app, name="evidence")
 
@@ -47,7 +47,7 @@ def log_list(
     show_all: Annotated[bool, Opt("--all", help="Show every entry in the table.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Show the contact log, oldest first, with possible violations marked. 查看联系记录。"""
+    """Show the contact log, oldest first, with possible violations marked."""
     from debtcli import store as st
     from debtcli.flags import flags_for
     from debtcli.ledger import find_card
@@ -138,7 +138,7 @@ def log_import(
                                          "card plus the long option names of `log add` with _ "
                                          "for - (at, channel, party, org, note, …).")],
 ) -> None:
-    """Import contacts kept in a spreadsheet: all rows or none. 从表格导入联系记录（全部或全不）。"""
+    """Import contacts kept in a spreadsheet: all rows or none."""
     from debtcli import contactlog
 
     s, pack = state.store(), state.pack()
@@ -168,7 +168,7 @@ def evidence_verify(
     json_out: JsonOpt = False,
 ) -> None:
     """Recompute every hash: exit 0 if the log is intact, 1 naming every entry or attachment
-    that was changed, removed, reordered or inserted. 校验证据是否被篡改。"""
+    that was changed, removed, reordered or inserted."""
     from debtcli import contactlog
 
     if bundle is not None:
@@ -271,7 +271,7 @@ def evidence_export(
                                   "sharing in a public forum.")] = False,
 ) -> None:
     """Export the log as a bundle a regulator or lawyer can check: entries (CSV, JSON),
-    attachments, a SHA-256 manifest with the chain head, and an HTML summary. 导出证据包。"""
+    attachments, a SHA-256 manifest with the chain head, and an HTML summary."""
     from debtcli import contactlog
     from debtcli.ledger import find_card
 
@@ -326,7 +326,7 @@ def violations_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """List logged contacts that may break the conduct rules, with each rule's source and the
-    entry's hash. 列出可能违规的催收行为及其依据。"""
+    entry's hash."""
     if not json_out:
         render_violations(card)
         return

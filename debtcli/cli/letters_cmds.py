@@ -21,7 +21,7 @@ from debtcli.cli.common import (
 from debtcli.cli.tables import show_table
 
 letter_app = sub_app("Letters to your bank or the regulator, filled from your records: "
-                     "installment requests, fee waivers, complaints and more. 给银行或监管机构的信。")
+                     "installment requests, fee waivers, complaints and more.")
 app.add_typer(letter_app, name="letter")
 Opt = typer.Option
 MAX_ROWS = 600  # months a plan lays out at most (50 years)
@@ -79,8 +79,7 @@ def plan_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """What you can afford each month, split across your overdue cards, and the month-by-month
-    schedule, capped at the rule pack's longest installment term (60 months in China).
-    还款能力计划：每月可还多少、每张卡分多少、需要几个月。"""
+    schedule, capped at the rule pack's longest installment term (60 months in China)."""
     from debtcli.cards import resolve
     from debtcli.dates import add_months, parse_date
     from debtcli.errors import BadInput
@@ -239,7 +238,7 @@ def _show_schedule(out: Any, plan: Any, keys: list[str], cur: str) -> None:
 
 @letter_app.command("list")
 def letter_list(json_out: JsonOpt = False) -> None:
-    """The letters debtcli writes, and what each needs. 可以生成的信件。"""
+    """The letters debtcli writes, and what each needs."""
     from debtcli.letters import KINDS
 
     if json_out:
@@ -294,7 +293,7 @@ def letter_make(
                                "time-barred debt, or over an existing -o file.")] = False,
 ) -> None:
     """Write a letter from your records: amounts, dates, your proposal, the legal basis with
-    article numbers. 根据你的记录生成信件。"""
+    article numbers."""
     from debtcli import letters
     from debtcli.dates import parse_date
     from debtcli.documents import choose_format, docx_bytes, md_blocks
@@ -393,7 +392,7 @@ def letter_template(
     force: Annotated[bool, Opt("--force", help="Replace a copy you already have.")] = False,
 ) -> None:
     """Copy a letter's templates (Chinese and English) into your config folder to edit them;
-    your copy is then used instead. 复制信件模板以便修改。"""
+    your copy is then used instead."""
     from debtcli import letters
 
     for path in letters.copy_template(letters.check_kind(kind), force):
@@ -414,8 +413,7 @@ def agree_cmd(
     = None,
 ) -> None:
     """Record an installment agreement the bank granted; status and stage then track each
-    installment against your payments and warn before and after a due date.
-    记录银行同意的分期协议，并跟踪每期还款。"""
+    installment against your payments and warn before and after a due date."""
     from debtcli import store as st
     from debtcli.dates import parse_date, parse_past_date
     from debtcli.errors import BadInput

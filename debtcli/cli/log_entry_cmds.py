@@ -205,7 +205,7 @@ def _rule_text(key: str) -> str:
 @entry_command
 def log_add(card: CardArg, opts: dict[str, Any]) -> None:
     """Record a collector contact as evidence. Prompts for what is missing when run in a
-    terminal. 记录一次催收联系（在终端中会提示填写缺少的内容）。"""
+    terminal."""
     from debtcli import contactlog
     from debtcli.flags import entry_violations
     from debtcli.ledger import find_card
@@ -246,7 +246,7 @@ def log_amend(
     opts: dict[str, Any],
 ) -> None:
     """Correct an entry by appending a correction; the original is kept and still shown with
-    `log list --history`. 更正一条记录（追加更正，原记录保留）。"""
+    `log list --history`."""
     from debtcli import contactlog
 
     attach = _split_attach(opts)

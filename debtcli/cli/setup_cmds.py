@@ -8,8 +8,7 @@ from debtcli.cli.common import app, ask, say, state
 @app.command("setup")
 def setup_cmd() -> None:
     """A first run, one question at a time: your cards and since when each is overdue, then
-    where you stand. Asks in your language; Ctrl-C stops (cards already added stay).
-    第一次使用：逐个问题添加你的卡和逾期情况，最后显示现状。"""
+    where you stand. Asks in your language; Ctrl-C stops (cards already added stay)."""
     import sys
 
     from debtcli.cards import normalize_last4

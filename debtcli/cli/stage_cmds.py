@@ -10,8 +10,7 @@ from debtcli.cli.common import CardArg, JsonOpt, app, console, emit_json, state
 @app.command("stage")
 def stage_cmd(card: CardArg, json_out: JsonOpt = False) -> None:
     """What stage of collection a card is in, what comes next and when, and the legal
-    indicators (criminal threshold, credit record, limitation period), with sources.
-    这张卡处于哪个催收阶段、下一步何时到来，以及相关法律指标。"""
+    indicators (criminal threshold, credit record, limitation period), with sources."""
     from debtcli.ledger import find_card
     from debtcli.standing import assess_card, public
 
@@ -213,7 +212,7 @@ def facts_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """What the rules say about a collector's claim ("they said I will be arrested"), and what
-    to do when a lawsuit or a letter comes, with sources. 催收说法与事实对照、收到传票或信函时怎么办（附出处）。"""
+    to do when a lawsuit or a letter comes, with sources."""
     from debtcli.errors import NotFound
 
     pack, t, lang = state.pack(), state.t, state.lang
@@ -261,7 +260,7 @@ def facts_cmd(
 @app.command("help-lines")
 def help_lines_cmd(json_out: JsonOpt = False) -> None:
     """Numbers to call: the police, anti-fraud advice, complaints about a bank, legal aid,
-    someone to talk to, and the courts' service line. 求助电话：报警、反诈、投诉、法律援助、心理援助、核实传票。"""
+    someone to talk to, and the courts' service line."""
     pack, t, lang = state.pack(), state.t, state.lang
     lines = pack.help_lines()
     if json_out:

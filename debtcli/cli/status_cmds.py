@@ -20,8 +20,7 @@ def status_rows() -> list[dict]:
 
 @app.command("status")
 def status_cmd(json_out: JsonOpt = False) -> None:
-    """Where you stand: every active card, days overdue, owed, stage and what comes next.
-    你的现状：每张卡的逾期天数、欠款、阶段和下一步。"""
+    """Where you stand: every active card, days overdue, owed, stage and what comes next."""
     from debtcli.standing import public
 
     rows = status_rows()

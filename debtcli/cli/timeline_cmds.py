@@ -100,7 +100,7 @@ def timeline_cmd(
 ) -> None:
     """Everything that happened and what is predicted, in order: missed dates, payments,
     contacts (with possible violations), letters, agreements and installments, stages passed
-    and to come, and legal dates. 时间线：发生过的和预计会发生的一切。"""
+    and to come, and legal dates."""
     from debtcli import timeline
 
     full = json_out or show_all or since is not None
@@ -127,7 +127,7 @@ def report_cmd(
 ) -> None:
     """A printable, self-contained HTML report (no network): each card's summary, a chart of
     what you owed with the collection stages, the timeline, the possible violations with their
-    sources, and the evidence hashes. 可打印的完整报告（HTML）。"""
+    sources, and the evidence hashes."""
     from debtcli.documents import write_private
     from debtcli.report import build_report
 
@@ -144,7 +144,7 @@ def calendar_cmd(
     card: Annotated[str | None, Opt("--card", help="Only this card.")] = None,
 ) -> None:
     """Upcoming installment due dates, predicted stage dates and legal dates as an iCalendar
-    file with reminders, to import into your phone's calendar. 导出日历提醒（.ics）。"""
+    file with reminders, to import into your phone's calendar."""
     from debtcli.documents import write_private
     from debtcli.ics import to_ics
 

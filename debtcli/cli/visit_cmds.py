@@ -18,7 +18,7 @@ from debtcli.cli.common import (
 )
 
 visit_app = sub_app("Someone at the door claiming to collect? A checklist to verify them, "
-                    "printable or walked through step by step. 上门催收核验清单。")
+                    "printable or walked through step by step.")
 app.add_typer(visit_app, name="visit")
 
 FormatOpt = Annotated[str | None, typer.Option(
@@ -36,8 +36,7 @@ def visit_checklist(
     force: ForceOpt = False,
 ) -> None:
     """A one-page checklist for the door: what to ask, what to check, your rights, the red
-    flags of a scam, and the bank's official number. Print it and keep it by the door.
-    打印一页核验清单，放在门边。"""
+    flags of a scam, and the bank's official number. Print it and keep it by the door."""
     from debtcli.documents import blocks_md, choose_format, docx_bytes
     from debtcli.ledger import find_card
     from debtcli.visit import checklist, checklist_blocks
@@ -133,7 +132,7 @@ def visit_check(
 ) -> None:
     """Walk through the checklist at the door, one question at a time; get a verdict (verified
     / not verified: do not pay or open / scam red flags) and what to do, and save the visit in
-    the evidence log. Ctrl-C at any point saves nothing. 在门口逐项核验并记录。"""
+    the evidence log. Ctrl-C at any point saves nothing."""
     import json
 
     from debtcli import contactlog
