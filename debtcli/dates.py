@@ -183,3 +183,28 @@ def add_years(d: date, years: int) -> date:
     from dateutil.relativedelta import relativedelta
 
     return d + relativedelta(years=years)
+
+
+def show_day(d: date, lang: str) -> str:
+    """A date as people read it: 2026年11月14日 in Chinese, 2026-11-14 in English."""
+    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else d.isoformat()
+
+
+def offset_note(at: datetime, lang: str) -> str:
+    """'' when a stored time's UTC offset is this machine's at that moment (nearly always);
+    else the offset, so that 10:15 recorded abroad is not read as 10:15 here."""
+    offset = at.utcoffset()
+    if offset is None or at.astimezone().utcoffset() == offset:
+        return ""
+    z = at.strftime("%z")
+    return f"（UTC{z[:3]}:{z[3:]}）" if lang == "zh" else f" (UTC{z[:3]}:{z[3:]})"
+
+
+def show_time(at: str, lang: str) -> str:
+    """A stored time (ISO 8601 with its offset) as people read it: 2026年11月14日 10:15, or
+    2026-11-14 10:15; the wall clock it was recorded in, its offset only when it differs from
+    the user's own. A date alone is shown as a date."""
+    if len(at) <= 10:
+        return show_day(date.fromisoformat(at), lang)
+    dt = datetime.fromisoformat(at)
+    return f"{show_day(dt.date(), lang)} {dt:%H:%M}{offset_note(dt, lang)}"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from debtcli import store as st
-from debtcli.dates import add_months
+from debtcli.dates import add_months, show_day, show_time
 from debtcli.errors import BadInput
 from debtcli.i18n import pick
 from debtcli.money import format_amount
@@ -126,7 +126,7 @@ def proposal(owed: int, cap: int, today: date, *, months: int | None, monthly: i
 
 def letter_date(d: date, lang: str) -> str:
     """2026年11月23日 in Chinese letters, 23 November 2026 in English."""
-    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d.day} {d:%B} {d.year}"
+    return show_day(d, lang) if lang == "zh" else f"{d.day} {d:%B} {d.year}"
 
 
 def _sentence(text: str | None, lang: str) -> str | None:
@@ -271,7 +271,7 @@ def build_context(store: st.Store, pack: Pack, card: Any, kind: str, lang: str, 
     elif kind == "stop-third-party":
         third = [e for e in st.contacts(store, card_id=card["id"])
                  if e["direction"] == "in" and e["contacted"] != "self"]
-        ctx["third_parties"] = [{"at": e["at"][:16].replace("T", " "),
+        ctx["third_parties"] = [{"at": show_time(e["at"], lang),
                                  "channel": pack.word_name("channel", e["channel"], lang),
                                  "org": e["org"],
                                  "contacted": pack.word_name("contacted", e["contacted"], lang),

@@ -8,6 +8,7 @@ from itertools import pairwise
 from typing import Any
 
 from debtcli import store as st
+from debtcli.dates import show_day, show_time
 from debtcli.i18n import pick
 from debtcli.money import format_amount
 from debtcli.rules import STAGE_KEYS, Pack
@@ -74,17 +75,20 @@ def owed_chart(pack: Pack, lang: str, today: date, card: Any, episode: Any,
     return "".join(parts)
 
 
-def _event_rows(events: list[dict[str, Any]], predicted: str) -> str:
+def _event_rows(pack: Pack, lang: str, events: list[dict[str, Any]], predicted: str) -> str:
     """The timeline's table rows. Built here, escaped, rather than in the template: a report
     of 10,000 events renders five times faster this way."""
+    from debtcli.timeline import kind_name
+
     out = []
     for e in events:
         flags = e.get("flags")
-        flag = f' <span class="flag">⚑ {escape(", ".join(flags))}</span>' if flags else ""
-        kind = e["kind"] + (f" ({escape(predicted)})" if e["predicted"] else "")
+        flag = (f' <span class="flag">⚑ {escape(pack.rule_names(flags, lang))}</span>'
+                if flags else "")
+        kind = kind_name(e["kind"], lang) + (f" ({escape(predicted)})" if e["predicted"] else "")
         proof = f'<br><code>#{e["id"]} {e["hash"]}</code>' if e.get("hash") else ""
         out.append(f'<tr class="{"pred" if e["predicted"] else ""}">'
-                   f'<td>{escape(e["at"][:16].replace("T", " "))}</td>'
+                   f'<td>{escape(show_time(e["at"], lang))}</td>'
                    f'<td>****{escape(e["card"])}</td><td>{kind}</td>'
                    f'<td><bdi>{escape(e["title"])}</bdi>{flag}{proof}</td></tr>')
     return "\n".join(out)
@@ -94,7 +98,7 @@ def _violation_rows(pack: Pack, lang: str, violations: list[dict[str, Any]]) -> 
     out = []
     for v in violations:
         rule = pack.conduct_rule(v["rule"])
-        out.append(f'<tr><td>{v["entry"]}</td><td>{escape(v["at"][:16].replace("T", " "))}</td>'
+        out.append(f'<tr><td>{v["entry"]}</td><td>{escape(show_time(v["at"], lang))}</td>'
                    f'<td>****{escape(v["card"])}</td>'
                    f'<td class="flag">{escape(pack.text(rule, "", lang))}</td>'
                    f'<td>{escape(pack.text(rule, "citation", lang))}</td>'
@@ -124,6 +128,9 @@ def build_report(store: st.Store, pack: Pack, lang: str, today: date,
             **public(a),
             "stage_name": pack.stage_text(a["stage"], "", lang, a["threshold_met"]),
             "next_name": pack.stage_text(a["next_stage"], "", lang, a["threshold_met"]),
+            "since_text": show_day(date.fromisoformat(a["since"]), lang) if a["since"] else "—",
+            "next_date_text": (show_day(date.fromisoformat(a["next_stage_date"]), lang)
+                               if a["next_stage_date"] else ""),
             "owed_text": format_amount(a["_position"].owed, card["currency"]),
             "paid_text": format_amount(a["_position"].paid, card["currency"]),
             "chart": owed_chart(pack, lang, today, card, episode, st.payments(store, card["id"])),
@@ -149,8 +156,8 @@ def build_report(store: st.Store, pack: Pack, lang: str, today: date,
         "intact": ("verified intact", "校验通过"), "broken": ("PROBLEMS FOUND", "发现问题"),
     }.items()}
     return render("report.html.j2", {
-        "t": t, "lang": lang, "today": today.isoformat(), "summaries": summaries,
-        "event_count": len(events), "event_rows": _event_rows(events, t["predicted"]),
+        "t": t, "lang": lang, "today": show_day(today, lang), "summaries": summaries,
+        "event_count": len(events), "event_rows": _event_rows(pack, lang, events, t["predicted"]),
         "violation_count": len(violations),
         "violation_rows": _violation_rows(pack, lang, violations),
         "chain_head": head, "entries": seen,

@@ -15,8 +15,15 @@ from debtcli.rules import STAGE_KEYS, Pack
 
 KINDS = ("overdue", "payment", "settled", "contact", "letter", "agreement", "installment",
          "stage", "legal")
+KIND_NAMES = {"overdue": "逾期", "payment": "还款", "settled": "结清", "contact": "联系",
+              "letter": "信函", "agreement": "协议", "installment": "分期", "stage": "阶段",
+              "legal": "法律日期"}
 # Same-instant events read best in this order: the debt, then what was done about it.
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
+
+
+def kind_name(kind: str, lang: str) -> str:
+    return KIND_NAMES[kind] if lang == "zh" else kind
 
 
 def sort_key(e: dict[str, Any]) -> tuple:

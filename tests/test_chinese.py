@@ -43,6 +43,11 @@ def test_letter_kinds_and_hardships_in_chinese(li_wei):
     text = li_wei("--lang", "zh", "letter", "make", "分期", "4821", "--months", "60",
                   "--hardship", "失业", "--name", "李伟", "--phone", "138").stdout
     assert "个性化分期还款申请" in text and "解除劳动合同证明" in text
+    li_wei("log", "add", "4821", "--channel", "电话", "--party", "催收公司", "--at",
+           "2026-11-20 23:10")
+    to_regulator = li_wei("--lang", "zh", "letter", "make", "投诉", "4821", "--to", "监管").stdout
+    to_bank = li_wei("--lang", "zh", "letter", "make", "投诉", "4821", "--to", "银行").stdout
+    assert "消费者权益保护部门" not in to_regulator and "消费者权益保护部门" in to_bank
 
 
 def test_visit_answers_in_chinese_words(li_wei, tmp_path):
@@ -68,6 +73,7 @@ def test_no_english_codes_in_the_chinese_demo(cli, tmp_path):
     """Channels, parties, who was reached and rule names read in Chinese; only the commands a
     user types (`debtcli visit checklist`) stay in Latin letters."""
     import re
+    import zipfile
 
     from debtcli.rules import load_pack
 
@@ -77,9 +83,23 @@ def test_no_english_codes_in_the_chinese_demo(cli, tmp_path):
     codes -= {"other", "in", "out", "app", "none"}
     db = str(tmp_path / "demo.db")
     cli("--lang", "zh", "--db", db, "demo")
+    cli("--lang", "zh", "--db", db, "log", "add", "4821", "--channel", "电话", "--party", "银行",
+        "--at", "2026-11-20T10:15:00+09:00")  # logged abroad: its offset is shown
+    documents = {}
+    cli("--lang", "zh", "--db", db, "report", "-o", tmp_path / "r.html")
+    cli("--lang", "zh", "--db", db, "evidence", "export", "-o", tmp_path / "b.zip")
+    documents["report"] = (tmp_path / "r.html").read_text(encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "b.zip") as z:
+        documents["summary.html"] = z.read("summary.html").decode()
     for args in (["status"], ["stage", "4821"], ["log", "list"], ["timeline", "--all"],
-                 ["violations"], ["card", "list"], ["facts"]):
-        out = cli("--lang", "zh", "--db", db, *args).stdout
+                 ["violations"], ["card", "list"], ["facts"], "report", "summary.html"):
+        out = documents[args] if isinstance(args, str) else \
+            cli("--lang", "zh", "--db", db, *args).stdout
+        out = re.sub(r"<[^>]*>", " ", out)  # HTML tags and their attributes
         out = re.sub(r"debtcli(?:\s+[-\w]+){1,6}", "", out)  # the commands themselves
         found = sorted(c for c in codes if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", out))
         assert not found, (args, found)
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", out), (args, "a raw ISO time")
+        if args in (["log", "list"], "report", "summary.html"):
+            assert "2026年11月20日 10:15（UTC+09:00）" in out, args
+            assert "2026年10月20日 22:40" in out and "22:40（" not in out, args  # local: no offset

@@ -123,6 +123,32 @@ def test_visit_walk_in_a_real_terminal(term, run):
     assert entry["channel"] == "visit" and entry["agents"] == 1
 
 
+def test_visit_walk_answered_in_chinese_words(run, tmp_path):
+    """At the door, in Chinese: 一个, 没有, 银行说不知道 are answers, not errors."""
+    import os
+
+    import pexpect
+
+    run("card", "add", "--bank", "中信银行", "--last4", "4821")
+    env = {**os.environ, "DEBTCLI_DB": str(tmp_path / "s.db"), "COLUMNS": "120",
+           "DEBTCLI_LANG": "zh", "NO_COLOR": "1"}
+    child = pexpect.spawn(EXE, ["visit", "check", "4821", "--at", "2026-11-22 15:00"], env=env,
+                          encoding="utf-8", timeout=20)
+    for prompt, answer in (("门口有几个人", "一个"), ("工作证", "没有"), ("授权委托书", "没有"),
+                           ("哪家机构", "法院执行局"), ("姓名", ""), ("工号", ""),
+                           ("银行确认了", "银行说不知道"), ("个人账户", "是"), ("打到哪里", "微信"),
+                           ("自称公安", "对"), ("身份证照片", "没有"), ("威胁", "没有")):
+        child.expect(prompt)
+        assert "Please" not in child.before
+        child.sendline(answer)
+    child.expect("诈骗")
+    child.expect("已保存为第 1 条")
+    child.expect(pexpect_eof())
+    assert "Please" not in child.before
+    entry = __import__("json").loads(run("log", "list", "--json").stdout)[0]
+    assert entry["agents"] == 1 and entry["party"] == "impostor"
+
+
 def test_ctrl_c_mid_walk_saves_nothing(term, run, tmp_path):
     import hashlib
 

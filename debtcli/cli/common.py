@@ -278,6 +278,16 @@ def emit_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
+def day(iso: str | None) -> str:
+    """A stored date (2026-12-05) in a sentence: 2026年12月5日 in Chinese. Tables keep the
+    compact ISO form."""
+    from datetime import date
+
+    from debtcli.dates import show_day
+
+    return show_day(date.fromisoformat(iso), state.lang) if iso else ""
+
+
 def say(en: str, zh: str) -> None:
     """Print a message that may hold user text: never interpreted as rich markup."""
     console().print(state.t(en, zh))
@@ -365,18 +375,18 @@ def render_agreement_notes(rows: list[dict]) -> None:
         cur, card = r["currency"], f"****{r['last4']}"
         for m in a["missed"]:
             say(f"! {card}: installment {m['n']} of {a['months']} "
-                f"({format_amount(from_decimal_str(m['amount']), cur)}) was due {m['due']} and "
+                f"({format_amount(from_decimal_str(m['amount']), cur)}) was due {day(m['due'])} and "
                 "is not fully paid. A missed installment can void the agreement: pay it or call "
                 "the bank now.",
                 f"！{card}：第 {m['n']}/{a['months']} 期（{format_amount(from_decimal_str(m['amount']), cur)}）"
-                f"应于 {m['due']} 还款，尚未还足。漏还一期可能导致协议失效：请尽快还款或联系银行。")
+                f"应于 {day(m['due'])} 还款，尚未还足。漏还一期可能导致协议失效：请尽快还款或联系银行。")
         nxt = a["next"]
         if nxt:
             amount = format_amount(from_decimal_str(nxt["amount"]), cur)
             soon_en, soon_zh = ("Soon: ", "即将到期：") if nxt["status"] == "due-soon" else ("", "")
             say(f"{soon_en}{card}: installment {nxt['n']} of {a['months']}, {amount}, due "
-                f"{nxt['due']}.",
-                f"{soon_zh}{card}：第 {nxt['n']}/{a['months']} 期，{amount}，{nxt['due']} 到期。")
+                f"{day(nxt['due'])}.",
+                f"{soon_zh}{card}：第 {nxt['n']}/{a['months']} 期，{amount}，{day(nxt['due'])} 到期。")
         elif a["complete"]:
             say(f"{card}: every installment of the agreement is paid.",
                 f"{card}：协议的所有分期均已还清。")

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from debtcli.cli.common import JsonOpt, app, console, emit_json, say, state, sub_app
+from debtcli.dates import show_time
 
 log_app = sub_app(
     "The contact log: every collector call, SMS, letter and visit, kept as evidence "
@@ -117,7 +118,7 @@ def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool,
         flags = (pack.rule_names(flagged.get(r["id"], []), lang)
                  if not history or not r["amends"] else "")
         number = r["row_id"] if history else r["id"]
-        table.append([f"{number}{mark}", r["at"][:16].replace("T", " "), f"****{r['last4']}",
+        table.append([f"{number}{mark}", show_time(r["at"], state.lang), f"****{r['last4']}",
                       how, who, pack.word_name("contacted", r["contacted"], lang), what,
                       f"⚑ {flags}" if flags else ""])
     if not show_card:
@@ -240,6 +241,14 @@ def summary_html(context: dict[str, Any]) -> str:
         rule = pack.conduct_rule(v["rule"])
         v["rule_text"] = pack.text(rule, "", lang)
         v["citation"] = pack.text(rule, "citation", lang)
+        v["at_text"] = show_time(v["at"], lang)
+    context["entries"] = [{
+        **e, "at_text": show_time(e["at"], lang),
+        "channel_name": pack.word_name("channel", e["channel"], lang),
+        "direction_name": pack.word_name("direction", e["direction"], lang),
+        "party_name": pack.word_name("party", e["party"], lang),
+        "contacted_name": pack.word_name("contacted", e["contacted"], lang),
+    } for e in context["entries"]]
     labels = {
         "title": t("Collection contact log — evidence summary", "催收联系记录——证据摘要"),
         "intro": t("Exported by debtcli. Every entry is hash-chained; check this bundle with "
@@ -307,7 +316,7 @@ def render_violations(card: str | None = None, limit: int | None = None,
     table = []
     for v in rows[-limit:] if limit else rows:  # with a limit, the latest
         rule = pack.conduct_rule(v["rule"])
-        cells = [str(v["entry"]), v["at"][:16].replace("T", " "), f"****{v['card']}",
+        cells = [str(v["entry"]), show_time(v["at"], state.lang), f"****{v['card']}",
                  pack.text(rule, "", state.lang)]
         if sources:
             cells += [pack.text(rule, "citation", state.lang), v["hash"][:12] + "…"]

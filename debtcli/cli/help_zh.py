@@ -308,7 +308,7 @@ TEXT = {
     "First payment date (default: in a month).": "第一次还款日期（默认：一个月后）。",
     "Monthly income, to compute the proposal.": "月收入，用于计算方案。",
     "Essential monthly expenses.": "每月必要支出。",
-    "complaint: bank or regulator.": "投诉信：寄给银行或监管机构。",
+    "complaint: bank or regulator.": "投诉信：寄给银行或监管（监管机构）。",
     "Log the letter as sent, with the file attached, so what you sent is provable.":
         "把这封信记为已寄出并附上文件，以便证明你寄出了什么。",
     "Write it even so: above your budget, on a time-barred debt, or over an existing -o file.":

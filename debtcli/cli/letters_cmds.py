@@ -302,8 +302,9 @@ def letter_make(
 
     s, pack, lang = state.store(), state.pack(), state.lang
     k = letters.check_kind(pack.word("kind", kind))
+    to = pack.word("to", to)
     if to not in ("bank", "regulator"):
-        raise BadInput(f"--to {to!r}: choose bank or regulator", f"--to {to!r}：请选择 bank 或 regulator")
+        raise BadInput(f"--to {to!r}: choose bank or regulator", f"--to {to!r}：请选择 银行 或 监管")
     c = find_card(s, card)
     kind_fmt = choose_format(fmt, output)
     opts: dict[str, Any] = {"hardship": pack.word("hardship", hardship) if hardship else None,

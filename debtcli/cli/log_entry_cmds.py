@@ -11,6 +11,7 @@ import typer
 
 from debtcli.cli.common import CardArg, say, state
 from debtcli.cli.evidence_cmds import log_app
+from debtcli.dates import show_time
 
 Opt = typer.Option
 
@@ -228,7 +229,7 @@ def log_add(card: CardArg, opts: dict[str, Any]) -> None:
     entry = contactlog.add(s, pack, c, opts, attach, state.today)
     flags = entry_violations(s, pack, entry["id"])
     short = entry["hash"][:16]
-    when = entry["at"][:16].replace("T", " ")
+    when = show_time(entry["at"], state.lang)
     how = pack.word_name("channel", entry["channel"], state.lang)
     say(f"Logged entry {entry['id']} ({how}, {when}) for ****{c['last4']}; hash {short}…",
         f"已记录第 {entry['id']} 条（{how}，{when}），卡 ****{c['last4']}；哈希 {short}…")

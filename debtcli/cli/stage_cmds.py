@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from debtcli.cli.common import CardArg, JsonOpt, app, console, emit_json, state
+from debtcli.cli.common import CardArg, JsonOpt, app, console, day, emit_json, state
 
 
 @app.command("stage")
@@ -52,19 +52,19 @@ def render_stage(r: dict[str, Any]) -> None:
     cur, criminal = r["currency"], r["threshold_met"]
     owed = _amount(r["owed"], cur)
     if r["stage"] == "agreement":
-        out.print(t(f"Owed {owed}; overdue since {r['since']}, under agreement since "
-                    f"{r['under_agreement_since']} (day {r['days_overdue']} when it was made).",
-                    f"欠款 {owed}；自 {r['since']} 逾期，自 {r['under_agreement_since']} 起按协议还款"
+        out.print(t(f"Owed {owed}; overdue since {day(r['since'])}, under agreement since "
+                    f"{day(r['under_agreement_since'])} (day {r['days_overdue']} when it was made).",
+                    f"欠款 {owed}；自 {day(r['since'])} 逾期，自 {day(r['under_agreement_since'])} 起按协议还款"
                     f"（达成协议时为逾期第 {r['days_overdue']} 天）。"))
     else:
-        out.print(t(f"Overdue since {r['since']}: day {r['days_overdue']}. Owed {owed}.",
-                    f"自 {r['since']} 逾期：第 {r['days_overdue']} 天。欠款 {owed}。"))
+        out.print(t(f"Overdue since {day(r['since'])}: day {r['days_overdue']}. Owed {owed}.",
+                    f"自 {day(r['since'])} 逾期：第 {r['days_overdue']} 天。欠款 {owed}。"))
     a = r.get("agreement")
     if a and a["status"] == "broken":
         n = a["broken_by"]
-        out.print(t(f"Agreement broken on {a['broken_on']}: installment {n} of {a['months']} was "
+        out.print(t(f"Agreement broken on {day(a['broken_on'])}: installment {n} of {a['months']} was "
                     f"not paid within its grace days. Escalation resumes by the rules.",
-                    f"协议已于 {a['broken_on']} 中断：第 {n}/{a['months']} 期未在宽限期内还足。"
+                    f"协议已于 {day(a['broken_on'])} 中断：第 {n}/{a['months']} 期未在宽限期内还足。"
                     "催收将按规则恢复。"), style="bold")
     stage = pack.stage(r["stage"]) if r["stage"] else None
     if stage is None:
@@ -91,9 +91,9 @@ def render_stage(r: dict[str, Any]) -> None:
                   + pack.stage_text(r["stage"], "todo", lang, criminal))
     if r["next_stage"]:
         out.print(t(f"\nNext: {_stage_label(r['next_stage'], criminal)}, typically from "
-                    f"{r['next_stage_date']}.",
+                    f"{day(r['next_stage_date'])}.",
                     f"\n下一阶段：{_stage_label(r['next_stage'], criminal)}，通常从 "
-                    f"{r['next_stage_date']} 起。"))
+                    f"{day(r['next_stage_date'])} 起。"))
     if a:
         from debtcli.cli.common import render_agreement_notes
 
@@ -171,15 +171,15 @@ def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
                     f"  可能构成有效催收的记录：{risk['effective_notices']} 次（连同短信/App/邮件："
                     f"{risk['possible_notices']} 次）。"))
         if risk["exposure_date"]:
-            out.print(t(f"  Two such notices at least 30 days apart: {risk['first_notice']} and "
-                        f"{risk['second_notice']}; 'more than three months after' is passed on "
-                        f"{risk['exposure_date']}.",
-                        f"  相隔至少 30 天的两次：{risk['first_notice']} 和 {risk['second_notice']}；"
-                        f"“超过三个月”于 {risk['exposure_date']} 届满。"))
+            out.print(t(f"  Two such notices at least 30 days apart: {day(risk['first_notice'])} and "
+                        f"{day(risk['second_notice'])}; 'more than three months after' is passed on "
+                        f"{day(risk['exposure_date'])}.",
+                        f"  相隔至少 30 天的两次：{day(risk['first_notice'])} 和 {day(risk['second_notice'])}；"
+                        f"“超过三个月”于 {day(risk['exposure_date'])} 届满。"))
         elif risk["possible_exposure_date"]:
             out.print(t(f"  Counting SMS/app/email as well (courts differ): passed on "
-                        f"{risk['possible_exposure_date']}.",
-                        f"  若短信/App/邮件也算（法院看法不一）：于 {risk['possible_exposure_date']} 届满。"))
+                        f"{day(risk['possible_exposure_date'])}.",
+                        f"  若短信/App/邮件也算（法院看法不一）：于 {day(risk['possible_exposure_date'])} 届满。"))
         else:
             out.print(t("  No two qualifying notices 30 days apart are logged yet.",
                         "  记录中还没有相隔 30 天的两次有效催收。"))
@@ -190,15 +190,15 @@ def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
         years = risk["years"]
         if risk["expired"]:
             out.print(t(f"Limitation period: {years} years, last restarted by your records on "
-                        f"{risk['restarted_on']}.",
-                        f"诉讼时效：{years} 年，按你的记录最近一次重新计算于 {risk['restarted_on']}。"),
+                        f"{day(risk['restarted_on'])}.",
+                        f"诉讼时效：{years} 年，按你的记录最近一次重新计算于 {day(risk['restarted_on'])}。"),
                       style="bold")
-            out.print("  " + pack.text(ind, "expired", lang).format(date=risk["runs_until"]))
+            out.print("  " + pack.text(ind, "expired", lang).format(date=day(risk["runs_until"])))
         else:
-            out.print(t(f"Limitation period: {years} years, last restarted {risk['restarted_on']} "
-                        f"(runs to {risk['runs_until']} if nothing restarts it).",
-                        f"诉讼时效：{years} 年，最近一次重新计算于 {risk['restarted_on']}"
-                        f"（如无中断，至 {risk['runs_until']}）。"), style="bold")
+            out.print(t(f"Limitation period: {years} years, last restarted {day(risk['restarted_on'])} "
+                        f"(runs to {day(risk['runs_until'])} if nothing restarts it).",
+                        f"诉讼时效：{years} 年，最近一次重新计算于 {day(risk['restarted_on'])}"
+                        f"（如无中断，至 {day(risk['runs_until'])}）。"), style="bold")
             out.print("  " + pack.text(ind, "reading", lang))
         out.print("  " + cite)
 

@@ -1,5 +1,6 @@
 """Commands for the whole story: the timeline, the printable report and the calendar."""
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -7,6 +8,7 @@ import typer
 
 from debtcli.cli.common import JsonOpt, app, console, emit_json, say, state
 from debtcli.cli.tables import wrap_cells
+from debtcli.dates import offset_note
 
 Opt = typer.Option
 SYMBOLS = {"overdue": "!", "payment": "¥", "settled": "✓", "contact": "●", "letter": "✉",
@@ -26,7 +28,7 @@ def _symbol(e: dict[str, Any]) -> str:
 def render_timeline(events: list[dict], hidden: int) -> None:
     t, out = state.t, console()
     width = max(60, out.width)
-    prefix = 2 + 5 + 1 + 5 + 2 + 1 + 1 + 8 + 2  # "  MM-DD HH:MM  ● ****1234  "
+    prefix = 2 + 5 + 1 + 5 + 2 + 1 + 1 + 8 + 2  # "  MM-DD HH:MM  ● ****1234  " (zh: "DD日 ")
     lines: list[tuple[str, str | None]] = []  # (line, style), already wrapped
     legend = t("● contact  ⚑ possible violation  ¥ payment  ✉ letter  ◆ stage  ◇ predicted  "
                "⚖ legal date  ▣/□/■ agreement, installment due/paid  ✓ settled",
@@ -48,13 +50,16 @@ def render_timeline(events: list[dict], hidden: int) -> None:
             y, m = month.split("-")
             lines.append(("", None))
             lines.append((t(f"{y}-{m}", f"{y}年{int(m)}月"), "bold underline"))
-        time = e["at"][11:16] if len(e["at"]) > 10 else "     "
-        title = e["title"] + (f"  ⚑ {state.pack().rule_names(e['flags'], state.lang)}"
-                              if e.get("flags") else "")
+        time, note = "     ", ""
+        if len(e["at"]) > 10:
+            time, note = e["at"][11:16], offset_note(datetime.fromisoformat(e["at"]), state.lang)
+        day = t(e["at"][5:10], f"{int(e['at'][8:10]):>2}日 ")  # under the month's heading
+        title = e["title"] + note + (f"  ⚑ {state.pack().rule_names(e['flags'], state.lang)}"
+                                     if e.get("flags") else "")
         style = "dim italic" if e["predicted"] else ("bold red" if e.get("flags")
                                                       else STYLES.get(e["kind"]))
         wrapped = wrap_cells(title, width - prefix)
-        head = f"  {e['at'][5:10]} {time}  {_symbol(e)} ****{e['card']}  "
+        head = f"  {day} {time}  {_symbol(e)} ****{e['card']}  "
         lines.append((head + wrapped[0], style))
         lines.extend((" " * prefix + more, style) for more in wrapped[1:])
     if not marked:
