@@ -18,13 +18,17 @@ from debtcli.dates import parse_date, parse_past_datetime
 from debtcli.errors import BadInput, CheckFailed, NotFound
 from debtcli.evidence import (
     CHAIN_COLUMNS,
+    COMMITTED,
     Problem,
-    entry_hash,
+    commitment,
+    field_salt,
     file_sha256,
     head_problems,
+    shown_hash,
     verify_chain,
 )
 from debtcli.money import parse_amount, to_decimal_str
+from debtcli.redact import MASK
 from debtcli.rules import Pack
 
 CHANNELS = ("sms", "call", "letter", "lawyer-letter", "visit", "email", "app", "wechat", "other")
@@ -451,7 +455,7 @@ def _verify_range(source: Any, lo: int, hi: int | None,
         atts = st.attachments_for(conn, lo=lo, hi=hi)
         # Plain tuples in CHAIN_COLUMNS order: several times faster than sqlite3.Row lookups.
         cur = conn.execute(
-            f"SELECT {', '.join(CHAIN_COLUMNS)}, hash FROM contacts WHERE id >= ? "
+            f"SELECT {', '.join(CHAIN_COLUMNS)}, salt, hash FROM contacts WHERE id >= ? "
             f"AND id < ? ORDER BY id", (lo, hi if hi is not None else 1 << 62))
         cur.row_factory = None
         return verify_chain(cur, atts, after=after)
@@ -592,41 +596,73 @@ def raise_if_problems(problems: list[Problem]) -> None:
         )
 
 
-def entry_json(e: dict[str, Any], atts: list[dict[str, Any]]) -> dict[str, Any]:
+def entry_json(e: dict[str, Any], atts: list[dict[str, Any]],
+               salts: bool = False) -> dict[str, Any]:
+    """An entry as exported. With salts, each field's salt (scheme 2), so anyone holding the
+    bundle can recompute the entry's hash: the entry's seed itself never leaves the store."""
     d = {k: e[k] for k in ("id", *st.CONTACT_INPUT, "prev_hash", "hash")}
     d["attachments"] = [{"sha256": a["sha256"], "name": a["name"], "size": a["size"],
                          "mime": a.get("mime")} for a in atts]
+    seed = e.get("salt") if salts else None
+    if seed:
+        d["salts"] = {f: field_salt(seed, f) for f in COMMITTED
+                      if d.get(f) is not None and d.get(f) != []}
     return d
 
 
-REDACTED = "***"
-_LONG_NUMBER = re.compile(r"\d[\d\s-]{5,}\d")
+REDACTED = MASK
+_MASKED_WHOLE = ("phone", "agent_id", "agent")
+_MASKED_TEXT = ("org", "note", "pay_to", "promise")
 
 
-def redact(entry: dict[str, Any]) -> dict[str, Any]:
-    """For sharing in public: phone numbers, agent ids and names, and long numbers in notes
-    (phones, accounts) are masked. Companies and dates stay: they are the point of a post."""
-    out = dict(entry)
-    for key in ("phone", "agent_id", "agent"):
-        if out.get(key):
-            out[key] = REDACTED
-    for key in ("note", "pay_to", "promise"):
-        if out.get(key):
-            out[key] = _LONG_NUMBER.sub(REDACTED, out[key])
+def masked_values(e: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """The fields of an entry a redacted bundle shows differently: the caller's number, the
+    agent's name and id whole, and in the free text whatever identifies a person."""
+    from debtcli.redact import mask_text
+
+    out: dict[str, Any] = {f: REDACTED for f in _MASKED_WHOLE if e.get(f)}
+    for f in _MASKED_TEXT:
+        masked = mask_text(e.get(f), names)
+        if masked != e.get(f):
+            out[f] = masked
+    if e.get("attachments"):  # file names can carry numbers; the files are left out anyway
+        out["attachments"] = [{**a, "name": REDACTED} for a in e["attachments"]]
     return out
 
 
-BUNDLE_FORMAT = "debtcli-evidence-bundle/2"
+def redact(entry: dict[str, Any], names: Iterable[str] = ()) -> dict[str, Any] | None:
+    """An exported entry for sharing in public. Each masked field is shown by its commitment
+    instead of its salt: the chain and every field shown still verify, and the masked value
+    cannot be found by trying candidates. An entry recorded before salted commitments (no
+    salts) with anything to mask is withheld (None): its hash would let a masked phone
+    number be guessed."""
+    changes = masked_values(entry, names)
+    if not changes:
+        return entry
+    if "salts" not in entry:
+        return None
+    out = {**entry, **changes, "salts": dict(entry["salts"]), "commitments": {}}
+    for f in changes:
+        salt = out["salts"].pop(f)
+        value = ([{k: a[k] for k in ("sha256", "name", "size")} for a in entry[f]]
+                 if f == "attachments" else entry[f])
+        out["commitments"][f] = commitment(salt, value)
+    return out
+
+
+BUNDLE_FORMAT = "debtcli-evidence-bundle/3"
 DERIVED = ("summary.html", "entries.csv")  # readable copies made from entries.json
 
 
 def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None, lang: str,
                   summary_html: Callable[[dict[str, Any]], str],
-                  redacted: bool = False) -> dict[str, Any]:
+                  redacted: bool = False, mask_names: Iterable[str] = ()) -> dict[str, Any]:
     """A zip anyone can check: entries (JSON, and CSV and HTML copies for reading), the links of
     the whole chain (chain.json: id, prev_hash, hash of every entry, so a one-card bundle still
     checks from the first entry to the head), the attachments, and a manifest. A redacted
-    bundle masks personal details and leaves attachments out, and says so in its manifest."""
+    bundle masks personal details (see redact: the masked fields are shown by their salted
+    commitments) and leaves attachments out, and says so in its manifest; mask_names are
+    names to hide wherever they appear, with every agent name in the log."""
     import hashlib
     import json
     import os
@@ -646,10 +682,20 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
         count, head, _ = st.chain_state(conn)
         current = st.contacts(store, card_id=card["id"] if card else None)
         cards = st.list_cards(store, include_archived=True)
-    entries = [entry_json(r, atts.get(r["id"], [])) for r in rows]
+    entries = [entry_json(r, atts.get(r["id"], []), salts=True) for r in rows]
+    withheld: list[int] = []
     if redacted:
-        entries = [redact(e) for e in entries]
-        current = [redact(e) for e in current]
+        names = {*mask_names, *(r["agent"] for r in rows if r["agent"])}
+        shown = []
+        for e in entries:
+            r = redact(e, names)
+            if r is None:
+                withheld.append(e["id"])
+            else:
+                shown.append(r)
+        entries = shown
+        current = [{**e, **masked_values(e, names)} for e in current
+                   if e["id"] not in withheld]
     csv_buf = io.StringIO()
     write_csv(current, cards, csv_buf)
     files: dict[str, bytes] = {
@@ -662,7 +708,7 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
     for r in rows:
         for a in atts.get(r["id"], []):
             if redacted:  # recordings and photos cannot be masked
-                omitted.append({"entry": r["id"], "sha256": a["sha256"], "name": a["name"]})
+                omitted.append({"entry": r["id"], "sha256": a["sha256"], "name": REDACTED})
             else:
                 attachment_files[f"attachments/{a['sha256']}"] = store.evidence_dir / a["sha256"]
     from debtcli.flags import violations
@@ -683,6 +729,7 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
         "chain_count": count,
         "derived": list(DERIVED),
         "omitted_attachments": omitted,
+        "withheld": withheld,
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
     }
     for name, path in attachment_files.items():
@@ -721,6 +768,8 @@ class BundleCheck(NamedTuple):
     absent: list[int]  # entries of the chain this bundle does not show
     card: str | None = None  # the card the manifest says the bundle holds (for reading only)
     redacted: bool = False
+    masked: list[int] = []  # noqa: RUF012  verified; some fields shown only by commitments
+    withheld: list[int] = []  # noqa: RUF012  recorded before salted commitments, left out
 
 
 def check_bundle(chain: list, entries: list[dict[str, Any]], members: dict[str, str],
@@ -744,7 +793,7 @@ def check_bundle(chain: list, entries: list[dict[str, Any]], members: dict[str, 
         problems.append(Problem(None, "head", f"the chain ends at {len(chain)} entries and "
                                 f"{expected_prev[:12]}…, not the recorded head",
                                 f"链在第 {len(chain)} 条、{expected_prev[:12]}… 处结束，与记录的链头不符"))
-    verified, unchecked = 0, []
+    verified, unchecked, masked = 0, [], []
     for e in entries:
         eid = e.get("id")
         if eid not in links:
@@ -753,13 +802,17 @@ def check_bundle(chain: list, entries: list[dict[str, Any]], members: dict[str, 
             continue
         prev_hash, digest = links[eid]
         atts = e.get("attachments") or []
+        recomputed, hidden = shown_hash(e)
         if e.get("prev_hash") != prev_hash or e.get("hash") != digest:
             problems.append(Problem(eid, "out-of-chain", f"entry {eid}: its hashes differ "
                                     "from the chain's", f"记录 {eid}：哈希与链中不一致"))
-        elif entry_hash(e, atts) == digest:
+        elif recomputed == digest:
             verified += 1
-        elif any(v == REDACTED or (isinstance(v, str) and REDACTED in v) for v in e.values()):
-            unchecked.append(eid)
+            if hidden:
+                masked.append(eid)
+        elif "salts" not in e and any(v == REDACTED or (isinstance(v, str) and REDACTED in v)
+                                      for v in e.values()):
+            unchecked.append(eid)  # a format 2 redacted bundle: masked, so not checkable
         else:
             problems.append(Problem(eid, "changed",
                                     f"entry {eid}: its contents were changed after recording",
@@ -780,7 +833,7 @@ def check_bundle(chain: list, entries: list[dict[str, Any]], members: dict[str, 
     shown = {e.get("id") for e in entries}
     absent = [eid for eid in links if eid not in shown]
     return BundleCheck(verified, unchecked, len(chain), expected_prev, len(omitted), problems,
-                       absent)
+                       absent, masked=masked)
 
 
 def verify_bundle(path: Path) -> BundleCheck:
@@ -828,7 +881,11 @@ def verify_bundle(path: Path) -> BundleCheck:
     # entry the chain marks as that card's (a forger who also remarks the chain is a complete
     # rewrite, which only a copy held elsewhere or a trusted timestamp can expose).
     marks = {int(c[0]): c[3] for c in chain if len(c) == 4}
-    removed = [eid for eid in result.absent if not card or marks.get(eid) == card_id]
+    # A redacted bundle withholds entries recorded before salted commitments that had
+    # something to mask; they are named as withheld (not verified), never passed as checked.
+    withheld = set(manifest.get("withheld") or []) if manifest.get("redacted") else set()
+    removed = [eid for eid in result.absent if (not card or marks.get(eid) == card_id)
+               and eid not in withheld]
     if removed:
         listed = _ranges(removed)
         word = "entry" if len(removed) == 1 else "entries"
@@ -836,7 +893,8 @@ def verify_bundle(path: Path) -> BundleCheck:
                                 "not in the bundle (removed)", f"链中的记录 {listed} 不在证据包中（被删除）"))
     return result._replace(problems=problems + result.problems,
                            card=str(card) if card else None,
-                           redacted=bool(manifest.get("redacted")))
+                           redacted=bool(manifest.get("redacted")),
+                           withheld=sorted(withheld & set(result.absent)))
 
 
 def _ranges(ids: list[int]) -> str:

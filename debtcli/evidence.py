@@ -1,11 +1,23 @@
 """The hash chain that makes the contact log evidence. Pure: rows in, hashes and problems out.
 
-Format (also in the README, so anyone can re-check a log with a few lines of code):
-    entry hash = SHA-256 of the UTF-8 bytes of
-        json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    where fields = every column of the `contacts` row except `hash` (so `prev_hash`, the hash of
-    the entry before, is inside) plus "attachments": a list, in attachment order, of
-    {"sha256", "name", "size"}. The first entry's prev_hash is 64 zeros.
+Format (also in the README, so anyone can re-check a log with a few lines of code). canonical(x)
+is the UTF-8 bytes of json.dumps(x, sort_keys=True, ensure_ascii=False, separators=(",", ":")).
+
+Entries recorded since schema 7 (salted commitments, scheme 2): each field is committed on its
+own, so that a redacted copy can hide one field and still prove every other and the chain:
+    commitment(field) = SHA-256(salt(field) || canonical(value)), or null for an empty field
+    salt(field)       = the first 16 bytes of SHA-256(seed || field name as UTF-8), where seed is
+                        16 random bytes kept with the entry and never exported
+    entry hash        = SHA-256(canonical({"scheme": 2, "id": id, "prev_hash": prev_hash,
+                                           "commitments": {field: commitment(field), ...}}))
+over the COMMITTED fields: every column of the `contacts` row except id, prev_hash, hash and
+the seed, plus "attachments", a list in attachment order of {"sha256", "name", "size"} (empty:
+null). A bundle gives each shown field's salt (16 bytes, hex), and a masked field's commitment
+instead of its salt: the masked value cannot be guessed from it by trying candidates.
+
+Entries recorded before (scheme 1) keep their hashes: SHA-256 of canonical(fields), fields being
+every column except `hash` (so `prev_hash` is inside) plus "attachments" as above (a list,
+possibly empty). The first entry's prev_hash is 64 zeros.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,27 +47,84 @@ def _encode(doc: Any) -> str:
     return _ENCODER.encode(doc)
 
 
+COMMITTED = (*(c for c in CHAIN_COLUMNS if c not in ("id", "prev_hash")), "attachments")
 _ID, _PREV = CHAIN_COLUMNS.index("id"), CHAIN_COLUMNS.index("prev_hash")
 
 
-def _values_hash(values: Sequence[Any], attachments: Sequence[Mapping[str, Any]]) -> str:
-    """values: the CHAIN_COLUMNS in order (a row as SQLite returns it, fastest for verify)."""
-    doc = dict(zip(CHAIN_COLUMNS, values, strict=False))
-    doc["attachments"] = [
-        {"sha256": a["sha256"], "name": a["name"], "size": a["size"]} for a in attachments
-    ]
+def _attachments_doc(attachments: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [{"sha256": a["sha256"], "name": a["name"], "size": a["size"]} for a in attachments]
+
+
+def field_salt(seed: str, field: str) -> str:
+    """A field's salt (hex): revealing it for one field reveals nothing of the others."""
     import hashlib
 
+    return hashlib.sha256(bytes.fromhex(seed) + field.encode()).hexdigest()[:32]
+
+
+def commitment(salt: str, value: Any) -> str | None:
+    if value is None or value == []:
+        return None
+    import hashlib
+
+    return hashlib.sha256(bytes.fromhex(salt) + _encode(value).encode()).hexdigest()
+
+
+def committed_hash(entry_id: int, prev_hash: str, commitments: Mapping[str, str | None]) -> str:
+    import hashlib
+
+    doc = {"scheme": 2, "id": entry_id, "prev_hash": prev_hash, "commitments": commitments}
     return hashlib.sha256(_encode(doc).encode()).hexdigest()
 
 
+def _values_hash(values: Sequence[Any], attachments: Sequence[Mapping[str, Any]],
+                 seed: str | None = None) -> str:
+    """values: the CHAIN_COLUMNS in order (a row as SQLite returns it, fastest for verify);
+    seed: the entry's (scheme 2), or None for an entry recorded before salted commitments."""
+    import hashlib
+
+    doc = dict(zip(CHAIN_COLUMNS, values, strict=False))
+    doc["attachments"] = _attachments_doc(attachments)
+    if not seed:
+        return hashlib.sha256(_encode(doc).encode()).hexdigest()
+    sha, key = hashlib.sha256, bytes.fromhex(seed)
+    commits = {}
+    for f in COMMITTED:  # as field_salt and commitment, without the hex round trips
+        v = doc[f]
+        commits[f] = (None if v is None or v == [] else
+                      sha(sha(key + f.encode()).digest()[:16] + _encode(v).encode()).hexdigest())
+    return committed_hash(values[_ID], values[_PREV], commits)
+
+
 def entry_hash(fields: Mapping[str, Any], attachments: Sequence[Mapping[str, Any]]) -> str:
-    return _values_hash([fields[k] for k in CHAIN_COLUMNS], attachments)
+    """fields: a row of the store (its `salt` decides the scheme)."""
+    return _values_hash([fields[k] for k in CHAIN_COLUMNS], attachments, fields.get("salt"))
+
+
+def shown_hash(entry: Mapping[str, Any]) -> tuple[str | None, list[str]]:
+    """An entry as a bundle shows it: (its hash recomputed from what is shown, the fields shown
+    only by their commitment). None when a shown field has no salt to check it with."""
+    if "salts" not in entry and "commitments" not in entry:  # recorded before scheme 2
+        return entry_hash({**entry, "salt": None}, entry.get("attachments") or []), []
+    salts, given = entry.get("salts") or {}, entry.get("commitments") or {}
+    commits: dict[str, str | None] = {}
+    for f in COMMITTED:
+        value = _attachments_doc(entry.get("attachments") or []) if f == "attachments" \
+            else entry.get(f)
+        if f in given:
+            commits[f] = given[f]
+        elif value is None or value == []:
+            commits[f] = None
+        elif f in salts:
+            commits[f] = commitment(salts[f], value)
+        else:
+            return None, []
+    return committed_hash(entry["id"], entry["prev_hash"], commits), sorted(given)
 
 
 def as_values(entry: Mapping[str, Any]) -> tuple:
-    """An entry as verify_chain takes it: the CHAIN_COLUMNS in order, then its hash."""
-    return (*(entry.get(k) for k in CHAIN_COLUMNS), entry.get("hash"))
+    """An entry as verify_chain takes it: the CHAIN_COLUMNS in order, its seed, its hash."""
+    return (*(entry.get(k) for k in CHAIN_COLUMNS), entry.get("salt"), entry.get("hash"))
 
 
 def file_sha256(path: Any) -> str:
@@ -86,7 +155,8 @@ def verify_chain(
 ) -> tuple[int, str, list[Problem]]:
     """Recompute every hash in id order. Returns (entries seen, last hash, problems).
 
-    rows are tuples of the CHAIN_COLUMNS in order followed by the stored hash (see as_values).
+    rows are tuples of the CHAIN_COLUMNS in order followed by the entry's seed and its stored
+    hash (see as_values).
 
     head/count are what the store recorded when it last appended; they catch entries added or
     removed at the end. With subset=True (an export of one card) links are only checked between
@@ -103,7 +173,7 @@ def verify_chain(
             missing = f"{prev_id + 1}" if eid == prev_id + 2 else f"{prev_id + 1}–{eid - 1}"
             problems.append(Problem(eid, "missing", f"entry {missing} is missing (removed)",
                                     f"记录 {missing} 缺失（被删除）"))
-        if _values_hash(row, attachments.get(eid, ())) != stored:
+        if _values_hash(row, attachments.get(eid, ()), row[-2]) != stored:
             problems.append(Problem(eid, "changed",
                                     f"entry {eid}: its contents were changed after recording",
                                     f"记录 {eid}：记录后内容被修改"))

@@ -284,6 +284,35 @@ def m006_corrections(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+def m007_salted_commitments(conn: sqlite3.Connection) -> None:
+    """Entries are chained over per-field salted commitments from now on (scheme 2, see
+    debtcli.evidence), so a redacted bundle can hide a phone number without it being guessed
+    from a hash. `salt` is each entry's random seed; entries recorded before keep their hashes
+    (salt NULL: scheme 1). Stamps: RFC 3161 timestamp tokens over the chain head, and the
+    timestamp authorities the user chose."""
+    _script(conn, """
+        ALTER TABLE contacts ADD COLUMN salt TEXT;
+        CREATE TABLE tsas (
+            url TEXT PRIMARY KEY,
+            ca_pem TEXT,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE stamps (
+            id INTEGER PRIMARY KEY,
+            tsa TEXT NOT NULL,
+            chain_count INTEGER NOT NULL,
+            chain_head TEXT NOT NULL,
+            requested_at TEXT NOT NULL,
+            token BLOB,
+            gen_time TEXT,
+            error TEXT
+        );
+        CREATE INDEX stamps_pending ON stamps(token, tsa);
+        CREATE TRIGGER stamps_keep_tokens BEFORE DELETE ON stamps WHEN OLD.token IS NOT NULL
+            BEGIN SELECT RAISE(ABORT, 'timestamp tokens are evidence: never deleted'); END;
+        """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_cards_episodes_payments,
     m002_contact_log,
@@ -291,6 +320,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m004_payment_indexes,
     m005_settlement_amount,
     m006_corrections,
+    m007_salted_commitments,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -606,8 +636,8 @@ CONTACT_INPUT = (
     "demanded", "pay_to", "promise", "promise_date", "claims", "flags", "note", "amends",
 )
 _INSERT_CONTACT = (
-    f"INSERT INTO contacts (id, {', '.join(CONTACT_INPUT)}, prev_hash, hash) "
-    f"VALUES ({', '.join('?' * (len(CONTACT_INPUT) + 3))})"
+    f"INSERT INTO contacts (id, {', '.join(CONTACT_INPUT)}, prev_hash, salt, hash) "
+    f"VALUES ({', '.join('?' * (len(CONTACT_INPUT) + 4))})"
 )
 # The corrected view: a row counts unless a later amendment of the same original exists.
 _CURRENT = (
@@ -632,6 +662,8 @@ def append_contacts(
 ) -> list[int]:
     """Append entries to the chain. Call inside Store.write(): the caller owns the transaction,
     so an import of many rows is one transaction."""
+    import secrets
+
     from debtcli.evidence import entry_hash
 
     count, head, last = chain_state(conn)
@@ -641,8 +673,10 @@ def append_contacts(
         row = {k: fields.get(k) for k in CONTACT_INPUT}
         row["id"] = last
         row["prev_hash"] = head
+        row["salt"] = secrets.token_hex(16)  # the seed of this entry's salted commitments
         head = entry_hash(row, atts)
-        rows.append((last, *(row[k] for k in CONTACT_INPUT), row["prev_hash"], head))
+        rows.append((last, *(row[k] for k in CONTACT_INPUT), row["prev_hash"], row["salt"],
+                     head))
         att_rows.extend(
             (last, pos, a["sha256"], a["name"], a["size"], a.get("mime"))
             for pos, a in enumerate(atts)

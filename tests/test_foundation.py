@@ -21,7 +21,8 @@ def test_store_created_private_on_first_use(cli, db_path):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     names = [r[0] for r in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
     assert names == ["m001_cards_episodes_payments", "m002_contact_log", "m003_agreements",
-                     "m004_payment_indexes", "m005_settlement_amount", "m006_corrections"]
+                     "m004_payment_indexes", "m005_settlement_amount", "m006_corrections",
+                     "m007_salted_commitments"]
 
 
 def test_path_shows_store_and_evidence(cli, db_path):

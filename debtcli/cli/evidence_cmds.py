@@ -195,6 +195,7 @@ def _verify_bundle(bundle: Path, json_out: bool) -> None:
     r = contactlog.verify_bundle(bundle)
     if json_out:
         emit_json({"entries_verified": r.verified, "entries_unchecked": r.unchecked,
+                   "entries_masked": r.masked, "entries_withheld": r.withheld,
                    "chain": r.chain, "chain_head": r.head, "attachments_left_out": r.omitted,
                    "ok": not r.problems, "derived_not_evidence": list(contactlog.DERIVED),
                    "problems": [{"entry": p.entry, "kind": p.kind, "message": p.en}
@@ -212,18 +213,31 @@ def _verify_bundle(bundle: Path, json_out: bool) -> None:
     else:
         say(f"OK: {r.verified} entries verified; the chain of {r.chain} entries links up to "
             f"head {r.head}.", f"校验通过：{r.verified} 条记录；{r.chain} 条记录的链完整衔接至链头 {r.head}。")
-    if r.absent:
-        from debtcli.contactlog import _ranges
+    from debtcli.contactlog import _ranges
 
-        say(f"Entries {_ranges(r.absent)} of the chain are not in this bundle, which holds only "
-            f"card ****{r.card}'s entries: their links were checked, not their contents.",
-            f"链中的记录 {_ranges(r.absent)} 不在本证据包中（本包只含 ****{r.card} 的记录）："
+    other_cards = [eid for eid in r.absent if eid not in r.withheld]
+    if other_cards:
+        say(f"Entries {_ranges(other_cards)} of the chain are not in this bundle, which holds "
+            f"only card ****{r.card}'s entries: their links were checked, not their contents.",
+            f"链中的记录 {_ranges(other_cards)} 不在本证据包中（本包只含 ****{r.card} 的记录）："
             "只校验了衔接，未校验内容。")
+    if r.masked:
+        say(f"Entries {_ranges(r.masked)} verified with some fields masked: every field shown "
+            "and the chain check; a masked field is shown by its salted commitment, which "
+            "proves it was not changed without revealing it.",
+            f"记录 {_ranges(r.masked)} 校验通过但部分字段已遮盖：显示的每个字段和链均校验通过；"
+            "被遮盖的字段只给出加盐承诺值，可证明未被修改而不泄露内容。")
+    if r.withheld:
+        say(f"Entries {_ranges(r.withheld)} were recorded before salted commitments and had "
+            "something to mask, so this redacted bundle withholds them: their place in the chain "
+            "was checked, not their contents (a full bundle shows them).",
+            f"记录 {_ranges(r.withheld)} 记录于加盐承诺之前且含需遮盖的内容，本脱敏证据包未包含它们："
+            "只校验了它们在链中的位置，未校验内容（完整证据包包含它们）。")
     if r.unchecked:
         say(f"{len(r.unchecked)} redacted entries could not be checked: their masked fields no "
             "longer hash to what was recorded.",
             f"{len(r.unchecked)} 条脱敏记录无法校验：被遮盖的字段不再与记录时的哈希对应。")
-    elif r.redacted:
+    elif r.redacted and not r.masked and not r.withheld:
         say("The redacted entries had nothing to mask and verify in full; the attachments left "
             "out could not be checked.", "脱敏记录中没有需要遮盖的内容，均完整校验通过；略去的附件无法校验。")
     if r.omitted:
@@ -278,6 +292,9 @@ def evidence_export(
     redacted: Annotated[bool, Opt("--redact", help="Mask phone numbers, agent ids and names "
                                   "and long numbers in notes, and leave out attachments: for "
                                   "sharing in a public forum.")] = False,
+    mask: Annotated[list[str] | None, Opt("--mask", help="With --redact: a name to hide "
+                                          "wherever it appears, e.g. yours or a relative's "
+                                          "(repeatable; agent names are always hidden).")] = None,
 ) -> None:
     """Export the log as a bundle a regulator or lawyer can check: entries (CSV, JSON),
     attachments, a SHA-256 manifest with the chain head, and an HTML summary."""
@@ -288,12 +305,26 @@ def evidence_export(
     c = find_card(s, card) if card else None
     _, _, problems = contactlog.verify_store(s)
     contactlog.raise_if_problems(problems)
+    if mask and not redacted:
+        from debtcli.errors import BadInput
+
+        raise BadInput("--mask hides names in a redacted bundle: add --redact",
+                       "--mask 用于在脱敏证据包中隐藏姓名：请加 --redact")
+    names = [*(mask or []), *_own_name(s)]
     m = contactlog.export_bundle(s, state.pack(), output, c, state.lang, summary_html,
-                                 redacted=redacted)
+                                 redacted=redacted, mask_names=names)
     say(f"Wrote {output}: {m['entries']} entries, {len(m['files'])} files, chain head "
         f"{m['chain_head'][:16]}…",
         f"已写入 {output}：{m['entries']} 条记录，{len(m['files'])} 个文件，链头 "
         f"{m['chain_head'][:16]}…")
+
+
+def _own_name(store: Any) -> list[str]:
+    """The sender's name letters remember: hidden in a redacted bundle too."""
+    from debtcli.store import get_meta_json
+
+    name = (get_meta_json(store, "profile") or {}).get("name")
+    return [name] if name else []
 
 
 def render_violations(card: str | None = None, limit: int | None = None,

@@ -282,6 +282,10 @@ TEXT = {
     "Mask phone numbers, agent ids and names and long numbers in notes, and leave out "
     "attachments: for sharing in a public forum.":
         "遮盖电话号码、工号、姓名以及备注中的长数字，并且不含附件：用于在公开论坛分享。",
+    "With --redact: a name to hide wherever it appears, e.g. yours or a relative's (repeatable; "
+    "agent names are always hidden).":
+        "与 --redact 一起用：在任何地方都要隐藏的姓名，例如你自己或亲属的（可多次使用；"
+        "催收人员的姓名总会隐藏）。",
     # letter
     "Letters to your bank or the regulator, filled from your records: installment requests, "
     "fee waivers, complaints and more.":

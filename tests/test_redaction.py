@@ -1,0 +1,180 @@
+"""Redaction that cannot be reversed (issue 17): a redacted bundle shows a masked field only by
+its salted commitment, so a phone number cannot be recovered by trying candidates; the chain
+and every field shown still verify; entries recorded before salted commitments are withheld
+when they have anything to mask."""
+
+import json
+import sqlite3
+import unicodedata
+import zipfile
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
+
+from debtcli import contactlog
+from debtcli import store as st
+from debtcli.evidence import commitment, entry_hash
+from debtcli.rules import load_pack
+
+TODAY = date(2026, 11, 23)
+
+
+def _members(path):
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _export(store, path, **kw):
+    return contactlog.export_bundle(store, load_pack("cn"), path, None, "zh",
+                                    lambda ctx: json.dumps(ctx, ensure_ascii=False, default=str),
+                                    redacted=True, **kw)
+
+
+def _store(tmp_path, name="s.db"):
+    s = st.open_store(tmp_path / name, create=True)
+    s.pack_loader = lambda: load_pack("cn")
+    with s.write() as c:
+        c.execute("INSERT INTO cards (bank, last4, created_at) VALUES ('中信银行', '4821', "
+                  "'2026-08-01T00:00:00+08:00')")
+    return s, st.get_card(s, 1)
+
+
+def _add(s, card, **raw):
+    return contactlog.add(s, load_pack("cn"), card, {"at": "2026-11-20 10:00",
+                                                     "channel": "call", **raw}, [], TODAY)
+
+
+def test_a_masked_phone_cannot_be_confirmed_even_by_the_right_guess(tmp_path):
+    s, card = _store(tmp_path)
+    _add(s, card, phone="13812345678", note="他说叫我妈还 13812345678", party="agency")
+    _export(s, tmp_path / "b.zip")
+    entry = json.loads(_members(tmp_path / "b.zip")["entries.json"])[0]
+    assert entry["phone"] == "***" and "phone" not in entry["salts"]
+    assert "13812345678" not in json.dumps(entry)
+    # The old attack: hash each candidate until one matches. With the true number and every
+    # salt the bundle holds, the commitment is still not reproduced.
+    for salt in entry["salts"].values():
+        assert commitment(salt, "13812345678") != entry["commitments"]["phone"]
+    check = contactlog.verify_bundle(tmp_path / "b.zip")
+    assert not check.problems and check.masked == [1] and check.verified == 1
+
+
+SECRETS = hs.one_of(
+    hs.builds(lambda a, b, sep, cc: f"{cc}1{a}{sep}{b[:4]}{sep}{b[4:]}",
+              hs.sampled_from(["38", "39", "50", "86", "99"]),
+              hs.text("0123456789", min_size=8, max_size=8),
+              hs.sampled_from(["", " ", ".", "-", "－", "—"]),
+              hs.sampled_from(["", "+86 ", "86-", "+86"])),
+    hs.builds(lambda area, n: f"{area}-{n}", hs.sampled_from(["010", "021", "0755"]),
+              hs.text("123456789", min_size=8, max_size=8)),
+    hs.builds(lambda n: f"110105199003{n}X", hs.text("0123456789", min_size=4, max_size=4)),
+    hs.builds(lambda n: " ".join(n[i:i + 4] for i in range(0, 16, 4)),
+              hs.text("0123456789", min_size=16, max_size=16)),
+    hs.builds(lambda u: f"{u}@qq.com", hs.text("abcdefghij", min_size=3, max_size=8)),
+    hs.builds(lambda u: f"wxid_{u}", hs.text("abcdefgh123", min_size=6, max_size=10)),
+)
+
+
+def _forms(secret: str) -> list[bytes]:
+    """Ways a value could sit in a file: as typed, NFKC, its digits alone, JSON-escaped,
+    UTF-16."""
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", secret) if ch.isdigit())
+    forms = {secret, unicodedata.normalize("NFKC", secret)}
+    if len(digits) >= 7:
+        forms.add(digits)
+    out = [f.encode() for f in forms]
+    out += [json.dumps(f).encode()[1:-1] for f in forms]
+    out += [f.encode("utf-16-le") for f in forms]
+    return out
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(secrets=hs.lists(SECRETS, min_size=1, max_size=4), where=hs.sampled_from(
+    ["note", "org", "pay_to", "promise"]), name=hs.sampled_from(["王小明", "Zhang Wei"]))
+def test_no_masked_value_appears_in_a_redacted_bundle_and_it_verifies(tmp_path_factory, secrets,
+                                                                     where, name):
+    tmp = tmp_path_factory.mktemp("r")
+    s, card = _store(tmp)
+    text = "对方说 " + "，".join(secrets) + f"，还提到{name}，2026-11-20 欠 62400 元"
+    _add(s, card, **{where: text}, phone=secrets[0][:40], agent="张经理", agent_id="A0137")
+    _add(s, card, note=f"张经理又打来，{name}接的", channel="sms")
+    _export(s, tmp / "b.zip", mask_names=[name])
+    members = _members(tmp / "b.zip")
+    import re
+
+    # Hashes and salts are hex: a run of digits inside one is not a value shown.
+    blob = re.sub(rb"[0-9a-f]{32,}", b"#", b"\n".join(members.values()))
+    for secret in [*secrets, name, "张经理", "A0137"]:
+        for form in _forms(secret):
+            assert form not in blob, (secret, form)
+    assert b"2026-11-20" in members["entries.json"] and "62400".encode() in members["entries.json"]
+    check = contactlog.verify_bundle(tmp / "b.zip")
+    assert not check.problems and check.verified == 2 and check.masked == [1, 2]
+    # Changing any field the bundle shows breaks it.
+    entries = json.loads(members["entries.json"])
+    for field in ("at", "channel", "party", "contacted", "direction", "card_id"):
+        forged = json.loads(json.dumps(entries))
+        forged[0][field] = {"at": "2026-11-21T10:00:00+08:00", "channel": "sms",
+                            "party": "bank", "contacted": "family", "direction": "out",
+                            "card_id": 2}[field]
+        result = contactlog.check_bundle(json.loads(members["chain.json"]), forged, {}, set(),
+                                         check.head, check.chain)
+        assert [p.kind for p in result.problems] == ["changed"], field
+    s.close()
+
+
+def test_entries_from_before_salted_commitments_are_withheld_only_when_they_need_masking(
+        tmp_path):
+    path = tmp_path / "old.db"
+    old = st.open_store(path, create=True, upto=6)
+    conn = old.conn
+    conn.execute("INSERT INTO cards (bank, last4, created_at) VALUES ('中信银行', '4821', "
+                 "'2026-08-01T00:00:00+08:00')")
+    prev = st.GENESIS
+    for eid, note in ((1, "reminder"), (2, "called from 13812345678")):
+        row = {k: None for k in st.CONTACT_INPUT}
+        row.update(id=eid, card_id=1, at="2026-11-1%dT10:00:00+08:00" % eid,
+                   at_utc="2026-11-1%dT02:00:00+00:00" % eid, recorded_at="2026-11-20T10:00:00+08:00",
+                   channel="call", direction="in", party="bank", answered=1, contacted="self",
+                   note=note, prev_hash=prev)
+        row["hash"] = prev = entry_hash({**row, "salt": None}, [])
+        cols = ["id", *st.CONTACT_INPUT, "prev_hash", "hash"]
+        conn.execute(f"INSERT INTO contacts ({', '.join(cols)}) VALUES "
+                     f"({', '.join('?' * len(cols))})", [row[c] for c in cols])
+    conn.execute("INSERT INTO meta VALUES ('chain_head', ?), ('chain_count', '2')", (prev,))
+    conn.commit()
+    old.close()
+    s = st.open_store(path)  # migrated: old entries keep their hashes
+    assert [r[0] for r in s.conn.execute("SELECT salt FROM contacts")] == [None, None]
+    _add(s, st.get_card(s, 1), note="called from 13912345678 again")
+    _, _, problems = contactlog.verify_store(s, parallel=False)
+    assert problems == []
+    m = _export(s, tmp_path / "b.zip")
+    assert m["withheld"] == [2]
+    members = _members(tmp_path / "b.zip")
+    assert b"13812345678" not in b"".join(members.values())
+    check = contactlog.verify_bundle(tmp_path / "b.zip")
+    assert not check.problems and check.verified == 2 and check.withheld == [2]
+    assert check.masked == [3]
+    s.close()
+
+
+def test_the_cli_says_what_a_redacted_bundle_shows(li_wei, tmp_path):
+    li_wei("log", "add", "4821", "--channel", "call", "--phone", "138 1234 5678", "--note",
+           "王小明 was asked to pay", "--at", "2026-11-20 10:00")
+    li_wei("evidence", "export", "--redact", "--mask", "王小明", "-o", str(tmp_path / "b.zip"))
+    r = li_wei("evidence", "verify", "--bundle", str(tmp_path / "b.zip"))
+    assert "verified with some fields masked" in r.stdout
+    assert "王小明" not in _members(tmp_path / "b.zip")["entries.json"].decode()
+    r = li_wei("evidence", "export", "--mask", "王小明", "-o", str(tmp_path / "c.zip"), ok=False)
+    assert r.exit_code == 2 and "--redact" in r.stderr
+
+
+def test_the_seed_never_leaves_the_store(li_wei, tmp_path, db_path):
+    li_wei("log", "add", "4821", "--channel", "call", "--at", "2026-11-20 10:00")
+    seed = sqlite3.connect(db_path).execute("SELECT salt FROM contacts").fetchone()[0]
+    assert len(seed) == 32
+    li_wei("evidence", "export", "-o", str(tmp_path / "b.zip"))
+    assert seed.encode() not in b"".join(_members(tmp_path / "b.zip").values())
+    assert seed not in li_wei("log", "list", "--json").stdout
