@@ -108,7 +108,7 @@ def test_no_masked_value_appears_in_a_redacted_bundle_and_it_verifies(tmp_path_f
     for secret in [*secrets, name, "张经理", "A0137"]:
         for form in _forms(secret):
             assert form not in blob, (secret, form)
-    assert b"2026-11-20" in members["entries.json"] and "62400".encode() in members["entries.json"]
+    assert b"2026-11-20" in members["entries.json"] and b"62400" in members["entries.json"]
     check = contactlog.verify_bundle(tmp / "b.zip")
     assert not check.problems and check.verified == 2 and check.masked == [1, 2]
     # Changing any field the bundle shows breaks it.
