@@ -134,8 +134,8 @@ def test_entries_from_before_salted_commitments_are_withheld_only_when_they_need
     prev = st.GENESIS
     for eid, note in ((1, "reminder"), (2, "called from 13812345678")):
         row = {k: None for k in st.CONTACT_INPUT}
-        row.update(id=eid, card_id=1, at="2026-11-1%dT10:00:00+08:00" % eid,
-                   at_utc="2026-11-1%dT02:00:00+00:00" % eid, recorded_at="2026-11-20T10:00:00+08:00",
+        row.update(id=eid, card_id=1, at=f"2026-11-1{eid}T10:00:00+08:00",
+                   at_utc=f"2026-11-1{eid}T02:00:00+00:00", recorded_at="2026-11-20T10:00:00+08:00",
                    channel="call", direction="in", party="bank", answered=1, contacted="self",
                    note=note, prev_hash=prev)
         row["hash"] = prev = entry_hash({**row, "salt": None}, [])
