@@ -681,6 +681,7 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
         atts = st.attachments_for(conn)
         count, head, _ = st.chain_state(conn)
         current = st.contacts(store, card_id=card["id"] if card else None)
+        tokens = [dict(r) for r in st.stamp_tokens(conn)]
         cards = st.list_cards(store, include_archived=True)
     entries = [entry_json(r, atts.get(r["id"], []), salts=True) for r in rows]
     withheld: list[int] = []
@@ -703,6 +704,7 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
         "chain.json": json.dumps(chain).encode(),
         "entries.csv": csv_buf.getvalue().encode("utf-8-sig"),
     }
+    files.update(stamp_files(tokens))
     attachment_files: dict[str, Path] = {}
     omitted = []
     for r in rows:
@@ -754,6 +756,46 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
     return manifest
 
 
+def stamp_files(tokens: list[dict[str, Any]]) -> dict[str, bytes]:
+    """Each timestamp token as the TSA sent it (stamps/N.tsr), the exact message it covers
+    (stamps/N.msg, for `openssl ts -verify -data`), what it says (stamps/N.json) and the root
+    it was pinned to (stamps/N-ca.pem)."""
+    import json
+
+    from debtcli.stamps import message
+
+    files: dict[str, bytes] = {}
+    for t in tokens:
+        n = t["id"]
+        files[f"stamps/{n}.tsr"] = bytes(t["token"])
+        files[f"stamps/{n}.msg"] = message(t["chain_count"], t["chain_head"])
+        files[f"stamps/{n}.json"] = json.dumps(
+            {"tsa": t["tsa"], "entries": t["chain_count"], "chain_head": t["chain_head"],
+             "time": t["gen_time"]}).encode()
+        if t.get("ca_pem"):
+            files[f"stamps/{n}-ca.pem"] = t["ca_pem"].encode()
+    return files
+
+
+def _bundle_tokens(z: Any, names: set[str]) -> list[dict[str, Any]]:
+    import json
+
+    tokens = []
+    for n in sorted(names):
+        if n.startswith("stamps/") and n.endswith(".json"):
+            base = n.removesuffix(".json")
+            info = json.loads(z.read(n))
+            if not isinstance(info, dict) or not isinstance(info.get("entries"), int):
+                raise ValueError(f"{n}: not a stamp description")
+            tokens.append({"id": base.removeprefix("stamps/"), "tsa": str(info.get("tsa")),
+                           "chain_count": info["entries"],
+                           "chain_head": str(info.get("chain_head")),
+                           "token": z.read(f"{base}.tsr") if f"{base}.tsr" in names else b"",
+                           "ca_pem": z.read(f"{base}-ca.pem").decode()
+                           if f"{base}-ca.pem" in names else None})
+    return tokens
+
+
 class BundleCheck(NamedTuple):
     """What checking a bundle found: entries verified in full, entries shown masked (whose
     contents cannot be checked), the chain's length and head, attachments left out on
@@ -770,6 +812,7 @@ class BundleCheck(NamedTuple):
     redacted: bool = False
     masked: list[int] = []  # noqa: RUF012  verified; some fields shown only by commitments
     withheld: list[int] = []  # noqa: RUF012  recorded before salted commitments, left out
+    stamps: "StampReport | None" = None
 
 
 def check_bundle(chain: list, entries: list[dict[str, Any]], members: dict[str, str],
@@ -851,6 +894,7 @@ def verify_bundle(path: Path) -> BundleCheck:
         entries = json.loads(z.read("entries.json"))
         chain = (json.loads(z.read("chain.json")) if "chain.json" in names
                  else [[e["id"], e["prev_hash"], e["hash"]] for e in entries])  # format 1
+        tokens = _bundle_tokens(z, names)
         omitted_list = manifest.get("omitted_attachments") or []
         omitted = {str(o["sha256"]) for o in omitted_list}
         if not (isinstance(entries, list) and isinstance(chain, list)
@@ -869,6 +913,7 @@ def verify_bundle(path: Path) -> BundleCheck:
                     h.update(block)
             members[n.removeprefix("attachments/")] = h.hexdigest()
     expected = {"entries.json", "chain.json", *DERIVED} | {f"attachments/{m}" for m in members}
+    expected |= set(stamp_files([{**t, "gen_time": None} for t in tokens]))
     referenced = {a.get("sha256") for e in entries for a in e.get("attachments") or []}
     for n in sorted(names - expected) + sorted(f"attachments/{m}" for m in members
                                                if m not in referenced):
@@ -891,7 +936,10 @@ def verify_bundle(path: Path) -> BundleCheck:
         word = "entry" if len(removed) == 1 else "entries"
         problems.append(Problem(None, "missing", f"{word} {listed} of the chain {'is' if len(removed) == 1 else 'are'} "
                                 "not in the bundle (removed)", f"链中的记录 {listed} 不在证据包中（被删除）"))
-    return result._replace(problems=problems + result.problems,
+    links = {int(c[0]): str(c[2]) for c in chain}
+    stamps = check_stamps(tokens, links.get)
+    return result._replace(problems=problems + result.problems + stamps.problems,
+                           stamps=stamps,
                            card=str(card) if card else None,
                            redacted=bool(manifest.get("redacted")),
                            withheld=sorted(withheld & set(result.absent)))
@@ -908,3 +956,65 @@ def _ranges(ids: list[int]) -> str:
     return ", ".join(out)
 
 
+
+
+class StampReport(NamedTuple):
+    """Every stored timestamp token checked: one row each (for --json), the earliest time each
+    entry provably existed by, and what failed."""
+
+    tokens: list[dict[str, Any]]
+    covered: list[Any]  # stamps.Covered ranges
+    problems: list[Problem]
+
+
+def check_stamps(tokens: Iterable[dict[str, Any]], hash_of: Callable[[int], str | None],
+                 now: datetime | None = None) -> StampReport:
+    """tokens: {id, tsa, chain_count, chain_head, token, ca_pem}; hash_of(n): the hash of entry
+    n in the log being checked (the store or a bundle's chain). A token must check, and the
+    head it covers must still be entry n's hash: a log rewritten after a stamp, however
+    consistently, no longer has that head."""
+    from debtcli.stamps import check_token, existed_by
+
+    rows, valid, problems = [], [], []
+    last_good = 0
+    for t in sorted(tokens, key=lambda t: t["chain_count"]):
+        n, head, tsa = int(t["chain_count"]), str(t["chain_head"]), str(t["tsa"])
+        c = check_token(bytes(t["token"]), n, head, t.get("ca_pem"), now)
+        when = c.time.isoformat(timespec="seconds") if c.time else None
+        name = f"stamp {t['id']} ({tsa}, {when or 'no time'})"
+        name_zh = f"时间戳 {t['id']}（{tsa}，{when or '无时间'}）"
+        now_hash = hash_of(n)
+        ok = c.ok and now_hash == head
+        if c.unchecked:
+            pass  # covers its head, but nothing here can check its signature: said, not failed
+        elif not c.ok:
+            problems.append(Problem(None, "stamp", f"{name}: {c.en}", f"{name_zh}：{c.zh}"))
+        elif now_hash != head:
+            problems.append(Problem(n, "stamp",
+                                    f"{name} proves entries 1–{n} existed with head "
+                                    f"{head[:12]}…, but entry {n} now hashes to "
+                                    f"{(now_hash or 'nothing')[:12]}…: entries "
+                                    f"{last_good + 1}–{n} were changed after the stamp",
+                                    f"{name_zh} 证明第 1–{n} 条记录当时的链头为 {head[:12]}…，"
+                                    f"但第 {n} 条现在的哈希为 {(now_hash or '无')[:12]}…："
+                                    f"第 {last_good + 1}–{n} 条记录在时间戳之后被修改"))
+        else:
+            valid.append((n, c.time, tsa))
+            last_good = n
+        rows.append({"id": t["id"], "tsa": tsa, "entries": n, "chain_head": head,
+                     "time": when, "ok": ok, "pinned": c.pinned, "unchecked": c.unchecked,
+                     "certificate_expired": c.expired_since.isoformat(timespec="seconds")
+                     if c.expired_since else None})
+    return StampReport(rows, existed_by(valid), problems)
+
+
+def verify_stamps(store: st.Store, now: datetime | None = None) -> StampReport:
+    conn = store.conn
+    with store.read():
+        tokens = [dict(r) for r in st.stamp_tokens(conn)]
+
+        def hash_of(n: int) -> str | None:
+            row = conn.execute("SELECT hash FROM contacts WHERE id = ?", (n,)).fetchone()
+            return row[0] if row else None
+
+        return check_stamps(tokens, hash_of, now)

@@ -310,6 +310,8 @@ def m007_salted_commitments(conn: sqlite3.Connection) -> None:
         CREATE INDEX stamps_pending ON stamps(token, tsa);
         CREATE TRIGGER stamps_keep_tokens BEFORE DELETE ON stamps WHEN OLD.token IS NOT NULL
             BEGIN SELECT RAISE(ABORT, 'timestamp tokens are evidence: never deleted'); END;
+        CREATE TRIGGER stamps_token_fixed BEFORE UPDATE ON stamps WHEN OLD.token IS NOT NULL
+            BEGIN SELECT RAISE(ABORT, 'timestamp tokens are evidence: never changed'); END;
         """)
 
 
@@ -358,6 +360,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        self.wrote = False  # a write was attempted: queued timestamps may be sent
         # The rule pack this run uses (a callable, so it is loaded only when asked): cards are
         # found by their bank's names in it.
         self.pack_loader: Callable[[], Any] | None = None
@@ -369,6 +372,7 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One transaction: everything inside lands, or nothing does."""
+        self.wrote = True
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -693,6 +697,10 @@ def append_contacts(
         "INSERT INTO meta VALUES ('chain_count', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
         (n, n),
     )
+    if entries:  # with a TSA configured, the new head waits for its stamp (never blocks this)
+        from datetime import UTC, datetime
+
+        queue_stamps(conn, int(n), head, datetime.now(UTC).isoformat(timespec="seconds"))
     return ids
 
 
@@ -959,3 +967,75 @@ def agreements(store: Store, card_id: int | None = None) -> list[sqlite3.Row]:
     if card_id is not None:
         sql, args = sql + " WHERE card_id = ?", (card_id,)
     return store.conn.execute(sql + " ORDER BY id", args).fetchall()
+
+
+# --- trusted timestamps of the chain head (debtcli.stamps) -----------------------------------
+
+
+def add_tsa(store: Store, url: str, ca_pem: str | None, now: str) -> None:
+    """Remember a timestamp authority (and the root it is pinned to, if given)."""
+    with store.write() as c:
+        c.execute("INSERT INTO tsas VALUES (?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+                  "ca_pem = COALESCE(excluded.ca_pem, tsas.ca_pem)", (url, ca_pem, now))
+
+
+def tsas(conn: sqlite3.Connection) -> dict[str, str | None]:
+    return {r[0]: r[1] for r in conn.execute("SELECT url, ca_pem FROM tsas ORDER BY url")}
+
+
+def queue_stamps(conn: sqlite3.Connection, count: int, head: str, now: str) -> int:
+    """Inside a write: one pending request per TSA, for the newest head (a stamp covers every
+    entry before it, so older pending heads are replaced). Returns how many were queued."""
+    urls = [r[0] for r in conn.execute("SELECT url FROM tsas")]
+    for url in urls:
+        conn.execute("DELETE FROM stamps WHERE token IS NULL AND tsa = ?", (url,))
+        conn.execute("INSERT INTO stamps (tsa, chain_count, chain_head, requested_at) "
+                     "VALUES (?, ?, ?, ?)", (url, count, head, now))
+    return len(urls)
+
+
+def pending_stamps(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    return conn.execute("SELECT * FROM stamps WHERE token IS NULL ORDER BY id").fetchall()
+
+
+def ensure_stamp_requests(conn: sqlite3.Connection, now: str) -> list[dict]:
+    """Inside a write: a pending request, per TSA, for the head when none of its tokens covers
+    it and none is queued; then every pending request."""
+    count, head, _ = chain_state(conn)
+    covered = dict(conn.execute("SELECT tsa, MAX(chain_count) FROM stamps WHERE token IS NOT "
+                                "NULL GROUP BY tsa").fetchall())
+    queued = {r["tsa"] for r in pending_stamps(conn)}
+    for url in tsas(conn):
+        if count and url not in queued and covered.get(url, 0) < count:
+            conn.execute("INSERT INTO stamps (tsa, chain_count, chain_head, requested_at) "
+                         "VALUES (?, ?, ?, ?)", (url, count, head, now))
+    return [dict(r) for r in pending_stamps(conn)]
+
+
+def record_stamp(conn: sqlite3.Connection, stamp_id: int, token: bytes | None,
+                 gen_time: str | None, error: str | None) -> None:
+    """A pending request answered (its token, as received) or failed (why, for status). The
+    row of a token is never changed again (the token is evidence)."""
+    conn.execute("UPDATE stamps SET token = ?, gen_time = ?, error = ? WHERE id = ? AND "
+                 "token IS NULL", (token, gen_time, error, stamp_id))
+
+
+def stamp_tokens(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    return conn.execute("SELECT s.*, t.ca_pem FROM stamps s LEFT JOIN tsas t ON t.url = s.tsa "
+                        "WHERE s.token IS NOT NULL ORDER BY s.id").fetchall()
+
+
+def stamps_pending(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM stamps WHERE token IS NULL LIMIT 1").fetchone() is not None
+
+
+def unstamped(conn: sqlite3.Connection) -> tuple[int, str | None]:
+    """With a TSA configured: how many entries no token covers yet, and when the first of
+    them was recorded."""
+    if conn.execute("SELECT 1 FROM tsas LIMIT 1").fetchone() is None:
+        return 0, None
+    covered = conn.execute("SELECT COALESCE(MAX(chain_count), 0) FROM stamps "
+                           "WHERE token IS NOT NULL").fetchone()[0]
+    row = conn.execute("SELECT COUNT(*), MIN(recorded_at) FROM contacts WHERE id > ?",
+                       (covered,)).fetchone()
+    return int(row[0]), row[1]

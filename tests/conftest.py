@@ -25,6 +25,7 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TZ", "Asia/Shanghai")
+    monkeypatch.setenv("DEBTCLI_NO_BACKGROUND", "1")  # test_stamps runs the background sender
     monkeypatch.delenv("DEBTCLI_RULES", raising=False)
     time.tzset()
     yield tmp_path

@@ -44,6 +44,8 @@ def _texts(command):
 def test_every_command_and_option_has_help_in_both_languages(path, command):
     assert command.help, path
     for param in command.params:
+        if getattr(param, "hidden", False):
+            continue
         assert getattr(param, "help", None), (path, param.name)
         takes_value = not getattr(param, "is_flag", False) and param.name not in ("help",)
         assert not takes_value or param.metavar, f"{path} {param.name}: no placeholder"

@@ -60,8 +60,35 @@ class State:
 
     def close(self) -> None:
         if self._store is not None:
-            self._store.close()
-            self._store = None
+            store, self._store = self._store, None
+            try:
+                if store.wrote:
+                    send_stamps_in_background(store)
+            finally:
+                store.close()
+
+
+def send_stamps_in_background(store: Any) -> None:
+    """After a command that wrote: if timestamp requests wait (a TSA is configured), a
+    detached `evidence stamp --background` sends them. The command that wrote never waits for
+    the network, and never fails because of it."""
+    import sqlite3 as _sqlite3
+    import subprocess
+
+    from debtcli.store import stamps_pending
+
+    if os.environ.get("DEBTCLI_NO_BACKGROUND"):
+        return
+    try:
+        if not stamps_pending(store.conn):
+            return
+    except _sqlite3.Error:  # a store too old for stamps, or one the command could not use
+        return
+    devnull = subprocess.DEVNULL
+    subprocess.Popen([sys.executable, "-m", "debtcli", "--db", str(store.path), "evidence",
+                      "stamp", "--background"], stdin=devnull, stdout=devnull, stderr=devnull,
+                     start_new_session=True, close_fds=True,
+                     env={**os.environ, "DEBTCLI_NO_BACKGROUND": "1"})  # it sends; no relay
 
 
 state = State()

@@ -169,15 +169,19 @@ def evidence_verify(
     json_out: JsonOpt = False,
 ) -> None:
     """Recompute every hash: exit 0 if the log is intact, 1 naming every entry or attachment
-    that was changed, removed, reordered or inserted."""
+    that was changed, removed, reordered or inserted. With timestamps (evidence stamp), also
+    checks each token and says by when each entry provably existed."""
     from debtcli import contactlog
 
     if bundle is not None:
         _verify_bundle(bundle, json_out)
         return
     seen, head, problems = contactlog.verify_store(state.store())
+    stamps = contactlog.verify_stamps(state.store())
+    problems = problems + stamps.problems
     if json_out:
         emit_json({"entries": seen, "chain_head": head, "ok": not problems,
+                   "stamps": stamps.tokens, "existed_by": _covered_json(stamps.covered),
                    "problems": [{"entry": p.entry, "kind": p.kind, "message": p.en}
                                 for p in problems]})
         if problems:
@@ -186,6 +190,101 @@ def evidence_verify(
     contactlog.raise_if_problems(problems)
     say(f"OK: {seen} entries verified; chain head {head}.",
         f"校验通过：共 {seen} 条记录；链头 {head}。")
+    render_stamps(stamps, seen)
+
+
+def _covered_json(covered: list) -> list[dict]:
+    return [{"first": c.first, "last": c.last, "time": c.time.isoformat(timespec="seconds"),
+             "tsa": c.tsa} for c in covered]
+
+
+def render_stamps(report: Any, entries: int) -> None:
+    """What the timestamps prove, per range of entries, and how each token was judged."""
+    from debtcli.cli.common import day
+
+    if not report.tokens:
+        return
+    for c in report.covered:
+        when = show_time(c.time.astimezone().isoformat(timespec="seconds"), state.lang)
+        say(f"Entries {c.first}–{c.last} existed, as recorded, no later than {when} "
+            f"(timestamp by {c.tsa}).",
+            f"第 {c.first}–{c.last} 条记录最晚于 {when} 已按现状存在（{c.tsa} 的时间戳）。")
+    last = report.covered[-1].last if report.covered else 0
+    if last < entries:
+        say(f"Entries {last + 1}–{entries} are not timestamped yet: debtcli evidence stamp.",
+            f"第 {last + 1}–{entries} 条记录尚无时间戳：debtcli evidence stamp")
+    unchecked = [t for t in report.tokens if t["unchecked"]]
+    if unchecked:
+        say(f"{len(unchecked)} timestamps carry no root certificate, so their signatures were "
+            "not checked and prove nothing here: pin the TSA's root with evidence stamp --tsa "
+            "URL --ca ROOT.pem.",
+            f"{len(unchecked)} 个时间戳不含根证书，签名未校验，在此不作证明：请用 evidence stamp "
+            "--tsa 地址 --ca 根证书.pem 固定根证书。")
+    unpinned = sorted({t["tsa"] for t in report.tokens if not t["pinned"] and not t["unchecked"]})
+    if unpinned:
+        say(f"Not pinned ({', '.join(unpinned)}): checked against the certificates the tokens "
+            "carry; pin the TSA's root with evidence stamp --tsa URL --ca ROOT.pem.",
+            f"未固定根证书（{'、'.join(unpinned)}）：按令牌自带的证书校验；可用 evidence stamp "
+            "--tsa 地址 --ca 根证书.pem 固定。")
+    for t in report.tokens:
+        if t["certificate_expired"]:
+            say(f"Stamp {t['id']}: the TSA's certificate has expired since "
+                f"({day(t['certificate_expired'][:10])}); the token is judged at its own time, "
+                "when the certificate was valid.",
+                f"时间戳 {t['id']}：时间戳服务的证书此后已过期（{day(t['certificate_expired'][:10])}）；"
+                "按令牌自身的时间校验，当时证书有效。")
+
+
+@evidence_app.command("stamp")
+def evidence_stamp(
+    tsa: Annotated[str | None, Opt("--tsa", help="A timestamp authority's address, e.g. "
+                                   "https://freetsa.org/tsr (remembered; repeat the command "
+                                   "with another to use several).")] = None,
+    ca: Annotated[Path | None, Opt("--ca", help="The TSA's root certificate (PEM) to pin it "
+                                   "to (remembered).")] = None,
+    background: Annotated[bool, Opt("--background", hidden=True)] = False,
+) -> None:
+    """Get a trusted timestamp (RFC 3161) over the log's newest entry from each timestamp
+    authority you chose: proof from outside your machine that every entry existed, as
+    recorded, no later than that time. Needs the network; without it the request waits."""
+    from datetime import UTC, datetime
+
+    from debtcli import stamps
+    from debtcli import store as st
+
+    s = state.store()
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    if tsa or ca:
+        if not tsa:
+            from debtcli.errors import BadInput
+
+            raise BadInput("--ca pins a TSA: give it with --tsa URL",
+                           "--ca 用于固定某个时间戳服务：请同时给出 --tsa 地址")
+        url = stamps.check_url(tsa)
+        pem = stamps.check_ca(ca.read_bytes(), str(ca)) if ca else None
+        st.add_tsa(s, url, pem, now)
+    sent, failures = stamps.send_queued(s, now)
+    s.wrote = False  # what waited was just sent (or tried): no second try in the background
+    if background:
+        return
+    if not st.tsas(s.conn):
+        from debtcli.errors import BadInput
+
+        raise BadInput("no timestamp authority yet: debtcli evidence stamp --tsa URL (see the "
+                       "README for public ones)",
+                       "还没有时间戳服务：debtcli evidence stamp --tsa 地址（README 列出了公共服务）")
+    for url, count, when in sent:
+        from datetime import datetime as _dt
+
+        shown = show_time(_dt.fromisoformat(when).astimezone().isoformat(), state.lang)
+        say(f"Stamped entries 1–{count} at {shown} ({url}).",
+            f"已为第 1–{count} 条记录取得时间戳：{shown}（{url}）。")
+    if not sent and not failures:
+        say("Every entry is already timestamped.", "所有记录都已有时间戳。")
+    if failures:
+        from debtcli.stamps import TsaUnreachable
+
+        raise TsaUnreachable("; ".join(f.en for f in failures), "；".join(f.zh for f in failures))
 
 
 def _verify_bundle(bundle: Path, json_out: bool) -> None:
@@ -196,6 +295,8 @@ def _verify_bundle(bundle: Path, json_out: bool) -> None:
     if json_out:
         emit_json({"entries_verified": r.verified, "entries_unchecked": r.unchecked,
                    "entries_masked": r.masked, "entries_withheld": r.withheld,
+                   "stamps": r.stamps.tokens if r.stamps else [],
+                   "existed_by": _covered_json(r.stamps.covered) if r.stamps else [],
                    "chain": r.chain, "chain_head": r.head, "attachments_left_out": r.omitted,
                    "ok": not r.problems, "derived_not_evidence": list(contactlog.DERIVED),
                    "problems": [{"entry": p.entry, "kind": p.kind, "message": p.en}
@@ -243,6 +344,8 @@ def _verify_bundle(bundle: Path, json_out: bool) -> None:
     if r.omitted:
         say(f"{r.omitted} attachments were left out of this bundle on purpose and could not be "
             "checked.", f"{r.omitted} 个附件被有意略去，无法校验。")
+    if r.stamps is not None:
+        render_stamps(r.stamps, r.chain)
     say("summary.html and entries.csv are readable copies made from entries.json: not evidence, "
         "not checked.", "summary.html 和 entries.csv 是根据 entries.json 生成的阅读副本：不是证据，不作校验。")
 

@@ -9,7 +9,7 @@ METAVARS = {
     "CARD=PERCENT": "卡=年利率", "CHANNEL": "方式", "CLAIM": "说法", "CODE": "代码",
     "DATE": "日期", "DAY": "日", "DIGITS": "数字", "ENTRY": "记录号", "FILE": "文件",
     "FLAG": "标记", "ID": "工号", "KIND": "类型", "KINDS": "类型", "MINUTES": "分钟",
-    "N": "数量", "NAME": "名字", "NUMBER": "号码", "PAYMENT": "还款号", "STRATEGY": "方式",
+    "N": "数量", "URL": "地址", "NAME": "名字", "NUMBER": "号码", "PAYMENT": "还款号", "STRATEGY": "方式",
     "TEXT": "文字", "WHAT": "内容", "WHEN": "时间", "WHO": "对象",
     "bank|regulator": "银行|监管", "in|out": "来|去", "md|html|docx": "md|html|docx",
     "PATH": "路径", "zh|en": "zh|en", "PACK": "规则包",
@@ -269,9 +269,21 @@ TEXT = {
     # evidence
     "Check and export the evidence log.": "校验和导出证据记录。",
     "Recompute every hash: exit 0 if the log is intact, 1 naming every entry or attachment "
-    "that was changed, removed, reordered or inserted.":
+    "that was changed, removed, reordered or inserted. With timestamps (evidence stamp), also "
+    "checks each token and says by when each entry provably existed.":
         "重新计算每一个哈希值：记录完好时退出码为 0；否则为 1，并列出每一条被修改、删除、"
-        "调换顺序或插入的记录或附件。",
+        "调换顺序或插入的记录或附件。有时间戳（evidence stamp）时，还会校验每个时间戳令牌，"
+        "并说明每条记录最晚在何时已经存在。",
+    "Get a trusted timestamp (RFC 3161) over the log's newest entry from each timestamp "
+    "authority you chose: proof from outside your machine that every entry existed, as "
+    "recorded, no later than that time. Needs the network; without it the request waits.":
+        "向你选择的每个时间戳服务（TSA）为最新一条记录取得可信时间戳（RFC 3161）：来自你电脑之外的"
+        "证明，说明每条记录最晚在那个时间已按现状存在。需要联网；没有网络时请求会排队等待。",
+    "A timestamp authority's address, e.g. https://freetsa.org/tsr (remembered; repeat the "
+    "command with another to use several).":
+        "时间戳服务的地址，例如 https://freetsa.org/tsr（会记住；换一个地址再运行一次即可同时使用多个）。",
+    "The TSA's root certificate (PEM) to pin it to (remembered).":
+        "用于固定该时间戳服务的根证书（PEM 格式，会记住）。",
     "Check an exported bundle.zip on its own instead of the store.":
         "单独校验一个导出的证据包 bundle.zip，而不是数据文件。",
     "Export the log as a bundle a regulator or lawyer can check: entries (CSV, JSON), "

@@ -32,6 +32,7 @@ def status_cmd(json_out: JsonOpt = False) -> None:
 
 
 def render_status(rows: list[dict]) -> None:
+    from debtcli.cli.common import day
     from debtcli.cli.tables import show_table
 
     t = state.t
@@ -72,7 +73,7 @@ def render_status(rows: list[dict]) -> None:
                       format_amount(pos.owed, cur), format_amount(pos.paid, cur), stage, nxt,
                       risk_text.get(r["risk"] or "", "")])
     show_table(out, headers, table, right=frozenset({1, 2, 3}),
-               title=t(f"Where you stand on {state.today}", f"截至 {state.today} 的现状"))
+               title=t(f"Where you stand on {state.today}", f"截至 {day(str(state.today))} 的现状"))
     if any(r["stage_basis"] == "evidence" for r in rows):
         out.print(t("* stage shown by your contact log, ahead of the calendar",
                     "* 根据联系记录判断的阶段，早于按天数推算的阶段"))
@@ -83,3 +84,11 @@ def render_status(rows: list[dict]) -> None:
         out.print(t("Risk: see `debtcli stage CARD` for what the criminal threshold means and "
                     "what to do before any date shown.",
                     "风险：用 `debtcli stage 卡号` 查看刑事门槛的含义，以及在相关日期前可以做什么。"))
+    from debtcli.store import unstamped
+
+    waiting, since = unstamped(state.store().conn)
+    if waiting:
+        out.print(t(f"{waiting} entries not yet timestamped since {day(since[:10])}: "
+                    "debtcli evidence stamp (needs the network).",
+                    f"自 {day(since[:10])} 起有 {waiting} 条记录尚无时间戳：debtcli evidence stamp"
+                    "（需要联网）。"))

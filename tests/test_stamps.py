@@ -1,0 +1,171 @@
+"""Proof from outside the machine (issue 17): RFC 3161 timestamps over the chain head, from a
+real TSA (openssl ts -reply on the loopback address), queued when offline, checked by verify
+and carried in bundles that openssl alone can check."""
+
+import json
+import sqlite3
+import subprocess
+import time
+import zipfile
+from datetime import timedelta
+
+import pytest
+from tsa import LocalTsa, free_port
+
+
+@pytest.fixture
+def tsa(tmp_path):
+    with LocalTsa(tmp_path / "tsa") as t:
+        yield t
+
+
+@pytest.fixture
+def three(li_wei):
+    for n, at in enumerate(("2026-11-10 22:40", "2026-11-12 10:00", "2026-11-15 10:00")):
+        li_wei("log", "add", "4821", "--channel", "call", "--party", "agency", "--at", at,
+               "--note", f"call {n}")
+    return li_wei
+
+
+def test_stamp_then_verify_says_by_when_each_entry_existed(three, tsa):
+    r = three("evidence", "stamp", "--tsa", tsa.url, "--ca", tsa.folder / "ca.crt")
+    assert "Stamped entries 1–3" in r.stdout and tsa.requests == 1
+    out = three("evidence", "verify").stdout
+    assert "Entries 1–3 existed, as recorded, no later than 2026-" in out
+    assert "Not pinned" not in out
+    doc = three.json("evidence", "verify")
+    assert doc["ok"] and doc["existed_by"][0]["first"] == 1 and doc["existed_by"][0]["last"] == 3
+    assert doc["stamps"][0]["pinned"] and doc["stamps"][0]["ok"]
+    # Nothing new: nothing sent.
+    assert "already timestamped" in three("evidence", "stamp").stdout and tsa.requests == 1
+    time.sleep(1.1)  # a later second, so the two stamps prove different times
+    three("log", "add", "4821", "--channel", "sms", "--at", "2026-11-16 10:00")
+    three("evidence", "stamp")
+    covered = three.json("evidence", "verify")["existed_by"]
+    assert [(c["first"], c["last"]) for c in covered] == [(1, 3), (4, 4)]
+
+
+def _rewrite_note(db, entry, note):
+    """Someone with the file rewrites an entry and every hash after it, consistently."""
+    from debtcli import store as st
+    from debtcli.evidence import entry_hash
+
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    conn.execute("DROP TRIGGER contacts_no_update")
+    prev = st.GENESIS
+    for row in [dict(r) for r in conn.execute("SELECT * FROM contacts ORDER BY id")]:
+        if row["id"] == entry:
+            row["note"] = note
+        row["prev_hash"] = prev
+        prev = entry_hash(row, [])
+        conn.execute("UPDATE contacts SET note = ?, prev_hash = ?, hash = ? WHERE id = ?",
+                     (row["note"], row["prev_hash"], prev, row["id"]))
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'chain_head'", (prev,))
+    conn.commit()
+
+
+def test_a_log_rewritten_after_a_stamp_is_caught_by_the_stamp(three, tsa, db_path):
+    three("evidence", "stamp", "--tsa", tsa.url, "--ca", tsa.folder / "ca.crt")
+    _rewrite_note(db_path, 2, "they were polite")
+    r = three("evidence", "verify", ok=False)
+    assert r.exit_code == 1
+    assert "stamp 1" in r.stderr and "entries 1–3 were changed after the stamp" in r.stderr
+
+
+def test_log_add_queues_and_never_waits(three, tsa, monkeypatch):
+    three("evidence", "stamp", "--tsa", tsa.url, "--ca", tsa.folder / "ca.crt")
+    three("log", "add", "4821", "--channel", "sms", "--at", "2026-11-16 10:00")
+    assert tsa.requests == 1  # queued, not sent by the command that wrote
+    assert "1 entries not yet timestamped since" in three("status").stdout
+    monkeypatch.setenv("DEBTCLI_LANG", "zh")
+    assert "条记录尚无时间戳" in three("status").stdout
+
+
+def test_offline_the_request_waits_then_goes(three, tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/tsr"
+    from tsa import make_pki
+
+    make_pki(tmp_path / "tsa")
+    r = three("evidence", "stamp", "--tsa", url, "--ca", tmp_path / "tsa" / "ca.crt", ok=False)
+    assert r.exit_code == 2 and "did not answer" in r.stderr and "stays queued" in r.stderr
+    assert r.stderr.count("\n") == 1
+    assert "3 entries not yet timestamped" in three("status").stdout
+    with LocalTsa(tmp_path / "tsa", port=port) as t:
+        assert "Stamped entries 1–3" in three("evidence", "stamp").stdout
+        assert t.requests == 1
+    assert "not yet timestamped" not in three("status").stdout
+
+
+def test_the_next_write_sends_in_the_background(three, tsa, monkeypatch, db_path):
+    three("evidence", "stamp", "--tsa", tsa.url, "--ca", tsa.folder / "ca.crt")
+    monkeypatch.delenv("DEBTCLI_NO_BACKGROUND")
+    started = time.monotonic()
+    three("log", "add", "4821", "--channel", "sms", "--at", "2026-11-16 10:00")
+    assert time.monotonic() - started < 5
+    for _ in range(100):
+        if sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM stamps WHERE token IS NOT "
+                                            "NULL").fetchone()[0] == 2:
+            break
+        time.sleep(0.1)
+    monkeypatch.setenv("DEBTCLI_NO_BACKGROUND", "1")
+    covered = three.json("evidence", "verify")["existed_by"]
+    assert covered[-1]["last"] == 4
+
+
+def test_an_expired_tsa_certificate_is_judged_at_the_stamps_time(three, tmp_path):
+    with LocalTsa(tmp_path / "tsa", tsa_valid_for=timedelta(seconds=3)) as t:
+        three("evidence", "stamp", "--tsa", t.url, "--ca", t.folder / "ca.crt")
+    time.sleep(3.5)
+    r = three("evidence", "verify")
+    assert "Entries 1–3 existed" in r.stdout and "has expired since" in r.stdout
+    assert three.json("evidence", "verify")["stamps"][0]["certificate_expired"]
+
+
+def test_unpinned_tokens_are_checked_against_the_root_they_carry(three, tmp_path):
+    with LocalTsa(tmp_path / "tsa", chain=True) as t:  # certificates in chain order (BER)
+        three("evidence", "stamp", "--tsa", t.url)
+    out = three("evidence", "verify").stdout
+    assert "Entries 1–3 existed" in out and "Not pinned" in out
+    with LocalTsa(tmp_path / "other") as t:  # only the TSA's own certificate
+        three("log", "add", "4821", "--channel", "sms", "--at", "2026-11-16 10:00")
+        r = three("evidence", "stamp", "--tsa", t.url, ok=False)  # the first TSA is gone
+        assert "Stamped entries 1–4" in r.stdout and "did not answer" in r.stderr
+    out = three("evidence", "verify").stdout
+    assert "carry no root certificate" in out
+
+
+def test_a_bundle_carries_its_tokens_and_openssl_alone_checks_them(three, tsa, tmp_path):
+    three("evidence", "stamp", "--tsa", tsa.url, "--ca", tsa.folder / "ca.crt")
+    three("evidence", "export", "-o", tmp_path / "b.zip")
+    out = tmp_path / "b"
+    with zipfile.ZipFile(tmp_path / "b.zip") as z:
+        z.extractall(out)
+        assert {"stamps/1.tsr", "stamps/1.msg", "stamps/1.json", "stamps/1-ca.pem"} <= set(
+            z.namelist())
+    info = json.loads((out / "stamps" / "1.json").read_text())
+    chain = json.loads((out / "chain.json").read_text())
+    assert (out / "stamps" / "1.msg").read_bytes() == f"3:{chain[-1][2]}".encode()
+    assert info["entries"] == 3 and info["chain_head"] == chain[-1][2]
+    ok = subprocess.run(["openssl", "ts", "-verify", "-in", out / "stamps" / "1.tsr",
+                         "-data", out / "stamps" / "1.msg", "-CAfile",
+                         out / "stamps" / "1-ca.pem"], capture_output=True, text=True)
+    assert ok.returncode == 0 and "Verification: OK" in ok.stdout
+    r = three("evidence", "verify", "--bundle", tmp_path / "b.zip")
+    assert "Entries 1–3 existed" in r.stdout
+    three("evidence", "export", "--redact", "-o", tmp_path / "r.zip")
+    assert "Entries 1–3 existed" in three("evidence", "verify", "--bundle",
+                                          tmp_path / "r.zip").stdout
+
+
+def test_bad_tsa_input_is_one_line(three, tmp_path):
+    for args, says in ((["--tsa", "ftp://x"], "http://"), (["--ca", "x.pem"], "--tsa"),
+                       (["--tsa", "http://127.0.0.1:9/tsr", "--ca", str(tmp_path)], "")):
+        r = three("evidence", "stamp", *args, ok=False)
+        assert r.exit_code == 2 and r.stderr.count("\n") == 1 and says in r.stderr, r.stderr
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a certificate")
+    r = three("evidence", "stamp", "--tsa", "http://127.0.0.1:9/tsr", "--ca", bad, ok=False)
+    assert r.exit_code == 2 and "not a PEM certificate" in r.stderr
+    assert three("evidence", "stamp", ok=False).exit_code == 2  # no TSA yet
