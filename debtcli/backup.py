@@ -19,7 +19,8 @@ from debtcli import store as st
 from debtcli.errors import BadInput, CheckFailed
 
 TABLES = ("cards", "episodes", "payments", "contacts", "contact_attachments", "agreements",
-          "meta")
+          "meta", "tsas", "stamps")
+BLOBS = {("stamps", "token")}  # in JSON as base64: a timestamp token, byte for byte
 FORMAT = "debtcli-export/1"
 
 
@@ -257,8 +258,14 @@ def _db(store: st.Store) -> Any:
 
 def export_json(store: st.Store) -> dict[str, Any]:
     db = _db(store)
-    tables = {table: [dict(row) for row in db[table].rows_where(order_by="rowid")]
-              for table in TABLES}
+    import base64
+
+    def row_json(table: str, row: dict) -> dict:
+        return {k: base64.b64encode(v).decode() if (table, k) in BLOBS and v is not None else v
+                for k, v in row.items()}
+
+    tables = {table: [row_json(table, dict(row))
+                      for row in db[table].rows_where(order_by="rowid")] for table in TABLES}
     version = store.conn.execute("PRAGMA user_version").fetchone()[0]
     return {"format": FORMAT, "schema": version, "tables": tables}
 
@@ -315,6 +322,14 @@ def check_export(conn: sqlite3.Connection, doc: Any) -> dict[str, list[dict]]:
                     continue
                 ok = (isinstance(value, int) and not isinstance(value, bool)
                       if types[col] == "INTEGER" else isinstance(value, str))
+                if ok and (table, col) in BLOBS:
+                    import base64
+                    import binascii
+
+                    try:
+                        row[col] = base64.b64decode(value, validate=True)
+                    except (binascii.Error, ValueError):
+                        ok = False
                 if not ok:
                     raise bad(f"{where}, {col}", f"{value!r:.40} is not {types[col].lower()}",
                               f"{value!r:.40} 不是{types[col].lower()}")

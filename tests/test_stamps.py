@@ -169,3 +169,34 @@ def test_bad_tsa_input_is_one_line(three, tmp_path):
     r = three("evidence", "stamp", "--tsa", "http://127.0.0.1:9/tsr", "--ca", bad, ok=False)
     assert r.exit_code == 2 and "not a PEM certificate" in r.stderr
     assert three("evidence", "stamp", ok=False).exit_code == 2  # no TSA yet
+
+
+def test_stamps_survive_export_and_import(three, tsa, tmp_path):
+    three("evidence", "stamp", "--tsa", tsa.url, "--ca", tsa.folder / "ca.crt")
+    doc = three("export", "--json").stdout
+    (tmp_path / "x.json").write_text(doc, encoding="utf-8")
+    assert json.loads(doc)["tables"]["stamps"][0]["token"]  # base64
+    fresh = str(tmp_path / "n.db")
+    three("--db", fresh, "import", "--json", tmp_path / "x.json")
+    assert "Entries 1–3 existed" in three("--db", fresh, "evidence", "verify").stdout
+    broken = json.loads(doc)
+    broken["tables"]["stamps"][0]["token"] = "not base64!"
+    (tmp_path / "y.json").write_text(json.dumps(broken), encoding="utf-8")
+    r = three("--db", str(tmp_path / "m.db"), "import", "--json", tmp_path / "y.json", ok=False)
+    assert r.exit_code == 2 and "token" in r.stderr
+
+
+def test_many_tokens_are_checked_on_every_core_with_the_same_result(three, tsa, db_path):
+    from debtcli import contactlog
+    from debtcli import store as st
+
+    three("evidence", "stamp", "--tsa", tsa.url, "--ca", tsa.folder / "ca.crt")
+    s = st.open_store(db_path)
+    token = dict(st.stamp_tokens(s.conn)[0])
+    hashes = dict(s.conn.execute("SELECT id, hash FROM contacts").fetchall())
+    s.close()
+    forged = {**token, "id": 99, "token": token["token"][:-8] + b"\x00" * 8}
+    tokens = [{**token, "id": i} for i in range(1, 70)] + [forged]
+    one = contactlog.check_stamps(tokens, hashes.get)
+    many = contactlog.check_stamps(tokens, hashes.get, parallel=True)
+    assert one == many and len(many.problems) == 1 and "stamp 99" in many.problems[0].en
