@@ -10,6 +10,20 @@ from debtcli.evidence import file_sha256
 from debtcli.store import make_private_dir, sweep_orphans
 
 
+def display_name(raw: str) -> str:
+    """A file name as the user reads it: a name copied from Windows (GBK bytes that are not
+    UTF-8) arrives as surrogate escapes and is read as GB18030."""
+    try:
+        raw.encode("utf-8")
+        return raw
+    except UnicodeEncodeError:
+        data = os.fsencode(raw)
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            return data.decode("utf-8", "replace")
+
+
 def prepare(paths: list[str]) -> list[dict]:
     """Read and hash every file before anything is written; a missing file stops everything."""
     out = []
@@ -27,7 +41,7 @@ def prepare(paths: list[str]) -> list[dict]:
             ) from exc
         out.append({
             "sha256": digest,
-            "name": path.name,
+            "name": display_name(path.name),
             "size": size,
             "mime": mimetypes.guess_type(path.name)[0],
             "source": str(path),

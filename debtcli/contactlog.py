@@ -406,6 +406,27 @@ def import_csv(store: st.Store, pack: Pack, path: Path, today: date,
     return len(entries)
 
 
+def import_proposals(store: st.Store, pack: Pack, proposals: list[Any],
+                     today: date) -> list[int]:
+    """Log what a phone import proposed (debtcli.phone): each entry checked as `log add`
+    checks it, recordings attached by SHA-256, all in time order, in one transaction: all of
+    them land, or none."""
+    from debtcli.attachments import prepare
+    from debtcli.dates import latest_allowed, local_now
+
+    now, limit = local_now(today), latest_allowed(today)
+    entries, atts = [], []
+    for p in sorted(proposals, key=lambda p: p.at):
+        try:
+            entries.append(build_entry(p.raw, p.card, pack, today, now, limit))
+        except BadInput as exc:
+            what = p.source.name if p.source else p.raw.get("at")
+            raise BadInput(f"{what}: {exc.en}; nothing was imported",
+                           f"{what}：{exc.zh}；未导入任何内容") from exc
+        atts.append(prepare([str(p.source)]) if p.source else [])
+    return _append(store, entries, atts) if entries else []
+
+
 def csv_row(e: dict[str, Any], card_ref: str) -> dict[str, str]:
     """An entry as a CSV row; a cell a spreadsheet would run as a formula is neutralised."""
     from debtcli.escape import for_csv

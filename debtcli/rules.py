@@ -133,6 +133,10 @@ class Pack:
         words = self.data.get("words", {}).get(kind, {}).get(key)
         return words[0] if lang == "zh" and words else key
 
+    def word_names(self, kind: str, keys: list[str], lang: str) -> str:
+        """Several stored keys in the user's language, for a table cell."""
+        return ("、" if lang == "zh" else ", ").join(self.word_name(kind, k, lang) for k in keys)
+
     def help_lines(self) -> list[dict[str, Any]]:
         return self.data["help_lines"]
 
@@ -267,6 +271,21 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
             _check(path, f"claims[{i}].more[{j}]", part, _ITEM)
     for key, spec in _INDICATORS.items():
         _check(path, f"indicators.{key}", data.get("indicators", {}).get(key), spec)
+    phone = data.get("phone")
+    if phone is not None:
+        import re
+
+        _check(path, "phone", phone, {"audio": list, "call_names": list, "sms": dict})
+        for i, p in enumerate(phone["call_names"]):
+            _check(path, f"phone.call_names[{i}]", p, {"phone": str, "pattern": str, "time": str})
+            try:
+                re.compile(p["pattern"])
+            except re.error as exc:
+                raise _fail(path, f"phone.call_names[{i}].pattern", str(exc)) from None
+        _check(path, "phone.sms", phone["sms"], {"collection": list, "claims": dict})
+        for key in phone["sms"]["claims"]:
+            if key not in {c["key"] for c in data.get("claims", [])}:
+                raise _fail(path, f"phone.sms.claims.{key}", "must be a key of [[claims]]")
     visit = data.get("visit")
     _check(path, "visit", visit, {"title_zh": str, "title_en": str, "calm_zh": str,
                                   "calm_en": str, "sections": list})

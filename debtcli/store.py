@@ -315,6 +315,22 @@ def m007_salted_commitments(conn: sqlite3.Connection) -> None:
         """)
 
 
+def m008_number_book(conn: sqlite3.Connection) -> None:
+    """The number book: who calls from which number (the bank's 95558, an agency's line), so
+    that imported recordings and messages find their card and organisation. Numbers are kept
+    as digits (debtcli.phone.number)."""
+    _script(conn, """
+        CREATE TABLE numbers (
+            number TEXT PRIMARY KEY,
+            card_id INTEGER REFERENCES cards(id),
+            bank TEXT,
+            org TEXT,
+            party TEXT,
+            added_at TEXT NOT NULL
+        );
+        """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_cards_episodes_payments,
     m002_contact_log,
@@ -323,6 +339,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m005_settlement_amount,
     m006_corrections,
     m007_salted_commitments,
+    m008_number_book,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1039,3 +1056,34 @@ def unstamped(conn: sqlite3.Connection) -> tuple[int, str | None]:
     row = conn.execute("SELECT COUNT(*), MIN(recorded_at) FROM contacts WHERE id > ?",
                        (covered,)).fetchone()
     return int(row[0]), row[1]
+
+
+# --- the number book (debtcli.phone) ------------------------------------------------------------
+
+
+def add_number(store: Store, number: str, card_id: int | None, bank: str | None,
+               org: str | None, party: str | None, now: str) -> None:
+    with store.write() as c:
+        c.execute("INSERT INTO numbers VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(number) DO UPDATE "
+                  "SET card_id = excluded.card_id, bank = excluded.bank, org = excluded.org, "
+                  "party = excluded.party", (number, card_id, bank, org, party, now))
+
+
+def number_book(conn: sqlite3.Connection) -> list[dict]:
+    return [dict(r) for r in conn.execute("SELECT * FROM numbers ORDER BY number")]
+
+
+def numbers_logged(conn: sqlite3.Connection) -> Iterator[tuple[str, str | None, str, int]]:
+    """(phone as typed, org, party, card_id) of every logged contact with a number, oldest
+    first: what the log has learned about each number."""
+    yield from conn.execute("SELECT phone, org, party, card_id FROM contacts WHERE phone IS NOT "
+                            "NULL AND phone != '' ORDER BY id")
+
+
+def logged_attachment_hashes(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT DISTINCT sha256 FROM contact_attachments")}
+
+
+def logged_messages(conn: sqlite3.Connection) -> Iterator[tuple[str | None, str, str | None]]:
+    """(phone, at_utc, note) of every logged SMS: an imported message already there is skipped."""
+    yield from conn.execute("SELECT phone, at_utc, note FROM contacts WHERE channel = 'sms'")

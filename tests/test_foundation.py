@@ -22,7 +22,7 @@ def test_store_created_private_on_first_use(cli, db_path):
     names = [r[0] for r in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
     assert names == ["m001_cards_episodes_payments", "m002_contact_log", "m003_agreements",
                      "m004_payment_indexes", "m005_settlement_amount", "m006_corrections",
-                     "m007_salted_commitments"]
+                     "m007_salted_commitments", "m008_number_book"]
 
 
 def test_path_shows_store_and_evidence(cli, db_path):

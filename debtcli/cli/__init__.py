@@ -20,10 +20,12 @@ COMMAND_MODULES = {
     "plan": "letters_cmds", "letter": "letters_cmds", "agree": "letters_cmds",
     "timeline": "timeline_cmds", "report": "timeline_cmds", "calendar": "timeline_cmds",
     "backup": "backup_cmds", "restore": "backup_cmds", "export": "backup_cmds",
-    "import": "backup_cmds",
+    "import": "backup_cmds", "numbers": "phone_cmds",
 }
 # Subcommands in a module of their own; any other `log …` (help, a typo) loads them too.
-SUBCOMMAND_MODULES = {("log", "add"): "log_entry_cmds", ("log", "amend"): "log_entry_cmds"}
+SUBCOMMAND_MODULES = {("log", "add"): "log_entry_cmds", ("log", "amend"): "log_entry_cmds",
+                      ("log", "import-calls"): "phone_cmds", ("log", "import-sms"): "phone_cmds",
+                      ("log", "导入录音"): "phone_cmds", ("log", "导入短信"): "phone_cmds"}
 LIGHT_SUBCOMMANDS = {("log", "list"), ("log", "import")}
 _GLOBAL_WITH_VALUE = {"--db", "--lang", "--today", "--rules"}
 

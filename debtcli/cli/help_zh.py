@@ -9,7 +9,7 @@ METAVARS = {
     "CARD=PERCENT": "卡=年利率", "CHANNEL": "方式", "CLAIM": "说法", "CODE": "代码",
     "DATE": "日期", "DAY": "日", "DIGITS": "数字", "ENTRY": "记录号", "FILE": "文件",
     "FLAG": "标记", "ID": "工号", "KIND": "类型", "KINDS": "类型", "MINUTES": "分钟",
-    "N": "数量", "URL": "地址", "NAME": "名字", "NUMBER": "号码", "PAYMENT": "还款号", "STRATEGY": "方式",
+    "N": "数量", "FOLDER": "文件夹", "URL": "地址", "NAME": "名字", "NUMBER": "号码", "PAYMENT": "还款号", "STRATEGY": "方式",
     "TEXT": "文字", "WHAT": "内容", "WHEN": "时间", "WHO": "对象",
     "bank|regulator": "银行|监管", "in|out": "来|去", "md|html|docx": "md|html|docx",
     "PATH": "路径", "zh|en": "zh|en", "PACK": "规则包",
@@ -266,6 +266,39 @@ TEXT = {
     "`log list --history`.":
         "通过追加更正来更正一条记录；原记录保留，`log list --history` 仍可查看。",
     "The entry to correct.": "要更正的记录编号。",
+    # phone imports, numbers
+    "Log the call recordings your phone made: time and number from each file's name (Xiaomi, "
+    "Huawei/Honor, OPPO/OnePlus/realme, Samsung; else the file's date, said in the entry), the "
+    "length, the recording attached. A recording already logged is skipped.":
+        "把手机的通话录音记为证据：时间和号码取自文件名（小米、华为/荣耀、OPPO/一加/realme、三星；"
+        "否则取文件日期，并在记录中注明），附上时长和录音文件。已记录过的录音会跳过。",
+    "A folder copied from the phone, e.g. MIUI/sound_recorder/call_rec or Sounds/CallRecord "
+    "(searched with its subfolders).":
+        "从手机复制出的文件夹，例如 MIUI/sound_recorder/call_rec 或 Sounds/CallRecord（包括子文件夹）。",
+    "Log everything shown without asking.": "不再询问，记录显示的全部内容。",
+    "Show what would be logged; write nothing.": "只显示将记录的内容，不写入任何东西。",
+    "The card for a number the book does not know (otherwise asked, or skipped with --yes).":
+        "号码本中没有的号码对应哪张卡（否则会询问；用 --yes 时跳过）。",
+    "Log collection messages from an Android SMS backup: only those from a number in the book "
+    "or with a collection word (逾期, 催收, 律师函, a bank's name …); their text becomes the "
+    "note and the claims in it (抓人, 黑名单 …) are flagged. Personal messages are never kept.":
+        "从安卓短信备份中记录催收短信：只保留号码本中号码发来的，或含催收词语（逾期、催收、律师函、"
+        "银行名称……）的短信；短信内容作为备注，其中的说法（抓人、黑名单……）会被标出。个人短信绝不保留。",
+    'The .xml that "SMS Backup & Restore" wrote.': "“SMS Backup & Restore”生成的 .xml 文件。",
+    "The number book: whose number is whose (your bank's 95558, an agency's line), so that "
+    "imported recordings and messages find their card.":
+        "号码本：哪个号码是谁的（银行的 95558、催收公司的电话），导入录音和短信时据此找到对应的卡。",
+    "Say whose a number is. Numbers you log with --phone are learned without this.":
+        "登记一个号码属于谁。用 --phone 记录过的号码会自动学会，不必登记。",
+    "The number, as it shows on your phone (95558, 400-812-3456, +86 138 1234 5678).":
+        "号码，照手机上显示的写（95558、400-812-3456、+86 138 1234 5678）。",
+    "The card calls from it are about.": "这个号码打来是为了哪张卡。",
+    "Or the bank (its card is found when you have one there), e.g. 中信银行.":
+        "或者银行（你在该行有卡时会自动找到），例如 中信银行。",
+    "Who answers on it, e.g. 某某资产管理有限公司.": "这个号码是谁在用，例如 某某资产管理有限公司。",
+    "bank, agency, law-firm, court, unknown or impostor (Chinese words too).":
+        "银行、催收公司、律所、法院、不知道或冒充者（英文代码也可以）。",
+    "The number book, and the numbers the log has learned.": "号码本，以及从记录中学到的号码。",
     # evidence
     "Check and export the evidence log.": "校验和导出证据记录。",
     "Recompute every hash: exit 0 if the log is intact, 1 naming every entry or attachment "

@@ -21,7 +21,7 @@ HelpFormatter = Context.formatter_class  # click's (Typer vendors click: no impo
 # Placeholders for values, by option (or argument) name; `:int` for an integer option that
 # shares its name with a text one.
 METAVARS = {
-    "card": "CARD", "cards": "CARD...", "file": "FILE", "kind": "KIND", "key": "WHAT",
+    "card": "CARD", "cards": "CARD...", "file": "FILE", "folder": "FOLDER", "number": "NUMBER", "kind": "KIND", "key": "WHAT",
     "amount": "AMOUNT", "payment_id": "PAYMENT", "entry_id": "ENTRY",
     "--since": "DATE", "--until": "DATE", "--date": "DATE", "--first": "DATE",
     "--first-due": "DATE", "--promise-date": "DATE", "--at": "WHEN",

@@ -1,0 +1,339 @@
+"""What the phone already recorded, read into log entries: call recordings from a folder copied
+off the phone, and the XML of the Android app "SMS Backup & Restore". Pure but for reading the
+files it is given: it finds, reads and proposes; contactlog writes, in one transaction.
+
+The file-name patterns of each phone, the collection keywords and the claim phrases are data
+in the rule pack ([phone]): a new phone is a data change.
+"""
+
+import os
+import re
+import stat
+import unicodedata
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from debtcli.attachments import display_name
+from debtcli.errors import BadInput
+
+RECORDING_MAX_BYTES = 300 << 20  # a longer "recording" is not a phone call
+SMS_MAX_BYTES = 800 << 20  # a phone's whole SMS history is far less; 1 GB is not a backup
+
+
+def number(text: str | None) -> str:
+    """A phone number as the number book keys it: digits only, full-width read as ASCII, a
+    leading +86/0086 dropped (95558, 13812345678, 01012345678)."""
+    if not text:
+        return ""
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", text))
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) in (11, 10, 12):
+            return digits[len(prefix):]
+    return digits
+
+
+class NameParts(NamedTuple):
+    name: str | None
+    number: str | None
+    at: datetime | None  # naive: the phone's local time
+    phone: str | None  # which phone's pattern matched
+
+
+def read_call_name(stem: str, patterns: list[dict[str, str]]) -> NameParts:
+    for p in patterns:
+        m = re.match(p["pattern"], stem)
+        if not m:
+            continue
+        g = m.groupdict()
+        who = (g.get("who") or "").strip()
+        name, num = g.get("name"), g.get("number")
+        if who:
+            if re.fullmatch(r"[+\d\s()\-]{3,}", who):
+                num = who
+            else:
+                name = who
+        try:
+            at = datetime.strptime(g["time"], p["time"])
+        except (KeyError, ValueError):
+            continue
+        return NameParts(name.strip() if name else None, number(num) or None, at, p["phone"])
+    return NameParts(None, None, None, None)
+
+
+_AMR_NB = (12, 13, 15, 17, 19, 20, 26, 31, 5, 0, 0, 0, 0, 0, 0, 0)
+_AMR_WB = (17, 23, 32, 36, 40, 46, 50, 58, 60, 5, 0, 0, 0, 0, 0, 0)
+
+
+def amr_seconds(path: Path) -> float | None:
+    """AMR (which no audio library reads): count its 20 ms frames, NB or WB by the magic."""
+    with path.open("rb") as f:
+        head = f.read(9)
+        if head.startswith(b"#!AMR-WB\n"):
+            sizes, buf = _AMR_WB, head[9:]
+        elif head.startswith(b"#!AMR\n"):
+            sizes, buf = _AMR_NB, head[6:]
+        else:
+            return None
+        frames, i = 0, 0
+        while True:
+            if i >= len(buf) or i + 1 + sizes[(buf[i] >> 3) & 0x0F] > len(buf):
+                more = f.read(1 << 16)
+                if not more:
+                    break  # the end (a truncated last frame is not counted)
+                buf, i = buf[i:] + more, 0
+                continue
+            i += 1 + sizes[(buf[i] >> 3) & 0x0F]
+            frames += 1
+    return frames * 0.02
+
+
+def seconds(path: Path) -> float | None:
+    """How long a recording lasts: mutagen for mp3/m4a/aac/ogg/wav, frames for AMR; None when
+    the file cannot be read as audio."""
+    if path.suffix.lower() == ".amr":
+        try:
+            return amr_seconds(path)
+        except OSError:
+            return None
+    try:
+        import mutagen
+
+        audio = mutagen.File(path)
+        length = audio.info.length if audio is not None else None
+    except Exception:  # mutagen raises many kinds for a file that is not what it says
+        return None
+    return float(length) if length else None
+
+
+class Recording(NamedTuple):
+    path: Path
+    shown: str  # the file name as the user reads it
+    name: str | None
+    number: str | None
+    at: datetime  # aware
+    from_file_date: bool
+    seconds: float | None
+    sha256: str
+    size: int
+    phone: str | None
+
+
+def _regular(path: Path) -> os.stat_result | None:
+    try:
+        st = path.lstat()
+    except OSError:
+        return None
+    return st if stat.S_ISREG(st.st_mode) else None
+
+
+def scan_recordings(folder: Path, pack_phone: dict[str, Any]) -> tuple[list[Recording], int]:
+    """Every recording under folder (its subfolders too, links not followed): its time and
+    number from the name when a phone's pattern matches, else the file's own time. Returns the
+    recordings and how many audio files were skipped (too large, unreadable)."""
+    from debtcli.evidence import file_sha256
+
+    _regular_dir(folder)
+    exts = {f".{e.lower()}" for e in pack_phone["audio"]}
+    found, skipped = [], 0
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs.sort()
+        for f in sorted(files):
+            path = Path(root) / f
+            if path.suffix.lower() not in exts:
+                continue
+            info = _regular(path)
+            if info is None or info.st_size == 0 or info.st_size > RECORDING_MAX_BYTES:
+                skipped += 1
+                continue
+            shown = display_name(f)
+            parts = read_call_name(Path(shown).stem, pack_phone["call_names"])
+            if parts.at is not None:
+                at, from_file = parts.at.astimezone(), False  # the phone's clock: local time
+            else:
+                at, from_file = datetime.fromtimestamp(info.st_mtime).astimezone(), True
+            try:
+                digest = file_sha256(path)
+            except OSError:
+                skipped += 1
+                continue
+            found.append(Recording(path, shown, parts.name, parts.number, at.replace(
+                microsecond=0), from_file, seconds(path), digest, info.st_size, parts.phone))
+    return sorted(found, key=lambda r: (r.at, r.shown)), skipped
+
+
+def _regular_dir(folder: Path) -> os.stat_result:
+    try:
+        st = folder.stat()
+    except OSError as exc:
+        raise BadInput(f"{folder}: {exc.strerror or exc}", f"{folder}：{exc.strerror or exc}") \
+            from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise BadInput(f"{folder} is not a folder: give the folder copied from the phone "
+                       "(e.g. MIUI/sound_recorder/call_rec)",
+                       f"{folder} 不是文件夹：请给出从手机复制的文件夹（例如 MIUI/sound_recorder/call_rec）")
+    return st
+
+
+class Message(NamedTuple):
+    number: str
+    address: str
+    at: datetime
+    direction: str  # in | out
+    body: str
+
+
+def read_sms_backup(path: Path) -> Iterator[Message]:
+    """The messages of an "SMS Backup & Restore" XML (<smses><sms address= date= type= body=
+    …/>), read as a stream: memory stays flat however long the history. Refuses anything
+    else, and a file that ends early, before the caller writes anything."""
+    import xml.etree.ElementTree as ET
+
+    info = _regular(path)
+    if info is None:
+        raise BadInput(f"{path} is not a regular file: give the .xml the backup app wrote",
+                       f"{path} 不是普通文件：请给出备份应用生成的 .xml 文件")
+    if info.st_size > SMS_MAX_BYTES:
+        raise BadInput(f"{path} is {info.st_size >> 20} MB: larger than any SMS backup debtcli "
+                       f"reads ({SMS_MAX_BYTES >> 20} MB)",
+                       f"{path} 有 {info.st_size >> 20} MB：超过 debtcli 可读取的短信备份大小"
+                       f"（{SMS_MAX_BYTES >> 20} MB）")
+    not_backup = BadInput(f"{path} is not an SMS backup: expected the XML of \"SMS Backup & "
+                          "Restore\" (<smses> with <sms> elements)",
+                          f"{path} 不是短信备份：应为“SMS Backup & Restore”导出的 XML（<smses> 中的 <sms>）")
+    try:
+        events = ET.iterparse(path, events=("start", "end"))
+        _, root = next(events)
+        if root.tag != "smses":
+            raise not_backup
+        for event, elem in events:
+            if event != "end" or elem.tag != "sms":
+                continue
+            a = elem.attrib
+            try:
+                at = datetime.fromtimestamp(int(a["date"]) / 1000, UTC).astimezone()
+                kind = int(a.get("type", "1"))
+            except (KeyError, ValueError, OverflowError, OSError):
+                elem.clear()
+                continue
+            if kind in (1, 2):  # 1 received, 2 sent; drafts, outbox, failed are not contacts
+                address = a.get("address", "")
+                yield Message(number(address), address, at.replace(microsecond=0),
+                              "in" if kind == 1 else "out", a.get("body", ""))
+            elem.clear()
+            root.clear()  # what was read is dropped: a 500 MB backup in a few MB
+    except ET.ParseError as exc:
+        raise BadInput(f"{path} is not a complete SMS backup ({exc}): nothing was imported",
+                       f"{path} 不是完整的短信备份（{exc}）：未导入任何内容") from None
+    except StopIteration:
+        raise not_backup from None
+    except OSError as exc:
+        raise BadInput(f"{path}: {exc.strerror or exc}", f"{path}：{exc.strerror or exc}") \
+            from None
+
+
+def sms_claims(body: str, claims: dict[str, list[str]]) -> list[str]:
+    """The pack's claims a message makes (抓人, 黑名单, 通知单位 …), so the conduct rules apply."""
+    return [key for key, phrases in claims.items() if any(p in body for p in phrases)]
+
+
+def is_collection(body: str, keywords: list[str]) -> bool:
+    return any(k in body for k in keywords)
+
+
+# --- from what was read to what would be logged ------------------------------------------------
+
+
+class Known(NamedTuple):
+    card: Any | None
+    org: str | None
+    party: str
+
+
+def number_book(book_rows: list[dict[str, Any]], logged: Any, cards: list[Any],
+                bank_of: Any) -> dict[str, Known]:
+    """Who each number is: the log's own entries with that number first (the latest wins),
+    then what the user put in the book, which overrides them."""
+    from debtcli.cards import resolve
+    from debtcli.errors import NotFound
+
+    by_id = {c["id"]: c for c in cards}
+    known: dict[str, Known] = {}
+    for phone, org, party, card_id in logged:
+        key = number(phone)
+        if key:
+            known[key] = Known(by_id.get(card_id), org, party)
+    for row in book_rows:
+        card = by_id.get(row["card_id"]) if row["card_id"] else None
+        if card is None and row["bank"]:
+            try:
+                card = resolve(row["bank"], [c for c in cards if not c["archived_on"]], bank_of)
+            except (BadInput, NotFound):
+                card = None  # no card, or several, at that bank: asked at import
+        before = known.get(row["number"])
+        known[row["number"]] = Known(card or (before.card if before else None),
+                                     row["org"] or (before.org if before else None),
+                                     row["party"] or (before.party if before else "unknown"))
+    return known
+
+
+class Proposal(NamedTuple):
+    at: datetime
+    card: Any | None  # None: a number the book does not know (assign a card, or skip)
+    raw: dict[str, Any]  # what build_entry takes
+    source: Path | None  # the recording to attach
+    status: str  # new | logged (already in the log: skipped)
+    who: str
+    what: str
+
+
+def _who(known: Known | None, name: str | None, num: str | None) -> str:
+    parts = [known.org if known and known.org else None, name, num]
+    return " ".join(p for p in parts if p) or "?"
+
+
+def propose_calls(recordings: list[Recording], known: dict[str, Known], logged: set[str],
+                  lang: str) -> list[Proposal]:
+    out = []
+    for r in recordings:
+        k = known.get(r.number or "")
+        minutes = max(1, round(r.seconds / 60)) if r.seconds else None
+        note = [("录音：" if lang == "zh" else "recording: ") + r.shown]
+        if r.name:
+            note.append(("来电显示：" if lang == "zh" else "caller shown as: ") + r.name)
+        if r.from_file_date:
+            note.append("时间取自文件日期" if lang == "zh" else "time from file date")
+        raw = {"at": r.at.isoformat(), "channel": "call", "direction": "in",
+               "party": k.party if k else "unknown", "org": k.org if k else None,
+               "phone": r.number, "minutes": minutes,
+               "note": ("；" if lang == "zh" else "; ").join(note)}
+        length = (f"{int(r.seconds) // 60}:{int(r.seconds) % 60:02d}" if r.seconds else "?")
+        out.append(Proposal(r.at, k.card if k else None, raw, r.path,
+                            "logged" if r.sha256 in logged else "new",
+                            _who(k, r.name, r.number), length))
+    return out
+
+
+def propose_sms(messages: Iterator[Message], known: dict[str, Known],
+                logged: set[tuple[str, str, str]], sms: dict[str, Any],
+                bank_names: list[str]) -> list[Proposal]:
+    """The collection messages among all: from a number the book knows, or with a collection
+    keyword or a bank's name; everything else (family, friends, codes) is never kept."""
+    keywords = [*sms["collection"], *bank_names]
+    out, seen = [], set()
+    for m in messages:
+        k = known.get(m.number)
+        if k is None and not is_collection(m.body, keywords):
+            continue
+        at_utc = m.at.astimezone(UTC).isoformat()
+        key = (m.number, at_utc, m.body)
+        status = "logged" if key in logged or key in seen else "new"
+        seen.add(key)
+        raw = {"at": m.at.isoformat(), "channel": "sms", "direction": m.direction,
+               "party": k.party if k else "unknown", "org": k.org if k else None,
+               "phone": m.address or None, "note": m.body,
+               "claim": sms_claims(m.body, sms["claims"])}
+        out.append(Proposal(m.at, k.card if k else None, raw, None, status,
+                            _who(k, None, m.address), m.body))
+    return sorted(out, key=lambda p: p.at)

@@ -1,0 +1,200 @@
+"""Log what the phone already recorded (issue 18): call recordings named as the common Chinese
+Android phones name them, and "SMS Backup & Restore" XML, shown first, logged in one
+transaction, never twice."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+from datetime import datetime
+
+import pytest
+from audio import MAKERS, amr, wav
+from conftest import store_digest
+
+from debtcli.phone import read_call_name
+from debtcli.rules import load_pack
+
+NAMES = {
+    "通话录音@张经理(138 1234 5678)_20261120224000": ("张经理", "13812345678", "2026-11-20 22:40:00",
+                                                 "Xiaomi (MIUI/HyperOS)"),
+    "95558_20261121101500": (None, "95558", "2026-11-21 10:15:00", "Xiaomi, Huawei/Honor"),
+    "催收部@4008123456_20261121111500": ("催收部", "4008123456", "2026-11-21 11:15:00", "Huawei/Honor"),
+    "张经理-2611202240": ("张经理", None, "2026-11-20 22:40:00", "OPPO/OnePlus/realme (ColorOS)"),
+    "+86 138-1234-5678-2611202241": (None, "13812345678", "2026-11-20 22:41:00",
+                                     "OPPO/OnePlus/realme (ColorOS)"),
+    "Call recording 张经理_261120_224000": ("张经理", None, "2026-11-20 22:40:00", "Samsung"),
+    "Call recording 01012345678_261120_224000": (None, "01012345678", "2026-11-20 22:40:00",
+                                                  "Samsung"),
+}
+
+
+@pytest.mark.parametrize("stem", NAMES)
+def test_every_phones_file_names_give_time_and_number(stem):
+    name, num, at, phone = NAMES[stem]
+    got = read_call_name(stem, load_pack("cn").data["phone"]["call_names"])
+    assert (got.name, got.number, got.at, got.phone) == (
+        name, num, datetime.fromisoformat(at), phone)
+
+
+def test_an_unknown_name_falls_back_to_the_file():
+    assert read_call_name("录音001", load_pack("cn").data["phone"]["call_names"]).at is None
+
+
+@pytest.fixture
+def folder(tmp_path):
+    f = tmp_path / "MIUI" / "sound_recorder" / "call_rec"
+    (f / "old").mkdir(parents=True)
+    MAKERS["mp3"](f / "通话录音@张经理(138 1234 5678)_20261120224000.mp3", 125)
+    MAKERS["m4a"](f / "95558_20261121101500.m4a", 65)
+    MAKERS["aac"](f / "old" / "Call recording 4008123456_261110_093000.aac", 30)
+    MAKERS["ogg"](f / "old" / "4008123456-2611120930.ogg", 30)
+    amr(f / "4008123456_20261118200000.amr", 50)
+    wav(f / "录音001.wav", 3)
+    os.utime(f / "录音001.wav", (datetime(2026, 11, 19, 8, 0).timestamp(),) * 2)
+    (f / "notes.txt").write_text("not audio")
+    return f
+
+
+def test_import_calls_shows_then_logs_with_recordings_attached(li_wei, folder, db_path):
+    li_wei("numbers", "add", "95558", "--bank", "中信银行")
+    li_wei("log", "add", "4821", "--channel", "call", "--party", "agency", "--org", "某某资产",
+           "--phone", "400-812-3456", "--at", "2026-11-01 10:00")  # the book learns this one
+    before = store_digest(db_path)
+    r = li_wei("log", "import-calls", folder, "--dry-run")
+    assert "6 would be logged" in r.stdout and store_digest(db_path) == before
+    r = li_wei("log", "import-calls", folder, ok=False)  # a script must say --yes
+    assert r.exit_code == 2 and "--yes" in r.stderr and store_digest(db_path) == before
+    r = li_wei("log", "import-calls", folder, "--yes")
+    assert "Logged 4 entries" in r.stdout and "2 from numbers the book does not know" in r.stdout
+    entries = {e["id"]: e for e in li_wei.json("log", "list", "--all")}
+    by_time = {e["at"][:16]: e for e in entries.values()}
+    bank = by_time["2026-11-21T10:15"]
+    assert (bank["party"], bank["minutes"], bank["card"]) == ("bank", 1, "4821")
+    agency = by_time["2026-11-18T20:00"]  # AMR, from the number the log learned
+    assert (agency["party"], agency["org"], agency["minutes"]) == ("agency", "某某资产", 1)
+    assert by_time["2026-11-10T09:30"]["org"] == "某某资产"  # Samsung, subfolder
+    assert by_time["2026-11-12T09:30"]["minutes"] == 1  # ColorOS ogg
+    assert "2026-11-20T22:40" not in by_time  # 张经理's own mobile: unknown, skipped
+    ids = sorted(entries)
+    assert [entries[i]["at"] for i in ids[1:]] == sorted(entries[i]["at"] for i in ids[1:])
+    with_file = li_wei.json("evidence", "verify")
+    assert with_file["ok"]
+    # Again, with --card for the unknown callers: only they are logged, nothing twice.
+    r = li_wei("log", "import-calls", folder, "--yes", "--card", "7730")
+    assert "Logged 2 entries" in r.stdout and "already logged" in r.stdout
+    assert "Nothing new" in li_wei("log", "import-calls", folder, "--yes").stdout
+    assert len(li_wei.json("log", "list", "--all")) == 7
+
+
+def test_a_file_date_is_said_in_the_entry(li_wei, folder):
+    li_wei("log", "import-calls", folder, "--yes", "--card", "4821")
+    e = next(e for e in li_wei.json("log", "list", "--all") if "录音001" in (e["note"] or ""))
+    assert "time from file date" in e["note"] and e["at"].startswith("2026-11-19T08:00")
+
+
+def test_windows_copied_gbk_names_are_read(li_wei, tmp_path):
+    f = tmp_path / "copied"
+    f.mkdir()
+    name = "通话录音@张经理(13812345678)_20261120224000.wav".encode("gbk")
+    with open(os.path.join(os.fsencode(f), name), "wb") as out:
+        out.write(b"")
+    wav(tmp_path / "w.wav", 3)
+    os.replace(tmp_path / "w.wav", os.path.join(os.fsencode(f), name))
+    r = li_wei("log", "import-calls", f, "--yes", "--card", "4821")
+    assert "Logged 1 entries" in r.stdout
+    e = li_wei.json("log", "list")[0]
+    assert e["at"].startswith("2026-11-20T22:40") and "张经理" in e["note"]
+
+
+SMS = """<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<smses count="5">
+  <sms protocol="0" address="95558" date="1763604000000" type="1" body="【中信银行】您的信用卡已逾期，请尽快还款。" read="1" />
+  <sms protocol="0" address="+86 400 812 3456" date="1763690400000" type="1" body="再不还款就通知单位，让你上黑名单" read="1" />
+  <sms protocol="0" address="13900001111" date="1763690500000" type="1" body="妈：周末回家吃饭吗" read="1" />
+  <sms protocol="0" address="106900000" date="1763690600000" type="1" body="您的验证码是 123456" read="1" />
+  <sms protocol="0" address="95558" date="1763690700000" type="2" body="我已申请分期" read="1" />
+</smses>
+"""
+
+
+def test_import_sms_keeps_collection_messages_and_flags_their_claims(li_wei, tmp_path):
+    li_wei("numbers", "add", "4008123456", "--card", "4821", "--party", "催收公司")
+    f = tmp_path / "sms.xml"
+    f.write_text(SMS, encoding="utf-8")
+    r = li_wei("log", "import-sms", f, "--yes", "--card", "4821")
+    assert "Logged 3 entries" in r.stdout
+    entries = li_wei.json("log", "list")
+    notes = [e["note"] for e in entries]
+    assert "妈：周末回家吃饭吗" not in notes and not any("验证码" in n for n in notes)
+    threat = next(e for e in entries if "通知单位" in e["note"])
+    assert threat["party"] == "agency" and set(threat["claims"].split(",")) == {"employer",
+                                                                             "blacklist"}
+    assert next(e for e in entries if e["note"] == "我已申请分期")["direction"] == "out"
+    assert "false-claim" in {v["rule"] for v in li_wei.json("violations")}
+    assert "Nothing new" in li_wei("log", "import-sms", f, "--yes", "--card", "4821").stdout
+    assert len(li_wei.json("log", "list")) == 3
+
+
+def test_import_sms_in_chinese(li_wei, tmp_path, monkeypatch):
+    monkeypatch.setenv("DEBTCLI_LANG", "zh")
+    f = tmp_path / "sms.xml"
+    f.write_text(SMS, encoding="utf-8")
+    r = li_wei("log", "导入短信", f, "--yes", "--card", "4821")
+    assert "已记录 3 条" in r.stdout and "说法" in r.stdout and "黑名单" in r.stdout
+
+
+@pytest.mark.parametrize("case", ["empty-folder", "not-backup", "truncated", "fifo", "huge",
+                                  "a-file-for-calls"])
+def test_bad_input_is_one_line_and_writes_nothing(li_wei, tmp_path, db_path, case):
+    before = store_digest(db_path)
+    target = tmp_path / "x.xml"
+    command = "import-sms"
+    if case == "empty-folder":
+        target, command = tmp_path / "empty", "import-calls"
+        target.mkdir()
+        (target / "a.txt").write_text("x")
+    elif case == "not-backup":
+        target.write_text("<html><body>hi</body></html>")
+    elif case == "truncated":
+        target.write_text(SMS[:300])
+    elif case == "fifo":
+        os.mkfifo(target)
+    elif case == "huge":
+        with target.open("wb") as f:
+            f.truncate(1 << 30)  # sparse: 1 GB on paper
+    else:
+        target.write_text(SMS)
+        command = "import-calls"
+    r = li_wei("log", command, target, "--yes", "--card", "4821", ok=False)
+    assert r.exit_code == 2 and r.stderr.count("\n") == 1, r.stderr
+    assert store_digest(db_path) == before
+
+
+def test_a_killed_import_lands_all_or_nothing(li_wei, tmp_path, db_path):
+    import shutil
+    import sys
+    from pathlib import Path
+
+    exe = shutil.which("debtcli", path=str(Path(sys.executable).parent))
+    if exe is None:
+        pytest.skip("debtcli is not installed in this environment")
+    rows = "\n".join(f'<sms address="95558" date="{1763604000000 + i * 1000}" type="1" '
+                     f'body="逾期提醒 {i}" />' for i in range(40_000))
+    f = tmp_path / "big.xml"
+    f.write_text(f"<smses>{rows}</smses>", encoding="utf-8")
+    env = {**os.environ, "DEBTCLI_DB": str(db_path)}
+    p = subprocess.Popen([exe, "log", "import-sms", str(f), "--yes", "--card", "4821"], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wal = Path(f"{db_path}-wal")
+    start = wal.stat().st_size if wal.exists() else 0
+    for _ in range(300):  # kill it as soon as it writes
+        if p.poll() is not None or (wal.exists() and wal.stat().st_size > start):
+            break
+        time.sleep(0.01)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    n = len(json.loads(li_wei("log", "list", "--all", "--json").stdout))
+    assert n in (0, 40_000)
+    assert li_wei("evidence", "verify").exit_code == 0
