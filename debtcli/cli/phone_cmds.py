@@ -16,6 +16,7 @@ numbers_app = sub_app("The number book: whose number is whose (your bank's 95558
                       "line), so that imported recordings and messages find their card.")
 app.add_typer(numbers_app, name="numbers")
 
+TABLE_ROWS = 40  # a 500 MB backup proposes tens of thousands: a person reads the ends
 YesOpt = Annotated[bool, Opt("--yes", help="Log everything shown without asking.")]
 DryOpt = Annotated[bool, Opt("--dry-run", help="Show what would be logged; write nothing.")]
 CardOpt = Annotated[str | None, Opt("--card", help="The card for a number the book does not "
@@ -52,9 +53,13 @@ def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | 
              pack.word_name("channel", p.raw["channel"], state.lang), p.what,
              pack.word_names("claim", p.raw.get("claim") or [], state.lang),
              status[p.status]] for p in proposals]
+    shown = rows if len(rows) <= TABLE_ROWS else rows[:TABLE_ROWS // 2] + rows[-TABLE_ROWS // 2:]
     show_table(console(), [t("when", "时间"), t("card", "卡"), t("who", "对方"), t("how", "方式"),
                            t("length or text", "时长或内容"), t("claims", "说法"),
-                           t("status", "状态")], rows, wrap=frozenset({2, 4}))
+                           t("status", "状态")], shown, wrap=frozenset({2, 4}))
+    if len(rows) > len(shown):
+        say(f"(the first and last {TABLE_ROWS // 2} of {len(rows)}; --dry-run shows the same)",
+            f"（共 {len(rows)} 条，显示最前和最后各 {TABLE_ROWS // 2} 条）")
     new = [p for p in proposals if p.status == "new"]
     if not new:
         say(f"Nothing new: all {len(proposals)} are already in the log.",
