@@ -7,7 +7,7 @@ records say (collection after an agreement or a settlement) read the card's wind
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from debtcli.rules import Pack, names_match
@@ -37,50 +37,97 @@ def _pays_bank(pack: Pack, bank: str, pay_to: str) -> bool:
     return any(names_match(a, pay_to) for a in aliases if a)
 
 
-def _single(rule: Mapping[str, Any], e: Mapping[str, Any], pack: Pack,
-            windows: Mapping[int, list[Window]]) -> bool:
+def _predicate(rule: Mapping[str, Any], pack: Pack,
+               windows: Mapping[int, list[Window]]) -> Any:
+    """A rule (all but per-day) as a test of one entry, made once: a long log runs each test
+    a million times, so the rule's kind is decided here, not per entry."""
     kind = rule["kind"]
-    incoming = e["direction"] == "in"
     if kind == "quiet-hours":
-        hm = e["at"][11:16]
-        quiet = hm >= rule["start"] or hm < rule["end"]
-        return incoming and e["channel"] in rule["channels"] and quiet
+        start, end, channels = rule["start"], rule["end"], set(rule["channels"])
+        return lambda e: (e["direction"] == "in" and e["channel"] in channels
+                          and (e["at"][11:16] >= start or e["at"][11:16] < end))
     if kind == "third-party":
-        return incoming and e["contacted"] in rule["contacted"]
+        contacted = set(rule["contacted"])
+        return lambda e: e["direction"] == "in" and e["contacted"] in contacted
     if kind == "flag":
-        return any(f in rule["flags"] for f in _split(e["flags"]))
+        wanted = set(rule["flags"])
+        return lambda e: bool(e["flags"]) and not wanted.isdisjoint(_split(e["flags"]))
     if kind == "claim":
-        return bool(_split(e["claims"]))
+        return lambda e: bool(_split(e["claims"]))
     if kind == "visit-agents":
-        return e["channel"] == "visit" and e["agents"] is not None and e["agents"] < rule["min"]
+        least = rule["min"]
+        return lambda e: (e["channel"] == "visit" and e["agents"] is not None
+                          and e["agents"] < least)
     if kind == "visit-credentials":
-        return e["channel"] == "visit" and "none" in _split(e["credentials"])
+        return lambda e: e["channel"] == "visit" and "none" in _split(e["credentials"])
     if kind == "pay-to":
-        pay_to = (e["pay_to"] or "").strip()
-        if not pay_to:
-            return False
-        lowered = pay_to.casefold()
-        if any(k.casefold() in lowered for k in rule["keywords"]):
-            return True  # a QR code the caller sends
-        if any(k.casefold() in lowered for k in rule["own_card"]):
-            return False  # a wallet's card-repayment function pays your own card
-        return not _pays_bank(pack, e["bank"], pay_to)
+        return lambda e: bool(e["pay_to"]) and _pays_elsewhere(rule, pack, e)
     if kind == "private-channel":
-        return incoming and e["channel"] in rule["channels"] and e["party"] in rule["parties"]
+        channels, parties = set(rule["channels"]), set(rule["parties"])
+        return lambda e: (e["direction"] == "in" and e["channel"] in channels
+                          and e["party"] in parties)
     if kind in ("after-agreement", "after-settlement"):
         want = "agreement" if kind == "after-agreement" else "settled"
-        day = e["at"][:10]
-        return (incoming and e["party"] in rule["parties"]
-                and any(w.kind == want and w.holds(day) for w in windows.get(e["card_id"], ())))
-    return False
+        parties = set(rule["parties"])
+        return lambda e: (e["card_id"] in windows and e["direction"] == "in"
+                          and e["party"] in parties
+                          and any(w.kind == want and w.holds(e["at"][:10])
+                                  for w in windows[e["card_id"]]))
+    return lambda e: False
 
 
-# What the per-day rules read of an entry (a caller may fetch just these for counting).
+def _pays_elsewhere(rule: Mapping[str, Any], pack: Pack, e: Mapping[str, Any]) -> bool:
+    pay_to = (e["pay_to"] or "").strip()
+    if not pay_to:
+        return False
+    lowered = pay_to.casefold()
+    if any(k.casefold() in lowered for k in rule["keywords"]):
+        return True  # a QR code the caller sends
+    if any(k.casefold() in lowered for k in rule["own_card"]):
+        return False  # a wallet's card-repayment function pays your own card
+    return not _pays_bank(pack, e["bank"], pay_to)
+
+
+# What the per-day rules read of an entry (a caller may fetch just these for counting), and
+# what every rule reads.
 COUNTED_COLUMNS = ("at", "at_utc", "channel", "direction", "answered")
+RULE_COLUMNS = (*COUNTED_COLUMNS, "card_id", "party", "contacted", "flags", "claims", "agents",
+                "credentials", "pay_to")
 
 
 def per_day_channels(pack: Pack) -> list[str]:
     return sorted({c for r in pack.conduct() if r["kind"] == "per-day" for c in r["channels"]})
+
+
+def _counted(rule: Mapping[str, Any], e: Mapping[str, Any]) -> bool:
+    """Does e count toward a per-day rule (an incoming answered, or missed, call or message)?"""
+    return (e["direction"] == "in" and e["channel"] in rule["channels"]
+            and e["answered"] is not None and bool(e["answered"]) == rule["answered"])
+
+
+def flag_stream(pack: Pack, entries: Iterable[Mapping[str, Any]],
+                windows: Mapping[int, list[Window]] | None = None
+                ) -> Iterator[tuple[Mapping[str, Any], list[str]]]:
+    """(entry, the keys of the rules it breaks in the pack's order) for entries in time order,
+    one at a time: per-day rules keep a count per bank and local day, nothing else is held, so
+    a million entries pass in flat memory."""
+    windows = windows or {}
+    rules = [(r, None if r["kind"] == "per-day" else _predicate(r, pack, windows))
+             for r in pack.conduct()]
+    counts: dict[str, dict[tuple[str, str], int]] = {
+        r["key"]: defaultdict(int) for r, _ in rules if r["kind"] == "per-day"}
+    for e in entries:
+        flags = []
+        for rule, test in rules:
+            if test is None:
+                if _counted(rule, e):
+                    day = (e["bank"], e["at"][:10])
+                    n = counts[rule["key"]][day] = counts[rule["key"]][day] + 1
+                    if n > rule["max"]:
+                        flags.append(rule["key"])
+            elif test(e):
+                flags.append(rule["key"])
+        yield e, flags
 
 
 def flag_entries(pack: Pack, entries: Iterable[Mapping[str, Any]],
@@ -90,26 +137,24 @@ def flag_entries(pack: Pack, entries: Iterable[Mapping[str, Any]],
     count over `counted` when given (every contact of the days concerned; COUNTED_COLUMNS and
     bank are enough), else over entries. `windows` (card id -> Window) are the cards' agreement
     and settlement windows; without them those rules flag nothing."""
-    windows = windows or {}
     entries = sorted(entries, key=lambda e: (e["at_utc"], e["id"]))
-    counted = entries if counted is None else sorted(counted, key=lambda e: (e["at_utc"], e["id"]))
+    if counted is None:
+        return {e["id"]: f for e, f in flag_stream(pack, entries, windows) if f}
+    windows = windows or {}
+    counted = sorted(counted, key=lambda e: (e["at_utc"], e["id"]))
     flags: dict[int, list[str]] = defaultdict(list)
     for rule in pack.conduct():
         if rule["kind"] == "per-day":
             counts: dict[tuple[str, str], int] = defaultdict(int)
             for e in counted:
-                if (
-                    e["direction"] == "in"
-                    and e["channel"] in rule["channels"]
-                    and bool(e["answered"]) == rule["answered"]
-                    and e["answered"] is not None
-                ):
+                if _counted(rule, e):
                     day = (e["bank"], e["at"][:10])
                     counts[day] += 1
                     if counts[day] > rule["max"]:
                         flags[e["id"]].append(rule["key"])
             continue
+        test = _predicate(rule, pack, windows)
         for e in entries:
-            if _single(rule, e, pack, windows):
+            if test(e):
                 flags[e["id"]].append(rule["key"])
     return dict(flags)

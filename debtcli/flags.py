@@ -3,6 +3,7 @@ one new entry. The rules are checked by conduct (pure); this module decides what
 that a page of a long log costs only the days it shows.
 """
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,26 +21,51 @@ def flag_log(store: st.Store, pack: Pack, entries: list[dict[str, Any]],
     return flag_entries(pack, entries, counted=counted, windows=windows)
 
 
+def iter_violations(store: st.Store, pack: Pack, card_id: int | None = None, *,
+                    since_utc: str | None = None, until_utc: str | None = None,
+                    rules: set[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Every (entry, rule) pair the log shows, oldest first, as a stream. Frequency rules are
+    counted over the whole log (every card of a bank), then filtered to the card, the dates
+    and the rules asked for."""
+    from debtcli.cards import names
+    from debtcli.conduct import RULE_COLUMNS, flag_stream
+    from debtcli.standing import collection_windows
+
+    cards = st.list_cards(store, include_archived=True)
+    named = names(cards)
+    windows = collection_windows(store, pack, {c["id"] for c in cards})
+    # The days before `since` still count toward a day's calls: read from that day's start.
+    lo = _day_window(since_utc, since_utc)[0] if since_utc else None
+    rows = st.iter_contacts(store, since_utc=lo, until_utc=until_utc,
+                            columns=(*RULE_COLUMNS, "hash", "org"))
+    for e, flags in flag_stream(pack, rows, windows):
+        if not flags or (card_id is not None and e["card_id"] != card_id) or (
+                since_utc and e["at_utc"] < since_utc):
+            continue
+        for key in flags:
+            if rules is None or key in rules:
+                yield _violation(e, key, named)
+
+
 def violations(store: st.Store, pack: Pack, card_id: int | None = None,
                entries: list[dict[str, Any]] | None = None,
                flags: dict[int, list[str]] | None = None) -> list[dict[str, Any]]:
-    """Every (entry, rule) pair the log shows, oldest first. Frequency rules are counted over
-    the whole log, then filtered to the card."""
+    """Every (entry, rule) pair the log shows, oldest first (see iter_violations); given the
+    entries and their flags already read (the report), from those."""
+    if entries is None:
+        return list(iter_violations(store, pack, card_id))
     from debtcli.cards import names
 
-    entries = entries if entries is not None else st.contacts(store)
     flags = flags if flags is not None else flag_log(store, pack, entries)
     named = names(st.list_cards(store, include_archived=True))
-    out = []
-    for e in entries:
-        if card_id is not None and e["card_id"] != card_id:
-            continue
-        for key in flags.get(e["id"], []):
-            out.append({"entry": e["id"], "at": e["at"], "card": named[e["card_id"]],
-                        "card_id": e["card_id"],
-                        "channel": e["channel"], "rule": key, "hash": e["hash"],
-                        "org": e["org"], "contacted": e["contacted"], "party": e["party"]})
-    return out
+    return [_violation(e, key, named) for e in entries
+            if card_id is None or e["card_id"] == card_id for key in flags.get(e["id"], [])]
+
+
+def _violation(e: dict[str, Any], key: str, named: dict[int, str]) -> dict[str, Any]:
+    return {"entry": e["id"], "at": e["at"], "card": named[e["card_id"]],
+            "card_id": e["card_id"], "channel": e["channel"], "rule": key, "hash": e["hash"],
+            "org": e["org"], "contacted": e["contacted"], "party": e["party"]}
 
 
 def _day_window(first_at: str, last_at: str) -> tuple[str, str]:

@@ -740,7 +740,7 @@ def latest_version(store: Store, root: int) -> dict | None:
     return {**dict(row), "root": root, "amended": row["amends"] is not None, "id": root}
 
 
-def contacts(
+def iter_contacts(
     store: Store,
     *,
     card_id: int | None = None,
@@ -751,8 +751,9 @@ def contacts(
     bank: str | None = None,
     latest: int | None = None,
     columns: tuple[str, ...] | None = None,
-) -> list[dict]:
-    """Contacts joined with their card, oldest first. Without history, the corrected view:
+) -> Iterator[dict]:
+    """Contacts joined with their card, oldest first, read as a stream (a million entries
+    never sit in memory at once). Without history, the corrected view:
     one row per original entry carrying its latest amendment's values, `id` the original's.
     `columns` (of contacts) narrows the rows: a dict of thirty values per row is most of the
     cost of reading a few hundred."""
@@ -795,7 +796,6 @@ def contacts(
     cur = store.conn.execute(sql, args)
     cur.row_factory = None
     names = [d[0] for d in cur.description]
-    rows = []
     for values in cur:
         d = dict(zip(names, values, strict=True))
         if not history:
@@ -804,8 +804,12 @@ def contacts(
                 continue  # superseded by a later correction
             d["amended"] = d["amends"] is not None
             d["id"] = root
-        rows.append(d)
-    return rows
+        yield d
+
+
+def contacts(store: Store, **kw: Any) -> list[dict]:
+    """iter_contacts as a list, for the many callers that read a page or a card."""
+    return list(iter_contacts(store, **kw))
 
 
 def count_contacts(store: Store, *, card_id: int | None = None, history: bool = False,

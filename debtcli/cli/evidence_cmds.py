@@ -431,57 +431,133 @@ def _own_name(store: Any) -> list[str]:
 
 
 def render_violations(card: str | None = None, limit: int | None = None,
-                      sources: bool = True) -> list[dict]:
-    from debtcli.flags import violations
-    from debtcli.ledger import find_card
+                      sources: bool = True, since: str | None = None, until: str | None = None,
+                      rules: set[str] | None = None) -> None:
+    """The latest `limit` violations (all when None) as a table, counting the rest: the log is
+    read as a stream, only the rows shown are kept."""
+    from collections import deque
 
-    s, pack, t = state.store(), state.pack(), state.t
-    card_id = find_card(s, card)["id"] if card else None
-    rows = violations(s, pack, card_id)
-    out = console()
-    if not rows:
-        out.print(t("No possible violations in the log.", "记录中没有发现可能的违规。"))
-        return rows
     from debtcli.cli.tables import show_table
 
+    pack, t = state.pack(), state.t
+    stream, shown = _violations(card, since, until, rules), deque(maxlen=limit)
+    total = 0
+    for v in stream:
+        total += 1
+        shown.append(v)
+    out = console()
+    if not total:
+        out.print(t("No possible violations in the log.", "记录中没有发现可能的违规。"))
+        return
     headers = [t("#", "#"), t("when", "时间"), t("card", "卡"), t("rule", "规定")]
     if sources:
         headers += [t("source", "出处"), t("hash", "哈希")]
+    texts: dict[str, tuple[str, str]] = {}  # each rule's text once, not once per row
     table = []
-    for v in rows[-limit:] if limit else rows:  # with a limit, the latest
-        rule = pack.conduct_rule(v["rule"])
-        cells = [str(v["entry"]), show_time(v["at"], state.lang), f"****{v['card']}",
-                 pack.text(rule, "", state.lang)]
+    for v in shown:
+        if v["rule"] not in texts:
+            rule = pack.conduct_rule(v["rule"])
+            texts[v["rule"]] = (pack.text(rule, "", state.lang),
+                                pack.text(rule, "citation", state.lang))
+        text, citation = texts[v["rule"]]
+        cells = [str(v["entry"]), show_time(v["at"], state.lang), f"****{v['card']}", text]
         if sources:
-            cells += [pack.text(rule, "citation", state.lang), v["hash"][:12] + "…"]
+            cells += [citation, v["hash"][:12] + "…"]
         table.append(cells)
     show_table(out, headers, table, wrap=frozenset({3, 4}),
-               title=t(f"Possible violations ({len(rows)})", f"可能的违规（{len(rows)}）"))
-    if limit and len(rows) > limit:
-        out.print(t(f"(the latest {limit}; all {len(rows)}: debtcli violations)",
-                    f"（最近 {limit} 条；全部 {len(rows)} 条：debtcli violations）"))
-    return rows
+               title=t(f"Possible violations ({total})", f"可能的违规（{total}）"))
+    if len(shown) < total:
+        out.print(t(f"(the latest {len(shown)} of {total}: --all, --since DATE or --rule RULE "
+                    "for others; --json or --csv for every one)",
+                    f"（共 {total} 条，显示最近 {len(shown)} 条：用 --all、--since 日期 或 --rule 规定 "
+                    "查看其他；--json 或 --csv 输出全部）"))
+
+
+def _violations(card: str | None, since: str | None, until: str | None,
+                rules: set[str] | None) -> Any:
+    from datetime import datetime, time
+
+    from debtcli.dates import parse_date
+    from debtcli.errors import BadInput
+    from debtcli.flags import iter_violations
+    from debtcli.ledger import find_card
+
+    s, pack = state.store(), state.pack()
+    known = {r["key"] for r in pack.conduct()}
+    for r in rules or ():
+        if r not in known:
+            raise BadInput(f"--rule {r!r}: choose from {', '.join(sorted(known))}",
+                           f"--rule {r!r}：请从以下选择：{'、'.join(sorted(known))}")
+
+    def bound(text: str | None, days: int) -> str | None:
+        if not text:
+            return None
+        from datetime import UTC, timedelta
+
+        d = parse_date(text, state.today) + timedelta(days=days)
+        return datetime.combine(d, time()).astimezone().astimezone(UTC).isoformat()
+
+    card_id = find_card(s, card)["id"] if card else None
+    return iter_violations(s, pack, card_id, since_utc=bound(since, 0),
+                           until_utc=bound(until, 1), rules=rules)
+
+
+VIOLATIONS_SHOWN = 200  # a table a person reads; JSON and CSV give every one
 
 
 @app.command("violations")
 def violations_cmd(
     card: Annotated[str | None, typer.Argument(help="Only this card.")] = None,
+    since: Annotated[str | None, Opt("--since", help="From this date.")] = None,
+    until: Annotated[str | None, Opt("--until", help="Up to and including this date.")] = None,
+    rule: Annotated[list[str] | None, Opt("--rule", help="Only this rule, e.g. quiet-hours or "
+                                          "third-party (repeatable).")] = None,
+    limit: Annotated[int, Opt("--limit", min=1, help="The table shows the latest N (JSON and "
+                              "CSV give all).")] = VIOLATIONS_SHOWN,
+    show_all: Annotated[bool, Opt("--all", help="Show every one in the table.")] = False,
+    csv_out: Annotated[bool, Opt("--csv", help="Write CSV.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """List logged contacts that may break the conduct rules, with each rule's source and the
     entry's hash."""
-    if not json_out:
-        render_violations(card)
+    rules = set(rule) if rule else None
+    if not (json_out or csv_out):
+        render_violations(card, None if show_all else limit, since=since, until=until,
+                          rules=rules)
         return
-    from debtcli.flags import violations
-    from debtcli.ledger import find_card
+    pack, lang = state.pack(), state.lang
+    texts: dict[str, dict[str, str]] = {}
 
-    s, pack = state.store(), state.pack()
-    card_id = find_card(s, card)["id"] if card else None
-    rows = violations(s, pack, card_id)
+    def described(v: dict[str, Any]) -> dict[str, Any]:
+        if v["rule"] not in texts:
+            r = pack.conduct_rule(v["rule"])
+            texts[v["rule"]] = {"rule_text": pack.text(r, "", lang),
+                                "citation": pack.text(r, "citation", lang), "tag": r["tag"]}
+        return {**v, **texts[v["rule"]]}
+
+    rows = (described(v) for v in _violations(card, since, until, rules))
+    if json_out:
+        stream_json(rows)
+        return
+    import csv
+
+    from debtcli.escape import for_csv
+
+    writer = None
     for v in rows:
-        rule = pack.conduct_rule(v["rule"])
-        v["rule_text"] = pack.text(rule, "", state.lang)
-        v["citation"] = pack.text(rule, "citation", state.lang)
-        v["tag"] = rule["tag"]
-    emit_json(rows)
+        if writer is None:
+            writer = csv.DictWriter(sys.stdout, fieldnames=list(v))
+            writer.writeheader()
+        writer.writerow({k: for_csv(x) if isinstance(x, str) else x for k, x in v.items()})
+
+
+def stream_json(rows: Any) -> None:
+    """A JSON array written as it is produced: one row in memory at a time."""
+    import json
+
+    out, n = sys.stdout, 0
+    out.write("[")
+    for n, row in enumerate(rows, start=1):
+        out.write(",\n  " if n > 1 else "\n  ")
+        out.write(json.dumps(row, ensure_ascii=False))
+    out.write("\n]\n" if n else "]\n")

@@ -9,7 +9,7 @@ METAVARS = {
     "CARD=PERCENT": "卡=年利率", "CHANNEL": "方式", "CLAIM": "说法", "CODE": "代码",
     "DATE": "日期", "DAY": "日", "DIGITS": "数字", "ENTRY": "记录号", "FILE": "文件",
     "FLAG": "标记", "ID": "工号", "KIND": "类型", "KINDS": "类型", "MINUTES": "分钟",
-    "N": "数量", "FOLDER": "文件夹", "URL": "地址", "NAME": "名字", "NUMBER": "号码", "PAYMENT": "还款号", "STRATEGY": "方式",
+    "N": "数量", "RULE": "规定", "FOLDER": "文件夹", "URL": "地址", "NAME": "名字", "NUMBER": "号码", "PAYMENT": "还款号", "STRATEGY": "方式",
     "TEXT": "文字", "WHAT": "内容", "WHEN": "时间", "WHO": "对象",
     "bank|regulator": "银行|监管", "in|out": "来|去", "md|html|docx": "md|html|docx",
     "PATH": "路径", "zh|en": "zh|en", "PACK": "规则包",
@@ -216,6 +216,11 @@ TEXT = {
     "The table shows the latest N entries (JSON and CSV give all).":
         "表格显示最近的 N 条（JSON 和 CSV 输出全部）。",
     "Show every entry in the table.": "在表格中显示全部记录。",
+    "Only this rule, e.g. quiet-hours or third-party (repeatable).":
+        "只看这条规定，例如 quiet-hours（夜间催收）或 third-party（联系第三人）（可多次使用）。",
+    "The table shows the latest N (JSON and CSV give all).": "表格显示最近 N 条（JSON 和 CSV 输出全部）。",
+    "Show every one in the table.": "在表格中显示全部。",
+    "Write CSV.": "输出 CSV。",
     "Import contacts kept in a spreadsheet: all rows or none.":
         "从表格导入联系记录：要么全部导入，要么一条都不导入。",
     "A CSV file whose header is card plus the long option names of `log add` with _ for - (at, "

@@ -35,7 +35,7 @@ METAVARS = {
     "--bank": "BANK", "--currency": "CODE", "--credentials": "WHAT", "--pay-to": "ACCOUNT",
     "--promise": "TEXT", "--note": "TEXT", "--reason": "TEXT", "--why": "TEXT",
     "--address": "TEXT", "--claim": "CLAIM", "--flag": "FLAG", "--attach": "FILE",
-    "--output": "FILE", "--bundle": "FILE", "--mask": "NAME", "--tsa": "URL", "--ca": "FILE", "--answers": "FILE", "--card": "CARD",
+    "--output": "FILE", "--bundle": "FILE", "--mask": "NAME", "--tsa": "URL", "--ca": "FILE", "--rule": "RULE", "--answers": "FILE", "--card": "CARD",
     "--strategy": "STRATEGY", "--rate": "CARD=PERCENT", "--kind": "KINDS",
     "--format": "md|html|docx", "--hardship": "KIND", "--to": "bank|regulator",
 }
