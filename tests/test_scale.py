@@ -1,0 +1,50 @@
+"""Whole-log commands stream (issue 20): violations filtered and bounded, JSON and CSV as they
+go; the report summarises a long log; export, import and backup in bounded memory. Speed and
+memory are measured in benchmarks/, not here: these tests pin the behaviour."""
+
+import csv
+import io
+import json
+
+import pytest
+
+
+@pytest.fixture
+def noisy(li_wei):
+    """Late calls to 4821 on three days, and a call to a relative of 7730."""
+    for day in ("2026-11-01", "2026-11-05", "2026-11-10"):
+        li_wei("log", "add", "4821", "--channel", "call", "--party", "agency", "--at",
+               f"{day} 23:10")
+    li_wei("log", "add", "7730", "--channel", "call", "--party", "bank", "--contacted",
+           "family", "--at", "2026-11-06 10:00")
+    return li_wei
+
+
+def test_violations_can_be_narrowed(noisy):
+    every = noisy.json("violations")
+    assert [v["rule"] for v in every] == ["quiet-hours"] * 2 + ["third-party", "quiet-hours"]
+    assert [v["entry"] for v in noisy.json("violations", "--since", "2026-11-05")] == [2, 4, 3]
+    assert [v["entry"] for v in noisy.json("violations", "--until", "2026-11-05")] == [1, 2]
+    assert [v["rule"] for v in noisy.json("violations", "--rule", "third-party")] == [
+        "third-party"]
+    assert len(noisy.json("violations", "7730")) == 1
+    r = noisy("violations", "--rule", "nonsense", ok=False)
+    assert r.exit_code == 2 and "quiet-hours" in r.stderr
+
+
+def test_the_violations_table_shows_the_latest_and_counts_the_rest(noisy):
+    out = noisy("violations", "--limit", "2").stdout
+    assert "Possible violations (4)" in out and "the latest 2 of 4" in out
+    assert "2026-11-10" in out and "2026-11-01" not in out
+    assert "the latest" not in noisy("violations", "--limit", "2", "--all").stdout
+
+
+def test_violations_as_csv(noisy):
+    rows = list(csv.DictReader(io.StringIO(noisy("violations", "--csv").stdout)))
+    assert [r["rule"] for r in rows] == ["quiet-hours", "quiet-hours", "third-party",
+                                         "quiet-hours"]
+    assert rows[0]["citation"] and rows[0]["hash"]
+
+
+def test_violations_json_is_one_valid_array_even_when_empty(li_wei):
+    assert json.loads(li_wei("violations", "--json").stdout) == []
