@@ -8,6 +8,7 @@ with or without a space, or alone (today). A time is read exactly or refused: 22
 errors, never 22:00. A time without an offset is local time and is stored with the local offset.
 """
 
+import functools
 import re
 from datetime import date, datetime, time, timedelta
 
@@ -200,11 +201,26 @@ def offset_note(at: datetime, lang: str) -> str:
     return f"（UTC{z[:3]}:{z[3:]}）" if lang == "zh" else f" (UTC{z[:3]}:{z[3:]})"
 
 
+@functools.lru_cache(maxsize=4096)
+def _day_text(day: str, lang: str) -> str:
+    return show_day(date.fromisoformat(day), lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _hour_note(hour: str, offset: str, lang: str) -> str:
+    """offset_note for any time in that hour with that offset (offsets change on the hour)."""
+    return offset_note(datetime.fromisoformat(f"{hour}:00:00{offset}"), lang)
+
+
 def show_time(at: str, lang: str) -> str:
     """A stored time (ISO 8601 with its offset) as people read it: 2026年11月14日 10:15, or
     2026-11-14 10:15; the wall clock it was recorded in, its offset only when it differs from
-    the user's own. A date alone is shown as a date."""
+    the user's own. A date alone is shown as a date. (A report of a long log shows a hundred
+    thousand: the day's text and the offset's are worked out once each.)"""
     if len(at) <= 10:
-        return show_day(date.fromisoformat(at), lang)
+        return _day_text(at, lang)
+    offset = at[19:]
+    if len(at) == 25 and offset[0] in "+-" and offset[3] == ":":
+        return f"{_day_text(at[:10], lang)} {at[11:16]}{_hour_note(at[:13], offset, lang)}"
     dt = datetime.fromisoformat(at)
     return f"{show_day(dt.date(), lang)} {dt:%H:%M}{offset_note(dt, lang)}"

@@ -5,6 +5,7 @@ One structure feeds every format: a title, optional lead paragraphs, and section
 """
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -60,19 +61,26 @@ def check_target(path: Path, replace: bool) -> Path:
     return path
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write atomically, readable by the owner only: letters carry personal data."""
+def write_private(path: Path, data: bytes | Iterable[str]) -> None:
+    """Write atomically, readable by the owner only: letters carry personal data. data may be
+    text in chunks (a long report), written as it comes."""
     path = output_file(path)
     tmp = path.with_name(f".{path.name}.part")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            if isinstance(data, bytes):
+                f.write(data)
+            else:
+                for chunk in data:
+                    f.write(chunk.encode())
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise BadInput(f"cannot write {path}: {exc.strerror or exc}",
-                       f"无法写入 {path}：{exc.strerror or exc}") from exc
+        if isinstance(exc, OSError):
+            raise BadInput(f"cannot write {path}: {exc.strerror or exc}",
+                           f"无法写入 {path}：{exc.strerror or exc}") from exc
+        raise
 
 
 def md_blocks(text: str) -> list[dict[str, str]]:

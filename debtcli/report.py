@@ -2,6 +2,7 @@
 card's summary, a chart of the amount owed with the collection stages behind it, the timeline,
 the possible violations with their sources, and the evidence chain's head."""
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from html import escape
 from itertools import pairwise
@@ -94,31 +95,57 @@ def _event_rows(pack: Pack, lang: str, events: list[dict[str, Any]], predicted: 
     return "\n".join(out)
 
 
-def _violation_rows(pack: Pack, lang: str, violations: list[dict[str, Any]]) -> str:
-    out = []
+def _violation_rows(pack: Pack, lang: str, violations: Any,
+                    per_rule: dict[str, int]) -> Iterator[str]:
+    """The violations table's rows, from a stream, each rule's text made once; per_rule counts
+    them."""
+    texts: dict[str, tuple[str, str]] = {}
     for v in violations:
-        rule = pack.conduct_rule(v["rule"])
-        out.append(f'<tr><td>{v["entry"]}</td><td>{escape(show_time(v["at"], lang))}</td>'
-                   f'<td>****{escape(v["card"])}</td>'
-                   f'<td class="flag">{escape(pack.text(rule, "", lang))}</td>'
-                   f'<td>{escape(pack.text(rule, "citation", lang))}</td>'
-                   f'<td><code>{escape(v["hash"])}</code></td></tr>')
-    return "\n".join(out)
+        key = v["rule"]
+        per_rule[key] = per_rule.get(key, 0) + 1
+        if key not in texts:
+            rule = pack.conduct_rule(key)
+            texts[key] = (escape(pack.text(rule, "", lang)),
+                          escape(pack.text(rule, "citation", lang)))
+        text, citation = texts[key]
+        yield (f'<tr><td>{v["entry"]}</td><td>{escape(show_time(v["at"], lang))}</td>'
+               f'<td>****{escape(v["card"])}</td><td class="flag">{text}</td>'
+               f'<td>{citation}</td><td><code>{escape(v["hash"])}</code></td></tr>\n')
+
+
+REPORT_FULL_UP_TO = 2_000  # entries: above this the report summarises unless --full
+REPORT_LATEST = 200  # each card's latest contacts in a summary's timeline
 
 
 def build_report(store: st.Store, pack: Pack, lang: str, today: date,
-                 card_ref: str | None) -> str:
+                 card_ref: str | None, full: bool = False) -> Iterator[str]:
+    """The report. A long log (more than REPORT_FULL_UP_TO entries) is summarised unless full:
+    contacts per month and per organisation, violations per rule and every violation, each
+    card's latest contacts; the whole log is in the evidence bundle. Returns the HTML in
+    chunks, written as they are made (the violations are counted before the page starts)."""
     from debtcli import contactlog, timeline
-    from debtcli.flags import flag_log
+    from debtcli.flags import flag_log, iter_violations
     from debtcli.flags import violations as logged_violations
     from debtcli.ledger import find_card
     from debtcli.standing import assess_card, public
-    from debtcli.templating import render
+    from debtcli.templating import stream
 
     cards = [find_card(store, card_ref)] if card_ref else st.list_cards(store)
-    entries = st.contacts(store)
-    flags = flag_log(store, pack, entries)  # once, for the timeline and the violations table
-    data = timeline.gather(store, pack, today, cards, flags=flags)
+    ids = [c["id"] for c in cards]
+    wanted = set(ids)
+    total = sum(st.count_contacts(store, card_id=i) for i in ids)
+    summary = not full and total > REPORT_FULL_UP_TO
+    if summary:
+        data = timeline.gather(store, pack, today, cards, latest=REPORT_LATEST)
+        violations = (v for v in iter_violations(store, pack) if v["card_id"] in wanted)
+        tallies = st.contact_tallies(store.conn, ids)
+    else:
+        entries = st.contacts(store)
+        flags = flag_log(store, pack, entries)  # once, for the timeline and the violations
+        data = timeline.gather(store, pack, today, cards, flags=flags)
+        violations = (v for v in logged_violations(store, pack, entries=entries, flags=flags)
+                      if v["card_id"] in wanted)
+        tallies = None
     events = timeline.assemble(pack, lang, today, data)
     summaries = []
     for card in cards:
@@ -135,10 +162,14 @@ def build_report(store: st.Store, pack: Pack, lang: str, today: date,
             "paid_text": format_amount(a["_position"].paid, card["currency"]),
             "chart": owed_chart(pack, lang, today, card, episode, st.payments(store, card["id"])),
         })
-    ids = {c["id"] for c in cards}
-    violations = [v for v in logged_violations(store, pack, entries=entries, flags=flags)
-                  if v["card_id"] in ids]
-    seen, head, problems = contactlog.verify_store(store)
+    per_rule: dict[str, int] = {}
+    rows = list(_violation_rows(pack, lang, violations, per_rule))
+    if summary:  # verifying a long chain is `evidence verify`'s job; the head is stated here
+        count, head, _ = st.chain_state(store.conn)
+        seen, problems = count, None
+    else:
+        seen, head, found = contactlog.verify_store(store)
+        problems = [pick(lang, p.en, p.zh) for p in found]
     t = {k: pick(lang, en, zh) for k, (en, zh) in {
         "title": ("debtcli report", "debtcli 报告"),
         "generated": ("Generated", "生成于"),
@@ -154,13 +185,33 @@ def build_report(store: st.Store, pack: Pack, lang: str, today: date,
         "evidence": ("Evidence", "证据"),
         "chain": ("Chain head", "链头"), "entries": ("entries", "条记录"),
         "intact": ("verified intact", "校验通过"), "broken": ("PROBLEMS FOUND", "发现问题"),
+        "unchecked": ("check it with `debtcli evidence verify`",
+                      "请用 `debtcli evidence verify` 校验"),
+        "summary": (f"This log has {total:,} entries: this report summarises it (contacts per "
+                    f"month and per organisation, every possible violation, each card's latest "
+                    f"{REPORT_LATEST} contacts). The whole log is in the evidence bundle "
+                    "(`debtcli evidence export`), or in `debtcli report --full`.",
+                    f"此记录共 {total:,} 条：本报告为摘要（每月和每个机构的联系次数、全部可能的违规、"
+                    f"每张卡最近 {REPORT_LATEST} 条联系）。完整记录见证据包（`debtcli evidence export`）"
+                    "或 `debtcli report --full`。"),
+        "month": ("Month", "月份"), "channel": ("How", "方式"), "count": ("Contacts", "次数"),
+        "org": ("Who", "对方"), "per_month": ("Contacts per month", "每月联系次数"),
+        "per_org": ("Contacts per organisation", "各机构联系次数"),
+        "per_rule": ("Possible violations per rule", "各规定的可能违规次数"),
     }.items()}
-    return render("report.html.j2", {
+    return stream("report.html.j2", {
         "t": t, "lang": lang, "today": show_day(today, lang), "summaries": summaries,
         "event_count": len(events), "event_rows": _event_rows(pack, lang, events, t["predicted"]),
-        "violation_count": len(violations),
-        "violation_rows": _violation_rows(pack, lang, violations),
-        "chain_head": head, "entries": seen,
-        "problems": [pick(lang, p.en, p.zh) for p in problems],
+        "violation_count": sum(per_rule.values()), "violation_rows": rows,
+        "summary": summary,
+        "months": [(m, pack.word_name("channel", c, lang), n)
+                   for m, c, n in (tallies or {}).get("months", [])],
+        "orgs": [(pack.word_name("party", o, lang) if o in PARTY_KEYS else o, n)
+                 for o, n in (tallies or {}).get("orgs", [])],
+        "rules": [(pack.text(pack.conduct_rule(k), "", lang), n) for k, n in per_rule.items()],
+        "chain_head": head, "entries": seen, "problems": problems,
         "disclaimer": pack.disclaimer(lang),
     })
+
+
+PARTY_KEYS = ("bank", "agency", "law-firm", "court", "unknown", "impostor")

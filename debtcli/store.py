@@ -1091,3 +1091,16 @@ def logged_attachment_hashes(conn: sqlite3.Connection) -> set[str]:
 def logged_messages(conn: sqlite3.Connection) -> Iterator[tuple[str | None, str, str | None]]:
     """(phone, at_utc, note) of every logged SMS: an imported message already there is skipped."""
     yield from conn.execute("SELECT phone, at_utc, note FROM contacts WHERE channel = 'sms'")
+
+
+def contact_tallies(conn: sqlite3.Connection, card_ids: list[int]) -> dict[str, list[tuple]]:
+    """A long log in a few lines: contacts per month and channel, and per organisation."""
+    marks = ", ".join("?" * len(card_ids))
+    where = f"WHERE card_id IN ({marks})"
+    return {
+        "months": conn.execute(f"SELECT substr(at, 1, 7) AS m, channel, COUNT(*) FROM contacts "
+                               f"{where} GROUP BY m, channel ORDER BY m, channel",
+                               card_ids).fetchall(),
+        "orgs": conn.execute(f"SELECT COALESCE(org, party), COUNT(*) AS n FROM contacts {where} "
+                             "GROUP BY 1 ORDER BY n DESC LIMIT 50", card_ids).fetchall(),
+    }

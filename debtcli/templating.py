@@ -5,6 +5,7 @@ folder); in a source checkout they are read from templates/ directly. jinja2 is 
 inside functions, so commands that render nothing never pay for it.
 """
 
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,17 @@ def render(name: str, context: dict[str, Any], *, html: bool | None = None) -> s
                       undefined=StrictUndefined, trim_blocks=not name.startswith("letters/"),
                       lstrip_blocks=True, keep_trailing_newline=True)
     return tidy(env.get_template(name).render(**context), name)
+
+
+def stream(name: str, context: dict[str, Any]) -> Iterator[str]:
+    """A built-in HTML template rendered in chunks as it goes (jinja2's generate): a report of
+    a long log is never one string in memory."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(str(builtin_dir())), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    return env.get_template(name).generate(**context)
 
 
 def tidy(text: str, name: str) -> str:

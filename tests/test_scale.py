@@ -48,3 +48,21 @@ def test_violations_as_csv(noisy):
 
 def test_violations_json_is_one_valid_array_even_when_empty(li_wei):
     assert json.loads(li_wei("violations", "--json").stdout) == []
+
+
+def test_a_long_log_gets_a_summary_report_and_full_gives_everything(noisy, tmp_path,
+                                                                    monkeypatch):
+    from debtcli import report
+
+    monkeypatch.setattr(report, "REPORT_FULL_UP_TO", 3)
+    monkeypatch.setattr(report, "REPORT_LATEST", 1)
+    noisy("report", "-o", tmp_path / "s.html")
+    html = (tmp_path / "s.html").read_text(encoding="utf-8")
+    assert "This log has 4 entries: this report summarises it" in html
+    assert "Contacts per month" in html and "Possible violations per rule" in html
+    assert html.count('<td class="flag">') == 4  # every violation
+    assert "debtcli evidence verify" in html
+    noisy("report", "--full", "-o", tmp_path / "f.html")
+    full = (tmp_path / "f.html").read_text(encoding="utf-8")
+    assert "summarises" not in full and "verified intact" in full
+    assert full.count('<td class="flag">') == 4

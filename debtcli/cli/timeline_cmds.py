@@ -129,6 +129,8 @@ def report_cmd(
     card: Annotated[str | None, typer.Argument(help="Only this card (default: all).")] = None,
     output: Annotated[Path, Opt("-o", "--output", help="The HTML file to write.")] = Path(
         "debtcli-report.html"),
+    full: Annotated[bool, Opt("--full", help="Every entry, however long the log (otherwise a "
+                              "log of more than 2,000 entries is summarised).")] = False,
 ) -> None:
     """A printable, self-contained HTML report (no network): each card's summary, a chart of
     what you owed with the collection stages, the timeline, the possible violations with their
@@ -136,8 +138,8 @@ def report_cmd(
     from debtcli.documents import write_private
     from debtcli.report import build_report
 
-    html = build_report(state.store(), state.pack(), state.lang, state.today, card)
-    write_private(output, html.encode())
+    write_private(output, build_report(state.store(), state.pack(), state.lang, state.today,
+                                       card, full=full))
     say(f"Wrote {output}. Open it in a browser and print it (A4).",
         f"已写入 {output}。用浏览器打开并打印（A4）。")
 
