@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -256,18 +257,27 @@ def _db(store: st.Store) -> Any:
     return Database(store.conn, recursive_triggers=False)
 
 
-def export_json(store: st.Store) -> dict[str, Any]:
-    db = _db(store)
+def export_json(store: st.Store) -> Iterator[str]:
+    """Every table as JSON ({"format", "schema", "tables": {name: [rows]}}), in chunks as the
+    rows are read, inside one read snapshot: a million entries never sit in memory at once."""
     import base64
+    import json
 
-    def row_json(table: str, row: dict) -> dict:
-        return {k: base64.b64encode(v).decode() if (table, k) in BLOBS and v is not None else v
-                for k, v in row.items()}
-
-    tables = {table: [row_json(table, dict(row))
-                      for row in db[table].rows_where(order_by="rowid")] for table in TABLES}
-    version = store.conn.execute("PRAGMA user_version").fetchone()[0]
-    return {"format": FORMAT, "schema": version, "tables": tables}
+    db = _db(store)
+    enc = json.JSONEncoder(ensure_ascii=False).encode
+    with store.read():
+        version = store.conn.execute("PRAGMA user_version").fetchone()[0]
+        yield f'{{"format": {enc(FORMAT)}, "schema": {version}, "tables": {{'
+        for t, table in enumerate(TABLES):
+            yield f'{"," if t else ""}\n {enc(table)}: ['
+            blobs = {k for b, k in BLOBS if b == table}
+            for n, row in enumerate(db[table].rows_where(order_by="rowid")):
+                if blobs:
+                    row = {k: base64.b64encode(v).decode() if k in blobs and v is not None
+                           else v for k, v in row.items()}
+                yield ("," if n else "") + "\n  " + enc(row)
+            yield "\n ]"
+        yield "\n}}\n"
 
 
 # Columns that hold a calendar date, and the values the log's enumerations may take.

@@ -56,11 +56,12 @@ def export_cmd(
 
     if not json_out:
         raise BadInput("say the format: debtcli export --json", "请指定格式：debtcli export --json")
-    text = json.dumps(export_json(state.store()), ensure_ascii=False, indent=1) + "\n"
+    chunks = export_json(state.store())
     if output is None:
-        sys.stdout.write(text)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
     else:
-        write_private(output, text.encode())
+        write_private(output, chunks)
         say(f"Wrote {output}.", f"已写入 {output}。")
 
 
