@@ -7,7 +7,7 @@ files are copied inside it (and removed again if it fails), so a refused command
 import io
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -333,8 +333,10 @@ def csv_encoding(path: Path) -> str:
                    "CSV UTF-8)", f"{path} 第 {row} 行：不是 UTF-8 或 GB18030 文本（请把表格另存为 CSV UTF-8）")
 
 
-def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """The rows of a log CSV, read with sqlite-utils' file reader in the encoding detected."""
+def read_csv_rows(path: Path) -> tuple[list[str], Iterator[dict[str, str]]]:
+    """The header and the rows of a log CSV, read with sqlite-utils' file reader in the
+    encoding detected. The header is checked now; the rows come as a stream (a bad row raises
+    when it is reached, inside the caller's transaction)."""
     import csv
 
     from sqlite_utils.utils import Format, RowError, rows_from_file
@@ -343,20 +345,7 @@ def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if path.stat().st_size > CSV_MAX_BYTES:
         raise BadInput(f"{path} is larger than {CSV_MAX_BYTES >> 20} MB: split it",
                        f"{path} 大于 {CSV_MAX_BYTES >> 20} MB：请拆分后再导入")
-    # A cell may be long (the per-column limits then name it: "row 2, column note"), but no
-    # longer than the file allows.
-    csv.field_size_limit(CSV_MAX_BYTES)
-    with path.open("rb") as f:
-        reader, _ = rows_from_file(f, Format.CSV, encoding=encoding)
-        try:
-            rows = [{(k or "").strip(): v for k, v in row.items()} for row in reader]
-        except RowError as exc:
-            raise BadInput(f"{path}: a row has more cells than the header has columns",
-                           f"{path}：有一行的单元格比表头的列多") from exc
-        except csv.Error as exc:
-            raise BadInput(f"{path}: not a readable CSV file ({exc})",
-                           f"{path}：不是可读的 CSV 文件（{exc}）") from exc
-    header = list(rows[0]) if rows else _header(path, encoding)
+    header = _header(path, encoding)
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown or "card" not in header or "channel" not in header:
         raise BadInput(
@@ -365,7 +354,24 @@ def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
             f"{path}：未知列 {', '.join(unknown) or '-'}；表头必须有 card 和 channel，可用的列："
             f"{', '.join(CSV_COLUMNS)}",
         )
-    return header, rows
+
+    def rows() -> Iterator[dict[str, str]]:
+        # A cell may be long (the per-column limits then name it: "row 2, column note"), but
+        # no longer than the file allows.
+        csv.field_size_limit(CSV_MAX_BYTES)
+        with path.open("rb") as f:
+            reader, _ = rows_from_file(f, Format.CSV, encoding=encoding)
+            try:
+                for row in reader:
+                    yield {(k or "").strip(): v for k, v in row.items()}
+            except RowError as exc:
+                raise BadInput(f"{path}: a row has more cells than the header has columns",
+                               f"{path}：有一行的单元格比表头的列多") from exc
+            except csv.Error as exc:
+                raise BadInput(f"{path}: not a readable CSV file ({exc})",
+                               f"{path}：不是可读的 CSV 文件（{exc}）") from exc
+
+    return header, rows()
 
 
 def _header(path: Path, encoding: str) -> list[str]:
@@ -375,35 +381,46 @@ def _header(path: Path, encoding: str) -> list[str]:
         return [h.strip() for h in next(csv.reader(f), [])]
 
 
+IMPORT_BATCH = 2_000  # rows checked, hashed and inserted at a time, inside one transaction
+
+
 def import_csv(store: st.Store, pack: Pack, path: Path, today: date,
                progress: Callable[[int], None] | None = None) -> int:
-    _, rows = read_csv_rows(path)
+    """Every row of a log CSV, or none: rows are read, checked and appended in batches inside
+    one transaction, so memory stays flat and a bad row or a kill lands nothing."""
     from debtcli.dates import latest_allowed, local_now
 
+    _, rows = read_csv_rows(path)
     cards = st.list_cards(store, include_archived=True)
     resolved: dict[str, Any] = {}
     now, limit = local_now(today), latest_allowed(today)
-    entries = []
-    for n, row in enumerate(rows, start=2):  # row 1 is the header
-        column = "card"
-        try:
-            ref = row.get("card") or ""
-            card = resolved.get(ref) or resolved.setdefault(ref, resolve(ref, cards, pack.bank))
-            raw = {k: v for k, v in row.items() if k != "card"}
-            entries.append(build_entry(raw, card, pack, today, now, limit))
-        except BadInput as exc:
-            option = getattr(exc, "option", "")
-            column = option.lstrip("-").replace("-", "_") or "?"
-            raise BadInput(f"{path} row {n}, column {column}: {exc.en}",
-                           f"{path} 第 {n} 行，{column} 列：{exc.zh}") from exc
-        except NotFound as exc:
-            raise BadInput(f"{path} row {n}, column {column}: {exc.en}",
-                           f"{path} 第 {n} 行，{column} 列：{exc.zh}") from exc
-        if progress and n % 1000 == 0:
-            progress(1000)
-    if entries:
-        _append(store, entries, [[] for _ in entries])
-    return len(entries)
+    written, batch = 0, []
+    with store.write() as conn:
+        for n, row in enumerate(rows, start=2):  # row 1 is the header
+            column = "card"
+            try:
+                ref = row.get("card") or ""
+                card = resolved.get(ref) or resolved.setdefault(ref, resolve(ref, cards,
+                                                                             pack.bank))
+                raw = {k: v for k, v in row.items() if k != "card"}
+                batch.append(build_entry(raw, card, pack, today, now, limit))
+            except BadInput as exc:
+                option = getattr(exc, "option", "")
+                column = option.lstrip("-").replace("-", "_") or "?"
+                raise BadInput(f"{path} row {n}, column {column}: {exc.en}",
+                               f"{path} 第 {n} 行，{column} 列：{exc.zh}") from exc
+            except NotFound as exc:
+                raise BadInput(f"{path} row {n}, column {column}: {exc.en}",
+                               f"{path} 第 {n} 行，{column} 列：{exc.zh}") from exc
+            if len(batch) == IMPORT_BATCH:
+                st.append_contacts(conn, batch, [[]] * len(batch))
+                written, batch = written + len(batch), []
+            if progress and n % 1000 == 0:
+                progress(1000)
+        if batch:
+            st.append_contacts(conn, batch, [[]] * len(batch))
+            written += len(batch)
+    return written
 
 
 def import_proposals(store: st.Store, pack: Pack, proposals: list[Any],

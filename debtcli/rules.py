@@ -65,6 +65,7 @@ class Pack:
     def __init__(self, key: str, path: Path, data: dict[str, Any],
                  stages: list[dict[str, Any]]) -> None:
         self.key, self.path, self.data, self.stages = key, path, data, stages
+        self._words: dict[str, dict[str, str]] = {}  # [words] by the word, per kind
 
     @property
     def currency(self) -> str:
@@ -122,11 +123,14 @@ class Pack:
         family, agency, yes); anything the pack does not know comes back as typed."""
         from debtcli.dates import normalize
 
-        v = normalize(value).casefold()
-        for key, words in self.data.get("words", {}).get(kind, {}).items():
-            if v == key or v in (w.casefold() for w in words):
-                return key
-        return value.strip()
+        index = self._words.get(kind)
+        if index is None:  # made once per kind: an import looks up words a million times
+            index = {}
+            for key, words in reversed(list(self.data.get("words", {}).get(kind, {}).items())):
+                index.update({w.casefold(): key for w in words})
+                index[key] = key
+            self._words[kind] = index
+        return index.get(normalize(value).casefold(), value.strip())
 
     def word_name(self, kind: str, key: str, lang: str) -> str:
         """A stored key in the user's language: its first Chinese word in zh, the key in en."""

@@ -478,6 +478,7 @@ def open_store(path: Path, *, upto: int = SCHEMA_VERSION, create: bool = True) -
                 f"{SCHEMA_VERSION}）；请升级 debtcli，文件未被修改",
             )
         conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("PRAGMA cache_size = -32768")  # 32 MB: a long import's index pages stay
         conn.execute("PRAGMA foreign_keys = ON")
         # FULL: a committed entry survives a power cut, not only a killed process.
         conn.execute("PRAGMA synchronous = FULL")
