@@ -81,7 +81,8 @@ def backup(store: st.Store, out: Path) -> dict[str, Any]:
                     "sizes": {name: p.stat().st_size for name, p in files.items()}}
         tmp, raw = _private_zip(out)
         try:
-            with raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
+            # Level 1: a third of the time of the default for a few per cent more bytes.
+            with raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
                 for name, p in files.items():
                     z.write(p, name)
                 z.writestr("manifest.json", json.dumps(manifest, indent=1))
@@ -189,7 +190,7 @@ def check_backup(path: Path, work: Path) -> dict[str, Any]:
                           f"（{', '.join(odd)}）：拒绝恢复")
     copy = st.open_store(staged)
     try:
-        _, _, problems = verify_store(copy, parallel=False)
+        _, _, problems = verify_store(copy)
     finally:
         copy.close()
     if problems:

@@ -515,9 +515,12 @@ def _die_with_parent() -> None:
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def _verify_entries(store: st.Store, parallel: bool) -> tuple[int, str, list[Problem]]:
+def _verify_entries(store: st.Store, parallel: bool,
+                    meanwhile: Callable[[], Any] | None = None
+                    ) -> tuple[int, str, list[Problem], Any]:
     """The whole chain, split into id ranges checked on every core for a long log. Each range
-    starts from the stored hash of the entry before it, so ranges are independent."""
+    starts from the stored hash of the entry before it, so ranges are independent. meanwhile()
+    runs in this process while the workers hash; its result comes back last."""
     import os
 
     conn = store.conn
@@ -547,13 +550,16 @@ def _verify_entries(store: st.Store, parallel: bool) -> tuple[int, str, list[Pro
                        after))
     if len(ranges) == 1:
         results = [_verify_range(conn, *ranges[0][1:])]
+        during = meanwhile() if meanwhile else None
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(len(ranges), mp_context=multiprocessing.get_context("fork"),
                                  initializer=_die_with_parent) as pool:
-            results = list(pool.map(_verify_range, *zip(*ranges, strict=True)))
+            pending = pool.map(_verify_range, *zip(*ranges, strict=True))
+            during = meanwhile() if meanwhile else None  # while the workers hash
+            results = list(pending)
     seen = sum(r[0] for r in results)
     last = results[-1][1] if seen else st.GENESIS
     problems = [p for r in results for p in r[2]]
@@ -569,7 +575,7 @@ def _verify_entries(store: st.Store, parallel: bool) -> tuple[int, str, list[Pro
                             or [Problem(None, "head", f"{seen} entries found, "
                                         f"{meta['chain_count']} recorded",
                                         f"找到 {seen} 条记录，记录为 {meta['chain_count']} 条")])
-    return seen, last, problems
+    return seen, last, problems, during
 
 
 QUICK_FROM = 50_000  # entries from which SQLite's quick_check stands in for integrity_check
@@ -604,8 +610,12 @@ def _unexpected_files(store: st.Store, known: set[str]) -> list[Problem]:
 def verify_store(store: st.Store, parallel: bool = True) -> tuple[int, str, list[Problem]]:
     """parallel=False inside an open write transaction: workers would not see its rows."""
     conn = store.conn
-    seen, last, problems = _verify_entries(store, parallel)
-    problems = _integrity(store, seen) + problems
+    # SQLite's page check runs while the workers hash the chain (it needs the entry count only
+    # to choose quick_check, which the store's own record gives).
+    count = int(st.chain_state(conn)[0])
+    seen, last, problems, pages = _verify_entries(store, parallel,
+                                                  lambda: _integrity(store, count))
+    problems = pages + problems
     atts = st.attachments_for(conn)
     checked: dict[str, str | None] = {}
     for eid, group in sorted(atts.items()):
