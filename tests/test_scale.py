@@ -27,6 +27,7 @@ def test_violations_can_be_narrowed(noisy):
     assert [v["entry"] for v in noisy.json("violations", "--until", "2026-11-05")] == [1, 2]
     assert [v["rule"] for v in noisy.json("violations", "--rule", "third-party")] == [
         "third-party"]
+    assert [v["rule"] for v in noisy.json("violations", "--rule", "联系第三人")] == ["third-party"]
     assert len(noisy.json("violations", "7730")) == 1
     r = noisy("violations", "--rule", "nonsense", ok=False)
     assert r.exit_code == 2 and "quiet-hours" in r.stderr

@@ -483,11 +483,19 @@ def _violations(card: str | None, since: str | None, until: str | None,
     from debtcli.ledger import find_card
 
     s, pack = state.store(), state.pack()
-    known = {r["key"] for r in pack.conduct()}
+    # A rule by its key or its short name in either language (夜间催收, third party).
+    names = {n.casefold(): r["key"] for r in pack.conduct()
+             for n in (r["key"], r["short_zh"], r["short_en"])}
+    wanted = set()
     for r in rules or ():
-        if r not in known:
-            raise BadInput(f"--rule {r!r}: choose from {', '.join(sorted(known))}",
-                           f"--rule {r!r}：请从以下选择：{'、'.join(sorted(known))}")
+        key = names.get(r.strip().casefold())
+        if key is None:
+            raise BadInput(f"--rule {r!r}: choose from "
+                           f"{', '.join(sorted(x['key'] for x in pack.conduct()))}",
+                           f"--rule {r!r}：请从以下选择："
+                           f"{'、'.join(x['short_zh'] for x in pack.conduct())}")
+        wanted.add(key)
+    rules = wanted or None
 
     def bound(text: str | None, days: int) -> str | None:
         if not text:
