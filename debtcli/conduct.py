@@ -105,6 +105,16 @@ def _counted(rule: Mapping[str, Any], e: Mapping[str, Any]) -> bool:
             and e["answered"] is not None and bool(e["answered"]) == rule["answered"])
 
 
+def _over_the_day(rule: Mapping[str, Any], e: Mapping[str, Any],
+                  counts: dict[tuple[str, str], int]) -> bool:
+    """Count e toward its bank's local day under a per-day rule; True once past the limit."""
+    if not _counted(rule, e):
+        return False
+    day = (e["bank"], e["at"][:10])
+    counts[day] = counts.get(day, 0) + 1
+    return counts[day] > rule["max"]
+
+
 def flag_stream(pack: Pack, entries: Iterable[Mapping[str, Any]],
                 windows: Mapping[int, list[Window]] | None = None
                 ) -> Iterator[tuple[Mapping[str, Any], list[str]]]:
@@ -115,16 +125,13 @@ def flag_stream(pack: Pack, entries: Iterable[Mapping[str, Any]],
     rules = [(r, None if r["kind"] == "per-day" else _predicate(r, pack, windows))
              for r in pack.conduct()]
     counts: dict[str, dict[tuple[str, str], int]] = {
-        r["key"]: defaultdict(int) for r, _ in rules if r["kind"] == "per-day"}
+        r["key"]: {} for r, _ in rules if r["kind"] == "per-day"}
     for e in entries:
         flags = []
         for rule, test in rules:
             if test is None:
-                if _counted(rule, e):
-                    day = (e["bank"], e["at"][:10])
-                    n = counts[rule["key"]][day] = counts[rule["key"]][day] + 1
-                    if n > rule["max"]:
-                        flags.append(rule["key"])
+                if _over_the_day(rule, e, counts[rule["key"]]):
+                    flags.append(rule["key"])
             elif test(e):
                 flags.append(rule["key"])
         yield e, flags
@@ -145,13 +152,10 @@ def flag_entries(pack: Pack, entries: Iterable[Mapping[str, Any]],
     flags: dict[int, list[str]] = defaultdict(list)
     for rule in pack.conduct():
         if rule["kind"] == "per-day":
-            counts: dict[tuple[str, str], int] = defaultdict(int)
+            counts: dict[tuple[str, str], int] = {}
             for e in counted:
-                if _counted(rule, e):
-                    day = (e["bank"], e["at"][:10])
-                    counts[day] += 1
-                    if counts[day] > rule["max"]:
-                        flags[e["id"]].append(rule["key"])
+                if _over_the_day(rule, e, counts):
+                    flags[e["id"]].append(rule["key"])
             continue
         test = _predicate(rule, pack, windows)
         for e in entries:

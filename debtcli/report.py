@@ -230,12 +230,10 @@ def build_report(store: st.Store, pack: Pack, lang: str, today: date,
         "summary": summary,
         "months": [(m, pack.word_name("channel", c, lang), n)
                    for m, c, n in (tallies or {}).get("months", [])],
-        "orgs": [(pack.word_name("party", o, lang) if o in PARTY_KEYS else o, n)
+        "orgs": [(pack.word_name("party", o, lang) if o in contactlog.PARTIES else o, n)
                  for o, n in (tallies or {}).get("orgs", [])],
         "rules": [(pack.text(pack.conduct_rule(k), "", lang), n) for k, n in per_rule.items()],
         "chain_head": head, "entries": seen, "problems": problems,
         "disclaimer": pack.disclaimer(lang),
     })
 
-
-PARTY_KEYS = ("bank", "agency", "law-firm", "court", "unknown", "impostor")

@@ -178,3 +178,38 @@ def test_the_seed_never_leaves_the_store(li_wei, tmp_path, db_path):
     li_wei("evidence", "export", "-o", str(tmp_path / "b.zip"))
     assert seed.encode() not in b"".join(_members(tmp_path / "b.zip").values())
     assert seed not in li_wei("log", "list", "--json").stdout
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=hs.lists(hs.one_of(hs.none(), hs.integers(-5, 10**9), hs.text(max_size=30)),
+                       min_size=24, max_size=24),
+       prev=hs.one_of(hs.just("ab" * 32), hs.text(max_size=8)),
+       names=hs.lists(hs.text(min_size=1, max_size=12), max_size=2))
+def test_the_fast_entry_hash_is_the_documented_one(values, prev, names):
+    """_values_hash writes the canonical JSON out by hand for speed; it must equal the README's
+    formula (commitment per field, then committed_hash) for any row, forged ones included."""
+    import secrets
+
+    from debtcli.evidence import CHAIN_COLUMNS, COMMITTED, _values_hash, committed_hash, field_salt
+
+    row = dict(zip([c for c in CHAIN_COLUMNS if c not in ("id", "prev_hash")], values,
+                   strict=True))
+    row.update(id=7, prev_hash=prev)
+    atts = [{"sha256": "c" * 64, "name": n, "size": 3} for n in names]
+    seed = secrets.token_hex(16)
+    doc = {**row, "attachments": [dict(a) for a in atts]}
+    expected = committed_hash(7, prev, {f: commitment(field_salt(seed, f), doc[f])
+                                        for f in COMMITTED})
+    assert _values_hash([row[c] for c in CHAIN_COLUMNS], atts, seed) == expected
+
+
+def test_a_redacted_bundle_hides_numbers_in_attachment_names(li_wei, tmp_path):
+    rec = tmp_path / "通话录音@张经理(13812345678)_20261120224000.m4a"
+    rec.write_bytes(b"\x00\x00\x00 ftypM4A a recording")
+    li_wei("log", "add", "4821", "--channel", "call", "--at", "2026-11-20 22:40", "--attach",
+           str(rec))
+    li_wei("evidence", "export", "--redact", "-o", str(tmp_path / "b.zip"))
+    members = _members(tmp_path / "b.zip")
+    assert not any(b"13812345678" in data for data in members.values())
+    assert not any("13812345678" in name for name in members)
+    assert contactlog.verify_bundle(tmp_path / "b.zip").masked == [1]

@@ -251,32 +251,29 @@ def evidence_stamp(
 
     from debtcli import stamps
     from debtcli import store as st
+    from debtcli.errors import BadInput
 
     s = state.store()
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    if tsa or ca:
-        if not tsa:
-            from debtcli.errors import BadInput
-
-            raise BadInput("--ca pins a TSA: give it with --tsa URL",
-                           "--ca 用于固定某个时间戳服务：请同时给出 --tsa 地址")
+    if ca and not tsa:
+        raise BadInput("--ca pins a TSA: give it with --tsa URL",
+                       "--ca 用于固定某个时间戳服务：请同时给出 --tsa 地址")
+    if tsa:
         url = stamps.check_url(tsa)
         pem = stamps.check_ca(ca.read_bytes(), str(ca)) if ca else None
         st.add_tsa(s, url, pem, now)
+    if not st.tsas(s.conn):
+        if background:
+            return
+        raise BadInput("no timestamp authority yet: debtcli evidence stamp --tsa URL (see the "
+                       "README for public ones)",
+                       "还没有时间戳服务：debtcli evidence stamp --tsa 地址（README 列出了公共服务）")
     sent, failures = stamps.send_queued(s, now)
     s.wrote = False  # what waited was just sent (or tried): no second try in the background
     if background:
         return
-    if not st.tsas(s.conn):
-        from debtcli.errors import BadInput
-
-        raise BadInput("no timestamp authority yet: debtcli evidence stamp --tsa URL (see the "
-                       "README for public ones)",
-                       "还没有时间戳服务：debtcli evidence stamp --tsa 地址（README 列出了公共服务）")
     for url, count, when in sent:
-        from datetime import datetime as _dt
-
-        shown = show_time(_dt.fromisoformat(when).astimezone().isoformat(), state.lang)
+        shown = show_time(datetime.fromisoformat(when).astimezone().isoformat(), state.lang)
         say(f"Stamped entries 1–{count} at {shown} ({url}).",
             f"已为第 1–{count} 条记录取得时间戳：{shown}（{url}）。")
     if not sent and not failures:

@@ -73,16 +73,17 @@ def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | 
     if interactive:
         from debtcli.store import list_cards
 
-        cards = {c["last4"]: c for c in list_cards(s)}
+        last4 = [c["last4"] for c in list_cards(s)]
+
+        def card_or_skip(answer: str) -> Any:
+            return find_card(s, answer) if answer.strip() else None
+
         for i, p in enumerate(new):
             if p.card is None:
-                def parse(answer: str) -> Any:
-                    return find_card(s, answer) if answer.strip() else None
-                card_of = ask(t(f"{p.who} at {show_time(p.at.isoformat(), 'en')}: which card "
-                                f"({', '.join(cards)}; Enter to skip)",
-                                f"{p.who}（{show_time(p.at.isoformat(), 'zh')}）：是哪张卡"
-                                f"（{'、'.join(cards)}；回车跳过）"), parse)
-                new[i] = p._replace(card=card_of)
+                when = show_time(p.at.isoformat(), state.lang)
+                new[i] = p._replace(card=ask(
+                    t(f"{p.who} at {when}: which card ({', '.join(last4)}; Enter to skip)",
+                      f"{p.who}（{when}）：是哪张卡（{'、'.join(last4)}；回车跳过）"), card_or_skip))
     unknown = [p for p in new if p.card is None]
     new = [p for p in new if p.card is not None]
     if not (interactive or yes):
