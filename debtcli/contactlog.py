@@ -91,6 +91,10 @@ def choice(option: str, value: str | None, choices: tuple[str, ...], default: st
     return v
 
 
+def _separated(value: str) -> bool:
+    return "," in value or "，" in value or "、" in value
+
+
 def _many(option: str, values: Iterable[str] | None, choices: Iterable[str],
           pack: Pack | None = None) -> str | None:
     """Repeatable or comma-separated values (，、 too), checked and stored sorted and
@@ -99,7 +103,8 @@ def _many(option: str, values: Iterable[str] | None, choices: Iterable[str],
     kind = WORD_KINDS.get(option)
     out: set[str] = set()
     for value in values or ():
-        for part in re.split(r"[,，、]", str(value)):
+        value = str(value)
+        for part in re.split(r"[,，、]", value) if _separated(value) else (value,):
             p = (pack.word(kind, part) if pack and kind else part).strip().lower()
             if not p:
                 continue
@@ -132,7 +137,7 @@ def _text(option: str, key: str, value: Any) -> str | None:
     if len(v) > limit:
         raise _bad(option, v[:20] + "…", why=f"at most {limit} characters")
     control = r"[\x00-\x08\x0b-\x1f\x7f]" if key in ("note", "promise") else r"[\x00-\x1f\x7f]"
-    if re.search(control, v):
+    if not v.isprintable() and re.search(control, v):  # printable: no control character
         raise _bad(option, v[:20], why="control characters are not allowed")
     return v
 
@@ -381,45 +386,100 @@ def _header(path: Path, encoding: str) -> list[str]:
         return [h.strip() for h in next(csv.reader(f), [])]
 
 
-IMPORT_BATCH = 2_000  # rows checked, hashed and inserted at a time, inside one transaction
+IMPORT_BATCH = 2_000  # rows checked, sealed and inserted at a time, inside one transaction
+_IMPORT: dict[str, Any] = {}  # what every batch of an import needs, set before workers fork
+
+
+def _import_batch(batch: tuple[int, list[dict[str, str]]]) -> tuple[list, tuple | None]:
+    """Rows of a log CSV (the first one's number, the rows) checked and sealed: everything of
+    each entry's hash but its place in the chain. Runs in a worker for a long file; stops at
+    the first bad row, returned as (row number, column, en, zh)."""
+    from debtcli.evidence import CHAIN_COLUMNS, seal
+
+    cards, pack, today, now, limit = (_IMPORT[k] for k in ("cards", "pack", "today", "now",
+                                                           "limit"))
+    resolved, done = _IMPORT.setdefault("resolved", {}), []
+    first, rows = batch
+    for n, row in enumerate(rows, start=first):
+        try:
+            ref = row.get("card") or ""
+            card = resolved.get(ref) or resolved.setdefault(ref, resolve(ref, cards, pack.bank))
+            raw = {k: v for k, v in row.items() if k != "card"}
+            entry = build_entry(raw, card, pack, today, now, limit)
+        except (BadInput, NotFound) as exc:
+            option = getattr(exc, "option", "") if isinstance(exc, BadInput) else "--card"
+            return done, (n, option.lstrip("-").replace("-", "_") or "?", exc.en, exc.zh)
+        done.append((entry, seal([entry.get(k) for k in CHAIN_COLUMNS], [])))
+    return done, None
+
+
+def _batches(rows: Iterator[dict[str, str]]) -> Iterator[tuple[int, list[dict[str, str]]]]:
+    n, batch = 2, []  # row 1 is the header
+    for row in rows:
+        batch.append(row)
+        if len(batch) == IMPORT_BATCH:
+            yield n, batch
+            n, batch = n + len(batch), []
+    if batch:
+        yield n, batch
+
+
+def _in_order(work: Callable[[Any], Any], items: Iterator[Any]) -> Iterator[Any]:
+    """work(item) for each item, in order: on every core once there is more than one item,
+    with a few items ahead at most, so memory stays flat however long the input."""
+    import itertools
+    import os
+
+    head = list(itertools.islice(items, 2))
+    items = itertools.chain(head, items)
+    workers = min(os.cpu_count() or 1, 8)
+    if len(head) < 2 or workers < 2:
+        yield from map(work, items)
+        return
+    import collections
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_die_with_parent) as pool:
+        ahead: collections.deque = collections.deque()
+        try:
+            for item in items:
+                if len(ahead) >= 2 * workers:
+                    yield ahead.popleft().result()
+                ahead.append(pool.submit(work, item))
+            while ahead:
+                yield ahead.popleft().result()
+        finally:  # stopped early (a bad row): what is queued is not worth waiting for
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def import_csv(store: st.Store, pack: Pack, path: Path, today: date,
                progress: Callable[[int], None] | None = None) -> int:
     """Every row of a log CSV, or none: rows are read, checked and appended in batches inside
-    one transaction, so memory stays flat and a bad row or a kill lands nothing."""
+    one transaction, so memory stays flat and a bad row or a kill lands nothing. A long file's
+    rows are checked and sealed on every core while this process chains and inserts them."""
+    import contextlib
+
     from debtcli.dates import latest_allowed, local_now
 
     _, rows = read_csv_rows(path)
-    cards = st.list_cards(store, include_archived=True)
-    resolved: dict[str, Any] = {}
-    now, limit = local_now(today), latest_allowed(today)
-    written, batch = 0, []
-    with store.write() as conn:
-        for n, row in enumerate(rows, start=2):  # row 1 is the header
-            column = "card"
-            try:
-                ref = row.get("card") or ""
-                card = resolved.get(ref) or resolved.setdefault(ref, resolve(ref, cards,
-                                                                             pack.bank))
-                raw = {k: v for k, v in row.items() if k != "card"}
-                batch.append(build_entry(raw, card, pack, today, now, limit))
-            except BadInput as exc:
-                option = getattr(exc, "option", "")
-                column = option.lstrip("-").replace("-", "_") or "?"
-                raise BadInput(f"{path} row {n}, column {column}: {exc.en}",
-                               f"{path} 第 {n} 行，{column} 列：{exc.zh}") from exc
-            except NotFound as exc:
-                raise BadInput(f"{path} row {n}, column {column}: {exc.en}",
-                               f"{path} 第 {n} 行，{column} 列：{exc.zh}") from exc
-            if len(batch) == IMPORT_BATCH:
-                st.append_contacts(conn, batch, [[]] * len(batch))
-                written, batch = written + len(batch), []
-            if progress and n % 1000 == 0:
-                progress(1000)
-        if batch:
-            st.append_contacts(conn, batch, [[]] * len(batch))
-            written += len(batch)
+    _IMPORT.clear()
+    _IMPORT.update(cards=st.list_cards(store, include_archived=True), pack=pack, today=today,
+                   now=local_now(today), limit=latest_allowed(today))
+    written = 0
+    with store.write() as conn, contextlib.closing(_in_order(_import_batch,
+                                                             _batches(rows))) as checked:
+        for done, bad in checked:
+            if bad:
+                n, column, en, zh = bad
+                raise BadInput(f"{path} row {n}, column {column}: {en}",
+                               f"{path} 第 {n} 行，{column} 列：{zh}")
+            st.append_contacts(conn, [e for e, _ in done], [[]] * len(done),
+                               [s for _, s in done])
+            written += len(done)
+            if progress:
+                progress(len(done))
     return written
 
 

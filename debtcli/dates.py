@@ -139,17 +139,17 @@ def _clock(m: re.Match, text: str) -> time:
 def parse_datetime(text: str, today: date) -> datetime:
     """A point in time with its UTC offset."""
     s = normalize(text)
-    low = s.lower()
-    if low in _RELATIVE or re.match(_DATE, low) or re.match(_MONTH_DAY, low):
-        # A date alone: the hour is unknown, so midday, which never trips the quiet-hours rule.
-        return with_local_offset(datetime.combine(parse_date(s, today, past=True), time(12, 0)))
-    if re.match(_ISO, s):
+    if re.match(_ISO, s):  # first: the form an import has on every row
         try:
             dt = with_local_offset(datetime.fromisoformat(s.replace(" ", "T")))
         except ValueError as exc:
             raise BadInput(f"time {text!r} does not exist", f"时间 {text!r} 不存在") from exc
         check_plausible(dt.date(), str(text))
         return dt
+    low = s.lower()
+    if low in _RELATIVE or re.match(_DATE, low) or re.match(_MONTH_DAY, low):
+        # A date alone: the hour is unknown, so midday, which never trips the quiet-hours rule.
+        return with_local_offset(datetime.combine(parse_date(s, today, past=True), time(12, 0)))
     m = re.search(_TIME, s)
     if m is None:
         raise _bad_time(str(text))

@@ -105,8 +105,8 @@ _PLAN = [(CHAIN_COLUMNS.index(f) if f != "attachments" else -1, _SLOT[f], f'"{f}
           f'"{f}":null') for f in _SORTED]
 
 
-def _values_hash(values: Sequence[Any], attachments: Sequence[Mapping[str, Any]],
-                 seed: str | None = None) -> str:
+def values_hash(values: Sequence[Any], attachments: Sequence[Mapping[str, Any]],
+                seed: str | None = None) -> str:
     """values: the CHAIN_COLUMNS in order (a row as SQLite returns it, fastest for verify);
     seed: the entry's (scheme 2), or None for an entry recorded before salted commitments."""
     import hashlib
@@ -122,9 +122,18 @@ def _values_hash(values: Sequence[Any], attachments: Sequence[Mapping[str, Any]]
         doc = {**dict(zip(CHAIN_COLUMNS, values, strict=False)), "attachments": attached}
         return committed_hash(eid, prev, {f: commitment(field_salt(seed, f), doc[f])
                                           for f in COMMITTED})
-    # What commitment and committed_hash compute, at a third of the cost (verify reads a
-    # million entries): one SHAKE call for the salts, and the canonical JSON written out, which
-    # is exact for these keys and hex values.
+    return chained(sealed(values, attached, seed), eid, prev)
+
+
+def sealed(values: Sequence[Any], attached: Sequence[Mapping[str, Any]], seed: str) -> str:
+    """Everything of a scheme-2 entry's hash but its place in the chain: its commitments as
+    canonical JSON text (so a long import seals entries on every core, then chains them).
+    values: CHAIN_COLUMNS in order (id and prev_hash unused); attached: _attachments_doc.
+    What commitment() computes for each field, at a third of the cost (verify reads a million
+    entries): one SHAKE call for the salts, and the canonical JSON written out, which is exact
+    for these keys and hex values."""
+    import hashlib
+
     sha, salts, parts = hashlib.sha256, _salts(seed), []
     for index, slot, head, null in _PLAN:
         v = values[index] if index >= 0 else attached
@@ -133,13 +142,29 @@ def _values_hash(values: Sequence[Any], attachments: Sequence[Mapping[str, Any]]
         else:
             parts.append(head + sha(salts[slot:slot + 16]
                                     + _encode_value(v).encode()).hexdigest() + '"')
-    text = f'{{"commitments":{{{",".join(parts)}}},"id":{eid},"prev_hash":"{prev}","scheme":2}}'
-    return sha(text.encode()).hexdigest()
+    return ",".join(parts)
+
+
+def seal(values: Sequence[Any], attachments: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
+    """A new entry's random seed and its sealed() text."""
+    import secrets
+
+    seed = secrets.token_hex(16)
+    return seed, sealed(values, _attachments_doc(attachments), seed)
+
+
+def chained(sealed_text: str, entry_id: int, prev_hash: str) -> str:
+    """committed_hash() of a sealed entry at its place in the chain."""
+    import hashlib
+
+    text = (f'{{"commitments":{{{sealed_text}}},"id":{entry_id},"prev_hash":"{prev_hash}",'
+            f'"scheme":2}}')
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def entry_hash(fields: Mapping[str, Any], attachments: Sequence[Mapping[str, Any]]) -> str:
     """fields: a row of the store (its `salt` decides the scheme)."""
-    return _values_hash([fields[k] for k in CHAIN_COLUMNS], attachments, fields.get("salt"))
+    return values_hash([fields[k] for k in CHAIN_COLUMNS], attachments, fields.get("salt"))
 
 
 def shown_hash(entry: Mapping[str, Any]) -> tuple[str | None, list[str]]:
@@ -214,7 +239,7 @@ def verify_chain(
             missing = f"{prev_id + 1}" if eid == prev_id + 2 else f"{prev_id + 1}–{eid - 1}"
             problems.append(Problem(eid, "missing", f"entry {missing} is missing (removed)",
                                     f"记录 {missing} 缺失（被删除）"))
-        if _values_hash(row, attachments.get(eid, ()), row[-2]) != stored:
+        if values_hash(row, attachments.get(eid, ()), row[-2]) != stored:
             problems.append(Problem(eid, "changed",
                                     f"entry {eid}: its contents were changed after recording",
                                     f"记录 {eid}：记录后内容被修改"))

@@ -66,6 +66,7 @@ class Pack:
                  stages: list[dict[str, Any]]) -> None:
         self.key, self.path, self.data, self.stages = key, path, data, stages
         self._words: dict[str, dict[str, str]] = {}  # [words] by the word, per kind
+        self._typed: dict[str, dict[str, str]] = {}  # word() by what was typed, per kind
 
     @property
     def currency(self) -> str:
@@ -121,6 +122,9 @@ class Pack:
     def word(self, kind: str, value: str) -> str:
         """A value as people type it (电话, 母亲, 催收公司, 是) made the stored key (call,
         family, agency, yes); anything the pack does not know comes back as typed."""
+        typed = self._typed.setdefault(kind, {})
+        if value in typed:  # an import meets the same few words a million times
+            return typed[value]
         from debtcli.dates import normalize
 
         index = self._words.get(kind)
@@ -130,7 +134,8 @@ class Pack:
                 index.update({w.casefold(): key for w in words})
                 index[key] = key
             self._words[kind] = index
-        return index.get(normalize(value).casefold(), value.strip())
+        key = typed[value] = index.get(normalize(value).casefold(), value.strip())
+        return key
 
     def word_name(self, kind: str, key: str, lang: str) -> str:
         """A stored key in the user's language: its first Chinese word in zh, the key in en."""

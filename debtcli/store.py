@@ -681,24 +681,21 @@ def append_contacts(
     conn: sqlite3.Connection,
     entries: list[dict],
     attachments: list[list[dict]],
+    seals: list[tuple[str, str]] | None = None,
 ) -> list[int]:
     """Append entries to the chain. Call inside Store.write(): the caller owns the transaction,
-    so an import of many rows is one transaction."""
-    import secrets
-
-    from debtcli.evidence import entry_hash
+    so an import of many rows is one transaction. seals: each entry's evidence.seal(), when
+    made already (on another core)."""
+    from debtcli.evidence import chained, seal
 
     count, head, last = chain_state(conn)
     ids, rows, att_rows = [], [], []
-    for fields, atts in zip(entries, attachments, strict=True):
+    for n, (fields, atts) in enumerate(zip(entries, attachments, strict=True)):
         last += 1
-        row = {k: fields.get(k) for k in CONTACT_INPUT}
-        row["id"] = last
-        row["prev_hash"] = head
-        row["salt"] = secrets.token_hex(16)  # the seed of this entry's salted commitments
-        head = entry_hash(row, atts)
-        rows.append((last, *(row[k] for k in CONTACT_INPUT), row["prev_hash"], row["salt"],
-                     head))
+        values = [last, *map(fields.get, CONTACT_INPUT), head]  # evidence.CHAIN_COLUMNS
+        seed, text = seals[n] if seals else seal(values, atts)
+        head = chained(text, last, head)
+        rows.append((*values, seed, head))
         att_rows.extend(
             (last, pos, a["sha256"], a["name"], a["size"], a.get("mime"))
             for pos, a in enumerate(atts)

@@ -261,7 +261,17 @@ CSV_OK = """card,at,channel,party,org,contacted,minutes,note,claim
 """
 
 
-def test_import_and_csv_round_trip(li_wei, tmp_path):
+@pytest.fixture(params=[2000, 1], ids=["one-batch", "batches-on-every-core"])
+def batch(request, monkeypatch):
+    """Imports as one batch, and as one batch per row: then rows are checked and sealed in
+    worker processes and chained here, as a long file is."""
+    from debtcli import contactlog
+
+    monkeypatch.setattr(contactlog, "IMPORT_BATCH", request.param)
+    return request.param
+
+
+def test_import_and_csv_round_trip(li_wei, tmp_path, batch):
     f = tmp_path / "notes.csv"
     f.write_text(CSV_OK, encoding="utf-8")
     r = li_wei("log", "import", str(f))
@@ -281,14 +291,24 @@ def test_import_and_csv_round_trip(li_wei, tmp_path):
     li_wei("evidence", "verify")
 
 
+def test_import_keeps_the_file_order(li_wei, db_path, tmp_path, batch):
+    f = tmp_path / "notes.csv"
+    f.write_text("card,at,channel,note\n" + "".join(
+        f"4821,2026-11-{20 - k:02d} 10:00,sms,row {k}\n" for k in range(6)), encoding="utf-8")
+    li_wei("log", "import", str(f))
+    notes = [r[0] for r in raw(db_path).execute("SELECT note FROM contacts ORDER BY id")]
+    assert notes[-6:] == [f"row {k}" for k in range(6)]
+    li_wei("evidence", "verify")
+
+
 @pytest.mark.parametrize(("text", "says"), [
     ("card,channel,colour\n4821,call,red\n", "unknown column"),
-    ("card,channel\n4821,call\n4821,fax\n", "row 3, column channel"),
+    ("card,channel\n4821,call\n4821,fax\n4821,telex\n", "row 3, column channel"),
     ("card,channel,at\n4821,call,2031-01-01 10:00\n", "row 2, column at"),
     ("card,channel,demanded\n4821,call,lots\n", "row 2, column demanded"),
     ("card,channel\n9999,call\n", "column card"),
 ])
-def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says):
+def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says, batch):
     f = tmp_path / "bad.csv"
     f.write_text(text, encoding="utf-8")
     before = store_digest(db_path)

@@ -186,11 +186,11 @@ def test_the_seed_never_leaves_the_store(li_wei, tmp_path, db_path):
        prev=hs.one_of(hs.just("ab" * 32), hs.text(max_size=8)),
        names=hs.lists(hs.text(min_size=1, max_size=12), max_size=2))
 def test_the_fast_entry_hash_is_the_documented_one(values, prev, names):
-    """_values_hash writes the canonical JSON out by hand for speed; it must equal the README's
+    """values_hash writes the canonical JSON out by hand for speed; it must equal the README's
     formula (commitment per field, then committed_hash) for any row, forged ones included."""
     import secrets
 
-    from debtcli.evidence import CHAIN_COLUMNS, COMMITTED, _values_hash, committed_hash, field_salt
+    from debtcli.evidence import CHAIN_COLUMNS, COMMITTED, committed_hash, field_salt, values_hash
 
     row = dict(zip([c for c in CHAIN_COLUMNS if c not in ("id", "prev_hash")], values,
                    strict=True))
@@ -200,7 +200,7 @@ def test_the_fast_entry_hash_is_the_documented_one(values, prev, names):
     doc = {**row, "attachments": [dict(a) for a in atts]}
     expected = committed_hash(7, prev, {f: commitment(field_salt(seed, f), doc[f])
                                         for f in COMMITTED})
-    assert _values_hash([row[c] for c in CHAIN_COLUMNS], atts, seed) == expected
+    assert values_hash([row[c] for c in CHAIN_COLUMNS], atts, seed) == expected
 
 
 def test_a_redacted_bundle_hides_numbers_in_attachment_names(li_wei, tmp_path):
