@@ -437,11 +437,8 @@ def _in_order(work: Callable[[Any], Any], items: Iterator[Any]) -> Iterator[Any]
         yield from map(work, items)
         return
     import collections
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_die_with_parent) as pool:
+    with workers_pool(workers) as pool:
         ahead: collections.deque = collections.deque()
         try:
             for item in items:
@@ -562,17 +559,35 @@ def _verify_range(source: Any, lo: int, hi: int | None,
             conn.close()
 
 
-def _die_with_parent() -> None:
-    """A worker ends when debtcli does, even one killed with SIGKILL (Linux PR_SET_PDEATHSIG);
-    on SIGTERM and SIGHUP the parent's handler already ends the pool through its `with`."""
+def workers_pool(workers: int) -> Any:
+    """A pool of forked worker processes (they share what this process loaded) that end with
+    debtcli however it ends."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
+def _die_with_parent(parent: int | None = None) -> None:
+    """A worker ends when debtcli does, even one killed with SIGKILL (Linux PR_SET_PDEATHSIG),
+    and by SIGTERM at once: it must not inherit debtcli's handler, which ends a process
+    through its `finally`s (a worker waiting on its queue then never ends). Its parent's pid
+    (given by the pool's maker) catches a parent that died before this ran."""
     import contextlib
     import ctypes
+    import os
     import signal
     import sys
 
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
 
 
 def _verify_entries(store: st.Store, parallel: bool,
@@ -612,11 +627,7 @@ def _verify_entries(store: st.Store, parallel: bool,
         results = [_verify_range(conn, *ranges[0][1:])]
         during = meanwhile() if meanwhile else None
     else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(len(ranges), mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_die_with_parent) as pool:
+        with workers_pool(len(ranges)) as pool:
             pending = pool.map(_verify_range, *zip(*ranges, strict=True))
             during = meanwhile() if meanwhile else None  # while the workers hash
             results = list(pending)
@@ -1099,12 +1110,8 @@ def check_stamps(tokens: Iterable[dict[str, Any]], hash_of: Callable[[int], str 
             for t in tokens]
     workers = min(os.cpu_count() or 1, 8)
     if parallel and workers > 1 and len(args) >= TOKENS_PARALLEL_FROM:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         batches = [args[k::workers] for k in range(workers)]
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_die_with_parent) as pool:
+        with workers_pool(workers) as pool:
             done = list(pool.map(_check_tokens, batches, [now] * workers))
         checks = [done[i % workers][i // workers] for i in range(len(args))]
     else:

@@ -45,6 +45,22 @@ def big_csv(path: Path, n: int) -> Path:
     return path
 
 
+def orphans(pid: int, arg: str) -> list[int]:
+    """Processes the killed debtcli (run with arg) forked, its workers, alive a moment later."""
+    time.sleep(0.5)
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                status = (proc / "status").read_text()
+                args = (proc / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if arg.encode() in args.split(b"\x00") and "State:\tZ" not in status and proc.name != str(pid):
+                found.append(int(proc.name))
+    return found
+
+
 def test_killed_import_is_all_or_nothing(tmp_path):
     db = tmp_path / "crash.db"
     debtcli(db, "card", "add", "--bank", "中信银行", "--last4", "4821")
@@ -57,6 +73,7 @@ def test_killed_import_is_all_or_nothing(tmp_path):
         time.sleep(delay)
         p.send_signal(signal.SIGKILL)
         p.wait()
+        assert not orphans(p.pid, str(csv_file)), "workers outlived the killed import"
         n = count(db)
         assert n in (1, 100_001), (delay, n)
         assert "verified" in debtcli(db, "evidence", "verify").stdout
