@@ -182,6 +182,27 @@ def test_deleting_the_last_entry_and_the_count_fails(logged, db_path):
     assert logged("evidence", "verify", ok=False).exit_code == 1
 
 
+def test_a_rehashed_last_entry_that_skips_its_predecessor_fails(logged, db_path):
+    """A forger replaces the last entry with one linked to entry 1 (hiding entry 2 from the
+    chain), recomputes its hash and the recorded head: every hash checks, only the link
+    does not."""
+    from debtcli.evidence import entry_hash
+
+    conn = _raw(db_path)
+    conn.row_factory = sqlite3.Row
+    first = conn.execute("SELECT hash FROM contacts WHERE id = 1").fetchone()[0]
+    row = dict(conn.execute("SELECT * FROM contacts WHERE id = 3").fetchone())
+    row["prev_hash"] = first
+    forged = entry_hash(row, [])
+    conn.execute("UPDATE contacts SET prev_hash = ?, hash = ? WHERE id = 3", (first, forged))
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'chain_head'", (forged,))
+    conn.commit()
+    conn.close()
+    r = logged("evidence", "verify", ok=False)
+    assert r.exit_code == 1 and "entry 3: does not follow the entry before it" in r.stderr
+    assert "entry 3: its contents were changed" not in r.stderr  # the forgery is consistent
+
+
 def test_deleting_the_head_record_fails(logged, db_path):
     conn = _raw(db_path)
     conn.execute("DELETE FROM meta WHERE key IN ('chain_count', 'chain_head')")
