@@ -36,8 +36,9 @@ def _run(cmd: list[str], env: dict) -> tuple[float, float]:
     return time.perf_counter() - t, usage.ru_utime + usage.ru_stime
 
 
-def timed(cmd: list[str], env: dict, runs: int,
-          base: list[str] = FLOOR) -> tuple[float, float, float, float]:
+def timed(
+    cmd: list[str], env: dict, runs: int, base: list[str] = FLOOR
+) -> tuple[float, float, float, float]:
     """Medians of cmd and of base (the floor), wall and CPU, run alternately so that both see
     the same machine (a VM's speed drifts by tens of percent over a minute; alternating
     cancels most of it, and CPU time is steadier than wall time)."""
@@ -47,8 +48,12 @@ def timed(cmd: list[str], env: dict, runs: int,
     for _ in range(runs):
         floor.append(_run(base, env))
         own.append(_run(cmd, env))
-    return (statistics.median(w for w, _ in own), statistics.median(w for w, _ in floor),
-            statistics.median(c for _, c in own), statistics.median(c for _, c in floor))
+    return (
+        statistics.median(w for w, _ in own),
+        statistics.median(w for w, _ in floor),
+        statistics.median(c for _, c in own),
+        statistics.median(c for _, c in floor),
+    )
 
 
 def once(cmd: list[str], env: dict) -> tuple[float, float]:
@@ -76,8 +81,9 @@ def build_cards(db: Path, payments: int) -> None:
     for i in range(20):
         last4 = f"{1000 + i}"
         ledger.add_card(s, bank=BANKS[i % len(BANKS)], last4=last4)
-        ledger.record_overdue(s, last4, today - timedelta(days=30 + 9 * i),
-                              100_000_000, principal=80_000_000)
+        ledger.record_overdue(
+            s, last4, today - timedelta(days=30 + 9 * i), 100_000_000, principal=80_000_000
+        )
     with s.write() as c:
         for n in range(payments):
             card = 1 + n % 20
@@ -97,9 +103,17 @@ def write_csv(path: Path, n: int, cards: int = 20) -> None:
         w.writerow(["card", "at", "channel", "party", "org", "contacted", "note"])
         for i in range(n):
             at = start + timedelta(minutes=2 * i % (200 * 24 * 60))
-            w.writerow([f"{1000 + i % cards}", at.strftime("%Y-%m-%d %H:%M"), channels[i % 7],
-                        "agency" if i % 3 else "bank", "某某资产管理有限公司",
-                        "family" if i % 97 == 0 else "self", f"contact {i}"])
+            w.writerow(
+                [
+                    f"{1000 + i % cards}",
+                    at.strftime("%Y-%m-%d %H:%M"),
+                    channels[i % 7],
+                    "agency" if i % 3 else "bank",
+                    "某某资产管理有限公司",
+                    "family" if i % 97 == 0 else "self",
+                    f"contact {i}",
+                ]
+            )
 
 
 def main() -> None:
@@ -107,12 +121,19 @@ def main() -> None:
     ap.add_argument("--contacts", type=int, default=100_000)
     ap.add_argument("--payments", type=int, default=5_000)
     ap.add_argument("--runs", type=int, default=11)
-    ap.add_argument("--whole-log-only", action="store_true",
-                    help="only the commands that read the whole log (for a million entries)")
+    ap.add_argument(
+        "--whole-log-only",
+        action="store_true",
+        help="only the commands that read the whole log (for a million entries)",
+    )
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="debtcli-bench-"))
-    env = {**os.environ, "DEBTCLI_LANG": "en", "COLUMNS": "120",
-           "DEBTCLI_CONFIG": str(tmp / "config")}
+    env = {
+        **os.environ,
+        "DEBTCLI_LANG": "en",
+        "COLUMNS": "120",
+        "DEBTCLI_CONFIG": str(tmp / "config"),
+    }
     # Byte-code caching on, as for any installed program (some shells turn it off).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     try:
@@ -133,16 +154,33 @@ def main() -> None:
             ("export --json", ["export", "--json", "-o", str(tmp / "x.json")], 4.0),
             ("backup", ["backup", "-o", str(tmp / "b.zip")], 6.0),
         ):
-            whole.append((f"{name} ({args.contacts:,})", once([EXE, "--db", str(big), *cmd], env),
-                          budget))
+            whole.append(
+                (f"{name} ({args.contacts:,})", once([EXE, "--db", str(big), *cmd], env), budget)
+            )
         # The HTML report over one card with 10,000 events (every event shown).
         small = tmp / "report.db"
         build_cards(small, 0)
         write_csv(tmp / "report.csv", 10_000, cards=1)
         once([EXE, "--db", str(small), "log", "import", str(tmp / "report.csv")], env)
-        whole.append(("report, 10,000 events, --full", once(
-            [EXE, "--db", str(small), "report", "1000", "--full", "-o",
-             str(tmp / "report.html")], env), 2.0))
+        whole.append(
+            (
+                "report, 10,000 events, --full",
+                once(
+                    [
+                        EXE,
+                        "--db",
+                        str(small),
+                        "report",
+                        "1000",
+                        "--full",
+                        "-o",
+                        str(tmp / "report.html"),
+                    ],
+                    env,
+                ),
+                2.0,
+            )
+        )
         # Issue 20's budgets are for 100,000 entries; beyond, time may grow linearly and
         # memory up to 250 MiB.
         scale, cap = max(1.0, args.contacts / 100_000), 150 if args.contacts <= 100_000 else 250
@@ -159,40 +197,56 @@ def main() -> None:
             ("card list", [EXE, *db, "card", "list"], 1.15),
             ("card show CARD", [EXE, *db, "card", "show", "1000"], 1.15),
             ("log list CARD (latest page)", [EXE, *db, "log", "list", "1003"], 1.15),
-            ("log list CARD --since (a week)", [EXE, *db, "log", "list", "1003", "--since",
-                                                week_ago], 1.15),
+            (
+                "log list CARD --since (a week)",
+                [EXE, *db, "log", "list", "1003", "--since", week_ago],
+                1.15,
+            ),
             ("timeline CARD (latest page)", [EXE, *db, "timeline", "1003"], 1.3),
             ("facts arrest", [EXE, *db, "facts", "arrest"], 1.15),
             ("visit checklist CARD", [EXE, *db, "visit", "checklist", "1000"], 1.15),
             ("plan", [EXE, *db, "plan", "--income", "20000", "--expenses", "5000"], 1.15),
-            ("log add", [EXE, *db, "log", "add", "1001", "--channel", "call", "--party",
-                         "bank"], 1.3),
+            (
+                "log add",
+                [EXE, *db, "log", "add", "1001", "--channel", "call", "--party", "bank"],
+                1.3,
+            ),
             ("pay", [EXE, *db, "pay", "1002", "1"], 1.3),
             ("--help", [EXE, *db, "--help"], 1.15),
             ("log add --help (zh)", [EXE, *db, "--lang", "zh", "log", "add", "--help"], 1.15),
             ("status (zh)", [EXE, *db, "--lang", "zh", "status"], 1.15),
         ]
-        print(f"debtcli benchmarks — {args.runs} alternating runs each, medians; "
-              f"python {sys.version.split()[0]}")
+        print(
+            f"debtcli benchmarks — {args.runs} alternating runs each, medians; "
+            f"python {sys.version.split()[0]}"
+        )
         print(f"{'command':34} {'median':>9} {'floor':>9} {'ratio':>7} {'cpu ratio':>9}  budget")
-        print("(floor: python -c 'import typer, rich.console, rich.table, sqlite3', run "
-              "alternately with each command)")
+        print(
+            "(floor: python -c 'import typer, rich.console, rich.table, sqlite3', run "
+            "alternately with each command)"
+        )
         for name, cmd, budget in rows:
             m, floor, cpu, cpu_floor = timed(cmd, env, args.runs)
             verdict = "ok" if min(m / floor, cpu / cpu_floor) <= budget else "OVER"
-            print(f"{name:34} {m * 1000:8.1f}ms {floor * 1000:8.1f}ms {m / floor:6.2f}× "
-                  f"{cpu / cpu_floor:8.2f}×  ≤ {budget}× {verdict}")
+            print(
+                f"{name:34} {m * 1000:8.1f}ms {floor * 1000:8.1f}ms {m / floor:6.2f}× "
+                f"{cpu / cpu_floor:8.2f}×  ≤ {budget}× {verdict}"
+            )
         # The two stores differ only in their 100,000 contacts: timed against each other.
         m, base, cpu, cpu_base = timed(rows[1][1], env, args.runs, base=rows[0][1])
         ratio = min(m / base, cpu / cpu_base)
-        print(f"{'status: contacts vs none':34} {m * 1000:8.1f}ms {base * 1000:8.1f}ms "
-              f"{m / base:6.2f}× {cpu / cpu_base:8.2f}×  ≤ 1.10× {'ok' if ratio <= 1.10 else 'OVER'}")
+        print(
+            f"{'status: contacts vs none':34} {m * 1000:8.1f}ms {base * 1000:8.1f}ms "
+            f"{m / base:6.2f}× {cpu / cpu_base:8.2f}×  ≤ 1.10× {'ok' if ratio <= 1.10 else 'OVER'}"
+        )
         # A correction reads only the entry it corrects: timed against `log add` itself.
         amend = [EXE, *db, "log", "amend", str(args.contacts // 2), "--note", "corrected"]
         m, base, cpu, cpu_base = timed(amend, env, args.runs, base=rows[12][1])
         ratio = min(m / base, cpu / cpu_base)
-        print(f"{'log amend vs log add':34} {m * 1000:8.1f}ms {base * 1000:8.1f}ms "
-              f"{m / base:6.2f}× {cpu / cpu_base:8.2f}×  ≤ 1.3× {'ok' if ratio <= 1.3 else 'OVER'}")
+        print(
+            f"{'log amend vs log add':34} {m * 1000:8.1f}ms {base * 1000:8.1f}ms "
+            f"{m / base:6.2f}× {cpu / cpu_base:8.2f}×  ≤ 1.3× {'ok' if ratio <= 1.3 else 'OVER'}"
+        )
         print_whole(whole, scale, cap)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

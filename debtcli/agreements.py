@@ -33,8 +33,9 @@ def _covered_on(payments: list[tuple[date, int]], amounts: list[int]) -> list[da
     return out
 
 
-def track(agreement: Any, payments: Iterable[tuple[date, int]], today: date,
-          grace_days: int) -> dict[str, Any]:
+def track(
+    agreement: Any, payments: Iterable[tuple[date, int]], today: date, grace_days: int
+) -> dict[str, Any]:
     """Where an agreement stands today: each installment's status, and the agreement's:
     current (every installment due so far paid within its grace), broken (broken_on, the
     installment broken_by) or complete (every installment paid in time)."""
@@ -60,8 +61,9 @@ def track(agreement: Any, payments: Iterable[tuple[date, int]], today: date,
             status = "upcoming"
         if status in ("late", "missed") and broken_on is None:
             broken_on, broken_by = last_day + timedelta(days=1), n
-        rows.append({"n": n, "due": due.isoformat(), "amount": amount, "paid": part,
-                     "status": status})
+        rows.append(
+            {"n": n, "due": due.isoformat(), "amount": amount, "paid": part, "status": status}
+        )
     if broken_on is not None:
         state = "broken"
     elif all(r["status"] == "paid" for r in rows):

@@ -39,13 +39,15 @@ def prepare(paths: list[str]) -> list[dict]:
                 f"attachment {p!r} cannot be read ({exc.strerror or exc}); nothing was recorded",
                 f"无法读取附件 {p!r}（{exc.strerror or exc}）；未记录任何内容",
             ) from exc
-        out.append({
-            "sha256": digest,
-            "name": display_name(path.name),
-            "size": size,
-            "mime": mimetypes.guess_type(path.name)[0],
-            "source": str(path),
-        })
+        out.append(
+            {
+                "sha256": digest,
+                "name": display_name(path.name),
+                "size": size,
+                "mime": mimetypes.guess_type(path.name)[0],
+                "source": str(path),
+            }
+        )
     return out
 
 

@@ -19,8 +19,17 @@ from typing import Any
 from debtcli import store as st
 from debtcli.errors import BadInput, CheckFailed
 
-TABLES = ("cards", "episodes", "payments", "contacts", "contact_attachments", "agreements",
-          "meta", "tsas", "stamps")
+TABLES = (
+    "cards",
+    "episodes",
+    "payments",
+    "contacts",
+    "contact_attachments",
+    "agreements",
+    "meta",
+    "tsas",
+    "stamps",
+)
 BLOBS = {("stamps", "token")}  # in JSON as base64: a timestamp token, byte for byte
 FORMAT = "debtcli-export/1"
 
@@ -58,27 +67,42 @@ def backup(store: st.Store, out: Path) -> dict[str, Any]:
         # The snapshot's chain and pages are checked here; its attachments are the store's
         # own files, checked below by their sums.
         seen, head, problems = verify_store(snapshot)
-        problems = [p for p in problems if not p.kind.startswith("attachment")
-                    and p.kind != "unexpected-file"]
-        atts = sorted({a["sha256"] for group in st.attachments_for(snapshot.conn).values()
-                       for a in group})
+        problems = [
+            p
+            for p in problems
+            if not p.kind.startswith("attachment") and p.kind != "unexpected-file"
+        ]
+        atts = sorted(
+            {a["sha256"] for group in st.attachments_for(snapshot.conn).values() for a in group}
+        )
         version = snapshot.conn.execute("PRAGMA user_version").fetchone()[0]
         snapshot.close()
         if problems:
-            raise CheckFailed(f"the store does not verify ({problems[0].en}); run `debtcli "
-                              "evidence verify` before backing it up",
-                              f"数据未通过校验（{problems[0].zh}）；备份前请先运行 `debtcli evidence verify`")
+            raise CheckFailed(
+                f"the store does not verify ({problems[0].en}); run `debtcli "
+                "evidence verify` before backing it up",
+                f"数据未通过校验（{problems[0].zh}）；备份前请先运行 `debtcli evidence verify`",
+            )
         files = {"store.db": copy}
         for sha in atts:
             files[f"evidence/{sha}"] = store.evidence_dir / sha
-            if not files[f"evidence/{sha}"].is_file() or file_sha256(files[f"evidence/{sha}"]) != sha:
-                raise CheckFailed(f"evidence file {sha[:12]}… is missing or changed; run "
-                                  "`debtcli evidence verify`",
-                                  f"证据文件 {sha[:12]}… 缺失或被修改；请运行 `debtcli evidence verify`")
-        manifest = {"format": "debtcli-backup/1", "schema": version, "entries": seen,
-                    "chain_head": head,
-                    "files": {name: file_sha256(p) for name, p in files.items()},
-                    "sizes": {name: p.stat().st_size for name, p in files.items()}}
+            if (
+                not files[f"evidence/{sha}"].is_file()
+                or file_sha256(files[f"evidence/{sha}"]) != sha
+            ):
+                raise CheckFailed(
+                    f"evidence file {sha[:12]}… is missing or changed; run "
+                    "`debtcli evidence verify`",
+                    f"证据文件 {sha[:12]}… 缺失或被修改；请运行 `debtcli evidence verify`",
+                )
+        manifest = {
+            "format": "debtcli-backup/1",
+            "schema": version,
+            "entries": seen,
+            "chain_head": head,
+            "files": {name: file_sha256(p) for name, p in files.items()},
+            "sizes": {name: p.stat().st_size for name, p in files.items()},
+        }
         tmp, raw = _private_zip(out)
         try:
             # Level 1: a third of the time of the default for a few per cent more bytes.
@@ -108,10 +132,12 @@ def _expected_schema(version: int, work: Path) -> set[tuple]:
 def _schema(conn: sqlite3.Connection) -> set[tuple]:
     import re
 
-    return {(t, n, tbl, re.sub(r"\s+", " ", sql or "").strip())
-            for t, n, tbl, sql in conn.execute(
-                "SELECT type, name, tbl_name, sql FROM sqlite_master "
-                "WHERE name NOT LIKE 'sqlite_%'")}
+    return {
+        (t, n, tbl, re.sub(r"\s+", " ", sql or "").strip())
+        for t, n, tbl, sql in conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        )
+    }
 
 
 def _extract(z: Any, manifest: dict, work: Path, source: Path) -> None:
@@ -130,23 +156,33 @@ def _extract(z: Any, manifest: dict, work: Path, source: Path) -> None:
         if name == "manifest.json":
             continue
         kind = stat.S_IFMT(info.external_attr >> 16)
-        if (not re.fullmatch(MEMBER, name) or name not in listed or info.is_dir()
-                or kind not in (0, stat.S_IFREG)):
-            raise CheckFailed(f"{source}: {name[:80]} is not a file a backup holds",
-                              f"{source}：{name[:80]} 不是备份应有的文件")
+        if (
+            not re.fullmatch(MEMBER, name)
+            or name not in listed
+            or info.is_dir()
+            or kind not in (0, stat.S_IFREG)
+        ):
+            raise CheckFailed(
+                f"{source}: {name[:80]} is not a file a backup holds",
+                f"{source}：{name[:80]} 不是备份应有的文件",
+            )
         limit = sizes.get(name, MAX_STORE)
-        if (info.file_size > min(limit, MAX_STORE)
-                or (info.file_size > 1 << 20
-                    and info.file_size > MAX_RATIO * max(info.compress_size, 1))):
-            raise CheckFailed(f"{source}: {name} is larger than the backup says "
-                              f"({info.file_size:,} bytes)",
-                              f"{source}：{name} 比备份声明的大（{info.file_size:,} 字节）")
+        if info.file_size > min(limit, MAX_STORE) or (
+            info.file_size > 1 << 20 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        ):
+            raise CheckFailed(
+                f"{source}: {name} is larger than the backup says ({info.file_size:,} bytes)",
+                f"{source}：{name} 比备份声明的大（{info.file_size:,} 字节）",
+            )
     (work / "store-evidence").mkdir(mode=0o700)
     for info in infos:
         if info.filename == "manifest.json":
             continue
-        target = (work / "store.db" if info.filename == "store.db"
-                  else work / "store-evidence" / info.filename.removeprefix("evidence/"))
+        target = (
+            work / "store.db"
+            if info.filename == "store.db"
+            else work / "store-evidence" / info.filename.removeprefix("evidence/")
+        )
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out, z.open(info) as src:
             shutil.copyfileobj(src, out, 1 << 20)
@@ -165,11 +201,15 @@ def check_backup(path: Path, work: Path) -> dict[str, Any]:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise BadInput(f"{path}: its manifest has no schema version", f"{path}：清单中没有结构版本")
     if version > st.SCHEMA_VERSION:
-        raise BadInput(f"{path} was made by a newer debtcli; upgrade to restore it",
-                       f"{path} 由更新版本的 debtcli 生成；请升级后再恢复")
+        raise BadInput(
+            f"{path} was made by a newer debtcli; upgrade to restore it",
+            f"{path} 由更新版本的 debtcli 生成；请升级后再恢复",
+        )
     if bad:
-        raise CheckFailed(f"{path}: damaged or changed: {', '.join(bad)}",
-                          f"{path}：已损坏或被修改：{', '.join(bad)}")
+        raise CheckFailed(
+            f"{path}: damaged or changed: {', '.join(bad)}",
+            f"{path}：已损坏或被修改：{', '.join(bad)}",
+        )
     _extract(z, manifest, work, Path(path))
     staged = work / "store.db"
     conn = sqlite3.connect(f"file:{staged}?mode=ro", uri=True)
@@ -177,25 +217,30 @@ def check_backup(path: Path, work: Path) -> dict[str, Any]:
         got = _schema(conn)
         got_version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise CheckFailed(f"{path}: store.db is not a usable store ({exc})",
-                          f"{path}：store.db 不是可用的数据文件（{exc}）") from exc
+        raise CheckFailed(
+            f"{path}: store.db is not a usable store ({exc})",
+            f"{path}：store.db 不是可用的数据文件（{exc}）",
+        ) from exc
     finally:
         conn.close()
     expected = _expected_schema(version, work)
     (work / "expected.db").unlink(missing_ok=True)
     if got_version != version or got != expected:
         odd = sorted(n for _, n, _, _ in got ^ expected)[:3] or [f"version {got_version}"]
-        raise CheckFailed(f"{path}: its store is not what debtcli makes ({', '.join(odd)} "
-                          "differ): refused", f"{path}：其中的数据文件与 debtcli 生成的结构不符"
-                          f"（{', '.join(odd)}）：拒绝恢复")
+        raise CheckFailed(
+            f"{path}: its store is not what debtcli makes ({', '.join(odd)} differ): refused",
+            f"{path}：其中的数据文件与 debtcli 生成的结构不符（{', '.join(odd)}）：拒绝恢复",
+        )
     copy = st.open_store(staged)
     try:
         _, _, problems = verify_store(copy)
     finally:
         copy.close()
     if problems:
-        raise CheckFailed(f"{path}: the evidence does not verify: {problems[0].en}",
-                          f"{path}：证据未通过校验：{problems[0].zh}")
+        raise CheckFailed(
+            f"{path}: the evidence does not verify: {problems[0].en}",
+            f"{path}：证据未通过校验：{problems[0].zh}",
+        )
     return manifest
 
 
@@ -204,8 +249,9 @@ def _store_has_data(path: Path) -> bool:
         return False
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return any(conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()
-                   for t in ("cards", "contacts"))
+        return any(
+            conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in ("cards", "contacts")
+        )
     except sqlite3.DatabaseError:
         return True  # something is there that is not an empty store: do not overwrite it
     finally:
@@ -222,8 +268,10 @@ def _lock(target: Path) -> Any:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)
-        raise BadInput(f"another restore of {target} is running; wait for it to finish",
-                       f"另一个对 {target} 的恢复正在进行；请等它完成") from None
+        raise BadInput(
+            f"another restore of {target} is running; wait for it to finish",
+            f"另一个对 {target} 的恢复正在进行；请等它完成",
+        ) from None
     return fd
 
 
@@ -233,8 +281,10 @@ def restore(path: Path, target: Path, force: bool) -> dict[str, Any]:
     lock = _lock(target)
     try:
         if _store_has_data(target) and not force:
-            raise BadInput(f"{target} already holds a store; add --force to replace it (back "
-                           "it up first)", f"{target} 已有数据；如要替换请加 --force（请先备份）")
+            raise BadInput(
+                f"{target} already holds a store; add --force to replace it (back it up first)",
+                f"{target} 已有数据；如要替换请加 --force（请先备份）",
+            )
         with st.staging(target) as work:
             manifest = check_backup(path, work)  # nothing is replaced before this
             evidence = st.evidence_dir(target)
@@ -270,27 +320,40 @@ def export_json(store: st.Store) -> Iterator[str]:
         version = store.conn.execute("PRAGMA user_version").fetchone()[0]
         yield f'{{"format": {enc(FORMAT)}, "schema": {version}, "tables": {{'
         for t, table in enumerate(TABLES):
-            yield f'{"," if t else ""}\n {enc(table)}: ['
+            yield f"{',' if t else ''}\n {enc(table)}: ["
             blobs = {k for b, k in BLOBS if b == table}
             for n, row in enumerate(db[table].rows_where(order_by="rowid")):
                 if blobs:
-                    row = {k: base64.b64encode(v).decode() if k in blobs and v is not None
-                           else v for k, v in row.items()}
+                    row = {
+                        k: base64.b64encode(v).decode() if k in blobs and v is not None else v
+                        for k, v in row.items()
+                    }
                 yield ("," if n else "") + "\n  " + enc(row)
             yield "\n ]"
         yield "\n}}\n"
 
 
 # Columns that hold a calendar date, and the values the log's enumerations may take.
-DATE_COLUMNS = {"since", "settled_on", "paid_on", "agreed_on", "first_due", "archived_on",
-                "promise_date"}
+DATE_COLUMNS = {
+    "since",
+    "settled_on",
+    "paid_on",
+    "agreed_on",
+    "first_due",
+    "archived_on",
+    "promise_date",
+}
 
 
 def _enums() -> dict[str, tuple[str, ...]]:
     from debtcli import contactlog as cl
 
-    return {"channel": cl.CHANNELS, "direction": cl.DIRECTIONS, "party": cl.PARTIES,
-            "contacted": cl.CONTACTED}
+    return {
+        "channel": cl.CHANNELS,
+        "direction": cl.DIRECTIONS,
+        "party": cl.PARTIES,
+        "contacted": cl.CONTACTED,
+    }
 
 
 def check_export(conn: sqlite3.Connection, doc: Any) -> dict[str, list[dict]]:
@@ -301,17 +364,23 @@ def check_export(conn: sqlite3.Connection, doc: Any) -> dict[str, list[dict]]:
     from datetime import date
 
     def bad(where: str, why: str, why_zh: str) -> BadInput:
-        return BadInput(f"not a usable debtcli export: {where}: {why}",
-                        f"不是可用的 debtcli 导出文件：{where}：{why_zh}")
+        return BadInput(
+            f"not a usable debtcli export: {where}: {why}",
+            f"不是可用的 debtcli 导出文件：{where}：{why_zh}",
+        )
 
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise BadInput(f"not a debtcli export (expected format {FORMAT})",
-                       f"不是 debtcli 导出文件（应为 {FORMAT} 格式）")
+        raise BadInput(
+            f"not a debtcli export (expected format {FORMAT})",
+            f"不是 debtcli 导出文件（应为 {FORMAT} 格式）",
+        )
     schema = doc.get("schema", 0)
     if isinstance(schema, bool) or not isinstance(schema, int) or schema < 0:
         raise bad("schema", "must be a whole number", "必须是整数")
     if schema > st.SCHEMA_VERSION:
-        raise BadInput("the export was made by a newer debtcli", "导出文件由更新版本的 debtcli 生成")
+        raise BadInput(
+            "the export was made by a newer debtcli", "导出文件由更新版本的 debtcli 生成"
+        )
     tables = doc.get("tables")
     if not isinstance(tables, dict):
         raise bad("tables", "missing, or not an object of tables", "缺失，或不是由表组成的对象")
@@ -331,8 +400,11 @@ def check_export(conn: sqlite3.Connection, doc: Any) -> dict[str, list[dict]]:
                     raise bad(where, f"unknown column {col!r}", f"未知列 {col!r}")
                 if value is None:
                     continue
-                ok = (isinstance(value, int) and not isinstance(value, bool)
-                      if types[col] == "INTEGER" else isinstance(value, str))
+                ok = (
+                    isinstance(value, int) and not isinstance(value, bool)
+                    if types[col] == "INTEGER"
+                    else isinstance(value, str)
+                )
                 if ok and (table, col) in BLOBS:
                     import base64
                     import binascii
@@ -342,19 +414,28 @@ def check_export(conn: sqlite3.Connection, doc: Any) -> dict[str, list[dict]]:
                     except (binascii.Error, ValueError):
                         ok = False
                 if not ok:
-                    raise bad(f"{where}, {col}", f"{value!r:.40} is not {types[col].lower()}",
-                              f"{value!r:.40} 不是{types[col].lower()}")
+                    raise bad(
+                        f"{where}, {col}",
+                        f"{value!r:.40} is not {types[col].lower()}",
+                        f"{value!r:.40} 不是{types[col].lower()}",
+                    )
                 if isinstance(value, str) and re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value):
                     raise bad(f"{where}, {col}", "control characters", "含有控制字符")
                 if col in DATE_COLUMNS:
                     try:
                         date.fromisoformat(value)
                     except ValueError:
-                        raise bad(f"{where}, {col}", f"{value!r:.40} is not a date",
-                                  f"{value!r:.40} 不是日期") from None
+                        raise bad(
+                            f"{where}, {col}",
+                            f"{value!r:.40} is not a date",
+                            f"{value!r:.40} 不是日期",
+                        ) from None
                 if table == "contacts" and col in enums and value not in enums[col]:
-                    raise bad(f"{where}, {col}", f"{value!r:.40} is not one of "
-                              f"{', '.join(enums[col])}", f"{value!r:.40} 不在可选值中")
+                    raise bad(
+                        f"{where}, {col}",
+                        f"{value!r:.40} is not one of {', '.join(enums[col])}",
+                        f"{value!r:.40} 不在可选值中",
+                    )
     return tables
 
 
@@ -365,8 +446,10 @@ def import_json(store: st.Store, doc: Any) -> dict[str, int]:
 
     tables = check_export(store.conn, doc)
     if _store_has_data(store.path):
-        raise BadInput(f"{store.path} is not empty: import into a new store (--db NEW.db)",
-                       f"{store.path} 不是空的：请导入到新的数据文件（--db 新文件.db）")
+        raise BadInput(
+            f"{store.path} is not empty: import into a new store (--db NEW.db)",
+            f"{store.path} 不是空的：请导入到新的数据文件（--db 新文件.db）",
+        )
     counts = {}
     db = _db(store)
     with store.write() as c:
@@ -381,6 +464,8 @@ def import_json(store: st.Store, doc: Any) -> dict[str, int]:
         _, _, problems = verify_store(store, parallel=False)
         attachment_problems = [p for p in problems if p.kind.startswith("attachment")]
         if len(problems) > len(attachment_problems):
-            raise CheckFailed(f"the export's evidence chain does not verify: {problems[0].en}",
-                              f"导出文件的证据链未通过校验：{problems[0].zh}")
+            raise CheckFailed(
+                f"the export's evidence chain does not verify: {problems[0].en}",
+                f"导出文件的证据链未通过校验：{problems[0].zh}",
+            )
     return counts

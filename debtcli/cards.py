@@ -48,12 +48,12 @@ def names(cards: Sequence[Any]) -> dict[int, str]:
     seen: dict[str, int] = {}
     for c in cards:
         seen[c["last4"]] = seen.get(c["last4"], 0) + 1
-    return {c["id"]: f"{c['last4']} #{c['id']}" if seen[c["last4"]] > 1 else c["last4"]
-            for c in cards}
+    return {
+        c["id"]: f"{c['last4']} #{c['id']}" if seen[c["last4"]] > 1 else c["last4"] for c in cards
+    }
 
 
-def resolve(ref: str, cards: Sequence[Any],
-            bank_of: Callable[[str], Any] | None = None) -> Any:
+def resolve(ref: str, cards: Sequence[Any], bank_of: Callable[[str], Any] | None = None) -> Any:
     """A card by id (#3 or 3), last four digits (4821), name, or its bank as people name it
     (中信, 招行, CITIC: any alias in the rule pack, through bank_of); ambiguity lists the
     candidates."""
@@ -62,8 +62,12 @@ def resolve(ref: str, cards: Sequence[Any],
     digits = r[1:] if r.startswith("#") else r
     # An id has at most 18 digits: a longer number is no card (and int() of 10,000 digits
     # is refused by Python itself).
-    if digits.isascii() and digits.isdigit() and len(digits) <= 18 and (
-            r.startswith("#") or len(r) != 4):
+    if (
+        digits.isascii()
+        and digits.isdigit()
+        and len(digits) <= 18
+        and (r.startswith("#") or len(r) != 4)
+    ):
         want_id = int(digits)
     matches = [
         c

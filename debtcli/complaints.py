@@ -20,12 +20,17 @@ RULE_LABELS = {
     "quiet-hours": ("collection between 22:00 and 08:00", "在22:00至次日08:00之间催收"),
     "third-party": ("contacting a third party who owes nothing", "联系与债务无关的第三人"),
     "impersonation": ("posing as police, court or government", "冒充公检法或政府人员"),
-    "calls-per-day": ("more than 3 connected collection calls in one day",
-                      "一天内接通的催收电话超过3次"),
+    "calls-per-day": (
+        "more than 3 connected collection calls in one day",
+        "一天内接通的催收电话超过3次",
+    ),
     "attempts-per-day": ("more than 6 call attempts in one day", "一天内呼叫超过6次"),
     "visit-two-agents": ("a visit by fewer than two collectors", "上门催收少于两人"),
     "visit-identification": ("a visit without identification", "上门未出示身份证明"),
-    "pay-to-personal": ("a demand to pay someone who is not the bank", "要求把钱付给不是银行的收款方"),
+    "pay-to-personal": (
+        "a demand to pay someone who is not the bank",
+        "要求把钱付给不是银行的收款方",
+    ),
     "private-channel": ("private phones or social apps", "使用私人电话或社交软件"),
     "after-agreement": ("collection after an installment agreement", "达成分期协议后仍在催收"),
     "after-settlement": ("collection after the debt was settled", "欠款结清后仍在催收"),
@@ -43,8 +48,9 @@ def _when(at: str, lang: str) -> str:
     return f"{letter_date(date.fromisoformat(at[:10]), lang)} {at[11:16]}"
 
 
-def _labels(pack: Pack, rule_key: str, entry: dict[str, Any], lang: str,
-            below_threshold: bool) -> list[str]:
+def _labels(
+    pack: Pack, rule_key: str, entry: dict[str, Any], lang: str, below_threshold: bool
+) -> list[str]:
     if rule_key == "abuse":
         flags = [f for f in (entry["flags"] or "").split(",") if f in FLAG_LABELS]
         return [pick(lang, *FLAG_LABELS[f]) for f in flags]
@@ -54,20 +60,31 @@ def _labels(pack: Pack, rule_key: str, entry: dict[str, Any], lang: str,
             claim = next((c for c in pack.claims() if c["key"] == key), None)
             said = pack.text(claim, "claim", lang) if claim else key
             if key in CRIMINAL_CLAIMS and below_threshold:
-                out.append(pick(lang, f"the claim {said}, which is false: my unpaid principal "
-                                "is below the ¥50,000 threshold of any crime",
-                                f"称{said}——与事实不符：本人未还本金低于入罪门槛"))
+                out.append(
+                    pick(
+                        lang,
+                        f"the claim {said}, which is false: my unpaid principal "
+                        "is below the ¥50,000 threshold of any crime",
+                        f"称{said}——与事实不符：本人未还本金低于入罪门槛",
+                    )
+                )
             else:
-                out.append(pick(lang, f"the claim {said}, a possibly exaggerated consequence",
-                                f"称{said}——可能夸大了后果"))
+                out.append(
+                    pick(
+                        lang,
+                        f"the claim {said}, a possibly exaggerated consequence",
+                        f"称{said}——可能夸大了后果",
+                    )
+                )
         return out
     if rule_key in RULE_LABELS:
         return [pick(lang, *RULE_LABELS[rule_key])]
     return [pack.text(pack.conduct_rule(rule_key), "", lang)]
 
 
-def complaint_context(store: st.Store, pack: Pack, card: Any, lang: str, to: str,
-                      bank: str, today: Any) -> dict[str, Any]:
+def complaint_context(
+    store: st.Store, pack: Pack, card: Any, lang: str, to: str, bank: str, today: Any
+) -> dict[str, Any]:
     from debtcli.errors import BadInput
     from debtcli.flags import violations
     from debtcli.standing import assess_card
@@ -76,58 +93,94 @@ def complaint_context(store: st.Store, pack: Pack, card: Any, lang: str, to: str
     impostors = [e for e in entries.values() if e["party"] == "impostor"]
     rows = [v for v in violations(store, pack, card["id"]) if v["party"] != "impostor"]
     if not rows and not impostors:
-        raise BadInput(f"no logged violations for ****{card['last4']}: a complaint lists them; "
-                       "see `debtcli violations`",
-                       f"卡 ****{card['last4']} 没有记录到违规行为：投诉信需要列出违规；见 "
-                       "`debtcli violations`")
+        raise BadInput(
+            f"no logged violations for ****{card['last4']}: a complaint lists them; "
+            "see `debtcli violations`",
+            f"卡 ****{card['last4']} 没有记录到违规行为：投诉信需要列出违规；见 "
+            "`debtcli violations`",
+        )
     below = not assess_card(store, pack, card, today)["threshold_met"]
     atts = st.attachments_for(store.conn, ids=list(entries))
     items: dict[int, dict[str, Any]] = {}
     citations: dict[str, None] = {}
     for v in rows:
         e = entries[v["entry"]]
-        item = items.setdefault(e["id"], {
-            "when": _when(e["at"], lang), "channel": pack.word_name("channel", e["channel"], lang),
-            "who": "，".join(x for x in (e["org"], e["agent"], e["agent_id"]) if x)
-            if lang == "zh" else ", ".join(x for x in (e["org"], e["agent"], e["agent_id"]) if x),
-            "phone": e["phone"],
-            "contacted": (pick(lang, f"my {e['contacted']}", f"我的{pack.word_name('contacted', e['contacted'], lang)}")
-                          if e["contacted"] not in (None, "self") else None),
-            "note": e["note"], "hash": e["hash"], "labels": [],
-            "files": [{"name": a["name"], "sha256": a["sha256"]} for a in atts.get(e["id"], [])],
-        })
+        item = items.setdefault(
+            e["id"],
+            {
+                "when": _when(e["at"], lang),
+                "channel": pack.word_name("channel", e["channel"], lang),
+                "who": "，".join(x for x in (e["org"], e["agent"], e["agent_id"]) if x)
+                if lang == "zh"
+                else ", ".join(x for x in (e["org"], e["agent"], e["agent_id"]) if x),
+                "phone": e["phone"],
+                "contacted": (
+                    pick(
+                        lang,
+                        f"my {e['contacted']}",
+                        f"我的{pack.word_name('contacted', e['contacted'], lang)}",
+                    )
+                    if e["contacted"] not in (None, "self")
+                    else None
+                ),
+                "note": e["note"],
+                "hash": e["hash"],
+                "labels": [],
+                "files": [
+                    {"name": a["name"], "sha256": a["sha256"]} for a in atts.get(e["id"], [])
+                ],
+            },
+        )
         for text in _labels(pack, v["rule"], e, lang, below):
             if text not in item["labels"]:
                 item["labels"].append(text)
         # each source once, though several rules share it (第六十八条 backs three of them)
         for source in pack.text(pack.conduct_rule(v["rule"]), "citation", lang).split(
-                pick(lang, "; ", "；")):
+            pick(lang, "; ", "；")
+        ):
             citations[source.strip()] = None
     evidence = [f for item in items.values() for f in item["files"]]
     regulator = to == "regulator"
-    heads = {"requests": pick(lang, "Requests", "投诉请求"),
-             "facts": pick(lang, "Main facts and evidence", "主要事实和证据"),
-             "signer": pick(lang, "Complainant (signature):", "投诉人（签字）：")}
+    heads = {
+        "requests": pick(lang, "Requests", "投诉请求"),
+        "facts": pick(lang, "Main facts and evidence", "主要事实和证据"),
+        "signer": pick(lang, "Complainant (signature):", "投诉人（签字）："),
+    }
     return {
         "to_regulator": regulator,
         "heads": heads,
         "title": pick(lang, "Complaint about collection conduct", "投诉信"),
-        "basis": [pick(lang, b["en"], b["zh"]) for b in pack.data["letters"]["basis"]
-                  if b["key"] == "complaints"],
+        "basis": [
+            pick(lang, b["en"], b["zh"])
+            for b in pack.data["letters"]["basis"]
+            if b["key"] == "complaints"
+        ],
         "attachments": [],
-        "salutation": pick(lang, "National Financial Regulatory Administration",
-                           "国家金融监督管理总局") if regulator else
-        pick(lang, f"{bank}, consumer protection department", f"{bank}消费者权益保护部门"),
-        "recipient": pick(lang, "National Financial Regulatory Administration (consumer "
-                          "complaints, 12378)", "国家金融监督管理总局（消费者投诉，12378）")
-        if regulator else pick(lang, f"{bank}, consumer protection department",
-                               f"{bank}消费者权益保护部门"),
+        "salutation": pick(
+            lang, "National Financial Regulatory Administration", "国家金融监督管理总局"
+        )
+        if regulator
+        else pick(lang, f"{bank}, consumer protection department", f"{bank}消费者权益保护部门"),
+        "recipient": pick(
+            lang,
+            "National Financial Regulatory Administration (consumer complaints, 12378)",
+            "国家金融监督管理总局（消费者投诉，12378）",
+        )
+        if regulator
+        else pick(lang, f"{bank}, consumer protection department", f"{bank}消费者权益保护部门"),
         "items": list(items.values()),
         "citations": list(citations),
         "evidence": evidence,
         "orgs": "、".join(sorted({v["org"] for v in rows if v["org"]})) or None,
         "chain_head": st.chain_state(store.conn)[1],
-        "impostors": [{"at": _when(e["at"], lang), "channel": pack.word_name("channel", e["channel"], lang),
-                       "org": e["org"], "note": e["note"], "hash": e["hash"]}
-                      for e in impostors],
+        "impostors": [
+            {
+                "at": _when(e["at"], lang),
+                "channel": pack.word_name("channel", e["channel"], lang),
+                "org": e["org"],
+                "note": e["note"],
+                "hash": e["hash"],
+            }
+            for e in impostors
+        ],
     }

@@ -24,6 +24,7 @@ class Window(NamedTuple):
     def holds(self, day: str) -> bool:
         return self.first <= day and (self.last is None or day <= self.last)
 
+
 THIRD_PARTIES = ("family", "employer", "colleague", "friend", "contacts-list", "other")
 
 
@@ -37,15 +38,17 @@ def _pays_bank(pack: Pack, bank: str, pay_to: str) -> bool:
     return any(names_match(a, pay_to) for a in aliases if a)
 
 
-def _predicate(rule: Mapping[str, Any], pack: Pack,
-               windows: Mapping[int, list[Window]]) -> Any:
+def _predicate(rule: Mapping[str, Any], pack: Pack, windows: Mapping[int, list[Window]]) -> Any:
     """A rule (all but per-day) as a test of one entry, made once: a long log runs each test
     a million times, so the rule's kind is decided here, not per entry."""
     kind = rule["kind"]
     if kind == "quiet-hours":
         start, end, channels = rule["start"], rule["end"], set(rule["channels"])
-        return lambda e: (e["direction"] == "in" and e["channel"] in channels
-                          and (e["at"][11:16] >= start or e["at"][11:16] < end))
+        return lambda e: (
+            e["direction"] == "in"
+            and e["channel"] in channels
+            and (e["at"][11:16] >= start or e["at"][11:16] < end)
+        )
     if kind == "third-party":
         contacted = set(rule["contacted"])
         return lambda e: e["direction"] == "in" and e["contacted"] in contacted
@@ -56,23 +59,25 @@ def _predicate(rule: Mapping[str, Any], pack: Pack,
         return lambda e: bool(_split(e["claims"]))
     if kind == "visit-agents":
         least = rule["min"]
-        return lambda e: (e["channel"] == "visit" and e["agents"] is not None
-                          and e["agents"] < least)
+        return lambda e: e["channel"] == "visit" and e["agents"] is not None and e["agents"] < least
     if kind == "visit-credentials":
         return lambda e: e["channel"] == "visit" and "none" in _split(e["credentials"])
     if kind == "pay-to":
         return lambda e: bool(e["pay_to"]) and _pays_elsewhere(rule, pack, e)
     if kind == "private-channel":
         channels, parties = set(rule["channels"]), set(rule["parties"])
-        return lambda e: (e["direction"] == "in" and e["channel"] in channels
-                          and e["party"] in parties)
+        return lambda e: (
+            e["direction"] == "in" and e["channel"] in channels and e["party"] in parties
+        )
     if kind in ("after-agreement", "after-settlement"):
         want = "agreement" if kind == "after-agreement" else "settled"
         parties = set(rule["parties"])
-        return lambda e: (e["card_id"] in windows and e["direction"] == "in"
-                          and e["party"] in parties
-                          and any(w.kind == want and w.holds(e["at"][:10])
-                                  for w in windows[e["card_id"]]))
+        return lambda e: (
+            e["card_id"] in windows
+            and e["direction"] == "in"
+            and e["party"] in parties
+            and any(w.kind == want and w.holds(e["at"][:10]) for w in windows[e["card_id"]])
+        )
     return lambda e: False
 
 
@@ -91,8 +96,17 @@ def _pays_elsewhere(rule: Mapping[str, Any], pack: Pack, e: Mapping[str, Any]) -
 # What the per-day rules read of an entry (a caller may fetch just these for counting), and
 # what every rule reads.
 COUNTED_COLUMNS = ("at", "at_utc", "channel", "direction", "answered")
-RULE_COLUMNS = (*COUNTED_COLUMNS, "card_id", "party", "contacted", "flags", "claims", "agents",
-                "credentials", "pay_to")
+RULE_COLUMNS = (
+    *COUNTED_COLUMNS,
+    "card_id",
+    "party",
+    "contacted",
+    "flags",
+    "claims",
+    "agents",
+    "credentials",
+    "pay_to",
+)
 
 
 def per_day_channels(pack: Pack) -> list[str]:
@@ -101,12 +115,17 @@ def per_day_channels(pack: Pack) -> list[str]:
 
 def _counted(rule: Mapping[str, Any], e: Mapping[str, Any]) -> bool:
     """Does e count toward a per-day rule (an incoming answered, or missed, call or message)?"""
-    return (e["direction"] == "in" and e["channel"] in rule["channels"]
-            and e["answered"] is not None and bool(e["answered"]) == rule["answered"])
+    return (
+        e["direction"] == "in"
+        and e["channel"] in rule["channels"]
+        and e["answered"] is not None
+        and bool(e["answered"]) == rule["answered"]
+    )
 
 
-def _over_the_day(rule: Mapping[str, Any], e: Mapping[str, Any],
-                  counts: dict[tuple[str, str], int]) -> bool:
+def _over_the_day(
+    rule: Mapping[str, Any], e: Mapping[str, Any], counts: dict[tuple[str, str], int]
+) -> bool:
     """Count e toward its bank's local day under a per-day rule; True once past the limit."""
     if not _counted(rule, e):
         return False
@@ -115,17 +134,22 @@ def _over_the_day(rule: Mapping[str, Any], e: Mapping[str, Any],
     return counts[day] > rule["max"]
 
 
-def flag_stream(pack: Pack, entries: Iterable[Mapping[str, Any]],
-                windows: Mapping[int, list[Window]] | None = None
-                ) -> Iterator[tuple[Mapping[str, Any], list[str]]]:
+def flag_stream(
+    pack: Pack,
+    entries: Iterable[Mapping[str, Any]],
+    windows: Mapping[int, list[Window]] | None = None,
+) -> Iterator[tuple[Mapping[str, Any], list[str]]]:
     """(entry, the keys of the rules it breaks in the pack's order) for entries in time order,
     one at a time: per-day rules keep a count per bank and local day, nothing else is held, so
     a million entries pass in flat memory."""
     windows = windows or {}
-    rules = [(r, None if r["kind"] == "per-day" else _predicate(r, pack, windows))
-             for r in pack.conduct()]
+    rules = [
+        (r, None if r["kind"] == "per-day" else _predicate(r, pack, windows))
+        for r in pack.conduct()
+    ]
     counts: dict[str, dict[tuple[str, str], int]] = {
-        r["key"]: {} for r, _ in rules if r["kind"] == "per-day"}
+        r["key"]: {} for r, _ in rules if r["kind"] == "per-day"
+    }
     for e in entries:
         flags = []
         for rule, test in rules:
@@ -137,9 +161,12 @@ def flag_stream(pack: Pack, entries: Iterable[Mapping[str, Any]],
         yield e, flags
 
 
-def flag_entries(pack: Pack, entries: Iterable[Mapping[str, Any]],
-                 counted: Iterable[Mapping[str, Any]] | None = None,
-                 windows: Mapping[int, list[Window]] | None = None) -> dict[int, list[str]]:
+def flag_entries(
+    pack: Pack,
+    entries: Iterable[Mapping[str, Any]],
+    counted: Iterable[Mapping[str, Any]] | None = None,
+    windows: Mapping[int, list[Window]] | None = None,
+) -> dict[int, list[str]]:
     """Entry id -> the keys of the conduct rules it breaks, in the pack's order. Per-day rules
     count over `counted` when given (every contact of the days concerned; COUNTED_COLUMNS and
     bank are enough), else over entries. `windows` (card id -> Window) are the cards' agreement

@@ -43,20 +43,52 @@ LETTERS = ("letter", "lawyer-letter")
 
 # The CSV columns: `card` plus the long option names of `log add`, with _ for -.
 CSV_COLUMNS = (
-    "card", "at", "channel", "direction", "party", "org", "agent", "agent_id", "phone",
-    "minutes", "missed", "contacted", "agents", "credentials", "demanded", "pay_to", "promise",
-    "promise_date", "claim", "flag", "note",
+    "card",
+    "at",
+    "channel",
+    "direction",
+    "party",
+    "org",
+    "agent",
+    "agent_id",
+    "phone",
+    "minutes",
+    "missed",
+    "contacted",
+    "agents",
+    "credentials",
+    "demanded",
+    "pay_to",
+    "promise",
+    "promise_date",
+    "claim",
+    "flag",
+    "note",
 )
-TEXT_LIMITS = {"org": 200, "agent": 100, "agent_id": 100, "phone": 40, "pay_to": 300,
-               "promise": 1000, "note": 5000}
+TEXT_LIMITS = {
+    "org": 200,
+    "agent": 100,
+    "agent_id": 100,
+    "phone": 40,
+    "pay_to": 300,
+    "promise": 1000,
+    "note": 5000,
+}
 
 
-def _bad(option: str, value: Any, choices: Iterable[str] | None = None, why: str = "",
-         names_zh: Iterable[str] | None = None) -> BadInput:
+def _bad(
+    option: str,
+    value: Any,
+    choices: Iterable[str] | None = None,
+    why: str = "",
+    names_zh: Iterable[str] | None = None,
+) -> BadInput:
     if choices is not None:
         listed = ", ".join(choices)
-        exc = BadInput(f"{option} {value!r}: choose one of {listed}",
-                       f"{option} {value!r}：请从以下选择：{'、'.join(names_zh or choices)}")
+        exc = BadInput(
+            f"{option} {value!r}: choose one of {listed}",
+            f"{option} {value!r}：请从以下选择：{'、'.join(names_zh or choices)}",
+        )
     else:
         exc = BadInput(f"{option} {value!r}: {why}", f"{option} {value!r}：{why}")
     exc.option = option  # type: ignore[attr-defined]  # lets an import name the CSV column
@@ -73,13 +105,24 @@ def _parsed(option: str, parse: Any, *args: Any) -> Any:
 
 
 # Which table of the pack's [words] each option's values are in.
-WORD_KINDS = {"--channel": "channel", "--direction": "direction", "--party": "party",
-              "--contacted": "contacted", "--credentials": "credentials", "--flag": "flag",
-              "--claim": "claim"}
+WORD_KINDS = {
+    "--channel": "channel",
+    "--direction": "direction",
+    "--party": "party",
+    "--contacted": "contacted",
+    "--credentials": "credentials",
+    "--flag": "flag",
+    "--claim": "claim",
+}
 
 
-def choice(option: str, value: str | None, choices: tuple[str, ...], default: str | None,
-           pack: Pack | None = None) -> Any:
+def choice(
+    option: str,
+    value: str | None,
+    choices: tuple[str, ...],
+    default: str | None,
+    pack: Pack | None = None,
+) -> Any:
     """One of `choices`, as the key or (with a pack) any word people use for it: 电话, 母亲."""
     if value is None or value == "":
         return default
@@ -95,8 +138,9 @@ def _separated(value: str) -> bool:
     return "," in value or "，" in value or "、" in value
 
 
-def _many(option: str, values: Iterable[str] | None, choices: Iterable[str],
-          pack: Pack | None = None) -> str | None:
+def _many(
+    option: str, values: Iterable[str] | None, choices: Iterable[str], pack: Pack | None = None
+) -> str | None:
     """Repeatable or comma-separated values (，、 too), checked and stored sorted and
     comma-joined; with a pack, the words people use for them are accepted."""
     allowed = list(choices)
@@ -153,8 +197,14 @@ def _bool(option: str, value: Any) -> bool:
     raise _bad(option, value, ("true", "false"))
 
 
-def build_entry(raw: dict[str, Any], card: Any, pack: Pack, today: date,
-                now: datetime | None = None, limit: datetime | None = None) -> dict[str, Any]:
+def build_entry(
+    raw: dict[str, Any],
+    card: Any,
+    pack: Pack,
+    today: date,
+    now: datetime | None = None,
+    limit: datetime | None = None,
+) -> dict[str, Any]:
     """Turn option values (strings as typed, or lists for repeatable options) into a checked
     entry. Raises BadInput naming the option. `now` and `limit` (the latest time a contact
     may have) let an import read the clock once."""
@@ -162,15 +212,18 @@ def build_entry(raw: dict[str, Any], card: Any, pack: Pack, today: date,
 
     now = now or local_now(today)
     at_text = raw.get("at")
-    at = (_parsed("--at", parse_past_datetime, str(at_text), today, limit) if at_text
-          else now)
+    at = _parsed("--at", parse_past_datetime, str(at_text), today, limit) if at_text else now
     channel = choice("--channel", raw.get("channel"), CHANNELS, None, pack)
     if channel is None:
-        raise BadInput(f"--channel is required: one of {', '.join(CHANNELS)}",
-                       f"必须提供 --channel：{', '.join(CHANNELS)} 之一")
+        raise BadInput(
+            f"--channel is required: one of {', '.join(CHANNELS)}",
+            f"必须提供 --channel：{', '.join(CHANNELS)} 之一",
+        )
     missed = _bool("--missed", raw.get("missed"))
     if missed and channel != "call":
-        raise BadInput("--missed applies only to --channel call", "--missed 只适用于 --channel call")
+        raise BadInput(
+            "--missed applies only to --channel call", "--missed 只适用于 --channel call"
+        )
     promise_date = raw.get("promise_date")
     demanded = raw.get("demanded")
     entry = {
@@ -189,25 +242,37 @@ def build_entry(raw: dict[str, Any], card: Any, pack: Pack, today: date,
         "answered": (0 if missed else 1) if channel == "call" else None,
         "contacted": choice("--contacted", raw.get("contacted"), CONTACTED, "self", pack),
         "agents": _int("--agents", raw.get("agents"), 1, 50),
-        "credentials": _many("--credentials", _listify(raw.get("credentials")), CREDENTIALS,
-                             pack),
-        "demanded": (_parsed("--demanded", parse_amount, str(demanded))
-                     if demanded not in (None, "") else None),
+        "credentials": _many("--credentials", _listify(raw.get("credentials")), CREDENTIALS, pack),
+        "demanded": (
+            _parsed("--demanded", parse_amount, str(demanded))
+            if demanded not in (None, "")
+            else None
+        ),
         "pay_to": _text("--pay-to", "pay_to", raw.get("pay_to")),
         "promise": _text("--promise", "promise", raw.get("promise")),
-        "promise_date": (_parsed("--promise-date", parse_date, str(promise_date), today)
-                         .isoformat() if promise_date not in (None, "") else None),
+        "promise_date": (
+            _parsed("--promise-date", parse_date, str(promise_date), today).isoformat()
+            if promise_date not in (None, "")
+            else None
+        ),
         "claims": _many("--claim", _listify(raw.get("claim")), pack.claim_keys(), pack),
-        "flags": _many("--flag", [*_listify(raw.get("flag")),
-                                  *(["no-seal"] if _bool("--no-seal", raw.get("no_seal")) else [])],
-                       FLAGS, pack),
+        "flags": _many(
+            "--flag",
+            [
+                *_listify(raw.get("flag")),
+                *(["no-seal"] if _bool("--no-seal", raw.get("no_seal")) else []),
+            ],
+            FLAGS,
+            pack,
+        ),
         "note": _text("--note", "note", raw.get("note")),
         "amends": None,
     }
     if entry["flags"] and "no-seal" in entry["flags"].split(",") and channel not in LETTERS:
-        raise BadInput(f"--no-seal applies only to a letter received (--channel "
-                       f"{' or '.join(LETTERS)})",
-                       f"--no-seal 只适用于收到的信函（--channel {' 或 '.join(LETTERS)}）")
+        raise BadInput(
+            f"--no-seal applies only to a letter received (--channel {' or '.join(LETTERS)})",
+            f"--no-seal 只适用于收到的信函（--channel {' 或 '.join(LETTERS)}）",
+        )
     return entry
 
 
@@ -236,8 +301,9 @@ def _append(store: st.Store, entries: list[dict], atts: list[list[dict]]) -> lis
         raise
 
 
-def add(store: st.Store, pack: Pack, card: Any, raw: dict[str, Any], attach: list[str],
-        today: date) -> dict[str, Any]:
+def add(
+    store: st.Store, pack: Pack, card: Any, raw: dict[str, Any], attach: list[str], today: date
+) -> dict[str, Any]:
     from debtcli.attachments import prepare
 
     entry = build_entry(raw, card, pack, today)
@@ -247,20 +313,25 @@ def add(store: st.Store, pack: Pack, card: Any, raw: dict[str, Any], attach: lis
     return {**entry, "id": entry_id, "hash": row["hash"], "attachments": prepared}
 
 
-def amend(store: st.Store, pack: Pack, entry_id: int, raw: dict[str, Any], attach: list[str],
-          today: date) -> dict[str, Any]:
+def amend(
+    store: st.Store, pack: Pack, entry_id: int, raw: dict[str, Any], attach: list[str], today: date
+) -> dict[str, Any]:
     """Append a correction of entry `entry_id`: its latest values with the options given."""
     original = st.contact(store, entry_id)
     if original is None:
-        raise NotFound(f"no log entry {entry_id}; see `debtcli log list`",
-                       f"没有编号为 {entry_id} 的记录；见 `debtcli log list`")
+        raise NotFound(
+            f"no log entry {entry_id}; see `debtcli log list`",
+            f"没有编号为 {entry_id} 的记录；见 `debtcli log list`",
+        )
     root = original["amends"] or original["id"]
     latest = st.latest_version(store, root)
     assert latest is not None  # the original exists
     given = {k: v for k, v in raw.items() if v not in (None, [], ())}
     if not given and not attach:
-        raise BadInput("nothing to amend: give the options to correct, e.g. --note or --at",
-                       "没有要更正的内容：请给出要更正的选项，例如 --note 或 --at")
+        raise BadInput(
+            "nothing to amend: give the options to correct, e.g. --note or --at",
+            "没有要更正的内容：请给出要更正的选项，例如 --note 或 --at",
+        )
     base = _as_raw(latest)
     base.update(given)
     card = st.get_card(store, original["card_id"])
@@ -276,14 +347,26 @@ def amend(store: st.Store, pack: Pack, entry_id: int, raw: dict[str, Any], attac
 def _as_raw(e: dict[str, Any]) -> dict[str, Any]:
     """An entry's values in the form build_entry takes (the inverse of build_entry)."""
     return {
-        "at": e["at"], "channel": e["channel"], "direction": e["direction"],
-        "party": e["party"], "org": e["org"], "agent": e["agent"], "agent_id": e["agent_id"],
-        "phone": e["phone"], "minutes": e["minutes"], "missed": e["answered"] == 0,
-        "contacted": e["contacted"], "agents": e["agents"],
+        "at": e["at"],
+        "channel": e["channel"],
+        "direction": e["direction"],
+        "party": e["party"],
+        "org": e["org"],
+        "agent": e["agent"],
+        "agent_id": e["agent_id"],
+        "phone": e["phone"],
+        "minutes": e["minutes"],
+        "missed": e["answered"] == 0,
+        "contacted": e["contacted"],
+        "agents": e["agents"],
         "credentials": _listify(e["credentials"]),
         "demanded": to_decimal_str(e["demanded"]) if e["demanded"] is not None else None,
-        "pay_to": e["pay_to"], "promise": e["promise"], "promise_date": e["promise_date"],
-        "claim": _listify(e["claims"]), "flag": _listify(e["flags"]), "note": e["note"],
+        "pay_to": e["pay_to"],
+        "promise": e["promise"],
+        "promise_date": e["promise_date"],
+        "claim": _listify(e["claims"]),
+        "flag": _listify(e["flags"]),
+        "note": e["note"],
     }
 
 
@@ -302,8 +385,9 @@ def regular_file(path: Path) -> Path:
     try:
         mode = path.stat().st_mode
     except OSError as exc:
-        raise BadInput(f"cannot read {path}: {exc.strerror or exc}",
-                       f"无法读取 {path}：{exc.strerror or exc}") from exc
+        raise BadInput(
+            f"cannot read {path}: {exc.strerror or exc}", f"无法读取 {path}：{exc.strerror or exc}"
+        ) from exc
     if not stat.S_ISREG(mode):
         raise BadInput(f"{path} is not a regular file", f"{path} 不是普通文件")
     return path
@@ -334,8 +418,10 @@ def csv_encoding(path: Path) -> str:
         while read < (first_bad or 0) and (chunk := f.read(min(1 << 20, first_bad - read))):
             row += chunk.count(b"\n")
             read += len(chunk)
-    raise BadInput(f"{path} row {row}: not UTF-8 or GB18030 text (save the spreadsheet as "
-                   "CSV UTF-8)", f"{path} 第 {row} 行：不是 UTF-8 或 GB18030 文本（请把表格另存为 CSV UTF-8）")
+    raise BadInput(
+        f"{path} row {row}: not UTF-8 or GB18030 text (save the spreadsheet as CSV UTF-8)",
+        f"{path} 第 {row} 行：不是 UTF-8 或 GB18030 文本（请把表格另存为 CSV UTF-8）",
+    )
 
 
 def read_csv_rows(path: Path) -> tuple[list[str], Iterator[dict[str, str]]]:
@@ -348,8 +434,10 @@ def read_csv_rows(path: Path) -> tuple[list[str], Iterator[dict[str, str]]]:
 
     encoding = csv_encoding(regular_file(path))
     if path.stat().st_size > CSV_MAX_BYTES:
-        raise BadInput(f"{path} is larger than {CSV_MAX_BYTES >> 20} MB: split it",
-                       f"{path} 大于 {CSV_MAX_BYTES >> 20} MB：请拆分后再导入")
+        raise BadInput(
+            f"{path} is larger than {CSV_MAX_BYTES >> 20} MB: split it",
+            f"{path} 大于 {CSV_MAX_BYTES >> 20} MB：请拆分后再导入",
+        )
     header = _header(path, encoding)
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown or "card" not in header or "channel" not in header:
@@ -370,11 +458,15 @@ def read_csv_rows(path: Path) -> tuple[list[str], Iterator[dict[str, str]]]:
                 for row in reader:
                     yield {(k or "").strip(): v for k, v in row.items()}
             except RowError as exc:
-                raise BadInput(f"{path}: a row has more cells than the header has columns",
-                               f"{path}：有一行的单元格比表头的列多") from exc
+                raise BadInput(
+                    f"{path}: a row has more cells than the header has columns",
+                    f"{path}：有一行的单元格比表头的列多",
+                ) from exc
             except csv.Error as exc:
-                raise BadInput(f"{path}: not a readable CSV file ({exc})",
-                               f"{path}：不是可读的 CSV 文件（{exc}）") from exc
+                raise BadInput(
+                    f"{path}: not a readable CSV file ({exc})",
+                    f"{path}：不是可读的 CSV 文件（{exc}）",
+                ) from exc
 
     return header, rows()
 
@@ -396,8 +488,9 @@ def _import_batch(batch: tuple[int, list[dict[str, str]]]) -> tuple[list, tuple 
     the first bad row, returned as (row number, column, en, zh)."""
     from debtcli.evidence import CHAIN_COLUMNS, seal
 
-    cards, pack, today, now, limit = (_IMPORT[k] for k in ("cards", "pack", "today", "now",
-                                                           "limit"))
+    cards, pack, today, now, limit = (
+        _IMPORT[k] for k in ("cards", "pack", "today", "now", "limit")
+    )
     resolved, done = _IMPORT.setdefault("resolved", {}), []
     first, rows = batch
     for n, row in enumerate(rows, start=first):
@@ -451,8 +544,13 @@ def _in_order(work: Callable[[Any], Any], items: Iterator[Any]) -> Iterator[Any]
             pool.shutdown(wait=False, cancel_futures=True)
 
 
-def import_csv(store: st.Store, pack: Pack, path: Path, today: date,
-               progress: Callable[[int], None] | None = None) -> int:
+def import_csv(
+    store: st.Store,
+    pack: Pack,
+    path: Path,
+    today: date,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Every row of a log CSV, or none: rows are read, checked and appended in batches inside
     one transaction, so memory stays flat and a bad row or a kill lands nothing. A long file's
     rows are checked and sealed on every core while this process chains and inserts them."""
@@ -462,26 +560,32 @@ def import_csv(store: st.Store, pack: Pack, path: Path, today: date,
 
     _, rows = read_csv_rows(path)
     _IMPORT.clear()
-    _IMPORT.update(cards=st.list_cards(store, include_archived=True), pack=pack, today=today,
-                   now=local_now(today), limit=latest_allowed(today))
+    _IMPORT.update(
+        cards=st.list_cards(store, include_archived=True),
+        pack=pack,
+        today=today,
+        now=local_now(today),
+        limit=latest_allowed(today),
+    )
     written = 0
-    with store.write() as conn, contextlib.closing(_in_order(_import_batch,
-                                                             _batches(rows))) as checked:
+    with (
+        store.write() as conn,
+        contextlib.closing(_in_order(_import_batch, _batches(rows))) as checked,
+    ):
         for done, bad in checked:
             if bad:
                 n, column, en, zh = bad
-                raise BadInput(f"{path} row {n}, column {column}: {en}",
-                               f"{path} 第 {n} 行，{column} 列：{zh}")
-            st.append_contacts(conn, [e for e, _ in done], [[]] * len(done),
-                               [s for _, s in done])
+                raise BadInput(
+                    f"{path} row {n}, column {column}: {en}", f"{path} 第 {n} 行，{column} 列：{zh}"
+                )
+            st.append_contacts(conn, [e for e, _ in done], [[]] * len(done), [s for _, s in done])
             written += len(done)
             if progress:
                 progress(len(done))
     return written
 
 
-def import_proposals(store: st.Store, pack: Pack, proposals: list[Any],
-                     today: date) -> list[int]:
+def import_proposals(store: st.Store, pack: Pack, proposals: list[Any], today: date) -> list[int]:
     """Log what a phone import proposed (debtcli.phone): each entry checked as `log add`
     checks it, recordings attached by SHA-256, all in time order, in one transaction: all of
     them land, or none."""
@@ -495,8 +599,9 @@ def import_proposals(store: st.Store, pack: Pack, proposals: list[Any],
             entries.append(build_entry(p.raw, p.card, pack, today, now, limit))
         except BadInput as exc:
             what = p.source.name if p.source else p.raw.get("at")
-            raise BadInput(f"{what}: {exc.en}; nothing was imported",
-                           f"{what}：{exc.zh}；未导入任何内容") from exc
+            raise BadInput(
+                f"{what}: {exc.en}; nothing was imported", f"{what}：{exc.zh}；未导入任何内容"
+            ) from exc
         atts.append(prepare([str(p.source)]) if p.source else [])
     return _append(store, entries, atts) if entries else []
 
@@ -536,8 +641,9 @@ def write_csv(entries: list[dict[str, Any]], cards: list[Any], out: io.TextIOBas
 PARALLEL_FROM = 20_000  # below this, starting worker processes costs more than it saves
 
 
-def _verify_range(source: Any, lo: int, hi: int | None,
-                  after: tuple[int, str]) -> tuple[int, str, list[Problem]]:
+def _verify_range(
+    source: Any, lo: int, hi: int | None, after: tuple[int, str]
+) -> tuple[int, str, list[Problem]]:
     """Check entries with lo <= id < hi: on a read-only connection of its own when given a path
     (a worker process), or on the connection given (which sees its own open transaction)."""
     import sqlite3
@@ -551,7 +657,9 @@ def _verify_range(source: Any, lo: int, hi: int | None,
         # Plain tuples in CHAIN_COLUMNS order: several times faster than sqlite3.Row lookups.
         cur = conn.execute(
             f"SELECT {', '.join(CHAIN_COLUMNS)}, salt, hash FROM contacts WHERE id >= ? "
-            f"AND id < ? ORDER BY id", (lo, hi if hi is not None else 1 << 62))
+            f"AND id < ? ORDER BY id",
+            (lo, hi if hi is not None else 1 << 62),
+        )
         cur.row_factory = None
         return verify_chain(cur, atts, after=after)
     finally:
@@ -566,8 +674,12 @@ def workers_pool(workers: int) -> Any:
     import os
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_die_with_parent, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 def _die_with_parent(parent: int | None = None) -> None:
@@ -590,9 +702,9 @@ def _die_with_parent(parent: int | None = None) -> None:
         os._exit(1)
 
 
-def _verify_entries(store: st.Store, parallel: bool,
-                    meanwhile: Callable[[], Any] | None = None
-                    ) -> tuple[int, str, list[Problem], Any]:
+def _verify_entries(
+    store: st.Store, parallel: bool, meanwhile: Callable[[], Any] | None = None
+) -> tuple[int, str, list[Problem], Any]:
     """The whole chain, split into id ranges checked on every core for a long log. Each range
     starts from the stored hash of the entry before it, so ranges are independent. meanwhile()
     runs in this process while the workers hash; its result comes back last."""
@@ -603,8 +715,11 @@ def _verify_entries(store: st.Store, parallel: bool,
     # rows up to the last id seen here are the same for every worker, whatever is appended
     # meanwhile (no false alarm while `log add` commits).
     with store.read():
-        meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('chain_count', "
-                                 "'chain_head')").fetchall())
+        meta = dict(
+            conn.execute(
+                "SELECT key, value FROM meta WHERE key IN ('chain_count', 'chain_head')"
+            ).fetchall()
+        )
         ids = [r[0] for r in conn.execute("SELECT id FROM contacts ORDER BY id")]
     workers = min(os.cpu_count() or 1, 8)
     if len(ids) < PARALLEL_FROM or workers < 2 or not parallel:
@@ -618,11 +733,13 @@ def _verify_entries(store: st.Store, parallel: bool,
         if start == 0:
             after = (0, st.GENESIS)
         else:
-            prev = conn.execute("SELECT id, hash FROM contacts WHERE id = ?",
-                                (ids[start - 1],)).fetchone()
+            prev = conn.execute(
+                "SELECT id, hash FROM contacts WHERE id = ?", (ids[start - 1],)
+            ).fetchone()
             after = (prev[0], prev[1])
-        ranges.append((str(store.path), lo, hi if hi is not None else ids[-1] + 1 if ids else 1,
-                       after))
+        ranges.append(
+            (str(store.path), lo, hi if hi is not None else ids[-1] + 1 if ids else 1, after)
+        )
     if len(ranges) == 1:
         results = [_verify_range(conn, *ranges[0][1:])]
         during = meanwhile() if meanwhile else None
@@ -636,16 +753,28 @@ def _verify_entries(store: st.Store, parallel: bool,
     problems = [p for r in results for p in r[2]]
     if seen or meta:
         if "chain_head" not in meta or "chain_count" not in meta:
-            problems.append(Problem(None, "head", "the store's record of the chain head (its "
-                                    "last entry and count) is missing: it was removed outside "
-                                    "debtcli",
-                                    "数据文件中关于最后一条记录和条数的记录缺失：在 debtcli 之外被删除"))
+            problems.append(
+                Problem(
+                    None,
+                    "head",
+                    "the store's record of the chain head (its "
+                    "last entry and count) is missing: it was removed outside "
+                    "debtcli",
+                    "数据文件中关于最后一条记录和条数的记录缺失：在 debtcli 之外被删除",
+                )
+            )
         elif last != meta["chain_head"] or str(seen) != meta["chain_count"]:
-            problems.extend(head_problems(last, meta["chain_head"], seen,
-                                          int(meta["chain_count"]))
-                            or [Problem(None, "head", f"{seen} entries found, "
-                                        f"{meta['chain_count']} recorded",
-                                        f"找到 {seen} 条记录，记录为 {meta['chain_count']} 条")])
+            problems.extend(
+                head_problems(last, meta["chain_head"], seen, int(meta["chain_count"]))
+                or [
+                    Problem(
+                        None,
+                        "head",
+                        f"{seen} entries found, {meta['chain_count']} recorded",
+                        f"找到 {seen} 条记录，记录为 {meta['chain_count']} 条",
+                    )
+                ]
+            )
     return seen, last, problems, during
 
 
@@ -662,9 +791,15 @@ def _integrity(store: st.Store, entries: int) -> list[Problem]:
         found = [str(exc)]
     if found == ["ok"]:
         return []
-    return [Problem(None, "integrity", f"the store file fails SQLite's integrity check "
-                    f"({found[0]}): it was damaged or edited outside debtcli",
-                    f"数据文件未通过 SQLite 完整性检查（{found[0]}）：文件损坏或在 debtcli 之外被修改")]
+    return [
+        Problem(
+            None,
+            "integrity",
+            f"the store file fails SQLite's integrity check "
+            f"({found[0]}): it was damaged or edited outside debtcli",
+            f"数据文件未通过 SQLite 完整性检查（{found[0]}）：文件损坏或在 debtcli 之外被修改",
+        )
+    ]
 
 
 def _unexpected_files(store: st.Store, known: set[str]) -> list[Problem]:
@@ -672,10 +807,17 @@ def _unexpected_files(store: st.Store, known: set[str]) -> list[Problem]:
     folder = store.evidence_dir
     if not folder.is_dir():
         return []
-    return [Problem(None, "unexpected-file", f"{p.name} in the evidence folder belongs to no "
-                    "entry (planted, or left by an interrupted copy)",
-                    f"证据文件夹中的 {p.name} 不属于任何记录（被放入，或是中断的复制留下的）")
-            for p in sorted(folder.iterdir()) if p.name not in known]
+    return [
+        Problem(
+            None,
+            "unexpected-file",
+            f"{p.name} in the evidence folder belongs to no "
+            "entry (planted, or left by an interrupted copy)",
+            f"证据文件夹中的 {p.name} 不属于任何记录（被放入，或是中断的复制留下的）",
+        )
+        for p in sorted(folder.iterdir())
+        if p.name not in known
+    ]
 
 
 def verify_store(store: st.Store, parallel: bool = True) -> tuple[int, str, list[Problem]]:
@@ -684,8 +826,7 @@ def verify_store(store: st.Store, parallel: bool = True) -> tuple[int, str, list
     # SQLite's page check runs while the workers hash the chain (it needs the entry count only
     # to choose quick_check, which the store's own record gives).
     count = int(st.chain_state(conn)[0])
-    seen, last, problems, pages = _verify_entries(store, parallel,
-                                                  lambda: _integrity(store, count))
+    seen, last, problems, pages = _verify_entries(store, parallel, lambda: _integrity(store, count))
     problems = pages + problems
     atts = st.attachments_for(conn)
     checked: dict[str, str | None] = {}
@@ -697,13 +838,23 @@ def verify_store(store: st.Store, parallel: bool = True) -> tuple[int, str, list
                 checked[sha] = file_sha256(path) if path.is_file() else None
             got = checked[sha]
             if got is None:
-                problems.append(Problem(eid, "attachment-missing",
-                                        f"entry {eid}: attachment {a['name']} ({sha[:12]}…) is gone",
-                                        f"记录 {eid}：附件 {a['name']}（{sha[:12]}…）已丢失"))
+                problems.append(
+                    Problem(
+                        eid,
+                        "attachment-missing",
+                        f"entry {eid}: attachment {a['name']} ({sha[:12]}…) is gone",
+                        f"记录 {eid}：附件 {a['name']}（{sha[:12]}…）已丢失",
+                    )
+                )
             elif got != sha:
-                problems.append(Problem(eid, "attachment-changed",
-                                        f"entry {eid}: attachment {a['name']} was changed",
-                                        f"记录 {eid}：附件 {a['name']} 被修改"))
+                problems.append(
+                    Problem(
+                        eid,
+                        "attachment-changed",
+                        f"entry {eid}: attachment {a['name']} was changed",
+                        f"记录 {eid}：附件 {a['name']} 被修改",
+                    )
+                )
     return seen, last, problems + _unexpected_files(store, set(checked))
 
 
@@ -715,17 +866,21 @@ def raise_if_problems(problems: list[Problem]) -> None:
         )
 
 
-def entry_json(e: dict[str, Any], atts: list[dict[str, Any]],
-               salts: bool = False) -> dict[str, Any]:
+def entry_json(
+    e: dict[str, Any], atts: list[dict[str, Any]], salts: bool = False
+) -> dict[str, Any]:
     """An entry as exported. With salts, each field's salt (scheme 2), so anyone holding the
     bundle can recompute the entry's hash: the entry's seed itself never leaves the store."""
     d = {k: e[k] for k in ("id", *st.CONTACT_INPUT, "prev_hash", "hash")}
-    d["attachments"] = [{"sha256": a["sha256"], "name": a["name"], "size": a["size"],
-                         "mime": a.get("mime")} for a in atts]
+    d["attachments"] = [
+        {"sha256": a["sha256"], "name": a["name"], "size": a["size"], "mime": a.get("mime")}
+        for a in atts
+    ]
     seed = e.get("salt") if salts else None
     if seed:
-        d["salts"] = {f: field_salt(seed, f) for f in COMMITTED
-                      if d.get(f) is not None and d.get(f) != []}
+        d["salts"] = {
+            f: field_salt(seed, f) for f in COMMITTED if d.get(f) is not None and d.get(f) != []
+        }
     return d
 
 
@@ -763,8 +918,11 @@ def redact(entry: dict[str, Any], names: Iterable[str] = ()) -> dict[str, Any] |
     out = {**entry, **changes, "salts": dict(entry["salts"]), "commitments": {}}
     for f in changes:
         salt = out["salts"].pop(f)
-        value = ([{k: a[k] for k in ("sha256", "name", "size")} for a in entry[f]]
-                 if f == "attachments" else entry[f])
+        value = (
+            [{k: a[k] for k in ("sha256", "name", "size")} for a in entry[f]]
+            if f == "attachments"
+            else entry[f]
+        )
         out["commitments"][f] = commitment(salt, value)
     return out
 
@@ -773,9 +931,16 @@ BUNDLE_FORMAT = "debtcli-evidence-bundle/3"
 DERIVED = ("summary.html", "entries.csv")  # readable copies made from entries.json
 
 
-def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None, lang: str,
-                  summary_html: Callable[[dict[str, Any]], str],
-                  redacted: bool = False, mask_names: Iterable[str] = ()) -> dict[str, Any]:
+def export_bundle(
+    store: st.Store,
+    pack: Pack,
+    out_path: Path,
+    card: Any | None,
+    lang: str,
+    summary_html: Callable[[dict[str, Any]], str],
+    redacted: bool = False,
+    mask_names: Iterable[str] = (),
+) -> dict[str, Any]:
     """A zip anyone can check: entries (JSON, and CSV and HTML copies for reading), the links of
     the whole chain (chain.json: id, prev_hash, hash of every entry, so a one-card bundle still
     checks from the first entry to the head), the attachments, and a manifest. A redacted
@@ -793,10 +958,11 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
     conn = store.conn
     where, args = ("WHERE card_id = ?", (card["id"],)) if card else ("", ())
     with store.read():
-        rows = [dict(r) for r in conn.execute(f"SELECT * FROM contacts {where} ORDER BY id",
-                                              args)]
-        chain = [list(r) for r in conn.execute("SELECT id, prev_hash, hash, card_id FROM "
-                                               "contacts ORDER BY id")]
+        rows = [dict(r) for r in conn.execute(f"SELECT * FROM contacts {where} ORDER BY id", args)]
+        chain = [
+            list(r)
+            for r in conn.execute("SELECT id, prev_hash, hash, card_id FROM contacts ORDER BY id")
+        ]
         atts = st.attachments_for(conn)
         count, head, _ = st.chain_state(conn)
         current = st.contacts(store, card_id=card["id"] if card else None)
@@ -814,8 +980,7 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
             else:
                 shown.append(r)
         entries = shown
-        current = [{**e, **masked_values(e, names)} for e in current
-                   if e["id"] not in withheld]
+        current = [{**e, **masked_values(e, names)} for e in current if e["id"] not in withheld]
     csv_buf = io.StringIO()
     write_csv(current, cards, csv_buf)
     files: dict[str, bytes] = {
@@ -835,8 +1000,14 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
     from debtcli.flags import violations
 
     viol = violations(store, pack, card["id"] if card else None)
-    context = {"entries": current, "violations": viol, "chain_head": head, "count": count,
-               "card": dict(card) if card else None, "lang": lang}
+    context = {
+        "entries": current,
+        "violations": viol,
+        "chain_head": head,
+        "count": count,
+        "card": dict(card) if card else None,
+        "lang": lang,
+    }
     files["summary.html"] = summary_html(context).encode()
     manifest = {
         "format": BUNDLE_FORMAT,
@@ -855,9 +1026,11 @@ def export_bundle(store: st.Store, pack: Pack, out_path: Path, card: Any | None,
     }
     for name, path in attachment_files.items():
         if not path.is_file():
-            raise CheckFailed(f"attachment {path.name} is missing from the evidence folder; "
-                              "run `debtcli evidence verify`",
-                              f"证据文件夹中缺少附件 {path.name}；请运行 `debtcli evidence verify`")
+            raise CheckFailed(
+                f"attachment {path.name} is missing from the evidence folder; "
+                "run `debtcli evidence verify`",
+                f"证据文件夹中缺少附件 {path.name}；请运行 `debtcli evidence verify`",
+            )
         manifest["files"][name] = file_sha256(path)
     tmp = out_path.with_name(out_path.name + ".part")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -889,8 +1062,13 @@ def stamp_files(tokens: list[dict[str, Any]]) -> dict[str, bytes]:
         files[f"stamps/{n}.tsr"] = bytes(t["token"])
         files[f"stamps/{n}.msg"] = message(t["chain_count"], t["chain_head"])
         files[f"stamps/{n}.json"] = json.dumps(
-            {"tsa": t["tsa"], "entries": t["chain_count"], "chain_head": t["chain_head"],
-             "time": t["gen_time"]}).encode()
+            {
+                "tsa": t["tsa"],
+                "entries": t["chain_count"],
+                "chain_head": t["chain_head"],
+                "time": t["gen_time"],
+            }
+        ).encode()
         if t.get("ca_pem"):
             files[f"stamps/{n}-ca.pem"] = t["ca_pem"].encode()
     return files
@@ -906,12 +1084,18 @@ def _bundle_tokens(z: Any, names: set[str]) -> list[dict[str, Any]]:
             info = json.loads(z.read(n))
             if not isinstance(info, dict) or not isinstance(info.get("entries"), int):
                 raise ValueError(f"{n}: not a stamp description")
-            tokens.append({"id": base.removeprefix("stamps/"), "tsa": str(info.get("tsa")),
-                           "chain_count": info["entries"],
-                           "chain_head": str(info.get("chain_head")),
-                           "token": z.read(f"{base}.tsr") if f"{base}.tsr" in names else b"",
-                           "ca_pem": z.read(f"{base}-ca.pem").decode()
-                           if f"{base}-ca.pem" in names else None})
+            tokens.append(
+                {
+                    "id": base.removeprefix("stamps/"),
+                    "tsa": str(info.get("tsa")),
+                    "chain_count": info["entries"],
+                    "chain_head": str(info.get("chain_head")),
+                    "token": z.read(f"{base}.tsr") if f"{base}.tsr" in names else b"",
+                    "ca_pem": z.read(f"{base}-ca.pem").decode()
+                    if f"{base}-ca.pem" in names
+                    else None,
+                }
+            )
     return tokens
 
 
@@ -934,8 +1118,14 @@ class BundleCheck(NamedTuple):
     stamps: "StampReport | None" = None
 
 
-def check_bundle(chain: list, entries: list[dict[str, Any]], members: dict[str, str],
-                 omitted: set[str], head: str | None, count: int | None) -> BundleCheck:
+def check_bundle(
+    chain: list,
+    entries: list[dict[str, Any]],
+    members: dict[str, str],
+    omitted: set[str],
+    head: str | None,
+    count: int | None,
+) -> BundleCheck:
     """Pure. chain: [id, prev_hash, hash] of every entry; entries: the entries shown;
     members: attachment sha -> the sha256 of the bytes the bundle holds for it. Nothing the
     manifest says turns a check off: it only names attachments left out."""
@@ -945,57 +1135,101 @@ def check_bundle(chain: list, entries: list[dict[str, Any]], members: dict[str, 
     for link in chain:
         eid, prev_hash, digest = int(link[0]), str(link[1]), str(link[2])
         if eid != prev_id + 1 or prev_hash != expected_prev:
-            problems.append(Problem(eid, "out-of-chain",
-                                    f"entry {eid}: does not follow the entry before it in the "
-                                    "chain (removed, inserted or reordered)",
-                                    f"记录 {eid}：与链中前一条不衔接（被删除、插入或调换）"))
+            problems.append(
+                Problem(
+                    eid,
+                    "out-of-chain",
+                    f"entry {eid}: does not follow the entry before it in the "
+                    "chain (removed, inserted or reordered)",
+                    f"记录 {eid}：与链中前一条不衔接（被删除、插入或调换）",
+                )
+            )
         links[eid] = (prev_hash, digest)
         expected_prev, prev_id = digest, eid
     if head is None or expected_prev != head or count is None or len(chain) != count:
-        problems.append(Problem(None, "head", f"the chain ends at {len(chain)} entries and "
-                                f"{expected_prev[:12]}…, not the recorded head",
-                                f"链在第 {len(chain)} 条、{expected_prev[:12]}… 处结束，与记录的链头不符"))
+        problems.append(
+            Problem(
+                None,
+                "head",
+                f"the chain ends at {len(chain)} entries and "
+                f"{expected_prev[:12]}…, not the recorded head",
+                f"链在第 {len(chain)} 条、{expected_prev[:12]}… 处结束，与记录的链头不符",
+            )
+        )
     verified, unchecked, masked = 0, [], []
     for e in entries:
         eid = e.get("id")
         if eid not in links:
-            problems.append(Problem(eid, "out-of-chain", f"entry {eid} is not in the chain",
-                                    f"记录 {eid} 不在链中"))
+            problems.append(
+                Problem(
+                    eid, "out-of-chain", f"entry {eid} is not in the chain", f"记录 {eid} 不在链中"
+                )
+            )
             continue
         prev_hash, digest = links[eid]
         atts = e.get("attachments") or []
         recomputed, hidden = shown_hash(e)
         if e.get("prev_hash") != prev_hash or e.get("hash") != digest:
-            problems.append(Problem(eid, "out-of-chain", f"entry {eid}: its hashes differ "
-                                    "from the chain's", f"记录 {eid}：哈希与链中不一致"))
+            problems.append(
+                Problem(
+                    eid,
+                    "out-of-chain",
+                    f"entry {eid}: its hashes differ from the chain's",
+                    f"记录 {eid}：哈希与链中不一致",
+                )
+            )
         elif recomputed == digest:
             verified += 1
             if hidden:
                 masked.append(eid)
-        elif "salts" not in e and any(v == REDACTED or (isinstance(v, str) and REDACTED in v)
-                                      for v in e.values()):
+        elif "salts" not in e and any(
+            v == REDACTED or (isinstance(v, str) and REDACTED in v) for v in e.values()
+        ):
             unchecked.append(eid)  # a format 2 redacted bundle: masked, so not checkable
         else:
-            problems.append(Problem(eid, "changed",
-                                    f"entry {eid}: its contents were changed after recording",
-                                    f"记录 {eid}：记录后内容被修改"))
+            problems.append(
+                Problem(
+                    eid,
+                    "changed",
+                    f"entry {eid}: its contents were changed after recording",
+                    f"记录 {eid}：记录后内容被修改",
+                )
+            )
         for a in atts:
             sha = a.get("sha256")
             got = members.get(sha)
             if got is None and sha in omitted:
                 continue
             if got is None:
-                problems.append(Problem(eid, "attachment-missing",
-                                        f"entry {eid}: attachment {a.get('name')} is missing "
-                                        "from the bundle", f"记录 {eid}：证据包中缺少附件 {a.get('name')}"))
+                problems.append(
+                    Problem(
+                        eid,
+                        "attachment-missing",
+                        f"entry {eid}: attachment {a.get('name')} is missing from the bundle",
+                        f"记录 {eid}：证据包中缺少附件 {a.get('name')}",
+                    )
+                )
             elif got != sha:
-                problems.append(Problem(eid, "attachment-changed",
-                                        f"entry {eid}: attachment {a.get('name')} is not the "
-                                        "file recorded", f"记录 {eid}：附件 {a.get('name')} 不是记录时的文件"))
+                problems.append(
+                    Problem(
+                        eid,
+                        "attachment-changed",
+                        f"entry {eid}: attachment {a.get('name')} is not the file recorded",
+                        f"记录 {eid}：附件 {a.get('name')} 不是记录时的文件",
+                    )
+                )
     shown = {e.get("id") for e in entries}
     absent = [eid for eid in links if eid not in shown]
-    return BundleCheck(verified, unchecked, len(chain), expected_prev, len(omitted), problems,
-                       absent, masked=masked)
+    return BundleCheck(
+        verified,
+        unchecked,
+        len(chain),
+        expected_prev,
+        len(omitted),
+        problems,
+        absent,
+        masked=masked,
+    )
 
 
 def verify_bundle(path: Path) -> BundleCheck:
@@ -1007,22 +1241,33 @@ def verify_bundle(path: Path) -> BundleCheck:
     z, manifest, bad = open_signed_zip(path, "evidence bundle", "证据包")
     names = set(z.namelist()) - {"manifest.json"}
     derived = set(DERIVED)
-    problems = [Problem(None, "attachment-changed", f"{n} does not match the manifest",
-                        f"{n} 与清单不符") for n in bad if n not in derived]
+    problems = [
+        Problem(None, "attachment-changed", f"{n} does not match the manifest", f"{n} 与清单不符")
+        for n in bad
+        if n not in derived
+    ]
     try:
         entries = json.loads(z.read("entries.json"))
-        chain = (json.loads(z.read("chain.json")) if "chain.json" in names
-                 else [[e["id"], e["prev_hash"], e["hash"]] for e in entries])  # format 1
+        chain = (
+            json.loads(z.read("chain.json"))
+            if "chain.json" in names
+            else [[e["id"], e["prev_hash"], e["hash"]] for e in entries]
+        )  # format 1
         tokens = _bundle_tokens(z, names)
         omitted_list = manifest.get("omitted_attachments") or []
         omitted = {str(o["sha256"]) for o in omitted_list}
-        if not (isinstance(entries, list) and isinstance(chain, list)
-                and all(isinstance(e, dict) for e in entries)
-                and all(isinstance(c, list) and len(c) in (3, 4) for c in chain)):
+        if not (
+            isinstance(entries, list)
+            and isinstance(chain, list)
+            and all(isinstance(e, dict) for e in entries)
+            and all(isinstance(c, list) and len(c) in (3, 4) for c in chain)
+        ):
             raise TypeError("entries.json and chain.json must be lists")
     except (KeyError, ValueError, TypeError) as exc:
-        raise BadInput(f"{path}: entries.json or chain.json is missing or unreadable ({exc})",
-                       f"{path}：entries.json 或 chain.json 缺失或无法读取（{exc}）") from exc
+        raise BadInput(
+            f"{path}: entries.json or chain.json is missing or unreadable ({exc})",
+            f"{path}：entries.json 或 chain.json 缺失或无法读取（{exc}）",
+        ) from exc
     members = {}
     for n in names:
         if n.startswith("attachments/"):
@@ -1034,12 +1279,20 @@ def verify_bundle(path: Path) -> BundleCheck:
     expected = {"entries.json", "chain.json", *DERIVED} | {f"attachments/{m}" for m in members}
     expected |= set(stamp_files([{**t, "gen_time": None} for t in tokens]))
     referenced = {a.get("sha256") for e in entries for a in e.get("attachments") or []}
-    for n in sorted(names - expected) + sorted(f"attachments/{m}" for m in members
-                                               if m not in referenced):
-        problems.append(Problem(None, "out-of-chain", f"{n} is not part of the bundle's "
-                                "evidence", f"{n} 不属于证据包的证据"))
-    result = check_bundle(chain, entries, members, omitted, manifest.get("chain_head"),
-                          manifest.get("chain_count"))
+    for n in sorted(names - expected) + sorted(
+        f"attachments/{m}" for m in members if m not in referenced
+    ):
+        problems.append(
+            Problem(
+                None,
+                "out-of-chain",
+                f"{n} is not part of the bundle's evidence",
+                f"{n} 不属于证据包的证据",
+            )
+        )
+    result = check_bundle(
+        chain, entries, members, omitted, manifest.get("chain_head"), manifest.get("chain_count")
+    )
     card, card_id = manifest.get("card"), manifest.get("card_id")
     # A bundle of the whole log must show every entry of its chain; a one-card bundle every
     # entry the chain marks as that card's (a forger who also remarks the chain is a complete
@@ -1048,20 +1301,32 @@ def verify_bundle(path: Path) -> BundleCheck:
     # A redacted bundle withholds entries recorded before salted commitments that had
     # something to mask; they are named as withheld (not verified), never passed as checked.
     withheld = set(manifest.get("withheld") or []) if manifest.get("redacted") else set()
-    removed = [eid for eid in result.absent if (not card or marks.get(eid) == card_id)
-               and eid not in withheld]
+    removed = [
+        eid
+        for eid in result.absent
+        if (not card or marks.get(eid) == card_id) and eid not in withheld
+    ]
     if removed:
         listed = _ranges(removed)
         word = "entry" if len(removed) == 1 else "entries"
-        problems.append(Problem(None, "missing", f"{word} {listed} of the chain {'is' if len(removed) == 1 else 'are'} "
-                                "not in the bundle (removed)", f"链中的记录 {listed} 不在证据包中（被删除）"))
+        problems.append(
+            Problem(
+                None,
+                "missing",
+                f"{word} {listed} of the chain {'is' if len(removed) == 1 else 'are'} "
+                "not in the bundle (removed)",
+                f"链中的记录 {listed} 不在证据包中（被删除）",
+            )
+        )
     links = {int(c[0]): str(c[2]) for c in chain}
     stamps = check_stamps(tokens, links.get)
-    return result._replace(problems=problems + result.problems + stamps.problems,
-                           stamps=stamps,
-                           card=str(card) if card else None,
-                           redacted=bool(manifest.get("redacted")),
-                           withheld=sorted(withheld & set(result.absent)))
+    return result._replace(
+        problems=problems + result.problems + stamps.problems,
+        stamps=stamps,
+        card=str(card) if card else None,
+        redacted=bool(manifest.get("redacted")),
+        withheld=sorted(withheld & set(result.absent)),
+    )
 
 
 def _ranges(ids: list[int]) -> str:
@@ -1073,8 +1338,6 @@ def _ranges(ids: list[int]) -> str:
         else:
             out.append(str(i))
     return ", ".join(out)
-
-
 
 
 class StampReport(NamedTuple):
@@ -1095,8 +1358,12 @@ def _check_tokens(batch: list[tuple[bytes, int, str, str | None]], now: datetime
 TOKENS_PARALLEL_FROM = 64  # a token takes about a millisecond to check
 
 
-def check_stamps(tokens: Iterable[dict[str, Any]], hash_of: Callable[[int], str | None],
-                 now: datetime | None = None, parallel: bool = False) -> StampReport:
+def check_stamps(
+    tokens: Iterable[dict[str, Any]],
+    hash_of: Callable[[int], str | None],
+    now: datetime | None = None,
+    parallel: bool = False,
+) -> StampReport:
     """tokens: {id, tsa, chain_count, chain_head, token, ca_pem}; hash_of(n): the hash of entry
     n in the log being checked (the store or a bundle's chain). A token must check, and the
     head it covers must still be entry n's hash: a log rewritten after a stamp, however
@@ -1106,8 +1373,10 @@ def check_stamps(tokens: Iterable[dict[str, Any]], hash_of: Callable[[int], str 
     from debtcli.stamps import existed_by
 
     tokens = sorted(tokens, key=lambda t: t["chain_count"])
-    args = [(bytes(t["token"]), int(t["chain_count"]), str(t["chain_head"]), t.get("ca_pem"))
-            for t in tokens]
+    args = [
+        (bytes(t["token"]), int(t["chain_count"]), str(t["chain_head"]), t.get("ca_pem"))
+        for t in tokens
+    ]
     workers = min(os.cpu_count() or 1, 8)
     if parallel and workers > 1 and len(args) >= TOKENS_PARALLEL_FROM:
         batches = [args[k::workers] for k in range(workers)]
@@ -1130,21 +1399,37 @@ def check_stamps(tokens: Iterable[dict[str, Any]], hash_of: Callable[[int], str 
         elif not c.ok:
             problems.append(Problem(None, "stamp", f"{name}: {c.en}", f"{name_zh}：{c.zh}"))
         elif now_hash != head:
-            problems.append(Problem(n, "stamp",
-                                    f"{name} proves entries 1–{n} existed with head "
-                                    f"{head[:12]}…, but entry {n} now hashes to "
-                                    f"{(now_hash or 'nothing')[:12]}…: entries "
-                                    f"{last_good + 1}–{n} were changed after the stamp",
-                                    f"{name_zh} 证明第 1–{n} 条记录当时的链头为 {head[:12]}…，"
-                                    f"但第 {n} 条现在的哈希为 {(now_hash or '无')[:12]}…："
-                                    f"第 {last_good + 1}–{n} 条记录在时间戳之后被修改"))
+            problems.append(
+                Problem(
+                    n,
+                    "stamp",
+                    f"{name} proves entries 1–{n} existed with head "
+                    f"{head[:12]}…, but entry {n} now hashes to "
+                    f"{(now_hash or 'nothing')[:12]}…: entries "
+                    f"{last_good + 1}–{n} were changed after the stamp",
+                    f"{name_zh} 证明第 1–{n} 条记录当时的链头为 {head[:12]}…，"
+                    f"但第 {n} 条现在的哈希为 {(now_hash or '无')[:12]}…："
+                    f"第 {last_good + 1}–{n} 条记录在时间戳之后被修改",
+                )
+            )
         else:
             valid.append((n, c.time, tsa))
             last_good = n
-        rows.append({"id": t["id"], "tsa": tsa, "entries": n, "chain_head": head,
-                     "time": when, "ok": ok, "pinned": c.pinned, "unchecked": c.unchecked,
-                     "certificate_expired": c.expired_since.isoformat(timespec="seconds")
-                     if c.expired_since else None})
+        rows.append(
+            {
+                "id": t["id"],
+                "tsa": tsa,
+                "entries": n,
+                "chain_head": head,
+                "time": when,
+                "ok": ok,
+                "pinned": c.pinned,
+                "unchecked": c.unchecked,
+                "certificate_expired": c.expired_since.isoformat(timespec="seconds")
+                if c.expired_since
+                else None,
+            }
+        )
     return StampReport(rows, existed_by(valid), problems)
 
 

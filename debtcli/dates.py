@@ -21,9 +21,11 @@ LATEST = date(2100, 12, 31)
 _DATE = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$"
 _MONTH_DAY = r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$"
 _PERIODS = "凌晨|半夜|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间"
-_TIME = (rf"(?P<period>{_PERIODS})?\s*(?P<h>\d{{1,2}})\s*(?:"
-         r"[:.]\s*(?P<m>\d{2})(?:[:.](?P<s>\d{2}))?"
-         r"|[点时]\s*(?:(?P<half>半)|(?P<m2>\d{1,2})\s*分?)?)$")
+_TIME = (
+    rf"(?P<period>{_PERIODS})?\s*(?P<h>\d{{1,2}})\s*(?:"
+    r"[:.]\s*(?P<m>\d{2})(?:[:.](?P<s>\d{2}))?"
+    r"|[点时]\s*(?:(?P<half>半)|(?P<m2>\d{1,2})\s*分?)?)$"
+)
 _ISO = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
 _RELATIVE = {"today": 0, "今天": 0, "今日": 0, "yesterday": 1, "昨天": 1, "昨日": 1, "前天": 2}
 _AFTERNOON = ("下午", "傍晚", "晚上", "夜里", "夜间")
@@ -46,11 +48,15 @@ def _not_understood(text: str) -> BadInput:
 
 def check_plausible(d: date, text: str) -> date:
     if d < EARLIEST:
-        raise BadInput(f"date {text!r} is before 1990: check the year",
-                       f"日期 {text!r} 早于 1990 年：请检查年份")
+        raise BadInput(
+            f"date {text!r} is before 1990: check the year",
+            f"日期 {text!r} 早于 1990 年：请检查年份",
+        )
     if d > LATEST:
-        raise BadInput(f"date {text!r} is after 2100: check the year",
-                       f"日期 {text!r} 晚于 2100 年：请检查年份")
+        raise BadInput(
+            f"date {text!r} is after 2100: check the year",
+            f"日期 {text!r} 晚于 2100 年：请检查年份",
+        )
     return d
 
 

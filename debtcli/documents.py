@@ -23,8 +23,10 @@ def choose_format(fmt: str | None, output: Path | None) -> str:
         if f == "markdown":
             f = "md"
         if f not in FORMATS:
-            raise BadInput(f"--format {fmt!r}: choose md, html or docx",
-                           f"--format {fmt!r}：请选择 md、html 或 docx")
+            raise BadInput(
+                f"--format {fmt!r}: choose md, html or docx",
+                f"--format {fmt!r}：请选择 md、html 或 docx",
+            )
         return f
     if output is not None and output.suffix.lower().lstrip(".") in FORMATS:
         return output.suffix.lower().lstrip(".")
@@ -36,11 +38,15 @@ def output_file(path: Path | str) -> Path:
     exists, not a folder."""
     path = Path(path)
     if not path.name or path.is_dir():
-        raise BadInput(f"-o {path}: that is a folder; give a file name, e.g. {path}/out.html",
-                       f"-o {path}：这是一个文件夹；请给出文件名，例如 {path}/out.html")
+        raise BadInput(
+            f"-o {path}: that is a folder; give a file name, e.g. {path}/out.html",
+            f"-o {path}：这是一个文件夹；请给出文件名，例如 {path}/out.html",
+        )
     if not path.parent.is_dir():
-        raise BadInput(f"-o {path}: the folder {path.parent} does not exist",
-                       f"-o {path}：文件夹 {path.parent} 不存在")
+        raise BadInput(
+            f"-o {path}: the folder {path.parent} does not exist",
+            f"-o {path}：文件夹 {path.parent} 不存在",
+        )
     return path
 
 
@@ -51,13 +57,17 @@ def check_target(path: Path, replace: bool) -> Path:
 
     path = output_file(path)
     if path.suffix.lower() == ".pdf":
-        raise BadInput(f"-o {path}: debtcli does not write PDF; write HTML (-o "
-                       f"{path.with_suffix('.html')}), open it in a browser and print to PDF",
-                       f"-o {path}：debtcli 不生成 PDF；请写成 HTML（-o {path.with_suffix('.html')}），"
-                       "用浏览器打开后打印为 PDF")
+        raise BadInput(
+            f"-o {path}: debtcli does not write PDF; write HTML (-o "
+            f"{path.with_suffix('.html')}), open it in a browser and print to PDF",
+            f"-o {path}：debtcli 不生成 PDF；请写成 HTML（-o {path.with_suffix('.html')}），"
+            "用浏览器打开后打印为 PDF",
+        )
     if path.exists() and not replace:
-        raise NeedsConfirmation(f"{path} already exists; replace it? To replace it in a script, "
-                                "add --force", f"{path} 已存在；要替换吗？脚本中如要替换，请加 --force")
+        raise NeedsConfirmation(
+            f"{path} already exists; replace it? To replace it in a script, add --force",
+            f"{path} 已存在；要替换吗？脚本中如要替换，请加 --force",
+        )
     return path
 
 
@@ -78,8 +88,10 @@ def write_private(path: Path, data: bytes | Iterable[str]) -> None:
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise BadInput(f"cannot write {path}: {exc.strerror or exc}",
-                           f"无法写入 {path}：{exc.strerror or exc}") from exc
+            raise BadInput(
+                f"cannot write {path}: {exc.strerror or exc}",
+                f"无法写入 {path}：{exc.strerror or exc}",
+            ) from exc
         raise
 
 

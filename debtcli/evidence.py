@@ -26,9 +26,31 @@ from typing import Any, NamedTuple
 from debtcli.store import GENESIS
 
 CHAIN_COLUMNS = (
-    "id", "card_id", "at", "at_utc", "recorded_at", "channel", "direction", "party", "org",
-    "agent", "agent_id", "phone", "minutes", "answered", "contacted", "agents", "credentials",
-    "demanded", "pay_to", "promise", "promise_date", "claims", "flags", "note", "amends",
+    "id",
+    "card_id",
+    "at",
+    "at_utc",
+    "recorded_at",
+    "channel",
+    "direction",
+    "party",
+    "org",
+    "agent",
+    "agent_id",
+    "phone",
+    "minutes",
+    "answered",
+    "contacted",
+    "agents",
+    "credentials",
+    "demanded",
+    "pay_to",
+    "promise",
+    "promise_date",
+    "claims",
+    "flags",
+    "note",
+    "amends",
     "prev_hash",
 )
 
@@ -80,7 +102,7 @@ def _salts(seed: str) -> bytes:
 def field_salt(seed: str, field: str) -> str:
     """A field's salt (hex)."""
     i = _SLOT[field]
-    return _salts(seed)[i:i + 16].hex()
+    return _salts(seed)[i : i + 16].hex()
 
 
 def commitment(salt: str, value: Any) -> str | None:
@@ -101,12 +123,15 @@ def committed_hash(entry_id: int, prev_hash: str, commitments: Mapping[str, str 
 _HEX = frozenset("0123456789abcdef")
 # Per committed field, in canonical order: where its value is in a row (-1: the attachments),
 # its salt's place, and its JSON text up to the commitment, or when empty.
-_PLAN = [(CHAIN_COLUMNS.index(f) if f != "attachments" else -1, _SLOT[f], f'"{f}":"',
-          f'"{f}":null') for f in _SORTED]
+_PLAN = [
+    (CHAIN_COLUMNS.index(f) if f != "attachments" else -1, _SLOT[f], f'"{f}":"', f'"{f}":null')
+    for f in _SORTED
+]
 
 
-def values_hash(values: Sequence[Any], attachments: Sequence[Mapping[str, Any]],
-                seed: str | None = None) -> str:
+def values_hash(
+    values: Sequence[Any], attachments: Sequence[Mapping[str, Any]], seed: str | None = None
+) -> str:
     """values: the CHAIN_COLUMNS in order (a row as SQLite returns it, fastest for verify);
     seed: the entry's (scheme 2), or None for an entry recorded before salted commitments."""
     import hashlib
@@ -120,8 +145,9 @@ def values_hash(values: Sequence[Any], attachments: Sequence[Mapping[str, Any]],
     if type(eid) is not int or not isinstance(prev, str) or not _HEX.issuperset(prev):
         # Not a row debtcli wrote (a forged one): the documented way, by canonical JSON.
         doc = {**dict(zip(CHAIN_COLUMNS, values, strict=False)), "attachments": attached}
-        return committed_hash(eid, prev, {f: commitment(field_salt(seed, f), doc[f])
-                                          for f in COMMITTED})
+        return committed_hash(
+            eid, prev, {f: commitment(field_salt(seed, f), doc[f]) for f in COMMITTED}
+        )
     return chained(sealed(values, attached, seed), eid, prev)
 
 
@@ -140,8 +166,9 @@ def sealed(values: Sequence[Any], attached: Sequence[Mapping[str, Any]], seed: s
         if v is None or v == []:
             parts.append(null)
         else:
-            parts.append(head + sha(salts[slot:slot + 16]
-                                    + _encode_value(v).encode()).hexdigest() + '"')
+            parts.append(
+                head + sha(salts[slot : slot + 16] + _encode_value(v).encode()).hexdigest() + '"'
+            )
     return ",".join(parts)
 
 
@@ -157,8 +184,9 @@ def chained(sealed_text: str, entry_id: int, prev_hash: str) -> str:
     """committed_hash() of a sealed entry at its place in the chain."""
     import hashlib
 
-    text = (f'{{"commitments":{{{sealed_text}}},"id":{entry_id},"prev_hash":"{prev_hash}",'
-            f'"scheme":2}}')
+    text = (
+        f'{{"commitments":{{{sealed_text}}},"id":{entry_id},"prev_hash":"{prev_hash}","scheme":2}}'
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -175,8 +203,9 @@ def shown_hash(entry: Mapping[str, Any]) -> tuple[str | None, list[str]]:
     salts, given = entry.get("salts") or {}, entry.get("commitments") or {}
     commits: dict[str, str | None] = {}
     for f in COMMITTED:
-        value = _attachments_doc(entry.get("attachments") or []) if f == "attachments" \
-            else entry.get(f)
+        value = (
+            _attachments_doc(entry.get("attachments") or []) if f == "attachments" else entry.get(f)
+        )
         if f in given:
             commits[f] = given[f]
         elif value is None or value == []:
@@ -237,17 +266,33 @@ def verify_chain(
         eid, prev_hash, stored = int(row[_ID]), row[_PREV], row[-1]
         if eid > prev_id + 1 and not subset:
             missing = f"{prev_id + 1}" if eid == prev_id + 2 else f"{prev_id + 1}–{eid - 1}"
-            problems.append(Problem(eid, "missing", f"entry {missing} is missing (removed)",
-                                    f"记录 {missing} 缺失（被删除）"))
+            problems.append(
+                Problem(
+                    eid,
+                    "missing",
+                    f"entry {missing} is missing (removed)",
+                    f"记录 {missing} 缺失（被删除）",
+                )
+            )
         if values_hash(row, attachments.get(eid, ()), row[-2]) != stored:
-            problems.append(Problem(eid, "changed",
-                                    f"entry {eid}: its contents were changed after recording",
-                                    f"记录 {eid}：记录后内容被修改"))
+            problems.append(
+                Problem(
+                    eid,
+                    "changed",
+                    f"entry {eid}: its contents were changed after recording",
+                    f"记录 {eid}：记录后内容被修改",
+                )
+            )
         if eid <= prev_id or (eid == prev_id + 1 and prev_hash != expected_prev):
-            problems.append(Problem(eid, "out-of-chain",
-                                    f"entry {eid}: does not follow the entry before it "
-                                    "(inserted, reordered or replaced)",
-                                    f"记录 {eid}：与前一条记录不衔接（被插入、调换顺序或替换）"))
+            problems.append(
+                Problem(
+                    eid,
+                    "out-of-chain",
+                    f"entry {eid}: does not follow the entry before it "
+                    "(inserted, reordered or replaced)",
+                    f"记录 {eid}：与前一条记录不衔接（被插入、调换顺序或替换）",
+                )
+            )
         expected_prev, prev_id, last = stored, eid, stored
     if not subset and head is not None:
         problems.extend(head_problems(last, head, seen, count))
@@ -259,11 +304,17 @@ def head_problems(last: str, head: str, seen: int, count: int | None) -> list[Pr
     gained entries at the end."""
     if last == head:
         return []
-    return [Problem(None, "head", f"the log ends at a different entry than recorded ({seen} found, "
-                    f"{count} recorded): entries were added or removed at the end outside "
-                    "debtcli",
-                    f"日志的最后一条与记录不符（找到 {seen} 条，记录为 {count} 条）："
-                    "末尾有记录在 debtcli 之外被添加或删除")]
+    return [
+        Problem(
+            None,
+            "head",
+            f"the log ends at a different entry than recorded ({seen} found, "
+            f"{count} recorded): entries were added or removed at the end outside "
+            "debtcli",
+            f"日志的最后一条与记录不符（找到 {seen} 条，记录为 {count} 条）："
+            "末尾有记录在 debtcli 之外被添加或删除",
+        )
+    ]
 
 
 def open_signed_zip(path: Any, kind_en: str, kind_zh: str) -> tuple[Any, dict, list[str]]:
@@ -281,9 +332,10 @@ def open_signed_zip(path: Any, kind_en: str, kind_zh: str) -> tuple[Any, dict, l
         names = z.namelist()
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
-            raise BadInput(f"{path} holds {', '.join(twice)} twice: a forged or broken "
-                           f"{kind_en}, refused", f"{path} 中 {', '.join(twice)} 出现了两次："
-                           f"伪造或损坏的{kind_zh}，拒绝读取")
+            raise BadInput(
+                f"{path} holds {', '.join(twice)} twice: a forged or broken {kind_en}, refused",
+                f"{path} 中 {', '.join(twice)} 出现了两次：伪造或损坏的{kind_zh}，拒绝读取",
+            )
         manifest = json.loads(z.read("manifest.json"))
         listed = manifest["files"]
         if not isinstance(listed, dict):
@@ -301,8 +353,17 @@ def open_signed_zip(path: Any, kind_en: str, kind_zh: str) -> tuple[Any, dict, l
                 bad.append(n)
     except BadInput:
         raise
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError,
-            NotImplementedError, RuntimeError) as exc:
-        raise BadInput(f"{path} is not a debtcli {kind_en} ({exc})",
-                       f"{path} 不是 debtcli {kind_zh}（{exc}）") from exc
+    except (
+        OSError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        TypeError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
+        raise BadInput(
+            f"{path} is not a debtcli {kind_en} ({exc})", f"{path} 不是 debtcli {kind_zh}（{exc}）"
+        ) from exc
     return z, manifest, bad

@@ -12,8 +12,12 @@ from debtcli.conduct import COUNTED_COLUMNS, flag_entries, per_day_channels
 from debtcli.rules import Pack
 
 
-def flag_log(store: st.Store, pack: Pack, entries: list[dict[str, Any]],
-             counted: list[dict[str, Any]] | None = None) -> dict[int, list[str]]:
+def flag_log(
+    store: st.Store,
+    pack: Pack,
+    entries: list[dict[str, Any]],
+    counted: list[dict[str, Any]] | None = None,
+) -> dict[int, list[str]]:
     """flag_entries with the cards' agreement and settlement windows read from the store."""
     from debtcli.standing import collection_windows
 
@@ -21,9 +25,15 @@ def flag_log(store: st.Store, pack: Pack, entries: list[dict[str, Any]],
     return flag_entries(pack, entries, counted=counted, windows=windows)
 
 
-def iter_violations(store: st.Store, pack: Pack, card_id: int | None = None, *,
-                    since_utc: str | None = None, until_utc: str | None = None,
-                    rules: set[str] | None = None) -> Iterator[dict[str, Any]]:
+def iter_violations(
+    store: st.Store,
+    pack: Pack,
+    card_id: int | None = None,
+    *,
+    since_utc: str | None = None,
+    until_utc: str | None = None,
+    rules: set[str] | None = None,
+) -> Iterator[dict[str, Any]]:
     """Every (entry, rule) pair the log shows, oldest first, as a stream. Frequency rules are
     counted over the whole log (every card of a bank), then filtered to the card, the dates
     and the rules asked for."""
@@ -36,20 +46,28 @@ def iter_violations(store: st.Store, pack: Pack, card_id: int | None = None, *,
     windows = collection_windows(store, pack, {c["id"] for c in cards})
     # The days before `since` still count toward a day's calls: read from that day's start.
     lo = _day_window(since_utc, since_utc)[0] if since_utc else None
-    rows = st.iter_contacts(store, since_utc=lo, until_utc=until_utc,
-                            columns=(*RULE_COLUMNS, "hash", "org"))
+    rows = st.iter_contacts(
+        store, since_utc=lo, until_utc=until_utc, columns=(*RULE_COLUMNS, "hash", "org")
+    )
     for e, flags in flag_stream(pack, rows, windows):
-        if not flags or (card_id is not None and e["card_id"] != card_id) or (
-                since_utc and e["at_utc"] < since_utc):
+        if (
+            not flags
+            or (card_id is not None and e["card_id"] != card_id)
+            or (since_utc and e["at_utc"] < since_utc)
+        ):
             continue
         for key in flags:
             if rules is None or key in rules:
                 yield _violation(e, key, named)
 
 
-def violations(store: st.Store, pack: Pack, card_id: int | None = None,
-               entries: list[dict[str, Any]] | None = None,
-               flags: dict[int, list[str]] | None = None) -> list[dict[str, Any]]:
+def violations(
+    store: st.Store,
+    pack: Pack,
+    card_id: int | None = None,
+    entries: list[dict[str, Any]] | None = None,
+    flags: dict[int, list[str]] | None = None,
+) -> list[dict[str, Any]]:
     """Every (entry, rule) pair the log shows, oldest first (see iter_violations); given the
     entries and their flags already read (the report), from those."""
     if entries is None:
@@ -58,14 +76,27 @@ def violations(store: st.Store, pack: Pack, card_id: int | None = None,
 
     flags = flags if flags is not None else flag_log(store, pack, entries)
     named = names(st.list_cards(store, include_archived=True))
-    return [_violation(e, key, named) for e in entries
-            if card_id is None or e["card_id"] == card_id for key in flags.get(e["id"], [])]
+    return [
+        _violation(e, key, named)
+        for e in entries
+        if card_id is None or e["card_id"] == card_id
+        for key in flags.get(e["id"], [])
+    ]
 
 
 def _violation(e: dict[str, Any], key: str, named: dict[int, str]) -> dict[str, Any]:
-    return {"entry": e["id"], "at": e["at"], "card": named[e["card_id"]],
-            "card_id": e["card_id"], "channel": e["channel"], "rule": key, "hash": e["hash"],
-            "org": e["org"], "contacted": e["contacted"], "party": e["party"]}
+    return {
+        "entry": e["id"],
+        "at": e["at"],
+        "card": named[e["card_id"]],
+        "card_id": e["card_id"],
+        "channel": e["channel"],
+        "rule": key,
+        "hash": e["hash"],
+        "org": e["org"],
+        "contacted": e["contacted"],
+        "party": e["party"],
+    }
 
 
 def _day_window(first_at: str, last_at: str) -> tuple[str, str]:
@@ -77,8 +108,9 @@ def _day_window(first_at: str, last_at: str) -> tuple[str, str]:
     return lo.astimezone(UTC).isoformat(), hi.astimezone(UTC).isoformat()
 
 
-def flags_for(store: st.Store, pack: Pack, rows: list[dict[str, Any]],
-              history: bool = False) -> dict[int, list[str]]:
+def flags_for(
+    store: st.Store, pack: Pack, rows: list[dict[str, Any]], history: bool = False
+) -> dict[int, list[str]]:
     """Rule flags for the entries shown (rows of st.contacts, `history` as it was called),
     reading only the calls of the days they span (per-day rules count every call of those
     days, of every card of the bank)."""
@@ -89,12 +121,19 @@ def flags_for(store: st.Store, pack: Pack, rows: list[dict[str, Any]],
     banks = {r["bank"] for r in rows}
     # Frequency rules count one bank's calls per day, so one bank's calls are enough.
     bank = banks.pop() if len(banks) == 1 else None
-    counted = st.contacts(store, since_utc=lo, until_utc=hi, bank=bank,
-                          channels=per_day_channels(pack), columns=COUNTED_COLUMNS)
+    counted = st.contacts(
+        store,
+        since_utc=lo,
+        until_utc=hi,
+        bank=bank,
+        channels=per_day_channels(pack),
+        columns=COUNTED_COLUMNS,
+    )
     if history:  # originals as first written: flag them as corrected, like the log itself
         ids = {r["id"] for r in rows}
-        rows = [e for e in st.contacts(store, since_utc=lo, until_utc=hi, bank=bank)
-                if e["id"] in ids]
+        rows = [
+            e for e in st.contacts(store, since_utc=lo, until_utc=hi, bank=bank) if e["id"] in ids
+        ]
     return flag_log(store, pack, rows, counted=counted)
 
 
@@ -104,6 +143,9 @@ def entry_violations(store: st.Store, pack: Pack, entry_id: int) -> list[str]:
     e = st.contact(store, entry_id)
     root = e["amends"] or e["id"]
     lo, hi = _day_window(e["at"], e["at"])
-    rows = [r for r in st.contacts(store, card_id=e["card_id"], since_utc=lo, until_utc=hi)
-            if r["id"] == root]
+    rows = [
+        r
+        for r in st.contacts(store, card_id=e["card_id"], since_utc=lo, until_utc=hi)
+        if r["id"] == root
+    ]
     return flags_for(store, pack, rows).get(root, [])

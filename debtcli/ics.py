@@ -9,8 +9,7 @@ REMIND_DAYS = {"installment": 3, "stage": 7, "legal": 14}
 
 
 def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\n", "\\n"))
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _fold(line: str) -> list[str]:
@@ -27,8 +26,12 @@ def _fold(line: str) -> list[str]:
 
 
 def to_ics(events: list[dict[str, Any]], today: date) -> str:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//debtcli//debtcli//EN",
-             "CALSCALE:GREGORIAN"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//debtcli//debtcli//EN",
+        "CALSCALE:GREGORIAN",
+    ]
     stamp = today.strftime("%Y%m%dT000000Z")
     for e in events:
         day = date.fromisoformat(e["at"][:10])

@@ -19,8 +19,9 @@ def now_iso() -> str:
 def find_card(store: st.Store, ref: str, *, include_archived: bool = True) -> Any:
     """A card as the user names it; bank names through the store's rule pack, if it has one."""
     pack = store.pack_loader() if store.pack_loader else None
-    return resolve(ref, st.list_cards(store, include_archived=include_archived),
-                   pack.bank if pack else None)
+    return resolve(
+        ref, st.list_cards(store, include_archived=include_archived), pack.bank if pack else None
+    )
 
 
 def _check_currency(currency: str | None) -> str | None:
@@ -48,9 +49,14 @@ def _check_text(value: str | None, option: str, limit: int = 200) -> str | None:
 
 
 def card_fields(
-    *, bank: str | None = None, last4: str | None = None, name: str | None = None,
-    credit_limit: int | None = None, due_day: int | None = None,
-    statement_day: int | None = None, currency: str | None = None,
+    *,
+    bank: str | None = None,
+    last4: str | None = None,
+    name: str | None = None,
+    credit_limit: int | None = None,
+    due_day: int | None = None,
+    statement_day: int | None = None,
+    currency: str | None = None,
 ) -> dict:
     """Validated card fields; only those given."""
     fields = {
@@ -68,17 +74,23 @@ def card_fields(
 def add_card(store: st.Store, force: bool = False, **given: Any) -> int:
     fields = card_fields(**given)
     if "name" in fields and fields["name"].isdigit():
-        raise BadInput("--name cannot be only digits (it would look like an id or last four)",
-                       "--name 不能只包含数字（会与编号或后四位混淆）")
-    same = [c for c in st.list_cards(store, include_archived=True)
-            if c["last4"] == fields.get("last4") and c["bank"] == fields.get("bank")]
+        raise BadInput(
+            "--name cannot be only digits (it would look like an id or last four)",
+            "--name 不能只包含数字（会与编号或后四位混淆）",
+        )
+    same = [
+        c
+        for c in st.list_cards(store, include_archived=True)
+        if c["last4"] == fields.get("last4") and c["bank"] == fields.get("bank")
+    ]
     if same and not force:
         raise NeedsConfirmation(
             f"you already have a {fields['bank']} card ending {fields['last4']} "
             f"(#{same[0]['id']}); if this is another card, add --force (each is then named "
             "by its #id)",
             f"已有一张 {fields['bank']} 尾号 {fields['last4']} 的卡（#{same[0]['id']}）；"
-            "如确实是另一张卡，请加 --force（之后用 #编号 区分）")
+            "如确实是另一张卡，请加 --force（之后用 #编号 区分）",
+        )
     return st.add_card(store, fields, now_iso())
 
 
@@ -86,8 +98,10 @@ def edit_card(store: st.Store, ref: str, **given: Any) -> Any:
     card = find_card(store, ref)
     fields = card_fields(**given)
     if not fields:
-        raise BadInput("nothing to change: give at least one option such as --name or --limit",
-                       "没有要修改的内容：请至少提供一个选项，例如 --name 或 --limit")
+        raise BadInput(
+            "nothing to change: give at least one option such as --name or --limit",
+            "没有要修改的内容：请至少提供一个选项，例如 --name 或 --limit",
+        )
     st.update_card(store, card["id"], fields)
     return st.get_card(store, card["id"])
 
@@ -95,15 +109,23 @@ def edit_card(store: st.Store, ref: str, **given: Any) -> Any:
 def archive_card(store: st.Store, ref: str, today: date) -> Any:
     card = find_card(store, ref)
     if card["archived_on"]:
-        raise BadInput(f"card ****{card['last4']} is already archived",
-                       f"卡 ****{card['last4']} 已经归档")
+        raise BadInput(
+            f"card ****{card['last4']} is already archived", f"卡 ****{card['last4']} 已经归档"
+        )
     st.update_card(store, card["id"], {"archived_on": today.isoformat()})
     return st.get_card(store, card["id"])
 
 
 def record_overdue(
-    store: st.Store, ref: str, since: date, amount: int, *, principal: int | None = None,
-    interest: int | None = None, fees: int | None = None, force: bool = False,
+    store: st.Store,
+    ref: str,
+    since: date,
+    amount: int,
+    *,
+    principal: int | None = None,
+    interest: int | None = None,
+    fees: int | None = None,
+    force: bool = False,
 ) -> tuple[Any, int, bool]:
     """Open an overdue episode, or correct the open one. A correction that moves its start
     date or amount is shown old → new and needs confirmation; the change is kept."""
@@ -115,14 +137,23 @@ def record_overdue(
             f"({format_amount(amount)})",
             f"本金 + 利息 + 费用（{format_amount(sum(parts))}）超过欠款总额（{format_amount(amount)}）",
         )
-    fields = {"since": since.isoformat(), "amount": amount, "principal": principal,
-              "interest": interest, "fees": fees}
+    fields = {
+        "since": since.isoformat(),
+        "amount": amount,
+        "principal": principal,
+        "interest": interest,
+        "fees": fees,
+    }
     current = st.open_episode(store, card["id"])
     if current is not None and not force:
-        moved = [(f"{current['since']} → {fields['since']}", "since", "逾期起始日")
-                 if current["since"] != fields["since"] else None,
-                 (f"{format_amount(current['amount'])} → {format_amount(amount)}", "amount",
-                  "欠款金额") if current["amount"] != amount else None]
+        moved = [
+            (f"{current['since']} → {fields['since']}", "since", "逾期起始日")
+            if current["since"] != fields["since"]
+            else None,
+            (f"{format_amount(current['amount'])} → {format_amount(amount)}", "amount", "欠款金额")
+            if current["amount"] != amount
+            else None,
+        ]
         moved = [m for m in moved if m]
         if moved:
             en = "; ".join(f"{what} {text}" for text, what, _ in moved)
@@ -132,7 +163,8 @@ def record_overdue(
                 f"it: {en}. If that is right, add --force (the old values are kept as "
                 "history)",
                 f"****{card['last4']} 已有未结清的逾期记录；这会修改{zh}。"
-                "如确实要改，请加 --force（原值会保留为历史）")
+                "如确实要改，请加 --force（原值会保留为历史）",
+            )
     episode_id, created = st.save_episode(store, card["id"], fields, now_iso())
     return card, episode_id, created
 
@@ -150,7 +182,11 @@ def _open_episode_or_fail(store: st.Store, card: Any) -> Any:
 
 
 def record_payment(
-    store: st.Store, ref: str, amount: int, paid_on: date, note: str | None,
+    store: st.Store,
+    ref: str,
+    amount: int,
+    paid_on: date,
+    note: str | None,
     force: bool = False,
 ) -> dict:
     card = find_card(store, ref, include_archived=False)
@@ -163,13 +199,19 @@ def record_payment(
             f"{format_amount(amount, cur)} is more than the {format_amount(owed_before, cur)} "
             f"still owed on ****{card['last4']}; if you really paid that much, add --force",
             f"{format_amount(amount, cur)} 超过 ****{card['last4']} 尚欠的 "
-            f"{format_amount(owed_before, cur)}；如确实付了这么多，请加 --force")
+            f"{format_amount(owed_before, cur)}；如确实付了这么多，请加 --force",
+        )
     settles = amount >= owed_before
     note = _check_text(note, "--note", 500)
-    st.add_payment(store, card["id"], episode["id"], paid_on.isoformat(), amount, note,
-                   now_iso(), settles)
-    return {"card": card, "owed": max(0, owed_before - amount), "settled": settles,
-            "overpaid": max(0, amount - owed_before)}
+    st.add_payment(
+        store, card["id"], episode["id"], paid_on.isoformat(), amount, note, now_iso(), settles
+    )
+    return {
+        "card": card,
+        "owed": max(0, owed_before - amount),
+        "settled": settles,
+        "overpaid": max(0, amount - owed_before),
+    }
 
 
 def void_payment(store: st.Store, payment_id: int, why: str | None) -> dict:
@@ -179,26 +221,37 @@ def void_payment(store: st.Store, payment_id: int, why: str | None) -> dict:
 
     why_text = _check_text(why, "--why", 300)
     if not why_text:
-        raise BadInput("--why is required: say why this payment is void (e.g. a typo)",
-                       "必须提供 --why：说明作废原因（例如输错了）")
+        raise BadInput(
+            "--why is required: say why this payment is void (e.g. a typo)",
+            "必须提供 --why：说明作废原因（例如输错了）",
+        )
     p = st.payment(store, payment_id)
     if p is None:
-        raise NotFound(f"no payment {payment_id}; see `debtcli pay list CARD`",
-                       f"没有编号为 {payment_id} 的还款；见 `debtcli pay list 卡号`")
+        raise NotFound(
+            f"no payment {payment_id}; see `debtcli pay list CARD`",
+            f"没有编号为 {payment_id} 的还款；见 `debtcli pay list 卡号`",
+        )
     if p["voided_at"]:
-        raise BadInput(f"payment {payment_id} was already voided on {p['voided_at'][:10]}",
-                       f"第 {payment_id} 笔还款已于 {p['voided_at'][:10]} 作废")
-    episode = next((e for e in st.episodes(store, p["card_id"]) if e["id"] == p["episode_id"]),
-                   None)
-    reopen = (episode["id"] if episode is not None and episode["settled_on"] == p["paid_on"]
-              else None)
+        raise BadInput(
+            f"payment {payment_id} was already voided on {p['voided_at'][:10]}",
+            f"第 {payment_id} 笔还款已于 {p['voided_at'][:10]} 作废",
+        )
+    episode = next(
+        (e for e in st.episodes(store, p["card_id"]) if e["id"] == p["episode_id"]), None
+    )
+    reopen = (
+        episode["id"] if episode is not None and episode["settled_on"] == p["paid_on"] else None
+    )
     try:
         who = getpass.getuser()
     except Exception:  # no user name to be had (some containers): the field stays honest
         who = "unknown"
     st.void_payment(store, payment_id, now_iso(), who, why_text, reopen)
-    return {"payment": dict(p), "reopened": reopen is not None,
-            "card": st.get_card(store, p["card_id"])}
+    return {
+        "payment": dict(p),
+        "reopened": reopen is not None,
+        "card": st.get_card(store, p["card_id"]),
+    }
 
 
 def settle(store: st.Store, ref: str, on: date, amount: int | None = None) -> Any:

@@ -29,37 +29,55 @@ KINDS: dict[str, tuple[str, str]] = {
 # Letters that acknowledge the debt: they restart the limitation period (facts §3).
 ACKNOWLEDGE = ("installment", "interest-freeze", "fee-waiver", "deferral")
 HARDSHIPS: dict[str, tuple[str, str]] = {
-    "job-loss": ("本人失业后收入中断，目前家庭收入仍远低于失业前。",
-                 "I lost my job and my income stopped; my household's income is still far below "
-                 "what it was."),
-    "illness": ("本人（或家人）患病，医疗开支大、收入减少。",
-                "Illness in my family has brought heavy medical costs and less income."),
-    "business-failure": ("本人经营的生意失败，收入大幅下降。",
-                         "My business failed and my income fell sharply."),
+    "job-loss": (
+        "本人失业后收入中断，目前家庭收入仍远低于失业前。",
+        "I lost my job and my income stopped; my household's income is still far below "
+        "what it was.",
+    ),
+    "illness": (
+        "本人（或家人）患病，医疗开支大、收入减少。",
+        "Illness in my family has brought heavy medical costs and less income.",
+    ),
+    "business-failure": (
+        "本人经营的生意失败，收入大幅下降。",
+        "My business failed and my income fell sharply.",
+    ),
     "income-cut": ("本人收入大幅减少。", "My income has fallen sharply."),
     "family": ("家庭发生变故，开支骤增。", "A change in my family has sharply raised my costs."),
     "other": ("本人遇到了经济困难。", "I have run into financial hardship."),
 }
 # What a bank asks to see for each hardship, after the documents every request needs.
-PROOF_ALWAYS = (("身份证复印件", "a copy of my ID card"),
-                ("近期银行流水", "recent bank statements"),
-                ("其他债务清单", "a list of my other debts"))
+PROOF_ALWAYS = (
+    ("身份证复印件", "a copy of my ID card"),
+    ("近期银行流水", "recent bank statements"),
+    ("其他债务清单", "a list of my other debts"),
+)
 PROOF: dict[str, tuple[tuple[str, str], ...]] = {
-    "job-loss": (("解除劳动合同证明或失业登记证明", "the termination certificate or unemployment "
-                  "registration"),),
+    "job-loss": (
+        (
+            "解除劳动合同证明或失业登记证明",
+            "the termination certificate or unemployment registration",
+        ),
+    ),
     "illness": (("医院诊断证明和医疗费用票据", "the hospital's diagnosis and medical bills"),),
-    "business-failure": (("经营亏损或停业的证明材料", "proof of the business's losses or closure"),),
+    "business-failure": (
+        ("经营亏损或停业的证明材料", "proof of the business's losses or closure"),
+    ),
     "income-cut": (("收入证明或工资流水", "proof of income or wage statements"),),
     "family": (("家庭变故的相关证明", "proof of the change in my family"),),
     "other": (),
 }
 PROFILE_FIELDS = ("name", "id_last4", "phone", "address")
 REQUIRED_PROFILE = ("name", "phone")
+
+
 def check_kind(kind: str) -> str:
     k = kind.strip().lower()
     if k not in KINDS:
-        raise BadInput(f"letter kind {kind!r}: choose one of {', '.join(KINDS)}",
-                       f"信件类型 {kind!r}：请从以下选择：{', '.join(KINDS)}")
+        raise BadInput(
+            f"letter kind {kind!r}: choose one of {', '.join(KINDS)}",
+            f"信件类型 {kind!r}：请从以下选择：{', '.join(KINDS)}",
+        )
     return k
 
 
@@ -68,14 +86,19 @@ def merge_profile(store: st.Store, given: dict[str, str | None]) -> dict[str, st
     once the letter is made, so a refused letter writes nothing."""
     profile = st.get_meta_json(store, "profile")
     changes = {k: v.strip() for k, v in given.items() if v is not None and v.strip()}
-    if "id_last4" in changes and not (changes["id_last4"].isalnum()
-                                      and len(changes["id_last4"]) == 4):
-        raise BadInput("--id-last4 must be the last four characters of your ID number",
-                       "--id-last4 必须是身份证号的最后四位")
+    if "id_last4" in changes and not (
+        changes["id_last4"].isalnum() and len(changes["id_last4"]) == 4
+    ):
+        raise BadInput(
+            "--id-last4 must be the last four characters of your ID number",
+            "--id-last4 必须是身份证号的最后四位",
+        )
     for k, v in changes.items():
         if len(v) > 200 or any(ord(ch) < 32 for ch in v):
-            raise BadInput(f"--{k.replace('_', '-')} must be 1 to 200 printable characters",
-                           f"--{k.replace('_', '-')} 必须是 1 到 200 个可打印字符")
+            raise BadInput(
+                f"--{k.replace('_', '-')} must be 1 to 200 printable characters",
+                f"--{k.replace('_', '-')} 必须是 1 到 200 个可打印字符",
+            )
     profile.update(changes)
     return profile
 
@@ -89,39 +112,52 @@ def missing_profile(profile: dict[str, str]) -> list[str]:
     return [k for k in REQUIRED_PROFILE if not profile.get(k)]
 
 
-def proposal(owed: int, cap: int, today: date, *, months: int | None, monthly: int | None,
-             first: date | None) -> dict[str, Any]:
+def proposal(
+    owed: int, cap: int, today: date, *, months: int | None, monthly: int | None, first: date | None
+) -> dict[str, Any]:
     """Months and monthly amount for an installment request; the last installment takes the
     remainder, so the installments sum exactly to what is owed."""
     if months is None and monthly is None:
-        raise BadInput("this letter needs a proposal: --months N or --monthly AMOUNT (or "
-                       "--income and --expenses to compute one)",
-                       "这封信需要还款方案：--months 期数 或 --monthly 每月金额（或用 --income 和 "
-                       "--expenses 计算）")
+        raise BadInput(
+            "this letter needs a proposal: --months N or --monthly AMOUNT (or "
+            "--income and --expenses to compute one)",
+            "这封信需要还款方案：--months 期数 或 --monthly 每月金额（或用 --income 和 "
+            "--expenses 计算）",
+        )
     if months is not None and not 1 <= months <= cap:
-        raise BadInput(f"--months {months}: a personalised installment plan is at most {cap} "
-                       "months", f"--months {months}：个性化分期最长 {cap} 期")
+        raise BadInput(
+            f"--months {months}: a personalised installment plan is at most {cap} months",
+            f"--months {months}：个性化分期最长 {cap} 期",
+        )
     if monthly is not None and months is None:
         months = ceil_div(owed, monthly)
         if months > cap:
-            raise BadInput(f"--monthly {format_amount(monthly)} would take {months} months; the "
-                           f"rule caps a plan at {cap}: at least {format_amount(ceil_div(owed, cap))}"
-                           " a month is needed",
-                           f"每月 {format_amount(monthly)} 需要 {months} 期，超过规定的 {cap} 期上限："
-                           f"每月至少需要 {format_amount(ceil_div(owed, cap))}")
+            raise BadInput(
+                f"--monthly {format_amount(monthly)} would take {months} months; the "
+                f"rule caps a plan at {cap}: at least {format_amount(ceil_div(owed, cap))}"
+                " a month is needed",
+                f"每月 {format_amount(monthly)} 需要 {months} 期，超过规定的 {cap} 期上限："
+                f"每月至少需要 {format_amount(ceil_div(owed, cap))}",
+            )
     assert months is not None
     if monthly is None:
         monthly = ceil_div(owed, months)
     if monthly * months < owed:
-        raise BadInput(f"{months} × {format_amount(monthly)} does not cover "
-                       f"{format_amount(owed)}", f"{months} × {format_amount(monthly)} 不足以还清 "
-                       f"{format_amount(owed)}")
+        raise BadInput(
+            f"{months} × {format_amount(monthly)} does not cover {format_amount(owed)}",
+            f"{months} × {format_amount(monthly)} 不足以还清 {format_amount(owed)}",
+        )
     # A monthly amount that overpays is trimmed: the last installment takes the remainder.
     months = ceil_div(owed, monthly)
     last = owed - monthly * (months - 1)
     start = first or add_months(today, 1)
-    return {"months": months, "monthly_fen": monthly, "last_fen": last, "first": start,
-            "total_fen": owed}
+    return {
+        "months": months,
+        "monthly_fen": monthly,
+        "last_fen": last,
+        "first": start,
+        "total_fen": owed,
+    }
 
 
 def letter_date(d: date, lang: str) -> str:
@@ -148,8 +184,9 @@ def _time_barred(store: st.Store, pack: Pack, card: Any, today: date) -> str | N
     return lim["runs_until"] if lim and lim["expired"] else None
 
 
-def _budget_share(store: st.Store, pack: Pack, card: Any, budget: dict[str, int],
-                  today: date) -> tuple[int, list[tuple[str, int]]]:
+def _budget_share(
+    store: st.Store, pack: Pack, card: Any, budget: dict[str, int], today: date
+) -> tuple[int, list[tuple[str, int]]]:
     """What the household's monthly budget leaves for this card when every open debt is paid
     at once (the plan's split), and the other debts it must also cover."""
     from debtcli.ledger import card_position
@@ -167,8 +204,16 @@ def _budget_share(store: st.Store, pack: Pack, card: Any, budget: dict[str, int]
     return share, others
 
 
-def build_context(store: st.Store, pack: Pack, card: Any, kind: str, lang: str, today: date,
-                  opts: dict[str, Any], profile: dict[str, str]) -> dict[str, Any]:
+def build_context(
+    store: st.Store,
+    pack: Pack,
+    card: Any,
+    kind: str,
+    lang: str,
+    today: date,
+    opts: dict[str, Any],
+    profile: dict[str, str],
+) -> dict[str, Any]:
     """Everything a letter shows, checked: a missing field is an error naming its option."""
     from debtcli.ledger import card_position
     from debtcli.money import format_formal
@@ -180,13 +225,16 @@ def build_context(store: st.Store, pack: Pack, card: Any, kind: str, lang: str, 
         return format_formal(fen, cur, lang) if fen else None
 
     if episode is None and kind != "credit-dispute":
-        raise BadInput(f"card ****{card['last4']} has no overdue episode: record it with "
-                       "`debtcli overdue`", f"卡 ****{card['last4']} 没有逾期记录：请先用 "
-                       "`debtcli overdue` 记录")
+        raise BadInput(
+            f"card ****{card['last4']} has no overdue episode: record it with `debtcli overdue`",
+            f"卡 ****{card['last4']} 没有逾期记录：请先用 `debtcli overdue` 记录",
+        )
     hardship_key = (opts.get("hardship") or "other").strip().lower()
     if hardship_key not in HARDSHIPS:
-        raise BadInput(f"--hardship {hardship_key!r}: choose one of {', '.join(HARDSHIPS)}",
-                       f"--hardship {hardship_key!r}：请从以下选择：{', '.join(HARDSHIPS)}")
+        raise BadInput(
+            f"--hardship {hardship_key!r}: choose one of {', '.join(HARDSHIPS)}",
+            f"--hardship {hardship_key!r}：请从以下选择：{', '.join(HARDSHIPS)}",
+        )
     if kind in ACKNOWLEDGE and not opts.get("force"):
         ended = _time_barred(store, pack, card, today)
         if ended:
@@ -199,7 +247,8 @@ def build_context(store: st.Store, pack: Pack, card: Any, kind: str, lang: str, 
                 f"按你的记录，****{card['last4']} 的诉讼时效可能已于 {ended} 届满。这封信会确认欠款："
                 "时效届满后同意履行，就不能再以时效届满抗辩（《民法典》第一百九十二条第二款；法院不主动适用，"
                 "第一百九十三条；最高法诉讼时效规定(2020)第十九条）。请先咨询法律援助（12348）；"
-                "如仍要写，请加 --force")
+                "如仍要写，请加 --force",
+            )
     entry = pack.bank(card["bank"])
     bank = pick(lang, entry["en"], entry["zh"]) if entry else card["bank"]
     zh_title, en_title = KINDS[kind]
@@ -224,8 +273,11 @@ def build_context(store: st.Store, pack: Pack, card: Any, kind: str, lang: str, 
             "paid": money(pos.paid),
             "settled_on": letter_date(pos.settled_on, lang) if pos.settled_on else None,
         },
-        "basis": [pick(lang, b["en"], b["zh"]) for b in pack.data["letters"]["basis"]
-                  if kind in b["kinds"]],
+        "basis": [
+            pick(lang, b["en"], b["zh"])
+            for b in pack.data["letters"]["basis"]
+            if kind in b["kinds"]
+        ],
         "attachments": [pick(lang, en, zh) for zh, en in proofs],
         "budget": None,
         "sustainable": False,
@@ -233,13 +285,25 @@ def build_context(store: st.Store, pack: Pack, card: Any, kind: str, lang: str, 
     }
     if kind in ("installment", "interest-freeze"):
         if pos.settled_on:
-            raise BadInput(f"card ****{card['last4']} is settled: nothing to pay in installments",
-                           f"卡 ****{card['last4']} 已结清，无需分期")
-        p = proposal(pos.owed, pack.max_installment_months, today, months=opts.get("months"),
-                     monthly=opts.get("monthly"), first=opts.get("first"))
-        ctx["plan"] = {"months": p["months"], "monthly": money(p["monthly_fen"]),
-                       "last": money(p["last_fen"]), "total": money(p["total_fen"]),
-                       "first": letter_date(p["first"], lang)}
+            raise BadInput(
+                f"card ****{card['last4']} is settled: nothing to pay in installments",
+                f"卡 ****{card['last4']} 已结清，无需分期",
+            )
+        p = proposal(
+            pos.owed,
+            pack.max_installment_months,
+            today,
+            months=opts.get("months"),
+            monthly=opts.get("monthly"),
+            first=opts.get("first"),
+        )
+        ctx["plan"] = {
+            "months": p["months"],
+            "monthly": money(p["monthly_fen"]),
+            "last": money(p["last_fen"]),
+            "total": money(p["total_fen"]),
+            "first": letter_date(p["first"], lang),
+        }
         if opts.get("budget"):
             share, others = _budget_share(store, pack, card, opts["budget"], today)
             if p["monthly_fen"] > share and not opts.get("force"):
@@ -252,40 +316,55 @@ def build_context(store: st.Store, pack: Pack, card: Any, kind: str, lang: str, 
                     "or add --force (the letter then does not say you can sustain it)",
                     f"这封信提出每月 {format_amount(p['monthly_fen'], cur)}，但在同时偿还其他卡之后，"
                     f"你的预算每月只能给这张卡 {format_amount(share, cur)}（见 `debtcli plan`）："
-                    "请用 --monthly 提出不超过它的金额，或加 --force（信中就不再写“能够持续负担”）")
+                    "请用 --monthly 提出不超过它的金额，或加 --force（信中就不再写“能够持续负担”）",
+                )
             ctx["sustainable"] = p["monthly_fen"] <= share
-            ctx["budget"] = {"share": money(share),
-                             "others": [{"bank": b, "owed": money(o)} for b, o in others]}
+            ctx["budget"] = {
+                "share": money(share),
+                "others": [{"bank": b, "owed": money(o)} for b, o in others],
+            }
     elif kind == "deferral":
         months = opts.get("months")
         if not months or not 1 <= months <= 12:
-            raise BadInput("a deferral letter needs --months N (1 to 12): how long to defer",
-                           "延期还款申请需要 --months 月数（1 到 12）")
-        ctx["defer"] = {"months": months,
-                        "until": letter_date(add_months(today, months), lang)}
+            raise BadInput(
+                "a deferral letter needs --months N (1 to 12): how long to defer",
+                "延期还款申请需要 --months 月数（1 到 12）",
+            )
+        ctx["defer"] = {"months": months, "until": letter_date(add_months(today, months), lang)}
     elif kind == "complaint":
         from debtcli.complaints import complaint_context
 
-        ctx.update(complaint_context(store, pack, card, lang, opts.get("to") or "bank", bank,
-                                     today))
+        ctx.update(
+            complaint_context(store, pack, card, lang, opts.get("to") or "bank", bank, today)
+        )
     elif kind == "stop-third-party":
-        third = [e for e in st.contacts(store, card_id=card["id"])
-                 if e["direction"] == "in" and e["contacted"] != "self"]
-        ctx["third_parties"] = [{"at": show_time(e["at"], lang),
-                                 "channel": pack.word_name("channel", e["channel"], lang),
-                                 "org": e["org"],
-                                 "contacted": pack.word_name("contacted", e["contacted"], lang),
-                                 "hash": e["hash"]}
-                                for e in third]
+        third = [
+            e
+            for e in st.contacts(store, card_id=card["id"])
+            if e["direction"] == "in" and e["contacted"] != "self"
+        ]
+        ctx["third_parties"] = [
+            {
+                "at": show_time(e["at"], lang),
+                "channel": pack.word_name("channel", e["channel"], lang),
+                "org": e["org"],
+                "contacted": pack.word_name("contacted", e["contacted"], lang),
+                "hash": e["hash"],
+            }
+            for e in third
+        ]
     elif kind == "settlement-proof":
         if not pos.settled_on:
-            raise BadInput(f"card ****{card['last4']} is not settled yet: record it with "
-                           "`debtcli settle` or `debtcli pay` first",
-                           f"卡 ****{card['last4']} 尚未结清：请先用 `debtcli settle` 或 "
-                           "`debtcli pay` 记录")
+            raise BadInput(
+                f"card ****{card['last4']} is not settled yet: record it with "
+                "`debtcli settle` or `debtcli pay` first",
+                f"卡 ****{card['last4']} 尚未结清：请先用 `debtcli settle` 或 `debtcli pay` 记录",
+            )
     elif kind == "credit-dispute" and not (opts.get("reason") or "").strip():
-        raise BadInput("a credit dispute needs --reason: what is wrong in the report",
-                       "征信异议申请需要 --reason：说明报告中哪里有误")
+        raise BadInput(
+            "a credit dispute needs --reason: what is wrong in the report",
+            "征信异议申请需要 --reason：说明报告中哪里有误",
+        )
     return ctx
 
 
@@ -329,8 +408,10 @@ def copy_template(kind: str, force: bool) -> list[Path]:
         name = template_name(kind, lang)
         target = user_dir() / name
         if target.exists() and not force:
-            raise BadInput(f"{target} already exists; edit it, or add --force to replace it",
-                           f"{target} 已存在；请直接编辑，或加 --force 覆盖")
+            raise BadInput(
+                f"{target} already exists; edit it, or add --force to replace it",
+                f"{target} 已存在；请直接编辑，或加 --force 覆盖",
+            )
         st.make_private_dir(target.parent.parent)
         st.make_private_dir(target.parent)
         target.write_text((builtin_dir() / name).read_text(encoding="utf-8"), encoding="utf-8")

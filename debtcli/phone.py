@@ -30,7 +30,7 @@ def number(text: str | None) -> str:
     digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", text))
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) - len(prefix) in (11, 10, 12):
-            return digits[len(prefix):]
+            return digits[len(prefix) :]
     return digits
 
 
@@ -158,8 +158,20 @@ def scan_recordings(folder: Path, pack_phone: dict[str, Any]) -> tuple[list[Reco
             except OSError:
                 skipped += 1
                 continue
-            found.append(Recording(path, shown, parts.name, parts.number, at.replace(
-                microsecond=0), from_file, seconds(path), digest, info.st_size, parts.phone))
+            found.append(
+                Recording(
+                    path,
+                    shown,
+                    parts.name,
+                    parts.number,
+                    at.replace(microsecond=0),
+                    from_file,
+                    seconds(path),
+                    digest,
+                    info.st_size,
+                    parts.phone,
+                )
+            )
     return sorted(found, key=lambda r: (r.at, r.shown)), skipped
 
 
@@ -167,12 +179,15 @@ def _regular_dir(folder: Path) -> os.stat_result:
     try:
         st = folder.stat()
     except OSError as exc:
-        raise BadInput(f"{folder}: {exc.strerror or exc}", f"{folder}：{exc.strerror or exc}") \
-            from None
+        raise BadInput(
+            f"{folder}: {exc.strerror or exc}", f"{folder}：{exc.strerror or exc}"
+        ) from None
     if not stat.S_ISDIR(st.st_mode):
-        raise BadInput(f"{folder} is not a folder: give the folder copied from the phone "
-                       "(e.g. MIUI/sound_recorder/call_rec)",
-                       f"{folder} 不是文件夹：请给出从手机复制的文件夹（例如 MIUI/sound_recorder/call_rec）")
+        raise BadInput(
+            f"{folder} is not a folder: give the folder copied from the phone "
+            "(e.g. MIUI/sound_recorder/call_rec)",
+            f"{folder} 不是文件夹：请给出从手机复制的文件夹（例如 MIUI/sound_recorder/call_rec）",
+        )
     return st
 
 
@@ -192,16 +207,22 @@ def read_sms_backup(path: Path) -> Iterator[Message]:
 
     info = _regular(path)
     if info is None:
-        raise BadInput(f"{path} is not a regular file: give the .xml the backup app wrote",
-                       f"{path} 不是普通文件：请给出备份应用生成的 .xml 文件")
+        raise BadInput(
+            f"{path} is not a regular file: give the .xml the backup app wrote",
+            f"{path} 不是普通文件：请给出备份应用生成的 .xml 文件",
+        )
     if info.st_size > SMS_MAX_BYTES:
-        raise BadInput(f"{path} is {info.st_size >> 20} MB: larger than any SMS backup debtcli "
-                       f"reads ({SMS_MAX_BYTES >> 20} MB)",
-                       f"{path} 有 {info.st_size >> 20} MB：超过 debtcli 可读取的短信备份大小"
-                       f"（{SMS_MAX_BYTES >> 20} MB）")
-    not_backup = BadInput(f"{path} is not an SMS backup: expected the XML of \"SMS Backup & "
-                          "Restore\" (<smses> with <sms> elements)",
-                          f"{path} 不是短信备份：应为“SMS Backup & Restore”导出的 XML（<smses> 中的 <sms>）")
+        raise BadInput(
+            f"{path} is {info.st_size >> 20} MB: larger than any SMS backup debtcli "
+            f"reads ({SMS_MAX_BYTES >> 20} MB)",
+            f"{path} 有 {info.st_size >> 20} MB：超过 debtcli 可读取的短信备份大小"
+            f"（{SMS_MAX_BYTES >> 20} MB）",
+        )
+    not_backup = BadInput(
+        f'{path} is not an SMS backup: expected the XML of "SMS Backup & '
+        'Restore" (<smses> with <sms> elements)',
+        f"{path} 不是短信备份：应为“SMS Backup & Restore”导出的 XML（<smses> 中的 <sms>）",
+    )
     try:
         events = ET.iterparse(path, events=("start", "end"))
         _, root = next(events)
@@ -219,18 +240,24 @@ def read_sms_backup(path: Path) -> Iterator[Message]:
                 continue
             if kind in (1, 2):  # 1 received, 2 sent; drafts, outbox, failed are not contacts
                 address = a.get("address", "")
-                yield Message(number(address), address, at.replace(microsecond=0),
-                              "in" if kind == 1 else "out", a.get("body", ""))
+                yield Message(
+                    number(address),
+                    address,
+                    at.replace(microsecond=0),
+                    "in" if kind == 1 else "out",
+                    a.get("body", ""),
+                )
             elem.clear()
             root.clear()  # what was read is dropped: a 500 MB backup in a few MB
     except ET.ParseError as exc:
-        raise BadInput(f"{path} is not a complete SMS backup ({exc}): nothing was imported",
-                       f"{path} 不是完整的短信备份（{exc}）：未导入任何内容") from None
+        raise BadInput(
+            f"{path} is not a complete SMS backup ({exc}): nothing was imported",
+            f"{path} 不是完整的短信备份（{exc}）：未导入任何内容",
+        ) from None
     except StopIteration:
         raise not_backup from None
     except OSError as exc:
-        raise BadInput(f"{path}: {exc.strerror or exc}", f"{path}：{exc.strerror or exc}") \
-            from None
+        raise BadInput(f"{path}: {exc.strerror or exc}", f"{path}：{exc.strerror or exc}") from None
 
 
 def sms_claims(body: str, claims: dict[str, list[str]]) -> list[str]:
@@ -251,8 +278,9 @@ class Known(NamedTuple):
     party: str
 
 
-def number_book(book_rows: list[dict[str, Any]], logged: Any, cards: list[Any],
-                bank_of: Any) -> dict[str, Known]:
+def number_book(
+    book_rows: list[dict[str, Any]], logged: Any, cards: list[Any], bank_of: Any
+) -> dict[str, Known]:
     """Who each number is: the log's own entries with that number first (the latest wins),
     then what the user put in the book, which overrides them."""
     from debtcli.cards import resolve
@@ -272,9 +300,11 @@ def number_book(book_rows: list[dict[str, Any]], logged: Any, cards: list[Any],
             except (BadInput, NotFound):
                 card = None  # no card, or several, at that bank: asked at import
         before = known.get(row["number"])
-        known[row["number"]] = Known(card or (before.card if before else None),
-                                     row["org"] or (before.org if before else None),
-                                     row["party"] or (before.party if before else "unknown"))
+        known[row["number"]] = Known(
+            card or (before.card if before else None),
+            row["org"] or (before.org if before else None),
+            row["party"] or (before.party if before else "unknown"),
+        )
     return known
 
 
@@ -293,8 +323,9 @@ def _who(known: Known | None, name: str | None, num: str | None) -> str:
     return " ".join(p for p in parts if p) or "?"
 
 
-def propose_calls(recordings: list[Recording], known: dict[str, Known], logged: set[str],
-                  lang: str) -> list[Proposal]:
+def propose_calls(
+    recordings: list[Recording], known: dict[str, Known], logged: set[str], lang: str
+) -> list[Proposal]:
     out = []
     for r in recordings:
         k = known.get(r.number or "")
@@ -304,20 +335,38 @@ def propose_calls(recordings: list[Recording], known: dict[str, Known], logged: 
             note.append(("来电显示：" if lang == "zh" else "caller shown as: ") + r.name)
         if r.from_file_date:
             note.append("时间取自文件日期" if lang == "zh" else "time from file date")
-        raw = {"at": r.at.isoformat(), "channel": "call", "direction": "in",
-               "party": k.party if k else "unknown", "org": k.org if k else None,
-               "phone": r.number, "minutes": minutes,
-               "note": ("；" if lang == "zh" else "; ").join(note)}
-        length = (f"{int(r.seconds) // 60}:{int(r.seconds) % 60:02d}" if r.seconds else "?")
-        out.append(Proposal(r.at, k.card if k else None, raw, r.path,
-                            "logged" if r.sha256 in logged else "new",
-                            _who(k, r.name, r.number), length))
+        raw = {
+            "at": r.at.isoformat(),
+            "channel": "call",
+            "direction": "in",
+            "party": k.party if k else "unknown",
+            "org": k.org if k else None,
+            "phone": r.number,
+            "minutes": minutes,
+            "note": ("；" if lang == "zh" else "; ").join(note),
+        }
+        length = f"{int(r.seconds) // 60}:{int(r.seconds) % 60:02d}" if r.seconds else "?"
+        out.append(
+            Proposal(
+                r.at,
+                k.card if k else None,
+                raw,
+                r.path,
+                "logged" if r.sha256 in logged else "new",
+                _who(k, r.name, r.number),
+                length,
+            )
+        )
     return out
 
 
-def propose_sms(messages: Iterator[Message], known: dict[str, Known],
-                logged: set[tuple[str, str, str]], sms: dict[str, Any],
-                bank_names: list[str]) -> list[Proposal]:
+def propose_sms(
+    messages: Iterator[Message],
+    known: dict[str, Known],
+    logged: set[tuple[str, str, str]],
+    sms: dict[str, Any],
+    bank_names: list[str],
+) -> list[Proposal]:
     """The collection messages among all: from a number the book knows, or with a collection
     keyword or a bank's name; everything else (family, friends, codes) is never kept."""
     keywords = [*sms["collection"], *bank_names]
@@ -330,10 +379,19 @@ def propose_sms(messages: Iterator[Message], known: dict[str, Known],
         key = (m.number, at_utc, m.body)
         status = "logged" if key in logged or key in seen else "new"
         seen.add(key)
-        raw = {"at": m.at.isoformat(), "channel": "sms", "direction": m.direction,
-               "party": k.party if k else "unknown", "org": k.org if k else None,
-               "phone": m.address or None, "note": m.body,
-               "claim": sms_claims(m.body, sms["claims"])}
-        out.append(Proposal(m.at, k.card if k else None, raw, None, status,
-                            _who(k, None, m.address), m.body))
+        raw = {
+            "at": m.at.isoformat(),
+            "channel": "sms",
+            "direction": m.direction,
+            "party": k.party if k else "unknown",
+            "org": k.org if k else None,
+            "phone": m.address or None,
+            "note": m.body,
+            "claim": sms_claims(m.body, sms["claims"]),
+        }
+        out.append(
+            Proposal(
+                m.at, k.card if k else None, raw, None, status, _who(k, None, m.address), m.body
+            )
+        )
     return sorted(out, key=lambda p: p.at)

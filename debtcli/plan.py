@@ -64,8 +64,15 @@ def ceil_div(a: int, b: int) -> int:
     return -(-a // b)
 
 
-def make_plan(debts: Sequence[Debt], budget: int, *, strategy: str = "proportional",
-              cap: int = 60, first: date | None = None, max_rows: int = 600) -> Plan:
+def make_plan(
+    debts: Sequence[Debt],
+    budget: int,
+    *,
+    strategy: str = "proportional",
+    cap: int = 60,
+    first: date | None = None,
+    max_rows: int = 600,
+) -> Plan:
     """Schedule `budget` fen a month across `debts` until all are paid (at most max_rows
     months are laid out; a plan longer than the cap is marked unaffordable)."""
     if strategy not in STRATEGIES:
@@ -78,8 +85,19 @@ def make_plan(debts: Sequence[Debt], budget: int, *, strategy: str = "proportion
     schedule: list[dict[str, int]] = []
     finish: dict[str, int] = {}
     if total == 0 or budget <= 0:
-        return Plan(budget, strategy, cap, 0, total == 0, total == 0, needed, months_needed,
-                    schedule, finish, first)
+        return Plan(
+            budget,
+            strategy,
+            cap,
+            0,
+            total == 0,
+            total == 0,
+            needed,
+            months_needed,
+            schedule,
+            finish,
+            first,
+        )
     remaining = {d.key: d.owed for d in debts}
     if strategy == "avalanche":
         order = sorted(debts, key=lambda d: (-(d.rate or 0.0), d.owed, d.key))
@@ -106,5 +124,16 @@ def make_plan(debts: Sequence[Debt], budget: int, *, strategy: str = "proportion
             if remaining[k] == 0 and k not in finish:
                 finish[k] = month
         schedule.append(row)
-    return Plan(budget, strategy, cap, month, months_needed <= cap, not any(remaining.values()),
-                needed, months_needed, schedule, finish, first)
+    return Plan(
+        budget,
+        strategy,
+        cap,
+        month,
+        months_needed <= cap,
+        not any(remaining.values()),
+        needed,
+        months_needed,
+        schedule,
+        finish,
+        first,
+    )

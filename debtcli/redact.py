@@ -54,8 +54,9 @@ def mask_text(text: str | None, names: Iterable[str] = ()) -> str | None:
     if _ANY is None:
         _ANY = _compiled()
     out = unicodedata.normalize("NFKC", text)
-    for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len,
-                       reverse=True):
+    for name in sorted(
+        {n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True
+    ):
         out = out.replace(unicodedata.normalize("NFKC", name), MASK)
     out = _ANY.sub(MASK, out)
     return _DIGITS.sub(lambda m: m.group() if _is_date(m.group()) else MASK, out)

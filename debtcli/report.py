@@ -17,8 +17,16 @@ from debtcli.rules import STAGE_KEYS, Pack
 STAGE_COLOURS = ["#f2f2f2", "#e8f0fb", "#fff4d6", "#ffe3c2", "#ffd0c2", "#f7bcbc", "#e9a5a5"]
 
 
-def owed_chart(pack: Pack, lang: str, today: date, card: Any, episode: Any,
-               payments: list[Any], width: int = 640, height: int = 180) -> str:
+def owed_chart(
+    pack: Pack,
+    lang: str,
+    today: date,
+    card: Any,
+    episode: Any,
+    payments: list[Any],
+    width: int = 640,
+    height: int = 180,
+) -> str:
     """An inline SVG: what was owed over time (a step line that drops with each payment) over
     bands showing when each collection stage typically starts."""
     if episode is None:
@@ -38,19 +46,27 @@ def owed_chart(pack: Pack, lang: str, today: date, card: Any, episode: Any,
     def y(v: int) -> float:
         return pad_top + h * (1 - v / top)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img">'
+    ]
     for i, key in enumerate(STAGE_KEYS):
         lo = since + timedelta(days=start_days[key])
-        hi = (since + timedelta(days=start_days[STAGE_KEYS[i + 1]])
-              if i + 1 < len(STAGE_KEYS) else end)
+        hi = (
+            since + timedelta(days=start_days[STAGE_KEYS[i + 1]])
+            if i + 1 < len(STAGE_KEYS)
+            else end
+        )
         if lo >= end:
             break
         name = escape(pack.text(pack.stage(key), "short", lang))
-        parts.append(f'<rect x="{x(lo):.1f}" y="{pad_top}" width="{max(0, x(hi) - x(lo)):.1f}" '
-                     f'height="{h}" fill="{STAGE_COLOURS[i]}"><title>{name}</title></rect>')
-        parts.append(f'<text x="{x(lo) + 2:.1f}" y="{pad_top + 10}" font-size="9" '
-                     f'fill="#555">{name}</text>')
+        parts.append(
+            f'<rect x="{x(lo):.1f}" y="{pad_top}" width="{max(0, x(hi) - x(lo)):.1f}" '
+            f'height="{h}" fill="{STAGE_COLOURS[i]}"><title>{name}</title></rect>'
+        )
+        parts.append(
+            f'<text x="{x(lo) + 2:.1f}" y="{pad_top + 10}" font-size="9" fill="#555">{name}</text>'
+        )
     owed, points = int(episode["amount"]), [(since, int(episode["amount"]))]
     for p in sorted(payments, key=lambda p: p["paid_on"]):
         d = date.fromisoformat(p["paid_on"])
@@ -63,15 +79,20 @@ def owed_chart(pack: Pack, lang: str, today: date, card: Any, episode: Any,
     for (_, v0), (d1, v1) in pairwise(points):
         path += f" L{x(d1):.1f},{y(v0):.1f} L{x(d1):.1f},{y(v1):.1f}"
     parts.append(f'<path d="{path}" fill="none" stroke="#a00" stroke-width="2"/>')
-    parts.append(f'<line x1="{x(today):.1f}" y1="{pad_top}" x2="{x(today):.1f}" '
-                 f'y2="{pad_top + h}" stroke="#000" stroke-dasharray="3,3"/>')
+    parts.append(
+        f'<line x1="{x(today):.1f}" y1="{pad_top}" x2="{x(today):.1f}" '
+        f'y2="{pad_top + h}" stroke="#000" stroke-dasharray="3,3"/>'
+    )
     cur = card["currency"]
-    parts.append(f'<text x="2" y="{pad_top + 8}" font-size="9">'
-                 f'{escape(format_amount(top, cur))}</text>')
+    parts.append(
+        f'<text x="2" y="{pad_top + 8}" font-size="9">{escape(format_amount(top, cur))}</text>'
+    )
     parts.append(f'<text x="2" y="{pad_top + h}" font-size="9">0</text>')
     parts.append(f'<text x="{left}" y="{height - 6}" font-size="9">{since.isoformat()}</text>')
-    parts.append(f'<text x="{x(today) - 30:.1f}" y="{height - 6}" font-size="9">'
-                 f'{escape(pick(lang, "today", "今天"))} {today.isoformat()}</text>')
+    parts.append(
+        f'<text x="{x(today) - 30:.1f}" y="{height - 6}" font-size="9">'
+        f"{escape(pick(lang, 'today', '今天'))} {today.isoformat()}</text>"
+    )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -84,19 +105,23 @@ def _event_rows(pack: Pack, lang: str, events: list[dict[str, Any]], predicted: 
     out = []
     for e in events:
         flags = e.get("flags")
-        flag = (f' <span class="flag">⚑ {escape(pack.rule_names(flags, lang))}</span>'
-                if flags else "")
+        flag = (
+            f' <span class="flag">⚑ {escape(pack.rule_names(flags, lang))}</span>' if flags else ""
+        )
         kind = kind_name(e["kind"], lang) + (f" ({escape(predicted)})" if e["predicted"] else "")
-        proof = f'<br><code>#{e["id"]} {e["hash"]}</code>' if e.get("hash") else ""
-        out.append(f'<tr class="{"pred" if e["predicted"] else ""}">'
-                   f'<td>{escape(show_time(e["at"], lang))}</td>'
-                   f'<td>****{escape(e["card"])}</td><td>{kind}</td>'
-                   f'<td><bdi>{escape(e["title"])}</bdi>{flag}{proof}</td></tr>')
+        proof = f"<br><code>#{e['id']} {e['hash']}</code>" if e.get("hash") else ""
+        out.append(
+            f'<tr class="{"pred" if e["predicted"] else ""}">'
+            f"<td>{escape(show_time(e['at'], lang))}</td>"
+            f"<td>****{escape(e['card'])}</td><td>{kind}</td>"
+            f"<td><bdi>{escape(e['title'])}</bdi>{flag}{proof}</td></tr>"
+        )
     return "\n".join(out)
 
 
-def _violation_rows(pack: Pack, lang: str, violations: Any,
-                    per_rule: dict[str, int]) -> Iterator[str]:
+def _violation_rows(
+    pack: Pack, lang: str, violations: Any, per_rule: dict[str, int]
+) -> Iterator[str]:
     """The violations table's rows, from a stream, each rule's text made once; per_rule counts
     them."""
     texts: dict[str, tuple[str, str]] = {}
@@ -105,12 +130,16 @@ def _violation_rows(pack: Pack, lang: str, violations: Any,
         per_rule[key] = per_rule.get(key, 0) + 1
         if key not in texts:
             rule = pack.conduct_rule(key)
-            texts[key] = (escape(pack.text(rule, "", lang)),
-                          escape(pack.text(rule, "citation", lang)))
+            texts[key] = (
+                escape(pack.text(rule, "", lang)),
+                escape(pack.text(rule, "citation", lang)),
+            )
         text, citation = texts[key]
-        yield (f'<tr><td>{v["entry"]}</td><td>{escape(show_time(v["at"], lang))}</td>'
-               f'<td>****{escape(v["card"])}</td><td class="flag">{text}</td>'
-               f'<td>{citation}</td><td><code>{escape(v["hash"])}</code></td></tr>\n')
+        yield (
+            f"<tr><td>{v['entry']}</td><td>{escape(show_time(v['at'], lang))}</td>"
+            f'<td>****{escape(v["card"])}</td><td class="flag">{text}</td>'
+            f"<td>{citation}</td><td><code>{escape(v['hash'])}</code></td></tr>\n"
+        )
 
 
 class _Packed:
@@ -141,8 +170,9 @@ REPORT_FULL_UP_TO = 2_000  # entries: above this the report summarises unless --
 REPORT_LATEST = 200  # each card's latest contacts in a summary's timeline
 
 
-def build_report(store: st.Store, pack: Pack, lang: str, today: date,
-                 card_ref: str | None, full: bool = False) -> Iterator[str]:
+def build_report(
+    store: st.Store, pack: Pack, lang: str, today: date, card_ref: str | None, full: bool = False
+) -> Iterator[str]:
     """The report. A long log (more than REPORT_FULL_UP_TO entries) is summarised unless full:
     contacts per month and per organisation, violations per rule and every violation, each
     card's latest contacts; the whole log is in the evidence bundle. Returns the HTML in
@@ -167,25 +197,35 @@ def build_report(store: st.Store, pack: Pack, lang: str, today: date,
         entries = st.contacts(store)
         flags = flag_log(store, pack, entries)  # once, for the timeline and the violations
         data = timeline.gather(store, pack, today, cards, flags=flags)
-        violations = (v for v in logged_violations(store, pack, entries=entries, flags=flags)
-                      if v["card_id"] in wanted)
+        violations = (
+            v
+            for v in logged_violations(store, pack, entries=entries, flags=flags)
+            if v["card_id"] in wanted
+        )
         tallies = None
     events = timeline.assemble(pack, lang, today, data)
     summaries = []
     for card in cards:
         a = assess_card(store, pack, card, today)
         episode = st.latest_episode(store, card["id"])
-        summaries.append({
-            **public(a),
-            "stage_name": pack.stage_text(a["stage"], "", lang, a["threshold_met"]),
-            "next_name": pack.stage_text(a["next_stage"], "", lang, a["threshold_met"]),
-            "since_text": show_day(date.fromisoformat(a["since"]), lang) if a["since"] else "—",
-            "next_date_text": (show_day(date.fromisoformat(a["next_stage_date"]), lang)
-                               if a["next_stage_date"] else ""),
-            "owed_text": format_amount(a["_position"].owed, card["currency"]),
-            "paid_text": format_amount(a["_position"].paid, card["currency"]),
-            "chart": owed_chart(pack, lang, today, card, episode, st.payments(store, card["id"])),
-        })
+        summaries.append(
+            {
+                **public(a),
+                "stage_name": pack.stage_text(a["stage"], "", lang, a["threshold_met"]),
+                "next_name": pack.stage_text(a["next_stage"], "", lang, a["threshold_met"]),
+                "since_text": show_day(date.fromisoformat(a["since"]), lang) if a["since"] else "—",
+                "next_date_text": (
+                    show_day(date.fromisoformat(a["next_stage_date"]), lang)
+                    if a["next_stage_date"]
+                    else ""
+                ),
+                "owed_text": format_amount(a["_position"].owed, card["currency"]),
+                "paid_text": format_amount(a["_position"].paid, card["currency"]),
+                "chart": owed_chart(
+                    pack, lang, today, card, episode, st.payments(store, card["id"])
+                ),
+            }
+        )
     per_rule: dict[str, int] = {}
     rows = _Packed(_violation_rows(pack, lang, violations, per_rule))
     if summary:  # verifying a long chain is `evidence verify`'s job; the head is stated here
@@ -194,46 +234,83 @@ def build_report(store: st.Store, pack: Pack, lang: str, today: date,
     else:
         seen, head, found = contactlog.verify_store(store)
         problems = [pick(lang, p.en, p.zh) for p in found]
-    t = {k: pick(lang, en, zh) for k, (en, zh) in {
-        "title": ("debtcli report", "debtcli 报告"),
-        "generated": ("Generated", "生成于"),
-        "cards": ("Cards", "信用卡"), "card": ("Card", "卡"), "since": ("Overdue since", "逾期起始"),
-        "days": ("Days", "天数"), "owed": ("Owed", "欠款"), "paid": ("Paid", "已还"),
-        "stage": ("Stage", "阶段"), "next": ("Next", "下一阶段"),
-        "chart": ("Amount owed, with the collection stages behind it",
-                  "欠款金额变化，背景为催收阶段"),
-        "timeline": ("Timeline", "时间线"), "when": ("When", "时间"), "what": ("What", "内容"),
-        "kind": ("Kind", "类型"), "predicted": ("predicted", "预计"),
-        "violations": ("Possible violations", "可能的违规"), "rule": ("Rule", "规定"),
-        "source": ("Source", "出处"), "hash": ("Entry hash", "记录哈希"),
-        "evidence": ("Evidence", "证据"),
-        "chain": ("Chain head", "链头"), "entries": ("entries", "条记录"),
-        "intact": ("verified intact", "校验通过"), "broken": ("PROBLEMS FOUND", "发现问题"),
-        "unchecked": ("check it with `debtcli evidence verify`",
-                      "请用 `debtcli evidence verify` 校验"),
-        "summary": (f"This log has {total:,} entries: this report summarises it (contacts per "
-                    f"month and per organisation, every possible violation, each card's latest "
-                    f"{REPORT_LATEST} contacts). The whole log is in the evidence bundle "
-                    "(`debtcli evidence export`), or in `debtcli report --full`.",
-                    f"此记录共 {total:,} 条：本报告为摘要（每月和每个机构的联系次数、全部可能的违规、"
-                    f"每张卡最近 {REPORT_LATEST} 条联系）。完整记录见证据包（`debtcli evidence export`）"
-                    "或 `debtcli report --full`。"),
-        "month": ("Month", "月份"), "channel": ("How", "方式"), "count": ("Contacts", "次数"),
-        "org": ("Who", "对方"), "per_month": ("Contacts per month", "每月联系次数"),
-        "per_org": ("Contacts per organisation", "各机构联系次数"),
-        "per_rule": ("Possible violations per rule", "各规定的可能违规次数"),
-    }.items()}
-    return stream("report.html.j2", {
-        "t": t, "lang": lang, "today": show_day(today, lang), "summaries": summaries,
-        "event_count": len(events), "event_rows": _event_rows(pack, lang, events, t["predicted"]),
-        "violation_count": sum(per_rule.values()), "violation_rows": rows,
-        "summary": summary,
-        "months": [(m, pack.word_name("channel", c, lang), n)
-                   for m, c, n in (tallies or {}).get("months", [])],
-        "orgs": [(pack.word_name("party", o, lang) if o in contactlog.PARTIES else o, n)
-                 for o, n in (tallies or {}).get("orgs", [])],
-        "rules": [(pack.text(pack.conduct_rule(k), "", lang), n) for k, n in per_rule.items()],
-        "chain_head": head, "entries": seen, "problems": problems,
-        "disclaimer": pack.disclaimer(lang),
-    })
-
+    t = {
+        k: pick(lang, en, zh)
+        for k, (en, zh) in {
+            "title": ("debtcli report", "debtcli 报告"),
+            "generated": ("Generated", "生成于"),
+            "cards": ("Cards", "信用卡"),
+            "card": ("Card", "卡"),
+            "since": ("Overdue since", "逾期起始"),
+            "days": ("Days", "天数"),
+            "owed": ("Owed", "欠款"),
+            "paid": ("Paid", "已还"),
+            "stage": ("Stage", "阶段"),
+            "next": ("Next", "下一阶段"),
+            "chart": (
+                "Amount owed, with the collection stages behind it",
+                "欠款金额变化，背景为催收阶段",
+            ),
+            "timeline": ("Timeline", "时间线"),
+            "when": ("When", "时间"),
+            "what": ("What", "内容"),
+            "kind": ("Kind", "类型"),
+            "predicted": ("predicted", "预计"),
+            "violations": ("Possible violations", "可能的违规"),
+            "rule": ("Rule", "规定"),
+            "source": ("Source", "出处"),
+            "hash": ("Entry hash", "记录哈希"),
+            "evidence": ("Evidence", "证据"),
+            "chain": ("Chain head", "链头"),
+            "entries": ("entries", "条记录"),
+            "intact": ("verified intact", "校验通过"),
+            "broken": ("PROBLEMS FOUND", "发现问题"),
+            "unchecked": (
+                "check it with `debtcli evidence verify`",
+                "请用 `debtcli evidence verify` 校验",
+            ),
+            "summary": (
+                f"This log has {total:,} entries: this report summarises it (contacts per "
+                f"month and per organisation, every possible violation, each card's latest "
+                f"{REPORT_LATEST} contacts). The whole log is in the evidence bundle "
+                "(`debtcli evidence export`), or in `debtcli report --full`.",
+                f"此记录共 {total:,} 条：本报告为摘要（每月和每个机构的联系次数、全部可能的违规、"
+                f"每张卡最近 {REPORT_LATEST} 条联系）。完整记录见证据包（`debtcli evidence export`）"
+                "或 `debtcli report --full`。",
+            ),
+            "month": ("Month", "月份"),
+            "channel": ("How", "方式"),
+            "count": ("Contacts", "次数"),
+            "org": ("Who", "对方"),
+            "per_month": ("Contacts per month", "每月联系次数"),
+            "per_org": ("Contacts per organisation", "各机构联系次数"),
+            "per_rule": ("Possible violations per rule", "各规定的可能违规次数"),
+        }.items()
+    }
+    return stream(
+        "report.html.j2",
+        {
+            "t": t,
+            "lang": lang,
+            "today": show_day(today, lang),
+            "summaries": summaries,
+            "event_count": len(events),
+            "event_rows": _event_rows(pack, lang, events, t["predicted"]),
+            "violation_count": sum(per_rule.values()),
+            "violation_rows": rows,
+            "summary": summary,
+            "months": [
+                (m, pack.word_name("channel", c, lang), n)
+                for m, c, n in (tallies or {}).get("months", [])
+            ],
+            "orgs": [
+                (pack.word_name("party", o, lang) if o in contactlog.PARTIES else o, n)
+                for o, n in (tallies or {}).get("orgs", [])
+            ],
+            "rules": [(pack.text(pack.conduct_rule(k), "", lang), n) for k, n in per_rule.items()],
+            "chain_head": head,
+            "entries": seen,
+            "problems": problems,
+            "disclaimer": pack.disclaimer(lang),
+        },
+    )

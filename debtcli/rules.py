@@ -15,36 +15,110 @@ PACKS_DIR = Path(__file__).with_name("packs")
 STAGE_KEYS = ("grace", "reminder", "phone", "letter", "agency", "visit", "litigation")
 TAGS = ("law", "rule", "practice", "unverified")
 CONDUCT_KINDS = (
-    "quiet-hours", "third-party", "flag", "claim", "per-day", "visit-agents",
-    "visit-credentials", "pay-to", "private-channel", "after-agreement", "after-settlement",
+    "quiet-hours",
+    "third-party",
+    "flag",
+    "claim",
+    "per-day",
+    "visit-agents",
+    "visit-credentials",
+    "pay-to",
+    "private-channel",
+    "after-agreement",
+    "after-settlement",
 )
 
 # What each table must hold: key -> type. "zh/en" pairs are checked as str.
-_STAGE = {"key": str, "zh": str, "en": str, "short_zh": str, "short_en": str, "start_day": int, "tag": str, "what_zh": str,
-          "what_en": str, "todo_zh": str, "todo_en": str, "basis_zh": str, "basis_en": str}
+_STAGE = {
+    "key": str,
+    "zh": str,
+    "en": str,
+    "short_zh": str,
+    "short_en": str,
+    "start_day": int,
+    "tag": str,
+    "what_zh": str,
+    "what_en": str,
+    "todo_zh": str,
+    "todo_en": str,
+    "basis_zh": str,
+    "basis_en": str,
+}
 _BANK = {"zh": str, "en": str, "match": list, "hotline": str, "tag": str}
-_CONDUCT = {"key": str, "kind": str, "tag": str, "zh": str, "en": str, "short_zh": str,
-            "short_en": str, "citation_zh": str, "citation_en": str}
-_CLAIM = {"key": str, "claim_zh": str, "claim_en": str, "fact_zh": str, "fact_en": str,
-          "citation_zh": str, "citation_en": str, "tag": str}
+_CONDUCT = {
+    "key": str,
+    "kind": str,
+    "tag": str,
+    "zh": str,
+    "en": str,
+    "short_zh": str,
+    "short_en": str,
+    "citation_zh": str,
+    "citation_en": str,
+}
+_CLAIM = {
+    "key": str,
+    "claim_zh": str,
+    "claim_en": str,
+    "fact_zh": str,
+    "fact_en": str,
+    "citation_zh": str,
+    "citation_en": str,
+    "tag": str,
+}
 _ITEM = {"zh": str, "en": str, "source_zh": str, "source_en": str, "tag": str}
-_INDICATOR = {"tag": str, "citation_zh": str, "citation_en": str, "reading_zh": str,
-              "reading_en": str}
+_INDICATOR = {
+    "tag": str,
+    "citation_zh": str,
+    "citation_en": str,
+    "reading_zh": str,
+    "reading_en": str,
+}
 _INDICATORS = {
-    "malicious-overdraft": {**_INDICATOR, "threshold": str, "notice_gap_days": int,
-                            "months_after_second": int, "effective_channels": list,
-                            "possible_channels": list, "parties": list,
-                            "show_within_percent": int, "reassure_zh": str, "reassure_en": str},
+    "malicious-overdraft": {
+        **_INDICATOR,
+        "threshold": str,
+        "notice_gap_days": int,
+        "months_after_second": int,
+        "effective_channels": list,
+        "possible_channels": list,
+        "parties": list,
+        "show_within_percent": int,
+        "reassure_zh": str,
+        "reassure_en": str,
+    },
     "credit-record": {**_INDICATOR, "years": int},
     "limitation": {**_INDICATOR, "years": int, "expired_zh": str, "expired_en": str},
 }
-_STAGE_CLASS = {"class_zh": str, "class_en": str, "class_tag": str, "class_source_zh": str,
-                "class_source_en": str}
-_UNDER_AGREEMENT = {"zh": str, "en": str, "short_zh": str, "short_en": str, "tag": str,
-                    "what_zh": str, "what_en": str, "todo_zh": str, "todo_en": str,
-                    "basis_zh": str, "basis_en": str}
-_HELP_LINE = {"number": str, "zh": str, "en": str, "short_zh": str, "short_en": str,
-              "door": bool, "tag": str}
+_STAGE_CLASS = {
+    "class_zh": str,
+    "class_en": str,
+    "class_tag": str,
+    "class_source_zh": str,
+    "class_source_en": str,
+}
+_UNDER_AGREEMENT = {
+    "zh": str,
+    "en": str,
+    "short_zh": str,
+    "short_en": str,
+    "tag": str,
+    "what_zh": str,
+    "what_en": str,
+    "todo_zh": str,
+    "todo_en": str,
+    "basis_zh": str,
+    "basis_en": str,
+}
+_HELP_LINE = {
+    "number": str,
+    "zh": str,
+    "en": str,
+    "short_zh": str,
+    "short_en": str,
+    "door": bool,
+    "tag": str,
+}
 _TOPIC = {"key": str, "title_zh": str, "title_en": str, "items": list}
 _CONDUCT_PARAMS = {
     "quiet-hours": {"start": str, "end": str, "channels": list},
@@ -62,8 +136,9 @@ _CONDUCT_PARAMS = {
 class Pack:
     """A validated rule pack: the parsed TOML with helpers to read it in either language."""
 
-    def __init__(self, key: str, path: Path, data: dict[str, Any],
-                 stages: list[dict[str, Any]]) -> None:
+    def __init__(
+        self, key: str, path: Path, data: dict[str, Any], stages: list[dict[str, Any]]
+    ) -> None:
         self.key, self.path, self.data, self.stages = key, path, data, stages
         self._words: dict[str, dict[str, str]] = {}  # [words] by the word, per kind
         self._typed: dict[str, dict[str, str]] = {}  # word() by what was typed, per kind
@@ -222,8 +297,18 @@ def _check(path: Path, where: str, item: Any, spec: dict[str, type]) -> None:
 
 
 def validate(path: Path, data: dict[str, Any]) -> Pack:
-    _check(path, "pack", data.get("pack"), {"key": str, "currency": str,
-           "max_installment_months": int, "disclaimer_zh": str, "disclaimer_en": str})
+    _check(
+        path,
+        "pack",
+        data.get("pack"),
+        {
+            "key": str,
+            "currency": str,
+            "max_installment_months": int,
+            "disclaimer_zh": str,
+            "disclaimer_en": str,
+        },
+    )
     for tag in TAGS:
         _check(path, f"tags.{tag}", data.get("tags", {}).get(tag), {"zh": str, "en": str})
     stages = data.get("stages")
@@ -243,8 +328,9 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
         raise _fail(path, "help_lines", "missing (an array of [[help_lines]] tables)")
     for kind, table in data.get("words", {}).items():
         if not isinstance(table, dict) or not all(
-                isinstance(ws, list) and all(isinstance(w, str) for w in ws) and ws
-                for ws in table.values()):
+            isinstance(ws, list) and all(isinstance(w, str) for w in ws) and ws
+            for ws in table.values()
+        ):
             raise _fail(path, f"words.{kind}", "each value needs a list of words")
     for i, topic in enumerate(data.get("topics", [])):
         _check(path, f"topics[{i}]", topic, _TOPIC)
@@ -263,10 +349,17 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
         _check(path, f"bank_profiles.{name}", profile, {"match": list})
         for key, day in profile.get("start_days", {}).items():
             if key not in STAGE_KEYS or not isinstance(day, int):
-                raise _fail(path, f"bank_profiles.{name}.start_days.{key}",
-                            "must be a stage key with a whole number")
-    _check(path, "hotlines", data.get("hotlines"), {"always_zh": str, "always_en": str,
-           "unknown_zh": str, "unknown_en": str})
+                raise _fail(
+                    path,
+                    f"bank_profiles.{name}.start_days.{key}",
+                    "must be a stage key with a whole number",
+                )
+    _check(
+        path,
+        "hotlines",
+        data.get("hotlines"),
+        {"always_zh": str, "always_en": str, "unknown_zh": str, "unknown_en": str},
+    )
     for i, bank in enumerate(data.get("banks", [])):
         _check(path, f"banks[{i}]", bank, _BANK)
     for i, rule in enumerate(data.get("conduct", [])):
@@ -296,11 +389,16 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
             if key not in {c["key"] for c in data.get("claims", [])}:
                 raise _fail(path, f"phone.sms.claims.{key}", "must be a key of [[claims]]")
     visit = data.get("visit")
-    _check(path, "visit", visit, {"title_zh": str, "title_en": str, "calm_zh": str,
-                                  "calm_en": str, "sections": list})
+    _check(
+        path,
+        "visit",
+        visit,
+        {"title_zh": str, "title_en": str, "calm_zh": str, "calm_en": str, "sections": list},
+    )
     for i, section in enumerate(visit["sections"]):
-        _check(path, f"visit.sections[{i}]", section, {"key": str, "zh": str, "en": str,
-                                                       "items": list})
+        _check(
+            path, f"visit.sections[{i}]", section, {"key": str, "zh": str, "en": str, "items": list}
+        )
         for j, item in enumerate(section["items"]):
             _check(path, f"visit.sections[{i}].items[{j}]", item, _ITEM)
     return Pack(key=data["pack"]["key"], path=path, data=data, stages=stages)

@@ -81,8 +81,17 @@ def assess(
         assert agreement is not None
         agreed_on = date.fromisoformat(agreement["agreed_on"])
         frozen = max(0, (agreed_on - since).days)
-        return StageView(frozen, stage_by_days(frozen, start_days), None, AGREEMENT, AGREEMENT,
-                         None, None, agreement["status"], agreed_on)
+        return StageView(
+            frozen,
+            stage_by_days(frozen, start_days),
+            None,
+            AGREEMENT,
+            AGREEMENT,
+            None,
+            None,
+            agreement["status"],
+            agreed_on,
+        )
     days = (today - since).days
     by_days = stage_by_days(days, start_days)
     by_evidence = stage_by_evidence(pack, evidence)
@@ -100,8 +109,9 @@ def assess(
         next_date = max(since + timedelta(days=start_days[next_stage]), today + timedelta(days=1))
     status = agreement["status"] if agreement is not None else None
     agreed = date.fromisoformat(agreement["agreed_on"]) if agreement is not None else None
-    return StageView(max(days, 0), by_days, by_evidence, stage, basis, next_stage, next_date,
-                     status, agreed)
+    return StageView(
+        max(days, 0), by_days, by_evidence, stage, basis, next_stage, next_date, status, agreed
+    )
 
 
 # --- legal indicators -------------------------------------------------------------------------
@@ -195,8 +205,9 @@ def credit_record(pack: Pack, settled_on: date | None) -> dict[str, Any]:
     }
 
 
-def limitation(pack: Pack, since: date, restarts: Iterable[date | None],
-               today: date) -> dict[str, Any]:
+def limitation(
+    pack: Pack, since: date, restarts: Iterable[date | None], today: date
+) -> dict[str, Any]:
     """restarts: what the records show restarting the period after the debt fell due (the
     creditor's last demand, the cardholder's last payment or agreement; for an installment
     agreement, its last installment's due date). `expired` when, by these records, the period

@@ -26,9 +26,15 @@ def request_for(count: int, head: str) -> bytes:
     certificate in the token (so it can be checked without fetching anything)."""
     from rfc3161_client import HashAlgorithm, TimestampRequestBuilder
 
-    return (TimestampRequestBuilder().data(message(count, head))
-            .hash_algorithm(HashAlgorithm.SHA256).nonce(nonce=True)
-            .cert_request(cert_request=True).build().as_bytes())
+    return (
+        TimestampRequestBuilder()
+        .data(message(count, head))
+        .hash_algorithm(HashAlgorithm.SHA256)
+        .nonce(nonce=True)
+        .cert_request(cert_request=True)
+        .build()
+        .as_bytes()
+    )
 
 
 def check_url(url: str) -> str:
@@ -36,10 +42,12 @@ def check_url(url: str) -> str:
 
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BadInput(f"--tsa {url!r}: give the TSA's http:// or https:// address, e.g. "
-                       "https://freetsa.org/tsr",
-                       f"--tsa {url!r}：请给出时间戳服务的 http:// 或 https:// 地址，例如 "
-                       "https://freetsa.org/tsr")
+        raise BadInput(
+            f"--tsa {url!r}: give the TSA's http:// or https:// address, e.g. "
+            "https://freetsa.org/tsr",
+            f"--tsa {url!r}：请给出时间戳服务的 http:// 或 https:// 地址，例如 "
+            "https://freetsa.org/tsr",
+        )
     return url.strip()
 
 
@@ -50,8 +58,10 @@ def check_ca(pem: bytes, name: str) -> str:
     try:
         x509.load_pem_x509_certificate(pem)
     except ValueError as exc:
-        raise BadInput(f"--ca {name}: not a PEM certificate ({exc})",
-                       f"--ca {name}：不是 PEM 格式的证书（{exc}）") from None
+        raise BadInput(
+            f"--ca {name}: not a PEM certificate ({exc})",
+            f"--ca {name}：不是 PEM 格式的证书（{exc}）",
+        ) from None
     return pem.decode("ascii")
 
 
@@ -60,15 +70,21 @@ def fetch(url: str, request: bytes, timeout: float = 15) -> bytes:
     import urllib.error
     import urllib.request
 
-    req = urllib.request.Request(url, data=request, method="POST", headers={
-        "Content-Type": "application/timestamp-query", "User-Agent": "debtcli"})
+    req = urllib.request.Request(
+        url,
+        data=request,
+        method="POST",
+        headers={"Content-Type": "application/timestamp-query", "User-Agent": "debtcli"},
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:  # http(s) only: check_url
             return bytes(r.read(1 << 20))
     except (urllib.error.URLError, OSError, ValueError) as exc:
         why = getattr(exc, "reason", None) or exc
-        raise TsaUnreachable(f"{url} did not answer ({why}); the request stays queued",
-                             f"{url} 没有响应（{why}）；请求保留在队列中") from None
+        raise TsaUnreachable(
+            f"{url} did not answer ({why}); the request stays queued",
+            f"{url} 没有响应（{why}）；请求保留在队列中",
+        ) from None
 
 
 class TokenCheck(NamedTuple):
@@ -97,8 +113,9 @@ def decode(raw: bytes) -> Any:
 
     response = tsp.TimeStampResp.load(raw)
     signed = response["time_stamp_token"]["content"]
-    signed["certificates"] = cms.CertificateSet(sorted(signed["certificates"],
-                                                       key=lambda c: c.dump()))
+    signed["certificates"] = cms.CertificateSet(
+        sorted(signed["certificates"], key=lambda c: c.dump())
+    )
     return decode_timestamp_response(response.dump(force=True))
 
 
@@ -108,8 +125,9 @@ def _certificates(response: Any) -> list[Any]:
     return [x509.load_der_x509_certificate(c) for c in response.signed_data.certificates]
 
 
-def check_token(raw: bytes, count: int, head: str, ca_pem: str | None,
-                now: datetime | None = None) -> TokenCheck:
+def check_token(
+    raw: bytes, count: int, head: str, ca_pem: str | None, now: datetime | None = None
+) -> TokenCheck:
     """Is raw a granted token over message(count, head), signed by a timestamping certificate
     that chains to the pinned root (or, unpinned, to a root the token itself carries)? The
     certificates are judged at the token's own time (as `openssl ts -verify -attime` does): a
@@ -126,20 +144,35 @@ def check_token(raw: bytes, count: int, head: str, ca_pem: str | None,
         imprint = response.tst_info.message_imprint.message
         certs = _certificates(response)
     except (ValueError, TypeError) as exc:
-        return TokenCheck(False, None, pinned, None, f"not a timestamp token ({exc})",
-                          f"不是时间戳令牌（{exc}）")
+        return TokenCheck(
+            False, None, pinned, None, f"not a timestamp token ({exc})", f"不是时间戳令牌（{exc}）"
+        )
     if imprint != hashlib.sha256(message(count, head)).digest():
-        return TokenCheck(False, signed, pinned, None,
-                          f"it covers something else than entries 1–{count} with head "
-                          f"{head[:12]}…", f"它所覆盖的不是第 1–{count} 条记录（链头 {head[:12]}…）")
-    roots = ([x509.load_pem_x509_certificate(ca_pem.encode())] if ca_pem else
-             [c for c in certs if c.issuer == c.subject])
+        return TokenCheck(
+            False,
+            signed,
+            pinned,
+            None,
+            f"it covers something else than entries 1–{count} with head {head[:12]}…",
+            f"它所覆盖的不是第 1–{count} 条记录（链头 {head[:12]}…）",
+        )
+    roots = (
+        [x509.load_pem_x509_certificate(ca_pem.encode())]
+        if ca_pem
+        else [c for c in certs if c.issuer == c.subject]
+    )
     if not roots:
-        return TokenCheck(False, signed, pinned, None,
-                          "the token carries no root certificate: pin the TSA's root with "
-                          "`evidence stamp --tsa URL --ca ROOT.pem` to check its signature",
-                          "令牌不含根证书：请用 `evidence stamp --tsa 地址 --ca 根证书.pem` 固定根证书后"
-                          "再校验签名", unchecked=True)
+        return TokenCheck(
+            False,
+            signed,
+            pinned,
+            None,
+            "the token carries no root certificate: pin the TSA's root with "
+            "`evidence stamp --tsa URL --ca ROOT.pem` to check its signature",
+            "令牌不含根证书：请用 `evidence stamp --tsa 地址 --ca 根证书.pem` 固定根证书后"
+            "再校验签名",
+            unchecked=True,
+        )
     builder = VerifierBuilder()
     for root in roots:
         builder = builder.add_root_certificate(root)
@@ -149,8 +182,14 @@ def check_token(raw: bytes, count: int, head: str, ca_pem: str | None,
     try:
         builder.build().verify(response, imprint)
     except (VerificationError, ValueError) as exc:
-        return TokenCheck(False, signed, pinned, None, f"its signature does not check ({exc})",
-                          f"签名校验失败（{exc}）")
+        return TokenCheck(
+            False,
+            signed,
+            pinned,
+            None,
+            f"its signature does not check ({exc})",
+            f"签名校验失败（{exc}）",
+        )
     now = now or datetime.now(UTC)
     ends = [c.not_valid_after_utc for c in certs if c.not_valid_after_utc < now]
     return TokenCheck(True, signed, pinned, min(ends) if ends else None)
@@ -164,11 +203,14 @@ def granted_time(raw: bytes) -> datetime:
         response = decode(raw)
         status = PKIStatus(response.status)
     except (ValueError, TypeError) as exc:
-        raise TsaUnreachable(f"the TSA's answer is not a timestamp response ({exc})",
-                             f"时间戳服务的回复不是时间戳响应（{exc}）") from None
+        raise TsaUnreachable(
+            f"the TSA's answer is not a timestamp response ({exc})",
+            f"时间戳服务的回复不是时间戳响应（{exc}）",
+        ) from None
     if status not in (PKIStatus.GRANTED, PKIStatus.GRANTED_WITH_MODS):
-        raise TsaUnreachable(f"the TSA refused the request ({status.name})",
-                             f"时间戳服务拒绝了请求（{status.name}）")
+        raise TsaUnreachable(
+            f"the TSA refused the request ({status.name})", f"时间戳服务拒绝了请求（{status.name}）"
+        )
     return response.tst_info.gen_time
 
 
@@ -219,8 +261,10 @@ def send_queued(store: Any, now: str) -> tuple[list[tuple[str, int, str]], list[
             when = granted_time(raw)
             check = check_token(raw, q["chain_count"], q["chain_head"], pinned.get(q["tsa"]))
             if not (check.ok or check.unchecked):
-                raise TsaUnreachable(f"{q['tsa']}: the token does not check ({check.en})",
-                                     f"{q['tsa']}：令牌校验失败（{check.zh}）")
+                raise TsaUnreachable(
+                    f"{q['tsa']}: the token does not check ({check.en})",
+                    f"{q['tsa']}：令牌校验失败（{check.zh}）",
+                )
         except TsaUnreachable as exc:
             with store.write() as c:
                 st.record_stamp(c, q["id"], None, None, exc.en)

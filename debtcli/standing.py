@@ -47,12 +47,16 @@ def _notices(store: st.Store, pack: Pack, card_id: int, after: str, full: bool) 
 
 
 def _episode_payments(store: st.Store, card_id: int, episode_id: int) -> list[tuple[date, int]]:
-    return [(date.fromisoformat(p["paid_on"]), p["amount"])
-            for p in st.payments(store, card_id) if p["episode_id"] == episode_id]
+    return [
+        (date.fromisoformat(p["paid_on"]), p["amount"])
+        for p in st.payments(store, card_id)
+        if p["episode_id"] == episode_id
+    ]
 
 
-def tracked_agreement(store: st.Store, pack: Pack, card: Any, episode: Any | None,
-                      today: date) -> dict[str, Any] | None:
+def tracked_agreement(
+    store: st.Store, pack: Pack, card: Any, episode: Any | None, today: date
+) -> dict[str, Any] | None:
     """The episode's latest agreement as it stands today (agreements.track), or None when
     there is none or it was made after `today`. The one place agreements are tracked."""
     from debtcli.agreements import track
@@ -60,8 +64,12 @@ def tracked_agreement(store: st.Store, pack: Pack, card: Any, episode: Any | Non
     agreement = st.current_agreement(store, card["id"], episode["id"]) if episode else None
     if agreement is None or date.fromisoformat(agreement["agreed_on"]) > today:
         return None
-    return track(agreement, _episode_payments(store, card["id"], episode["id"]), today,
-                 pack.grace_days(card["bank"]))
+    return track(
+        agreement,
+        _episode_payments(store, card["id"], episode["id"]),
+        today,
+        pack.grace_days(card["bank"]),
+    )
 
 
 def collection_windows(store: st.Store, pack: Pack, card_ids: set[int]) -> dict[int, list]:
@@ -85,12 +93,23 @@ def collection_windows(store: st.Store, pack: Pack, card_ids: set[int]) -> dict[
             if agreement is None:
                 continue
             # Judged over the whole schedule: it was in force until the first day it broke.
-            tracked = track(agreement, _episode_payments(store, card_id, ep["id"]), date.max,
-                            pack.grace_days(card["bank"]))
-            ends = [d for d in (tracked["broken_on"] and _prev_day(tracked["broken_on"]),
-                                ep["settled_on"]) if d]
-            windows.append(Window("agreement", _next_day(agreement["agreed_on"]),
-                                  min(ends) if ends else None))
+            tracked = track(
+                agreement,
+                _episode_payments(store, card_id, ep["id"]),
+                date.max,
+                pack.grace_days(card["bank"]),
+            )
+            ends = [
+                d
+                for d in (
+                    tracked["broken_on"] and _prev_day(tracked["broken_on"]),
+                    ep["settled_on"],
+                )
+                if d
+            ]
+            windows.append(
+                Window("agreement", _next_day(agreement["agreed_on"]), min(ends) if ends else None)
+            )
         out[card_id] = windows
     return out
 
@@ -105,17 +124,22 @@ def _prev_day(day: str) -> str:
 
 def _money(tracked: dict[str, Any]) -> dict[str, Any]:
     """An agreement's tracking in its JSON form: amounts as decimal strings."""
+
     def row(r: dict[str, Any]) -> dict[str, Any]:
         return {**r, "amount": to_decimal_str(r["amount"]), "paid": to_decimal_str(r["paid"])}
 
-    return {**{k: v for k, v in tracked.items() if k != "installments"},
-            "monthly": to_decimal_str(tracked["monthly"]), "paid": to_decimal_str(tracked["paid"]),
-            "missed": [row(r) for r in tracked["missed"]],
-            "next": row(tracked["next"]) if tracked["next"] else None}
+    return {
+        **{k: v for k, v in tracked.items() if k != "installments"},
+        "monthly": to_decimal_str(tracked["monthly"]),
+        "paid": to_decimal_str(tracked["paid"]),
+        "missed": [row(r) for r in tracked["missed"]],
+        "next": row(tracked["next"]) if tracked["next"] else None,
+    }
 
 
-def assess_card(store: st.Store, pack: Pack, card: Any, today: date,
-                full: bool = True) -> dict[str, Any]:
+def assess_card(
+    store: st.Store, pack: Pack, card: Any, today: date, full: bool = True
+) -> dict[str, Any]:
     """full=False (status) computes the dates but not the notice counts, which need every
     contact read; the risk marker needs only the dates."""
     episode, pos = card_position(store, card, today)
@@ -131,8 +155,9 @@ def assess_card(store: st.Store, pack: Pack, card: Any, today: date,
         "paid": to_decimal_str(pos.paid),
         "owed": to_decimal_str(pos.owed),
         "settled_on": pos.settled_on.isoformat() if pos.settled_on else None,
-        "settlement_amount": (to_decimal_str(pos.settled_amount)
-                              if pos.settled_amount is not None else None),
+        "settlement_amount": (
+            to_decimal_str(pos.settled_amount) if pos.settled_amount is not None else None
+        ),
         "waived": to_decimal_str(pos.waived),
         "stage": None,
         "stage_basis": None,
@@ -164,17 +189,25 @@ def assess_card(store: st.Store, pack: Pack, card: Any, today: date,
     view = stages.assess(pack, card["bank"], pos.since, today, evidence, agreement=tracked)
     result.update(view.to_json())
     notices = _notices(store, pack, card["id"], after, full)
-    mo = stages.malicious_overdraft(pack, pos.principal_unpaid, pos.principal_recorded,
-                                    pos.since, notices, (today - pos.since).days, card["bank"])
-    risks = [mo, stages.limitation(pack, pos.since, _restarts(store, pack, card, tracked),
-                                     today)]
+    mo = stages.malicious_overdraft(
+        pack,
+        pos.principal_unpaid,
+        pos.principal_recorded,
+        pos.since,
+        notices,
+        (today - pos.since).days,
+        card["bank"],
+    )
+    risks = [mo, stages.limitation(pack, pos.since, _restarts(store, pack, card, tracked), today)]
     result["risks"] = risks
     result["risk"] = stages.risk_marker(risks, today)
     result["threshold_met"] = mo["threshold_met"]
     return result
 
 
-def _restarts(store: st.Store, pack: Pack, card: Any, tracked: dict[str, Any] | None) -> list[date | None]:
+def _restarts(
+    store: st.Store, pack: Pack, card: Any, tracked: dict[str, Any] | None
+) -> list[date | None]:
     """What the records show restarting the limitation period: the creditor's last demand,
     the cardholder's last payment and agreement, and for an agreement in force, its last
     installment's due date (民法典 第一百八十九条)."""
@@ -183,8 +216,10 @@ def _restarts(store: st.Store, pack: Pack, card: Any, tracked: dict[str, Any] | 
     def day(text: str | None) -> date | None:
         return date.fromisoformat(text[:10]) if text else None
 
-    found = [day(st.last_demand(store, card["id"], pack.creditor_parties)),
-             day(st.last_payment(store, card["id"]))]
+    found = [
+        day(st.last_demand(store, card["id"], pack.creditor_parties)),
+        day(st.last_payment(store, card["id"])),
+    ]
     if tracked is not None:
         found.append(day(tracked["agreed_on"]))
         if in_force(tracked):

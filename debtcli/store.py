@@ -107,7 +107,7 @@ def sweep_orphans(folder: Path, prefix: str = STAGING_PREFIX) -> list[str]:
         return []
     removed = []
     for e in found:
-        pid = e.name[len(prefix):].split("-", 1)[0]
+        pid = e.name[len(prefix) :].split("-", 1)[0]
         if pid.isdigit() and _alive(int(pid)):
             continue
         if e.is_dir(follow_symlinks=False):
@@ -135,7 +135,8 @@ def _script(conn: sqlite3.Connection, script: str) -> None:
 
 
 def m001_cards_episodes_payments(conn: sqlite3.Connection) -> None:
-    _script(conn,
+    _script(
+        conn,
         """
         CREATE TABLE cards (
             id INTEGER PRIMARY KEY,
@@ -172,12 +173,13 @@ def m001_cards_episodes_payments(conn: sqlite3.Connection) -> None:
         );
         CREATE INDEX payments_episode ON payments(episode_id);
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        """
+        """,
     )
 
 
 def m002_contact_log(conn: sqlite3.Connection) -> None:
-    _script(conn,
+    _script(
+        conn,
         """
         CREATE TABLE contacts (
             id INTEGER PRIMARY KEY,
@@ -221,12 +223,14 @@ def m002_contact_log(conn: sqlite3.Connection) -> None:
             BEGIN SELECT RAISE(ABORT, 'the contact log is append-only'); END;
         CREATE TRIGGER contacts_no_delete BEFORE DELETE ON contacts
             BEGIN SELECT RAISE(ABORT, 'the contact log is append-only'); END;
-        """
+        """,
     )
 
 
 def m003_agreements(conn: sqlite3.Connection) -> None:
-    _script(conn, """
+    _script(
+        conn,
+        """
         CREATE TABLE agreements (
             id INTEGER PRIMARY KEY,
             card_id INTEGER NOT NULL REFERENCES cards(id),
@@ -240,18 +244,22 @@ def m003_agreements(conn: sqlite3.Connection) -> None:
             created_at TEXT NOT NULL
         );
         CREATE INDEX agreements_card ON agreements(card_id);
-        """)
+        """,
+    )
 
 
 def m004_payment_indexes(conn: sqlite3.Connection) -> None:
     """What an episode's payments add up to, read from the index alone: status sums every
     card's payments (0.13 ms a card with 250 payments through the old index, 0.03 ms). And a
     card's payments in date order (card show, timeline) without reading every payment."""
-    _script(conn, """
+    _script(
+        conn,
+        """
         CREATE INDEX payments_episode_amount ON payments(episode_id, amount);
         DROP INDEX payments_episode;
         CREATE INDEX payments_card_paid ON payments(card_id, paid_on);
-        """)
+        """,
+    )
 
 
 def m005_settlement_amount(conn: sqlite3.Connection) -> None:
@@ -265,7 +273,9 @@ def m006_corrections(conn: sqlite3.Connection) -> None:
     change to an episode's start or amount is kept as history. Sums skip voided payments
     through the index (episode, voided, amount), so status still reads the index alone. The store is marked as
     debtcli's (application_id)."""
-    _script(conn, """
+    _script(
+        conn,
+        """
         ALTER TABLE payments ADD COLUMN voided_at TEXT;
         ALTER TABLE payments ADD COLUMN voided_by TEXT;
         ALTER TABLE payments ADD COLUMN voided_why TEXT;
@@ -280,7 +290,8 @@ def m006_corrections(conn: sqlite3.Connection) -> None:
             changed_at TEXT NOT NULL
         );
         CREATE INDEX episode_changes_episode ON episode_changes(episode_id);
-        """)
+        """,
+    )
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
@@ -290,7 +301,9 @@ def m007_salted_commitments(conn: sqlite3.Connection) -> None:
     from a hash. `salt` is each entry's random seed; entries recorded before keep their hashes
     (salt NULL: scheme 1). Stamps: RFC 3161 timestamp tokens over the chain head, and the
     timestamp authorities the user chose."""
-    _script(conn, """
+    _script(
+        conn,
+        """
         ALTER TABLE contacts ADD COLUMN salt TEXT;
         CREATE TABLE tsas (
             url TEXT PRIMARY KEY,
@@ -312,14 +325,17 @@ def m007_salted_commitments(conn: sqlite3.Connection) -> None:
             BEGIN SELECT RAISE(ABORT, 'timestamp tokens are evidence: never deleted'); END;
         CREATE TRIGGER stamps_token_fixed BEFORE UPDATE ON stamps WHEN OLD.token IS NOT NULL
             BEGIN SELECT RAISE(ABORT, 'timestamp tokens are evidence: never changed'); END;
-        """)
+        """,
+    )
 
 
 def m008_number_book(conn: sqlite3.Connection) -> None:
     """The number book: who calls from which number (the bank's 95558, an agency's line), so
     that imported recordings and messages find their card and organisation. Numbers are kept
     as digits (debtcli.phone.number)."""
-    _script(conn, """
+    _script(
+        conn,
+        """
         CREATE TABLE numbers (
             number TEXT PRIMARY KEY,
             card_id INTEGER REFERENCES cards(id),
@@ -328,7 +344,8 @@ def m008_number_book(conn: sqlite3.Connection) -> None:
             party TEXT,
             added_at TEXT NOT NULL
         );
-        """)
+        """,
+    )
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
@@ -466,8 +483,9 @@ def open_store(path: Path, *, upto: int = SCHEMA_VERSION, create: bool = True) -
         if _not_ours(conn):
             conn.close()
             raise StoreError(
-                f"{path} is a SQLite file but not a debtcli store; it was not changed "
-                "(check --db)", f"{path} 是 SQLite 文件，但不是 debtcli 数据文件；未作任何修改（请检查 --db）")
+                f"{path} is a SQLite file but not a debtcli store; it was not changed (check --db)",
+                f"{path} 是 SQLite 文件，但不是 debtcli 数据文件；未作任何修改（请检查 --db）",
+            )
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             conn.close()
@@ -553,8 +571,8 @@ def episodes(store: Store, card_id: int) -> list[sqlite3.Row]:
 
 def paid_in_episode(store: Store, episode_id: int) -> int:
     row = store.conn.execute(
-        "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE episode_id = ? "
-        "AND voided_at IS NULL", (episode_id,)
+        "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE episode_id = ? AND voided_at IS NULL",
+        (episode_id,),
     ).fetchone()
     return int(row[0])
 
@@ -573,21 +591,27 @@ def payment(store: Store, payment_id: int) -> sqlite3.Row | None:
     return store.conn.execute("SELECT * FROM payments WHERE id = ?", (payment_id,)).fetchone()
 
 
-def void_payment(store: Store, payment_id: int, at: str, by: str, why: str,
-                 reopen_episode: int | None) -> None:
+def void_payment(
+    store: Store, payment_id: int, at: str, by: str, why: str, reopen_episode: int | None
+) -> None:
     """Mark a payment void (it stays, with when, who and why); reopen the episode it settled."""
     with store.write() as c:
-        c.execute("UPDATE payments SET voided_at = ?, voided_by = ?, voided_why = ? "
-                  "WHERE id = ?", (at, by, why, payment_id))
+        c.execute(
+            "UPDATE payments SET voided_at = ?, voided_by = ?, voided_why = ? WHERE id = ?",
+            (at, by, why, payment_id),
+        )
         if reopen_episode is not None:
-            c.execute("UPDATE episodes SET settled_on = NULL, settled_amount = NULL "
-                      "WHERE id = ?", (reopen_episode,))
+            c.execute(
+                "UPDATE episodes SET settled_on = NULL, settled_amount = NULL WHERE id = ?",
+                (reopen_episode,),
+            )
 
 
 def episode_changes(store: Store, episode_id: int) -> list[sqlite3.Row]:
     return store.conn.execute(
-        "SELECT field, old, new, changed_at FROM episode_changes WHERE episode_id = ? "
-        "ORDER BY id", (episode_id,)).fetchall()
+        "SELECT field, old, new, changed_at FROM episode_changes WHERE episode_id = ? ORDER BY id",
+        (episode_id,),
+    ).fetchall()
 
 
 def save_episode(store: Store, card_id: int, fields: dict, now: str) -> tuple[int, bool]:
@@ -600,9 +624,18 @@ def save_episode(store: Store, card_id: int, fields: dict, now: str) -> tuple[in
             c.executemany(
                 "INSERT INTO episode_changes (episode_id, field, old, new, changed_at) "
                 "VALUES (?,?,?,?,?)",
-                [(current["id"], k, None if current[k] is None else str(current[k]),
-                  None if v is None else str(v), now)
-                 for k, v in fields.items() if current[k] != v])
+                [
+                    (
+                        current["id"],
+                        k,
+                        None if current[k] is None else str(current[k]),
+                        None if v is None else str(v),
+                        now,
+                    )
+                    for k, v in fields.items()
+                    if current[k] != v
+                ],
+            )
             c.execute(f"UPDATE episodes SET {cols} WHERE id = ?", (*fields.values(), current["id"]))
             return int(current["id"]), False
         cur = c.execute(
@@ -622,8 +655,14 @@ def save_episode(store: Store, card_id: int, fields: dict, now: str) -> tuple[in
 
 
 def add_payment(
-    store: Store, card_id: int, episode_id: int, paid_on: str, amount: int, note: str | None,
-    now: str, settles: bool,
+    store: Store,
+    card_id: int,
+    episode_id: int,
+    paid_on: str,
+    amount: int,
+    note: str | None,
+    now: str,
+    settles: bool,
 ) -> int:
     with store.write() as c:
         cur = c.execute(
@@ -636,8 +675,9 @@ def add_payment(
         return int(cur.lastrowid or 0)
 
 
-def settle_episode(store: Store, card_id: int, episode_id: int, settled_on: str,
-                   amount: int | None, now: str) -> None:
+def settle_episode(
+    store: Store, card_id: int, episode_id: int, settled_on: str, amount: int | None, now: str
+) -> None:
     """Settle an episode; with an amount, that payment is recorded with it, in one transaction."""
     with store.write() as c:
         if amount:
@@ -646,16 +686,39 @@ def settle_episode(store: Store, card_id: int, episode_id: int, settled_on: str,
                 "VALUES (?,?,?,?,?,?)",
                 (card_id, episode_id, settled_on, amount, "settlement / 结清", now),
             )
-        c.execute("UPDATE episodes SET settled_on = ?, settled_amount = ? WHERE id = ?",
-                  (settled_on, amount, episode_id))
+        c.execute(
+            "UPDATE episodes SET settled_on = ?, settled_amount = ? WHERE id = ?",
+            (settled_on, amount, episode_id),
+        )
 
 
 # --- the contact log (append-only, hash-chained) -----------------------------------------------
 
 CONTACT_INPUT = (
-    "card_id", "at", "at_utc", "recorded_at", "channel", "direction", "party", "org", "agent",
-    "agent_id", "phone", "minutes", "answered", "contacted", "agents", "credentials",
-    "demanded", "pay_to", "promise", "promise_date", "claims", "flags", "note", "amends",
+    "card_id",
+    "at",
+    "at_utc",
+    "recorded_at",
+    "channel",
+    "direction",
+    "party",
+    "org",
+    "agent",
+    "agent_id",
+    "phone",
+    "minutes",
+    "answered",
+    "contacted",
+    "agents",
+    "credentials",
+    "demanded",
+    "pay_to",
+    "promise",
+    "promise_date",
+    "claims",
+    "flags",
+    "note",
+    "amends",
 )
 _INSERT_CONTACT = (
     f"INSERT INTO contacts (id, {', '.join(CONTACT_INPUT)}, prev_hash, salt, hash) "
@@ -670,9 +733,11 @@ _CURRENT = (
 
 def chain_state(conn: sqlite3.Connection) -> tuple[int, str, int]:
     """(entries recorded, hash of the last, id of the last)."""
-    meta = dict(conn.execute(
-        "SELECT key, value FROM meta WHERE key IN ('chain_count', 'chain_head')"
-    ).fetchall())
+    meta = dict(
+        conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('chain_count', 'chain_head')"
+        ).fetchall()
+    )
     last = conn.execute("SELECT MAX(id) FROM contacts").fetchone()[0] or 0
     return int(meta.get("chain_count", 0)), meta.get("chain_head", GENESIS), last
 
@@ -732,7 +797,9 @@ def latest_version(store: Store, root: int) -> dict | None:
     row = store.conn.execute(
         "SELECT c.*, c.id AS row_id, cards.bank, cards.last4, cards.currency FROM contacts c "
         "JOIN cards ON cards.id = c.card_id WHERE c.id = (SELECT MAX(id) FROM contacts "
-        "WHERE id = ? OR amends = ?)", (root, root)).fetchone()
+        "WHERE id = ? OR amends = ?)",
+        (root, root),
+    ).fetchone()
     if row is None:
         return None
     return {**dict(row), "root": root, "amended": row["amends"] is not None, "id": root}
@@ -788,9 +855,11 @@ def iter_contacts(
     # NOT EXISTS per row costs more than reading the short list of the latest corrections.
     latest_of: dict[int, int] = {}
     if not history:
-        latest_of = dict(store.conn.execute(
-            "SELECT amends, MAX(id) FROM contacts WHERE amends IS NOT NULL GROUP BY amends"
-        ).fetchall())
+        latest_of = dict(
+            store.conn.execute(
+                "SELECT amends, MAX(id) FROM contacts WHERE amends IS NOT NULL GROUP BY amends"
+            ).fetchall()
+        )
     cur = store.conn.execute(sql, args)
     cur.row_factory = None
     names = [d[0] for d in cur.description]
@@ -810,14 +879,23 @@ def contacts(store: Store, **kw: Any) -> list[dict]:
     return list(iter_contacts(store, **kw))
 
 
-def count_contacts(store: Store, *, card_id: int | None = None, history: bool = False,
-                   since_utc: str | None = None, until_utc: str | None = None,
-                   channels: list[str] | None = None) -> int:
+def count_contacts(
+    store: Store,
+    *,
+    card_id: int | None = None,
+    history: bool = False,
+    since_utc: str | None = None,
+    until_utc: str | None = None,
+    channels: list[str] | None = None,
+) -> int:
     """How many entries contacts() would return (in the corrected view: originals). Counted
     from the indexes alone: all rows, less the (few) corrections."""
     where, args = [], []
-    for cond, value in (("c.card_id = ?", card_id), ("c.at_utc >= ?", since_utc),
-                        ("c.at_utc < ?", until_utc)):
+    for cond, value in (
+        ("c.card_id = ?", card_id),
+        ("c.at_utc >= ?", since_utc),
+        ("c.at_utc < ?", until_utc),
+    ):
         if value is not None:
             where.append(cond)
             args.append(value)
@@ -832,13 +910,19 @@ def count_contacts(store: Store, *, card_id: int | None = None, history: bool = 
     unindexed = [w.replace("c.", "+c.", 1) for w in where]
     # INDEXED BY: without statistics the planner reads "amends IS NOT NULL" as unselective and
     # scans the whole table (17 ms at 100,000 entries, against 0.01 ms through the index).
-    corrections = ("SELECT COUNT(*) FROM contacts c INDEXED BY contacts_amends WHERE "
-                   + " AND ".join(["c.amends IS NOT NULL", *unindexed]))
+    corrections = (
+        "SELECT COUNT(*) FROM contacts c INDEXED BY contacts_amends WHERE "
+        + " AND ".join(["c.amends IS NOT NULL", *unindexed])
+    )
     return total - int(store.conn.execute(corrections, args).fetchone()[0])
 
 
-def attachments_for(conn: sqlite3.Connection, ids: list[int] | None = None,
-                    lo: int | None = None, hi: int | None = None) -> dict[int, list]:
+def attachments_for(
+    conn: sqlite3.Connection,
+    ids: list[int] | None = None,
+    lo: int | None = None,
+    hi: int | None = None,
+) -> dict[int, list]:
     """Attachments by entry id: of the given ids, of entries lo <= id < hi, or of all."""
     sql = "SELECT * FROM contact_attachments"
     args: list = []
@@ -858,8 +942,9 @@ def _in(column: str, values: list[str]) -> str:
     return f"{column} IN ({', '.join('?' * len(values))})"
 
 
-def evidence_pairs(store: Store, card_id: int, after_utc: str, pairs: list[dict],
-                   parties: list[str]) -> list:
+def evidence_pairs(
+    store: Store, card_id: int, after_utc: str, pairs: list[dict], parties: list[str]
+) -> list:
     """Which of the pack's evidence rules ({channel} or {party}) the log shows after a date,
     by the creditor's side (`parties`): one indexed EXISTS per rule, so status stays fast on
     a long log."""
@@ -897,7 +982,11 @@ def notice_days(
 
 
 def first_notice(
-    store: Store, card_id: int, start_utc: str, channels: list[str], parties: list[str],
+    store: Store,
+    card_id: int,
+    start_utc: str,
+    channels: list[str],
+    parties: list[str],
 ) -> tuple | None:
     """Like notice_days, but only the earliest notice by one of `channels` from `start_utc`:
     (day, channel, answered, 1). A few of these find the first pair of notices without reading
@@ -932,8 +1021,8 @@ def last_demand(store: Store, card_id: int, parties: list[str]) -> str | None:
 def last_payment(store: Store, card_id: int) -> str | None:
     """The day of the card's latest payment (a part-payment acknowledges the debt)."""
     row = store.conn.execute(
-        "SELECT MAX(paid_on) FROM payments WHERE card_id = ? AND voided_at IS NULL",
-        (card_id,)).fetchone()
+        "SELECT MAX(paid_on) FROM payments WHERE card_id = ? AND voided_at IS NULL", (card_id,)
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -952,8 +1041,10 @@ def set_meta_json(store: Store, key: str, value: dict) -> None:
 
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     with store.write() as c:
-        c.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
-                  (key, text, text))
+        c.execute(
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+            (key, text, text),
+        )
 
 
 # --- installment agreements the bank granted --------------------------------------------------
@@ -964,9 +1055,17 @@ def add_agreement(store: Store, fields: dict, now: str) -> int:
         cur = c.execute(
             "INSERT INTO agreements (card_id, episode_id, agreed_on, months, monthly, first_due, "
             "reduction, note, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-            (fields["card_id"], fields["episode_id"], fields["agreed_on"], fields["months"],
-             fields["monthly"], fields["first_due"], fields.get("reduction"), fields.get("note"),
-             now),
+            (
+                fields["card_id"],
+                fields["episode_id"],
+                fields["agreed_on"],
+                fields["months"],
+                fields["monthly"],
+                fields["first_due"],
+                fields.get("reduction"),
+                fields.get("note"),
+                now,
+            ),
         )
         return int(cur.lastrowid or 0)
 
@@ -994,8 +1093,11 @@ def agreements(store: Store, card_id: int | None = None) -> list[sqlite3.Row]:
 def add_tsa(store: Store, url: str, ca_pem: str | None, now: str) -> None:
     """Remember a timestamp authority (and the root it is pinned to, if given)."""
     with store.write() as c:
-        c.execute("INSERT INTO tsas VALUES (?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
-                  "ca_pem = COALESCE(excluded.ca_pem, tsas.ca_pem)", (url, ca_pem, now))
+        c.execute(
+            "INSERT INTO tsas VALUES (?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+            "ca_pem = COALESCE(excluded.ca_pem, tsas.ca_pem)",
+            (url, ca_pem, now),
+        )
 
 
 def tsas(conn: sqlite3.Connection) -> dict[str, str | None]:
@@ -1008,8 +1110,10 @@ def queue_stamps(conn: sqlite3.Connection, count: int, head: str, now: str) -> i
     urls = [r[0] for r in conn.execute("SELECT url FROM tsas")]
     for url in urls:
         conn.execute("DELETE FROM stamps WHERE token IS NULL AND tsa = ?", (url,))
-        conn.execute("INSERT INTO stamps (tsa, chain_count, chain_head, requested_at) "
-                     "VALUES (?, ?, ?, ?)", (url, count, head, now))
+        conn.execute(
+            "INSERT INTO stamps (tsa, chain_count, chain_head, requested_at) VALUES (?, ?, ?, ?)",
+            (url, count, head, now),
+        )
     return len(urls)
 
 
@@ -1021,27 +1125,42 @@ def ensure_stamp_requests(conn: sqlite3.Connection, now: str) -> list[dict]:
     """Inside a write: a pending request, per TSA, for the head when none of its tokens covers
     it and none is queued; then every pending request."""
     count, head, _ = chain_state(conn)
-    covered = dict(conn.execute("SELECT tsa, MAX(chain_count) FROM stamps WHERE token IS NOT "
-                                "NULL GROUP BY tsa").fetchall())
+    covered = dict(
+        conn.execute(
+            "SELECT tsa, MAX(chain_count) FROM stamps WHERE token IS NOT NULL GROUP BY tsa"
+        ).fetchall()
+    )
     queued = {r["tsa"] for r in pending_stamps(conn)}
     for url in tsas(conn):
         if count and url not in queued and covered.get(url, 0) < count:
-            conn.execute("INSERT INTO stamps (tsa, chain_count, chain_head, requested_at) "
-                         "VALUES (?, ?, ?, ?)", (url, count, head, now))
+            conn.execute(
+                "INSERT INTO stamps (tsa, chain_count, chain_head, requested_at) "
+                "VALUES (?, ?, ?, ?)",
+                (url, count, head, now),
+            )
     return [dict(r) for r in pending_stamps(conn)]
 
 
-def record_stamp(conn: sqlite3.Connection, stamp_id: int, token: bytes | None,
-                 gen_time: str | None, error: str | None) -> None:
+def record_stamp(
+    conn: sqlite3.Connection,
+    stamp_id: int,
+    token: bytes | None,
+    gen_time: str | None,
+    error: str | None,
+) -> None:
     """A pending request answered (its token, as received) or failed (why, for status). The
     row of a token is never changed again (the token is evidence)."""
-    conn.execute("UPDATE stamps SET token = ?, gen_time = ?, error = ? WHERE id = ? AND "
-                 "token IS NULL", (token, gen_time, error, stamp_id))
+    conn.execute(
+        "UPDATE stamps SET token = ?, gen_time = ?, error = ? WHERE id = ? AND token IS NULL",
+        (token, gen_time, error, stamp_id),
+    )
 
 
 def stamp_tokens(conn: sqlite3.Connection) -> list[sqlite3.Row]:
-    return conn.execute("SELECT s.*, t.ca_pem FROM stamps s LEFT JOIN tsas t ON t.url = s.tsa "
-                        "WHERE s.token IS NOT NULL ORDER BY s.id").fetchall()
+    return conn.execute(
+        "SELECT s.*, t.ca_pem FROM stamps s LEFT JOIN tsas t ON t.url = s.tsa "
+        "WHERE s.token IS NOT NULL ORDER BY s.id"
+    ).fetchall()
 
 
 def stamps_pending(conn: sqlite3.Connection) -> bool:
@@ -1053,22 +1172,34 @@ def unstamped(conn: sqlite3.Connection) -> tuple[int, str | None]:
     them was recorded."""
     if conn.execute("SELECT 1 FROM tsas LIMIT 1").fetchone() is None:
         return 0, None
-    covered = conn.execute("SELECT COALESCE(MAX(chain_count), 0) FROM stamps "
-                           "WHERE token IS NOT NULL").fetchone()[0]
-    row = conn.execute("SELECT COUNT(*), MIN(recorded_at) FROM contacts WHERE id > ?",
-                       (covered,)).fetchone()
+    covered = conn.execute(
+        "SELECT COALESCE(MAX(chain_count), 0) FROM stamps WHERE token IS NOT NULL"
+    ).fetchone()[0]
+    row = conn.execute(
+        "SELECT COUNT(*), MIN(recorded_at) FROM contacts WHERE id > ?", (covered,)
+    ).fetchone()
     return int(row[0]), row[1]
 
 
 # --- the number book (debtcli.phone) ------------------------------------------------------------
 
 
-def add_number(store: Store, number: str, card_id: int | None, bank: str | None,
-               org: str | None, party: str | None, now: str) -> None:
+def add_number(
+    store: Store,
+    number: str,
+    card_id: int | None,
+    bank: str | None,
+    org: str | None,
+    party: str | None,
+    now: str,
+) -> None:
     with store.write() as c:
-        c.execute("INSERT INTO numbers VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(number) DO UPDATE "
-                  "SET card_id = excluded.card_id, bank = excluded.bank, org = excluded.org, "
-                  "party = excluded.party", (number, card_id, bank, org, party, now))
+        c.execute(
+            "INSERT INTO numbers VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(number) DO UPDATE "
+            "SET card_id = excluded.card_id, bank = excluded.bank, org = excluded.org, "
+            "party = excluded.party",
+            (number, card_id, bank, org, party, now),
+        )
 
 
 def number_book(conn: sqlite3.Connection) -> list[dict]:
@@ -1078,8 +1209,10 @@ def number_book(conn: sqlite3.Connection) -> list[dict]:
 def numbers_logged(conn: sqlite3.Connection) -> Iterator[tuple[str, str | None, str, int]]:
     """(phone as typed, org, party, card_id) of every logged contact with a number, oldest
     first: what the log has learned about each number."""
-    yield from conn.execute("SELECT phone, org, party, card_id FROM contacts WHERE phone IS NOT "
-                            "NULL AND phone != '' ORDER BY id")
+    yield from conn.execute(
+        "SELECT phone, org, party, card_id FROM contacts WHERE phone IS NOT "
+        "NULL AND phone != '' ORDER BY id"
+    )
 
 
 def logged_attachment_hashes(conn: sqlite3.Connection) -> set[str]:
@@ -1096,9 +1229,14 @@ def contact_tallies(conn: sqlite3.Connection, card_ids: list[int]) -> dict[str, 
     marks = ", ".join("?" * len(card_ids))
     where = f"WHERE card_id IN ({marks})"
     return {
-        "months": conn.execute(f"SELECT substr(at, 1, 7) AS m, channel, COUNT(*) FROM contacts "
-                               f"{where} GROUP BY m, channel ORDER BY m, channel",
-                               card_ids).fetchall(),
-        "orgs": conn.execute(f"SELECT COALESCE(org, party), COUNT(*) AS n FROM contacts {where} "
-                             "GROUP BY 1 ORDER BY n DESC LIMIT 50", card_ids).fetchall(),
+        "months": conn.execute(
+            f"SELECT substr(at, 1, 7) AS m, channel, COUNT(*) FROM contacts "
+            f"{where} GROUP BY m, channel ORDER BY m, channel",
+            card_ids,
+        ).fetchall(),
+        "orgs": conn.execute(
+            f"SELECT COALESCE(org, party), COUNT(*) AS n FROM contacts {where} "
+            "GROUP BY 1 ORDER BY n DESC LIMIT 50",
+            card_ids,
+        ).fetchall(),
     }

@@ -23,9 +23,14 @@ def render(name: str, context: dict[str, Any], *, html: bool | None = None) -> s
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     escape = name.endswith((".html.j2", ".html")) if html is None else html
-    env = Environment(loader=FileSystemLoader(str(builtin_dir())), autoescape=escape,
-                      undefined=StrictUndefined, trim_blocks=not name.startswith("letters/"),
-                      lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(str(builtin_dir())),
+        autoescape=escape,
+        undefined=StrictUndefined,
+        trim_blocks=not name.startswith("letters/"),
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     return tidy(env.get_template(name).render(**context), name)
 
 
@@ -34,9 +39,14 @@ def stream(name: str, context: dict[str, Any]) -> Iterator[str]:
     a long log is never one string in memory."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    env = Environment(loader=FileSystemLoader(str(builtin_dir())), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(str(builtin_dir())),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     return env.get_template(name).generate(**context)
 
 
@@ -61,19 +71,35 @@ def render_user(folder: Path, name: str, context: dict[str, Any]) -> str:
 
     env = SandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(folder)), FileSystemLoader(str(builtin_dir()))]),
-        autoescape=False, undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=True,
-        keep_trailing_newline=True)
+        autoescape=False,
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     try:
         return tidy(env.get_template(name).render(**context), name)
-    except (TemplateError, RecursionError, TypeError, ValueError, ArithmeticError,
-            AttributeError, LookupError) as exc:
+    except (
+        TemplateError,
+        RecursionError,
+        TypeError,
+        ValueError,
+        ArithmeticError,
+        AttributeError,
+        LookupError,
+    ) as exc:
         # Whatever is wrong in the user's own template is theirs to fix: say where, in a line.
-        where = f"{folder / name}" + (f", line {exc.lineno}" if getattr(exc, "lineno", None)
-                                      else "")
-        raise BadInput(f"your template {where} cannot be used: {type(exc).__name__}: "
-                       f"{str(exc)[:200]} (fix it, or delete it to use the built-in one)",
-                       f"你的模板 {where} 无法使用：{type(exc).__name__}：{str(exc)[:200]}"
-                       "（请修改，或删除它以使用内置模板）") from exc
+        where = f"{folder / name}" + (
+            f", line {exc.lineno}" if getattr(exc, "lineno", None) else ""
+        )
+        raise BadInput(
+            f"your template {where} cannot be used: {type(exc).__name__}: "
+            f"{str(exc)[:200]} (fix it, or delete it to use the built-in one)",
+            f"你的模板 {where} 无法使用：{type(exc).__name__}：{str(exc)[:200]}"
+            "（请修改，或删除它以使用内置模板）",
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise BadInput(f"your template {folder / name} is not UTF-8 text",
-                       f"你的模板 {folder / name} 不是 UTF-8 文本") from exc
+        raise BadInput(
+            f"your template {folder / name} is not UTF-8 text",
+            f"你的模板 {folder / name} 不是 UTF-8 文本",
+        ) from exc

@@ -13,11 +13,28 @@ from debtcli.i18n import pick
 from debtcli.money import format_amount
 from debtcli.rules import STAGE_KEYS, Pack
 
-KINDS = ("overdue", "payment", "settled", "contact", "letter", "agreement", "installment",
-         "stage", "legal")
-KIND_NAMES = {"overdue": "逾期", "payment": "还款", "settled": "结清", "contact": "联系",
-              "letter": "信函", "agreement": "协议", "installment": "分期", "stage": "阶段",
-              "legal": "法律日期"}
+KINDS = (
+    "overdue",
+    "payment",
+    "settled",
+    "contact",
+    "letter",
+    "agreement",
+    "installment",
+    "stage",
+    "legal",
+)
+KIND_NAMES = {
+    "overdue": "逾期",
+    "payment": "还款",
+    "settled": "结清",
+    "contact": "联系",
+    "letter": "信函",
+    "agreement": "协议",
+    "installment": "分期",
+    "stage": "阶段",
+    "legal": "法律日期",
+}
 # Same-instant events read best in this order: the debt, then what was done about it.
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 
@@ -28,19 +45,32 @@ def kind_name(kind: str, lang: str) -> str:
 
 def sort_key(e: dict[str, Any]) -> tuple:
     at = e["at"]
-    return (at[:10], at[11:19] if len(at) > 10 else "", _KIND_ORDER[e["kind"]], e["card"],
-            e.get("id") or 0)
+    return (
+        at[:10],
+        at[11:19] if len(at) > 10 else "",
+        _KIND_ORDER[e["kind"]],
+        e["card"],
+        e.get("id") or 0,
+    )
 
 
-def _event(at: str, kind: str, card: Any, title: str, predicted: bool = False,
-           **extra: Any) -> dict[str, Any]:
-    return {"at": at, "kind": kind, "card": card["last4"], "title": title,
-            "predicted": predicted, **extra}
+def _event(
+    at: str, kind: str, card: Any, title: str, predicted: bool = False, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "at": at,
+        "kind": kind,
+        "card": card["last4"],
+        "title": title,
+        "predicted": predicted,
+        **extra,
+    }
 
 
 def assemble(pack: Pack, lang: str, today: date, cards: list[dict[str, Any]]) -> list[dict]:
     """cards: per card, what gather() read: card, episodes, payments, contacts, flags,
     agreement (tracked) and assessment. Returns events in time order."""
+
     def t(en: str, zh: str) -> str:
         return pick(lang, en, zh)
 
@@ -53,23 +83,39 @@ def assemble(pack: Pack, lang: str, today: date, cards: list[dict[str, Any]]) ->
         card = {**dict(data["card"]), "last4": named[data["card"]["id"]]}
         cur = card["currency"]
         for ep in data["episodes"]:
-            events.append(_event(ep["since"], "overdue", card,
-                                 t(f"missed the due date: {format_amount(ep['amount'], cur)} "
-                                   "owed", f"逾期：欠款 {format_amount(ep['amount'], cur)}"),
-                                 amount=ep["amount"]))
+            events.append(
+                _event(
+                    ep["since"],
+                    "overdue",
+                    card,
+                    t(
+                        f"missed the due date: {format_amount(ep['amount'], cur)} owed",
+                        f"逾期：欠款 {format_amount(ep['amount'], cur)}",
+                    ),
+                    amount=ep["amount"],
+                )
+            )
             if ep["settled_on"]:
-                events.append(_event(ep["settled_on"], "settled", card,
-                                     t("settled in full", "全部结清")))
+                events.append(
+                    _event(ep["settled_on"], "settled", card, t("settled in full", "全部结清"))
+                )
         for p in data["payments"]:
             note = f" — {p['note']}" if p["note"] else ""
-            events.append(_event(p["paid_on"], "payment", card,
-                                 t(f"paid {format_amount(p['amount'], cur)}{note}",
-                                   f"还款 {format_amount(p['amount'], cur)}{note}"),
-                                 amount=p["amount"]))
+            events.append(
+                _event(
+                    p["paid_on"],
+                    "payment",
+                    card,
+                    t(
+                        f"paid {format_amount(p['amount'], cur)}{note}",
+                        f"还款 {format_amount(p['amount'], cur)}{note}",
+                    ),
+                    amount=p["amount"],
+                )
+            )
         for c in data["contacts"]:
             kind = "letter" if c["channel"] in ("letter", "lawyer-letter") else "contact"
-            party = (pack.word_name("party", c["party"], lang) if c["party"] != "unknown"
-                     else None)
+            party = pack.word_name("party", c["party"], lang) if c["party"] != "unknown" else None
             who = " ".join(x for x in (party, c["org"]) if x)
             channel = pack.word_name("channel", c["channel"], lang)
             if c["direction"] == "out":
@@ -77,30 +123,61 @@ def assemble(pack: Pack, lang: str, today: date, cards: list[dict[str, Any]]) ->
             else:
                 title = t(f"{channel} from {who or 'unknown'}", f"{channel}：来自{who or '未知'}")
             if c["contacted"] not in (None, "self"):
-                title += t(f", reached your {c['contacted']}",
-                           f"，联系了你的{pack.word_name('contacted', c['contacted'], lang)}")
+                title += t(
+                    f", reached your {c['contacted']}",
+                    f"，联系了你的{pack.word_name('contacted', c['contacted'], lang)}",
+                )
             if c["note"]:
                 title += f" — {c['note']}"
-            events.append(_event(c["at"], kind, card, title, id=c["id"], hash=c["hash"],
-                                 flags=data["flags"].get(c["id"], [])))
+            events.append(
+                _event(
+                    c["at"],
+                    kind,
+                    card,
+                    title,
+                    id=c["id"],
+                    hash=c["hash"],
+                    flags=data["flags"].get(c["id"], []),
+                )
+            )
         tracked = data.get("agreement")
         if tracked:
-            events.append(_event(tracked["agreed_on"], "agreement", card,
-                                 t(f"agreement: {tracked['months']} × "
-                                   f"{format_amount(tracked['monthly'], cur)}",
-                                   f"分期协议：{tracked['months']} 期 × "
-                                   f"{format_amount(tracked['monthly'], cur)}")))
+            events.append(
+                _event(
+                    tracked["agreed_on"],
+                    "agreement",
+                    card,
+                    t(
+                        f"agreement: {tracked['months']} × "
+                        f"{format_amount(tracked['monthly'], cur)}",
+                        f"分期协议：{tracked['months']} 期 × "
+                        f"{format_amount(tracked['monthly'], cur)}",
+                    ),
+                )
+            )
             for r in tracked["installments"]:
-                status_text = {"paid": t("paid", "已还"), "missed": t("MISSED", "未还"),
-                               "late": t("paid LATE", "逾期才还"),
-                               "due-soon": t("due soon", "即将到期"), "upcoming": t("due", "到期")}
-                events.append(_event(r["due"], "installment", card,
-                                     t(f"installment {r['n']}/{tracked['months']} "
-                                       f"{format_amount(r['amount'], cur)}: {status_text[r['status']]}",
-                                       f"第 {r['n']}/{tracked['months']} 期 "
-                                       f"{format_amount(r['amount'], cur)}：{status_text[r['status']]}"),
-                                     predicted=r["status"] in ("due-soon", "upcoming"),
-                                     status=r["status"]))
+                status_text = {
+                    "paid": t("paid", "已还"),
+                    "missed": t("MISSED", "未还"),
+                    "late": t("paid LATE", "逾期才还"),
+                    "due-soon": t("due soon", "即将到期"),
+                    "upcoming": t("due", "到期"),
+                }
+                events.append(
+                    _event(
+                        r["due"],
+                        "installment",
+                        card,
+                        t(
+                            f"installment {r['n']}/{tracked['months']} "
+                            f"{format_amount(r['amount'], cur)}: {status_text[r['status']]}",
+                            f"第 {r['n']}/{tracked['months']} 期 "
+                            f"{format_amount(r['amount'], cur)}：{status_text[r['status']]}",
+                        ),
+                        predicted=r["status"] in ("due-soon", "upcoming"),
+                        status=r["status"],
+                    )
+                )
         events.extend(_stage_events(pack, lang, today, {**data, "card": card}))
     events.sort(key=sort_key)
     return events
@@ -124,41 +201,85 @@ def _stage_events(pack: Pack, lang: str, today: date, data: dict[str, Any]) -> l
         if (end is not None and day > end) or (paused and day.isoformat() > paused):
             break
         if day <= today:
-            out.append(_event(day.isoformat(), "stage", card,
-                              pick(lang, f"stage reached by days: {name}", f"按天数进入：{name}")))
+            out.append(
+                _event(
+                    day.isoformat(),
+                    "stage",
+                    card,
+                    pick(lang, f"stage reached by days: {name}", f"按天数进入：{name}"),
+                )
+            )
         elif current is None or rank[key] > rank[current]:
-            out.append(_event(day.isoformat(), "stage", card,
-                              pick(lang, f"predicted: {name} (typically)", f"预计：{name}（通常）"),
-                              predicted=True))
+            out.append(
+                _event(
+                    day.isoformat(),
+                    "stage",
+                    card,
+                    pick(lang, f"predicted: {name} (typically)", f"预计：{name}（通常）"),
+                    predicted=True,
+                )
+            )
     for risk in a["risks"]:
         if risk["key"] == "malicious-overdraft" and risk["threshold_met"] and risk["exposure_date"]:
             d = risk["exposure_date"]
-            out.append(_event(d, "legal", card, pick(
-                lang, "criminal-threshold conditions all passed on the calendar (intent is "
-                "judged on the whole picture) — see `debtcli stage`",
-                "恶意透支的时间条件全部届满（是否有非法占有目的需综合认定）——见 `debtcli stage`"),
-                predicted=date.fromisoformat(d) > today))
+            out.append(
+                _event(
+                    d,
+                    "legal",
+                    card,
+                    pick(
+                        lang,
+                        "criminal-threshold conditions all passed on the calendar (intent is "
+                        "judged on the whole picture) — see `debtcli stage`",
+                        "恶意透支的时间条件全部届满（是否有非法占有目的需综合认定）——见 `debtcli stage`",
+                    ),
+                    predicted=date.fromisoformat(d) > today,
+                )
+            )
         elif risk["key"] == "credit-record" and risk["clears_on"]:
             d = risk["clears_on"]
-            out.append(_event(d, "legal", card, pick(lang, "negative credit record removed "
-                                                     "(5 years after settlement)",
-                                                     "征信不良记录删除（结清后 5 年）"),
-                              predicted=date.fromisoformat(d) > today))
+            out.append(
+                _event(
+                    d,
+                    "legal",
+                    card,
+                    pick(
+                        lang,
+                        "negative credit record removed (5 years after settlement)",
+                        "征信不良记录删除（结清后 5 年）",
+                    ),
+                    predicted=date.fromisoformat(d) > today,
+                )
+            )
         elif risk["key"] == "limitation":
             d = risk["runs_until"]
-            title = (pick(lang, "by your records the limitation period may have ended (see "
-                          "`debtcli stage` before acknowledging the debt)",
-                          "按你的记录，诉讼时效可能已届满（确认欠款前先看 `debtcli stage`）")
-                     if risk["expired"] else
-                     pick(lang, "limitation period would end, if nothing restarts it "
-                          "(information only)", "如无中断，诉讼时效届满（仅供参考）"))
+            title = (
+                pick(
+                    lang,
+                    "by your records the limitation period may have ended (see "
+                    "`debtcli stage` before acknowledging the debt)",
+                    "按你的记录，诉讼时效可能已届满（确认欠款前先看 `debtcli stage`）",
+                )
+                if risk["expired"]
+                else pick(
+                    lang,
+                    "limitation period would end, if nothing restarts it (information only)",
+                    "如无中断，诉讼时效届满（仅供参考）",
+                )
+            )
             out.append(_event(d, "legal", card, title, predicted=date.fromisoformat(d) > today))
     return out
 
 
-def gather(store: st.Store, pack: Pack, today: date, cards: list[Any], *,
-           latest: int | None = None,
-           flags: dict[int, list[str]] | None = None) -> list[dict[str, Any]]:
+def gather(
+    store: st.Store,
+    pack: Pack,
+    today: date,
+    cards: list[Any],
+    *,
+    latest: int | None = None,
+    flags: dict[int, list[str]] | None = None,
+) -> list[dict[str, Any]]:
     """Read each card's records. latest=N reads only each card's N most recent contacts;
     flags, when the caller already has them for the whole log, saves computing them again."""
     from debtcli.flags import flags_for
@@ -169,20 +290,27 @@ def gather(store: st.Store, pack: Pack, today: date, cards: list[Any], *,
         contacts = st.contacts(store, card_id=card["id"], latest=latest)
         episode = st.latest_episode(store, card["id"])
         tracked = tracked_agreement(store, pack, card, episode, today)
-        out.append({
-            "card": card,
-            "episodes": st.episodes(store, card["id"]),
-            "payments": st.payments(store, card["id"]),
-            "contacts": contacts,
-            "flags": flags if flags is not None else flags_for(store, pack, contacts),
-            "agreement": tracked,
-            "assessment": assess_card(store, pack, card, today, full=False),
-        })
+        out.append(
+            {
+                "card": card,
+                "episodes": st.episodes(store, card["id"]),
+                "payments": st.payments(store, card["id"]),
+                "contacts": contacts,
+                "flags": flags if flags is not None else flags_for(store, pack, contacts),
+                "agreement": tracked,
+                "assessment": assess_card(store, pack, card, today, full=False),
+            }
+        )
     return out
 
 
-def select(events: list[dict], *, since: date | None = None, until: date | None = None,
-           kinds: list[str] | None = None) -> list[dict]:
+def select(
+    events: list[dict],
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    kinds: list[str] | None = None,
+) -> list[dict]:
     lo, hi = since.isoformat() if since else "", until.isoformat() if until else "9999"
     return [e for e in events if lo <= e["at"][:10] <= hi and (not kinds or e["kind"] in kinds)]
 

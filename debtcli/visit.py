@@ -15,25 +15,41 @@ def hotline_for(pack: Pack, bank: str | None, lang: str) -> dict[str, Any]:
     entry = pack.bank(bank) if bank else None
     always = pack.text(pack.data["hotlines"], "always", lang)
     if entry is None:
-        return {"number": None, "bank": bank, "known": False, "verified": False,
-                "text": pack.text(pack.data["hotlines"], "unknown", lang), "always": always}
+        return {
+            "number": None,
+            "bank": bank,
+            "known": False,
+            "verified": False,
+            "text": pack.text(pack.data["hotlines"], "unknown", lang),
+            "always": always,
+        }
     verified = entry["tag"] != "unverified"
     name = pack.text(entry, "", lang)
     if verified:
         text = f"{name} {entry['hotline']}"
     else:
-        text = (f"{name} {entry['hotline']}（未经核实：请以卡片背面为准）" if lang == "zh"
-                else f"{name} {entry['hotline']} (unverified: check the back of your card)")
-    return {"number": entry["hotline"], "bank": name, "known": True, "verified": verified,
-            "text": text, "always": always}
+        text = (
+            f"{name} {entry['hotline']}（未经核实：请以卡片背面为准）"
+            if lang == "zh"
+            else f"{name} {entry['hotline']} (unverified: check the back of your card)"
+        )
+    return {
+        "number": entry["hotline"],
+        "bank": name,
+        "known": True,
+        "verified": verified,
+        "text": text,
+        "always": always,
+    }
 
 
 def checklist(pack: Pack, bank: str | None, lang: str) -> dict[str, Any]:
     """The checklist as plain data, for the Markdown, HTML and .docx renderers alike."""
     visit = pack.data["visit"]
     hotline = hotline_for(pack, bank, lang)
-    number = hotline["text"] if hotline["known"] else pack.text(pack.data["hotlines"],
-                                                                "unknown", lang)
+    number = (
+        hotline["text"] if hotline["known"] else pack.text(pack.data["hotlines"], "unknown", lang)
+    )
     sections = []
     for section in visit["sections"]:
         items = []
@@ -41,17 +57,30 @@ def checklist(pack: Pack, bank: str | None, lang: str) -> dict[str, Any]:
             text = pack.text(item, "", lang).replace("{hotline}", number)
             source = pack.text(item, "source", lang)
             tag = pack.tag_text(item["tag"], lang)
-            items.append({"text": text, "source": source, "tag": tag,
-                          "typical": item["tag"] == "practice"})
-        sections.append({"key": section["key"], "heading": pack.text(section, "", lang),
-                         "items": items})
+            items.append(
+                {"text": text, "source": source, "tag": tag, "typical": item["tag"] == "practice"}
+            )
+        sections.append(
+            {"key": section["key"], "heading": pack.text(section, "", lang), "items": items}
+        )
     # The help lines someone at the door may need: police, anti-fraud, complaints.
-    sections.append({"key": "help", "heading": pick(lang, "Numbers to call", "求助电话"),
-                     "items": [{"text": f"{h['number']}  {pack.text(h, '', lang)}",
-                                "short": f"☎ {h['number']} {pack.text(h, 'short', lang)}",
-                                "source": pick(lang, "nationwide number", "全国统一号码"),
-                                "tag": pack.tag_text(h["tag"], lang), "typical": False}
-                               for h in pack.help_lines() if h["door"]]})
+    sections.append(
+        {
+            "key": "help",
+            "heading": pick(lang, "Numbers to call", "求助电话"),
+            "items": [
+                {
+                    "text": f"{h['number']}  {pack.text(h, '', lang)}",
+                    "short": f"☎ {h['number']} {pack.text(h, 'short', lang)}",
+                    "source": pick(lang, "nationwide number", "全国统一号码"),
+                    "tag": pack.tag_text(h["tag"], lang),
+                    "typical": False,
+                }
+                for h in pack.help_lines()
+                if h["door"]
+            ],
+        }
+    )
     return {
         "title": pack.text(visit, "title", lang),
         "calm": pack.text(visit, "calm", lang),
@@ -64,21 +93,41 @@ def checklist(pack: Pack, bank: str | None, lang: str) -> dict[str, Any]:
 
 def checklist_blocks(data: dict[str, Any]) -> list[dict[str, str]]:
     """The checklist as document blocks: what the terminal (Markdown) and .docx show."""
-    blocks = [{"kind": "h1", "text": data["title"]}, {"kind": "p", "text": data["calm"]},
-              {"kind": "p", "text": "☎ " + data["hotline"]["text"]}]
+    blocks = [
+        {"kind": "h1", "text": data["title"]},
+        {"kind": "p", "text": data["calm"]},
+        {"kind": "p", "text": "☎ " + data["hotline"]["text"]},
+    ]
     zh = data["lang"] == "zh"
     for section in data["sections"]:
         blocks.append({"kind": "h2", "text": section["heading"]})
-        blocks.extend({"kind": "li", "text": "☐ " + i["text"],
-                       "note": f"（{i['source']}，{i['tag']}）" if zh else f"({i['source']}, {i['tag']})"}
-                      for i in section["items"])
+        blocks.extend(
+            {
+                "kind": "li",
+                "text": "☐ " + i["text"],
+                "note": f"（{i['source']}，{i['tag']}）" if zh else f"({i['source']}, {i['tag']})",
+            }
+            for i in section["items"]
+        )
     blocks.append({"kind": "p", "text": data["hotline"]["always"]})
     blocks.append({"kind": "p", "text": data["disclaimer"]})
     return blocks
 
 
-_NUMERALS = {"零": 0, "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-             "八": 8, "九": 9, "十": 10}
+_NUMERALS = {
+    "零": 0,
+    "一": 1,
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 
 
 def head_count(value: Any) -> int:
@@ -108,8 +157,9 @@ def yes_no(pack: Pack, value: Any, key: str = "answer") -> bool:
         return True
     if word in ("", "no", "false", "0"):
         return False
-    raise BadInput(f"{key}: answer yes or no, not {value!r}",
-                   f"{key}：请回答“是”或“否”，而不是 {value!r}")
+    raise BadInput(
+        f"{key}: answer yes or no, not {value!r}", f"{key}：请回答“是”或“否”，而不是 {value!r}"
+    )
 
 
 def _yes(answers: dict[str, Any], key: str, pack: Pack) -> bool:
@@ -118,22 +168,42 @@ def _yes(answers: dict[str, Any], key: str, pack: Pack) -> bool:
 
 # What each red flag, verdict and missing check is called, in (English, Chinese).
 RED_FLAG_TEXT = {
-    "personal-account": ("asked for payment to a personal account / QR code", "要求打款到个人账户/二维码"),
-    "police-claim": ("claimed police/court authority or threatened arrest", "自称公安/法院或威胁抓人"),
-    "asked-secrets": ("asked for ID photos, passwords, codes or contacts", "索要证件照片、密码、验证码或通讯录"),
-    "bank-denied": ("the bank's hotline did not know this agency or visit", "银行客服不知道这家机构或这次上门"),
+    "personal-account": (
+        "asked for payment to a personal account / QR code",
+        "要求打款到个人账户/二维码",
+    ),
+    "police-claim": (
+        "claimed police/court authority or threatened arrest",
+        "自称公安/法院或威胁抓人",
+    ),
+    "asked-secrets": (
+        "asked for ID photos, passwords, codes or contacts",
+        "索要证件照片、密码、验证码或通讯录",
+    ),
+    "bank-denied": (
+        "the bank's hotline did not know this agency or visit",
+        "银行客服不知道这家机构或这次上门",
+    ),
     "one-visitor": ("only one visitor", "只有一个人"),
     "night": ("a visit between 22:00 and 08:00", "在 22:00 至 08:00 之间上门"),
     "no-identification": ("no identification at all", "没有任何身份证明"),
     "threats": ("threats, insults or force", "威胁、辱骂或动手"),
 }
-VERDICT_TEXT = {"scam": ("scam red flags", "诈骗警示"), "unverified": ("not verified", "未核实"),
-                "verified": ("verified by the bank", "银行已确认")}
-HOTLINE_TEXT = {"confirmed": ("the bank confirmed", "银行已确认"),
-                "denied": ("the bank did not know them", "银行不知道这次上门"),
-                "not-called": ("not called", "未致电")}
-MISSING_TEXT = {"work-id": ("work ID", "工作证"), "authorization": ("written authorisation", "授权书"),
-                "hotline": ("the bank's confirmation", "银行确认")}
+VERDICT_TEXT = {
+    "scam": ("scam red flags", "诈骗警示"),
+    "unverified": ("not verified", "未核实"),
+    "verified": ("verified by the bank", "银行已确认"),
+}
+HOTLINE_TEXT = {
+    "confirmed": ("the bank confirmed", "银行已确认"),
+    "denied": ("the bank did not know them", "银行不知道这次上门"),
+    "not-called": ("not called", "未致电"),
+}
+MISSING_TEXT = {
+    "work-id": ("work ID", "工作证"),
+    "authorization": ("written authorisation", "授权书"),
+    "hotline": ("the bank's confirmation", "银行确认"),
+}
 
 
 def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") -> dict[str, Any]:
@@ -146,14 +216,20 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") 
     try:
         agents = head_count(answers.get("agents"))
     except (TypeError, ValueError):
-        raise BadInput(f"answer 'agents' must be a number, not {answers.get('agents')!r}",
-                       f"回答 'agents' 必须是数字，而不是 {answers.get('agents')!r}") from None
+        raise BadInput(
+            f"answer 'agents' must be a number, not {answers.get('agents')!r}",
+            f"回答 'agents' 必须是数字，而不是 {answers.get('agents')!r}",
+        ) from None
     if not 0 <= agents <= 50:
-        raise BadInput("answer 'agents' must be between 0 and 50", "回答 'agents' 必须在 0 到 50 之间")
+        raise BadInput(
+            "answer 'agents' must be between 0 and 50", "回答 'agents' 必须在 0 到 50 之间"
+        )
     hotline = pack.word("hotline", str(answers.get("hotline") or "not-called")).lower()
     if hotline not in HOTLINE_ANSWERS:
-        raise BadInput(f"answer 'hotline' must be one of {', '.join(HOTLINE_ANSWERS)}",
-                       f"回答 'hotline' 必须是 {', '.join(HOTLINE_ANSWERS)} 之一")
+        raise BadInput(
+            f"answer 'hotline' must be one of {', '.join(HOTLINE_ANSWERS)}",
+            f"回答 'hotline' 必须是 {', '.join(HOTLINE_ANSWERS)} 之一",
+        )
     work_id, authorization = _yes(answers, "work_id", pack), _yes(answers, "authorization", pack)
     quiet = pack.conduct_rule("quiet-hours")
     hm = at.strftime("%H:%M")
@@ -182,8 +258,9 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") 
     if hotline != "confirmed":
         missing.append("hotline")
     verdict = "scam" if red else ("unverified" if missing else "verified")
-    credentials = [c for c, shown in (("work-id", work_id), ("authorization", authorization))
-                   if shown] or ["none"]
+    credentials = [
+        c for c, shown in (("work-id", work_id), ("authorization", authorization)) if shown
+    ] or ["none"]
     flags = []
     if "police-claim" in red:
         flags.append("impersonation")
@@ -194,31 +271,47 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") 
         "channel": "visit",
         # Whoever the bank's hotline denied, or who showed a scam's red flags, is not the
         # bank's agency, whatever they called themselves: recorded as an impostor.
-        "party": ("impostor" if verdict == "scam" or hotline == "denied"
-                  else "agency" if answers.get("org") else "unknown"),
+        "party": (
+            "impostor"
+            if verdict == "scam" or hotline == "denied"
+            else "agency"
+            if answers.get("org")
+            else "unknown"
+        ),
         "org": answers.get("org") or None,
         "agent": answers.get("agent") or None,
         "agent_id": answers.get("agent_id") or None,
         "agents": agents or None,
         "credentials": credentials,
-        "pay_to": (answers.get("pay_to") or ("个人账户 / personal account"
-                                             if "personal-account" in red else None)),
+        "pay_to": (
+            answers.get("pay_to")
+            or ("个人账户 / personal account" if "personal-account" in red else None)
+        ),
         "flag": flags,
         "note": _note(lang, verdict, hotline, red, missing),
     }
-    return {"verdict": verdict, "red_flags": red, "missing": missing, "hotline": hotline,
-            "night": night, "entry": entry}
+    return {
+        "verdict": verdict,
+        "red_flags": red,
+        "missing": missing,
+        "hotline": hotline,
+        "night": night,
+        "entry": entry,
+    }
 
 
 def _note(lang: str, verdict: str, hotline: str, red: list[str], missing: list[str]) -> str:
     """What the saved log entry says, in the user's language: it is their evidence."""
+
     def words(table: dict[str, tuple[str, str]], keys: list[str]) -> str:
         listed = [pick(lang, *table[k]) for k in keys]
         return pick(lang, ", ", "、").join(listed) or pick(lang, "none", "无")
 
-    return pick(lang,
-                f"visit check: {pick(lang, *VERDICT_TEXT[verdict])}; hotline: "
-                f"{pick(lang, *HOTLINE_TEXT[hotline])}; red flags: {words(RED_FLAG_TEXT, red)}; "
-                f"missing: {words(MISSING_TEXT, missing)}",
-                f"上门核验：{pick(lang, *VERDICT_TEXT[verdict])}；客服核实：{pick(lang, *HOTLINE_TEXT[hotline])}；"
-                f"危险信号：{words(RED_FLAG_TEXT, red)}；缺少：{words(MISSING_TEXT, missing)}")
+    return pick(
+        lang,
+        f"visit check: {pick(lang, *VERDICT_TEXT[verdict])}; hotline: "
+        f"{pick(lang, *HOTLINE_TEXT[hotline])}; red flags: {words(RED_FLAG_TEXT, red)}; "
+        f"missing: {words(MISSING_TEXT, missing)}",
+        f"上门核验：{pick(lang, *VERDICT_TEXT[verdict])}；客服核实：{pick(lang, *HOTLINE_TEXT[hotline])}；"
+        f"危险信号：{words(RED_FLAG_TEXT, red)}；缺少：{words(MISSING_TEXT, missing)}",
+    )

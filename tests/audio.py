@@ -30,9 +30,15 @@ def _atom(kind: bytes, payload: bytes) -> bytes:
 
 def m4a(path: Path, seconds: float) -> Path:
     """ftyp + moov with an mvhd (timescale 1000): mutagen reads the length from it."""
-    mvhd = (b"\0\0\0\0" + struct.pack(">IIII", 0, 0, 1000, int(seconds * 1000))
-            + struct.pack(">IH", 0x00010000, 0x0100) + b"\0" * 10 + b"\0" * 36 + b"\0" * 24
-            + struct.pack(">I", 2))
+    mvhd = (
+        b"\0\0\0\0"
+        + struct.pack(">IIII", 0, 0, 1000, int(seconds * 1000))
+        + struct.pack(">IH", 0x00010000, 0x0100)
+        + b"\0" * 10
+        + b"\0" * 36
+        + b"\0" * 24
+        + struct.pack(">I", 2)
+    )
     data = _atom(b"ftyp", b"M4A \0\0\0\0M4A mp42isom") + _atom(b"moov", _atom(b"mvhd", mvhd))
     path.write_bytes(data + _atom(b"mdat", b"\0" * 64))
     return path
@@ -42,8 +48,17 @@ def aac(path: Path, seconds: float) -> Path:
     """ADTS AAC-LC, 8 kHz mono: 1024 samples per frame."""
     frames = int(seconds * 8000 / 1024)
     size = 7 + 16
-    header = bytes([0xFF, 0xF1, (1 << 6) | (11 << 2), (1 << 6) | (size >> 11),
-                    (size >> 3) & 0xFF, ((size & 7) << 5) | 0x1F, 0xFC])
+    header = bytes(
+        [
+            0xFF,
+            0xF1,
+            (1 << 6) | (11 << 2),
+            (1 << 6) | (size >> 11),
+            (size >> 3) & 0xFF,
+            ((size & 7) << 5) | 0x1F,
+            0xFC,
+        ]
+    )
     path.write_bytes((header + b"\0" * 16) * frames)
     return path
 
@@ -53,12 +68,12 @@ def ogg(path: Path, seconds: float) -> Path:
     position gives the length."""
     from mutagen.ogg import OggPage
 
-    ident = (b"\x01vorbis" + struct.pack("<IBIiii", 0, 1, 8000, 0, 16000, 0)
-             + bytes([0xB8, 1]))
+    ident = b"\x01vorbis" + struct.pack("<IBIiii", 0, 1, 8000, 0, 16000, 0) + bytes([0xB8, 1])
     comment = b"\x03vorbis" + struct.pack("<I", 6) + b"debtcl" + struct.pack("<I", 0) + b"\x01"
     pages = []
-    for seq, (packet, granule) in enumerate(((ident, 0), (comment, 0), (b"\0" * 32,
-                                                                         int(seconds * 8000)))):
+    for seq, (packet, granule) in enumerate(
+        ((ident, 0), (comment, 0), (b"\0" * 32, int(seconds * 8000)))
+    ):
         page = OggPage()
         page.serial, page.sequence, page.position = 1, seq, granule
         page.first, page.last = seq == 0, seq == 2

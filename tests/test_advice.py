@@ -26,6 +26,7 @@ def _answers(tmp_path, **given):
 
 # --- agreements are a state the engine knows ------------------------------------------------
 
+
 def test_a_current_agreement_pauses_escalation(li_wei):
     li_wei("agree", "4821", "--months", "60", "--monthly", "1040", "--first-due", "2026-12-20")
     li_wei("--today", "2026-12-18", "pay", "4821", "1040", "--date", "2026-12-18")
@@ -72,12 +73,19 @@ def test_timeline_and_calendar_predict_no_escalation_under_agreement(li_wei, tmp
     assert "****4821: installment 1/60" in text
 
 
-@given(hs.lists(hs.tuples(hs.integers(0, 400), hs.integers(1, 5000)), max_size=12),
-       hs.integers(0, 500), hs.integers(1, 300))
+@given(
+    hs.lists(hs.tuples(hs.integers(0, 400), hs.integers(1, 5000)), max_size=12),
+    hs.integers(0, 500),
+    hs.integers(1, 300),
+)
 @settings(max_examples=150, deadline=None)
 def test_property_current_agreement_never_rises_and_predicts_nothing(pays, day, more):
-    agreement = {"agreed_on": "2026-11-23", "first_due": "2026-12-20", "months": 12,
-                 "monthly": 100_000}
+    agreement = {
+        "agreed_on": "2026-11-23",
+        "first_due": "2026-12-20",
+        "months": 12,
+        "monthly": 100_000,
+    }
     payments = [(date(2026, 11, 23) + timedelta(days=d), a * 100) for d, a in pays]
     today = date(2026, 11, 23) + timedelta(days=day)
     later = today + timedelta(days=more)
@@ -101,10 +109,12 @@ def test_property_current_agreement_never_rises_and_predicts_nothing(pays, day, 
 
 
 def test_installment_due_today_is_not_missed_and_grace_is_three_days():
-    agreement = {"agreed_on": "2026-11-23", "first_due": "2026-12-20", "months": 2,
-                 "monthly": 100}
-    for day, status in ((date(2026, 12, 20), "current"), (date(2026, 12, 23), "current"),
-                        (date(2026, 12, 24), "broken")):
+    agreement = {"agreed_on": "2026-11-23", "first_due": "2026-12-20", "months": 2, "monthly": 100}
+    for day, status in (
+        (date(2026, 12, 20), "current"),
+        (date(2026, 12, 23), "current"),
+        (date(2026, 12, 24), "broken"),
+    ):
         assert track(agreement, [], day, grace_days=3)["status"] == status, day
     late = track(agreement, [(date(2026, 12, 26), 200)], date(2027, 3, 1), grace_days=3)
     assert late["status"] == "broken" and late["broken_on"] == "2026-12-24"
@@ -115,10 +125,18 @@ def test_installment_due_today_is_not_missed_and_grace_is_three_days():
 
 # --- who contacted you is a fact --------------------------------------------------------------
 
+
 def test_a_scam_visit_is_an_impostor_and_changes_nothing(li_wei, tmp_path):
     before = li_wei.json("stage", "5511")
-    scam = _answers(tmp_path, agents=1, work_id=False, authorization=False,
-                    org="自称法院执行局", hotline="denied", personal_account=True)
+    scam = _answers(
+        tmp_path,
+        agents=1,
+        work_id=False,
+        authorization=False,
+        org="自称法院执行局",
+        hotline="denied",
+        personal_account=True,
+    )
     li_wei("visit", "check", "5511", "--answers", scam, "--at", "2026-11-22 15:00")
     entry = li_wei.json("log", "list", "5511")[-1]
     assert entry["party"] == "impostor"
@@ -130,22 +148,39 @@ def test_a_scam_visit_is_an_impostor_and_changes_nothing(li_wei, tmp_path):
 
 
 def test_a_hotline_denied_visit_with_papers_is_still_an_impostor(li_wei, tmp_path):
-    denied = _answers(tmp_path, agents=2, work_id=True, authorization=True,
-                      org="某某资产", hotline="denied")
+    denied = _answers(
+        tmp_path, agents=2, work_id=True, authorization=True, org="某某资产", hotline="denied"
+    )
     li_wei("visit", "check", "4821", "--answers", denied, "--at", "2026-11-22 15:00")
     assert li_wei.json("log", "list", "4821")[-1]["party"] == "impostor"
 
 
 def test_log_add_records_an_impostor(li_wei):
-    li_wei("log", "add", "7730", "--channel", "call", "--party", "impostor",
-           "--at", "2026-11-20 10:00", "--note", "自称法院")
+    li_wei(
+        "log",
+        "add",
+        "7730",
+        "--channel",
+        "call",
+        "--party",
+        "impostor",
+        "--at",
+        "2026-11-20 10:00",
+        "--note",
+        "自称法院",
+    )
     assert li_wei.json("log", "list", "7730")[-1]["party"] == "impostor"
 
 
-EVIDENCE = hs.lists(hs.tuples(
-    hs.sampled_from(["call", "sms", "lawyer-letter", "visit", "letter"]),
-    hs.sampled_from(["bank", "agency", "law-firm", "court", "unknown", "impostor"]),
-    hs.integers(1, 400), hs.booleans()), max_size=8)
+EVIDENCE = hs.lists(
+    hs.tuples(
+        hs.sampled_from(["call", "sms", "lawyer-letter", "visit", "letter"]),
+        hs.sampled_from(["bank", "agency", "law-firm", "court", "unknown", "impostor"]),
+        hs.integers(1, 400),
+        hs.booleans(),
+    ),
+    max_size=8,
+)
 
 
 @given(EVIDENCE, hs.integers(1, 500))
@@ -173,30 +208,50 @@ def test_property_impostor_and_unknown_contacts_change_nothing(log, day):
                 when = SINCE + timedelta(days=n)
                 if when > today:
                     continue
-                contactlog.add(s, PACK, card, {
-                    "at": f"{when} 10:00", "channel": ch, "party": party,
-                    "missed": ch == "call" and not answered}, [], today)
+                contactlog.add(
+                    s,
+                    PACK,
+                    card,
+                    {
+                        "at": f"{when} 10:00",
+                        "channel": ch,
+                        "party": party,
+                        "missed": ch == "call" and not answered,
+                    },
+                    [],
+                    today,
+                )
             r = public(assess_card(s, PACK, card, today))
             s.close()
         mo = next(x for x in r["risks"] if x["key"] == "malicious-overdraft")
         lim = next(x for x in r["risks"] if x["key"] == "limitation")
-        return (r["stage"], r["stage_basis"], mo["effective_notices"], mo["exposure_date"],
-                mo["possible_notices"], lim["runs_until"])
+        return (
+            r["stage"],
+            r["stage_basis"],
+            mo["effective_notices"],
+            mo["exposure_date"],
+            mo["possible_notices"],
+            lim["runs_until"],
+        )
 
     assert view(log) == view(real)
 
 
 # --- the criminal reading only where it applies ---------------------------------------------
 
-@pytest.mark.parametrize(("principal", "days", "shown"), [
-    (905_000, 40, False),        # ¥9,050: far below
-    (3_999_999, 200, False),     # just under 80% of ¥50,000
-    (4_000_000, 200, True),      # within 20%
-    (4_000_000, 2, False),       # but still in the grace period
-    (5_000_000, 2, False),       # at the threshold, in the grace period
-    (5_000_000, 4, True),        # at the threshold, past grace
-    (5_800_000, 138, True),
-])
+
+@pytest.mark.parametrize(
+    ("principal", "days", "shown"),
+    [
+        (905_000, 40, False),  # ¥9,050: far below
+        (3_999_999, 200, False),  # just under 80% of ¥50,000
+        (4_000_000, 200, True),  # within 20%
+        (4_000_000, 2, False),  # but still in the grace period
+        (5_000_000, 2, False),  # at the threshold, in the grace period
+        (5_000_000, 4, True),  # at the threshold, past grace
+        (5_800_000, 138, True),
+    ],
+)
 def test_when_the_criminal_block_shows(principal, days, shown):
     mo = malicious_overdraft(PACK, principal, True, SINCE, [], days_overdue=days)
     assert mo["show"] is shown
@@ -251,6 +306,7 @@ def test_payments_and_agreements_restart_the_limitation_period(li_wei):
 
 # --- settlement -------------------------------------------------------------------------------
 
+
 def test_a_settled_card_owes_nothing(li_wei):
     li_wei("settle", "7730", "--date", "2026-11-20", "--amount", "12000")
     row = next(r for r in li_wei.json("status") if r["last4"] == "7730")
@@ -282,26 +338,44 @@ def test_settle_refuses_a_bad_amount(li_wei, db_path):
 
 # --- collection after an agreement or a settlement --------------------------------------------
 
+
 def test_collection_after_agreement_and_after_settlement_is_flagged(li_wei):
-    li_wei("agree", "4821", "--months", "60", "--monthly", "1040", "--first-due", "2026-12-20",
-           "--date", "2026-11-10")
-    r = li_wei("log", "add", "4821", "--channel", "call", "--party", "agency",
-               "--at", "2026-11-20 10:00")
+    li_wei(
+        "agree",
+        "4821",
+        "--months",
+        "60",
+        "--monthly",
+        "1040",
+        "--first-due",
+        "2026-12-20",
+        "--date",
+        "2026-11-10",
+    )
+    r = li_wei(
+        "log", "add", "4821", "--channel", "call", "--party", "agency", "--at", "2026-11-20 10:00"
+    )
     assert "collection after an installment agreement" in r.stdout
     li_wei("settle", "7730", "--date", "2026-11-01")
-    r = li_wei("log", "add", "7730", "--channel", "sms", "--party", "bank",
-               "--at", "2026-11-20 11:00")
+    r = li_wei(
+        "log", "add", "7730", "--channel", "sms", "--party", "bank", "--at", "2026-11-20 11:00"
+    )
     assert "collection after the debt was settled" in r.stdout
     rules = {v["rule"] for v in li_wei.json("violations")}
     assert {"after-agreement", "after-settlement"} <= rules
     # an impostor's call is not the bank collecting
-    li_wei("log", "add", "7730", "--channel", "call", "--party", "impostor",
-           "--at", "2026-11-21 11:00")
-    assert not [v for v in li_wei.json("violations")
-                if v["rule"] == "after-settlement" and v["at"].startswith("2026-11-21")]
+    li_wei(
+        "log", "add", "7730", "--channel", "call", "--party", "impostor", "--at", "2026-11-21 11:00"
+    )
+    assert not [
+        v
+        for v in li_wei.json("violations")
+        if v["rule"] == "after-settlement" and v["at"].startswith("2026-11-21")
+    ]
 
 
 # --- the corrected pack -----------------------------------------------------------------------
+
 
 def test_pack_follows_the_legal_review():
     text = (PACK.path).read_text(encoding="utf-8")
@@ -323,10 +397,22 @@ def test_pack_follows_the_legal_review():
 def test_paying_your_own_card_through_alipay_is_not_a_scam_sign():
     from debtcli.conduct import flag_entries
 
-    base = {"id": 1, "at": "2026-11-20T10:00:00+08:00", "at_utc": "2026-11-20T02:00:00+00:00",
-            "channel": "call", "direction": "in", "party": "bank", "contacted": "self",
-            "answered": 1, "flags": None, "claims": None, "agents": None, "credentials": None,
-            "bank": "中信银行", "card_id": 1}
+    base = {
+        "id": 1,
+        "at": "2026-11-20T10:00:00+08:00",
+        "at_utc": "2026-11-20T02:00:00+00:00",
+        "channel": "call",
+        "direction": "in",
+        "party": "bank",
+        "contacted": "self",
+        "answered": 1,
+        "flags": None,
+        "claims": None,
+        "agents": None,
+        "credentials": None,
+        "bank": "中信银行",
+        "card_id": 1,
+    }
     ok = flag_entries(PACK, [{**base, "pay_to": "支付宝 信用卡还款（本人中信银行卡）"}])
     assert "pay-to-personal" not in ok.get(1, [])
     bad = flag_entries(PACK, [{**base, "pay_to": "张三 个人账户"}])
@@ -350,8 +436,18 @@ def test_help_lines_command(cli):
 
 
 def test_letter_without_seal_is_flagged(li_wei):
-    r = li_wei("log", "add", "4821", "--channel", "letter", "--party", "agency", "--no-seal",
-               "--at", "2026-11-20 10:00")
+    r = li_wei(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "letter",
+        "--party",
+        "agency",
+        "--no-seal",
+        "--at",
+        "2026-11-20 10:00",
+    )
     assert "seal" in r.stdout
     bad = li_wei("log", "add", "4821", "--channel", "call", "--no-seal", ok=False)
     assert_clean_failure(bad, code=2, says="--no-seal")
@@ -375,14 +471,46 @@ def test_visit_checklist_carries_the_door_help_lines(li_wei, tmp_path):
 
 
 def test_a_complaint_names_impostors_apart_from_the_bank(li_wei, tmp_path):
-    li_wei("log", "add", "4821", "--channel", "call", "--party", "agency", "--org", "某某资产",
-           "--contacted", "family", "--at", "2026-11-10 22:40", "--note", "called my mother")
-    scam = _answers(tmp_path, agents=1, work_id=False, authorization=False,
-                    org="自称法院执行局", hotline="denied", personal_account=True)
+    li_wei(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "call",
+        "--party",
+        "agency",
+        "--org",
+        "某某资产",
+        "--contacted",
+        "family",
+        "--at",
+        "2026-11-10 22:40",
+        "--note",
+        "called my mother",
+    )
+    scam = _answers(
+        tmp_path,
+        agents=1,
+        work_id=False,
+        authorization=False,
+        org="自称法院执行局",
+        hotline="denied",
+        personal_account=True,
+    )
     li_wei("visit", "check", "4821", "--answers", scam, "--at", "2026-11-22 15:00")
     for lang, says in (("zh", "冒用银行名义"), ("en", "someone is using the bank's name")):
-        text = li_wei("--lang", lang, "letter", "make", "complaint", "4821", "--name", "李伟",
-                      "--phone", "138").stdout
+        text = li_wei(
+            "--lang",
+            lang,
+            "letter",
+            "make",
+            "complaint",
+            "4821",
+            "--name",
+            "李伟",
+            "--phone",
+            "138",
+        ).stdout
         main, _, rest = text.partition(says)
         assert rest, text
         assert "自称法院执行局" not in main and "自称法院执行局" in rest

@@ -8,13 +8,39 @@ from conftest import assert_clean_failure
 
 
 def test_log_add_in_chinese_words(li_wei):
-    li_wei("log", "add", "4821", "--channel", "电话", "--party", "催收公司", "--contacted", "母亲",
-           "--flag", "威胁，骚扰", "--claim", "黑名单、抓人", "--at", "2026-11-20 10:00")
+    li_wei(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "电话",
+        "--party",
+        "催收公司",
+        "--contacted",
+        "母亲",
+        "--flag",
+        "威胁，骚扰",
+        "--claim",
+        "黑名单、抓人",
+        "--at",
+        "2026-11-20 10:00",
+    )
     e = li_wei.json("log", "list", "4821")[-1]
     assert (e["channel"], e["party"], e["contacted"]) == ("call", "agency", "family")
     assert e["flags"] == "repeated,threat" and e["claims"] == "arrest,blacklist"
-    li_wei("log", "add", "4821", "--channel", "上门", "--credentials", "工作证", "--agents", "2",
-           "--at", "2026-11-21 10:00")
+    li_wei(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "上门",
+        "--credentials",
+        "工作证",
+        "--agents",
+        "2",
+        "--at",
+        "2026-11-21 10:00",
+    )
     assert li_wei.json("log", "list", "4821")[-1]["credentials"] == "work-id"
 
 
@@ -25,26 +51,48 @@ def test_a_wrong_word_lists_the_choices_in_chinese(li_wei):
 
 def test_csv_import_takes_chinese_words(li_wei, tmp_path):
     f = tmp_path / "log.csv"
-    f.write_text("card,at,channel,party,contacted,note\n"
-                 "中信,2026-11-20 22:40,电话,催收公司,妈妈,打给我妈妈\n", encoding="utf-8")
+    f.write_text(
+        "card,at,channel,party,contacted,note\n"
+        "中信,2026-11-20 22:40,电话,催收公司,妈妈,打给我妈妈\n",
+        encoding="utf-8",
+    )
     li_wei("log", "import", str(f))
     e = li_wei.json("log", "list", "4821")[-1]
     assert (e["channel"], e["party"], e["contacted"]) == ("call", "agency", "family")
 
 
-@pytest.mark.parametrize(("args", "check"), [
-    (["facts", "黑名单"], "blacklist"), (["facts", "传票"], "summons"),
-])
+@pytest.mark.parametrize(
+    ("args", "check"),
+    [
+        (["facts", "黑名单"], "blacklist"),
+        (["facts", "传票"], "summons"),
+    ],
+)
 def test_facts_in_chinese(cli, args, check):
     assert cli.json(*args)[0]["key"] == check
 
 
 def test_letter_kinds_and_hardships_in_chinese(li_wei):
-    text = li_wei("--lang", "zh", "letter", "make", "分期", "4821", "--months", "60",
-                  "--hardship", "失业", "--name", "李伟", "--phone", "138").stdout
+    text = li_wei(
+        "--lang",
+        "zh",
+        "letter",
+        "make",
+        "分期",
+        "4821",
+        "--months",
+        "60",
+        "--hardship",
+        "失业",
+        "--name",
+        "李伟",
+        "--phone",
+        "138",
+    ).stdout
     assert "个性化分期还款申请" in text and "解除劳动合同证明" in text
-    li_wei("log", "add", "4821", "--channel", "电话", "--party", "催收公司", "--at",
-           "2026-11-20 23:10")
+    li_wei(
+        "log", "add", "4821", "--channel", "电话", "--party", "催收公司", "--at", "2026-11-20 23:10"
+    )
     to_regulator = li_wei("--lang", "zh", "letter", "make", "投诉", "4821", "--to", "监管").stdout
     to_bank = li_wei("--lang", "zh", "letter", "make", "投诉", "4821", "--to", "银行").stdout
     assert "消费者权益保护部门" not in to_regulator and "消费者权益保护部门" in to_bank
@@ -52,10 +100,30 @@ def test_letter_kinds_and_hardships_in_chinese(li_wei):
 
 def test_visit_answers_in_chinese_words(li_wei, tmp_path):
     answers = tmp_path / "a.json"
-    answers.write_text(json.dumps({"agents": "一个", "work_id": "没有", "authorization": "没有",
-                                   "hotline": "银行说不知道", "org": "自称法院"}), encoding="utf-8")
-    r = li_wei("--lang", "zh", "visit", "check", "4821", "--answers", str(answers),
-               "--at", "2026-11-22 15:00", "--json")
+    answers.write_text(
+        json.dumps(
+            {
+                "agents": "一个",
+                "work_id": "没有",
+                "authorization": "没有",
+                "hotline": "银行说不知道",
+                "org": "自称法院",
+            }
+        ),
+        encoding="utf-8",
+    )
+    r = li_wei(
+        "--lang",
+        "zh",
+        "visit",
+        "check",
+        "4821",
+        "--answers",
+        str(answers),
+        "--at",
+        "2026-11-22 15:00",
+        "--json",
+    )
     v = json.loads(r.stdout)
     assert v["verdict"] == "scam" and "one-visitor" in v["red_flags"] and v["hotline"] == "denied"
 
@@ -83,18 +151,43 @@ def test_no_english_codes_in_the_chinese_demo(cli, tmp_path):
     codes -= {"other", "in", "out", "app", "none"}
     db = str(tmp_path / "demo.db")
     cli("--lang", "zh", "--db", db, "demo")
-    cli("--lang", "zh", "--db", db, "log", "add", "4821", "--channel", "电话", "--party", "银行",
-        "--at", "2026-11-20T10:15:00+09:00")  # logged abroad: its offset is shown
+    cli(
+        "--lang",
+        "zh",
+        "--db",
+        db,
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "电话",
+        "--party",
+        "银行",
+        "--at",
+        "2026-11-20T10:15:00+09:00",
+    )  # logged abroad: its offset is shown
     documents = {}
     cli("--lang", "zh", "--db", db, "report", "-o", tmp_path / "r.html")
     cli("--lang", "zh", "--db", db, "evidence", "export", "-o", tmp_path / "b.zip")
     documents["report"] = (tmp_path / "r.html").read_text(encoding="utf-8")
     with zipfile.ZipFile(tmp_path / "b.zip") as z:
         documents["summary.html"] = z.read("summary.html").decode()
-    for args in (["status"], ["stage", "4821"], ["log", "list"], ["timeline", "--all"],
-                 ["violations"], ["card", "list"], ["facts"], "report", "summary.html"):
-        out = documents[args] if isinstance(args, str) else \
-            cli("--lang", "zh", "--db", db, *args).stdout
+    for args in (
+        ["status"],
+        ["stage", "4821"],
+        ["log", "list"],
+        ["timeline", "--all"],
+        ["violations"],
+        ["card", "list"],
+        ["facts"],
+        "report",
+        "summary.html",
+    ):
+        out = (
+            documents[args]
+            if isinstance(args, str)
+            else cli("--lang", "zh", "--db", db, *args).stdout
+        )
         out = re.sub(r"<[^>]*>", " ", out)  # HTML tags and their attributes
         out = re.sub(r"debtcli(?:\s+[-\w]+){1,6}", "", out)  # the commands themselves
         found = sorted(c for c in codes if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", out))

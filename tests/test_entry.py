@@ -21,30 +21,56 @@ PACK = load_pack("cn")
 
 # --- one parser for what people type ---------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "hm"), [
-    ("2026-11-20 22:40", "22:40"), ("2026-11-20 22.40", "22:40"), ("2026-11-20 22：40", "22:40"),
-    ("2026-11-20 晚上10点40", "22:40"), ("2026-11-20 22点40分", "22:40"),
-    ("2026-11-20 下午3点", "15:00"), ("2026-11-20 上午9点半", "09:30"),
-    ("2026年11月20日 晚上10点40分", "22:40"), ("昨天 22:40", "22:40"),
-    ("２０２６－１１－２０ ２２：４０", "22:40"), ("11月20日 22:40", "22:40"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "hm"),
+    [
+        ("2026-11-20 22:40", "22:40"),
+        ("2026-11-20 22.40", "22:40"),
+        ("2026-11-20 22：40", "22:40"),
+        ("2026-11-20 晚上10点40", "22:40"),
+        ("2026-11-20 22点40分", "22:40"),
+        ("2026-11-20 下午3点", "15:00"),
+        ("2026-11-20 上午9点半", "09:30"),
+        ("2026年11月20日 晚上10点40分", "22:40"),
+        ("昨天 22:40", "22:40"),
+        ("２０２６－１１－２０ ２２：４０", "22:40"),
+        ("11月20日 22:40", "22:40"),
+    ],
+)
 def test_times_as_people_write_them(text, hm):
     dt = parse_datetime(text, TODAY)
     assert dt.strftime("%H:%M") == hm
 
 
-@pytest.mark.parametrize("text", ["2026-11-20 22,40", "2026-11-20 22.4", "2026-11-20 2240x",
-                                  "2026-11-20 25:00", "2026-11-20 22:40:99", "晚上25点"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-20 22,40",
+        "2026-11-20 22.4",
+        "2026-11-20 2240x",
+        "2026-11-20 25:00",
+        "2026-11-20 22:40:99",
+        "晚上25点",
+    ],
+)
 def test_a_time_it_cannot_read_exactly_is_refused(text):
     with pytest.raises(BadInput):
         parse_datetime(text, TODAY)
 
 
-@pytest.mark.parametrize(("text", "day"), [
-    ("8月5日", date(2026, 8, 5)), ("2026年8月5号", date(2026, 8, 5)),
-    ("２０２６－０８－０５", date(2026, 8, 5)), ("2026/8/5", date(2026, 8, 5)),
-    ("2026.8.5", date(2026, 8, 5)), ("今天", TODAY), ("前天", date(2026, 11, 21)),
-])
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("8月5日", date(2026, 8, 5)),
+        ("2026年8月5号", date(2026, 8, 5)),
+        ("２０２６－０８－０５", date(2026, 8, 5)),
+        ("2026/8/5", date(2026, 8, 5)),
+        ("2026.8.5", date(2026, 8, 5)),
+        ("今天", TODAY),
+        ("前天", date(2026, 11, 21)),
+    ],
+)
 def test_dates_as_people_write_them(text, day):
     assert parse_date(text, TODAY) == day
 
@@ -55,15 +81,23 @@ def test_implausible_dates_are_refused(text):
         parse_date(text, TODAY)
 
 
-@pytest.mark.parametrize(("text", "fen"), [("１８３００", 1_830_000), ("１．５万", 1_500_000),
-                                           ("¥18,300", 1_830_000), ("18300元", 1_830_000)])
+@pytest.mark.parametrize(
+    ("text", "fen"),
+    [
+        ("１８３００", 1_830_000),
+        ("１．５万", 1_500_000),
+        ("¥18,300", 1_830_000),
+        ("18300元", 1_830_000),
+    ],
+)
 def test_full_width_amounts(text, fen):
     assert parse_amount(text) == fen
 
 
 def test_log_add_keeps_the_time_typed_and_the_quiet_hours_flag(li_wei):
-    r = li_wei("log", "add", "4821", "--channel", "call", "--party", "agency",
-               "--at", "2026-11-20 22.40")
+    r = li_wei(
+        "log", "add", "4821", "--channel", "call", "--party", "agency", "--at", "2026-11-20 22.40"
+    )
     assert "22:40" in r.stdout and "22:00" in r.stdout
     entry = li_wei.json("log", "list", "4821")[-1]
     assert entry["at"].startswith("2026-11-20T22:40")
@@ -86,8 +120,18 @@ def test_a_fixed_today_means_the_whole_day(li_wei, tmp_path):
     csv = tmp_path / "log.csv"
     csv.write_text("card,at,channel\n4821,2026-11-20 23:50,call\n", encoding="utf-8")
     li_wei("--today", "2026-11-20", "log", "import", str(csv))
-    bad = li_wei("--today", "2026-11-20", "log", "add", "4821", "--channel", "call",
-                 "--at", "2026-11-21 00:05", ok=False)
+    bad = li_wei(
+        "--today",
+        "2026-11-20",
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "call",
+        "--at",
+        "2026-11-21 00:05",
+        ok=False,
+    )
     assert_clean_failure(bad, says="future")
 
 
@@ -109,6 +153,7 @@ def test_a_hyphenated_last_four_is_refused(cli):
 
 
 # --- corrections with a trace -----------------------------------------------------------------
+
 
 def test_an_overpayment_needs_force_and_a_payment_can_be_voided(li_wei):
     r = li_wei("pay", "7730", "183000", ok=False)
@@ -158,8 +203,19 @@ def test_same_bank_and_last_four_needs_force_and_is_told_apart(cli, tmp_path):
     assert "#1" in out and "#2" in out
     plan = cli.json("plan", "--income", "9000", "--expenses", "6000")
     assert sum(float(c["owed"]) for c in plan["cards"]) == 63400
-    cli("log", "add", "#2", "--channel", "call", "--party", "agency", "--contacted", "family",
-        "--at", "2026-11-20 10:00")
+    cli(
+        "log",
+        "add",
+        "#2",
+        "--channel",
+        "call",
+        "--party",
+        "agency",
+        "--contacted",
+        "family",
+        "--at",
+        "2026-11-20 10:00",
+    )
     assert [v["card"] for v in cli.json("violations", "#2")] == ["4821 #2"]
     assert not [v for v in cli.json("violations", "#1")]
     report = tmp_path / "r.html"
@@ -183,6 +239,7 @@ def test_plan_never_adds_two_currencies(cli):
 
 # --- cards found as people name them ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("ref", ["中信", "中信银行", "CITIC", "citic"])
 def test_a_card_by_its_banks_names(cli, ref):
     cli("card", "add", "--bank", "中信银行", "--last4", "4821")
@@ -190,8 +247,10 @@ def test_a_card_by_its_banks_names(cli, ref):
     assert cli.json("card", "show", ref)["last4"] == "4821"
 
 
-@pytest.mark.parametrize(("ref", "last4"), [("招行", "7730"), ("招商银行", "7730"),
-                                            ("工行", "5511"), ("工商银行", "5511")])
+@pytest.mark.parametrize(
+    ("ref", "last4"),
+    [("招行", "7730"), ("招商银行", "7730"), ("工行", "5511"), ("工商银行", "5511")],
+)
 def test_short_bank_names_find_cards(li_wei, ref, last4):
     assert li_wei.json("card", "show", ref)["last4"] == last4
 
@@ -206,6 +265,7 @@ def test_every_bank_alias_finds_its_own_hotline():
 
 
 # --- the store at open ------------------------------------------------------------------------
+
 
 def test_a_read_command_on_a_missing_store_creates_nothing(cli, tmp_path):
     missing = tmp_path / "typo" / "stroe.db"
@@ -235,10 +295,12 @@ def test_a_new_store_carries_our_application_id(cli, db_path):
 
 # --- imports in the encodings people have -----------------------------------------------------
 
+
 def test_a_csv_saved_by_excel_on_chinese_windows_imports(li_wei, tmp_path):
     csv = tmp_path / "gbk.csv"
-    csv.write_bytes("card,at,channel,note\n4821,2026-11-20 10:00,call,催收员说要上门\n"
-                    .encode("gb18030"))
+    csv.write_bytes(
+        "card,at,channel,note\n4821,2026-11-20 10:00,call,催收员说要上门\n".encode("gb18030")
+    )
     li_wei("log", "import", str(csv))
     assert li_wei.json("log", "list", "4821")[-1]["note"] == "催收员说要上门"
 
@@ -251,10 +313,14 @@ def test_a_csv_in_another_encoding_is_refused_naming_the_row(li_wei, tmp_path):
 
 # --- calendar months --------------------------------------------------------------------------
 
+
 @given(hs.dates(min_value=date(1990, 1, 1), max_value=date(2100, 1, 1)), hs.integers(0, 700))
 @settings(max_examples=300)
 def test_add_months_is_calendar_months(d, n):
     got = add_months(d, n)
     assert (got.year - d.year) * 12 + got.month - d.month == n
-    assert got.day == d.day or (got.day < d.day and (got.replace(day=1) + __import__(
-        "datetime").timedelta(days=32)).replace(day=1).day == 1 and got.day >= 28)
+    assert got.day == d.day or (
+        got.day < d.day
+        and (got.replace(day=1) + __import__("datetime").timedelta(days=32)).replace(day=1).day == 1
+        and got.day >= 28
+    )

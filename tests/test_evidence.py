@@ -15,8 +15,23 @@ from hypothesis import strategies as st
 @pytest.fixture
 def logged(li_wei):
     cli = li_wei
-    cli("log", "add", "4821", "--at", "2026-11-20 10:00", "--channel", "call", "--party", "agency",
-        "--org", "某某资产管理有限公司", "--minutes", "5", "--note", "first call")
+    cli(
+        "log",
+        "add",
+        "4821",
+        "--at",
+        "2026-11-20 10:00",
+        "--channel",
+        "call",
+        "--party",
+        "agency",
+        "--org",
+        "某某资产管理有限公司",
+        "--minutes",
+        "5",
+        "--note",
+        "first call",
+    )
     cli("log", "add", "4821", "--at", "2026-11-20 11:00", "--channel", "sms", "--party", "bank")
     cli("log", "add", "7730", "--at", "2026-11-21 09:00", "--channel", "call", "--party", "bank")
     return cli
@@ -76,8 +91,9 @@ def test_swapped_rows_are_named(logged, db_path):
     conn = raw(db_path)
     rows = {r[0]: r for r in conn.execute("SELECT id, at, at_utc, note FROM contacts")}
     for a, b in ((1, 2), (2, 1)):
-        conn.execute("UPDATE contacts SET at = ?, at_utc = ?, note = ? WHERE id = ?",
-                     (*rows[b][1:], a))
+        conn.execute(
+            "UPDATE contacts SET at = ?, at_utc = ?, note = ? WHERE id = ?", (*rows[b][1:], a)
+        )
     conn.commit()
     r = logged("evidence", "verify", ok=False)
     assert "entry 1: its contents were changed" in r.stderr
@@ -99,10 +115,12 @@ def test_inserted_row_is_named(logged, db_path):
 def test_attachments_are_content_addressed_and_checked(logged, db_path, tmp_path):
     rec = tmp_path / "call.m4a"
     rec.write_bytes(b"recording bytes")
-    logged("log", "add", "4821", "--channel", "call", "--at", "2026-11-22 10:00",
-           "--attach", str(rec))
-    logged("log", "add", "4821", "--channel", "call", "--at", "2026-11-22 11:00",
-           "--attach", str(rec))
+    logged(
+        "log", "add", "4821", "--channel", "call", "--at", "2026-11-22 10:00", "--attach", str(rec)
+    )
+    logged(
+        "log", "add", "4821", "--channel", "call", "--at", "2026-11-22 11:00", "--attach", str(rec)
+    )
     folder = db_path.parent / "store-evidence"
     files = [p for p in folder.iterdir() if not p.name.startswith(".")]
     assert len(files) == 1 and len(files[0].name) == 64
@@ -119,21 +137,25 @@ def test_attachments_are_content_addressed_and_checked(logged, db_path, tmp_path
 
 def test_missing_attachment_writes_nothing(logged, db_path, tmp_path):
     before = store_digest(db_path)
-    r = logged("log", "add", "4821", "--channel", "call", "--attach", str(tmp_path / "nope.m4a"),
-               ok=False)
+    r = logged(
+        "log", "add", "4821", "--channel", "call", "--attach", str(tmp_path / "nope.m4a"), ok=False
+    )
     assert_clean_failure(r, says="cannot be read")
     assert store_digest(db_path) == before
 
 
-@pytest.mark.parametrize(("args", "says"), [
-    (["--channel", "fax"], "choose one of"),
-    (["--channel", "call", "--at", "2030-01-01 10:00"], "in the future"),
-    (["--channel", "call", "--contacted", "neighbour"], "choose one of"),
-    (["--channel", "call", "--claim", "moon-landing"], "choose one of"),
-    (["--channel", "call", "--minutes", "lots"], "whole number"),
-    (["--channel", "sms", "--missed"], "only to --channel call"),
-    (["--channel", "call", "--demanded", "-1"], "negative"),
-])
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--channel", "fax"], "choose one of"),
+        (["--channel", "call", "--at", "2030-01-01 10:00"], "in the future"),
+        (["--channel", "call", "--contacted", "neighbour"], "choose one of"),
+        (["--channel", "call", "--claim", "moon-landing"], "choose one of"),
+        (["--channel", "call", "--minutes", "lots"], "whole number"),
+        (["--channel", "sms", "--missed"], "only to --channel call"),
+        (["--channel", "call", "--demanded", "-1"], "negative"),
+    ],
+)
 def test_bad_log_input_leaves_store_unchanged(logged, db_path, args, says):
     before = store_digest(db_path)
     r = logged("log", "add", "4821", *args, ok=False)
@@ -159,16 +181,21 @@ def test_amend_appends_and_history_shows_original(logged):
 
 OPS = st.lists(
     st.one_of(
-        st.tuples(st.just("add"), st.sampled_from(["call", "sms", "visit", "letter"]),
-                  st.text(max_size=30)),
+        st.tuples(
+            st.just("add"),
+            st.sampled_from(["call", "sms", "visit", "letter"]),
+            st.text(max_size=30),
+        ),
         st.tuples(st.just("amend"), st.integers(min_value=1, max_value=8), st.text(max_size=30)),
     ),
-    min_size=1, max_size=8,
+    min_size=1,
+    max_size=8,
 )
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ops=OPS)
 def test_any_sequence_of_adds_and_amends_verifies(tmp_path_factory, ops):
     from datetime import date
@@ -186,8 +213,9 @@ def test_any_sequence_of_adds_and_amends_verifies(tmp_path_factory, ops):
     for op, a, note in ops:
         clean = "".join(ch for ch in note if ord(ch) >= 32 and ch != "\x7f").strip() or None
         if op == "add":
-            contactlog.add(s, pack, card, {"channel": a, "at": "2026-11-01 10:00",
-                                           "note": clean}, [], today)
+            contactlog.add(
+                s, pack, card, {"channel": a, "at": "2026-11-01 10:00", "note": clean}, [], today
+            )
             n += 1
         elif n and a <= n:
             contactlog.amend(s, pack, a, {"note": clean or "corrected"}, [], today)
@@ -199,18 +227,39 @@ def test_any_sequence_of_adds_and_amends_verifies(tmp_path_factory, ops):
 def test_rule_flags_at_boundaries(li_wei):
     cli = li_wei
     for day, t in (("10", "21:59"), ("10", "22:00"), ("11", "07:59"), ("11", "08:00")):
-        cli("log", "add", "4821", "--channel", "call", "--party", "agency",
-            "--at", f"2026-11-{day} {t}", "--note", t)
+        cli(
+            "log",
+            "add",
+            "4821",
+            "--channel",
+            "call",
+            "--party",
+            "agency",
+            "--at",
+            f"2026-11-{day} {t}",
+            "--note",
+            t,
+        )
     flagged = {e["note"]: e["violations"] for e in cli.json("log", "list")}
-    assert flagged == {"21:59": [], "22:00": ["quiet-hours"], "07:59": ["quiet-hours"],
-                       "08:00": []}
+    assert flagged == {"21:59": [], "22:00": ["quiet-hours"], "07:59": ["quiet-hours"], "08:00": []}
 
 
 def test_fourth_connected_call_of_a_day_is_flagged(li_wei):
     cli = li_wei
     for hour in (9, 10, 11, 12):
-        cli("log", "add", "4821", "--channel", "call", "--party", "agency",
-            "--at", f"2026-11-11 {hour}:00", "--note", str(hour))
+        cli(
+            "log",
+            "add",
+            "4821",
+            "--channel",
+            "call",
+            "--party",
+            "agency",
+            "--at",
+            f"2026-11-11 {hour}:00",
+            "--note",
+            str(hour),
+        )
     for hour in (13, 14):  # missed calls do not count as connected
         cli("log", "add", "4821", "--channel", "call", "--missed", "--at", f"2026-11-11 {hour}:00")
     v = {e["note"]: e["violations"] for e in cli.json("log", "list") if e["note"]}
@@ -219,34 +268,54 @@ def test_fourth_connected_call_of_a_day_is_flagged(li_wei):
 
 def test_seventh_unanswered_attempt_is_flagged(li_wei):
     for minute in range(7):
-        li_wei("log", "add", "4821", "--channel", "call", "--missed",
-               "--at", f"2026-11-12 10:{minute:02d}")
+        li_wei(
+            "log",
+            "add",
+            "4821",
+            "--channel",
+            "call",
+            "--missed",
+            "--at",
+            f"2026-11-12 10:{minute:02d}",
+        )
     v = [e["violations"] for e in li_wei.json("log", "list")]
     assert v == [[]] * 6 + [["attempts-per-day"]]
 
 
-@pytest.mark.parametrize(("args", "rule"), [
-    (["--channel", "call", "--contacted", "family"], "third-party"),
-    (["--channel", "call", "--contacted", "self"], None),
-    (["--channel", "call", "--flag", "threat"], "abuse"),
-    (["--channel", "call", "--flag", "impersonation"], "impersonation"),
-    (["--channel", "call", "--claim", "blacklist"], "false-claim"),
-    (["--channel", "visit", "--agents", "1"], "visit-two-agents"),
-    (["--channel", "visit", "--agents", "2", "--credentials", "work-id,authorization"], None),
-    (["--channel", "visit", "--agents", "2", "--credentials", "none"], "visit-identification"),
-    (["--channel", "call", "--pay-to", "个人账户 6222..."], "pay-to-personal"),
-    (["--channel", "call", "--pay-to", "某某资产管理有限公司 对公账户"], "pay-to-personal"),
-    (["--channel", "call", "--pay-to", "中信银行官方App"], None),
-    (["--channel", "wechat", "--party", "agency"], "private-channel"),
-])
+@pytest.mark.parametrize(
+    ("args", "rule"),
+    [
+        (["--channel", "call", "--contacted", "family"], "third-party"),
+        (["--channel", "call", "--contacted", "self"], None),
+        (["--channel", "call", "--flag", "threat"], "abuse"),
+        (["--channel", "call", "--flag", "impersonation"], "impersonation"),
+        (["--channel", "call", "--claim", "blacklist"], "false-claim"),
+        (["--channel", "visit", "--agents", "1"], "visit-two-agents"),
+        (["--channel", "visit", "--agents", "2", "--credentials", "work-id,authorization"], None),
+        (["--channel", "visit", "--agents", "2", "--credentials", "none"], "visit-identification"),
+        (["--channel", "call", "--pay-to", "个人账户 6222..."], "pay-to-personal"),
+        (["--channel", "call", "--pay-to", "某某资产管理有限公司 对公账户"], "pay-to-personal"),
+        (["--channel", "call", "--pay-to", "中信银行官方App"], None),
+        (["--channel", "wechat", "--party", "agency"], "private-channel"),
+    ],
+)
 def test_each_conduct_rule(li_wei, args, rule):
     li_wei("log", "add", "4821", "--at", "2026-11-13 10:00", *args)
     assert li_wei.json("log", "list")[0]["violations"] == ([rule] if rule else [])
 
 
 def test_violations_command_cites_sources(li_wei):
-    li_wei("log", "add", "4821", "--channel", "call", "--at", "2026-11-13 22:40",
-           "--contacted", "family")
+    li_wei(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "call",
+        "--at",
+        "2026-11-13 22:40",
+        "--contacted",
+        "family",
+    )
     rows = li_wei.json("violations")
     assert {r["rule"] for r in rows} == {"quiet-hours", "third-party"}
     assert all(len(r["hash"]) == 64 and r["citation"] for r in rows)
@@ -286,28 +355,35 @@ def test_import_and_csv_round_trip(li_wei, tmp_path, batch):
     li_wei("log", "import", str(again))
     twice = li_wei.json("log", "list")
     fields = ("at", "channel", "party", "org", "note", "claims", "contacted", "minutes")
-    assert [{k: e[k] for k in fields} for e in twice[::2]] == \
-        [{k: e[k] for k in fields} for e in twice[1::2]]
+    assert [{k: e[k] for k in fields} for e in twice[::2]] == [
+        {k: e[k] for k in fields} for e in twice[1::2]
+    ]
     li_wei("evidence", "verify")
 
 
 def test_import_keeps_the_file_order(li_wei, db_path, tmp_path, batch):
     f = tmp_path / "notes.csv"
-    f.write_text("card,at,channel,note\n" + "".join(
-        f"4821,2026-11-{20 - k:02d} 10:00,sms,row {k}\n" for k in range(6)), encoding="utf-8")
+    f.write_text(
+        "card,at,channel,note\n"
+        + "".join(f"4821,2026-11-{20 - k:02d} 10:00,sms,row {k}\n" for k in range(6)),
+        encoding="utf-8",
+    )
     li_wei("log", "import", str(f))
     notes = [r[0] for r in raw(db_path).execute("SELECT note FROM contacts ORDER BY id")]
     assert notes[-6:] == [f"row {k}" for k in range(6)]
     li_wei("evidence", "verify")
 
 
-@pytest.mark.parametrize(("text", "says"), [
-    ("card,channel,colour\n4821,call,red\n", "unknown column"),
-    ("card,channel\n4821,call\n4821,fax\n4821,telex\n", "row 3, column channel"),
-    ("card,channel,at\n4821,call,2031-01-01 10:00\n", "row 2, column at"),
-    ("card,channel,demanded\n4821,call,lots\n", "row 2, column demanded"),
-    ("card,channel\n9999,call\n", "column card"),
-])
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("card,channel,colour\n4821,call,red\n", "unknown column"),
+        ("card,channel\n4821,call\n4821,fax\n4821,telex\n", "row 3, column channel"),
+        ("card,channel,at\n4821,call,2031-01-01 10:00\n", "row 2, column at"),
+        ("card,channel,demanded\n4821,call,lots\n", "row 2, column demanded"),
+        ("card,channel\n9999,call\n", "column card"),
+    ],
+)
 def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says, batch):
     f = tmp_path / "bad.csv"
     f.write_text(text, encoding="utf-8")
@@ -320,8 +396,21 @@ def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says, batch):
 def test_export_bundle_verifies_on_its_own(logged, tmp_path):
     rec = tmp_path / "letter.jpg"
     rec.write_bytes(b"\xff\xd8 photo")
-    logged("log", "add", "4821", "--channel", "lawyer-letter", "--party", "law-firm",
-           "--at", "2026-11-22 10:00", "--attach", str(rec), "--note", "<script>x</script>")
+    logged(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "lawyer-letter",
+        "--party",
+        "law-firm",
+        "--at",
+        "2026-11-22 10:00",
+        "--attach",
+        str(rec),
+        "--note",
+        "<script>x</script>",
+    )
     bundle = tmp_path / "bundle.zip"
     logged("evidence", "export", "-o", str(bundle))
     with zipfile.ZipFile(bundle) as z:
@@ -369,20 +458,25 @@ def test_parallel_verify_names_tampering_at_range_edges(li_wei, db_path, tmp_pat
 
 
 LOG = st.lists(
-    st.tuples(st.sampled_from(["4821", "7730", "5511"]),
-              st.integers(min_value=0, max_value=4 * 24 * 60 - 1),  # minute within four days
-              st.sampled_from(["call", "call", "sms", "visit"]),
-              st.booleans(),  # answered
-              st.sampled_from(["self", "self", "family"])),
-    min_size=1, max_size=40,
+    st.tuples(
+        st.sampled_from(["4821", "7730", "5511"]),
+        st.integers(min_value=0, max_value=4 * 24 * 60 - 1),  # minute within four days
+        st.sampled_from(["call", "call", "sms", "visit"]),
+        st.booleans(),  # answered
+        st.sampled_from(["self", "self", "family"]),
+    ),
+    min_size=1,
+    max_size=40,
 )
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(log=LOG, page=st.integers(min_value=1, max_value=12), amend=st.integers(0, 40))
-def test_a_page_of_the_log_shows_the_same_flags_as_the_whole_log(tmp_path_factory, log, page,
-                                                                 amend):
+def test_a_page_of_the_log_shows_the_same_flags_as_the_whole_log(
+    tmp_path_factory, log, page, amend
+):
     """`log list` and `log add` flag only what they read (the days shown, one bank); the
     per-day counts must come out as they do over every entry of every card."""
     from datetime import date, timedelta
@@ -399,10 +493,19 @@ def test_a_page_of_the_log_shows_the_same_flags_as_the_whole_log(tmp_path_factor
     start = date(2026, 11, 1)
     for last4, minute, channel, answered, contacted in log:
         at = f"{start + timedelta(days=minute // 1440)} {minute % 1440 // 60:02}:{minute % 60:02}"
-        contactlog.add(s, pack, ledger.find_card(s, last4),
-                       {"channel": channel, "at": at,
-                        "missed": not answered and channel == "call",
-                        "contacted": contacted}, [], today)
+        contactlog.add(
+            s,
+            pack,
+            ledger.find_card(s, last4),
+            {
+                "channel": channel,
+                "at": at,
+                "missed": not answered and channel == "call",
+                "contacted": contacted,
+            },
+            [],
+            today,
+        )
     if amend and amend <= len(log):
         contactlog.amend(s, pack, amend, {"contacted": "family"}, [], today)
     whole = {}
@@ -411,15 +514,17 @@ def test_a_page_of_the_log_shows_the_same_flags_as_the_whole_log(tmp_path_factor
     card = ledger.find_card(s, "4821")
     rows = stt.contacts(s, card_id=card["id"], latest=page)
     shown = flags.flags_for(s, pack, rows)
-    assert {r["id"]: shown.get(r["id"], []) for r in rows} == \
-        {r["id"]: whole.get(r["id"], []) for r in rows}
+    assert {r["id"]: shown.get(r["id"], []) for r in rows} == {
+        r["id"]: whole.get(r["id"], []) for r in rows
+    }
     for r in rows:
         assert flags.entry_violations(s, pack, r["row_id"]) == whole.get(r["id"], [])
     raw = stt.contacts(s, card_id=card["id"], latest=page, history=True)
     shown = flags.flags_for(s, pack, raw, history=True)
     originals = [r for r in raw if not r["amends"]]
-    assert {r["id"]: shown.get(r["id"], []) for r in originals} == \
-        {r["id"]: whole.get(r["id"], []) for r in originals}
+    assert {r["id"]: shown.get(r["id"], []) for r in originals} == {
+        r["id"]: whole.get(r["id"], []) for r in originals
+    }
 
 
 def test_amending_an_entry_number_beyond_sqlite_integers_is_not_found(logged, db_path):

@@ -20,9 +20,16 @@ def test_store_created_private_on_first_use(cli, db_path):
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     names = [r[0] for r in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
-    assert names == ["m001_cards_episodes_payments", "m002_contact_log", "m003_agreements",
-                     "m004_payment_indexes", "m005_settlement_amount", "m006_corrections",
-                     "m007_salted_commitments", "m008_number_book"]
+    assert names == [
+        "m001_cards_episodes_payments",
+        "m002_contact_log",
+        "m003_agreements",
+        "m004_payment_indexes",
+        "m005_settlement_amount",
+        "m006_corrections",
+        "m007_salted_commitments",
+        "m008_number_book",
+    ]
 
 
 def test_path_shows_store_and_evidence(cli, db_path):
@@ -72,14 +79,35 @@ def test_corrupt_store_is_reported_not_overwritten(cli, db_path):
 def test_unwritable_store_location(cli, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    r = cli("--db", str(blocker / "sub" / "store.db"), "card", "add", "--bank", "中信银行",
-            "--last4", "4821", ok=False)
+    r = cli(
+        "--db",
+        str(blocker / "sub" / "store.db"),
+        "card",
+        "add",
+        "--bank",
+        "中信银行",
+        "--last4",
+        "4821",
+        ok=False,
+    )
     assert_clean_failure(r, says="cannot be used")
 
 
 def test_card_lifecycle(cli):
-    cli("card", "add", "--bank", "中信银行", "--last4", "4821", "--name", "citic",
-        "--limit", "6万", "--due-day", "5")
+    cli(
+        "card",
+        "add",
+        "--bank",
+        "中信银行",
+        "--last4",
+        "4821",
+        "--name",
+        "citic",
+        "--limit",
+        "6万",
+        "--due-day",
+        "5",
+    )
     cards = cli.json("card", "list")
     assert cards[0]["last4"] == "4821" and cards[0]["credit_limit"] == "60000.00"
     cli("card", "edit", "citic", "--limit", "70000")
@@ -154,8 +182,10 @@ BAD_INPUTS = [
     (["pay", "4821", "100", "--date", "2026-02-30"], "does not exist"),
     (["pay", "4821", "100", "--date", "2027-01-01"], "in the future"),
     (["overdue", "4821", "--since", "tomorrow-ish", "--amount", "5"], "not understood"),
-    (["overdue", "4821", "--since", "2026-08-05", "--amount", "100", "--principal", "200"],
-     "exceed"),
+    (
+        ["overdue", "4821", "--since", "2026-08-05", "--amount", "100", "--principal", "200"],
+        "exceed",
+    ),
     (["card", "add", "--bank", "X", "--last4", "48"], "exactly four digits"),
     (["card", "add", "--bank", "X", "--last4", "4821", "--due-day", "32"], "1 to 31"),
     (["card", "add", "--bank", "X", "--last4", "4821", "--currency", "yuan"], "three-letter"),
@@ -203,14 +233,29 @@ def test_help_teaches_and_has_short_flag(cli):
 def test_two_processes_writing_at_once_both_succeed(tmp_path):
     db = tmp_path / "c.db"
     env = {**os.environ, "DEBTCLI_DB": str(db)}
-    code = (
-        "import sys; from debtcli.cli import main; sys.argv=['debtcli']+sys.argv[1:]; main()"
+    code = "import sys; from debtcli.cli import main; sys.argv=['debtcli']+sys.argv[1:]; main()"
+    subprocess.run(
+        [sys.executable, "-c", code, "card", "add", "--bank", "A", "--last4", "1111"],
+        env=env,
+        check=True,
+        capture_output=True,
     )
-    subprocess.run([sys.executable, "-c", code, "card", "add", "--bank", "A", "--last4", "1111"],
-                   env=env, check=True, capture_output=True)
     procs = [
-        subprocess.Popen([sys.executable, "-c", code, "card", "add", "--bank", f"B{i}",
-                          "--last4", f"{2000 + i}"], env=env, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                code,
+                "card",
+                "add",
+                "--bank",
+                f"B{i}",
+                "--last4",
+                f"{2000 + i}",
+            ],
+            env=env,
+            stderr=subprocess.PIPE,
+        )
         for i in range(4)
     ]
     for p in procs:
@@ -219,8 +264,7 @@ def test_two_processes_writing_at_once_both_succeed(tmp_path):
     assert conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 5
 
 
-def test_a_store_from_the_last_release_gains_the_payments_index_and_keeps_its_sums(cli,
-                                                                                  db_path):
+def test_a_store_from_the_last_release_gains_the_payments_index_and_keeps_its_sums(cli, db_path):
     s = open_store(db_path, upto=3)
     s.conn.execute("INSERT INTO cards (bank, last4, created_at) VALUES ('中信银行','4821','x')")
     s.close()
@@ -231,19 +275,26 @@ def test_a_store_from_the_last_release_gains_the_payments_index_and_keeps_its_su
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "payments_episode_amount" in indexes and "payments_episode" not in indexes
     assert "payments_card_paid" in indexes
-    plan = conn.execute("EXPLAIN QUERY PLAN SELECT SUM(amount) FROM payments WHERE "
-                        "episode_id = 1 AND voided_at IS NULL").fetchall()
+    plan = conn.execute(
+        "EXPLAIN QUERY PLAN SELECT SUM(amount) FROM payments WHERE "
+        "episode_id = 1 AND voided_at IS NULL"
+    ).fetchall()
     assert "COVERING INDEX payments_episode_amount" in plan[0][3]
     assert cli.json("status")[0]["paid"] == "1500.50"
 
 
-@pytest.mark.parametrize("args, says", [
-    (["plan", "--income", "9000", "--expenses", "6000", "--months", "0"],
-     "Invalid value for '--months'"),
-    (["log", "list", "--bogus"], "No such option: --bogus"),
-    (["log", "amend"], "Missing argument"),
-    (["nosuch"], "No such command 'nosuch'"),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (
+            ["plan", "--income", "9000", "--expenses", "6000", "--months", "0"],
+            "Invalid value for '--months'",
+        ),
+        (["log", "list", "--bogus"], "No such option: --bogus"),
+        (["log", "amend"], "Missing argument"),
+        (["nosuch"], "No such command 'nosuch'"),
+    ],
+)
 def test_typers_own_refusals_are_one_line_too(cli, db_path, args, says):
     """An option out of range or unknown is bad input like any other: one line, exit 2, the
     command's help named — not a framed panel."""

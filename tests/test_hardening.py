@@ -17,8 +17,11 @@ from conftest import assert_clean_failure, store_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-RUN = [sys.executable, "-c", "import sys; from debtcli.cli import main; "
-       "sys.argv = ['debtcli'] + sys.argv[1:]; main()"]
+RUN = [
+    sys.executable,
+    "-c",
+    "import sys; from debtcli.cli import main; sys.argv = ['debtcli'] + sys.argv[1:]; main()",
+]
 
 
 def debtcli(db, *args, check=True, **kw):
@@ -39,8 +42,10 @@ def count(db):
 
 def big_csv(path: Path, n: int) -> Path:
     lines = ["card,at,channel,party,note"]
-    lines += [f"4821,2026-10-{1 + i % 28:02d} {8 + i % 12:02d}:{i % 60:02d},call,agency,n{i}"
-              for i in range(n)]
+    lines += [
+        f"4821,2026-10-{1 + i % 28:02d} {8 + i % 12:02d}:{i % 60:02d},call,agency,n{i}"
+        for i in range(n)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -56,7 +61,11 @@ def orphans(pid: int, arg: str) -> list[int]:
                 args = (proc / "cmdline").read_bytes()
             except OSError:
                 continue
-            if arg.encode() in args.split(b"\x00") and "State:\tZ" not in status and proc.name != str(pid):
+            if (
+                arg.encode() in args.split(b"\x00")
+                and "State:\tZ" not in status
+                and proc.name != str(pid)
+            ):
                 found.append(int(proc.name))
     return found
 
@@ -68,8 +77,12 @@ def test_killed_import_is_all_or_nothing(tmp_path):
     csv_file = big_csv(tmp_path / "big.csv", 100_000)
     env = {**os.environ, "DEBTCLI_DB": str(db)}
     for delay in (0.5, 2.0, 4.0, 6.5):
-        p = subprocess.Popen([*RUN, "log", "import", str(csv_file)], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(
+            [*RUN, "log", "import", str(csv_file)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         p.send_signal(signal.SIGKILL)
         p.wait()
@@ -103,9 +116,16 @@ def test_eight_writers_at_once_lose_nothing(tmp_path):
     db = tmp_path / "busy.db"
     debtcli(db, "card", "add", "--bank", "中信银行", "--last4", "4821")
     env = {**os.environ, "DEBTCLI_DB": str(db)}
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(k)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-             for k in range(8)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(k)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(8)
+    ]
     errors = [p.communicate(timeout=600)[1] for p in procs]
     assert all(p.returncode == 0 for p in procs), errors
     assert not any("locked" in e for e in errors)
@@ -116,15 +136,48 @@ def test_eight_writers_at_once_lose_nothing(tmp_path):
 # --- junk to every command's options ----------------------------------------------------------
 
 JUNK = st.one_of(
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-            max_size=40),
-    st.sampled_from(["", " ", "-1", "0", "1e308", "nan", "inf", "9" * 40, "2026-02-30",
-                     "'; DROP TABLE cards; --", "\x1b[31mred", "１２３４", "3.2万万",
-                     "¥-5", "../../etc/passwd", "%s%s%s", "{{ 7*7 }}", "\n\n", "x" * 5000,
-                     # issue 13: what people type, and what must never be half-read
-                     "2026-11-20 22,40", "2026-11-20 22.4", "晚上25点", "８月５日", "0001-01-01",
-                     "1900-01-01", "9999-12-31", "48-21", "2026年8月5号", "下午3点", "183000",
-                     "#99", "中信", "--force"]),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        max_size=40,
+    ),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "-1",
+            "0",
+            "1e308",
+            "nan",
+            "inf",
+            "9" * 40,
+            "2026-02-30",
+            "'; DROP TABLE cards; --",
+            "\x1b[31mred",
+            "１２３４",
+            "3.2万万",
+            "¥-5",
+            "../../etc/passwd",
+            "%s%s%s",
+            "{{ 7*7 }}",
+            "\n\n",
+            "x" * 5000,
+            # issue 13: what people type, and what must never be half-read
+            "2026-11-20 22,40",
+            "2026-11-20 22.4",
+            "晚上25点",
+            "８月５日",
+            "0001-01-01",
+            "1900-01-01",
+            "9999-12-31",
+            "48-21",
+            "2026年8月5号",
+            "下午3点",
+            "183000",
+            "#99",
+            "中信",
+            "--force",
+        ]
+    ),
 )
 COMMANDS = [
     ["card", "add", "--bank", "{}", "--last4", "{}"],
@@ -158,8 +211,9 @@ COMMANDS = [
 ]
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.sampled_from(COMMANDS), JUNK, JUNK)
 def test_junk_never_crashes_and_a_refusal_writes_nothing(li_wei, db_path, command, a, b):
     values = iter([a, b])
@@ -209,8 +263,9 @@ def test_full_store_is_reported_and_loses_nothing(li_wei, db_path):
 def test_full_tmpfs_disk(tmp_path):
     mnt = tmp_path / "tiny"
     mnt.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mnt)],
-                      capture_output=True).returncode:
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mnt)], capture_output=True
+    ).returncode:
         pytest.skip("tmpfs cannot be mounted here")
     try:
         db = mnt / "store.db"
@@ -219,8 +274,19 @@ def test_full_tmpfs_disk(tmp_path):
         rec.write_bytes(os.urandom(150_000))
         last_ok, failure = 0, None
         for i in range(20):
-            r = debtcli(db, "log", "add", "4821", "--channel", "call", "--attach", str(rec),
-                        "--note", f"call {i}", check=False)
+            r = debtcli(
+                db,
+                "log",
+                "add",
+                "4821",
+                "--channel",
+                "call",
+                "--attach",
+                str(rec),
+                "--note",
+                f"call {i}",
+                check=False,
+            )
             rec.write_bytes(os.urandom(150_000))
             if r.returncode:
                 failure = r
@@ -257,8 +323,18 @@ def test_everything_is_owner_only_and_stays_in_its_folders(cli, tmp_path, monkey
     cli("card", "add", "--bank", "中信银行", "--last4", "4821")
     cli("overdue", "4821", "--since", "2026-08-05", "--amount", "62400")
     cli("log", "add", "4821", "--channel", "call", "--attach", str(rec))
-    cli("letter", "make", "fee-waiver", "4821", "--name", "李伟", "--phone", "13800000000",
-        "-o", str(tmp_path / "letter.docx"))
+    cli(
+        "letter",
+        "make",
+        "fee-waiver",
+        "4821",
+        "--name",
+        "李伟",
+        "--phone",
+        "13800000000",
+        "-o",
+        str(tmp_path / "letter.docx"),
+    )
     cli("evidence", "export", "-o", str(tmp_path / "bundle.zip"))
     cli("backup", "-o", str(tmp_path / "backup.zip"))
     paths = cli.json("path")
@@ -273,8 +349,9 @@ def test_everything_is_owner_only_and_stays_in_its_folders(cli, tmp_path, monkey
 
 
 def test_errors_do_not_echo_stored_data(li_wei):
-    li_wei("log", "add", "4821", "--channel", "call", "--phone", "13912345678",
-           "--note", "secret note")
+    li_wei(
+        "log", "add", "4821", "--channel", "call", "--phone", "13912345678", "--note", "secret note"
+    )
     r = li_wei("log", "amend", "1", "--channel", "fax", ok=False)
     assert "13912345678" not in r.stderr and "secret note" not in r.stderr
 
@@ -282,9 +359,23 @@ def test_errors_do_not_echo_stored_data(li_wei):
 def test_redacted_export_masks_people(li_wei, tmp_path):
     rec = tmp_path / "photo.jpg"
     rec.write_bytes(b"face")
-    li_wei("log", "add", "4821", "--channel", "call", "--phone", "13912345678", "--agent",
-           "张经理", "--agent-id", "A0137", "--note", "call back on 138 1234 5678",
-           "--attach", str(rec))
+    li_wei(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "call",
+        "--phone",
+        "13912345678",
+        "--agent",
+        "张经理",
+        "--agent-id",
+        "A0137",
+        "--note",
+        "call back on 138 1234 5678",
+        "--attach",
+        str(rec),
+    )
     out = tmp_path / "public.zip"
     li_wei("evidence", "export", "--redact", "-o", str(out))
     with zipfile.ZipFile(out) as z:

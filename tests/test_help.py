@@ -51,8 +51,9 @@ def test_every_command_and_option_has_help_in_both_languages(path, command):
         assert not takes_value or param.metavar, f"{path} {param.name}: no placeholder"
     for what, text in _texts(command):
         translated = help_zh.METAVARS if what.endswith("placeholder") else help_zh.TEXT
-        assert (text if what.endswith("placeholder") else key(text)) in translated, \
+        assert (text if what.endswith("placeholder") else key(text)) in translated, (
             f"{' '.join(path)} {what}: no Chinese for {text!r}"
+        )
 
 
 def test_the_catalogue_has_nothing_left_over():
@@ -60,7 +61,8 @@ def test_the_catalogue_has_nothing_left_over():
     for _, command in _commands(_tree()):
         for what, text in _texts(command):
             (used_metavars if what.endswith("placeholder") else used_text).add(
-                text if what.endswith("placeholder") else key(text))
+                text if what.endswith("placeholder") else key(text)
+            )
     assert set(help_zh.TEXT) - used_text == set()
     assert set(help_zh.METAVARS) - used_metavars == set()
 
@@ -84,11 +86,17 @@ def test_chinese_help_is_chinese_and_fits_the_terminal(cli, monkeypatch, path, c
 
 def test_a_wrong_command_line_is_refused_in_the_users_language(cli):
     r = cli("--lang", "zh", "log", "add", ok=False)
-    assert r.exit_code == 2 and r.stderr.strip() == "debtcli：错误：缺少参数 卡（帮助：debtcli log add -h）"
+    assert (
+        r.exit_code == 2
+        and r.stderr.strip() == "debtcli：错误：缺少参数 卡（帮助：debtcli log add -h）"
+    )
     r = cli("--lang", "zh", "plan", "--months", "x", ok=False)
     assert "--months 的值无效：“x”不是整数" in r.stderr
     r = cli("--lang", "zh", "--bogus", ok=False)
-    assert r.exit_code == 2 and r.stderr.strip() == "debtcli：错误：没有这个选项：--bogus（帮助：debtcli -h）"
+    assert (
+        r.exit_code == 2
+        and r.stderr.strip() == "debtcli：错误：没有这个选项：--bogus（帮助：debtcli -h）"
+    )
     r = cli("--lang", "zh", "card", "list", "extra", ok=False)
     assert "多余的参数：extra" in r.stderr
     r = cli("--bogus", ok=False)
@@ -160,9 +168,10 @@ def test_the_readme_command_table_matches_help():
                 if token.startswith("-"):
                     assert token in options, f"README: {' '.join(path)} has no {token}"
                 else:
-                    assert token.rstrip(".") in metavars | {m.rstrip(".") for m in metavars}, \
-                        f"README: {' '.join(path)} {token} is not what --help calls it " \
+                    assert token.rstrip(".") in metavars | {m.rstrip(".") for m in metavars}, (
+                        f"README: {' '.join(path)} {token} is not what --help calls it "
                         f"({sorted(metavars)})"
+                    )
     leaves = {p for p, c in COMMANDS if p and not hasattr(c, "commands")}
     assert leaves - named == set(), "commands --help lists that the README table does not"
 

@@ -63,8 +63,20 @@ def test_templates_and_packs_ship_with_the_package(run, tmp_path):
         assert (builtin_dir() / name).is_file(), name
     run("card", "add", "--bank", "中信银行", "--last4", "4821")
     run("overdue", "4821", "--since", "2026-08-05", "--amount", "62400")
-    r = run("--lang", "zh", "letter", "make", "installment", "4821", "--months", "60",
-            "--name", "李伟", "--phone", "138")
+    r = run(
+        "--lang",
+        "zh",
+        "letter",
+        "make",
+        "installment",
+        "4821",
+        "--months",
+        "60",
+        "--name",
+        "李伟",
+        "--phone",
+        "138",
+    )
     assert "个性化分期还款申请" in r.stdout
 
 
@@ -75,8 +87,13 @@ def term(run, tmp_path):
 
     run("card", "add", "--bank", "中信银行", "--last4", "4821")
     run("overdue", "4821", "--since", "2026-08-05", "--amount", "62400")
-    env = {**os.environ, "DEBTCLI_DB": str(tmp_path / "s.db"), "COLUMNS": "120",
-           "DEBTCLI_LANG": "en", "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "DEBTCLI_DB": str(tmp_path / "s.db"),
+        "COLUMNS": "120",
+        "DEBTCLI_LANG": "en",
+        "NO_COLOR": "1",
+    }
 
     def spawn(*args):
         return pexpect.spawn(EXE, list(args), env=env, encoding="utf-8", timeout=20)
@@ -86,12 +103,18 @@ def term(run, tmp_path):
 
 def test_log_add_prompts_for_what_is_missing(term, run):
     child = term("log", "add", "4821")
-    for prompt, answer in (("When", "yesterday 22:40"), ("How did they contact you", "call"),
-                           ("Who was it", "agency"), ("Their organisation", "某某资产"),
-                           ("Their name", "张经理 A0137"), ("The number they used", ""),
-                           ("Whom did they reach", "family"), ("What was said",
-                                                               "called my mother"),
-                           ("Did they claim", "blacklist"), ("recording or screenshot", "")):
+    for prompt, answer in (
+        ("When", "yesterday 22:40"),
+        ("How did they contact you", "call"),
+        ("Who was it", "agency"),
+        ("Their organisation", "某某资产"),
+        ("Their name", "张经理 A0137"),
+        ("The number they used", ""),
+        ("Whom did they reach", "family"),
+        ("What was said", "called my mother"),
+        ("Did they claim", "blacklist"),
+        ("recording or screenshot", ""),
+    ):
         child.expect(prompt)
         child.sendline(answer)
     child.expect("Logged entry 1")
@@ -108,11 +131,20 @@ def pexpect_eof():
 
 def test_visit_walk_in_a_real_terminal(term, run):
     child = term("visit", "check", "4821", "--at", "2026-11-22 15:00")
-    answers = [("How many people", "1"), ("work ID", "n"), ("authorisation", "n"),
-               ("Which agency", "法院执行局"), ("Names", ""), ("Employee numbers", ""),
-               ("Did the bank confirm", "denied"), ("personal account", "y"),
-               ("Where did they ask", "微信"), ("police, court", "y"), ("ID photos", "n"),
-               ("threaten", "n")]
+    answers = [
+        ("How many people", "1"),
+        ("work ID", "n"),
+        ("authorisation", "n"),
+        ("Which agency", "法院执行局"),
+        ("Names", ""),
+        ("Employee numbers", ""),
+        ("Did the bank confirm", "denied"),
+        ("personal account", "y"),
+        ("Where did they ask", "微信"),
+        ("police, court", "y"),
+        ("ID photos", "n"),
+        ("threaten", "n"),
+    ]
     for prompt, answer in answers:
         child.expect(prompt)
         child.sendline(answer)
@@ -130,14 +162,34 @@ def test_visit_walk_answered_in_chinese_words(run, tmp_path):
     import pexpect
 
     run("card", "add", "--bank", "中信银行", "--last4", "4821")
-    env = {**os.environ, "DEBTCLI_DB": str(tmp_path / "s.db"), "COLUMNS": "120",
-           "DEBTCLI_LANG": "zh", "NO_COLOR": "1"}
-    child = pexpect.spawn(EXE, ["visit", "check", "4821", "--at", "2026-11-22 15:00"], env=env,
-                          encoding="utf-8", timeout=20)
-    for prompt, answer in (("门口有几个人", "一个"), ("工作证", "没有"), ("授权委托书", "没有"),
-                           ("哪家机构", "法院执行局"), ("姓名", ""), ("工号", ""),
-                           ("银行确认了", "银行说不知道"), ("个人账户", "是"), ("打到哪里", "微信"),
-                           ("自称公安", "对"), ("身份证照片", "没有"), ("威胁", "没有")):
+    env = {
+        **os.environ,
+        "DEBTCLI_DB": str(tmp_path / "s.db"),
+        "COLUMNS": "120",
+        "DEBTCLI_LANG": "zh",
+        "NO_COLOR": "1",
+    }
+    child = pexpect.spawn(
+        EXE,
+        ["visit", "check", "4821", "--at", "2026-11-22 15:00"],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+    )
+    for prompt, answer in (
+        ("门口有几个人", "一个"),
+        ("工作证", "没有"),
+        ("授权委托书", "没有"),
+        ("哪家机构", "法院执行局"),
+        ("姓名", ""),
+        ("工号", ""),
+        ("银行确认了", "银行说不知道"),
+        ("个人账户", "是"),
+        ("打到哪里", "微信"),
+        ("自称公安", "对"),
+        ("身份证照片", "没有"),
+        ("威胁", "没有"),
+    ):
         child.expect(prompt)
         assert "Please" not in child.before
         child.sendline(answer)
@@ -180,13 +232,15 @@ def test_lazy_command_loading_still_finds_every_command(run):
 def test_a_reader_that_stops_early_gets_no_error(run, tmp_path):
     """`debtcli log list --csv | head`: when the pipe closes, debtcli stops quietly."""
     run("card", "add", "--bank", "中信银行", "--last4", "4821")
-    rows = "".join(f"4821,2026-11-{1 + i % 20:02} 10:{i % 60:02},call,contact {i}\n"
-                   for i in range(3000))
+    rows = "".join(
+        f"4821,2026-11-{1 + i % 20:02} 10:{i % 60:02},call,contact {i}\n" for i in range(3000)
+    )
     (tmp_path / "c.csv").write_text("card,at,channel,note\n" + rows, encoding="utf-8")
     run("log", "import", str(tmp_path / "c.csv"))
     env = {**os.environ, "DEBTCLI_DB": str(tmp_path / "s.db"), "COLUMNS": "120"}
-    p = subprocess.Popen([EXE, "log", "list", "--csv"], env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
+    p = subprocess.Popen(
+        [EXE, "log", "list", "--csv"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     assert p.stdout.readline()
     p.stdout.close()
     assert p.wait(timeout=60) == 0
@@ -203,12 +257,22 @@ def test_long_output_in_a_terminal_goes_through_the_pager(run, tmp_path):
     for day in range(1, 13):
         run("log", "add", "4821", "--at", f"2026-11-{day:02} 10:00", "--channel", "call")
     piped = run("log", "list").stdout
-    env = {**os.environ, "DEBTCLI_DB": str(tmp_path / "s.db"), "COLUMNS": "120",
-           "PAGER": "wc -l", "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "DEBTCLI_DB": str(tmp_path / "s.db"),
+        "COLUMNS": "120",
+        "PAGER": "wc -l",
+        "NO_COLOR": "1",
+    }
 
     def in_terminal(lines: int, pager: str = "wc -l") -> str:
-        child = pexpect.spawn(EXE, ["log", "list"], encoding="utf-8", timeout=20,
-                              env={**env, "LINES": str(lines), "PAGER": pager})
+        child = pexpect.spawn(
+            EXE,
+            ["log", "list"],
+            encoding="utf-8",
+            timeout=20,
+            env={**env, "LINES": str(lines), "PAGER": pager},
+        )
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == 0
@@ -249,10 +313,21 @@ def test_a_door_visit_answered_in_chinese_words(term, run):
 
     env_lang = os.environ.get("DEBTCLI_LANG")
     child = term("--lang", "zh", "visit", "check", "4821", "--at", "2026-11-22 15:00")
-    answers = [("门口有几个人", "好几个"), ("不是这个问题的答案", "一个"), ("工作证", "没有"),
-               ("授权委托书", "没有"), ("哪家机构", "法院执行局"), ("姓名", ""), ("工号", ""),
-               ("银行确认了", "银行说不知道"), ("个人账户", "是"), ("打到哪里", "微信"),
-               ("公安、法院", "是"), ("身份证照片", "否"), ("威胁", "否")]
+    answers = [
+        ("门口有几个人", "好几个"),
+        ("不是这个问题的答案", "一个"),
+        ("工作证", "没有"),
+        ("授权委托书", "没有"),
+        ("哪家机构", "法院执行局"),
+        ("姓名", ""),
+        ("工号", ""),
+        ("银行确认了", "银行说不知道"),
+        ("个人账户", "是"),
+        ("打到哪里", "微信"),
+        ("公安、法院", "是"),
+        ("身份证照片", "否"),
+        ("威胁", "否"),
+    ]
     for prompt, answer in answers:
         child.expect(prompt)
         child.sendline(answer)
@@ -265,9 +340,15 @@ def test_a_door_visit_answered_in_chinese_words(term, run):
 
 def test_log_add_prompts_in_chinese_take_chinese_words(term, run):
     child = term("--lang", "zh", "log", "add", "4821")
-    for prompt, answer in (("什么时候", "昨天 晚上10点40"), ("联系方式", "来电"),
-                           ("对方是谁", "催收公司"), ("对方机构", ""), ("对方姓名", ""),
-                           ("对方的号码", ""), ("他们联系了谁", "母亲")):
+    for prompt, answer in (
+        ("什么时候", "昨天 晚上10点40"),
+        ("联系方式", "来电"),
+        ("对方是谁", "催收公司"),
+        ("对方机构", ""),
+        ("对方姓名", ""),
+        ("对方的号码", ""),
+        ("他们联系了谁", "母亲"),
+    ):
         child.expect(prompt)
         child.sendline(answer)
     child.expect("说了什么")
@@ -298,19 +379,35 @@ def test_setup_walks_a_first_time_user_to_status_in_chinese(run, tmp_path):
 
     import pexpect
 
-    env = {**os.environ, "DEBTCLI_DB": str(tmp_path / "new" / "s.db"), "COLUMNS": "120",
-           "DEBTCLI_LANG": "zh", "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "DEBTCLI_DB": str(tmp_path / "new" / "s.db"),
+        "COLUMNS": "120",
+        "DEBTCLI_LANG": "zh",
+        "NO_COLOR": "1",
+    }
     child = pexpect.spawn(EXE, ["开始"], env=env, encoding="utf-8", timeout=20)
-    for prompt, answer in (("哪家银行", "中信银行"), ("最后四位", "48-21"), ("最后四位", "４８２１"),
-                           ("从哪天开始逾期", "8月5日"), ("一共欠多少", "6.24万"),
-                           ("其中本金", "58000"), ("还有别的卡吗", "是"),
-                           ("哪家银行", "招商银行"), ("最后四位", "7730"), ("从哪天开始逾期", ""),
-                           ("还有别的卡吗", "没有")):
+    for prompt, answer in (
+        ("哪家银行", "中信银行"),
+        ("最后四位", "48-21"),
+        ("最后四位", "４８２１"),
+        ("从哪天开始逾期", "8月5日"),
+        ("一共欠多少", "6.24万"),
+        ("其中本金", "58000"),
+        ("还有别的卡吗", "是"),
+        ("哪家银行", "招商银行"),
+        ("最后四位", "7730"),
+        ("从哪天开始逾期", ""),
+        ("还有别的卡吗", "没有"),
+    ):
         child.expect(prompt)
         child.sendline(answer)
     child.expect("截至")
     child.expect("debtcli log add")
     child.expect(pexpect_eof())
-    cards = __import__("json").loads(pexpect.run(
-        f"{EXE} --db {tmp_path / 'new' / 's.db'} status --json", env=env, encoding="utf-8"))
+    cards = __import__("json").loads(
+        pexpect.run(
+            f"{EXE} --db {tmp_path / 'new' / 's.db'} status --json", env=env, encoding="utf-8"
+        )
+    )
     assert [(c["last4"], c["owed"]) for c in cards] == [("4821", "62400.00"), ("7730", "0.00")]

@@ -20,20 +20,41 @@ def letter(cli, *args, lang="zh", ok=True):
     return cli("--lang", lang, "letter", "make", *args, *PROFILE, ok=ok)
 
 
-@pytest.mark.parametrize(("fen", "upper"), [
-    (6_040_000, "陆万零肆佰元整"), (104_000, "壹仟零肆拾元整"), (10_000_005, "壹拾万元零伍分"),
-    (150, "壹元伍角"), (0, "零元整"), (1_230_405_060, "壹仟贰佰叁拾万肆仟零伍拾元陆角"),
-])
+@pytest.mark.parametrize(
+    ("fen", "upper"),
+    [
+        (6_040_000, "陆万零肆佰元整"),
+        (104_000, "壹仟零肆拾元整"),
+        (10_000_005, "壹拾万元零伍分"),
+        (150, "壹元伍角"),
+        (0, "零元整"),
+        (1_230_405_060, "壹仟贰佰叁拾万肆仟零伍拾元陆角"),
+    ],
+)
 def test_amounts_in_capitals(fen, upper):
     assert chinese_upper(fen) == upper
 
 
 def test_the_chinese_form(li_wei):
     text = letter(li_wei, "installment", "4821", "--months", "60", "--hardship", "job-loss").stdout
-    order = ["# 个性化分期还款申请", "中信银行信用卡中心：", "申请人：李伟", "身份证号码：____",
-             "信用卡卡号：____", "## 申请事项", "1. ", "## 事实与理由", "## 附件清单",
-             "解除劳动合同证明或失业登记证明", "## 承诺", "不再向任何银行申请信用卡", "此致", "敬礼",
-             "申请人（签字）：", "2026年11月23日"]
+    order = [
+        "# 个性化分期还款申请",
+        "中信银行信用卡中心：",
+        "申请人：李伟",
+        "身份证号码：____",
+        "信用卡卡号：____",
+        "## 申请事项",
+        "1. ",
+        "## 事实与理由",
+        "## 附件清单",
+        "解除劳动合同证明或失业登记证明",
+        "## 承诺",
+        "不再向任何银行申请信用卡",
+        "此致",
+        "敬礼",
+        "申请人（签字）：",
+        "2026年11月23日",
+    ]
     positions = [text.index(s) for s in order[:-1]] + [text.rindex(order[-1])]
     assert positions == sorted(positions)
     assert "人民币 62,400.00 元（大写：陆万贰仟肆佰元整）" in text
@@ -48,12 +69,32 @@ def test_english_is_a_reference_translation_with_english_bank_names(li_wei):
 
 def test_a_promise_above_the_budget_is_refused_and_the_budget_stays_private(li_wei, db_path):
     before = store_digest(db_path)
-    r = letter(li_wei, "installment", "4821", "--months", "6", "--income", "9000",
-               "--expenses", "6000", ok=False)
+    r = letter(
+        li_wei,
+        "installment",
+        "4821",
+        "--months",
+        "6",
+        "--income",
+        "9000",
+        "--expenses",
+        "6000",
+        ok=False,
+    )
     assert_clean_failure(r, says="--force")
     assert store_digest(db_path) == before
-    forced = letter(li_wei, "installment", "4821", "--months", "6", "--income", "9000",
-                    "--expenses", "6000", "--force").stdout
+    forced = letter(
+        li_wei,
+        "installment",
+        "4821",
+        "--months",
+        "6",
+        "--income",
+        "9000",
+        "--expenses",
+        "6000",
+        "--force",
+    ).stdout
     assert "能够持续负担" not in forced
     fair = letter(li_wei, "installment", "4821", "--income", "9000", "--expenses", "6000").stdout
     assert "能够持续负担" in fair
@@ -62,11 +103,13 @@ def test_a_promise_above_the_budget_is_refused_and_the_budget_stays_private(li_w
         assert whole_budget not in fair and whole_budget not in forced
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(hs.integers(1000, 30000), hs.integers(0, 20000), hs.integers(1, 60))
 def test_property_no_letter_promises_more_than_the_budget_leaves_for_the_card(
-        li_wei, db_path, income, expenses, months):
+    li_wei, db_path, income, expenses, months
+):
     """Whatever the budget and the term: either the letter is refused, or the installment it
     proposes fits what the budget leaves for this card."""
     from debtcli.errors import BadInput
@@ -77,16 +120,33 @@ def test_property_no_letter_promises_more_than_the_budget_leaves_for_the_card(
     pack, s = load_pack("cn"), open_store(db_path)
     try:
         card = next(c for c in list_cards(s) if c["last4"] == "4821")
-        budget = {"income": income * 100, "expenses": expenses * 100,
-                  "available": max(0, income - expenses) * 100}
+        budget = {
+            "income": income * 100,
+            "expenses": expenses * 100,
+            "available": max(0, income - expenses) * 100,
+        }
         try:
-            ctx = build_context(s, pack, card, "installment", "zh", date(2026, 11, 23),
-                                {"months": months, "budget": budget}, {"name": "x"})
+            ctx = build_context(
+                s,
+                pack,
+                card,
+                "installment",
+                "zh",
+                date(2026, 11, 23),
+                {"months": months, "budget": budget},
+                {"name": "x"},
+            )
         except BadInput:
             return
         share, _ = _budget_share(s, pack, card, budget, date(2026, 11, 23))
-        monthly = int(re.search(r"人民币 ([\d,]+)\.(\d\d) 元", ctx["plan"]["monthly"]).group(1)
-                      .replace(",", "")) * 100
+        monthly = (
+            int(
+                re.search(r"人民币 ([\d,]+)\.(\d\d) 元", ctx["plan"]["monthly"])
+                .group(1)
+                .replace(",", "")
+            )
+            * 100
+        )
         assert monthly <= share and ctx["sustainable"]
     finally:
         s.close()
@@ -107,13 +167,40 @@ def test_a_complaint_tells_what_happened(li_wei, tmp_path):
     import hashlib
 
     digest = hashlib.sha256(rec.read_bytes()).hexdigest()
-    li_wei("log", "add", "4821", "--channel", "call", "--party", "agency", "--org",
-           "某某资产管理有限公司", "--agent", "张经理", "--contacted", "family",
-           "--at", "2026-11-10 22:40", "--note", "深夜打给我母亲，告诉她我欠钱", "--flag", "threat",
-           "--attach", str(rec))
+    li_wei(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "call",
+        "--party",
+        "agency",
+        "--org",
+        "某某资产管理有限公司",
+        "--agent",
+        "张经理",
+        "--contacted",
+        "family",
+        "--at",
+        "2026-11-10 22:40",
+        "--note",
+        "深夜打给我母亲，告诉她我欠钱",
+        "--flag",
+        "threat",
+        "--attach",
+        str(rec),
+    )
     text = letter(li_wei, "complaint", "4821").stdout
-    for part in ("2026年11月10日 22:40", "母亲", "深夜打给我母亲，告诉她我欠钱", digest,
-                 "mother-2240.m4a", "威胁恐吓", "张经理", "我的家人"):
+    for part in (
+        "2026年11月10日 22:40",
+        "母亲",
+        "深夜打给我母亲，告诉她我欠钱",
+        digest,
+        "mother-2240.m4a",
+        "威胁恐吓",
+        "张经理",
+        "我的家人",
+    ):
         assert part in text, part
     assert "暴力" not in text and "贵行持卡人" not in text.replace("贵行信用卡", "")
     assert text.count("第六十八条") <= 2
@@ -133,8 +220,9 @@ def test_documents_never_overwrite_or_pretend(li_wei, tmp_path):
     assert out.read_bytes() == before
     letter(li_wei, "installment", "4821", "--months", "30", "-o", str(out), "--force")
     assert out.read_bytes() != before
-    pdf = letter(li_wei, "installment", "4821", "--months", "60", "-o", str(tmp_path / "x.pdf"),
-                 ok=False)
+    pdf = letter(
+        li_wei, "installment", "4821", "--months", "60", "-o", str(tmp_path / "x.pdf"), ok=False
+    )
     assert_clean_failure(pdf, says="PDF")
     assert not (tmp_path / "x.pdf").exists()
 
@@ -142,8 +230,10 @@ def test_documents_never_overwrite_or_pretend(li_wei, tmp_path):
 def test_docx_is_a4(li_wei, tmp_path):
     from docx import Document
 
-    for args in (["letter", "make", "installment", "4821", "--months", "60", *PROFILE],
-                 ["visit", "checklist", "4821"]):
+    for args in (
+        ["letter", "make", "installment", "4821", "--months", "60", *PROFILE],
+        ["visit", "checklist", "4821"],
+    ):
         out = tmp_path / f"{args[0]}.docx"
         li_wei(*args, "-o", str(out))
         section = Document(str(out)).sections[0]
@@ -159,8 +249,10 @@ def test_warnings_and_the_disclaimer_once_on_stderr(li_wei):
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("DEBTCLI_REQUIRE_BROWSER"),
-                    reason="no Chromium on this machine (.ci/run installs it)")
+@pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("DEBTCLI_REQUIRE_BROWSER"),
+    reason="no Chromium on this machine (.ci/run installs it)",
+)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_door_checklist_prints_on_one_a4_page(li_wei, tmp_path, lang):
     assert CHROMIUM, "DEBTCLI_REQUIRE_BROWSER is set but Chromium is missing"
@@ -170,10 +262,25 @@ def test_the_door_checklist_prints_on_one_a4_page(li_wei, tmp_path, lang):
     assert "110" in page and "96110" in page and "95558" in page and "debtcli visit" not in page
     pdf = tmp_path / "door.pdf"
     r = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", html.as_uri()], capture_output=True, text=True, timeout=120)
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            html.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert pdf.is_file(), r.stderr[-2000:]
     pages = re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())
     assert len(pages) == 1

@@ -14,8 +14,16 @@ from debtcli.letters import KINDS
 
 GOLDEN = Path(__file__).parent / "golden" / "letters"
 HASH = re.compile(r"\b[0-9a-f]{64}\b")
-PROFILE = ["--name", "李伟", "--phone", "138 0000 0000", "--id-last4", "123X",
-           "--address", "深圳市南山区某某路 1 号"]
+PROFILE = [
+    "--name",
+    "李伟",
+    "--phone",
+    "138 0000 0000",
+    "--id-last4",
+    "123X",
+    "--address",
+    "深圳市南山区某某路 1 号",
+]
 OPTIONS = {
     "installment": ["--months", "60", "--hardship", "job-loss", "--first", "2026-12-20"],
     "interest-freeze": ["--monthly", "1500", "--hardship", "job-loss", "--first", "2026-12-20"],
@@ -31,17 +39,32 @@ CARD = {"settlement-proof": "5511", "credit-dispute": "5511"}
 
 @pytest.fixture
 def letters_store(li_wei):
-    li_wei("log", "add", "4821", "--channel", "call", "--party", "agency", "--org",
-           "某某资产管理有限公司", "--contacted", "family", "--at", "2026-11-10 22:40",
-           "--note", "called my mother")
+    li_wei(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "call",
+        "--party",
+        "agency",
+        "--org",
+        "某某资产管理有限公司",
+        "--contacted",
+        "family",
+        "--at",
+        "2026-11-10 22:40",
+        "--note",
+        "called my mother",
+    )
     li_wei("pay", "5511", "9050", "--date", "2026-11-15")
     return li_wei
 
 
 def make(cli, kind, lang, *extra, ok=True):
     card = CARD.get(kind, "4821")
-    return cli("--lang", lang, "letter", "make", kind, card, *PROFILE, *OPTIONS[kind], *extra,
-               ok=ok)
+    return cli(
+        "--lang", lang, "letter", "make", kind, card, *PROFILE, *OPTIONS[kind], *extra, ok=ok
+    )
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -66,31 +89,37 @@ def test_installment_states_both_conditions_and_warns(letters_store):
 
 def test_proposal_over_the_cap_is_refused(letters_store, db_path):
     before = store_digest(db_path)
-    r = letters_store("letter", "make", "installment", "4821", *PROFILE, "--months", "61",
-                      ok=False)
+    r = letters_store("letter", "make", "installment", "4821", *PROFILE, "--months", "61", ok=False)
     assert_clean_failure(r, says="at most 60")
-    r = letters_store("letter", "make", "installment", "4821", *PROFILE, "--monthly", "500",
-                      ok=False)
+    r = letters_store(
+        "letter", "make", "installment", "4821", *PROFILE, "--monthly", "500", ok=False
+    )
     assert_clean_failure(r, says="caps a plan at 60")
     assert store_digest(db_path) == before  # a refused letter remembers nothing
 
 
 def test_missing_fields_name_the_option(li_wei):
-    assert_clean_failure(li_wei("letter", "make", "installment", "4821", ok=False),
-                         says="--name and --phone")
+    assert_clean_failure(
+        li_wei("letter", "make", "installment", "4821", ok=False), says="--name and --phone"
+    )
     li_wei("letter", "make", "fee-waiver", "4821", "--name", "李伟", "--phone", "138")
     # remembered: asked once
     li_wei("letter", "make", "fee-waiver", "4821")
-    assert_clean_failure(li_wei("letter", "make", "installment", "4821", ok=False),
-                         says="--months N or --monthly")
-    assert_clean_failure(li_wei("letter", "make", "complaint", "7730", ok=False),
-                         says="no logged violations")
-    assert_clean_failure(li_wei("letter", "make", "settlement-proof", "4821", ok=False),
-                         says="not settled")
-    assert_clean_failure(li_wei("letter", "make", "credit-dispute", "4821", ok=False),
-                         says="--reason")
-    assert_clean_failure(li_wei("letter", "make", "apology", "4821", ok=False),
-                         says="choose one of")
+    assert_clean_failure(
+        li_wei("letter", "make", "installment", "4821", ok=False), says="--months N or --monthly"
+    )
+    assert_clean_failure(
+        li_wei("letter", "make", "complaint", "7730", ok=False), says="no logged violations"
+    )
+    assert_clean_failure(
+        li_wei("letter", "make", "settlement-proof", "4821", ok=False), says="not settled"
+    )
+    assert_clean_failure(
+        li_wei("letter", "make", "credit-dispute", "4821", ok=False), says="--reason"
+    )
+    assert_clean_failure(
+        li_wei("letter", "make", "apology", "4821", ok=False), says="choose one of"
+    )
 
 
 def test_user_text_is_data_not_template_code(letters_store, tmp_path):
@@ -130,14 +159,17 @@ def test_user_template_wins_and_runs_sandboxed(letters_store, tmp_path, monkeypa
     r = letters_store("letter", "template", "fee-waiver")
     path = Path(r.stdout.split("Copied to ")[1].split()[0])
     assert path.is_file()
-    path.write_text('{% extends "letters/base.zh.md.j2" %}{% block body %}MINE '
-                    "{{ card.last4 }}{% endblock %}", encoding="utf-8")
+    path.write_text(
+        '{% extends "letters/base.zh.md.j2" %}{% block body %}MINE {{ card.last4 }}{% endblock %}',
+        encoding="utf-8",
+    )
     assert "MINE 4821" in make(letters_store, "fee-waiver", "zh").stdout
     path.write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}", encoding="utf-8")
     r = make(letters_store, "fee-waiver", "zh", ok=False)
     assert r.exit_code != 0 and "Traceback" not in r.output
-    assert_clean_failure(letters_store("letter", "template", "fee-waiver", ok=False),
-                         says="--force")
+    assert_clean_failure(
+        letters_store("letter", "template", "fee-waiver", ok=False), says="--force"
+    )
 
 
 def test_letter_list(cli):
@@ -153,29 +185,51 @@ def test_plan_json_and_warnings(li_wei):
     tight = li_wei.json("plan", "--income", "5000", "--expenses", "4000")
     assert not tight["affordable"] and tight["needed_monthly"] == "1495.84"
     assert "No plan within 60 months" in tight["warnings"][0]
-    table = li_wei("plan", "4821", "--income", "9000", "--expenses", "6000", "--months",
-                   "36").stdout
+    table = li_wei(
+        "plan", "4821", "--income", "9000", "--expenses", "6000", "--months", "36"
+    ).stdout
     assert "Schedule in 36 equal installments" in table and "a month" not in table
-    equal = li_wei.json("plan", "4821", "--income", "9000", "--expenses", "6000",
-                        "--months", "36")
+    equal = li_wei.json("plan", "4821", "--income", "9000", "--expenses", "6000", "--months", "36")
     assert equal["cards"][0]["months"] == 36 and equal["affordable"]
-    snow = li_wei.json("plan", "--income", "9000", "--expenses", "6000", "--strategy",
-                       "snowball")
+    snow = li_wei.json("plan", "--income", "9000", "--expenses", "6000", "--strategy", "snowball")
     assert snow["schedule"][0]["payments"] == {"5511": "3000.00"}
-    r = li_wei("plan", "--income", "9000", "--expenses", "6000", "--strategy", "avalanche",
-               ok=False)
+    r = li_wei(
+        "plan", "--income", "9000", "--expenses", "6000", "--strategy", "avalanche", ok=False
+    )
     assert_clean_failure(r, says="--rate")
-    aval = li_wei.json("plan", "--income", "9000", "--expenses", "6000", "--strategy",
-                       "avalanche", "--rate", "4821=18.25", "--rate", "7730=12",
-                       "--rate", "5511=10")
+    aval = li_wei.json(
+        "plan",
+        "--income",
+        "9000",
+        "--expenses",
+        "6000",
+        "--strategy",
+        "avalanche",
+        "--rate",
+        "4821=18.25",
+        "--rate",
+        "7730=12",
+        "--rate",
+        "5511=10",
+    )
     assert list(aval["schedule"][0]["payments"]) == ["4821"]
     none = li_wei.json("plan", "--income", "3000", "--expenses", "3500")
     assert "no plan is affordable" in none["warnings"][0]
 
 
 def test_agreement_tracking_warns_before_and_after(li_wei):
-    li_wei("agree", "7730", "--months", "12", "--monthly", "1525", "--first-due", "2026-11-25",
-           "--date", "2026-11-01")
+    li_wei(
+        "agree",
+        "7730",
+        "--months",
+        "12",
+        "--monthly",
+        "1525",
+        "--first-due",
+        "2026-11-25",
+        "--date",
+        "2026-11-01",
+    )
     out = li_wei("status").stdout
     assert "Soon: ****7730: installment 1 of 12, ¥1,525.00, due 2026-11-25" in out
     later = li_wei("--today", "2026-12-28", "status").stdout
@@ -211,9 +265,15 @@ def test_plan_for_many_cards_fits_the_terminal_and_says_how_long(cli, monkeypatc
     assert "****3000 ┃   ****3001 ┃" in wide and "Schedule at ¥195,000.00 a month: 6 months" in wide
 
 
-BLOCK_TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]),
-                     min_size=1, max_size=40).map(str.strip).filter(
-                         lambda t: t and not t.startswith(("#", "- ")))
+BLOCK_TEXT = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]),
+        min_size=1,
+        max_size=40,
+    )
+    .map(str.strip)
+    .filter(lambda t: t and not t.startswith(("#", "- ")))
+)
 
 
 @given(st.lists(st.tuples(st.sampled_from(["h1", "h2", "p", "li"]), BLOCK_TEXT), max_size=12))

@@ -80,8 +80,10 @@ def test_datetimes_carry_an_offset():
     assert parse_datetime("2026-11-20", TODAY).hour == 12  # a date alone is midday
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)),
-       st.integers(min_value=0, max_value=120))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)),
+    st.integers(min_value=0, max_value=120),
+)
 def test_add_months_never_goes_backwards_and_keeps_the_day_when_it_can(d, n):
     later = add_months(d, n)
     assert later >= d

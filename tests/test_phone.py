@@ -17,16 +17,33 @@ from debtcli.phone import read_call_name
 from debtcli.rules import load_pack
 
 NAMES = {
-    "通话录音@张经理(138 1234 5678)_20261120224000": ("张经理", "13812345678", "2026-11-20 22:40:00",
-                                                 "Xiaomi (MIUI/HyperOS)"),
+    "通话录音@张经理(138 1234 5678)_20261120224000": (
+        "张经理",
+        "13812345678",
+        "2026-11-20 22:40:00",
+        "Xiaomi (MIUI/HyperOS)",
+    ),
     "95558_20261121101500": (None, "95558", "2026-11-21 10:15:00", "Xiaomi, Huawei/Honor"),
-    "催收部@4008123456_20261121111500": ("催收部", "4008123456", "2026-11-21 11:15:00", "Huawei/Honor"),
+    "催收部@4008123456_20261121111500": (
+        "催收部",
+        "4008123456",
+        "2026-11-21 11:15:00",
+        "Huawei/Honor",
+    ),
     "张经理-2611202240": ("张经理", None, "2026-11-20 22:40:00", "OPPO/OnePlus/realme (ColorOS)"),
-    "+86 138-1234-5678-2611202241": (None, "13812345678", "2026-11-20 22:41:00",
-                                     "OPPO/OnePlus/realme (ColorOS)"),
+    "+86 138-1234-5678-2611202241": (
+        None,
+        "13812345678",
+        "2026-11-20 22:41:00",
+        "OPPO/OnePlus/realme (ColorOS)",
+    ),
     "Call recording 张经理_261120_224000": ("张经理", None, "2026-11-20 22:40:00", "Samsung"),
-    "Call recording 01012345678_261120_224000": (None, "01012345678", "2026-11-20 22:40:00",
-                                                  "Samsung"),
+    "Call recording 01012345678_261120_224000": (
+        None,
+        "01012345678",
+        "2026-11-20 22:40:00",
+        "Samsung",
+    ),
 }
 
 
@@ -35,7 +52,11 @@ def test_every_phones_file_names_give_time_and_number(stem):
     name, num, at, phone = NAMES[stem]
     got = read_call_name(stem, load_pack("cn").data["phone"]["call_names"])
     assert (got.name, got.number, got.at, got.phone) == (
-        name, num, datetime.fromisoformat(at), phone)
+        name,
+        num,
+        datetime.fromisoformat(at),
+        phone,
+    )
 
 
 def test_an_unknown_name_falls_back_to_the_file():
@@ -59,8 +80,21 @@ def folder(tmp_path):
 
 def test_import_calls_shows_then_logs_with_recordings_attached(li_wei, folder, db_path):
     li_wei("numbers", "add", "95558", "--bank", "中信银行")
-    li_wei("log", "add", "4821", "--channel", "call", "--party", "agency", "--org", "某某资产",
-           "--phone", "400-812-3456", "--at", "2026-11-01 10:00")  # the book learns this one
+    li_wei(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "call",
+        "--party",
+        "agency",
+        "--org",
+        "某某资产",
+        "--phone",
+        "400-812-3456",
+        "--at",
+        "2026-11-01 10:00",
+    )  # the book learns this one
     before = store_digest(db_path)
     r = li_wei("log", "import-calls", folder, "--dry-run")
     assert "6 would be logged" in r.stdout and store_digest(db_path) == before
@@ -129,8 +163,10 @@ def test_import_sms_keeps_collection_messages_and_flags_their_claims(li_wei, tmp
     notes = [e["note"] for e in entries]
     assert "妈：周末回家吃饭吗" not in notes and not any("验证码" in n for n in notes)
     threat = next(e for e in entries if "通知单位" in e["note"])
-    assert threat["party"] == "agency" and set(threat["claims"].split(",")) == {"employer",
-                                                                             "blacklist"}
+    assert threat["party"] == "agency" and set(threat["claims"].split(",")) == {
+        "employer",
+        "blacklist",
+    }
     assert next(e for e in entries if e["note"] == "我已申请分期")["direction"] == "out"
     assert "false-claim" in {v["rule"] for v in li_wei.json("violations")}
     assert "Nothing new" in li_wei("log", "import-sms", f, "--yes", "--card", "4821").stdout
@@ -145,8 +181,9 @@ def test_import_sms_in_chinese(li_wei, tmp_path, monkeypatch):
     assert "已记录 3 条" in r.stdout and "说法" in r.stdout and "黑名单" in r.stdout
 
 
-@pytest.mark.parametrize("case", ["empty-folder", "not-backup", "truncated", "fifo", "huge",
-                                  "a-file-for-calls"])
+@pytest.mark.parametrize(
+    "case", ["empty-folder", "not-backup", "truncated", "fifo", "huge", "a-file-for-calls"]
+)
 def test_bad_input_is_one_line_and_writes_nothing(li_wei, tmp_path, db_path, case):
     before = store_digest(db_path)
     target = tmp_path / "x.xml"
@@ -180,13 +217,19 @@ def test_a_killed_import_lands_all_or_nothing(li_wei, tmp_path, db_path):
     exe = shutil.which("debtcli", path=str(Path(sys.executable).parent))
     if exe is None:
         pytest.skip("debtcli is not installed in this environment")
-    rows = "\n".join(f'<sms address="95558" date="{1763604000000 + i * 1000}" type="1" '
-                     f'body="逾期提醒 {i}" />' for i in range(40_000))
+    rows = "\n".join(
+        f'<sms address="95558" date="{1763604000000 + i * 1000}" type="1" body="逾期提醒 {i}" />'
+        for i in range(40_000)
+    )
     f = tmp_path / "big.xml"
     f.write_text(f"<smses>{rows}</smses>", encoding="utf-8")
     env = {**os.environ, "DEBTCLI_DB": str(db_path)}
-    p = subprocess.Popen([exe, "log", "import-sms", str(f), "--yes", "--card", "4821"], env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(
+        [exe, "log", "import-sms", str(f), "--yes", "--card", "4821"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wal = Path(f"{db_path}-wal")
     start = wal.stat().st_size if wal.exists() else 0
     for _ in range(300):  # kill it as soon as it writes

@@ -71,13 +71,15 @@ def test_installments_are_equal_to_the_fen(owed, months):
 
 
 def test_li_weis_three_thousand_a_month():
-    plan = make_plan([Debt("4821", 6_240_000), Debt("7730", 1_830_000), Debt("5511", 905_000)],
-                     300_000, first=date(2026, 12, 23))
+    plan = make_plan(
+        [Debt("4821", 6_240_000), Debt("7730", 1_830_000), Debt("5511", 905_000)],
+        300_000,
+        first=date(2026, 12, 23),
+    )
     assert plan.affordable and plan.months == 30  # ¥89,750 / ¥3,000 a month
     assert plan.finish == {"4821": 30, "7730": 30, "5511": 30}
     assert plan.due_date(30) == date(2029, 5, 23)
-    snow = make_plan([Debt("4821", 6_240_000), Debt("5511", 905_000)], 300_000,
-                     strategy="snowball")
+    snow = make_plan([Debt("4821", 6_240_000), Debt("5511", 905_000)], 300_000, strategy="snowball")
     assert snow.finish["5511"] == 4 and snow.schedule[0] == {"5511": 300_000}
 
 

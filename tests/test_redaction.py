@@ -26,23 +26,33 @@ def _members(path):
 
 
 def _export(store, path, **kw):
-    return contactlog.export_bundle(store, load_pack("cn"), path, None, "zh",
-                                    lambda ctx: json.dumps(ctx, ensure_ascii=False, default=str),
-                                    redacted=True, **kw)
+    return contactlog.export_bundle(
+        store,
+        load_pack("cn"),
+        path,
+        None,
+        "zh",
+        lambda ctx: json.dumps(ctx, ensure_ascii=False, default=str),
+        redacted=True,
+        **kw,
+    )
 
 
 def _store(tmp_path, name="s.db"):
     s = st.open_store(tmp_path / name, create=True)
     s.pack_loader = lambda: load_pack("cn")
     with s.write() as c:
-        c.execute("INSERT INTO cards (bank, last4, created_at) VALUES ('中信银行', '4821', "
-                  "'2026-08-01T00:00:00+08:00')")
+        c.execute(
+            "INSERT INTO cards (bank, last4, created_at) VALUES ('中信银行', '4821', "
+            "'2026-08-01T00:00:00+08:00')"
+        )
     return s, st.get_card(s, 1)
 
 
 def _add(s, card, **raw):
-    return contactlog.add(s, load_pack("cn"), card, {"at": "2026-11-20 10:00",
-                                                     "channel": "call", **raw}, [], TODAY)
+    return contactlog.add(
+        s, load_pack("cn"), card, {"at": "2026-11-20 10:00", "channel": "call", **raw}, [], TODAY
+    )
 
 
 def test_a_masked_phone_cannot_be_confirmed_even_by_the_right_guess(tmp_path):
@@ -61,16 +71,23 @@ def test_a_masked_phone_cannot_be_confirmed_even_by_the_right_guess(tmp_path):
 
 
 SECRETS = hs.one_of(
-    hs.builds(lambda a, b, sep, cc: f"{cc}1{a}{sep}{b[:4]}{sep}{b[4:]}",
-              hs.sampled_from(["38", "39", "50", "86", "99"]),
-              hs.text("0123456789", min_size=8, max_size=8),
-              hs.sampled_from(["", " ", ".", "-", "－", "—"]),
-              hs.sampled_from(["", "+86 ", "86-", "+86"])),
-    hs.builds(lambda area, n: f"{area}-{n}", hs.sampled_from(["010", "021", "0755"]),
-              hs.text("123456789", min_size=8, max_size=8)),
+    hs.builds(
+        lambda a, b, sep, cc: f"{cc}1{a}{sep}{b[:4]}{sep}{b[4:]}",
+        hs.sampled_from(["38", "39", "50", "86", "99"]),
+        hs.text("0123456789", min_size=8, max_size=8),
+        hs.sampled_from(["", " ", ".", "-", "－", "—"]),
+        hs.sampled_from(["", "+86 ", "86-", "+86"]),
+    ),
+    hs.builds(
+        lambda area, n: f"{area}-{n}",
+        hs.sampled_from(["010", "021", "0755"]),
+        hs.text("123456789", min_size=8, max_size=8),
+    ),
     hs.builds(lambda n: f"110105199003{n}X", hs.text("0123456789", min_size=4, max_size=4)),
-    hs.builds(lambda n: " ".join(n[i:i + 4] for i in range(0, 16, 4)),
-              hs.text("0123456789", min_size=16, max_size=16)),
+    hs.builds(
+        lambda n: " ".join(n[i : i + 4] for i in range(0, 16, 4)),
+        hs.text("0123456789", min_size=16, max_size=16),
+    ),
     hs.builds(lambda u: f"{u}@qq.com", hs.text("abcdefghij", min_size=3, max_size=8)),
     hs.builds(lambda u: f"wxid_{u}", hs.text("abcdefgh123", min_size=6, max_size=10)),
 )
@@ -89,11 +106,17 @@ def _forms(secret: str) -> list[bytes]:
     return out
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(secrets=hs.lists(SECRETS, min_size=1, max_size=4), where=hs.sampled_from(
-    ["note", "org", "pay_to", "promise"]), name=hs.sampled_from(["王小明", "Zhang Wei"]))
-def test_no_masked_value_appears_in_a_redacted_bundle_and_it_verifies(tmp_path_factory, secrets,
-                                                                     where, name):
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    secrets=hs.lists(SECRETS, min_size=1, max_size=4),
+    where=hs.sampled_from(["note", "org", "pay_to", "promise"]),
+    name=hs.sampled_from(["王小明", "Zhang Wei"]),
+)
+def test_no_masked_value_appears_in_a_redacted_bundle_and_it_verifies(
+    tmp_path_factory, secrets, where, name
+):
     tmp = tmp_path_factory.mktemp("r")
     s, card = _store(tmp)
     text = "对方说 " + "，".join(secrets) + f"，还提到{name}，2026-11-20 欠 62400 元"
@@ -115,33 +138,52 @@ def test_no_masked_value_appears_in_a_redacted_bundle_and_it_verifies(tmp_path_f
     entries = json.loads(members["entries.json"])
     for field in ("at", "channel", "party", "contacted", "direction", "card_id"):
         forged = json.loads(json.dumps(entries))
-        forged[0][field] = {"at": "2026-11-21T10:00:00+08:00", "channel": "sms",
-                            "party": "bank", "contacted": "family", "direction": "out",
-                            "card_id": 2}[field]
-        result = contactlog.check_bundle(json.loads(members["chain.json"]), forged, {}, set(),
-                                         check.head, check.chain)
+        forged[0][field] = {
+            "at": "2026-11-21T10:00:00+08:00",
+            "channel": "sms",
+            "party": "bank",
+            "contacted": "family",
+            "direction": "out",
+            "card_id": 2,
+        }[field]
+        result = contactlog.check_bundle(
+            json.loads(members["chain.json"]), forged, {}, set(), check.head, check.chain
+        )
         assert [p.kind for p in result.problems] == ["changed"], field
     s.close()
 
 
-def test_entries_from_before_salted_commitments_are_withheld_only_when_they_need_masking(
-        tmp_path):
+def test_entries_from_before_salted_commitments_are_withheld_only_when_they_need_masking(tmp_path):
     path = tmp_path / "old.db"
     old = st.open_store(path, create=True, upto=6)
     conn = old.conn
-    conn.execute("INSERT INTO cards (bank, last4, created_at) VALUES ('中信银行', '4821', "
-                 "'2026-08-01T00:00:00+08:00')")
+    conn.execute(
+        "INSERT INTO cards (bank, last4, created_at) VALUES ('中信银行', '4821', "
+        "'2026-08-01T00:00:00+08:00')"
+    )
     prev = st.GENESIS
     for eid, note in ((1, "reminder"), (2, "called from 13812345678")):
         row = {k: None for k in st.CONTACT_INPUT}
-        row.update(id=eid, card_id=1, at=f"2026-11-1{eid}T10:00:00+08:00",
-                   at_utc=f"2026-11-1{eid}T02:00:00+00:00", recorded_at="2026-11-20T10:00:00+08:00",
-                   channel="call", direction="in", party="bank", answered=1, contacted="self",
-                   note=note, prev_hash=prev)
+        row.update(
+            id=eid,
+            card_id=1,
+            at=f"2026-11-1{eid}T10:00:00+08:00",
+            at_utc=f"2026-11-1{eid}T02:00:00+00:00",
+            recorded_at="2026-11-20T10:00:00+08:00",
+            channel="call",
+            direction="in",
+            party="bank",
+            answered=1,
+            contacted="self",
+            note=note,
+            prev_hash=prev,
+        )
         row["hash"] = prev = entry_hash({**row, "salt": None}, [])
         cols = ["id", *st.CONTACT_INPUT, "prev_hash", "hash"]
-        conn.execute(f"INSERT INTO contacts ({', '.join(cols)}) VALUES "
-                     f"({', '.join('?' * len(cols))})", [row[c] for c in cols])
+        conn.execute(
+            f"INSERT INTO contacts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [row[c] for c in cols],
+        )
     conn.execute("INSERT INTO meta VALUES ('chain_head', ?), ('chain_count', '2')", (prev,))
     conn.commit()
     old.close()
@@ -161,8 +203,19 @@ def test_entries_from_before_salted_commitments_are_withheld_only_when_they_need
 
 
 def test_the_cli_says_what_a_redacted_bundle_shows(li_wei, tmp_path):
-    li_wei("log", "add", "4821", "--channel", "call", "--phone", "138 1234 5678", "--note",
-           "王小明 was asked to pay", "--at", "2026-11-20 10:00")
+    li_wei(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "call",
+        "--phone",
+        "138 1234 5678",
+        "--note",
+        "王小明 was asked to pay",
+        "--at",
+        "2026-11-20 10:00",
+    )
     li_wei("evidence", "export", "--redact", "--mask", "王小明", "-o", str(tmp_path / "b.zip"))
     r = li_wei("evidence", "verify", "--bundle", str(tmp_path / "b.zip"))
     assert "verified with some fields masked" in r.stdout
@@ -181,10 +234,13 @@ def test_the_seed_never_leaves_the_store(li_wei, tmp_path, db_path):
 
 
 @settings(max_examples=60, deadline=None)
-@given(values=hs.lists(hs.one_of(hs.none(), hs.integers(-5, 10**9), hs.text(max_size=30)),
-                       min_size=24, max_size=24),
-       prev=hs.one_of(hs.just("ab" * 32), hs.text(max_size=8)),
-       names=hs.lists(hs.text(min_size=1, max_size=12), max_size=2))
+@given(
+    values=hs.lists(
+        hs.one_of(hs.none(), hs.integers(-5, 10**9), hs.text(max_size=30)), min_size=24, max_size=24
+    ),
+    prev=hs.one_of(hs.just("ab" * 32), hs.text(max_size=8)),
+    names=hs.lists(hs.text(min_size=1, max_size=12), max_size=2),
+)
 def test_the_fast_entry_hash_is_the_documented_one(values, prev, names):
     """values_hash writes the canonical JSON out by hand for speed; it must equal the README's
     formula (commitment per field, then committed_hash) for any row, forged ones included."""
@@ -192,22 +248,23 @@ def test_the_fast_entry_hash_is_the_documented_one(values, prev, names):
 
     from debtcli.evidence import CHAIN_COLUMNS, COMMITTED, committed_hash, field_salt, values_hash
 
-    row = dict(zip([c for c in CHAIN_COLUMNS if c not in ("id", "prev_hash")], values,
-                   strict=True))
+    row = dict(zip([c for c in CHAIN_COLUMNS if c not in ("id", "prev_hash")], values, strict=True))
     row.update(id=7, prev_hash=prev)
     atts = [{"sha256": "c" * 64, "name": n, "size": 3} for n in names]
     seed = secrets.token_hex(16)
     doc = {**row, "attachments": [dict(a) for a in atts]}
-    expected = committed_hash(7, prev, {f: commitment(field_salt(seed, f), doc[f])
-                                        for f in COMMITTED})
+    expected = committed_hash(
+        7, prev, {f: commitment(field_salt(seed, f), doc[f]) for f in COMMITTED}
+    )
     assert values_hash([row[c] for c in CHAIN_COLUMNS], atts, seed) == expected
 
 
 def test_a_redacted_bundle_hides_numbers_in_attachment_names(li_wei, tmp_path):
     rec = tmp_path / "通话录音@张经理(13812345678)_20261120224000.m4a"
     rec.write_bytes(b"\x00\x00\x00 ftypM4A a recording")
-    li_wei("log", "add", "4821", "--channel", "call", "--at", "2026-11-20 22:40", "--attach",
-           str(rec))
+    li_wei(
+        "log", "add", "4821", "--channel", "call", "--at", "2026-11-20 22:40", "--attach", str(rec)
+    )
     li_wei("evidence", "export", "--redact", "-o", str(tmp_path / "b.zip"))
     members = _members(tmp_path / "b.zip")
     assert not any(b"13812345678" in data for data in members.values())

@@ -13,10 +13,22 @@ import pytest
 def noisy(li_wei):
     """Late calls to 4821 on three days, and a call to a relative of 7730."""
     for day in ("2026-11-01", "2026-11-05", "2026-11-10"):
-        li_wei("log", "add", "4821", "--channel", "call", "--party", "agency", "--at",
-               f"{day} 23:10")
-    li_wei("log", "add", "7730", "--channel", "call", "--party", "bank", "--contacted",
-           "family", "--at", "2026-11-06 10:00")
+        li_wei(
+            "log", "add", "4821", "--channel", "call", "--party", "agency", "--at", f"{day} 23:10"
+        )
+    li_wei(
+        "log",
+        "add",
+        "7730",
+        "--channel",
+        "call",
+        "--party",
+        "bank",
+        "--contacted",
+        "family",
+        "--at",
+        "2026-11-06 10:00",
+    )
     return li_wei
 
 
@@ -25,8 +37,7 @@ def test_violations_can_be_narrowed(noisy):
     assert [v["rule"] for v in every] == ["quiet-hours"] * 2 + ["third-party", "quiet-hours"]
     assert [v["entry"] for v in noisy.json("violations", "--since", "2026-11-05")] == [2, 4, 3]
     assert [v["entry"] for v in noisy.json("violations", "--until", "2026-11-05")] == [1, 2]
-    assert [v["rule"] for v in noisy.json("violations", "--rule", "third-party")] == [
-        "third-party"]
+    assert [v["rule"] for v in noisy.json("violations", "--rule", "third-party")] == ["third-party"]
     assert [v["rule"] for v in noisy.json("violations", "--rule", "联系第三人")] == ["third-party"]
     assert len(noisy.json("violations", "7730")) == 1
     r = noisy("violations", "--rule", "nonsense", ok=False)
@@ -42,8 +53,7 @@ def test_the_violations_table_shows_the_latest_and_counts_the_rest(noisy):
 
 def test_violations_as_csv(noisy):
     rows = list(csv.DictReader(io.StringIO(noisy("violations", "--csv").stdout)))
-    assert [r["rule"] for r in rows] == ["quiet-hours", "quiet-hours", "third-party",
-                                         "quiet-hours"]
+    assert [r["rule"] for r in rows] == ["quiet-hours", "quiet-hours", "third-party", "quiet-hours"]
     assert rows[0]["citation"] and rows[0]["hash"]
 
 
@@ -51,8 +61,7 @@ def test_violations_json_is_one_valid_array_even_when_empty(li_wei):
     assert json.loads(li_wei("violations", "--json").stdout) == []
 
 
-def test_a_long_log_gets_a_summary_report_and_full_gives_everything(noisy, tmp_path,
-                                                                    monkeypatch):
+def test_a_long_log_gets_a_summary_report_and_full_gives_everything(noisy, tmp_path, monkeypatch):
     from debtcli import report
 
     monkeypatch.setattr(report, "REPORT_FULL_UP_TO", 3)

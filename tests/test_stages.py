@@ -15,11 +15,26 @@ PACK = load_pack("cn")
 SINCE = date(2026, 8, 5)
 
 
-@pytest.mark.parametrize(("days", "stage"), [
-    (0, None), (1, "grace"), (3, "grace"), (4, "reminder"), (30, "reminder"), (31, "phone"),
-    (60, "phone"), (61, "letter"), (90, "letter"), (91, "agency"), (120, "agency"),
-    (121, "visit"), (180, "visit"), (181, "litigation"), (2000, "litigation"),
-])
+@pytest.mark.parametrize(
+    ("days", "stage"),
+    [
+        (0, None),
+        (1, "grace"),
+        (3, "grace"),
+        (4, "reminder"),
+        (30, "reminder"),
+        (31, "phone"),
+        (60, "phone"),
+        (61, "letter"),
+        (90, "letter"),
+        (91, "agency"),
+        (120, "agency"),
+        (121, "visit"),
+        (180, "visit"),
+        (181, "litigation"),
+        (2000, "litigation"),
+    ],
+)
 def test_default_table(days, stage):
     assert stage_by_days(days, PACK.start_days(None)) == stage
 
@@ -33,8 +48,13 @@ def _custom_pack(tmp_path: Path, replace: tuple[str, str]) -> Path:
 
 
 def test_bank_profile_overrides_start_days(tmp_path):
-    path = _custom_pack(tmp_path, ("[bank_profiles.bocom.start_days]\nreminder = 4",
-                                   "[bank_profiles.bocom.start_days]\nreminder = 6\nagency = 75"))
+    path = _custom_pack(
+        tmp_path,
+        (
+            "[bank_profiles.bocom.start_days]\nreminder = 4",
+            "[bank_profiles.bocom.start_days]\nreminder = 6\nagency = 75",
+        ),
+    )
     pack = load_pack(str(path))
     table = {3: "grace", 5: "grace", 6: "reminder", 74: "letter", 75: "agency", 91: "agency"}
     for days, stage in table.items():
@@ -46,13 +66,18 @@ def test_bocom_profile_matches_the_facts_default():
     assert PACK.start_days("交通银行") == PACK.start_days(None)
 
 
-EVIDENCE = st.lists(st.tuples(st.sampled_from(["call", "sms", "lawyer-letter", "visit", "letter"]),
-                              st.sampled_from(["bank", "agency", "law-firm", "court", "unknown"])),
-                    max_size=5)
+EVIDENCE = st.lists(
+    st.tuples(
+        st.sampled_from(["call", "sms", "lawyer-letter", "visit", "letter"]),
+        st.sampled_from(["bank", "agency", "law-firm", "court", "unknown"]),
+    ),
+    max_size=5,
+)
 
 
-@given(st.integers(min_value=-30, max_value=1000), st.integers(min_value=0, max_value=400),
-       EVIDENCE)
+@given(
+    st.integers(min_value=-30, max_value=1000), st.integers(min_value=0, max_value=400), EVIDENCE
+)
 def test_more_days_never_gives_an_earlier_stage(days, more, evidence):
     rank = {None: -1, **{k: i for i, k in enumerate(STAGE_KEYS)}}
     today = SINCE + timedelta(days=days)
@@ -65,8 +90,10 @@ def test_more_days_never_gives_an_earlier_stage(days, more, evidence):
 def test_adding_evidence_never_lowers_the_stage(days, ev1, ev2):
     rank = {None: -1, **{k: i for i, k in enumerate(STAGE_KEYS)}}
     today = SINCE + timedelta(days=days)
-    assert rank[assess(PACK, None, SINCE, today, ev1 + ev2).stage] >= \
-        rank[assess(PACK, None, SINCE, today, ev1).stage]
+    assert (
+        rank[assess(PACK, None, SINCE, today, ev1 + ev2).stage]
+        >= rank[assess(PACK, None, SINCE, today, ev1).stage]
+    )
 
 
 @given(st.integers(min_value=-30, max_value=1000), EVIDENCE)
@@ -80,10 +107,23 @@ def test_next_stage_date_is_after_today(days, evidence):
 
 
 def test_evidence_outranks_the_calendar(li_wei):
-    li_wei("log", "add", "5511", "--channel", "visit", "--party", "agency", "--agents", "2",
-           "--at", "2026-11-20 10:00")
+    li_wei(
+        "log",
+        "add",
+        "5511",
+        "--channel",
+        "visit",
+        "--party",
+        "agency",
+        "--agents",
+        "2",
+        "--at",
+        "2026-11-20 10:00",
+    )
     s = li_wei.json("stage", "5511")
-    assert s["stage_by_days"] == "phone" and s["stage"] == "visit" and s["stage_basis"] == "evidence"
+    assert (
+        s["stage_by_days"] == "phone" and s["stage"] == "visit" and s["stage_basis"] == "evidence"
+    )
     assert s["next_stage"] == "litigation" and s["next_stage_date"] == "2027-04-19"
 
 
@@ -93,23 +133,30 @@ def _notices(*items):
 
 @pytest.mark.parametrize(("gap", "expected"), [(29, None), (30, "2026-12-10")])
 def test_two_effective_notices_must_be_30_days_apart(gap, expected):
-    r = malicious_overdraft(PACK, 6_000_000, True, SINCE,
-                            _notices((5, "call", 1), (5 + gap, "letter", None)))
+    r = malicious_overdraft(
+        PACK, 6_000_000, True, SINCE, _notices((5, "call", 1), (5 + gap, "letter", None))
+    )
     assert r["effective_notices"] == 2 and r["exposure_date"] == expected
     assert r["threshold_met"]
 
 
 def test_sms_counts_only_as_possible_and_missed_calls_not_at_all():
-    r = malicious_overdraft(PACK, 1_000_000, True, SINCE,
-                            _notices((5, "call", 1), (40, "sms", None), (45, "call", 0)))
+    r = malicious_overdraft(
+        PACK, 1_000_000, True, SINCE, _notices((5, "call", 1), (40, "sms", None), (45, "call", 0))
+    )
     assert r["effective_notices"] == 1 and r["exposure_date"] is None
     assert r["possible_notices"] == 2 and r["possible_exposure_date"] == "2026-12-15"
     assert not r["threshold_met"]
 
 
 def test_notices_before_the_overdue_date_do_not_count():
-    r = malicious_overdraft(PACK, 6_000_000, True, SINCE,
-                            _notices((0, "call", 1), (-10, "letter", None), (31, "visit", None)))
+    r = malicious_overdraft(
+        PACK,
+        6_000_000,
+        True,
+        SINCE,
+        _notices((0, "call", 1), (-10, "letter", None), (31, "visit", None)),
+    )
     assert r["effective_notices"] == 1 and r["exposure_date"] is None
 
 
@@ -130,8 +177,19 @@ def test_principal_reduced_by_payments_and_whole_amount_when_unrecorded(li_wei):
 def test_effective_notices_from_the_log(li_wei):
     li_wei("log", "add", "4821", "--channel", "call", "--party", "bank", "--at", "2026-09-01 10:00")
     li_wei("log", "add", "4821", "--channel", "call", "--party", "bank", "--at", "2026-09-30 10:00")
-    li_wei("log", "add", "4821", "--channel", "call", "--party", "agency", "--contacted", "family",
-           "--at", "2026-10-05 10:00")
+    li_wei(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "call",
+        "--party",
+        "agency",
+        "--contacted",
+        "family",
+        "--at",
+        "2026-10-05 10:00",
+    )
     mo = li_wei.json("stage", "4821")["risks"][0]
     assert mo["effective_notices"] == 2 and mo["exposure_date"] is None  # 29 days apart
     li_wei("log", "add", "4821", "--channel", "letter", "--party", "bank", "--at", "2026-10-01")
@@ -145,8 +203,14 @@ def test_settled_card_reports_credit_record_only(li_wei):
     li_wei("settle", "7730", "--date", "2026-11-03")
     s = li_wei.json("stage", "7730")
     assert s["stage"] is None and s["risks"] == [
-        {"key": "credit-record", "settled_on": "2026-11-03", "clears_on": "2031-11-03",
-         "years": 5, "tag": "law"}]
+        {
+            "key": "credit-record",
+            "settled_on": "2026-11-03",
+            "clears_on": "2031-11-03",
+            "years": 5,
+            "tag": "law",
+        }
+    ]
     assert "2031-11-03" in li_wei("stage", "7730").stdout
 
 
@@ -166,13 +230,19 @@ def test_facts_answers_claims_with_sources(cli):
     assert_clean_failure(cli("facts", "moon", ok=False), says="no claim")
 
 
-@pytest.mark.parametrize(("change", "says"), [
-    (("start_day = 31", 'start_day = "31"'), "stages[2].start_day"),
-    (('key = "phone"', 'key = "calls"'), "keys must be"),
-    (("max = 3", 'max = "three"'), "conduct["),
-    (('threshold = "50000.00"', "threshold = 50000"), "indicators.malicious-overdraft.threshold"),
-    (("[pack]", "[pack"), "syntax"),
-])
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (("start_day = 31", 'start_day = "31"'), "stages[2].start_day"),
+        (('key = "phone"', 'key = "calls"'), "keys must be"),
+        (("max = 3", 'max = "three"'), "conduct["),
+        (
+            ('threshold = "50000.00"', "threshold = 50000"),
+            "indicators.malicious-overdraft.threshold",
+        ),
+        (("[pack]", "[pack"), "syntax"),
+    ],
+)
 def test_malformed_pack_names_file_and_key(cli, tmp_path, change, says):
     path = _custom_pack(tmp_path, change)
     r = cli("--rules", str(path), "facts", ok=False)
@@ -185,10 +255,13 @@ def test_unknown_pack_name(cli):
 
 
 NOTICE_LOG = st.lists(
-    st.tuples(st.integers(min_value=-20, max_value=110),
-              st.sampled_from(["call", "sms", "letter", "visit", "app", "email", "wechat"]),
-              st.booleans(), st.sampled_from(["bank", "agency", "law-firm", "unknown"]),
-              st.sampled_from(["self", "self", "family"])),
+    st.tuples(
+        st.integers(min_value=-20, max_value=110),
+        st.sampled_from(["call", "sms", "letter", "visit", "app", "email", "wechat"]),
+        st.booleans(),
+        st.sampled_from(["bank", "agency", "law-firm", "unknown"]),
+        st.sampled_from(["self", "self", "family"]),
+    ),
     max_size=12,
 )
 
@@ -208,9 +281,20 @@ def test_status_shortcut_gives_the_same_dates_as_the_full_count(tmp_path_factory
     today = date(2026, 11, 23)
     for offset, channel, missed, party, contacted in log:
         at = SINCE + timedelta(days=offset)
-        contactlog.add(s, PACK, card, {"at": f"{at} 10:00", "channel": channel, "party": party,
-                                       "contacted": contacted,
-                                       "missed": missed and channel == "call"}, [], today)
+        contactlog.add(
+            s,
+            PACK,
+            card,
+            {
+                "at": f"{at} 10:00",
+                "channel": channel,
+                "party": party,
+                "contacted": contacted,
+                "missed": missed and channel == "call",
+            },
+            [],
+            today,
+        )
     full = assess_card(s, PACK, card, today, full=True)["risks"][0]
     light = assess_card(s, PACK, card, today, full=False)["risks"][0]
     for key in ("first_notice", "second_notice", "exposure_date", "possible_exposure_date"):

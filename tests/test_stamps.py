@@ -22,8 +22,19 @@ def tsa(tmp_path):
 @pytest.fixture
 def three(li_wei):
     for n, at in enumerate(("2026-11-10 22:40", "2026-11-12 10:00", "2026-11-15 10:00")):
-        li_wei("log", "add", "4821", "--channel", "call", "--party", "agency", "--at", at,
-               "--note", f"call {n}")
+        li_wei(
+            "log",
+            "add",
+            "4821",
+            "--channel",
+            "call",
+            "--party",
+            "agency",
+            "--at",
+            at,
+            "--note",
+            f"call {n}",
+        )
     return li_wei
 
 
@@ -59,8 +70,10 @@ def _rewrite_note(db, entry, note):
             row["note"] = note
         row["prev_hash"] = prev
         prev = entry_hash(row, [])
-        conn.execute("UPDATE contacts SET note = ?, prev_hash = ?, hash = ? WHERE id = ?",
-                     (row["note"], row["prev_hash"], prev, row["id"]))
+        conn.execute(
+            "UPDATE contacts SET note = ?, prev_hash = ?, hash = ? WHERE id = ?",
+            (row["note"], row["prev_hash"], prev, row["id"]),
+        )
     conn.execute("UPDATE meta SET value = ? WHERE key = 'chain_head'", (prev,))
     conn.commit()
 
@@ -105,8 +118,12 @@ def test_the_next_write_sends_in_the_background(three, tsa, monkeypatch, db_path
     three("log", "add", "4821", "--channel", "sms", "--at", "2026-11-16 10:00")
     assert time.monotonic() - started < 5
     for _ in range(100):
-        if sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM stamps WHERE token IS NOT "
-                                            "NULL").fetchone()[0] == 2:
+        if (
+            sqlite3.connect(db_path)
+            .execute("SELECT COUNT(*) FROM stamps WHERE token IS NOT NULL")
+            .fetchone()[0]
+            == 2
+        ):
             break
         time.sleep(0.1)
     monkeypatch.setenv("DEBTCLI_NO_BACKGROUND", "1")
@@ -143,25 +160,42 @@ def test_a_bundle_carries_its_tokens_and_openssl_alone_checks_them(three, tsa, t
     with zipfile.ZipFile(tmp_path / "b.zip") as z:
         z.extractall(out)
         assert {"stamps/1.tsr", "stamps/1.msg", "stamps/1.json", "stamps/1-ca.pem"} <= set(
-            z.namelist())
+            z.namelist()
+        )
     info = json.loads((out / "stamps" / "1.json").read_text())
     chain = json.loads((out / "chain.json").read_text())
     assert (out / "stamps" / "1.msg").read_bytes() == f"3:{chain[-1][2]}".encode()
     assert info["entries"] == 3 and info["chain_head"] == chain[-1][2]
-    ok = subprocess.run(["openssl", "ts", "-verify", "-in", out / "stamps" / "1.tsr",
-                         "-data", out / "stamps" / "1.msg", "-CAfile",
-                         out / "stamps" / "1-ca.pem"], capture_output=True, text=True)
+    ok = subprocess.run(
+        [
+            "openssl",
+            "ts",
+            "-verify",
+            "-in",
+            out / "stamps" / "1.tsr",
+            "-data",
+            out / "stamps" / "1.msg",
+            "-CAfile",
+            out / "stamps" / "1-ca.pem",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0 and "Verification: OK" in ok.stdout
     r = three("evidence", "verify", "--bundle", tmp_path / "b.zip")
     assert "Entries 1–3 existed" in r.stdout
     three("evidence", "export", "--redact", "-o", tmp_path / "r.zip")
-    assert "Entries 1–3 existed" in three("evidence", "verify", "--bundle",
-                                          tmp_path / "r.zip").stdout
+    assert (
+        "Entries 1–3 existed" in three("evidence", "verify", "--bundle", tmp_path / "r.zip").stdout
+    )
 
 
 def test_bad_tsa_input_is_one_line(three, tmp_path):
-    for args, says in ((["--tsa", "ftp://x"], "http://"), (["--ca", "x.pem"], "--tsa"),
-                       (["--tsa", "http://127.0.0.1:9/tsr", "--ca", str(tmp_path)], "")):
+    for args, says in (
+        (["--tsa", "ftp://x"], "http://"),
+        (["--ca", "x.pem"], "--tsa"),
+        (["--tsa", "http://127.0.0.1:9/tsr", "--ca", str(tmp_path)], ""),
+    ):
         r = three("evidence", "stamp", *args, ok=False)
         assert r.exit_code == 2 and r.stderr.count("\n") == 1 and says in r.stderr, r.stderr
     bad = tmp_path / "bad.pem"

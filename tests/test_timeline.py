@@ -14,12 +14,47 @@ from debtcli.timeline import KINDS
 def story(li_wei):
     cli = li_wei
     # several events on one day, two at the same instant
-    cli("log", "add", "4821", "--channel", "call", "--party", "agency", "--at",
-        "2026-11-10 10:00", "--note", "first")
-    cli("log", "add", "4821", "--channel", "sms", "--party", "agency", "--at",
-        "2026-11-10 10:00", "--note", "same instant")
-    cli("log", "add", "4821", "--channel", "call", "--party", "agency", "--at",
-        "2026-11-10 22:40", "--contacted", "family", "--note", "late")
+    cli(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "call",
+        "--party",
+        "agency",
+        "--at",
+        "2026-11-10 10:00",
+        "--note",
+        "first",
+    )
+    cli(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "sms",
+        "--party",
+        "agency",
+        "--at",
+        "2026-11-10 10:00",
+        "--note",
+        "same instant",
+    )
+    cli(
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "call",
+        "--party",
+        "agency",
+        "--at",
+        "2026-11-10 22:40",
+        "--contacted",
+        "family",
+        "--note",
+        "late",
+    )
     cli("pay", "4821", "2000", "--date", "2026-11-10")
     cli("agree", "7730", "--months", "6", "--monthly", "3050", "--first-due", "2026-12-01")
     return cli
@@ -35,8 +70,9 @@ def test_events_are_ordered_and_merged(story):
     assert day[3]["flags"] == ["quiet-hours", "third-party"]
     assert events[0]["kind"] == "overdue" and events[0]["at"] == "2026-08-05"
     today = "2026-11-23"
-    assert all(e["predicted"] == (e["at"][:10] > today) for e in events
-               if e["kind"] in ("stage", "legal"))
+    assert all(
+        e["predicted"] == (e["at"][:10] > today) for e in events if e["kind"] in ("stage", "legal")
+    )
     assert {"stage", "legal"} <= {e["kind"] for e in events if e["predicted"]}
 
 
@@ -112,25 +148,52 @@ def test_report_is_self_contained(story, tmp_path):
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("DEBTCLI_REQUIRE_BROWSER"),
-                    reason="no Chromium on this machine (.ci/run installs it)")
+@pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("DEBTCLI_REQUIRE_BROWSER"),
+    reason="no Chromium on this machine (.ci/run installs it)",
+)
 def test_report_renders_in_a_headless_browser(story, tmp_path):
     assert CHROMIUM, "DEBTCLI_REQUIRE_BROWSER is set but Chromium is missing"
     path = tmp_path / "r.html"
     story("--lang", "zh", "report", "-o", str(path))
     r = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
-         path.as_uri()], capture_output=True, text=True, timeout=120)
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            path.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     dom = r.stdout
     assert "****4821" in dom and "<svg" in dom and "时间线" in dom
     shot = tmp_path / "r.png"
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-background-networking", f"--user-data-dir={tmp_path / 'p2'}",
-                    f"--screenshot={shot}", "--window-size=1000,1400", path.as_uri()],
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            f"--user-data-dir={tmp_path / 'p2'}",
+            f"--screenshot={shot}",
+            "--window-size=1000,1400",
+            path.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     assert shot.stat().st_size > 10_000
 
 
@@ -149,8 +212,9 @@ def test_wrap_cells_never_exceeds_the_width_and_keeps_the_text(text, width):
     assert "".join(lines).replace(" ", "") == text.replace(" ", "").replace("\n", "")
 
 
-@given(st.lists(st.text(alphabet="abcxyz-,.", min_size=1, max_size=8), max_size=30),
-       st.integers(8, 80))
+@given(
+    st.lists(st.text(alphabet="abcxyz-,.", min_size=1, max_size=8), max_size=30), st.integers(8, 80)
+)
 def test_wrapping_breaks_lines_only_between_words_when_words_fit(words, width):
     from debtcli.cli.tables import wrap_cells
 
@@ -165,16 +229,34 @@ def test_a_word_cut_to_fit_keeps_the_space_after_it():
 
 
 BOX = set("┏┳┓┃┡━╇┩│└┴┘─")
-CELL = st.lists(st.sampled_from(["2026-09-23", "05:01", "agency", "某某资产管理有限公司", "¥999,750.00",
-                                 "quiet-hours,", "calls-per-day", "x"]),
-                min_size=1, max_size=4).map(" ".join)
+CELL = st.lists(
+    st.sampled_from(
+        [
+            "2026-09-23",
+            "05:01",
+            "agency",
+            "某某资产管理有限公司",
+            "¥999,750.00",
+            "quiet-hours,",
+            "calls-per-day",
+            "x",
+        ]
+    ),
+    min_size=1,
+    max_size=4,
+).map(" ".join)
 
 
-@given(st.integers(1, 8).flatmap(lambda n: st.tuples(
-           st.lists(CELL, min_size=n, max_size=n),
-           st.lists(st.lists(CELL, min_size=n, max_size=n), max_size=6),
-           st.integers(9 * n + 1, 160))),  # at least six cells a column: drawn by show_table
-       st.sets(st.integers(0, 7)))
+@given(
+    st.integers(1, 8).flatmap(
+        lambda n: st.tuples(
+            st.lists(CELL, min_size=n, max_size=n),
+            st.lists(st.lists(CELL, min_size=n, max_size=n), max_size=6),
+            st.integers(9 * n + 1, 160),
+        )
+    ),  # at least six cells a column: drawn by show_table
+    st.sets(st.integers(0, 7)),
+)
 def test_tables_fit_the_terminal_and_keep_every_word(table, wrap):
     import io
 
@@ -196,9 +278,23 @@ def test_tables_fit_the_terminal_and_keep_every_word(table, wrap):
 
 
 def test_log_list_for_one_card_fits_80_columns(li_wei, monkeypatch):
-    li_wei("log", "add", "4821", "--at", "2026-11-20 23:10", "--channel", "call", "--party",
-           "agency", "--org", "某某资产管理有限公司", "--contacted", "family", "--note",
-           "called my sister at night and said I would be arrested")
+    li_wei(
+        "log",
+        "add",
+        "4821",
+        "--at",
+        "2026-11-20 23:10",
+        "--channel",
+        "call",
+        "--party",
+        "agency",
+        "--org",
+        "某某资产管理有限公司",
+        "--contacted",
+        "family",
+        "--note",
+        "called my sister at night and said I would be arrested",
+    )
     monkeypatch.setenv("COLUMNS", "80")
     out = li_wei("log", "list", "4821").stdout
     lines = out.splitlines()
@@ -209,8 +305,12 @@ def test_log_list_for_one_card_fits_80_columns(li_wei, monkeypatch):
     assert "****4821" in wide
 
 
-@given(st.text(alphabet=st.sampled_from([*"ab \t\u00a0中文，（x！、😀¥", "\u2e80", "\u9fff"])
-               | st.characters()))
+@given(
+    st.text(
+        alphabet=st.sampled_from([*"ab \t\u00a0中文，（x！、😀¥", "\u2e80", "\u9fff"])
+        | st.characters()
+    )
+)
 def test_wrap_tokens_match_the_reference_pattern(text):
     """The tokenizer is a faster form of this pattern (CJK character | word and its blanks |
     blanks); they must agree on any text."""
@@ -222,13 +322,19 @@ def test_wrap_tokens_match_the_reference_pattern(text):
     assert _tokens(text) == re.findall(f"[{cjk}]|[^ \\t{cjk}]+[ \\t]*|[ \\t]+", text)
 
 
-PIECE = st.tuples(st.sampled_from(["", "（", "《", "("]), st.sampled_from(["中", "文", "ab", "x"]),
-                  st.sampled_from(["", "，", "。", "）", "》", ")", ",", " "]))
+PIECE = st.tuples(
+    st.sampled_from(["", "（", "《", "("]),
+    st.sampled_from(["中", "文", "ab", "x"]),
+    st.sampled_from(["", "，", "。", "）", "》", ")", ",", " "]),
+)
 
 
-@given(st.lists(st.lists(PIECE, max_size=2).map(lambda ps: "".join("".join(p) for p in ps)),
-                max_size=20).map(" ".join),  # runs of marks no longer than a line
-       st.integers(14, 30))
+@given(
+    st.lists(
+        st.lists(PIECE, max_size=2).map(lambda ps: "".join("".join(p) for p in ps)), max_size=20
+    ).map(" ".join),  # runs of marks no longer than a line
+    st.integers(14, 30),
+)
 def test_lines_never_start_with_a_closing_mark_or_end_with_an_opening_one(text, width):
     from itertools import pairwise
 
@@ -254,12 +360,15 @@ def test_a_narrow_table_breaks_at_spaces_before_it_splits_chinese_words(cli, mon
     assert max(len(line) for line in out.splitlines()) <= 80
 
 
-@pytest.mark.parametrize(("env", "expected"), [
-    ({"FORCE_COLOR": "1"}, "\x1b[1;31mx\x1b[0m"),
-    ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, "\x1b[1mx\x1b[0m"),  # styles stay, colours go
-    ({"FORCE_COLOR": "1", "TERM": "dumb"}, "x"),
-    ({}, "x"),  # not a terminal
-])
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"FORCE_COLOR": "1"}, "\x1b[1;31mx\x1b[0m"),
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, "\x1b[1mx\x1b[0m"),  # styles stay, colours go
+        ({"FORCE_COLOR": "1", "TERM": "dumb"}, "x"),
+        ({}, "x"),  # not a terminal
+    ],
+)
 def test_styles_follow_the_terminal_and_the_colour_conventions(monkeypatch, env, expected):
     from debtcli.cli.term import Out
 
@@ -280,11 +389,23 @@ def test_a_table_loses_its_padding_before_an_amount_is_cut():
 
     out = Out()
     out.file, out.width = io.StringIO(), 80
-    show_table(out, ["card", "days", "owed", "paid", "stage", "next", "risk"],
-               [["中信银行\n****4821", 130, "¥60,400.00", "¥2,000.00", "Visits",
-                 "Lawsuit 2027-01-13", "principal ≥ ¥50,000"],
-                ["工商银行\n****5511", 5, "¥9,050.00", "¥0.00", "Reminders",
-                 "Calls 2026-12-19", ""]], right=frozenset({1, 2, 3}))
+    show_table(
+        out,
+        ["card", "days", "owed", "paid", "stage", "next", "risk"],
+        [
+            [
+                "中信银行\n****4821",
+                130,
+                "¥60,400.00",
+                "¥2,000.00",
+                "Visits",
+                "Lawsuit 2027-01-13",
+                "principal ≥ ¥50,000",
+            ],
+            ["工商银行\n****5511", 5, "¥9,050.00", "¥0.00", "Reminders", "Calls 2026-12-19", ""],
+        ],
+        right=frozenset({1, 2, 3}),
+    )
     text = out.file.getvalue()
     assert "¥60,400.00" in text and "¥2,000.00" in text and "Reminders" in text
     assert max(len(line) for line in text.splitlines()) <= 80

@@ -6,15 +6,21 @@ import pytest
 from conftest import assert_clean_failure, store_digest
 from docx import Document
 
-VERIFIED = {"agents": 2, "work_id": True, "authorization": True, "org": "某某资产管理有限公司",
-            "hotline": "confirmed"}
+VERIFIED = {
+    "agents": 2,
+    "work_id": True,
+    "authorization": True,
+    "org": "某某资产管理有限公司",
+    "hotline": "confirmed",
+}
 
 
 def check(cli, tmp_path, answers, *extra, ok=True):
     f = tmp_path / "answers.json"
     f.write_text(json.dumps(answers, ensure_ascii=False), encoding="utf-8")
-    return cli("visit", "check", "4821", "--answers", str(f), "--at", "2026-11-22 14:00",
-               *extra, ok=ok)
+    return cli(
+        "visit", "check", "4821", "--answers", str(f), "--at", "2026-11-22 14:00", *extra, ok=ok
+    )
 
 
 def test_verified_visit_is_logged_without_violations(li_wei, tmp_path):
@@ -26,26 +32,36 @@ def test_verified_visit_is_logged_without_violations(li_wei, tmp_path):
     li_wei("evidence", "verify")
 
 
-@pytest.mark.parametrize(("change", "missing"), [
-    ({"hotline": "not-called"}, ["hotline"]),
-    ({"authorization": False}, ["authorization"]),
-    ({"work_id": False}, ["work-id"]),
-])
+@pytest.mark.parametrize(
+    ("change", "missing"),
+    [
+        ({"hotline": "not-called"}, ["hotline"]),
+        ({"authorization": False}, ["authorization"]),
+        ({"work_id": False}, ["work-id"]),
+    ],
+)
 def test_unverified_paths(li_wei, tmp_path, change, missing):
     out = json.loads(check(li_wei, tmp_path, {**VERIFIED, **change}, "--json").stdout)
     assert out["verdict"] == "unverified" and out["missing"] == missing
     assert "NOT VERIFIED" in check(li_wei, tmp_path, {**VERIFIED, **change}).stdout
 
 
-@pytest.mark.parametrize(("change", "flag", "rule"), [
-    ({"personal_account": True, "pay_to": "微信转账给个人"}, "personal-account", "pay-to-personal"),
-    ({"police_claim": True}, "police-claim", "impersonation"),
-    ({"asked_secrets": True}, "asked-secrets", None),
-    ({"hotline": "denied"}, "bank-denied", None),
-    ({"agents": 1}, "one-visitor", "visit-two-agents"),
-    ({"work_id": False, "authorization": False}, "no-identification", "visit-identification"),
-    ({"threats": True}, "threats", "abuse"),
-])
+@pytest.mark.parametrize(
+    ("change", "flag", "rule"),
+    [
+        (
+            {"personal_account": True, "pay_to": "微信转账给个人"},
+            "personal-account",
+            "pay-to-personal",
+        ),
+        ({"police_claim": True}, "police-claim", "impersonation"),
+        ({"asked_secrets": True}, "asked-secrets", None),
+        ({"hotline": "denied"}, "bank-denied", None),
+        ({"agents": 1}, "one-visitor", "visit-two-agents"),
+        ({"work_id": False, "authorization": False}, "no-identification", "visit-identification"),
+        ({"threats": True}, "threats", "abuse"),
+    ],
+)
 def test_scam_red_flags(li_wei, tmp_path, change, flag, rule):
     out = json.loads(check(li_wei, tmp_path, {**VERIFIED, **change}, "--json").stdout)
     assert out["verdict"] == "scam" and flag in out["red_flags"]
@@ -99,16 +115,18 @@ def test_checklist_formats(li_wei, tmp_path):
     li_wei("--lang", "zh", "visit", "checklist", "4821", "-o", str(docx))
     paragraphs = [p.text for p in Document(str(docx)).paragraphs]
     assert any("你不必开门" in p for p in paragraphs)
-    assert_clean_failure(li_wei("visit", "checklist", "--format", "docx", ok=False),
-                         says="-o FILE.docx")
+    assert_clean_failure(
+        li_wei("visit", "checklist", "--format", "docx", ok=False), says="-o FILE.docx"
+    )
 
 
 def test_terminal_checklist_is_plain_text_with_sources(li_wei):
     out = li_wei("visit", "checklist", "5511").stdout
     assert "<small>" not in out and "**" not in out
     lines = out.splitlines()
-    first = lines.index("- ☐ You do not have to open the door. Talk through the closed door or "
-                        "a window.")
+    first = lines.index(
+        "- ☐ You do not have to open the door. Talk through the closed door or a window."
+    )
     assert lines[first + 1] == "  (advice, typical practice, not a rule)"
     zh = li_wei("--lang", "zh", "visit", "checklist", "5511").stdout
     assert "☎ 中国工商银行 95588" in zh and "第一千零三十三条（二），法律）" in zh
@@ -118,12 +136,16 @@ def test_the_saved_visit_note_is_in_the_users_language(li_wei, tmp_path):
     scam = {**VERIFIED, "agents": 1, "hotline": "denied", "police_claim": True}
     f = tmp_path / "answers.json"
     f.write_text(json.dumps(scam, ensure_ascii=False), encoding="utf-8")
-    li_wei("--lang", "zh", "visit", "check", "4821", "--answers", str(f), "--at",
-           "2026-11-22 14:00")
+    li_wei(
+        "--lang", "zh", "visit", "check", "4821", "--answers", str(f), "--at", "2026-11-22 14:00"
+    )
     note = li_wei.json("log", "list")[-1]["note"]
-    assert note == ("上门核验：诈骗警示；客服核实：银行不知道这次上门；危险信号：自称公安/法院或威胁抓人、"
-                    "银行客服不知道这家机构或这次上门、只有一个人；缺少：银行确认")
+    assert note == (
+        "上门核验：诈骗警示；客服核实：银行不知道这次上门；危险信号：自称公安/法院或威胁抓人、"
+        "银行客服不知道这家机构或这次上门、只有一个人；缺少：银行确认"
+    )
     check(li_wei, tmp_path, VERIFIED)
     assert li_wei.json("log", "list")[-1]["note"] == (
         "visit check: verified by the bank; hotline: the bank confirmed; red flags: none; "
-        "missing: none")
+        "missing: none"
+    )

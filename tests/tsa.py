@@ -37,39 +37,76 @@ def _name(cn: str) -> x509.Name:
 
 
 def _write_key(key, path: Path) -> None:
-    path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                       serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()))
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
 
 
-def make_pki(folder: Path, tsa_valid_for: datetime.timedelta = datetime.timedelta(days=365),
-             name: str = "Test TSA") -> None:
+def make_pki(
+    folder: Path,
+    tsa_valid_for: datetime.timedelta = datetime.timedelta(days=365),
+    name: str = "Test TSA",
+) -> None:
     """ca.crt/ca.key (a root) and tsa.crt/tsa.key (a critical timeStamping EKU) in folder."""
     now = datetime.datetime.now(datetime.UTC)
-    ca_key, tsa_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    ca = (x509.CertificateBuilder().subject_name(_name(f"{name} Root"))
-          .issuer_name(_name(f"{name} Root")).public_key(ca_key.public_key())
-          .serial_number(x509.random_serial_number())
-          .not_valid_before(now - datetime.timedelta(days=1))
-          .not_valid_after(now + datetime.timedelta(days=3650))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False,
-                                       key_encipherment=False, data_encipherment=False,
-                                       key_agreement=False, key_cert_sign=True, crl_sign=True,
-                                       encipher_only=False, decipher_only=False), critical=True)
-          .sign(ca_key, hashes.SHA256()))
-    tsa = (x509.CertificateBuilder().subject_name(_name(name)).issuer_name(ca.subject)
-           .public_key(tsa_key.public_key()).serial_number(x509.random_serial_number())
-           .not_valid_before(now - datetime.timedelta(hours=1))
-           .not_valid_after(now + tsa_valid_for)
-           .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
-                          critical=True)
-           .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True,
-                                        key_encipherment=False, data_encipherment=False,
-                                        key_agreement=False, key_cert_sign=False,
-                                        crl_sign=False, encipher_only=False,
-                                        decipher_only=False), critical=True)
-           .sign(ca_key, hashes.SHA256()))
+    ca_key, tsa_key = (
+        ec.generate_private_key(ec.SECP256R1()),
+        ec.generate_private_key(ec.SECP256R1()),
+    )
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(_name(f"{name} Root"))
+        .issuer_name(_name(f"{name} Root"))
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    tsa = (
+        x509.CertificateBuilder()
+        .subject_name(_name(name))
+        .issuer_name(ca.subject)
+        .public_key(tsa_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + tsa_valid_for)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "ca.crt").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     (folder / "tsa.crt").write_bytes(tsa.public_bytes(serialization.Encoding.PEM))
@@ -102,9 +139,22 @@ class LocalTsa:
         r = self.folder / f"r{self.requests}.tsr"
         q.write_bytes(request)
         chain = ["-chain", str(self.folder / "ca.crt")] if self.chain else []
-        subprocess.run(["openssl", "ts", "-reply", "-config", str(self.folder / "tsa.cnf"),
-                        "-queryfile", str(q), *chain,
-                        "-out", str(r)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "openssl",
+                "ts",
+                "-reply",
+                "-config",
+                str(self.folder / "tsa.cnf"),
+                "-queryfile",
+                str(q),
+                *chain,
+                "-out",
+                str(r),
+            ],
+            check=True,
+            capture_output=True,
+        )
         return r.read_bytes()
 
     def __enter__(self) -> "LocalTsa":

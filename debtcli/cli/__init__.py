@@ -11,21 +11,44 @@ from typing import Any
 
 # Which module registers which top-level command.
 COMMAND_MODULES = {
-    "path": "accounts", "card": "accounts", "overdue": "accounts", "pay": "accounts",
-    "settle": "accounts", "status": "status_cmds", "demo": "accounts",
-    "log": "evidence_cmds", "evidence": "evidence_cmds", "violations": "evidence_cmds",
-    "stage": "stage_cmds", "facts": "stage_cmds", "help-lines": "stage_cmds",
-    "求助电话": "stage_cmds", "setup": "setup_cmds", "开始": "setup_cmds",
+    "path": "accounts",
+    "card": "accounts",
+    "overdue": "accounts",
+    "pay": "accounts",
+    "settle": "accounts",
+    "status": "status_cmds",
+    "demo": "accounts",
+    "log": "evidence_cmds",
+    "evidence": "evidence_cmds",
+    "violations": "evidence_cmds",
+    "stage": "stage_cmds",
+    "facts": "stage_cmds",
+    "help-lines": "stage_cmds",
+    "求助电话": "stage_cmds",
+    "setup": "setup_cmds",
+    "开始": "setup_cmds",
     "visit": "visit_cmds",
-    "plan": "letters_cmds", "letter": "letters_cmds", "agree": "letters_cmds",
-    "timeline": "timeline_cmds", "report": "timeline_cmds", "calendar": "timeline_cmds",
-    "backup": "backup_cmds", "restore": "backup_cmds", "export": "backup_cmds",
-    "import": "backup_cmds", "numbers": "phone_cmds",
+    "plan": "letters_cmds",
+    "letter": "letters_cmds",
+    "agree": "letters_cmds",
+    "timeline": "timeline_cmds",
+    "report": "timeline_cmds",
+    "calendar": "timeline_cmds",
+    "backup": "backup_cmds",
+    "restore": "backup_cmds",
+    "export": "backup_cmds",
+    "import": "backup_cmds",
+    "numbers": "phone_cmds",
 }
 # Subcommands in a module of their own; any other `log …` (help, a typo) loads them too.
-SUBCOMMAND_MODULES = {("log", "add"): "log_entry_cmds", ("log", "amend"): "log_entry_cmds",
-                      ("log", "import-calls"): "phone_cmds", ("log", "import-sms"): "phone_cmds",
-                      ("log", "导入录音"): "phone_cmds", ("log", "导入短信"): "phone_cmds"}
+SUBCOMMAND_MODULES = {
+    ("log", "add"): "log_entry_cmds",
+    ("log", "amend"): "log_entry_cmds",
+    ("log", "import-calls"): "phone_cmds",
+    ("log", "import-sms"): "phone_cmds",
+    ("log", "导入录音"): "phone_cmds",
+    ("log", "导入短信"): "phone_cmds",
+}
 LIGHT_SUBCOMMANDS = {("log", "list"), ("log", "import")}
 _GLOBAL_WITH_VALUE = {"--db", "--lang", "--today", "--rules"}
 

@@ -21,32 +21,37 @@ def backup_cmd(
     from debtcli.backup import backup
 
     m = backup(state.store(), output)
-    say(f"Backed up {m['entries']} log entries and {len(m['files']) - 1} evidence files to "
+    say(
+        f"Backed up {m['entries']} log entries and {len(m['files']) - 1} evidence files to "
         f"{output}; checked. Keep a copy somewhere safe.",
         f"已备份 {m['entries']} 条记录和 {len(m['files']) - 1} 个证据文件到 {output}，并已校验。"
-        "请把副本放在安全的地方。")
+        "请把副本放在安全的地方。",
+    )
 
 
 @app.command("restore")
 def restore_cmd(
     file: Annotated[Path, typer.Argument(help="A backup made by `debtcli backup`.")],
-    force: Annotated[bool, Opt("--force", help="Replace a store that already has data.")]
-    = False,
+    force: Annotated[bool, Opt("--force", help="Replace a store that already has data.")] = False,
 ) -> None:
     """Restore a backup: its sums and evidence chain are checked before anything is replaced."""
     from debtcli.backup import restore
 
     m = restore(file, state.store_path, force)
-    say(f"Restored {m['entries']} log entries into {state.store_path}.",
-        f"已将 {m['entries']} 条记录恢复到 {state.store_path}。")
+    say(
+        f"Restored {m['entries']} log entries into {state.store_path}.",
+        f"已将 {m['entries']} 条记录恢复到 {state.store_path}。",
+    )
 
 
 @app.command("export")
 def export_cmd(
-    json_out: Annotated[bool, Opt("--json", help="Write the whole store as JSON (the only "
-                                  "format for now).")] = False,
-    output: Annotated[Path | None, Opt("-o", "--output", help="Write to a file instead of "
-                                       "the screen.")] = None,
+    json_out: Annotated[
+        bool, Opt("--json", help="Write the whole store as JSON (the only format for now).")
+    ] = False,
+    output: Annotated[
+        Path | None, Opt("-o", "--output", help="Write to a file instead of the screen.")
+    ] = None,
 ) -> None:
     """Every record in the store as JSON, to keep or move; `debtcli import --json` reads it
     back exactly. Attachments stay in the evidence folder (a backup carries both)."""
@@ -76,12 +81,15 @@ def import_cmd(
     from debtcli.errors import BadInput
 
     if not json_in:
-        raise BadInput("say the format: debtcli import --json FILE",
-                       "请指定格式：debtcli import --json 文件")
+        raise BadInput(
+            "say the format: debtcli import --json FILE", "请指定格式：debtcli import --json 文件"
+        )
     try:
         doc = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BadInput(f"cannot read {file}: {exc}", f"无法读取 {file}：{exc}") from exc
     counts = import_json(state.store(create=True), doc)
-    say(f"Imported {counts.get('cards', 0)} cards and {counts.get('contacts', 0)} log entries.",
-        f"已导入 {counts.get('cards', 0)} 张卡和 {counts.get('contacts', 0)} 条记录。")
+    say(
+        f"Imported {counts.get('cards', 0)} cards and {counts.get('contacts', 0)} log entries.",
+        f"已导入 {counts.get('cards', 0)} 张卡和 {counts.get('contacts', 0)} 条记录。",
+    )

@@ -85,17 +85,33 @@ def send_stamps_in_background(store: Any) -> None:
     except _sqlite3.Error:  # a store too old for stamps, or one the command could not use
         return
     devnull = subprocess.DEVNULL
-    subprocess.Popen([sys.executable, "-m", "debtcli", "--db", str(store.path), "evidence",
-                      "stamp", "--background"], stdin=devnull, stdout=devnull, stderr=devnull,
-                     start_new_session=True, close_fds=True,
-                     env={**os.environ, "DEBTCLI_NO_BACKGROUND": "1"})  # it sends; no relay
+    subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "debtcli",
+            "--db",
+            str(store.path),
+            "evidence",
+            "stamp",
+            "--background",
+        ],
+        stdin=devnull,
+        stdout=devnull,
+        stderr=devnull,
+        start_new_session=True,
+        close_fds=True,
+        env={**os.environ, "DEBTCLI_NO_BACKGROUND": "1"},
+    )  # it sends; no relay
 
 
 state = State()
 
 
-DISK_FULL_EN = ("the disk holding {path} is full: nothing was written, and everything recorded "
-                "before is intact. Free some space and try again")
+DISK_FULL_EN = (
+    "the disk holding {path} is full: nothing was written, and everything recorded "
+    "before is intact. Free some space and try again"
+)
 DISK_FULL_ZH = "{path} 所在磁盘已满：本次未写入任何内容，之前的记录完好。请腾出空间后重试"
 
 
@@ -146,11 +162,15 @@ class DebtcliGroup(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
         except sqlite3.DatabaseError as exc:
             if "full" in str(exc):
-                err = StoreError(DISK_FULL_EN.format(path=state.store_path),
-                                 DISK_FULL_ZH.format(path=state.store_path))
+                err = StoreError(
+                    DISK_FULL_EN.format(path=state.store_path),
+                    DISK_FULL_ZH.format(path=state.store_path),
+                )
             else:
-                err = StoreError(f"the store {state.store_path} cannot be used: {exc}",
-                                 f"无法使用数据文件 {state.store_path}：{exc}")
+                err = StoreError(
+                    f"the store {state.store_path} cannot be used: {exc}",
+                    f"无法使用数据文件 {state.store_path}：{exc}",
+                )
             fail_message(err.text(state.lang))
             raise typer.Exit(2) from None
         except BrokenPipeError:
@@ -160,8 +180,12 @@ class DebtcliGroup(TyperGroup):
             raise typer.Exit(0) from None
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
-                fail_message(state.t(DISK_FULL_EN.format(path=exc.filename or state.store_path),
-                                     DISK_FULL_ZH.format(path=exc.filename or state.store_path)))
+                fail_message(
+                    state.t(
+                        DISK_FULL_EN.format(path=exc.filename or state.store_path),
+                        DISK_FULL_ZH.format(path=exc.filename or state.store_path),
+                    )
+                )
                 raise typer.Exit(2) from None
             where = f" ({exc.filename})" if exc.filename else ""
             fail_message(state.t(f"{exc.strerror or exc}{where}", f"{exc.strerror or exc}{where}"))
@@ -180,10 +204,13 @@ class DebtcliGroup(TyperGroup):
             # shows it for a report. Nothing half-done was committed: writes are transactions.
             if os.environ.get("DEBTCLI_DEBUG"):
                 raise
-            fail_message(state.t(
-                f"internal error ({type(exc).__name__}); nothing was changed. Set "
-                "DEBTCLI_DEBUG=1 to see the details for a bug report",
-                f"内部错误（{type(exc).__name__}）；未做任何修改。设置 DEBTCLI_DEBUG=1 可查看详情以便报告问题"))
+            fail_message(
+                state.t(
+                    f"internal error ({type(exc).__name__}); nothing was changed. Set "
+                    "DEBTCLI_DEBUG=1 to see the details for a bug report",
+                    f"内部错误（{type(exc).__name__}）；未做任何修改。设置 DEBTCLI_DEBUG=1 可查看详情以便报告问题",
+                )
+            )
             raise typer.Exit(3) from None
         finally:
             state.close()
@@ -209,9 +236,14 @@ app = typer.Typer(
 
 
 def sub_app(help_text: str, cls: Any = None) -> typer.Typer:
-    return typer.Typer(context_settings=CONTEXT, no_args_is_help=True, help=help_text,
-                       pretty_exceptions_show_locals=False, rich_markup_mode=None,
-                       **({"cls": cls} if cls else {}))
+    return typer.Typer(
+        context_settings=CONTEXT,
+        no_args_is_help=True,
+        help=help_text,
+        pretty_exceptions_show_locals=False,
+        rich_markup_mode=None,
+        **({"cls": cls} if cls else {}),
+    )
 
 
 def _version(value: bool) -> None:
@@ -223,21 +255,49 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option(
-        "--db", envvar="DEBTCLI_DB", metavar="PATH",
-        help="The store file (default: your user data folder; see `debtcli path`).")] = None,
-    lang: Annotated[str | None, typer.Option(
-        "--lang", envvar="DEBTCLI_LANG", metavar="zh|en",
-        help="Output language: zh or en (default: from your locale).")] = None,
-    today: Annotated[str | None, typer.Option(
-        "--today", envvar="DEBTCLI_TODAY", metavar="DATE",
-        help="Pretend today is DATE for every computation, e.g. to ask "
-             "'where will I be on 1 March?'.")] = None,
-    rules: Annotated[str, typer.Option(
-        "--rules", envvar="DEBTCLI_RULES", metavar="PACK",
-        help="Rule pack: a built-in name (cn) or a path to a .toml file.")] = "cn",
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="DEBTCLI_DB",
+            metavar="PATH",
+            help="The store file (default: your user data folder; see `debtcli path`).",
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            envvar="DEBTCLI_LANG",
+            metavar="zh|en",
+            help="Output language: zh or en (default: from your locale).",
+        ),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            envvar="DEBTCLI_TODAY",
+            metavar="DATE",
+            help="Pretend today is DATE for every computation, e.g. to ask "
+            "'where will I be on 1 March?'.",
+        ),
+    ] = None,
+    rules: Annotated[
+        str,
+        typer.Option(
+            "--rules",
+            envvar="DEBTCLI_RULES",
+            metavar="PACK",
+            help="Rule pack: a built-in name (cn) or a path to a .toml file.",
+        ),
+    ] = "cn",
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     state.db, state.rules, state._store, state._pack = db, rules, None, None
     state.lang = default_lang()
@@ -255,22 +315,26 @@ def main_options(
 
 
 WELCOME = (
-    ("debtcli keeps, on this computer only, your overdue credit cards, what you owe and pay, "
-     "and every collector contact as evidence; it tells you what typically comes next.\n"
-     "Your records live in {path} (nothing leaves this machine).\n\n"
-     "Start here:\n"
-     "  debtcli card add --bank 中信银行 --last4 4821      a card (only the last four digits)\n"
-     "  debtcli overdue 4821 --since 2026-08-05 --amount 62400   what you owe since when\n"
-     "  debtcli log add 4821                              a call, SMS, letter or visit\n"
-     "See an example first: debtcli demo    All commands: debtcli -h"),
-    ("debtcli 只在这台电脑上记录你逾期的信用卡、欠款和还款，并把每一次催收联系保存为证据；"
-     "它会告诉你接下来通常会发生什么。\n"
-     "你的记录保存在 {path}（不会离开这台电脑）。\n\n"
-     "从这里开始：\n"
-     "  debtcli card add --bank 中信银行 --last4 4821      添加一张卡（只保存后四位）\n"
-     "  debtcli overdue 4821 --since 2026-08-05 --amount 62400   从哪天起欠多少\n"
-     "  debtcli log add 4821                              记录一次电话、短信、信函或上门\n"
-     "先看看示例：debtcli demo    全部命令：debtcli -h"),
+    (
+        "debtcli keeps, on this computer only, your overdue credit cards, what you owe and pay, "
+        "and every collector contact as evidence; it tells you what typically comes next.\n"
+        "Your records live in {path} (nothing leaves this machine).\n\n"
+        "Start here:\n"
+        "  debtcli card add --bank 中信银行 --last4 4821      a card (only the last four digits)\n"
+        "  debtcli overdue 4821 --since 2026-08-05 --amount 62400   what you owe since when\n"
+        "  debtcli log add 4821                              a call, SMS, letter or visit\n"
+        "See an example first: debtcli demo    All commands: debtcli -h"
+    ),
+    (
+        "debtcli 只在这台电脑上记录你逾期的信用卡、欠款和还款，并把每一次催收联系保存为证据；"
+        "它会告诉你接下来通常会发生什么。\n"
+        "你的记录保存在 {path}（不会离开这台电脑）。\n\n"
+        "从这里开始：\n"
+        "  debtcli card add --bank 中信银行 --last4 4821      添加一张卡（只保存后四位）\n"
+        "  debtcli overdue 4821 --since 2026-08-05 --amount 62400   从哪天起欠多少\n"
+        "  debtcli log add 4821                              记录一次电话、短信、信函或上门\n"
+        "先看看示例：debtcli demo    全部命令：debtcli -h"
+    ),
 )
 
 
@@ -320,7 +384,6 @@ def say(en: str, zh: str) -> None:
     console().print(state.t(en, zh))
 
 
-
 def ask(question: str, parse: Any, default: str = "") -> Any:
     """One question, answered in the user's own words; a wrong answer is told why in their
     language and asked again (rich's own checks answer in English)."""
@@ -334,8 +397,14 @@ def ask(question: str, parse: Any, default: str = "") -> Any:
         try:
             return parse(answer)
         except (DebtcliError, ValueError, TypeError) as exc:
-            text = exc.text(state.lang) if isinstance(exc, DebtcliError) else state.t(
-                f"{answer!r} is not an answer to this question", f"{answer!r} 不是这个问题的答案")
+            text = (
+                exc.text(state.lang)
+                if isinstance(exc, DebtcliError)
+                else state.t(
+                    f"{answer!r} is not an answer to this question",
+                    f"{answer!r} 不是这个问题的答案",
+                )
+            )
             out.print("  " + text, markup=False, highlight=False)
 
 
@@ -348,18 +417,23 @@ def ask_choice(question: str, kind: str, choices: tuple[str, ...], default: str)
     def parse(answer: str) -> str:
         key = pack.word(kind, answer).lower()
         if key not in choices:
-            raise BadInput(f"choose one of: {', '.join(names)}",
-                           f"请从以下选择：{'、'.join(names)}")
+            raise BadInput(
+                f"choose one of: {', '.join(names)}", f"请从以下选择：{'、'.join(names)}"
+            )
         return key
 
     sep = state.t(", ", "、")
-    return ask(f"{question} ({sep.join(names)})" if lang == "en" else f"{question}（{sep.join(names)}）",
-               parse, pack.word_name(kind, default, lang))
+    return ask(
+        f"{question} ({sep.join(names)})" if lang == "en" else f"{question}（{sep.join(names)}）",
+        parse,
+        pack.word_name(kind, default, lang),
+    )
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-ForceOpt = Annotated[bool, typer.Option(
-    "--force", help="Do it without asking, even if it looks like a typo.")]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Do it without asking, even if it looks like a typo.")
+]
 
 
 def confirmed(action: Any, force: bool) -> Any:
@@ -380,14 +454,21 @@ def confirmed(action: Any, force: bool) -> Any:
             if hint in question:
                 question = question[: question.rindex(hint)].rstrip("；;。.?？ ")
                 break
-        if not ask(question + state.t(". Go ahead? (y/n)", "。继续吗？（是/否）"),
-                   lambda a: yes_no(state.pack(), a), state.t("n", "否")):
+        if not ask(
+            question + state.t(". Go ahead? (y/n)", "。继续吗？（是/否）"),
+            lambda a: yes_no(state.pack(), a),
+            state.t("n", "否"),
+        ):
             raise
         return action(True)
 
 
-CardArg = Annotated[str, typer.Argument(
-    help="The card: its id (#3), last four digits (4821), name or bank (中信, CITIC).")]
+CardArg = Annotated[
+    str,
+    typer.Argument(
+        help="The card: its id (#3), last four digits (4821), name or bank (中信, CITIC)."
+    ),
+]
 
 
 def render_agreement_notes(rows: list[dict]) -> None:
@@ -401,26 +482,33 @@ def render_agreement_notes(rows: list[dict]) -> None:
             continue
         cur, card = r["currency"], f"****{r['last4']}"
         for m in a["missed"]:
-            say(f"! {card}: installment {m['n']} of {a['months']} "
+            say(
+                f"! {card}: installment {m['n']} of {a['months']} "
                 f"({format_amount(from_decimal_str(m['amount']), cur)}) was due {day(m['due'])} and "
                 "is not fully paid. A missed installment can void the agreement: pay it or call "
                 "the bank now.",
                 f"！{card}：第 {m['n']}/{a['months']} 期（{format_amount(from_decimal_str(m['amount']), cur)}）"
-                f"应于 {day(m['due'])} 还款，尚未还足。漏还一期可能导致协议失效：请尽快还款或联系银行。")
+                f"应于 {day(m['due'])} 还款，尚未还足。漏还一期可能导致协议失效：请尽快还款或联系银行。",
+            )
         nxt = a["next"]
         if nxt:
             amount = format_amount(from_decimal_str(nxt["amount"]), cur)
             soon_en, soon_zh = ("Soon: ", "即将到期：") if nxt["status"] == "due-soon" else ("", "")
-            say(f"{soon_en}{card}: installment {nxt['n']} of {a['months']}, {amount}, due "
+            say(
+                f"{soon_en}{card}: installment {nxt['n']} of {a['months']}, {amount}, due "
                 f"{day(nxt['due'])}.",
-                f"{soon_zh}{card}：第 {nxt['n']}/{a['months']} 期，{amount}，{day(nxt['due'])} 到期。")
+                f"{soon_zh}{card}：第 {nxt['n']}/{a['months']} 期，{amount}，{day(nxt['due'])} 到期。",
+            )
         elif a["complete"]:
-            say(f"{card}: every installment of the agreement is paid.",
-                f"{card}：协议的所有分期均已还清。")
+            say(
+                f"{card}: every installment of the agreement is paid.",
+                f"{card}：协议的所有分期均已还清。",
+            )
 
 
-def emit_document(text_or_bytes: Any, output: Path | None, what_en: str, what_zh: str,
-                  force: bool = False) -> None:
+def emit_document(
+    text_or_bytes: Any, output: Path | None, what_en: str, what_zh: str, force: bool = False
+) -> None:
     """Print a document, or write it to the file the user named (owner-only). An existing
     file (perhaps an earlier, more detailed letter) is replaced only after a yes or --force."""
     from debtcli.documents import check_target, write_private
@@ -431,8 +519,10 @@ def emit_document(text_or_bytes: Any, output: Path | None, what_en: str, what_zh
         if isinstance(text_or_bytes, bytes):
             from debtcli.errors import BadInput
 
-            raise BadInput("a .docx file cannot go to the terminal: add -o FILE.docx",
-                           ".docx 文件无法输出到终端：请加 -o 文件.docx")
+            raise BadInput(
+                "a .docx file cannot go to the terminal: add -o FILE.docx",
+                ".docx 文件无法输出到终端：请加 -o 文件.docx",
+            )
         sys.stdout.write(text_or_bytes)
         return
     data = text_or_bytes if isinstance(text_or_bytes, bytes) else text_or_bytes.encode()

@@ -43,8 +43,10 @@ def log_list(
     channel: Annotated[list[str] | None, Opt("--channel", help="Only these channels.")] = None,
     history: Annotated[bool, Opt("--history", help="Show originals and corrections.")] = False,
     csv_out: Annotated[bool, Opt("--csv", help="Write CSV (the `log import` format).")] = False,
-    limit: Annotated[int, Opt("--limit", min=1, help="The table shows the latest N entries "
-                              "(JSON and CSV give all).")] = 50,
+    limit: Annotated[
+        int,
+        Opt("--limit", min=1, help="The table shows the latest N entries (JSON and CSV give all)."),
+    ] = 50,
     show_all: Annotated[bool, Opt("--all", help="Show every entry in the table.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -60,33 +62,58 @@ def log_list(
         from debtcli import contactlog
     s, pack = state.store(), state.pack()
     card_id = find_card(s, card)["id"] if card else None
-    channels = [contactlog.choice("--channel", c, contactlog.CHANNELS, None, state.pack())
-                for c in channel or []]
+    channels = [
+        contactlog.choice("--channel", c, contactlog.CHANNELS, None, state.pack())
+        for c in channel or []
+    ]
     lo, hi = _local_range(since, until)
     page = None if (csv_out or json_out or show_all) else limit
     # Counting is cheap; reading and rendering every row of a long log is not.
-    total = st.count_contacts(s, card_id=card_id, history=history, since_utc=lo,
-                              until_utc=hi, channels=channels) if page else None
-    rows = st.contacts(s, card_id=card_id, history=history, since_utc=lo, until_utc=hi,
-                       channels=channels, latest=page)
+    total = (
+        st.count_contacts(
+            s, card_id=card_id, history=history, since_utc=lo, until_utc=hi, channels=channels
+        )
+        if page
+        else None
+    )
+    rows = st.contacts(
+        s,
+        card_id=card_id,
+        history=history,
+        since_utc=lo,
+        until_utc=hi,
+        channels=channels,
+        latest=page,
+    )
     if csv_out:
         contactlog.write_csv(rows, st.list_cards(s, include_archived=True), sys.stdout)
         return
     total = total if total is not None else len(rows)
     flagged = flags_for(s, pack, rows, history)
     if json_out:
-        emit_json([{**contactlog.entry_json(r, []), "amended": r.get("amended", False),
-                    "card": r["last4"], "violations": flagged.get(r["id"], [])}
-                   for r in rows])
+        emit_json(
+            [
+                {
+                    **contactlog.entry_json(r, []),
+                    "amended": r.get("amended", False),
+                    "card": r["last4"],
+                    "violations": flagged.get(r["id"], []),
+                }
+                for r in rows
+            ]
+        )
         return
     render_log(rows, flagged, history, show_card=card_id is None)
     if total > len(rows):
-        say(f"Showing the latest {len(rows)} of {total:,} entries; use --limit N or --all.",
-            f"显示最近 {len(rows)} 条，共 {total:,} 条；可用 --limit N 或 --all。")
+        say(
+            f"Showing the latest {len(rows)} of {total:,} entries; use --limit N or --all.",
+            f"显示最近 {len(rows)} 条，共 {total:,} 条；可用 --limit N 或 --all。",
+        )
 
 
-def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool,
-               show_card: bool = True) -> None:
+def render_log(
+    rows: list[dict], flagged: dict[int, list[str]], history: bool, show_card: bool = True
+) -> None:
     """The log as a table; without the card column when the user asked for one card."""
     from debtcli.cli.tables import show_table
     from debtcli.money import format_amount
@@ -94,11 +121,23 @@ def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool,
     t, pack, lang = state.t, state.pack(), state.lang
     out = console()
     if not rows:
-        out.print(t("No contacts logged. Record one: debtcli log add CARD --channel call",
-                    "还没有联系记录。记录一条：debtcli log add 卡号 --channel call"))
+        out.print(
+            t(
+                "No contacts logged. Record one: debtcli log add CARD --channel call",
+                "还没有联系记录。记录一条：debtcli log add 卡号 --channel call",
+            )
+        )
         return
-    headers = [t("#", "#"), t("when", "时间"), t("card", "卡"), t("how", "方式"),
-               t("who", "对方"), t("reached", "联系对象"), t("what", "内容"), t("flags", "违规")]
+    headers = [
+        t("#", "#"),
+        t("when", "时间"),
+        t("card", "卡"),
+        t("how", "方式"),
+        t("who", "对方"),
+        t("reached", "联系对象"),
+        t("what", "内容"),
+        t("flags", "违规"),
+    ]
     table = []
     for r in rows:
         mark = ""
@@ -106,21 +145,35 @@ def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool,
             mark = t(f" (corrects {r['amends']})", f"（更正 {r['amends']}）")
         elif r.get("amended"):
             mark = " ✎"
-        how = pack.word_name("channel", r["channel"], lang) + ("" if r["direction"] == "in"
-                                                                else " →")
+        how = pack.word_name("channel", r["channel"], lang) + (
+            "" if r["direction"] == "in" else " →"
+        )
         if r["answered"] == 0:
             how += t(" (missed)", "（未接）")
-        who = " ".join(x for x in (pack.word_name("party", r["party"], lang), r["org"],
-                                   r["agent"]) if x)
+        who = " ".join(
+            x for x in (pack.word_name("party", r["party"], lang), r["org"], r["agent"]) if x
+        )
         what = r["note"] or ""
         if r["demanded"]:
             what = f"{format_amount(r['demanded'], r['currency'])} " + what
-        flags = (pack.rule_names(flagged.get(r["id"], []), lang)
-                 if not history or not r["amends"] else "")
+        flags = (
+            pack.rule_names(flagged.get(r["id"], []), lang)
+            if not history or not r["amends"]
+            else ""
+        )
         number = r["row_id"] if history else r["id"]
-        table.append([f"{number}{mark}", show_time(r["at"], state.lang), f"****{r['last4']}",
-                      how, who, pack.word_name("contacted", r["contacted"], lang), what,
-                      f"⚑ {flags}" if flags else ""])
+        table.append(
+            [
+                f"{number}{mark}",
+                show_time(r["at"], state.lang),
+                f"****{r['last4']}",
+                how,
+                who,
+                pack.word_name("contacted", r["contacted"], lang),
+                what,
+                f"⚑ {flags}" if flags else "",
+            ]
+        )
     if not show_card:
         del headers[2]
         for row in table:
@@ -129,15 +182,24 @@ def render_log(rows: list[dict], flagged: dict[int, list[str]], history: bool,
     with out.paging():
         show_table(out, headers, table, wrap=wrap)
     if any(r.get("amended") for r in rows):
-        out.print(t("✎ corrected later; see --history for the original",
-                    "✎ 已更正；用 --history 查看原始记录"))
+        out.print(
+            t(
+                "✎ corrected later; see --history for the original",
+                "✎ 已更正；用 --history 查看原始记录",
+            )
+        )
 
 
 @log_app.command("import")
 def log_import(
-    file: Annotated[Path, typer.Argument(help="A CSV file whose header is "
-                                         "card plus the long option names of `log add` with _ "
-                                         "for - (at, channel, party, org, note, …).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A CSV file whose header is "
+            "card plus the long option names of `log add` with _ "
+            "for - (at, channel, party, org, note, …)."
+        ),
+    ],
 ) -> None:
     """Import contacts kept in a spreadsheet: all rows or none."""
     from debtcli import contactlog
@@ -158,14 +220,18 @@ def log_import(
     finally:
         if progress_cb:
             progress.stop()
-    say(f"Imported {n} entries from {file}. Check them: debtcli log list",
-        f"已从 {file} 导入 {n} 条记录。查看：debtcli log list")
+    say(
+        f"Imported {n} entries from {file}. Check them: debtcli log list",
+        f"已从 {file} 导入 {n} 条记录。查看：debtcli log list",
+    )
 
 
 @evidence_app.command("verify")
 def evidence_verify(
-    bundle: Annotated[Path | None, Opt("--bundle", help="Check an exported bundle.zip on its "
-                                       "own instead of the store.")] = None,
+    bundle: Annotated[
+        Path | None,
+        Opt("--bundle", help="Check an exported bundle.zip on its own instead of the store."),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Recompute every hash: exit 0 if the log is intact, 1 naming every entry or attachment
@@ -180,22 +246,37 @@ def evidence_verify(
     stamps = contactlog.verify_stamps(state.store())
     problems = problems + stamps.problems
     if json_out:
-        emit_json({"entries": seen, "chain_head": head, "ok": not problems,
-                   "stamps": stamps.tokens, "existed_by": _covered_json(stamps.covered),
-                   "problems": [{"entry": p.entry, "kind": p.kind, "message": p.en}
-                                for p in problems]})
+        emit_json(
+            {
+                "entries": seen,
+                "chain_head": head,
+                "ok": not problems,
+                "stamps": stamps.tokens,
+                "existed_by": _covered_json(stamps.covered),
+                "problems": [{"entry": p.entry, "kind": p.kind, "message": p.en} for p in problems],
+            }
+        )
         if problems:
             raise typer.Exit(1)
         return
     contactlog.raise_if_problems(problems)
-    say(f"OK: {seen} entries verified; chain head {head}.",
-        f"校验通过：共 {seen} 条记录；链头 {head}。")
+    say(
+        f"OK: {seen} entries verified; chain head {head}.",
+        f"校验通过：共 {seen} 条记录；链头 {head}。",
+    )
     render_stamps(stamps, seen)
 
 
 def _covered_json(covered: list) -> list[dict]:
-    return [{"first": c.first, "last": c.last, "time": c.time.isoformat(timespec="seconds"),
-             "tsa": c.tsa} for c in covered]
+    return [
+        {
+            "first": c.first,
+            "last": c.last,
+            "time": c.time.isoformat(timespec="seconds"),
+            "tsa": c.tsa,
+        }
+        for c in covered
+    ]
 
 
 def render_stamps(report: Any, entries: int) -> None:
@@ -206,42 +287,59 @@ def render_stamps(report: Any, entries: int) -> None:
         return
     for c in report.covered:
         when = show_time(c.time.astimezone().isoformat(timespec="seconds"), state.lang)
-        say(f"Entries {c.first}–{c.last} existed, as recorded, no later than {when} "
+        say(
+            f"Entries {c.first}–{c.last} existed, as recorded, no later than {when} "
             f"(timestamp by {c.tsa}).",
-            f"第 {c.first}–{c.last} 条记录最晚于 {when} 已按现状存在（{c.tsa} 的时间戳）。")
+            f"第 {c.first}–{c.last} 条记录最晚于 {when} 已按现状存在（{c.tsa} 的时间戳）。",
+        )
     last = report.covered[-1].last if report.covered else 0
     if last < entries:
-        say(f"Entries {last + 1}–{entries} are not timestamped yet: debtcli evidence stamp.",
-            f"第 {last + 1}–{entries} 条记录尚无时间戳：debtcli evidence stamp")
+        say(
+            f"Entries {last + 1}–{entries} are not timestamped yet: debtcli evidence stamp.",
+            f"第 {last + 1}–{entries} 条记录尚无时间戳：debtcli evidence stamp",
+        )
     unchecked = [t for t in report.tokens if t["unchecked"]]
     if unchecked:
-        say(f"{len(unchecked)} timestamps carry no root certificate, so their signatures were "
+        say(
+            f"{len(unchecked)} timestamps carry no root certificate, so their signatures were "
             "not checked and prove nothing here: pin the TSA's root with evidence stamp --tsa "
             "URL --ca ROOT.pem.",
             f"{len(unchecked)} 个时间戳不含根证书，签名未校验，在此不作证明：请用 evidence stamp "
-            "--tsa 地址 --ca 根证书.pem 固定根证书。")
+            "--tsa 地址 --ca 根证书.pem 固定根证书。",
+        )
     unpinned = sorted({t["tsa"] for t in report.tokens if not t["pinned"] and not t["unchecked"]})
     if unpinned:
-        say(f"Not pinned ({', '.join(unpinned)}): checked against the certificates the tokens "
+        say(
+            f"Not pinned ({', '.join(unpinned)}): checked against the certificates the tokens "
             "carry; pin the TSA's root with evidence stamp --tsa URL --ca ROOT.pem.",
             f"未固定根证书（{'、'.join(unpinned)}）：按令牌自带的证书校验；可用 evidence stamp "
-            "--tsa 地址 --ca 根证书.pem 固定。")
+            "--tsa 地址 --ca 根证书.pem 固定。",
+        )
     for t in report.tokens:
         if t["certificate_expired"]:
-            say(f"Stamp {t['id']}: the TSA's certificate has expired since "
+            say(
+                f"Stamp {t['id']}: the TSA's certificate has expired since "
                 f"({day(t['certificate_expired'][:10])}); the token is judged at its own time, "
                 "when the certificate was valid.",
                 f"时间戳 {t['id']}：时间戳服务的证书此后已过期（{day(t['certificate_expired'][:10])}）；"
-                "按令牌自身的时间校验，当时证书有效。")
+                "按令牌自身的时间校验，当时证书有效。",
+            )
 
 
 @evidence_app.command("stamp")
 def evidence_stamp(
-    tsa: Annotated[str | None, Opt("--tsa", help="A timestamp authority's address, e.g. "
-                                   "https://freetsa.org/tsr (remembered; repeat the command "
-                                   "with another to use several).")] = None,
-    ca: Annotated[Path | None, Opt("--ca", help="The TSA's root certificate (PEM) to pin it "
-                                   "to (remembered).")] = None,
+    tsa: Annotated[
+        str | None,
+        Opt(
+            "--tsa",
+            help="A timestamp authority's address, e.g. "
+            "https://freetsa.org/tsr (remembered; repeat the command "
+            "with another to use several).",
+        ),
+    ] = None,
+    ca: Annotated[
+        Path | None, Opt("--ca", help="The TSA's root certificate (PEM) to pin it to (remembered).")
+    ] = None,
     background: Annotated[bool, Opt("--background", hidden=True)] = False,
 ) -> None:
     """Get a trusted timestamp (RFC 3161) over the log's newest entry from each timestamp
@@ -256,8 +354,10 @@ def evidence_stamp(
     s = state.store()
     now = datetime.now(UTC).isoformat(timespec="seconds")
     if ca and not tsa:
-        raise BadInput("--ca pins a TSA: give it with --tsa URL",
-                       "--ca 用于固定某个时间戳服务：请同时给出 --tsa 地址")
+        raise BadInput(
+            "--ca pins a TSA: give it with --tsa URL",
+            "--ca 用于固定某个时间戳服务：请同时给出 --tsa 地址",
+        )
     if tsa:
         url = stamps.check_url(tsa)
         pem = stamps.check_ca(ca.read_bytes(), str(ca)) if ca else None
@@ -265,17 +365,21 @@ def evidence_stamp(
     if not st.tsas(s.conn):
         if background:
             return
-        raise BadInput("no timestamp authority yet: debtcli evidence stamp --tsa URL (see the "
-                       "README for public ones)",
-                       "还没有时间戳服务：debtcli evidence stamp --tsa 地址（README 列出了公共服务）")
+        raise BadInput(
+            "no timestamp authority yet: debtcli evidence stamp --tsa URL (see the "
+            "README for public ones)",
+            "还没有时间戳服务：debtcli evidence stamp --tsa 地址（README 列出了公共服务）",
+        )
     sent, failures = stamps.send_queued(s, now)
     s.wrote = False  # what waited was just sent (or tried): no second try in the background
     if background:
         return
     for url, count, when in sent:
         shown = show_time(datetime.fromisoformat(when).astimezone().isoformat(), state.lang)
-        say(f"Stamped entries 1–{count} at {shown} ({url}).",
-            f"已为第 1–{count} 条记录取得时间戳：{shown}（{url}）。")
+        say(
+            f"Stamped entries 1–{count} at {shown} ({url}).",
+            f"已为第 1–{count} 条记录取得时间戳：{shown}（{url}）。",
+        )
     if not sent and not failures:
         say("Every entry is already timestamped.", "所有记录都已有时间戳。")
     if failures:
@@ -290,61 +394,96 @@ def _verify_bundle(bundle: Path, json_out: bool) -> None:
 
     r = contactlog.verify_bundle(bundle)
     if json_out:
-        emit_json({"entries_verified": r.verified, "entries_unchecked": r.unchecked,
-                   "entries_masked": r.masked, "entries_withheld": r.withheld,
-                   "stamps": r.stamps.tokens if r.stamps else [],
-                   "existed_by": _covered_json(r.stamps.covered) if r.stamps else [],
-                   "chain": r.chain, "chain_head": r.head, "attachments_left_out": r.omitted,
-                   "ok": not r.problems, "derived_not_evidence": list(contactlog.DERIVED),
-                   "problems": [{"entry": p.entry, "kind": p.kind, "message": p.en}
-                                for p in r.problems]})
+        emit_json(
+            {
+                "entries_verified": r.verified,
+                "entries_unchecked": r.unchecked,
+                "entries_masked": r.masked,
+                "entries_withheld": r.withheld,
+                "stamps": r.stamps.tokens if r.stamps else [],
+                "existed_by": _covered_json(r.stamps.covered) if r.stamps else [],
+                "chain": r.chain,
+                "chain_head": r.head,
+                "attachments_left_out": r.omitted,
+                "ok": not r.problems,
+                "derived_not_evidence": list(contactlog.DERIVED),
+                "problems": [
+                    {"entry": p.entry, "kind": p.kind, "message": p.en} for p in r.problems
+                ],
+            }
+        )
         if r.problems:
             raise typer.Exit(1)
         return
     contactlog.raise_if_problems(r.problems)
     if r.redacted:
-        say("This is a redacted bundle: personal details are masked and attachments left out.",
-            "这是脱敏证据包：个人信息已遮盖，附件已略去。")
+        say(
+            "This is a redacted bundle: personal details are masked and attachments left out.",
+            "这是脱敏证据包：个人信息已遮盖，附件已略去。",
+        )
     if r.unchecked or r.omitted:
-        say(f"The chain of {r.chain} entries links up to head {r.head}; {r.verified} entries "
-            f"verified in full.", f"{r.chain} 条记录的链完整衔接至链头 {r.head}；{r.verified} 条完整校验通过。")
+        say(
+            f"The chain of {r.chain} entries links up to head {r.head}; {r.verified} entries "
+            f"verified in full.",
+            f"{r.chain} 条记录的链完整衔接至链头 {r.head}；{r.verified} 条完整校验通过。",
+        )
     else:
-        say(f"OK: {r.verified} entries verified; the chain of {r.chain} entries links up to "
-            f"head {r.head}.", f"校验通过：{r.verified} 条记录；{r.chain} 条记录的链完整衔接至链头 {r.head}。")
+        say(
+            f"OK: {r.verified} entries verified; the chain of {r.chain} entries links up to "
+            f"head {r.head}.",
+            f"校验通过：{r.verified} 条记录；{r.chain} 条记录的链完整衔接至链头 {r.head}。",
+        )
     from debtcli.contactlog import _ranges
 
     other_cards = [eid for eid in r.absent if eid not in r.withheld]
     if other_cards:
-        say(f"Entries {_ranges(other_cards)} of the chain are not in this bundle, which holds "
+        say(
+            f"Entries {_ranges(other_cards)} of the chain are not in this bundle, which holds "
             f"only card ****{r.card}'s entries: their links were checked, not their contents.",
             f"链中的记录 {_ranges(other_cards)} 不在本证据包中（本包只含 ****{r.card} 的记录）："
-            "只校验了衔接，未校验内容。")
+            "只校验了衔接，未校验内容。",
+        )
     if r.masked:
-        say(f"Entries {_ranges(r.masked)} verified with some fields masked: every field shown "
+        say(
+            f"Entries {_ranges(r.masked)} verified with some fields masked: every field shown "
             "and the chain check; a masked field is shown by its salted commitment, which "
             "proves it was not changed without revealing it.",
             f"记录 {_ranges(r.masked)} 校验通过但部分字段已遮盖：显示的每个字段和链均校验通过；"
-            "被遮盖的字段只给出加盐承诺值，可证明未被修改而不泄露内容。")
+            "被遮盖的字段只给出加盐承诺值，可证明未被修改而不泄露内容。",
+        )
     if r.withheld:
-        say(f"Entries {_ranges(r.withheld)} were recorded before salted commitments and had "
+        say(
+            f"Entries {_ranges(r.withheld)} were recorded before salted commitments and had "
             "something to mask, so this redacted bundle withholds them: their place in the chain "
             "was checked, not their contents (a full bundle shows them).",
             f"记录 {_ranges(r.withheld)} 记录于加盐承诺之前且含需遮盖的内容，本脱敏证据包未包含它们："
-            "只校验了它们在链中的位置，未校验内容（完整证据包包含它们）。")
+            "只校验了它们在链中的位置，未校验内容（完整证据包包含它们）。",
+        )
     if r.unchecked:
-        say(f"{len(r.unchecked)} redacted entries could not be checked: their masked fields no "
+        say(
+            f"{len(r.unchecked)} redacted entries could not be checked: their masked fields no "
             "longer hash to what was recorded.",
-            f"{len(r.unchecked)} 条脱敏记录无法校验：被遮盖的字段不再与记录时的哈希对应。")
+            f"{len(r.unchecked)} 条脱敏记录无法校验：被遮盖的字段不再与记录时的哈希对应。",
+        )
     elif r.redacted and not r.masked and not r.withheld:
-        say("The redacted entries had nothing to mask and verify in full; the attachments left "
-            "out could not be checked.", "脱敏记录中没有需要遮盖的内容，均完整校验通过；略去的附件无法校验。")
+        say(
+            "The redacted entries had nothing to mask and verify in full; the attachments left "
+            "out could not be checked.",
+            "脱敏记录中没有需要遮盖的内容，均完整校验通过；略去的附件无法校验。",
+        )
     if r.omitted:
-        say(f"{r.omitted} attachments were left out of this bundle on purpose and could not be "
-            "checked.", f"{r.omitted} 个附件被有意略去，无法校验。")
+        say(
+            f"{r.omitted} attachments were left out of this bundle on purpose and could not be "
+            "checked.",
+            f"{r.omitted} 个附件被有意略去，无法校验。",
+        )
     if r.stamps is not None:
         render_stamps(r.stamps, r.chain)
-    say("summary.html and entries.csv are readable copies made from entries.json: not evidence, "
-        "not checked.", "summary.html 和 entries.csv 是根据 entries.json 生成的阅读副本：不是证据，不作校验。")
+    say(
+        "summary.html and entries.csv are readable copies made from entries.json: not evidence, "
+        "not checked.",
+        "summary.html 和 entries.csv 是根据 entries.json 生成的阅读副本：不是证据，不作校验。",
+    )
 
 
 def summary_html(context: dict[str, Any]) -> str:
@@ -356,30 +495,45 @@ def summary_html(context: dict[str, Any]) -> str:
         v["rule_text"] = pack.text(rule, "", lang)
         v["citation"] = pack.text(rule, "citation", lang)
         v["at_text"] = show_time(v["at"], lang)
-    context["entries"] = [{
-        **e, "at_text": show_time(e["at"], lang),
-        "channel_name": pack.word_name("channel", e["channel"], lang),
-        "direction_name": pack.word_name("direction", e["direction"], lang),
-        "party_name": pack.word_name("party", e["party"], lang),
-        "contacted_name": pack.word_name("contacted", e["contacted"], lang),
-    } for e in context["entries"]]
+    context["entries"] = [
+        {
+            **e,
+            "at_text": show_time(e["at"], lang),
+            "channel_name": pack.word_name("channel", e["channel"], lang),
+            "direction_name": pack.word_name("direction", e["direction"], lang),
+            "party_name": pack.word_name("party", e["party"], lang),
+            "contacted_name": pack.word_name("contacted", e["contacted"], lang),
+        }
+        for e in context["entries"]
+    ]
     labels = {
         "title": t("Collection contact log — evidence summary", "催收联系记录——证据摘要"),
-        "intro": t("Exported by debtcli. Every entry is hash-chained; check this bundle with "
-                   "`debtcli evidence verify --bundle FILE.zip`.",
-                   "由 debtcli 导出。每条记录都有哈希链；可用 `debtcli evidence verify --bundle "
-                   "文件.zip` 校验。"),
-        "head": t("Chain head", "链头"), "entries": t("entries", "条记录"),
-        "card": t("Card", "卡"), "violations": t("Possible violations", "可能的违规"),
-        "when": t("When", "时间"), "rule": t("Rule", "规定"), "citation": t("Source", "出处"),
-        "hash": t("Entry hash", "记录哈希"), "log": t("Contacts", "联系记录"),
-        "channel": t("Channel", "方式"), "who": t("Who", "对方"),
-        "contacted": t("Reached", "联系对象"), "note": t("Note", "内容"),
+        "intro": t(
+            "Exported by debtcli. Every entry is hash-chained; check this bundle with "
+            "`debtcli evidence verify --bundle FILE.zip`.",
+            "由 debtcli 导出。每条记录都有哈希链；可用 `debtcli evidence verify --bundle "
+            "文件.zip` 校验。",
+        ),
+        "head": t("Chain head", "链头"),
+        "entries": t("entries", "条记录"),
+        "card": t("Card", "卡"),
+        "violations": t("Possible violations", "可能的违规"),
+        "when": t("When", "时间"),
+        "rule": t("Rule", "规定"),
+        "citation": t("Source", "出处"),
+        "hash": t("Entry hash", "记录哈希"),
+        "log": t("Contacts", "联系记录"),
+        "channel": t("Channel", "方式"),
+        "who": t("Who", "对方"),
+        "contacted": t("Reached", "联系对象"),
+        "note": t("Note", "内容"),
         "disclaimer": pack.disclaimer(lang),
-        "not_evidence": t("This page is a readable copy made from entries.json: it is not evidence. "
-                  "The evidence is entries.json, chain.json and the attachments.",
-                  "本页是根据 entries.json 生成的阅读副本，不是证据。证据是 entries.json、chain.json "
-                  "和附件。"),
+        "not_evidence": t(
+            "This page is a readable copy made from entries.json: it is not evidence. "
+            "The evidence is entries.json, chain.json and the attachments.",
+            "本页是根据 entries.json 生成的阅读副本，不是证据。证据是 entries.json、chain.json "
+            "和附件。",
+        ),
     }
     return render("evidence_summary.html.j2", {**context, "t": labels})
 
@@ -388,13 +542,26 @@ def summary_html(context: dict[str, Any]) -> str:
 def evidence_export(
     card: Annotated[str | None, typer.Argument(help="Only this card.")] = None,
     output: Annotated[Path, Opt("-o", "--output", help="The bundle to write (.zip).")] = Path(
-        "evidence-bundle.zip"),
-    redacted: Annotated[bool, Opt("--redact", help="Mask phone numbers, agent ids and names "
-                                  "and long numbers in notes, and leave out attachments: for "
-                                  "sharing in a public forum.")] = False,
-    mask: Annotated[list[str] | None, Opt("--mask", help="With --redact: a name to hide "
-                                          "wherever it appears, e.g. yours or a relative's "
-                                          "(repeatable; agent names are always hidden).")] = None,
+        "evidence-bundle.zip"
+    ),
+    redacted: Annotated[
+        bool,
+        Opt(
+            "--redact",
+            help="Mask phone numbers, agent ids and names "
+            "and long numbers in notes, and leave out attachments: for "
+            "sharing in a public forum.",
+        ),
+    ] = False,
+    mask: Annotated[
+        list[str] | None,
+        Opt(
+            "--mask",
+            help="With --redact: a name to hide "
+            "wherever it appears, e.g. yours or a relative's "
+            "(repeatable; agent names are always hidden).",
+        ),
+    ] = None,
 ) -> None:
     """Export the log as a bundle a regulator or lawyer can check: entries (CSV, JSON),
     attachments, a SHA-256 manifest with the chain head, and an HTML summary."""
@@ -408,15 +575,20 @@ def evidence_export(
     if mask and not redacted:
         from debtcli.errors import BadInput
 
-        raise BadInput("--mask hides names in a redacted bundle: add --redact",
-                       "--mask 用于在脱敏证据包中隐藏姓名：请加 --redact")
+        raise BadInput(
+            "--mask hides names in a redacted bundle: add --redact",
+            "--mask 用于在脱敏证据包中隐藏姓名：请加 --redact",
+        )
     names = [*(mask or []), *_own_name(s)]
-    m = contactlog.export_bundle(s, state.pack(), output, c, state.lang, summary_html,
-                                 redacted=redacted, mask_names=names)
-    say(f"Wrote {output}: {m['entries']} entries, {len(m['files'])} files, chain head "
+    m = contactlog.export_bundle(
+        s, state.pack(), output, c, state.lang, summary_html, redacted=redacted, mask_names=names
+    )
+    say(
+        f"Wrote {output}: {m['entries']} entries, {len(m['files'])} files, chain head "
         f"{m['chain_head'][:16]}…",
         f"已写入 {output}：{m['entries']} 条记录，{len(m['files'])} 个文件，链头 "
-        f"{m['chain_head'][:16]}…")
+        f"{m['chain_head'][:16]}…",
+    )
 
 
 def _own_name(store: Any) -> list[str]:
@@ -427,9 +599,14 @@ def _own_name(store: Any) -> list[str]:
     return [name] if name else []
 
 
-def render_violations(card: str | None = None, limit: int | None = None,
-                      sources: bool = True, since: str | None = None, until: str | None = None,
-                      rules: set[str] | None = None) -> None:
+def render_violations(
+    card: str | None = None,
+    limit: int | None = None,
+    sources: bool = True,
+    since: str | None = None,
+    until: str | None = None,
+    rules: set[str] | None = None,
+) -> None:
     """The latest `limit` violations (all when None) as a table, counting the rest: the log is
     read as a stream, only the rows shown are kept."""
     from collections import deque
@@ -454,24 +631,36 @@ def render_violations(card: str | None = None, limit: int | None = None,
     for v in shown:
         if v["rule"] not in texts:
             rule = pack.conduct_rule(v["rule"])
-            texts[v["rule"]] = (pack.text(rule, "", state.lang),
-                                pack.text(rule, "citation", state.lang))
+            texts[v["rule"]] = (
+                pack.text(rule, "", state.lang),
+                pack.text(rule, "citation", state.lang),
+            )
         text, citation = texts[v["rule"]]
         cells = [str(v["entry"]), show_time(v["at"], state.lang), f"****{v['card']}", text]
         if sources:
             cells += [citation, v["hash"][:12] + "…"]
         table.append(cells)
-    show_table(out, headers, table, wrap=frozenset({3, 4}),
-               title=t(f"Possible violations ({total})", f"可能的违规（{total}）"))
+    show_table(
+        out,
+        headers,
+        table,
+        wrap=frozenset({3, 4}),
+        title=t(f"Possible violations ({total})", f"可能的违规（{total}）"),
+    )
     if len(shown) < total:
-        out.print(t(f"(the latest {len(shown)} of {total}: --all, --since DATE or --rule RULE "
-                    "for others; --json or --csv for every one)",
-                    f"（共 {total} 条，显示最近 {len(shown)} 条：用 --all、--since 日期 或 --rule 规定 "
-                    "查看其他；--json 或 --csv 输出全部）"))
+        out.print(
+            t(
+                f"(the latest {len(shown)} of {total}: --all, --since DATE or --rule RULE "
+                "for others; --json or --csv for every one)",
+                f"（共 {total} 条，显示最近 {len(shown)} 条：用 --all、--since 日期 或 --rule 规定 "
+                "查看其他；--json 或 --csv 输出全部）",
+            )
+        )
 
 
-def _violations(card: str | None, since: str | None, until: str | None,
-                rules: set[str] | None) -> Any:
+def _violations(
+    card: str | None, since: str | None, until: str | None, rules: set[str] | None
+) -> Any:
     from datetime import datetime, time
 
     from debtcli.dates import parse_date
@@ -481,16 +670,19 @@ def _violations(card: str | None, since: str | None, until: str | None,
 
     s, pack = state.store(), state.pack()
     # A rule by its key or its short name in either language (夜间催收, third party).
-    names = {n.casefold(): r["key"] for r in pack.conduct()
-             for n in (r["key"], r["short_zh"], r["short_en"])}
+    names = {
+        n.casefold(): r["key"]
+        for r in pack.conduct()
+        for n in (r["key"], r["short_zh"], r["short_en"])
+    }
     wanted = set()
     for r in rules or ():
         key = names.get(r.strip().casefold())
         if key is None:
-            raise BadInput(f"--rule {r!r}: choose from "
-                           f"{', '.join(sorted(x['key'] for x in pack.conduct()))}",
-                           f"--rule {r!r}：请从以下选择："
-                           f"{'、'.join(x['short_zh'] for x in pack.conduct())}")
+            raise BadInput(
+                f"--rule {r!r}: choose from {', '.join(sorted(x['key'] for x in pack.conduct()))}",
+                f"--rule {r!r}：请从以下选择：{'、'.join(x['short_zh'] for x in pack.conduct())}",
+            )
         wanted.add(key)
     rules = wanted or None
 
@@ -503,8 +695,9 @@ def _violations(card: str | None, since: str | None, until: str | None,
         return datetime.combine(d, time()).astimezone().astimezone(UTC).isoformat()
 
     card_id = find_card(s, card)["id"] if card else None
-    return iter_violations(s, pack, card_id, since_utc=bound(since, 0),
-                           until_utc=bound(until, 1), rules=rules)
+    return iter_violations(
+        s, pack, card_id, since_utc=bound(since, 0), until_utc=bound(until, 1), rules=rules
+    )
 
 
 VIOLATIONS_SHOWN = 200  # a table a person reads; JSON and CSV give every one
@@ -515,10 +708,13 @@ def violations_cmd(
     card: Annotated[str | None, typer.Argument(help="Only this card.")] = None,
     since: Annotated[str | None, Opt("--since", help="From this date.")] = None,
     until: Annotated[str | None, Opt("--until", help="Up to and including this date.")] = None,
-    rule: Annotated[list[str] | None, Opt("--rule", help="Only this rule, e.g. quiet-hours or "
-                                          "third-party (repeatable).")] = None,
-    limit: Annotated[int, Opt("--limit", min=1, help="The table shows the latest N (JSON and "
-                              "CSV give all).")] = VIOLATIONS_SHOWN,
+    rule: Annotated[
+        list[str] | None,
+        Opt("--rule", help="Only this rule, e.g. quiet-hours or third-party (repeatable)."),
+    ] = None,
+    limit: Annotated[
+        int, Opt("--limit", min=1, help="The table shows the latest N (JSON and CSV give all).")
+    ] = VIOLATIONS_SHOWN,
     show_all: Annotated[bool, Opt("--all", help="Show every one in the table.")] = False,
     csv_out: Annotated[bool, Opt("--csv", help="Write CSV.")] = False,
     json_out: JsonOpt = False,
@@ -527,8 +723,7 @@ def violations_cmd(
     entry's hash."""
     rules = set(rule) if rule else None
     if not (json_out or csv_out):
-        render_violations(card, None if show_all else limit, since=since, until=until,
-                          rules=rules)
+        render_violations(card, None if show_all else limit, since=since, until=until, rules=rules)
         return
     pack, lang = state.pack(), state.lang
     texts: dict[str, dict[str, str]] = {}
@@ -536,8 +731,11 @@ def violations_cmd(
     def described(v: dict[str, Any]) -> dict[str, Any]:
         if v["rule"] not in texts:
             r = pack.conduct_rule(v["rule"])
-            texts[v["rule"]] = {"rule_text": pack.text(r, "", lang),
-                                "citation": pack.text(r, "citation", lang), "tag": r["tag"]}
+            texts[v["rule"]] = {
+                "rule_text": pack.text(r, "", lang),
+                "citation": pack.text(r, "citation", lang),
+                "tag": r["tag"],
+            }
         return {**v, **texts[v["rule"]]}
 
     rows = (described(v) for v in _violations(card, since, until, rules))

@@ -21,30 +21,93 @@ HelpFormatter = Context.formatter_class  # click's (Typer vendors click: no impo
 # Placeholders for values, by option (or argument) name; `:int` for an integer option that
 # shares its name with a text one.
 METAVARS = {
-    "card": "CARD", "cards": "CARD...", "file": "FILE", "folder": "FOLDER", "number": "NUMBER", "kind": "KIND", "key": "WHAT",
-    "amount": "AMOUNT", "payment_id": "PAYMENT", "entry_id": "ENTRY",
-    "--since": "DATE", "--until": "DATE", "--date": "DATE", "--first": "DATE",
-    "--first-due": "DATE", "--promise-date": "DATE", "--at": "WHEN",
-    "--amount": "AMOUNT", "--principal": "AMOUNT", "--interest": "AMOUNT", "--fees": "AMOUNT",
-    "--income": "AMOUNT", "--expenses": "AMOUNT", "--monthly": "AMOUNT",
-    "--demanded": "AMOUNT", "--reduction": "AMOUNT", "--limit": "AMOUNT", "--limit:int": "N",
-    "--months": "N", "--agents": "N", "--due-day": "DAY", "--statement-day": "DAY",
-    "--minutes": "MINUTES", "--channel": "CHANNEL", "--party": "WHO", "--contacted": "WHO",
-    "--direction": "in|out", "--org": "NAME", "--agent": "NAME", "--name": "NAME",
-    "--agent-id": "ID", "--phone": "NUMBER", "--id-last4": "DIGITS", "--last4": "DIGITS",
-    "--bank": "BANK", "--currency": "CODE", "--credentials": "WHAT", "--pay-to": "ACCOUNT",
-    "--promise": "TEXT", "--note": "TEXT", "--reason": "TEXT", "--why": "TEXT",
-    "--address": "TEXT", "--claim": "CLAIM", "--flag": "FLAG", "--attach": "FILE",
-    "--output": "FILE", "--bundle": "FILE", "--mask": "NAME", "--tsa": "URL", "--ca": "FILE", "--rule": "RULE", "--answers": "FILE", "--card": "CARD",
-    "--strategy": "STRATEGY", "--rate": "CARD=PERCENT", "--kind": "KINDS",
-    "--format": "md|html|docx", "--hardship": "KIND", "--to": "bank|regulator",
+    "card": "CARD",
+    "cards": "CARD...",
+    "file": "FILE",
+    "folder": "FOLDER",
+    "number": "NUMBER",
+    "kind": "KIND",
+    "key": "WHAT",
+    "amount": "AMOUNT",
+    "payment_id": "PAYMENT",
+    "entry_id": "ENTRY",
+    "--since": "DATE",
+    "--until": "DATE",
+    "--date": "DATE",
+    "--first": "DATE",
+    "--first-due": "DATE",
+    "--promise-date": "DATE",
+    "--at": "WHEN",
+    "--amount": "AMOUNT",
+    "--principal": "AMOUNT",
+    "--interest": "AMOUNT",
+    "--fees": "AMOUNT",
+    "--income": "AMOUNT",
+    "--expenses": "AMOUNT",
+    "--monthly": "AMOUNT",
+    "--demanded": "AMOUNT",
+    "--reduction": "AMOUNT",
+    "--limit": "AMOUNT",
+    "--limit:int": "N",
+    "--months": "N",
+    "--agents": "N",
+    "--due-day": "DAY",
+    "--statement-day": "DAY",
+    "--minutes": "MINUTES",
+    "--channel": "CHANNEL",
+    "--party": "WHO",
+    "--contacted": "WHO",
+    "--direction": "in|out",
+    "--org": "NAME",
+    "--agent": "NAME",
+    "--name": "NAME",
+    "--agent-id": "ID",
+    "--phone": "NUMBER",
+    "--id-last4": "DIGITS",
+    "--last4": "DIGITS",
+    "--bank": "BANK",
+    "--currency": "CODE",
+    "--credentials": "WHAT",
+    "--pay-to": "ACCOUNT",
+    "--promise": "TEXT",
+    "--note": "TEXT",
+    "--reason": "TEXT",
+    "--why": "TEXT",
+    "--address": "TEXT",
+    "--claim": "CLAIM",
+    "--flag": "FLAG",
+    "--attach": "FILE",
+    "--output": "FILE",
+    "--bundle": "FILE",
+    "--mask": "NAME",
+    "--tsa": "URL",
+    "--ca": "FILE",
+    "--rule": "RULE",
+    "--answers": "FILE",
+    "--card": "CARD",
+    "--strategy": "STRATEGY",
+    "--rate": "CARD=PERCENT",
+    "--kind": "KINDS",
+    "--format": "md|html|docx",
+    "--hardship": "KIND",
+    "--to": "bank|regulator",
 }
 
 # What click and Typer write around the help, in Chinese.
-_FRAME_ZH = {"Usage: ": "用法：", "Options": "选项", "Arguments": "参数", "Commands": "命令",
-             "[OPTIONS]": "[选项]", "COMMAND": "命令", "[ARGS]...": "[参数]...",
-             "[env var: ": "[环境变量：", "default: ": "默认：", "required": "必填",
-             "Show this message and exit.": "显示本帮助并退出。", "; ": "；"}
+_FRAME_ZH = {
+    "Usage: ": "用法：",
+    "Options": "选项",
+    "Arguments": "参数",
+    "Commands": "命令",
+    "[OPTIONS]": "[选项]",
+    "COMMAND": "命令",
+    "[ARGS]...": "[参数]...",
+    "[env var: ": "[环境变量：",
+    "default: ": "默认：",
+    "required": "必填",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "; ": "；",
+}
 
 
 def lang_of(args: list[str]) -> str:
@@ -59,8 +122,9 @@ def lang_of(args: list[str]) -> str:
             chosen = args[i + 1]
         elif arg.startswith("--lang="):
             chosen = arg.partition("=")[2]
-        elif not arg.startswith("-") and (i == 0 or args[i - 1] not in
-                                          ("--db", "--lang", "--today", "--rules")):
+        elif not arg.startswith("-") and (
+            i == 0 or args[i - 1] not in ("--db", "--lang", "--today", "--rules")
+        ):
             break  # the command: options after it are its own
     chosen = (chosen or "").strip().lower()
     return chosen if chosen in LANGS else default_lang()
@@ -77,8 +141,9 @@ class Formatter(HelpFormatter):
 
     lang = "en"
 
-    def __init__(self, indent_increment: int = 2, width: int | None = None,
-                 max_width: int | None = None) -> None:
+    def __init__(
+        self, indent_increment: int = 2, width: int | None = None, max_width: int | None = None
+    ) -> None:
         from debtcli.cli.term import _size
 
         cols = _size(sys.stdout, sys.stdout.isatty())[0]
@@ -208,25 +273,32 @@ def usage_error(exc: Any, lang: str) -> str:
     param = getattr(exc, "param", None)
     hint = ""
     if param is not None:
-        hint = param.metavar if param.param_type_name == "argument" and param.metavar \
+        hint = (
+            param.metavar
+            if param.param_type_name == "argument" and param.metavar
             else "/".join(param.opts)
+        )
     if kind == "MissingParameter":
         return f"缺少{'参数' if getattr(param, 'param_type_name', '') == 'argument' else '选项'} {hint}"
     if kind == "NoSuchOption":
         better = "、".join(sorted(getattr(exc, "possibilities", None) or ()))
         return f"没有这个选项：{exc.option_name}" + (f"（是不是 {better}？）" if better else "")
     if kind == "BadParameter":
-        for pattern, zh in ((r"^'?(.*?)'? is not a valid (integer|int range)\.?$", "“{0}”不是整数"),
-                            (r"^(.*) is not in the range (.*?)\.?$", "{0} 不在允许范围内（{1}）"),
-                            (r"^'?(.*?)'? is not one of (.*?)\.?$", "“{0}”不是可选值之一：{1}")):
+        for pattern, zh in (
+            (r"^'?(.*?)'? is not a valid (integer|int range)\.?$", "“{0}”不是整数"),
+            (r"^(.*) is not in the range (.*?)\.?$", "{0} 不在允许范围内（{1}）"),
+            (r"^'?(.*?)'? is not one of (.*?)\.?$", "“{0}”不是可选值之一：{1}"),
+        ):
             found = re.match(pattern, message)
             if found:
                 message = zh.format(*found.groups())
                 break
         return f"{hint} 的值无效：{message}" if hint else f"值无效：{message}"
-    for pattern, zh in ((r"^No such command '(.*)'\.?$", "没有这个命令：{0}"),
-                        (r"^Option '(.*)' requires an argument\.?$", "选项 {0} 后面需要一个值"),
-                        (r"^Got unexpected extra argument\(s\) \((.*)\)$", "多余的参数：{0}")):
+    for pattern, zh in (
+        (r"^No such command '(.*)'\.?$", "没有这个命令：{0}"),
+        (r"^Option '(.*)' requires an argument\.?$", "选项 {0} 后面需要一个值"),
+        (r"^Got unexpected extra argument\(s\) \((.*)\)$", "多余的参数：{0}"),
+    ):
         found = re.match(pattern, message)
         if found:
             return zh.format(*found.groups())

@@ -20,8 +20,10 @@ from debtcli.cli.common import (
 )
 from debtcli.cli.tables import show_table
 
-letter_app = sub_app("Letters to your bank or the regulator, filled from your records: "
-                     "installment requests, fee waivers, complaints and more.")
+letter_app = sub_app(
+    "Letters to your bank or the regulator, filled from your records: "
+    "installment requests, fee waivers, complaints and more."
+)
 app.add_typer(letter_app, name="letter")
 Opt = typer.Option
 MAX_ROWS = 600  # months a plan lays out at most (50 years)
@@ -45,8 +47,10 @@ def _rates(values: list[str] | None, cards: list[Any]) -> dict[int, float]:
         except ValueError:
             rate = -1.0
         if not 0 <= rate <= 100:
-            raise BadInput(f"--rate {v!r}: write CARD=PERCENT, e.g. 4821=18.25",
-                           f"--rate {v!r}：格式为 卡号=年利率百分比，例如 4821=18.25")
+            raise BadInput(
+                f"--rate {v!r}: write CARD=PERCENT, e.g. 4821=18.25",
+                f"--rate {v!r}：格式为 卡号=年利率百分比，例如 4821=18.25",
+            )
         rates[resolve(ref, cards)["id"]] = rate
     return rates
 
@@ -60,21 +64,42 @@ def _budget(income: str, expenses: str) -> tuple[int, int, int]:
 
 @app.command("plan")
 def plan_cmd(
-    cards: Annotated[list[str] | None, typer.Argument(help="The cards to include (default: "
-                                                      "every card with an open overdue "
-                                                      "episode).")] = None,
+    cards: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="The cards to include (default: every card with an open overdue episode)."
+        ),
+    ] = None,
     income: Annotated[str, Opt("--income", help="Your household's monthly income.")] = "",
-    expenses: Annotated[str, Opt("--expenses", help="Essential monthly expenses: rent, food, "
-                                 "school, medicine.")] = "",
-    months: Annotated[int | None, Opt("--months", min=1, help="Pay every card in this many "
-                                      "equal monthly installments instead.")] = None,
-    strategy: Annotated[str, Opt("--strategy", help="proportional (all finish together), "
-                                 "avalanche (highest --rate first) or snowball (smallest "
-                                 "first).")] = "proportional",
-    rate: Annotated[list[str] | None, Opt("--rate", help="For avalanche: CARD=annual percent, "
-                                          "e.g. 4821=18.25 (repeat per card).")] = None,
-    first: Annotated[str | None, Opt("--first", help="The first payment date (default: a "
-                                     "month from today).")] = None,
+    expenses: Annotated[
+        str, Opt("--expenses", help="Essential monthly expenses: rent, food, school, medicine.")
+    ] = "",
+    months: Annotated[
+        int | None,
+        Opt(
+            "--months",
+            min=1,
+            help="Pay every card in this many equal monthly installments instead.",
+        ),
+    ] = None,
+    strategy: Annotated[
+        str,
+        Opt(
+            "--strategy",
+            help="proportional (all finish together), "
+            "avalanche (highest --rate first) or snowball (smallest "
+            "first).",
+        ),
+    ] = "proportional",
+    rate: Annotated[
+        list[str] | None,
+        Opt(
+            "--rate", help="For avalanche: CARD=annual percent, e.g. 4821=18.25 (repeat per card)."
+        ),
+    ] = None,
+    first: Annotated[
+        str | None, Opt("--first", help="The first payment date (default: a month from today).")
+    ] = None,
     all_cards: Annotated[bool, Opt("--all", help="Every overdue card (the default).")] = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -89,19 +114,25 @@ def plan_cmd(
     from debtcli.store import list_cards
 
     if not income or not expenses:
-        raise BadInput("plan needs --income and --expenses (monthly amounts)",
-                       "plan 需要 --income 和 --expenses（每月金额）")
+        raise BadInput(
+            "plan needs --income and --expenses (monthly amounts)",
+            "plan 需要 --income 和 --expenses（每月金额）",
+        )
     if strategy not in STRATEGIES:
-        raise BadInput(f"--strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}",
-                       f"--strategy {strategy!r}：请从以下选择：{', '.join(STRATEGIES)}")
+        raise BadInput(
+            f"--strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}",
+            f"--strategy {strategy!r}：请从以下选择：{', '.join(STRATEGIES)}",
+        )
     s, pack, t = state.store(), state.pack(), state.t
     every = list_cards(s)
     bank_of = pack.bank
     chosen = [resolve(c, every, bank_of) for c in cards] if cards and not all_cards else every
     rates = _rates(rate, every)
     if strategy == "avalanche" and any(c["id"] not in rates for c in chosen):
-        raise BadInput("avalanche orders cards by interest rate: give --rate CARD=PERCENT for "
-                       "each card", "avalanche 按利率排序：请为每张卡提供 --rate 卡号=年利率")
+        raise BadInput(
+            "avalanche orders cards by interest rate: give --rate CARD=PERCENT for each card",
+            "avalanche 按利率排序：请为每张卡提供 --rate 卡号=年利率",
+        )
     from debtcli.cards import names
 
     named = names(every)
@@ -112,23 +143,28 @@ def plan_cmd(
             debts.append(Debt(named[c["id"]], pos.owed, rates.get(c["id"])))
             currencies.add(c["currency"])
     if not debts:
-        raise BadInput("no overdue card with an amount owed: record one with `debtcli overdue`",
-                       "没有欠款的逾期卡：请先用 `debtcli overdue` 记录")
+        raise BadInput(
+            "no overdue card with an amount owed: record one with `debtcli overdue`",
+            "没有欠款的逾期卡：请先用 `debtcli overdue` 记录",
+        )
     if len(currencies) > 1:
         listed = ", ".join(sorted(currencies))
-        raise BadInput(f"these cards are in different currencies ({listed}); money in two "
-                       "currencies cannot be added: plan each currency's cards on their own, "
-                       "e.g. debtcli plan CARD CARD --income … --expenses …",
-                       f"这些卡的币种不同（{listed}），不能相加：请按币种分别计划，例如 "
-                       "debtcli plan 卡号 卡号 --income … --expenses …")
+        raise BadInput(
+            f"these cards are in different currencies ({listed}); money in two "
+            "currencies cannot be added: plan each currency's cards on their own, "
+            "e.g. debtcli plan CARD CARD --income … --expenses …",
+            f"这些卡的币种不同（{listed}），不能相加：请按币种分别计划，例如 "
+            "debtcli plan 卡号 卡号 --income … --expenses …",
+        )
     cur = currencies.pop()
     inc, exp, budget = _budget(income, expenses)
     start = parse_date(first, state.today) if first else add_months(state.today, 1)
     cap = pack.max_installment_months
     if months is not None:
         if months > MAX_ROWS:
-            raise BadInput(f"--months {months}: at most {MAX_ROWS}",
-                           f"--months {months}：最多 {MAX_ROWS} 个月")
+            raise BadInput(
+                f"--months {months}: at most {MAX_ROWS}", f"--months {months}：最多 {MAX_ROWS} 个月"
+            )
         rows = [dict() for _ in range(months)]
         for d in debts:
             for i, part in enumerate(installments(d.owed, months)):
@@ -137,70 +173,128 @@ def plan_cmd(
         from debtcli.plan import Plan
 
         first_total = sum(rows[0].values())
-        plan = Plan(budget=budget, strategy=f"equal-{months}", cap=cap, months=months,
-                    affordable=months <= cap and first_total <= budget, complete=True,
-                    needed_monthly=first_total, months_needed=months, schedule=rows,
-                    finish={d.key: months for d in debts}, first=start)
+        plan = Plan(
+            budget=budget,
+            strategy=f"equal-{months}",
+            cap=cap,
+            months=months,
+            affordable=months <= cap and first_total <= budget,
+            complete=True,
+            needed_monthly=first_total,
+            months_needed=months,
+            schedule=rows,
+            finish={d.key: months for d in debts},
+            first=start,
+        )
     else:
         # The terminal shows at most the first two years and who finishes within the cap;
         # only --json needs every month laid out.
-        plan = make_plan(debts, budget, strategy=strategy, cap=cap, first=start,
-                         max_rows=MAX_ROWS if json_out else max(cap, 24))
+        plan = make_plan(
+            debts,
+            budget,
+            strategy=strategy,
+            cap=cap,
+            first=start,
+            max_rows=MAX_ROWS if json_out else max(cap, 24),
+        )
     warnings = []
     if budget <= 0:
-        warnings.append(t(f"Your expenses ({format_amount(exp, cur)}) use all your income "
-                          f"({format_amount(inc, cur)}): no plan is affordable now. Write to the "
-                          "banks about deferral (debtcli letter make deferral CARD).",
-                          f"必要开支（{format_amount(exp, cur)}）用尽了收入（{format_amount(inc, cur)}）："
-                          "目前无法负担任何方案。可以向银行申请延期还款（debtcli letter make deferral 卡号）。"))
+        warnings.append(
+            t(
+                f"Your expenses ({format_amount(exp, cur)}) use all your income "
+                f"({format_amount(inc, cur)}): no plan is affordable now. Write to the "
+                "banks about deferral (debtcli letter make deferral CARD).",
+                f"必要开支（{format_amount(exp, cur)}）用尽了收入（{format_amount(inc, cur)}）："
+                "目前无法负担任何方案。可以向银行申请延期还款（debtcli letter make deferral 卡号）。",
+            )
+        )
     elif not plan.affordable:
-        warnings.append(t(f"No plan within {cap} months is affordable: it needs at least "
-                          f"{format_amount(plan.needed_monthly, cur)} a month, and you have "
-                          f"{format_amount(budget, cur)}. Ask for a fee waiver or an interest "
-                          "freeze as well, and tell the banks what you can pay.",
-                          f"{cap} 个月内的方案都负担不起：每月至少需要 "
-                          f"{format_amount(plan.needed_monthly, cur)}，而你可用 "
-                          f"{format_amount(budget, cur)}。可同时申请减免罚息或停息挂账，并告诉银行你能还多少。"))
+        warnings.append(
+            t(
+                f"No plan within {cap} months is affordable: it needs at least "
+                f"{format_amount(plan.needed_monthly, cur)} a month, and you have "
+                f"{format_amount(budget, cur)}. Ask for a fee waiver or an interest "
+                "freeze as well, and tell the banks what you can pay.",
+                f"{cap} 个月内的方案都负担不起：每月至少需要 "
+                f"{format_amount(plan.needed_monthly, cur)}，而你可用 "
+                f"{format_amount(budget, cur)}。可同时申请减免罚息或停息挂账，并告诉银行你能还多少。",
+            )
+        )
     total = sum(d.owed for d in debts)
     if json_out:
-        emit_json({
-            "income": to_decimal_str(inc), "expenses": to_decimal_str(exp),
-            "available": to_decimal_str(budget), "currency": cur, "strategy": plan.strategy,
-            "cap_months": cap, "months": plan.months, "months_needed": plan.months_needed,
-            "affordable": plan.affordable,
-            "needed_monthly": to_decimal_str(plan.needed_monthly), "total": to_decimal_str(total),
-            "cards": [{"card": d.key, "last4": d.key[:4], "owed": to_decimal_str(d.owed),
-                       "months": plan.finish.get(d.key),
-                       "first_payment": to_decimal_str(plan.schedule[0].get(d.key, 0))
-                       if plan.schedule else "0.00"} for d in debts],
-            "schedule": [{"month": i + 1, "due": plan.due_date(i + 1).isoformat(),
-                          "payments": {k: to_decimal_str(v) for k, v in row.items()},
-                          "total": to_decimal_str(sum(row.values()))}
-                         for i, row in enumerate(plan.schedule)],
-            "warnings": warnings,
-        })
+        emit_json(
+            {
+                "income": to_decimal_str(inc),
+                "expenses": to_decimal_str(exp),
+                "available": to_decimal_str(budget),
+                "currency": cur,
+                "strategy": plan.strategy,
+                "cap_months": cap,
+                "months": plan.months,
+                "months_needed": plan.months_needed,
+                "affordable": plan.affordable,
+                "needed_monthly": to_decimal_str(plan.needed_monthly),
+                "total": to_decimal_str(total),
+                "cards": [
+                    {
+                        "card": d.key,
+                        "last4": d.key[:4],
+                        "owed": to_decimal_str(d.owed),
+                        "months": plan.finish.get(d.key),
+                        "first_payment": to_decimal_str(plan.schedule[0].get(d.key, 0))
+                        if plan.schedule
+                        else "0.00",
+                    }
+                    for d in debts
+                ],
+                "schedule": [
+                    {
+                        "month": i + 1,
+                        "due": plan.due_date(i + 1).isoformat(),
+                        "payments": {k: to_decimal_str(v) for k, v in row.items()},
+                        "total": to_decimal_str(sum(row.values())),
+                    }
+                    for i, row in enumerate(plan.schedule)
+                ],
+                "warnings": warnings,
+            }
+        )
         return
     out = console()
-    say(f"Available each month: {format_amount(budget, cur)} (income {format_amount(inc, cur)} − "
+    say(
+        f"Available each month: {format_amount(budget, cur)} (income {format_amount(inc, cur)} − "
         f"essentials {format_amount(exp, cur)}). Owed: {format_amount(total, cur)}.",
         f"每月可用于还款：{format_amount(budget, cur)}（收入 {format_amount(inc, cur)} − 必要开支 "
-        f"{format_amount(exp, cur)}）。欠款合计：{format_amount(total, cur)}。")
+        f"{format_amount(exp, cur)}）。欠款合计：{format_amount(total, cur)}。",
+    )
     beyond = f"> {plan.months}"
-    show_table(out, [t("card", "卡"), t("owed", "欠款"), t("first month", "首月"),
-                     t("months", "期数")],
-               [[f"****{d.key}", format_amount(d.owed, cur),
-                 format_amount(plan.schedule[0].get(d.key, 0), cur) if plan.schedule else "—",
-                 plan.finish.get(d.key) or (beyond if plan.schedule else "—")] for d in debts],
-               right=frozenset({1, 2, 3}))
+    show_table(
+        out,
+        [t("card", "卡"), t("owed", "欠款"), t("first month", "首月"), t("months", "期数")],
+        [
+            [
+                f"****{d.key}",
+                format_amount(d.owed, cur),
+                format_amount(plan.schedule[0].get(d.key, 0), cur) if plan.schedule else "—",
+                plan.finish.get(d.key) or (beyond if plan.schedule else "—"),
+            ]
+            for d in debts
+        ],
+        right=frozenset({1, 2, 3}),
+    )
     if plan.schedule:
         _show_schedule(out, plan, [d.key for d in debts], cur)
     for w in warnings:
         say("! " + w, "！" + w)
     if plan.affordable:
-        say("Next: debtcli letter make installment CARD --income … --expenses … (one per bank)",
-            "下一步：debtcli letter make installment 卡号 --income … --expenses …（每家银行一封）")
-    say(pack.text(pack.data["letters"]["warnings"], "limitation", state.lang),
-        pack.text(pack.data["letters"]["warnings"], "limitation", state.lang))
+        say(
+            "Next: debtcli letter make installment CARD --income … --expenses … (one per bank)",
+            "下一步：debtcli letter make installment 卡号 --income … --expenses …（每家银行一封）",
+        )
+    say(
+        pack.text(pack.data["letters"]["warnings"], "limitation", state.lang),
+        pack.text(pack.data["letters"]["warnings"], "limitation", state.lang),
+    )
 
 
 def _show_schedule(out: Any, plan: Any, keys: list[str], cur: str) -> None:
@@ -214,26 +308,51 @@ def _show_schedule(out: Any, plan: Any, keys: list[str], cur: str) -> None:
     if plan.strategy.startswith("equal-"):
         title = t(f"Schedule in {total:,} equal installments", f"还款计划：{total:,} 期等额分期")
     else:
-        title = t(f"Schedule at {budget} a month: {total:,} months",
-                  f"每月 {budget} 的还款计划：{total:,} 个月")
+        title = t(
+            f"Schedule at {budget} a month: {total:,} months",
+            f"每月 {budget} 的还款计划：{total:,} 个月",
+        )
     lead = [[i + 1, plan.due_date(i + 1).isoformat()] for i in range(len(shown))]
     heads = [t("month", "月"), t("due", "日期")]
-    wide = show_table(out, heads + [f"****{k}" for k in keys] + [t("total", "合计")],
-                      [m + [format_amount(row[k], cur) if k in row else "" for k in keys]
-                       + [format_amount(sum(row.values()), cur)]
-                       for m, row in zip(lead, shown, strict=True)],
-                      right=frozenset(range(2, len(keys) + 3)), title=title, only_if_fits=True)
+    wide = show_table(
+        out,
+        heads + [f"****{k}" for k in keys] + [t("total", "合计")],
+        [
+            m
+            + [format_amount(row[k], cur) if k in row else "" for k in keys]
+            + [format_amount(sum(row.values()), cur)]
+            for m, row in zip(lead, shown, strict=True)
+        ],
+        right=frozenset(range(2, len(keys) + 3)),
+        title=title,
+        only_if_fits=True,
+    )
     if not wide:
-        show_table(out, [*heads, t("total", "合计"), t("payments", "各卡")],
-                   [[*m, format_amount(sum(row.values()), cur),
-                     "  ".join(f"****{k}\u00a0{format_amount(v, cur)}" for k, v in row.items())]
-                    for m, row in zip(lead, shown, strict=True)],
-                   right=frozenset({2}), wrap=frozenset({3}), title=title)
+        show_table(
+            out,
+            [*heads, t("total", "合计"), t("payments", "各卡")],
+            [
+                [
+                    *m,
+                    format_amount(sum(row.values()), cur),
+                    "  ".join(f"****{k}\u00a0{format_amount(v, cur)}" for k, v in row.items()),
+                ]
+                for m, row in zip(lead, shown, strict=True)
+            ],
+            right=frozenset({2}),
+            wrap=frozenset({3}),
+            title=title,
+        )
     if len(shown) < total:
-        more = (t("--json gives all", "--json 输出全部") if total <= MAX_ROWS else
-                t(f"--json gives the first {MAX_ROWS}", f"--json 输出前 {MAX_ROWS} 个月"))
-        say(f"(first {len(shown)} of {total:,} months; {more})",
-            f"（显示前 {len(shown)} 个月，共 {total:,} 个月；{more}）")
+        more = (
+            t("--json gives all", "--json 输出全部")
+            if total <= MAX_ROWS
+            else t(f"--json gives the first {MAX_ROWS}", f"--json 输出前 {MAX_ROWS} 个月")
+        )
+        say(
+            f"(first {len(shown)} of {total:,} months; {more})",
+            f"（显示前 {len(shown)} 个月，共 {total:,} 个月；{more}）",
+        )
 
 
 @letter_app.command("list")
@@ -244,10 +363,15 @@ def letter_list(json_out: JsonOpt = False) -> None:
     if json_out:
         emit_json([{"kind": k, "zh": zh, "en": en} for k, (zh, en) in KINDS.items()])
         return
-    show_table(console(), [state.t("kind", "类型"), state.t("letter", "信件")],
-               [[k, state.t(en, zh)] for k, (zh, en) in KINDS.items()])
-    say("Make one: debtcli letter make KIND CARD --name … --phone …",
-        "生成：debtcli letter make 类型 卡号 --name … --phone …")
+    show_table(
+        console(),
+        [state.t("kind", "类型"), state.t("letter", "信件")],
+        [[k, state.t(en, zh)] for k, (zh, en) in KINDS.items()],
+    )
+    say(
+        "Make one: debtcli letter make KIND CARD --name … --phone …",
+        "生成：debtcli letter make 类型 卡号 --name … --phone …",
+    )
 
 
 def _ask_profile(profile: dict[str, str], missing: list[str]) -> dict[str, str]:
@@ -261,36 +385,61 @@ def _ask_profile(profile: dict[str, str], missing: list[str]) -> dict[str, str]:
 
 @letter_app.command("make")
 def letter_make(
-    kind: Annotated[str, typer.Argument(help="installment, interest-freeze, fee-waiver, "
-                                        "deferral, complaint, stop-third-party, "
-                                        "settlement-proof or credit-dispute.")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="installment, interest-freeze, fee-waiver, "
+            "deferral, complaint, stop-third-party, "
+            "settlement-proof or credit-dispute."
+        ),
+    ],
     card: CardArg,
     fmt: Annotated[str | None, Opt("--format", help="md (default), html or docx.")] = None,
     output: Annotated[Path | None, Opt("-o", "--output", help="Write to this file.")] = None,
     name: Annotated[str | None, Opt("--name", help="Your name (remembered).")] = None,
-    id_last4: Annotated[str | None, Opt("--id-last4", help="The last 4 of your ID number "
-                                        "(remembered).")] = None,
+    id_last4: Annotated[
+        str | None, Opt("--id-last4", help="The last 4 of your ID number (remembered).")
+    ] = None,
     phone: Annotated[str | None, Opt("--phone", help="Your phone (remembered).")] = None,
     address: Annotated[str | None, Opt("--address", help="Your address (remembered).")] = None,
-    hardship: Annotated[str | None, Opt("--hardship", help="job-loss, illness, "
-                                        "business-failure, income-cut, family or other.")] = None,
-    reason: Annotated[str | None, Opt("--reason", help="In your own words: what happened, or "
-                                      "(credit-dispute) what is wrong.")] = None,
-    months: Annotated[int | None, Opt("--months", help="Installments (at most 60), or "
-                                      "(deferral) months to defer.")] = None,
-    monthly: Annotated[str | None, Opt("--monthly", help="The monthly amount you propose.")]
-    = None,
-    first: Annotated[str | None, Opt("--first", help="First payment date (default: in a "
-                                     "month).")] = None,
-    income: Annotated[str | None, Opt("--income", help="Monthly income, to compute the "
-                                      "proposal.")] = None,
-    expenses: Annotated[str | None, Opt("--expenses", help="Essential monthly expenses.")]
-    = None,
+    hardship: Annotated[
+        str | None,
+        Opt("--hardship", help="job-loss, illness, business-failure, income-cut, family or other."),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        Opt(
+            "--reason", help="In your own words: what happened, or (credit-dispute) what is wrong."
+        ),
+    ] = None,
+    months: Annotated[
+        int | None,
+        Opt("--months", help="Installments (at most 60), or (deferral) months to defer."),
+    ] = None,
+    monthly: Annotated[str | None, Opt("--monthly", help="The monthly amount you propose.")] = None,
+    first: Annotated[
+        str | None, Opt("--first", help="First payment date (default: in a month).")
+    ] = None,
+    income: Annotated[
+        str | None, Opt("--income", help="Monthly income, to compute the proposal.")
+    ] = None,
+    expenses: Annotated[str | None, Opt("--expenses", help="Essential monthly expenses.")] = None,
     to: Annotated[str, Opt("--to", help="complaint: bank or regulator.")] = "bank",
-    record: Annotated[bool, Opt("--record", help="Log the letter as sent, with the file "
-                                "attached, so what you sent is provable.")] = False,
-    force: Annotated[bool, Opt("--force", help="Write it even so: above your budget, on a "
-                               "time-barred debt, or over an existing -o file.")] = False,
+    record: Annotated[
+        bool,
+        Opt(
+            "--record",
+            help="Log the letter as sent, with the file attached, so what you sent is provable.",
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        Opt(
+            "--force",
+            help="Write it even so: above your budget, on a "
+            "time-barred debt, or over an existing -o file.",
+        ),
+    ] = False,
 ) -> None:
     """Write a letter from your records: amounts, dates, your proposal, the legal basis with
     article numbers."""
@@ -304,13 +453,20 @@ def letter_make(
     k = letters.check_kind(pack.word("kind", kind))
     to = pack.word("to", to)
     if to not in ("bank", "regulator"):
-        raise BadInput(f"--to {to!r}: choose bank or regulator", f"--to {to!r}：请选择 银行 或 监管")
+        raise BadInput(
+            f"--to {to!r}: choose bank or regulator", f"--to {to!r}：请选择 银行 或 监管"
+        )
     c = find_card(s, card)
     kind_fmt = choose_format(fmt, output)
-    opts: dict[str, Any] = {"hardship": pack.word("hardship", hardship) if hardship else None,
-                            "reason": reason, "months": months,
-                            "monthly": _amount(monthly), "to": to, "force": force,
-                            "first": parse_date(first, state.today) if first else None}
+    opts: dict[str, Any] = {
+        "hardship": pack.word("hardship", hardship) if hardship else None,
+        "reason": reason,
+        "months": months,
+        "monthly": _amount(monthly),
+        "to": to,
+        "force": force,
+        "first": parse_date(first, state.today) if first else None,
+    }
     if (income is None) != (expenses is None):
         raise BadInput("give both --income and --expenses", "请同时提供 --income 和 --expenses")
     if income is not None and expenses is not None:
@@ -328,21 +484,27 @@ def letter_make(
                     debts.append(Debt(other["last4"], pos.owed))
             plan = make_plan(debts, budget, cap=pack.max_installment_months)
             if not plan.affordable:
-                raise BadInput("with that income and those expenses no plan within "
-                               f"{pack.max_installment_months} months is affordable; see "
-                               "`debtcli plan`, or propose --monthly yourself",
-                               f"按此收入和开支，{pack.max_installment_months} 个月内没有可负担的方案；"
-                               "见 `debtcli plan`，或自行用 --monthly 提出金额")
+                raise BadInput(
+                    "with that income and those expenses no plan within "
+                    f"{pack.max_installment_months} months is affordable; see "
+                    "`debtcli plan`, or propose --monthly yourself",
+                    f"按此收入和开支，{pack.max_installment_months} 个月内没有可负担的方案；"
+                    "见 `debtcli plan`，或自行用 --monthly 提出金额",
+                )
             opts["months"] = plan.finish.get(c["last4"])
     given = {"name": name, "id_last4": id_last4, "phone": phone, "address": address}
     profile = letters.merge_profile(s, given)
     missing = letters.missing_profile(profile)
     if missing:
         if not sys.stdin.isatty():
-            raise BadInput("the letter needs your " + " and ".join(
-                f"--{m.replace('_', '-')}" for m in missing) + " (asked once, then remembered)",
-                "信件需要你的 " + "、".join(f"--{m.replace('_', '-')}" for m in missing)
-                + "（只需提供一次）")
+            raise BadInput(
+                "the letter needs your "
+                + " and ".join(f"--{m.replace('_', '-')}" for m in missing)
+                + " (asked once, then remembered)",
+                "信件需要你的 "
+                + "、".join(f"--{m.replace('_', '-')}" for m in missing)
+                + "（只需提供一次）",
+            )
         profile = letters.merge_profile(s, {**given, **_ask_profile(profile, missing)})
     ctx = letters.build_context(s, pack, c, k, lang, state.today, opts, profile)
     md = letters.render_markdown(k, lang, ctx)
@@ -351,8 +513,9 @@ def letter_make(
     elif kind_fmt == "html":
         from debtcli.templating import render
 
-        body = render("letter.html.j2", {"blocks": md_blocks(md), "title": ctx["title"],
-                                         "lang": lang})
+        body = render(
+            "letter.html.j2", {"blocks": md_blocks(md), "title": ctx["title"], "lang": lang}
+        )
     else:
         body = docx_bytes(md_blocks(md))
     emit_document(body, output, "the letter", "信件", force)
@@ -363,8 +526,9 @@ def letter_make(
         _record_letter(c, k, ctx, body, output, kind_fmt)
 
 
-def _record_letter(card: Any, kind: str, ctx: dict, body: Any, output: Path | None,
-                   fmt: str) -> None:
+def _record_letter(
+    card: Any, kind: str, ctx: dict, body: Any, output: Path | None, fmt: str
+) -> None:
     """Log the letter as an outgoing entry with the exact file attached."""
     from contextlib import ExitStack
 
@@ -379,12 +543,18 @@ def _record_letter(card: Any, kind: str, ctx: dict, body: Any, output: Path | No
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as f:
                 f.write(body if isinstance(body, bytes) else body.encode())
-        raw = {"channel": "letter", "direction": "out",
-               "party": "unknown" if ctx["recipient"].startswith(("国家", "National")) else "bank",
-               "org": ctx["recipient"], "note": f"letter sent: {kind} — {ctx['title']}"}
+        raw = {
+            "channel": "letter",
+            "direction": "out",
+            "party": "unknown" if ctx["recipient"].startswith(("国家", "National")) else "bank",
+            "org": ctx["recipient"],
+            "note": f"letter sent: {kind} — {ctx['title']}",
+        }
         entry = contactlog.add(s, pack, card, raw, [str(path)], state.today)
-    say(f"Recorded as log entry {entry['id']} with the letter attached ({entry['hash'][:16]}…).",
-        f"已记录为第 {entry['id']} 条，并附上信件（{entry['hash'][:16]}…）。")
+    say(
+        f"Recorded as log entry {entry['id']} with the letter attached ({entry['hash'][:16]}…).",
+        f"已记录为第 {entry['id']} 条，并附上信件（{entry['hash'][:16]}…）。",
+    )
 
 
 @letter_app.command("template")
@@ -406,12 +576,15 @@ def agree_cmd(
     months: Annotated[int, Opt("--months", min=1, max=120, help="How many installments.")],
     monthly: Annotated[str, Opt("--monthly", help="The monthly installment agreed.")],
     first_due: Annotated[str, Opt("--first-due", help="The first installment's due date.")],
-    reduction: Annotated[str | None, Opt("--reduction", help="What the bank waived, if "
-                                         "anything (for your records).")] = None,
-    on: Annotated[str | None, Opt("--date", help="When the agreement was made (default "
-                                  "today).")] = None,
-    note: Annotated[str | None, Opt("--note", help="e.g. the agreement's reference number.")]
-    = None,
+    reduction: Annotated[
+        str | None, Opt("--reduction", help="What the bank waived, if anything (for your records).")
+    ] = None,
+    on: Annotated[
+        str | None, Opt("--date", help="When the agreement was made (default today).")
+    ] = None,
+    note: Annotated[
+        str | None, Opt("--note", help="e.g. the agreement's reference number.")
+    ] = None,
 ) -> None:
     """Record an installment agreement the bank granted; status and stage then track each
     installment against your payments and warn before and after a due date."""
@@ -425,22 +598,33 @@ def agree_cmd(
     c = find_card(s, card, include_archived=False)
     episode = st.open_episode(s, c["id"])
     if episode is None:
-        raise BadInput(f"card ****{c['last4']} has no open overdue episode to agree on",
-                       f"卡 ****{c['last4']} 没有未结清的逾期记录")
+        raise BadInput(
+            f"card ****{c['last4']} has no open overdue episode to agree on",
+            f"卡 ****{c['last4']} 没有未结清的逾期记录",
+        )
     if months > state.pack().max_installment_months:
-        say(f"Note: {months} months is longer than the {state.pack().max_installment_months} "
+        say(
+            f"Note: {months} months is longer than the {state.pack().max_installment_months} "
             "the rule allows for a personalised installment plan; check the agreement.",
-            f"注意：{months} 期超过规定的个性化分期上限 {state.pack().max_installment_months} 期；请核对协议。")
-    fields = {"card_id": c["id"], "episode_id": episode["id"],
-              "agreed_on": (parse_past_date(on, state.today) if on else state.today).isoformat(),
-              "months": months, "monthly": _amount(monthly),
-              "first_due": parse_date(first_due, state.today).isoformat(),
-              "reduction": _amount(reduction), "note": note}
+            f"注意：{months} 期超过规定的个性化分期上限 {state.pack().max_installment_months} 期；请核对协议。",
+        )
+    fields = {
+        "card_id": c["id"],
+        "episode_id": episode["id"],
+        "agreed_on": (parse_past_date(on, state.today) if on else state.today).isoformat(),
+        "months": months,
+        "monthly": _amount(monthly),
+        "first_due": parse_date(first_due, state.today).isoformat(),
+        "reduction": _amount(reduction),
+        "note": note,
+    }
     st.add_agreement(s, fields, now_iso())
     total = months * fields["monthly"]
-    say(f"Agreement recorded for ****{c['last4']}: {months} × "
+    say(
+        f"Agreement recorded for ****{c['last4']}: {months} × "
         f"{format_amount(fields['monthly'], c['currency'])} = {format_amount(total, c['currency'])}"
         f", first due {fields['first_due']}. `debtcli status` will warn before each due date.",
         f"已记录 ****{c['last4']} 的分期协议：{months} 期 × "
         f"{format_amount(fields['monthly'], c['currency'])} = {format_amount(total, c['currency'])}，"
-        f"首期 {fields['first_due']}。`debtcli status` 会在每期到期前提醒。")
+        f"首期 {fields['first_due']}。`debtcli status` 会在每期到期前提醒。",
+    )

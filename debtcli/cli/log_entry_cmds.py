@@ -17,50 +17,101 @@ Opt = typer.Option
 
 
 def _entry_options(
-    at: Annotated[str | None, Opt("--at", help="When it happened: '2026-11-20 22:40', "
-                                  "'yesterday 22:40', '22:40'. Default now. A date alone means "
-                                  "midday.")] = None,
-    channel: Annotated[str | None, Opt("--channel", help="sms, call, letter, lawyer-letter, "
-                                       "visit, email, app, wechat or other.")] = None,
-    missed: Annotated[bool, Opt("--missed", help="A call you did not answer (counts toward the "
-                                "daily attempts limit).")] = False,
-    direction: Annotated[str | None, Opt("--direction", help="in (they contacted you, default) "
-                                         "or out (you contacted them).")] = None,
-    party: Annotated[str | None, Opt("--party", help="Who: bank, agency, law-firm, court, "
-                                     "unknown, or impostor (someone using the bank's name: "
-                                     "the bank's hotline denied them).")] = None,
+    at: Annotated[
+        str | None,
+        Opt(
+            "--at",
+            help="When it happened: '2026-11-20 22:40', "
+            "'yesterday 22:40', '22:40'. Default now. A date alone means "
+            "midday.",
+        ),
+    ] = None,
+    channel: Annotated[
+        str | None,
+        Opt(
+            "--channel",
+            help="sms, call, letter, lawyer-letter, visit, email, app, wechat or other.",
+        ),
+    ] = None,
+    missed: Annotated[
+        bool,
+        Opt("--missed", help="A call you did not answer (counts toward the daily attempts limit)."),
+    ] = False,
+    direction: Annotated[
+        str | None,
+        Opt("--direction", help="in (they contacted you, default) or out (you contacted them)."),
+    ] = None,
+    party: Annotated[
+        str | None,
+        Opt(
+            "--party",
+            help="Who: bank, agency, law-firm, court, "
+            "unknown, or impostor (someone using the bank's name: "
+            "the bank's hotline denied them).",
+        ),
+    ] = None,
     org: Annotated[str | None, Opt("--org", help="The company, e.g. 某某资产管理有限公司.")] = None,
     agent: Annotated[str | None, Opt("--agent", help="The collector's name as given.")] = None,
     agent_id: Annotated[str | None, Opt("--agent-id", help="Their employee number.")] = None,
     phone: Annotated[str | None, Opt("--phone", help="The number they called from.")] = None,
     minutes: Annotated[str | None, Opt("--minutes", help="How long the call lasted.")] = None,
-    contacted: Annotated[str | None, Opt("--contacted", help="Who they reached: self (default), "
-                                         "family, employer, colleague, friend, contacts-list or "
-                                         "other.")] = None,
+    contacted: Annotated[
+        str | None,
+        Opt(
+            "--contacted",
+            help="Who they reached: self (default), "
+            "family, employer, colleague, friend, contacts-list or "
+            "other.",
+        ),
+    ] = None,
     agents: Annotated[str | None, Opt("--agents", help="Visits: how many people came.")] = None,
-    credentials: Annotated[list[str] | None, Opt("--credentials", help="Visits: what they "
-                                                 "showed: work-id, authorization or none "
-                                                 "(repeat or comma-separate).")] = None,
+    credentials: Annotated[
+        list[str] | None,
+        Opt(
+            "--credentials",
+            help="Visits: what they "
+            "showed: work-id, authorization or none "
+            "(repeat or comma-separate).",
+        ),
+    ] = None,
     demanded: Annotated[str | None, Opt("--demanded", help="The amount they demanded.")] = None,
-    pay_to: Annotated[str | None, Opt("--pay-to", help="Where they asked the money to go.")]
-    = None,
-    promise: Annotated[str | None, Opt("--promise", help="What was promised, by either side.")]
-    = None,
-    promise_date: Annotated[str | None, Opt("--promise-date", help="The date of the promise.")]
-    = None,
-    claim: Annotated[list[str] | None, Opt("--claim", help="What they claimed (see `debtcli "
-                                           "facts`): arrest, criminal-record, blacklist, "
-                                           "family-liable, employer, children-school, "
-                                           "court-today, pay-to-person.")] = None,
-    flag: Annotated[list[str] | None, Opt("--flag", help="threat, insult, violence, "
-                                          "impersonation, repeated, no-seal or other.")] = None,
-    no_seal: Annotated[bool, Opt("--no-seal", help="Letters: it carries no bank seal (a "
-                                 "collection letter must; see `debtcli facts letter-check`).")]
-    = False,
+    pay_to: Annotated[str | None, Opt("--pay-to", help="Where they asked the money to go.")] = None,
+    promise: Annotated[
+        str | None, Opt("--promise", help="What was promised, by either side.")
+    ] = None,
+    promise_date: Annotated[
+        str | None, Opt("--promise-date", help="The date of the promise.")
+    ] = None,
+    claim: Annotated[
+        list[str] | None,
+        Opt(
+            "--claim",
+            help="What they claimed (see `debtcli "
+            "facts`): arrest, criminal-record, blacklist, "
+            "family-liable, employer, children-school, "
+            "court-today, pay-to-person.",
+        ),
+    ] = None,
+    flag: Annotated[
+        list[str] | None,
+        Opt("--flag", help="threat, insult, violence, impersonation, repeated, no-seal or other."),
+    ] = None,
+    no_seal: Annotated[
+        bool,
+        Opt(
+            "--no-seal",
+            help="Letters: it carries no bank seal (a "
+            "collection letter must; see `debtcli facts letter-check`).",
+        ),
+    ] = False,
     note: Annotated[str | None, Opt("--note", help="What was said, in your words.")] = None,
-    attach: Annotated[list[Path] | None, Opt("--attach", help="A recording, photo or "
-                                             "screenshot (repeatable). Copied into the evidence "
-                                             "folder.")] = None,
+    attach: Annotated[
+        list[Path] | None,
+        Opt(
+            "--attach",
+            help="A recording, photo or screenshot (repeatable). Copied into the evidence folder.",
+        ),
+    ] = None,
 ) -> None:
     """Only its signature is used: the options `log add` and `log amend` share."""
 
@@ -106,9 +157,14 @@ def _resume_draft(card: str, opts: dict[str, Any]) -> None:
     if draft.get("card") != card:
         return
     t = state.t
-    if ask(t("A log entry you started and cancelled was kept as a draft. Continue it? (y/n)",
-             "有一条之前取消、已保存为草稿的记录。要继续填写吗？（是/否）"),
-           lambda a: yes_no(state.pack(), a), t("y", "是")):
+    if ask(
+        t(
+            "A log entry you started and cancelled was kept as a draft. Continue it? (y/n)",
+            "有一条之前取消、已保存为草稿的记录。要继续填写吗？（是/否）",
+        ),
+        lambda a: yes_no(state.pack(), a),
+        t("y", "是"),
+    ):
         for k, v in draft.get("opts", {}).items():
             if opts.get(k) in (None, [], False, ""):
                 opts[k] = [Path(p) for p in v] if k == "attach" else v
@@ -160,11 +216,17 @@ def _prompt_missing(opts: dict[str, Any]) -> None:
         return True
 
     if need("at"):
-        opts["at"] = ask(t("When (e.g. 'yesterday 22:40'; Enter: now)",
-                           "什么时候（例如“昨天 晚上10点40”；回车表示现在）"), when)
+        opts["at"] = ask(
+            t(
+                "When (e.g. 'yesterday 22:40'; Enter: now)",
+                "什么时候（例如“昨天 晚上10点40”；回车表示现在）",
+            ),
+            when,
+        )
     if need("channel"):
-        opts["channel"] = ask_choice(t("How did they contact you", "联系方式"), "channel",
-                                     CHANNELS, "call")
+        opts["channel"] = ask_choice(
+            t("How did they contact you", "联系方式"), "channel", CHANNELS, "call"
+        )
     if need("party"):
         opts["party"] = ask_choice(t("Who was it", "对方是谁"), "party", PARTIES, "unknown")
     if need("org"):
@@ -174,23 +236,31 @@ def _prompt_missing(opts: dict[str, Any]) -> None:
     if need("phone") and opts["channel"] in ("call", "sms", "wechat"):
         opts["phone"] = ask(t("The number they used", "对方的号码") + skip, text)
     if need("contacted"):
-        opts["contacted"] = ask_choice(t("Whom did they reach", "他们联系了谁"), "contacted",
-                                       CONTACTED, "self")
+        opts["contacted"] = ask_choice(
+            t("Whom did they reach", "他们联系了谁"), "contacted", CONTACTED, "self"
+        )
     if opts["channel"] in LETTERS and not opts.get("no_seal"):
-        opts["no_seal"] = not ask(t("Does the letter carry the bank's seal? (y/n)",
-                                    "信上有银行公章吗？（是/否）"),
-                                  lambda a: yes_no(pack, a), t("y", "是"))
+        opts["no_seal"] = not ask(
+            t("Does the letter carry the bank's seal? (y/n)", "信上有银行公章吗？（是/否）"),
+            lambda a: yes_no(pack, a),
+            t("y", "是"),
+        )
     if need("note"):
         opts["note"] = ask(t("What was said", "说了什么") + skip, text)
     if need("claim"):
-        names = t(", ", "、").join(pack.word_name("claim", k, state.lang)
-                                   for k in pack.claim_keys())
-        opts["claim"] = ask(t(f"Did they claim any of: {names}?", f"他们有没有说：{names}？")
-                            + skip, lambda a: [a] if a.strip() else None)
+        names = t(", ", "、").join(
+            pack.word_name("claim", k, state.lang) for k in pack.claim_keys()
+        )
+        opts["claim"] = ask(
+            t(f"Did they claim any of: {names}?", f"他们有没有说：{names}？") + skip,
+            lambda a: [a] if a.strip() else None,
+        )
     if need("attach"):
-        opts["attach"] = ask(t("A recording or screenshot to attach (its path)",
-                               "要附上的录音或截图（文件路径）") + skip,
-                             lambda a: [Path(a.strip()).expanduser()] if a.strip() else None)
+        opts["attach"] = ask(
+            t("A recording or screenshot to attach (its path)", "要附上的录音或截图（文件路径）")
+            + skip,
+            lambda a: [Path(a.strip()).expanduser()] if a.strip() else None,
+        )
 
 
 def _split_attach(opts: dict[str, Any]) -> list[str]:
@@ -220,9 +290,11 @@ def log_add(card: CardArg, opts: dict[str, Any]) -> None:
             _prompt_missing(opts)
         except (KeyboardInterrupt, EOFError) as exc:
             _save_draft(card, opts)
-            say("\nCancelled; nothing was saved (your answers are kept as a draft: the next "
+            say(
+                "\nCancelled; nothing was saved (your answers are kept as a draft: the next "
                 "`log add` offers them back).",
-                "\n已取消，未保存（已填写的内容保存为草稿，下次 `log add` 会询问是否继续）。")
+                "\n已取消，未保存（已填写的内容保存为草稿，下次 `log add` 会询问是否继续）。",
+            )
             raise typer.Exit(130 if isinstance(exc, KeyboardInterrupt) else 1) from None
     opts.pop("_asked", None)
     attach = _split_attach(opts)
@@ -231,13 +303,17 @@ def log_add(card: CardArg, opts: dict[str, Any]) -> None:
     short = entry["hash"][:16]
     when = show_time(entry["at"], state.lang)
     how = pack.word_name("channel", entry["channel"], state.lang)
-    say(f"Logged entry {entry['id']} ({how}, {when}) for ****{c['last4']}; hash {short}…",
-        f"已记录第 {entry['id']} 条（{how}，{when}），卡 ****{c['last4']}；哈希 {short}…")
+    say(
+        f"Logged entry {entry['id']} ({how}, {when}) for ****{c['last4']}; hash {short}…",
+        f"已记录第 {entry['id']} 条（{how}，{when}），卡 ****{c['last4']}；哈希 {short}…",
+    )
     for key in flags:
         say(f"  ⚑ possible violation: {_rule_text(key)}", f"  ⚑ 可能违规：{_rule_text(key)}")
     if flags:
-        say("  See `debtcli violations` for the rules and their sources.",
-            "  用 `debtcli violations` 查看相关规定及出处。")
+        say(
+            "  See `debtcli violations` for the rules and their sources.",
+            "  用 `debtcli violations` 查看相关规定及出处。",
+        )
 
 
 @log_app.command("amend")
@@ -251,8 +327,9 @@ def log_amend(
     from debtcli import contactlog
 
     attach = _split_attach(opts)
-    opts = {k: v for k, v in opts.items()
-            if not (k in ("missed", "no_seal") and v is False)}
+    opts = {k: v for k, v in opts.items() if not (k in ("missed", "no_seal") and v is False)}
     r = contactlog.amend(state.store(), state.pack(), entry_id, opts, attach, state.today)
-    say(f"Entry {r['amends']} corrected by entry {r['id']}; the original is kept.",
-        f"第 {r['amends']} 条已由第 {r['id']} 条更正；原记录保留。")
+    say(
+        f"Entry {r['amends']} corrected by entry {r['id']}; the original is kept.",
+        f"第 {r['amends']} 条已由第 {r['id']} 条更正；原记录保留。",
+    )

@@ -12,15 +12,23 @@ from debtcli.cli.evidence_cmds import log_app
 from debtcli.dates import show_time
 
 Opt = typer.Option
-numbers_app = sub_app("The number book: whose number is whose (your bank's 95558, an agency's "
-                      "line), so that imported recordings and messages find their card.")
+numbers_app = sub_app(
+    "The number book: whose number is whose (your bank's 95558, an agency's "
+    "line), so that imported recordings and messages find their card."
+)
 app.add_typer(numbers_app, name="numbers")
 
 TABLE_ROWS = 40  # a 500 MB backup proposes tens of thousands: a person reads the ends
 YesOpt = Annotated[bool, Opt("--yes", help="Log everything shown without asking.")]
 DryOpt = Annotated[bool, Opt("--dry-run", help="Show what would be logged; write nothing.")]
-CardOpt = Annotated[str | None, Opt("--card", help="The card for a number the book does not "
-                                    "know (otherwise asked, or skipped with --yes).")]
+CardOpt = Annotated[
+    str | None,
+    Opt(
+        "--card",
+        help="The card for a number the book does not "
+        "know (otherwise asked, or skipped with --yes).",
+    ),
+]
 
 
 def _known(store: Any, pack: Any) -> dict[str, Any]:
@@ -28,8 +36,9 @@ def _known(store: Any, pack: Any) -> dict[str, Any]:
     from debtcli import store as st
 
     cards = st.list_cards(store, include_archived=True)
-    return phone.number_book(st.number_book(store.conn), st.numbers_logged(store.conn), cards,
-                             pack.bank)
+    return phone.number_book(
+        st.number_book(store.conn), st.numbers_logged(store.conn), cards, pack.bank
+    )
 
 
 def _card_name(card: Any) -> str:
@@ -49,25 +58,50 @@ def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | 
     default = find_card(s, card) if card else None
     proposals = [p._replace(card=p.card or default) for p in proposals]
     status = {"new": t("new", "新"), "logged": t("already logged", "已记录")}
-    rows = [[show_time(p.at.isoformat(), state.lang), _card_name(p.card), p.who,
-             pack.word_name("channel", p.raw["channel"], state.lang), p.what,
-             pack.word_names("claim", p.raw.get("claim") or [], state.lang),
-             status[p.status]] for p in proposals]
-    shown = rows if len(rows) <= TABLE_ROWS else rows[:TABLE_ROWS // 2] + rows[-TABLE_ROWS // 2:]
-    show_table(console(), [t("when", "时间"), t("card", "卡"), t("who", "对方"), t("how", "方式"),
-                           t("length or text", "时长或内容"), t("claims", "说法"),
-                           t("status", "状态")], shown, wrap=frozenset({2, 4}))
+    rows = [
+        [
+            show_time(p.at.isoformat(), state.lang),
+            _card_name(p.card),
+            p.who,
+            pack.word_name("channel", p.raw["channel"], state.lang),
+            p.what,
+            pack.word_names("claim", p.raw.get("claim") or [], state.lang),
+            status[p.status],
+        ]
+        for p in proposals
+    ]
+    shown = rows if len(rows) <= TABLE_ROWS else rows[: TABLE_ROWS // 2] + rows[-TABLE_ROWS // 2 :]
+    show_table(
+        console(),
+        [
+            t("when", "时间"),
+            t("card", "卡"),
+            t("who", "对方"),
+            t("how", "方式"),
+            t("length or text", "时长或内容"),
+            t("claims", "说法"),
+            t("status", "状态"),
+        ],
+        shown,
+        wrap=frozenset({2, 4}),
+    )
     if len(rows) > len(shown):
-        say(f"(the first and last {TABLE_ROWS // 2} of {len(rows)}; --dry-run shows the same)",
-            f"（共 {len(rows)} 条，显示最前和最后各 {TABLE_ROWS // 2} 条）")
+        say(
+            f"(the first and last {TABLE_ROWS // 2} of {len(rows)}; --dry-run shows the same)",
+            f"（共 {len(rows)} 条，显示最前和最后各 {TABLE_ROWS // 2} 条）",
+        )
     new = [p for p in proposals if p.status == "new"]
     if not new:
-        say(f"Nothing new: all {len(proposals)} are already in the log.",
-            f"没有新内容：{len(proposals)} 条都已在记录中。")
+        say(
+            f"Nothing new: all {len(proposals)} are already in the log.",
+            f"没有新内容：{len(proposals)} 条都已在记录中。",
+        )
         return
     if dry_run:
-        say(f"Dry run: {len(new)} would be logged; nothing was written.",
-            f"试运行：将记录 {len(new)} 条；未写入任何内容。")
+        say(
+            f"Dry run: {len(new)} would be logged; nothing was written.",
+            f"试运行：将记录 {len(new)} 条；未写入任何内容。",
+        )
         return
     interactive = sys.stdin.isatty() and not yes
     if interactive:
@@ -81,41 +115,62 @@ def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | 
         for i, p in enumerate(new):
             if p.card is None:
                 when = show_time(p.at.isoformat(), state.lang)
-                new[i] = p._replace(card=ask(
-                    t(f"{p.who} at {when}: which card ({', '.join(last4)}; Enter to skip)",
-                      f"{p.who}（{when}）：是哪张卡（{'、'.join(last4)}；回车跳过）"), card_or_skip))
+                new[i] = p._replace(
+                    card=ask(
+                        t(
+                            f"{p.who} at {when}: which card ({', '.join(last4)}; Enter to skip)",
+                            f"{p.who}（{when}）：是哪张卡（{'、'.join(last4)}；回车跳过）",
+                        ),
+                        card_or_skip,
+                    )
+                )
     unknown = [p for p in new if p.card is None]
     new = [p for p in new if p.card is not None]
     if not (interactive or yes):
-        raise BadInput(f"{len(new)} would be logged ({len(unknown)} from unknown numbers "
-                       "skipped): add --yes to log them, or --dry-run to only look",
-                       f"将记录 {len(new)} 条（{len(unknown)} 条来自未知号码，将跳过）：加 --yes 记录，"
-                       "或用 --dry-run 只查看")
+        raise BadInput(
+            f"{len(new)} would be logged ({len(unknown)} from unknown numbers "
+            "skipped): add --yes to log them, or --dry-run to only look",
+            f"将记录 {len(new)} 条（{len(unknown)} 条来自未知号码，将跳过）：加 --yes 记录，"
+            "或用 --dry-run 只查看",
+        )
     if unknown:
-        say(f"{len(unknown)} from numbers the book does not know are skipped: debtcli numbers "
+        say(
+            f"{len(unknown)} from numbers the book does not know are skipped: debtcli numbers "
             "add NUMBER --card CARD, or --card CARD for all of them.",
             f"{len(unknown)} 条来自号码本中没有的号码，已跳过：debtcli numbers add 号码 --card 卡，"
-            "或用 --card 卡 指定。")
+            "或用 --card 卡 指定。",
+        )
     if not new:
         return
     if interactive:
         from debtcli.visit import yes_no
 
-        if not ask(t(f"Log these {len(new)}? (y/n)", f"记录这 {len(new)} 条吗？（是/否）"),
-                   lambda a: yes_no(pack, a)):
+        if not ask(
+            t(f"Log these {len(new)}? (y/n)", f"记录这 {len(new)} 条吗？（是/否）"),
+            lambda a: yes_no(pack, a),
+        ):
             say("Nothing was logged.", "未记录任何内容。")
             return
     ids = contactlog.import_proposals(s, pack, new, state.today)
-    say(f"Logged {len(ids)} entries (#{ids[0]}–#{ids[-1]}). Check them: debtcli log list",
-        f"已记录 {len(ids)} 条（#{ids[0]}–#{ids[-1]}）。查看：debtcli log list")
+    say(
+        f"Logged {len(ids)} entries (#{ids[0]}–#{ids[-1]}). Check them: debtcli log list",
+        f"已记录 {len(ids)} 条（#{ids[0]}–#{ids[-1]}）。查看：debtcli log list",
+    )
 
 
 @log_app.command("import-calls")
 def import_calls(
-    folder: Annotated[Path, typer.Argument(help="A folder copied from the phone, e.g. "
-                                           "MIUI/sound_recorder/call_rec or Sounds/CallRecord "
-                                           "(searched with its subfolders).")],
-    yes: YesOpt = False, dry_run: DryOpt = False, card: CardOpt = None,
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="A folder copied from the phone, e.g. "
+            "MIUI/sound_recorder/call_rec or Sounds/CallRecord "
+            "(searched with its subfolders)."
+        ),
+    ],
+    yes: YesOpt = False,
+    dry_run: DryOpt = False,
+    card: CardOpt = None,
 ) -> None:
     """Log the call recordings your phone made: time and number from each file's name
     (Xiaomi, Huawei/Honor, OPPO/OnePlus/realme, Samsung; else the file's date, said in the
@@ -127,21 +182,28 @@ def import_calls(
     s, pack = state.store(), state.pack()
     recordings, skipped = phone.scan_recordings(folder, pack.data["phone"])
     if not recordings:
-        raise BadInput(f"no call recordings in {folder} (looked for "
-                       f"{', '.join(pack.data['phone']['audio'])} files)",
-                       f"{folder} 中没有通话录音（查找的是 {'、'.join(pack.data['phone']['audio'])} 文件）")
-    proposals = phone.propose_calls(recordings, _known(s, pack),
-                                    st.logged_attachment_hashes(s.conn), state.lang)
+        raise BadInput(
+            f"no call recordings in {folder} (looked for "
+            f"{', '.join(pack.data['phone']['audio'])} files)",
+            f"{folder} 中没有通话录音（查找的是 {'、'.join(pack.data['phone']['audio'])} 文件）",
+        )
+    proposals = phone.propose_calls(
+        recordings, _known(s, pack), st.logged_attachment_hashes(s.conn), state.lang
+    )
     if skipped:
-        say(f"{skipped} audio files skipped: empty, unreadable, or too large for a call.",
-            f"跳过 {skipped} 个音频文件：为空、无法读取或大得不像通话录音。")
+        say(
+            f"{skipped} audio files skipped: empty, unreadable, or too large for a call.",
+            f"跳过 {skipped} 个音频文件：为空、无法读取或大得不像通话录音。",
+        )
     _review_and_log(proposals, yes, dry_run, card)
 
 
 @log_app.command("import-sms")
 def import_sms(
-    file: Annotated[Path, typer.Argument(help="The .xml that \"SMS Backup & Restore\" wrote.")],
-    yes: YesOpt = False, dry_run: DryOpt = False, card: CardOpt = None,
+    file: Annotated[Path, typer.Argument(help='The .xml that "SMS Backup & Restore" wrote.')],
+    yes: YesOpt = False,
+    dry_run: DryOpt = False,
+    card: CardOpt = None,
 ) -> None:
     """Log collection messages from an Android SMS backup: only those from a number in the book
     or with a collection word (逾期, 催收, 律师函, a bank's name …); their text becomes the note
@@ -152,8 +214,9 @@ def import_sms(
     s, pack = state.store(), state.pack()
     logged = {(phone.number(p), at, note or "") for p, at, note in st.logged_messages(s.conn)}
     banks = [n for b in pack.data.get("banks", []) for n in b.get("match", []) if len(n) >= 2]
-    proposals = phone.propose_sms(phone.read_sms_backup(file), _known(s, pack), logged,
-                                  pack.data["phone"]["sms"], banks)
+    proposals = phone.propose_sms(
+        phone.read_sms_backup(file), _known(s, pack), logged, pack.data["phone"]["sms"], banks
+    )
     if not proposals:
         say(f"No collection messages in {file}.", f"{file} 中没有催收短信。")
         return
@@ -166,15 +229,29 @@ log_app.command("导入短信", hidden=True)(import_sms)
 
 @numbers_app.command("add")
 def numbers_add(
-    number: Annotated[str, typer.Argument(help="The number, as it shows on your phone "
-                                          "(95558, 400-812-3456, +86 138 1234 5678).")],
+    number: Annotated[
+        str,
+        typer.Argument(
+            help="The number, as it shows on your phone (95558, 400-812-3456, +86 138 1234 5678)."
+        ),
+    ],
     card: Annotated[str | None, Opt("--card", help="The card calls from it are about.")] = None,
-    bank: Annotated[str | None, Opt("--bank", help="Or the bank (its card is found when you "
-                                    "have one there), e.g. 中信银行.")] = None,
-    org: Annotated[str | None, Opt("--org", help="Who answers on it, e.g. 某某资产管理有限公司.")]
-    = None,
-    party: Annotated[str | None, Opt("--party", help="bank, agency, law-firm, court, unknown "
-                                     "or impostor (Chinese words too).")] = None,
+    bank: Annotated[
+        str | None,
+        Opt(
+            "--bank", help="Or the bank (its card is found when you have one there), e.g. 中信银行."
+        ),
+    ] = None,
+    org: Annotated[
+        str | None, Opt("--org", help="Who answers on it, e.g. 某某资产管理有限公司.")
+    ] = None,
+    party: Annotated[
+        str | None,
+        Opt(
+            "--party",
+            help="bank, agency, law-firm, court, unknown or impostor (Chinese words too).",
+        ),
+    ] = None,
 ) -> None:
     """Say whose a number is. Numbers you log with --phone are learned without this."""
     from datetime import UTC, datetime
@@ -191,17 +268,33 @@ def numbers_add(
         raise BadInput(f"{number!r} is not a phone number", f"{number!r} 不是电话号码")
     c = find_card(s, card) if card else None
     if bank and pack.bank(bank) is None and not any(b["bank"] == bank for b in st.list_cards(s)):
-        raise BadInput(f"--bank {bank!r}: not a bank debtcli knows nor one of your cards'",
-                       f"--bank {bank!r}：不是 debtcli 知道的银行，也不是你的卡所属银行")
-    who = choice("--party", party, PARTIES, "bank" if (bank or c) and not org else "agency"
-                 if org else "unknown", pack)
-    st.add_number(s, key, c["id"] if c else None, bank, org, who,
-                  datetime.now(UTC).isoformat(timespec="seconds"))
-    say(f"{key}: {pack.word_name('party', who, 'en')}"
+        raise BadInput(
+            f"--bank {bank!r}: not a bank debtcli knows nor one of your cards'",
+            f"--bank {bank!r}：不是 debtcli 知道的银行，也不是你的卡所属银行",
+        )
+    who = choice(
+        "--party",
+        party,
+        PARTIES,
+        "bank" if (bank or c) and not org else "agency" if org else "unknown",
+        pack,
+    )
+    st.add_number(
+        s,
+        key,
+        c["id"] if c else None,
+        bank,
+        org,
+        who,
+        datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    say(
+        f"{key}: {pack.word_name('party', who, 'en')}"
         f"{' ' + org if org else ''}{', card ****' + c['last4'] if c else ''}"
         f"{', ' + bank if bank else ''}.",
         f"{key}：{pack.word_name('party', who, 'zh')}{' ' + org if org else ''}"
-        f"{'，卡 ****' + c['last4'] if c else ''}{'，' + bank if bank else ''}。")
+        f"{'，卡 ****' + c['last4'] if c else ''}{'，' + bank if bank else ''}。",
+    )
 
 
 @numbers_app.command("list")
@@ -212,14 +305,33 @@ def numbers_list(json_out: JsonOpt = False) -> None:
     s, pack, t = state.store(), state.pack(), state.t
     known = _known(s, pack)
     if json_out:
-        emit_json([{"number": n, "card": k.card["last4"] if k.card else None, "org": k.org,
-                    "party": k.party} for n, k in sorted(known.items())])
+        emit_json(
+            [
+                {
+                    "number": n,
+                    "card": k.card["last4"] if k.card else None,
+                    "org": k.org,
+                    "party": k.party,
+                }
+                for n, k in sorted(known.items())
+            ]
+        )
         return
     if not known:
-        say("No numbers yet: debtcli numbers add 95558 --bank 中信银行",
-            "还没有号码：debtcli numbers add 95558 --bank 中信银行")
+        say(
+            "No numbers yet: debtcli numbers add 95558 --bank 中信银行",
+            "还没有号码：debtcli numbers add 95558 --bank 中信银行",
+        )
         return
-    show_table(console(), [t("number", "号码"), t("card", "卡"), t("who", "对方")],
-               [[n, _card_name(k.card) if k.card else "—",
-                 " ".join(x for x in (pack.word_name("party", k.party, state.lang), k.org) if x)]
-                for n, k in sorted(known.items())])
+    show_table(
+        console(),
+        [t("number", "号码"), t("card", "卡"), t("who", "对方")],
+        [
+            [
+                n,
+                _card_name(k.card) if k.card else "—",
+                " ".join(x for x in (pack.word_name("party", k.party, state.lang), k.org) if x),
+            ]
+            for n, k in sorted(known.items())
+        ],
+    )

@@ -19,14 +19,18 @@ def setup_cmd() -> None:
     from debtcli.visit import yes_no
 
     if not sys.stdin.isatty():
-        raise BadInput("setup asks questions in a terminal; in a script use `debtcli card add` "
-                       "and `debtcli overdue`", "setup 需要在终端中回答问题；脚本中请用 "
-                       "`debtcli card add` 和 `debtcli overdue`")
+        raise BadInput(
+            "setup asks questions in a terminal; in a script use `debtcli card add` "
+            "and `debtcli overdue`",
+            "setup 需要在终端中回答问题；脚本中请用 `debtcli card add` 和 `debtcli overdue`",
+        )
     t, pack = state.t, state.pack()
     s = state.store(create=True)
-    say("Let's add your cards. Only the last four digits of each card are kept, on this "
+    say(
+        "Let's add your cards. Only the last four digits of each card are kept, on this "
         "computer only. Ctrl-C stops at any time.",
-        "我们来添加你的卡。每张卡只保存卡号后四位，而且只保存在这台电脑上。随时可按 Ctrl-C 停止。")
+        "我们来添加你的卡。每张卡只保存卡号后四位，而且只保存在这台电脑上。随时可按 Ctrl-C 停止。",
+    )
 
     def text(a: str) -> str:
         if not a.strip():
@@ -37,34 +41,55 @@ def setup_cmd() -> None:
         return lambda a: parse(a) if a.strip() else None
 
     while True:
-        bank = ask(t("Which bank is the card from? (e.g. 中信银行)", "哪家银行的卡？（例如 中信银行）"),
-                   text)
+        bank = ask(
+            t("Which bank is the card from? (e.g. 中信银行)", "哪家银行的卡？（例如 中信银行）"),
+            text,
+        )
         last4 = ask(t("The card number's last four digits", "卡号最后四位"), normalize_last4)
         card_id = add_card(s, True, bank=bank, last4=last4)
-        since = ask(t("Since when is it overdue: the due date you missed (e.g. 8月5日; Enter if "
-                      "it is not overdue)", "从哪天开始逾期：错过的那个还款日（例如 8月5日；没有逾期就回车）"),
-                    optional(lambda a: parse_past_date(a, state.today, "due date", "还款日")))
+        since = ask(
+            t(
+                "Since when is it overdue: the due date you missed (e.g. 8月5日; Enter if "
+                "it is not overdue)",
+                "从哪天开始逾期：错过的那个还款日（例如 8月5日；没有逾期就回车）",
+            ),
+            optional(lambda a: parse_past_date(a, state.today, "due date", "还款日")),
+        )
         if since is not None:
-            amount = ask(t("How much is owed now, in all (e.g. 62400 or 6.24万)",
-                           "现在一共欠多少（例如 62400 或 6.24万）"), parse_amount)
-            principal = ask(t("Of which principal, if you know it", "其中本金多少（不知道就回车）"),
-                            optional(parse_amount))
+            amount = ask(
+                t(
+                    "How much is owed now, in all (e.g. 62400 or 6.24万)",
+                    "现在一共欠多少（例如 62400 或 6.24万）",
+                ),
+                parse_amount,
+            )
+            principal = ask(
+                t("Of which principal, if you know it", "其中本金多少（不知道就回车）"),
+                optional(parse_amount),
+            )
             if principal is not None and principal > amount:
                 principal = None
             record_overdue(s, f"#{card_id}", since, amount, principal=principal, force=True)
-            say(f"Added {bank} ****{last4}: {format_amount(amount)} overdue since {since}.",
-                f"已添加 {bank} ****{last4}：自 {since} 逾期，欠款 {format_amount(amount)}。")
+            say(
+                f"Added {bank} ****{last4}: {format_amount(amount)} overdue since {since}.",
+                f"已添加 {bank} ****{last4}：自 {since} 逾期，欠款 {format_amount(amount)}。",
+            )
         else:
             say(f"Added {bank} ****{last4}.", f"已添加 {bank} ****{last4}。")
-        if not ask(t("Another card? (y/n)", "还有别的卡吗？（是/否）"), lambda a: yes_no(pack, a),
-                   t("n", "否")):
+        if not ask(
+            t("Another card? (y/n)", "还有别的卡吗？（是/否）"),
+            lambda a: yes_no(pack, a),
+            t("n", "否"),
+        ):
             break
     from debtcli.cli.status_cmds import render_status, status_rows
 
     say("", "")
     render_status(status_rows())
-    say("Next: when a collector contacts you, record it: debtcli log add CARD",
-        "接下来：每次有人催收，都记录下来：debtcli log add 卡号")
+    say(
+        "Next: when a collector contacts you, record it: debtcli log add CARD",
+        "接下来：每次有人催收，都记录下来：debtcli log add 卡号",
+    )
 
 
 # The Chinese name a user may type for it.

@@ -52,48 +52,83 @@ def render_stage(r: dict[str, Any]) -> None:
     cur, criminal = r["currency"], r["threshold_met"]
     owed = _amount(r["owed"], cur)
     if r["stage"] == "agreement":
-        out.print(t(f"Owed {owed}; overdue since {day(r['since'])}, under agreement since "
-                    f"{day(r['under_agreement_since'])} (day {r['days_overdue']} when it was made).",
-                    f"欠款 {owed}；自 {day(r['since'])} 逾期，自 {day(r['under_agreement_since'])} 起按协议还款"
-                    f"（达成协议时为逾期第 {r['days_overdue']} 天）。"))
+        out.print(
+            t(
+                f"Owed {owed}; overdue since {day(r['since'])}, under agreement since "
+                f"{day(r['under_agreement_since'])} (day {r['days_overdue']} when it was made).",
+                f"欠款 {owed}；自 {day(r['since'])} 逾期，自 {day(r['under_agreement_since'])} 起按协议还款"
+                f"（达成协议时为逾期第 {r['days_overdue']} 天）。",
+            )
+        )
     else:
-        out.print(t(f"Overdue since {day(r['since'])}: day {r['days_overdue']}. Owed {owed}.",
-                    f"自 {day(r['since'])} 逾期：第 {r['days_overdue']} 天。欠款 {owed}。"))
+        out.print(
+            t(
+                f"Overdue since {day(r['since'])}: day {r['days_overdue']}. Owed {owed}.",
+                f"自 {day(r['since'])} 逾期：第 {r['days_overdue']} 天。欠款 {owed}。",
+            )
+        )
     a = r.get("agreement")
     if a and a["status"] == "broken":
         n = a["broken_by"]
-        out.print(t(f"Agreement broken on {day(a['broken_on'])}: installment {n} of {a['months']} was "
-                    f"not paid within its grace days. Escalation resumes by the rules.",
-                    f"协议已于 {day(a['broken_on'])} 中断：第 {n}/{a['months']} 期未在宽限期内还足。"
-                    "催收将按规则恢复。"), style="bold")
+        out.print(
+            t(
+                f"Agreement broken on {day(a['broken_on'])}: installment {n} of {a['months']} was "
+                f"not paid within its grace days. Escalation resumes by the rules.",
+                f"协议已于 {day(a['broken_on'])} 中断：第 {n}/{a['months']} 期未在宽限期内还足。"
+                "催收将按规则恢复。",
+            ),
+            style="bold",
+        )
     stage = pack.stage(r["stage"]) if r["stage"] else None
     if stage is None:
         out.print(t("Not overdue yet on this date.", "在这一天还没有逾期。"))
     else:
-        basis = {"evidence": t("shown by your contact log", "根据你的联系记录"),
-                 "agreement": t("the agreement you recorded", "根据你记录的协议")}.get(
-                     r["stage_basis"], t("by days overdue", "按逾期天数"))
+        basis = {
+            "evidence": t("shown by your contact log", "根据你的联系记录"),
+            "agreement": t("the agreement you recorded", "根据你记录的协议"),
+        }.get(r["stage_basis"], t("by days overdue", "按逾期天数"))
         out.print()
-        out.print(t(f"Stage: {_stage_label(r['stage'], criminal)} ({basis})",
-                    f"阶段：{_stage_label(r['stage'], criminal)}（{basis}）"), style="bold")
+        out.print(
+            t(
+                f"Stage: {_stage_label(r['stage'], criminal)} ({basis})",
+                f"阶段：{_stage_label(r['stage'], criminal)}（{basis}）",
+            ),
+            style="bold",
+        )
         if r["stage_basis"] == "evidence":
             by_days = _stage_label(r["stage_by_days"], criminal)
-            out.print(t(f"  By the calendar alone it would be: {by_days}.",
-                        f"  仅按天数推算为：{by_days}。"))
+            out.print(
+                t(
+                    f"  By the calendar alone it would be: {by_days}.",
+                    f"  仅按天数推算为：{by_days}。",
+                )
+            )
         prefix = t("Typically: ", "通常：") if stage["tag"] == "practice" else ""
         out.print("  " + prefix + pack.stage_text(r["stage"], "what", lang, criminal))
         if "class_zh" in stage:
-            out.print("  " + pack.text(stage, "class", lang) + " " + t("Source: ", "出处：")
-                      + pack.text(stage, "class_source", lang)
-                      + _tag({"tag": stage["class_tag"]}))
+            out.print(
+                "  "
+                + pack.text(stage, "class", lang)
+                + " "
+                + t("Source: ", "出处：")
+                + pack.text(stage, "class_source", lang)
+                + _tag({"tag": stage["class_tag"]})
+            )
         out.print("  " + t("Basis: ", "依据：") + pack.text(stage, "basis", lang) + _tag(stage))
-        out.print("  " + t("What you can do now: ", "你现在可以做的：")
-                  + pack.stage_text(r["stage"], "todo", lang, criminal))
+        out.print(
+            "  "
+            + t("What you can do now: ", "你现在可以做的：")
+            + pack.stage_text(r["stage"], "todo", lang, criminal)
+        )
     if r["next_stage"]:
-        out.print(t(f"\nNext: {_stage_label(r['next_stage'], criminal)}, typically from "
-                    f"{day(r['next_stage_date'])}.",
-                    f"\n下一阶段：{_stage_label(r['next_stage'], criminal)}，通常从 "
-                    f"{day(r['next_stage_date'])} 起。"))
+        out.print(
+            t(
+                f"\nNext: {_stage_label(r['next_stage'], criminal)}, typically from "
+                f"{day(r['next_stage_date'])}.",
+                f"\n下一阶段：{_stage_label(r['next_stage'], criminal)}，通常从 "
+                f"{day(r['next_stage_date'])} 起。",
+            )
+        )
     if a:
         from debtcli.cli.common import render_agreement_notes
 
@@ -113,14 +148,27 @@ def render_settled(r: dict[str, Any]) -> None:
     ind = pack.indicator("credit-record")
     amount = r["settlement_amount"]
     paid = t(f" for {_amount(amount, cur)}", f"，结清金额 {_amount(amount, cur)}") if amount else ""
-    waived = (t(f" The bank let {_amount(r['waived'], cur)} go: keep its waiver in writing.",
-                f"银行减免了 {_amount(r['waived'], cur)}：请保留书面减免确认。")
-              if r["waived"] != "0.00" else "")
-    out.print(t(f"Settled on {r['settled_on']}{paid}. Owed {_amount('0.00', cur)}.{waived}",
-                f"已于 {r['settled_on']} 结清{paid}。欠款 {_amount('0.00', cur)}。{waived}"))
-    out.print(t(f"The negative record is typically shown until {risk['clears_on']} "
-                f"({risk['years']} years from settlement).",
-                f"不良记录通常保存至 {risk['clears_on']}（自结清起 {risk['years']} 年）。"))
+    waived = (
+        t(
+            f" The bank let {_amount(r['waived'], cur)} go: keep its waiver in writing.",
+            f"银行减免了 {_amount(r['waived'], cur)}：请保留书面减免确认。",
+        )
+        if r["waived"] != "0.00"
+        else ""
+    )
+    out.print(
+        t(
+            f"Settled on {r['settled_on']}{paid}. Owed {_amount('0.00', cur)}.{waived}",
+            f"已于 {r['settled_on']} 结清{paid}。欠款 {_amount('0.00', cur)}。{waived}",
+        )
+    )
+    out.print(
+        t(
+            f"The negative record is typically shown until {risk['clears_on']} "
+            f"({risk['years']} years from settlement).",
+            f"不良记录通常保存至 {risk['clears_on']}（自结清起 {risk['years']} 年）。",
+        )
+    )
     out.print(pack.text(ind, "reading", lang))
     out.print(t("Source: ", "出处：") + pack.text(ind, "citation", lang) + _tag(ind))
     render_footer()
@@ -130,8 +178,9 @@ def render_footer() -> None:
     """Where to turn for help, and the disclaimer: the end of every stage reading."""
     pack, t, lang = state.pack(), state.t, state.lang
     out = console()
-    lines = t(" · ", "・").join(f"{h['number']} {pack.text(h, 'short', lang)}"
-                                 for h in pack.help_lines())
+    lines = t(" · ", "・").join(
+        f"{h['number']} {pack.text(h, 'short', lang)}" for h in pack.help_lines()
+    )
     out.print()
     out.print(t(f"Help: {lines} (debtcli help-lines)", f"求助：{lines}（debtcli help-lines）"))
     out.print(pack.disclaimer(lang), style="dim")
@@ -143,8 +192,7 @@ def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
     pack, t, lang = state.pack(), state.t, state.lang
     out = console()
     ind = pack.indicator(risk["key"])
-    cite = t("Source: ", "出处：") + pack.text(ind, "citation", lang) + \
-        _tag(ind)
+    cite = t("Source: ", "出处：") + pack.text(ind, "citation", lang) + _tag(ind)
     if risk["key"] == "malicious-overdraft":
         if not risk["show"]:
             return
@@ -154,61 +202,105 @@ def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
         out.print()
         out.print(t("Criminal threshold (恶意透支)", "恶意透支（刑事门槛）"), style="bold")
         out.print("  " + pack.text(ind, "reassure", lang))
-        basis = "" if risk["principal_recorded"] else t(
-            " (no principal recorded, so the whole amount is counted; record it with "
-            "`overdue --principal`)", "（未记录本金，按全部欠款计算；可用 `overdue --principal` 记录）")
+        basis = (
+            ""
+            if risk["principal_recorded"]
+            else t(
+                " (no principal recorded, so the whole amount is counted; record it with "
+                "`overdue --principal`)",
+                "（未记录本金，按全部欠款计算；可用 `overdue --principal` 记录）",
+            )
+        )
         met = t("reaches", "达到") if risk["threshold_met"] else t("is below", "低于")
-        out.print(t(f"  Unpaid principal {principal}{basis} {met} the {threshold} threshold.",
-                    f"  未还本金 {principal}{basis} {met} {threshold} 的门槛。"))
+        out.print(
+            t(
+                f"  Unpaid principal {principal}{basis} {met} the {threshold} threshold.",
+                f"  未还本金 {principal}{basis} {met} {threshold} 的门槛。",
+            )
+        )
         if risk["pay_to_drop_below"]:
             pay = _amount(risk["pay_to_drop_below"], cur)
-            out.print(t(f"  Payments reduce the principal first: paying {pay} brings the unpaid "
-                        f"principal below {threshold}.",
-                        f"  还款先冲抵本金：再还 {pay}，未还本金就低于 {threshold}。"), style="bold")
-        out.print(t(f"  Logged contacts that could count as effective notices: "
-                    f"{risk['effective_notices']} (also counting SMS/app/email: "
-                    f"{risk['possible_notices']}).",
-                    f"  可能构成有效催收的记录：{risk['effective_notices']} 次（连同短信/App/邮件："
-                    f"{risk['possible_notices']} 次）。"))
+            out.print(
+                t(
+                    f"  Payments reduce the principal first: paying {pay} brings the unpaid "
+                    f"principal below {threshold}.",
+                    f"  还款先冲抵本金：再还 {pay}，未还本金就低于 {threshold}。",
+                ),
+                style="bold",
+            )
+        out.print(
+            t(
+                f"  Logged contacts that could count as effective notices: "
+                f"{risk['effective_notices']} (also counting SMS/app/email: "
+                f"{risk['possible_notices']}).",
+                f"  可能构成有效催收的记录：{risk['effective_notices']} 次（连同短信/App/邮件："
+                f"{risk['possible_notices']} 次）。",
+            )
+        )
         if risk["exposure_date"]:
-            out.print(t(f"  Two such notices at least 30 days apart: {day(risk['first_notice'])} and "
-                        f"{day(risk['second_notice'])}; 'more than three months after' is passed on "
-                        f"{day(risk['exposure_date'])}.",
-                        f"  相隔至少 30 天的两次：{day(risk['first_notice'])} 和 {day(risk['second_notice'])}；"
-                        f"“超过三个月”于 {day(risk['exposure_date'])} 届满。"))
+            out.print(
+                t(
+                    f"  Two such notices at least 30 days apart: {day(risk['first_notice'])} and "
+                    f"{day(risk['second_notice'])}; 'more than three months after' is passed on "
+                    f"{day(risk['exposure_date'])}.",
+                    f"  相隔至少 30 天的两次：{day(risk['first_notice'])} 和 {day(risk['second_notice'])}；"
+                    f"“超过三个月”于 {day(risk['exposure_date'])} 届满。",
+                )
+            )
         elif risk["possible_exposure_date"]:
-            out.print(t(f"  Counting SMS/app/email as well (courts differ): passed on "
-                        f"{day(risk['possible_exposure_date'])}.",
-                        f"  若短信/App/邮件也算（法院看法不一）：于 {day(risk['possible_exposure_date'])} 届满。"))
+            out.print(
+                t(
+                    f"  Counting SMS/app/email as well (courts differ): passed on "
+                    f"{day(risk['possible_exposure_date'])}.",
+                    f"  若短信/App/邮件也算（法院看法不一）：于 {day(risk['possible_exposure_date'])} 届满。",
+                )
+            )
         else:
-            out.print(t("  No two qualifying notices 30 days apart are logged yet.",
-                        "  记录中还没有相隔 30 天的两次有效催收。"))
+            out.print(
+                t(
+                    "  No two qualifying notices 30 days apart are logged yet.",
+                    "  记录中还没有相隔 30 天的两次有效催收。",
+                )
+            )
         out.print("  " + pack.text(ind, "reading", lang))
         out.print("  " + cite)
     elif risk["key"] == "limitation":
         out.print()
         years = risk["years"]
         if risk["expired"]:
-            out.print(t(f"Limitation period: {years} years, last restarted by your records on "
-                        f"{day(risk['restarted_on'])}.",
-                        f"诉讼时效：{years} 年，按你的记录最近一次重新计算于 {day(risk['restarted_on'])}。"),
-                      style="bold")
+            out.print(
+                t(
+                    f"Limitation period: {years} years, last restarted by your records on "
+                    f"{day(risk['restarted_on'])}.",
+                    f"诉讼时效：{years} 年，按你的记录最近一次重新计算于 {day(risk['restarted_on'])}。",
+                ),
+                style="bold",
+            )
             out.print("  " + pack.text(ind, "expired", lang).format(date=day(risk["runs_until"])))
         else:
-            out.print(t(f"Limitation period: {years} years, last restarted {day(risk['restarted_on'])} "
-                        f"(runs to {day(risk['runs_until'])} if nothing restarts it).",
-                        f"诉讼时效：{years} 年，最近一次重新计算于 {day(risk['restarted_on'])}"
-                        f"（如无中断，至 {day(risk['runs_until'])}）。"), style="bold")
+            out.print(
+                t(
+                    f"Limitation period: {years} years, last restarted {day(risk['restarted_on'])} "
+                    f"(runs to {day(risk['runs_until'])} if nothing restarts it).",
+                    f"诉讼时效：{years} 年，最近一次重新计算于 {day(risk['restarted_on'])}"
+                    f"（如无中断，至 {day(risk['runs_until'])}）。",
+                ),
+                style="bold",
+            )
             out.print("  " + pack.text(ind, "reading", lang))
         out.print("  " + cite)
 
 
 @app.command("facts")
 def facts_cmd(
-    key: Annotated[str | None, typer.Argument(
-        help="What the collector said (arrest, criminal-record, blacklist, family-liable, "
-        "employer, children-school, court-today, pay-to-person) or a topic (summons, "
-        "credit-report, letter-check). Without it: all of them.")] = None,
+    key: Annotated[
+        str | None,
+        typer.Argument(
+            help="What the collector said (arrest, criminal-record, blacklist, family-liable, "
+            "employer, children-school, court-today, pay-to-person) or a topic (summons, "
+            "credit-report, letter-check). Without it: all of them."
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """What the rules say about a collector's claim ("they said I will be arrested"), and what
@@ -223,20 +315,40 @@ def facts_cmd(
         topics = [x for x in topics if x["key"] == wanted]
         if not claims and not topics:
             known = ", ".join([*pack.claim_keys(), *(x["key"] for x in pack.topics())])
-            raise NotFound(f"no claim or topic {key!r}; known: {known}",
-                           f"没有说法或主题 {key!r}；已知：{known}")
+            raise NotFound(
+                f"no claim or topic {key!r}; known: {known}",
+                f"没有说法或主题 {key!r}；已知：{known}",
+            )
 
     def part(item: dict[str, Any], text: str = "", source: str = "source") -> dict[str, Any]:
-        return {"text": pack.text(item, text, lang), "source": pack.text(item, source, lang),
-                "tag": item["tag"]}
+        return {
+            "text": pack.text(item, text, lang),
+            "source": pack.text(item, source, lang),
+            "tag": item["tag"],
+        }
 
     if json_out:
-        emit_json([{"key": c["key"], "claim": pack.text(c, "claim", lang),
+        emit_json(
+            [
+                {
+                    "key": c["key"],
+                    "claim": pack.text(c, "claim", lang),
                     "fact": pack.text(c, "fact", lang),
-                    "citation": pack.text(c, "citation", lang), "tag": c["tag"],
-                    "more": [part(m) for m in c.get("more", [])]} for c in claims]
-                  + [{"key": x["key"], "title": pack.text(x, "title", lang),
-                      "items": [part(i) for i in x["items"]]} for x in topics])
+                    "citation": pack.text(c, "citation", lang),
+                    "tag": c["tag"],
+                    "more": [part(m) for m in c.get("more", [])],
+                }
+                for c in claims
+            ]
+            + [
+                {
+                    "key": x["key"],
+                    "title": pack.text(x, "title", lang),
+                    "items": [part(i) for i in x["items"]],
+                }
+                for x in topics
+            ]
+        )
         return
     out = console()
 
@@ -245,13 +357,17 @@ def facts_cmd(
         out.print("    " + t("Source: ", "出处：") + item["source"] + _tag(item))
 
     for c in claims:
-        out.print(f"{pack.word_name('claim', c['key'], lang)}  {pack.text(c, 'claim', lang)}",
-                  style="bold")
+        out.print(
+            f"{pack.word_name('claim', c['key'], lang)}  {pack.text(c, 'claim', lang)}",
+            style="bold",
+        )
         for item in [part(c, "fact", "citation"), *(part(m) for m in c.get("more", []))]:
             show(item)
     for x in topics:
-        out.print(f"{pack.word_name('topic', x['key'], lang)}  {pack.text(x, 'title', lang)}",
-                  style="bold")
+        out.print(
+            f"{pack.word_name('topic', x['key'], lang)}  {pack.text(x, 'title', lang)}",
+            style="bold",
+        )
         for i in x["items"]:
             show(part(i))
     out.print(pack.disclaimer(lang), style="dim")
@@ -264,15 +380,24 @@ def help_lines_cmd(json_out: JsonOpt = False) -> None:
     pack, t, lang = state.pack(), state.t, state.lang
     lines = pack.help_lines()
     if json_out:
-        emit_json([{"number": h["number"], "what": pack.text(h, "", lang), "tag": h["tag"]}
-                   for h in lines])
+        emit_json(
+            [
+                {"number": h["number"], "what": pack.text(h, "", lang), "tag": h["tag"]}
+                for h in lines
+            ]
+        )
         return
     out = console()
     out.print(t("Help lines (free, nationwide)", "求助电话（全国统一）"), style="bold")
     for h in lines:
         out.print(f"  {h['number']:<6} {pack.text(h, '', lang)}")
-    out.print(t("For your bank, use the number on the back of your card: `debtcli visit "
-                "checklist CARD` shows it.", "银行的电话请以卡片背面为准：`debtcli visit checklist 卡号` 会显示。"))
+    out.print(
+        t(
+            "For your bank, use the number on the back of your card: `debtcli visit "
+            "checklist CARD` shows it.",
+            "银行的电话请以卡片背面为准：`debtcli visit checklist 卡号` 会显示。",
+        )
+    )
     out.print(pack.disclaimer(lang), style="dim")
 
 

@@ -38,17 +38,30 @@ def render_status(rows: list[dict]) -> None:
     t = state.t
     out = console()
     if not rows:
-        out.print(t("No cards yet. Add one: debtcli card add --bank 中信银行 --last4 4821",
-                    "还没有卡。添加一张：debtcli card add --bank 中信银行 --last4 4821"))
+        out.print(
+            t(
+                "No cards yet. Add one: debtcli card add --bank 中信银行 --last4 4821",
+                "还没有卡。添加一张：debtcli card add --bank 中信银行 --last4 4821",
+            )
+        )
         return
-    headers = [t("card", "卡"), t("days", "逾期天数"), t("owed", "欠款"), t("paid", "已还"),
-               t("stage", "阶段"), t("next", "下一阶段"), t("risk", "风险")]
+    headers = [
+        t("card", "卡"),
+        t("days", "逾期天数"),
+        t("owed", "欠款"),
+        t("paid", "已还"),
+        t("stage", "阶段"),
+        t("next", "下一阶段"),
+        t("risk", "风险"),
+    ]
     from debtcli.cards import names
 
     named = names(rows)
     table = []
-    risk_text = {"exposed": t("! criminal threshold", "! 刑事门槛"),
-                 "watch": t("principal ≥ ¥50,000", "本金 ≥ ¥50,000")}
+    risk_text = {
+        "exposed": t("! criminal threshold", "! 刑事门槛"),
+        "watch": t("principal ≥ ¥50,000", "本金 ≥ ¥50,000"),
+    }
     for r in rows:
         pos = r["_position"]
         cur = r["currency"]
@@ -61,34 +74,67 @@ def render_status(rows: list[dict]) -> None:
             # The count stopped when the agreement was made; what comes next is an installment.
             days, stage = "—", stage_name("agreement")
             a = r["agreement"]
-            nxt = (t(f"installment {a['next']['n']}/{a['months']} {a['next']['due']}",
-                     f"第 {a['next']['n']}/{a['months']} 期 {a['next']['due']}")
-                   if a["next"] else "—")
+            nxt = (
+                t(
+                    f"installment {a['next']['n']}/{a['months']} {a['next']['due']}",
+                    f"第 {a['next']['n']}/{a['months']} 期 {a['next']['due']}",
+                )
+                if a["next"]
+                else "—"
+            )
         else:
             crim = r["threshold_met"]
             stage = stage_name(r["stage"], crim) + (" *" if r["stage_basis"] == "evidence" else "")
-            nxt = (f"{stage_name(r['next_stage'], crim)} {r['next_stage_date']}"
-                   if r["next_stage"] else "—")
-        table.append([f"{r['bank']} ****{named[r['id']]}", days,
-                      format_amount(pos.owed, cur), format_amount(pos.paid, cur), stage, nxt,
-                      risk_text.get(r["risk"] or "", "")])
-    show_table(out, headers, table, right=frozenset({1, 2, 3}),
-               title=t(f"Where you stand on {state.today}", f"截至 {day(str(state.today))} 的现状"))
+            nxt = (
+                f"{stage_name(r['next_stage'], crim)} {r['next_stage_date']}"
+                if r["next_stage"]
+                else "—"
+            )
+        table.append(
+            [
+                f"{r['bank']} ****{named[r['id']]}",
+                days,
+                format_amount(pos.owed, cur),
+                format_amount(pos.paid, cur),
+                stage,
+                nxt,
+                risk_text.get(r["risk"] or "", ""),
+            ]
+        )
+    show_table(
+        out,
+        headers,
+        table,
+        right=frozenset({1, 2, 3}),
+        title=t(f"Where you stand on {state.today}", f"截至 {day(str(state.today))} 的现状"),
+    )
     if any(r["stage_basis"] == "evidence" for r in rows):
-        out.print(t("* stage shown by your contact log, ahead of the calendar",
-                    "* 根据联系记录判断的阶段，早于按天数推算的阶段"))
+        out.print(
+            t(
+                "* stage shown by your contact log, ahead of the calendar",
+                "* 根据联系记录判断的阶段，早于按天数推算的阶段",
+            )
+        )
     from debtcli.cli.common import render_agreement_notes
 
     render_agreement_notes(rows)
     if any(r["risk"] for r in rows):
-        out.print(t("Risk: see `debtcli stage CARD` for what the criminal threshold means and "
-                    "what to do before any date shown.",
-                    "风险：用 `debtcli stage 卡号` 查看刑事门槛的含义，以及在相关日期前可以做什么。"))
+        out.print(
+            t(
+                "Risk: see `debtcli stage CARD` for what the criminal threshold means and "
+                "what to do before any date shown.",
+                "风险：用 `debtcli stage 卡号` 查看刑事门槛的含义，以及在相关日期前可以做什么。",
+            )
+        )
     from debtcli.store import unstamped
 
     waiting, since = unstamped(state.store().conn)
     if waiting:
-        out.print(t(f"{waiting} entries not yet timestamped since {day(since[:10])}: "
-                    "debtcli evidence stamp (needs the network).",
-                    f"自 {day(since[:10])} 起有 {waiting} 条记录尚无时间戳：debtcli evidence stamp"
-                    "（需要联网）。"))
+        out.print(
+            t(
+                f"{waiting} entries not yet timestamped since {day(since[:10])}: "
+                "debtcli evidence stamp (needs the network).",
+                f"自 {day(since[:10])} 起有 {waiting} 条记录尚无时间戳：debtcli evidence stamp"
+                "（需要联网）。",
+            )
+        )

@@ -9,9 +9,16 @@ the terminal; only a terminal too narrow for six cells a column goes to rich, wh
 from typing import Any
 
 
-def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
-               title: str | None = None, right: frozenset[int] = frozenset(),
-               wrap: frozenset[int] = frozenset(), only_if_fits: bool = False) -> bool:
+def show_table(
+    console: Any,
+    headers: list[str],
+    rows: list[list[Any]],
+    *,
+    title: str | None = None,
+    right: frozenset[int] = frozenset(),
+    wrap: frozenset[int] = frozenset(),
+    only_if_fits: bool = False,
+) -> bool:
     """Columns in `wrap` (free text: notes, rules) are narrowed and wrapped to fit the terminal;
     the others keep their width. With only_if_fits, a table too wide for the terminal is not
     drawn (the caller has a narrower layout) and False is returned."""
@@ -83,8 +90,9 @@ def show_table(console: Any, headers: list[str], rows: list[list[Any]], *,
     gap = " " * pad
 
     def lines(values: list[str], bar: str) -> list[str]:
-        wrapped = [wrap_cells(v, widths[i]) if i in fold else v.split("\n")
-                   for i, v in enumerate(values)]
+        wrapped = [
+            wrap_cells(v, widths[i]) if i in fold else v.split("\n") for i, v in enumerate(values)
+        ]
         out = []
         for n in range(max(len(w) for w in wrapped)):
             parts = []
@@ -151,8 +159,9 @@ def _glued(tokens: list[str]) -> list[str]:
     follows (unless a blank separates them)."""
     out: list[str] = []
     for token in tokens:
-        if out and (out[-1][-1] in _OPENERS
-                    or (token[0] in _CLOSERS and out[-1][-1] not in _BLANK)):
+        if out and (
+            out[-1][-1] in _OPENERS or (token[0] in _CLOSERS and out[-1][-1] not in _BLANK)
+        ):
             out[-1] += token
         else:
             out.append(token)
@@ -180,7 +189,7 @@ def wrap_cells(text: str, width: int) -> list[str]:
             if cell_len(word) > width:
                 *full, last = chop_cells(word, width)
                 lines.extend(full)
-                token = last + token[len(word):]  # the blank after the word still separates
+                token = last + token[len(word) :]  # the blank after the word still separates
             line = token.lstrip()
         lines.append(line.rstrip())
     return lines or [""]
@@ -193,8 +202,13 @@ def _center(text: str, width: int) -> str:
     return " " * (gap // 2) + text
 
 
-def _rich_table(console: Any, headers: list[str], cells: list[list[str]], title: str | None,
-                right: frozenset[int]) -> None:
+def _rich_table(
+    console: Any,
+    headers: list[str],
+    cells: list[list[str]],
+    title: str | None,
+    right: frozenset[int],
+) -> None:
     from rich.table import Table
     from rich.text import Text
 

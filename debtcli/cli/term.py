@@ -14,8 +14,7 @@ from typing import Any, TextIO
 # Select Graphic Rendition codes for the styles commands use. NO_COLOR drops the colours and
 # keeps bold, dim, italic and underline, as rich does.
 _ATTRS = {"bold": "1", "dim": "2", "italic": "3", "underline": "4"}
-_COLORS = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "magenta": "35",
-           "cyan": "36"}
+_COLORS = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "magenta": "35", "cyan": "36"}
 
 
 def _size(file: TextIO, tty: bool) -> tuple[int, int]:
@@ -53,8 +52,7 @@ class Out:
     def styled(self, line: str, style: str | None) -> str:
         if not (style and self.styles and line):
             return line
-        codes = [_ATTRS.get(s) or (_COLORS.get(s) if self.colors else None)
-                 for s in style.split()]
+        codes = [_ATTRS.get(s) or (_COLORS.get(s) if self.colors else None) for s in style.split()]
         sgr = ";".join(c for c in codes if c)
         return f"\x1b[{sgr}m{line}\x1b[0m" if sgr else line
 
@@ -127,5 +125,10 @@ def rich_console(out: Out | None = None, stderr: bool = False) -> Any:
     from rich.console import Console
 
     out = out or Out(stderr=stderr)
-    return Console(file=out if out._buffer is not None else out.file, width=out.width,
-                   highlight=False, emoji=False, no_color=not out.colors)
+    return Console(
+        file=out if out._buffer is not None else out.file,
+        width=out.width,
+        highlight=False,
+        emoji=False,
+        no_color=not out.colors,
+    )

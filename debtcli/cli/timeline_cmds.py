@@ -11,10 +11,29 @@ from debtcli.cli.tables import wrap_cells
 from debtcli.dates import offset_note
 
 Opt = typer.Option
-SYMBOLS = {"overdue": "!", "payment": "¥", "settled": "✓", "contact": "●", "letter": "✉",
-           "agreement": "▣", "installment": "□", "stage": "◆", "legal": "⚖"}
-STYLES = {"overdue": "red", "payment": "green", "settled": "green", "letter": "cyan",
-          "agreement": "blue", "installment": "blue", "stage": "yellow", "legal": "magenta"}
+SYMBOLS = {
+    "overdue": "!",
+    "payment": "¥",
+    "settled": "✓",
+    "contact": "●",
+    "letter": "✉",
+    "agreement": "▣",
+    "installment": "□",
+    "stage": "◆",
+    "legal": "⚖",
+}
+STYLES = {
+    "overdue": "red",
+    "payment": "green",
+    "settled": "green",
+    "letter": "cyan",
+    "agreement": "blue",
+    "installment": "blue",
+    "stage": "yellow",
+    "legal": "magenta",
+}
+
+
 def _symbol(e: dict[str, Any]) -> str:
     if e.get("flags"):
         return "⚑"
@@ -30,14 +49,23 @@ def render_timeline(events: list[dict], hidden: int) -> None:
     width = max(60, out.width)
     prefix = 2 + 5 + 1 + 5 + 2 + 1 + 1 + 8 + 2  # "  MM-DD HH:MM  ● ****1234  " (zh: "DD日 ")
     lines: list[tuple[str, str | None]] = []  # (line, style), already wrapped
-    legend = t("● contact  ⚑ possible violation  ¥ payment  ✉ letter  ◆ stage  ◇ predicted  "
-               "⚖ legal date  ▣/□/■ agreement, installment due/paid  ✓ settled",
-               "● 联系  ⚑ 可能违规  ¥ 还款  ✉ 信函  ◆ 阶段  ◇ 预计  ⚖ 法律日期  "
-               "▣/□/■ 协议、分期 待还/已还  ✓ 结清")
+    legend = t(
+        "● contact  ⚑ possible violation  ¥ payment  ✉ letter  ◆ stage  ◇ predicted  "
+        "⚖ legal date  ▣/□/■ agreement, installment due/paid  ✓ settled",
+        "● 联系  ⚑ 可能违规  ¥ 还款  ✉ 信函  ◆ 阶段  ◇ 预计  ⚖ 法律日期  "
+        "▣/□/■ 协议、分期 待还/已还  ✓ 结清",
+    )
     lines.extend((line, "dim") for line in wrap_cells(legend, width))
     if hidden:
-        lines.append((t(f"({hidden} earlier events: --all or --since DATE to see them)",
-                        f"（更早的 {hidden} 条：用 --all 或 --since 日期 查看）"), "dim"))
+        lines.append(
+            (
+                t(
+                    f"({hidden} earlier events: --all or --since DATE to see them)",
+                    f"（更早的 {hidden} 条：用 --all 或 --since 日期 查看）",
+                ),
+                "dim",
+            )
+        )
     month, marked = "", False
     today = state.today.isoformat()
     today_line = (t(f"━━ today {today} ━━", f"━━ 今天 {today} ━━"), "bold")
@@ -54,10 +82,16 @@ def render_timeline(events: list[dict], hidden: int) -> None:
         if len(e["at"]) > 10:
             time, note = e["at"][11:16], offset_note(datetime.fromisoformat(e["at"]), state.lang)
         day = t(e["at"][5:10], f"{int(e['at'][8:10]):>2}日 ")  # under the month's heading
-        title = e["title"] + note + (f"  ⚑ {state.pack().rule_names(e['flags'], state.lang)}"
-                                     if e.get("flags") else "")
-        style = "dim italic" if e["predicted"] else ("bold red" if e.get("flags")
-                                                      else STYLES.get(e["kind"]))
+        title = (
+            e["title"]
+            + note
+            + (f"  ⚑ {state.pack().rule_names(e['flags'], state.lang)}" if e.get("flags") else "")
+        )
+        style = (
+            "dim italic"
+            if e["predicted"]
+            else ("bold red" if e.get("flags") else STYLES.get(e["kind"]))
+        )
         wrapped = wrap_cells(title, width - prefix)
         head = f"  {day} {time}  {_symbol(e)} ****{e['card']}  "
         lines.append((head + wrapped[0], style))
@@ -69,8 +103,13 @@ def render_timeline(events: list[dict], hidden: int) -> None:
             out.print(line, style=style, wrap=False)
 
 
-def _events(card: str | None, since: str | None, until: str | None, kinds: list[str] | None,
-            latest: int | None) -> list[dict]:
+def _events(
+    card: str | None,
+    since: str | None,
+    until: str | None,
+    kinds: list[str] | None,
+    latest: int | None,
+) -> list[dict]:
     from debtcli import timeline
     from debtcli.dates import parse_date
     from debtcli.errors import BadInput
@@ -80,8 +119,10 @@ def _events(card: str | None, since: str | None, until: str | None, kinds: list[
     s, pack = state.store(), state.pack()
     for k in kinds or []:
         if k not in timeline.KINDS:
-            raise BadInput(f"--kind {k!r}: choose from {', '.join(timeline.KINDS)}",
-                           f"--kind {k!r}：请从以下选择：{', '.join(timeline.KINDS)}")
+            raise BadInput(
+                f"--kind {k!r}: choose from {', '.join(timeline.KINDS)}",
+                f"--kind {k!r}：请从以下选择：{', '.join(timeline.KINDS)}",
+            )
     cards = [find_card(s, card)] if card else list_cards(s)
     lo = parse_date(since, state.today) if since else None
     hi = parse_date(until, state.today) if until else None
@@ -95,11 +136,23 @@ def timeline_cmd(
     card: Annotated[str | None, typer.Argument(help="Only this card (default: all).")] = None,
     since: Annotated[str | None, Opt("--since", help="From this date.")] = None,
     until: Annotated[str | None, Opt("--until", help="Up to this date.")] = None,
-    kind: Annotated[list[str] | None, Opt("--kind", help="Only these kinds: overdue, payment, "
-                                          "settled, contact, letter, agreement, installment, "
-                                          "stage, legal.")] = None,
-    limit: Annotated[int, Opt("--limit", min=1, help="Past events shown (the latest); "
-                              "predicted ones are always shown.")] = 40,
+    kind: Annotated[
+        list[str] | None,
+        Opt(
+            "--kind",
+            help="Only these kinds: overdue, payment, "
+            "settled, contact, letter, agreement, installment, "
+            "stage, legal.",
+        ),
+    ] = None,
+    limit: Annotated[
+        int,
+        Opt(
+            "--limit",
+            min=1,
+            help="Past events shown (the latest); predicted ones are always shown.",
+        ),
+    ] = 40,
     show_all: Annotated[bool, Opt("--all", help="Every event.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -128,9 +181,16 @@ def timeline_cmd(
 def report_cmd(
     card: Annotated[str | None, typer.Argument(help="Only this card (default: all).")] = None,
     output: Annotated[Path, Opt("-o", "--output", help="The HTML file to write.")] = Path(
-        "debtcli-report.html"),
-    full: Annotated[bool, Opt("--full", help="Every entry, however long the log (otherwise a "
-                              "log of more than 2,000 entries is summarised).")] = False,
+        "debtcli-report.html"
+    ),
+    full: Annotated[
+        bool,
+        Opt(
+            "--full",
+            help="Every entry, however long the log (otherwise a "
+            "log of more than 2,000 entries is summarised).",
+        ),
+    ] = False,
 ) -> None:
     """A printable, self-contained HTML report (no network): each card's summary, a chart of
     what you owed with the collection stages, the timeline, the possible violations with their
@@ -138,16 +198,20 @@ def report_cmd(
     from debtcli.documents import write_private
     from debtcli.report import build_report
 
-    write_private(output, build_report(state.store(), state.pack(), state.lang, state.today,
-                                       card, full=full))
-    say(f"Wrote {output}. Open it in a browser and print it (A4).",
-        f"已写入 {output}。用浏览器打开并打印（A4）。")
+    write_private(
+        output, build_report(state.store(), state.pack(), state.lang, state.today, card, full=full)
+    )
+    say(
+        f"Wrote {output}. Open it in a browser and print it (A4).",
+        f"已写入 {output}。用浏览器打开并打印（A4）。",
+    )
 
 
 @app.command("calendar")
 def calendar_cmd(
     output: Annotated[Path, Opt("-o", "--output", help="The .ics file to write.")] = Path(
-        "debtcli.ics"),
+        "debtcli.ics"
+    ),
     card: Annotated[str | None, Opt("--card", help="Only this card.")] = None,
 ) -> None:
     """Upcoming installment due dates, predicted stage dates and legal dates as an iCalendar
@@ -155,8 +219,13 @@ def calendar_cmd(
     from debtcli.documents import write_private
     from debtcli.ics import to_ics
 
-    events = [e for e in _events(card, None, None, None, None)
-              if e["predicted"] and e["kind"] in ("installment", "stage", "legal")]
+    events = [
+        e
+        for e in _events(card, None, None, None, None)
+        if e["predicted"] and e["kind"] in ("installment", "stage", "legal")
+    ]
     write_private(output, to_ics(events, state.today).encode())
-    say(f"Wrote {len(events)} reminders to {output}; import it into your calendar.",
-        f"已将 {len(events)} 个提醒写入 {output}；导入手机日历即可。")
+    say(
+        f"Wrote {len(events)} reminders to {output}; import it into your calendar.",
+        f"已将 {len(events)} 个提醒写入 {output}；导入手机日历即可。",
+    )

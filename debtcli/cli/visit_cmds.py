@@ -17,20 +17,28 @@ from debtcli.cli.common import (
     sub_app,
 )
 
-visit_app = sub_app("Someone at the door claiming to collect? A checklist to verify them, "
-                    "printable or walked through step by step.")
+visit_app = sub_app(
+    "Someone at the door claiming to collect? A checklist to verify them, "
+    "printable or walked through step by step."
+)
 app.add_typer(visit_app, name="visit")
 
-FormatOpt = Annotated[str | None, typer.Option(
-    "--format", help="md (default), html (print it: A4, big type) or docx.")]
-OutOpt = Annotated[Path | None, typer.Option(
-    "-o", "--output", help="Write to this file (the format follows its ending).")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", help="md (default), html (print it: A4, big type) or docx."),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="Write to this file (the format follows its ending)."),
+]
 
 
 @visit_app.command("checklist")
 def visit_checklist(
-    card: Annotated[str | None, typer.Argument(help="The card, so the checklist shows its "
-                                               "bank's official hotline.")] = None,
+    card: Annotated[
+        str | None,
+        typer.Argument(help="The card, so the checklist shows its bank's official hotline."),
+    ] = None,
     fmt: FormatOpt = None,
     output: OutOpt = None,
     force: ForceOpt = False,
@@ -60,22 +68,46 @@ QUESTIONS = [
     # key, kind, English, Chinese
     ("agents", "int", "How many people are at the door?", "门口有几个人？"),
     ("work_id", "yes", "Did each of them show a work ID?", "每个人都出示了工作证吗？"),
-    ("authorization", "yes", "Did they show the bank's letter of authorisation or "
-     "introduction naming their agency?", "他们出示了银行的授权委托书或介绍信（写明催收机构）吗？"),
-    ("org", "text", "Which agency do they say they are from? (Enter to skip)",
-     "他们说自己来自哪家机构？（回车跳过）"),
+    (
+        "authorization",
+        "yes",
+        "Did they show the bank's letter of authorisation or introduction naming their agency?",
+        "他们出示了银行的授权委托书或介绍信（写明催收机构）吗？",
+    ),
+    (
+        "org",
+        "text",
+        "Which agency do they say they are from? (Enter to skip)",
+        "他们说自己来自哪家机构？（回车跳过）",
+    ),
     ("agent", "text", "Names they gave (Enter to skip)", "他们报的姓名（回车跳过）"),
     ("agent_id", "text", "Employee numbers (Enter to skip)", "工号（回车跳过）"),
-    ("hotline", "hotline", "Call {hotline} now — the number on your card, never one they give "
-     "you. Did the bank confirm this agency and this visit?",
-     "现在拨打 {hotline}——卡片上的号码，绝不用他们给的号码。银行确认了这家机构和这次上门吗？"),
-    ("personal_account", "yes", "Did they ask you to pay into a personal account, by QR code, "
-     "or to an account not in the bank's name?",
-     "他们要求你把钱打到个人账户、扫二维码，或打到不是银行名下的账户吗？"),
-    ("police_claim", "yes", "Did they claim to be police, court or government, or threaten "
-     "arrest?", "他们自称公安、法院或政府人员，或威胁要抓你吗？"),
-    ("asked_secrets", "yes", "Did they ask for ID photos, passwords, SMS codes or your "
-     "contacts?", "他们索要身份证照片、密码、短信验证码或通讯录吗？"),
+    (
+        "hotline",
+        "hotline",
+        "Call {hotline} now — the number on your card, never one they give "
+        "you. Did the bank confirm this agency and this visit?",
+        "现在拨打 {hotline}——卡片上的号码，绝不用他们给的号码。银行确认了这家机构和这次上门吗？",
+    ),
+    (
+        "personal_account",
+        "yes",
+        "Did they ask you to pay into a personal account, by QR code, "
+        "or to an account not in the bank's name?",
+        "他们要求你把钱打到个人账户、扫二维码，或打到不是银行名下的账户吗？",
+    ),
+    (
+        "police_claim",
+        "yes",
+        "Did they claim to be police, court or government, or threaten arrest?",
+        "他们自称公安、法院或政府人员，或威胁要抓你吗？",
+    ),
+    (
+        "asked_secrets",
+        "yes",
+        "Did they ask for ID photos, passwords, SMS codes or your contacts?",
+        "他们索要身份证照片、密码、短信验证码或通讯录吗？",
+    ),
     ("threats", "yes", "Did they threaten, insult or use force?", "他们有威胁、辱骂或动手吗？"),
 ]
 
@@ -93,41 +125,56 @@ def _ask_all(hotline: str) -> dict[str, Any]:
         if kind == "int":
             answers[key] = ask(q, head_count, "2")
         elif kind == "yes":
-            answers[key] = ask(q + t(" (y/n)", "（是/否）"), lambda a: yes_no(pack, a), t("n", "否"))
+            answers[key] = ask(
+                q + t(" (y/n)", "（是/否）"), lambda a: yes_no(pack, a), t("n", "否")
+            )
         elif kind == "hotline":
             answers[key] = ask_choice(q, "hotline", HOTLINE_ANSWERS, "not-called")
         else:
             answers[key] = ask(q, lambda a: a.strip() or None)
         if key == "personal_account" and answers[key]:
-            answers["pay_to"] = ask(t("Where did they ask the money to go? (Enter to skip)",
-                                      "他们要求把钱打到哪里？（回车跳过）"), lambda a: a.strip() or None)
+            answers["pay_to"] = ask(
+                t(
+                    "Where did they ask the money to go? (Enter to skip)",
+                    "他们要求把钱打到哪里？（回车跳过）",
+                ),
+                lambda a: a.strip() or None,
+            )
     return answers
 
 
 VERDICTS = {
-    "scam": ("SCAM RED FLAGS — do not open the door and do not pay anything. Call the bank on "
-             "its official hotline and tell them what happened. If you feel unsafe, ask the "
-             "police for help.",
-             "诈骗警示——不要开门，不要付任何钱。拨打银行官方客服说明情况。如感到不安全，请向警方求助。"),
-    "unverified": ("NOT VERIFIED — do not pay and do not open the door. Ask them to leave their "
-                   "names, agency and a letter; check with the bank's official hotline first.",
-                   "未核实——不要付钱，不要开门。请他们留下姓名、机构和书面材料；先通过银行官方客服核实。"),
-    "verified": ("VERIFIED by the bank — you may talk to them, through the door if you prefer. "
-                 "You still need not let them in. Pay only to the bank's own accounts, and put "
-                 "any agreement in writing, signed by both sides.",
-                 "银行已确认——可以和他们沟通（可以隔着门）。你仍然不必让他们进门。只向银行自己的账户还款，"
-                 "任何协议都要书面写明并由双方签字。"),
+    "scam": (
+        "SCAM RED FLAGS — do not open the door and do not pay anything. Call the bank on "
+        "its official hotline and tell them what happened. If you feel unsafe, ask the "
+        "police for help.",
+        "诈骗警示——不要开门，不要付任何钱。拨打银行官方客服说明情况。如感到不安全，请向警方求助。",
+    ),
+    "unverified": (
+        "NOT VERIFIED — do not pay and do not open the door. Ask them to leave their "
+        "names, agency and a letter; check with the bank's official hotline first.",
+        "未核实——不要付钱，不要开门。请他们留下姓名、机构和书面材料；先通过银行官方客服核实。",
+    ),
+    "verified": (
+        "VERIFIED by the bank — you may talk to them, through the door if you prefer. "
+        "You still need not let them in. Pay only to the bank's own accounts, and put "
+        "any agreement in writing, signed by both sides.",
+        "银行已确认——可以和他们沟通（可以隔着门）。你仍然不必让他们进门。只向银行自己的账户还款，"
+        "任何协议都要书面写明并由双方签字。",
+    ),
 }
 
 
 @visit_app.command("check")
 def visit_check(
     card: Annotated[str, typer.Argument(help="The card they say they are collecting.")],
-    answers_file: Annotated[Path | None, typer.Option(
-        "--answers", help="A JSON file of answers, to run without prompts (scripts, tests).")]
-    = None,
-    at: Annotated[str | None, typer.Option("--at", help="When the visit is (default now).")]
-    = None,
+    answers_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers", help="A JSON file of answers, to run without prompts (scripts, tests)."
+        ),
+    ] = None,
+    at: Annotated[str | None, typer.Option("--at", help="When the visit is (default now).")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
 ) -> None:
     """Walk through the checklist at the door, one question at a time; get a verdict (verified
@@ -150,28 +197,45 @@ def visit_check(
         try:
             answers = json.loads(answers_file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise BadInput(f"cannot read answers from {answers_file}: {exc}",
-                           f"无法从 {answers_file} 读取回答：{exc}") from exc
+            raise BadInput(
+                f"cannot read answers from {answers_file}: {exc}",
+                f"无法从 {answers_file} 读取回答：{exc}",
+            ) from exc
         if not isinstance(answers, dict):
-            raise BadInput(f"{answers_file} must hold a JSON object of answers",
-                           f"{answers_file} 必须是一个 JSON 对象")
+            raise BadInput(
+                f"{answers_file} must hold a JSON object of answers",
+                f"{answers_file} 必须是一个 JSON 对象",
+            )
     elif sys.stdin.isatty():
-        console().print(t("Stay calm. You do not have to open the door. Ctrl-C stops at any "
-                          "time; nothing is saved until the end.",
-                          "保持冷静。你不必开门。随时可按 Ctrl-C 停止；结束前不会保存任何内容。"))
-        answers = _ask_all(hotline["text"] if hotline["known"] else t(
-            "the number on the back of your card", "卡片背面的号码"))
+        console().print(
+            t(
+                "Stay calm. You do not have to open the door. Ctrl-C stops at any "
+                "time; nothing is saved until the end.",
+                "保持冷静。你不必开门。随时可按 Ctrl-C 停止；结束前不会保存任何内容。",
+            )
+        )
+        answers = _ask_all(
+            hotline["text"]
+            if hotline["known"]
+            else t("the number on the back of your card", "卡片背面的号码")
+        )
     else:
-        raise BadInput("visit check asks questions in a terminal; in a script give "
-                       "--answers FILE.json", "visit check 需要在终端中回答问题；脚本中请使用 "
-                       "--answers 文件.json")
+        raise BadInput(
+            "visit check asks questions in a terminal; in a script give --answers FILE.json",
+            "visit check 需要在终端中回答问题；脚本中请使用 --answers 文件.json",
+        )
     result = assess(pack, answers, when, state.lang)
     raw = dict(result["entry"])
     entry = contactlog.add(s, pack, c, raw, [], state.today)
     flags = entry_violations(s, pack, entry["id"])
     if json_out:
-        emit_json({**{k: v for k, v in result.items() if k != "entry"}, "entry": entry["id"],
-                   "violations": flags})
+        emit_json(
+            {
+                **{k: v for k, v in result.items() if k != "entry"},
+                "entry": entry["id"],
+                "violations": flags,
+            }
+        )
         return
     en, zh = VERDICTS[result["verdict"]]
     out = console()
@@ -185,5 +249,7 @@ def visit_check(
     say(f"Saved as log entry {entry['id']}.", f"已保存为第 {entry['id']} 条记录。")
     for key in flags:
         rule = pack.conduct_rule(key)
-        say(f"  possible violation: {pack.text(rule, '', 'en')}",
-            f"  可能违规：{pack.text(rule, '', 'zh')}")
+        say(
+            f"  possible violation: {pack.text(rule, '', 'en')}",
+            f"  可能违规：{pack.text(rule, '', 'zh')}",
+        )
