@@ -7,7 +7,7 @@ files are copied inside it (and removed again if it fails), so a refused command
 import io
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -310,6 +310,7 @@ def add(
     prepared = prepare(attach)
     (entry_id,) = _append(store, [entry], [prepared])
     row = st.contact(store, entry_id)
+    assert row is not None  # just written
     return {**entry, "id": entry_id, "hash": row["hash"], "attachments": prepared}
 
 
@@ -412,10 +413,10 @@ def csv_encoding(path: Path) -> str:
         except UnicodeDecodeError as exc:
             if first_bad is None:
                 first_bad = offset + exc.start
-    row = 1
+    row, bad_at = 1, first_bad or 0
     with path.open("rb") as f:
         read = 0
-        while read < (first_bad or 0) and (chunk := f.read(min(1 << 20, first_bad - read))):
+        while read < bad_at and (chunk := f.read(min(1 << 20, bad_at - read))):
             row += chunk.count(b"\n")
             read += len(chunk)
     raise BadInput(
@@ -448,7 +449,7 @@ def read_csv_rows(path: Path) -> tuple[list[str], Iterator[dict[str, str]]]:
             f"{', '.join(CSV_COLUMNS)}",
         )
 
-    def rows() -> Iterator[dict[str, str]]:
+    def rows() -> Iterator[dict[str, Any]]:
         # A cell may be long (the per-column limits then name it: "row 2, column note"), but
         # no longer than the file allows.
         csv.field_size_limit(CSV_MAX_BYTES)
@@ -491,7 +492,8 @@ def _import_batch(batch: tuple[int, list[dict[str, str]]]) -> tuple[list, tuple 
     cards, pack, today, now, limit = (
         _IMPORT[k] for k in ("cards", "pack", "today", "now", "limit")
     )
-    resolved, done = _IMPORT.setdefault("resolved", {}), []
+    resolved: dict[str, Any] = _IMPORT.setdefault("resolved", {})
+    done: list[tuple[dict[str, Any], tuple[str, str]]] = []
     first, rows = batch
     for n, row in enumerate(rows, start=first):
         try:
@@ -517,7 +519,7 @@ def _batches(rows: Iterator[dict[str, str]]) -> Iterator[tuple[int, list[dict[st
         yield n, batch
 
 
-def _in_order(work: Callable[[Any], Any], items: Iterator[Any]) -> Iterator[Any]:
+def _in_order(work: Callable[[Any], Any], items: Iterator[Any]) -> Generator[Any, None, None]:
     """work(item) for each item, in order: on every core once there is more than one item,
     with a few items ahead at most, so memory stays flat however long the input."""
     import itertools
@@ -1009,7 +1011,7 @@ def export_bundle(
         "lang": lang,
     }
     files["summary.html"] = summary_html(context).encode()
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": BUNDLE_FORMAT,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "card": card["last4"] if card else None,
@@ -1133,19 +1135,19 @@ def check_bundle(
     links: dict[int, tuple[str, str]] = {}
     expected_prev, prev_id = st.GENESIS, 0
     for link in chain:
-        eid, prev_hash, digest = int(link[0]), str(link[1]), str(link[2])
-        if eid != prev_id + 1 or prev_hash != expected_prev:
+        link_id, prev_hash, digest = int(link[0]), str(link[1]), str(link[2])
+        if link_id != prev_id + 1 or prev_hash != expected_prev:
             problems.append(
                 Problem(
-                    eid,
+                    link_id,
                     "out-of-chain",
-                    f"entry {eid}: does not follow the entry before it in the "
+                    f"entry {link_id}: does not follow the entry before it in the "
                     "chain (removed, inserted or reordered)",
-                    f"记录 {eid}：与链中前一条不衔接（被删除、插入或调换）",
+                    f"记录 {link_id}：与链中前一条不衔接（被删除、插入或调换）",
                 )
             )
-        links[eid] = (prev_hash, digest)
-        expected_prev, prev_id = digest, eid
+        links[link_id] = (prev_hash, digest)
+        expected_prev, prev_id = digest, link_id
     if head is None or expected_prev != head or count is None or len(chain) != count:
         problems.append(
             Problem(
@@ -1156,7 +1158,7 @@ def check_bundle(
                 f"链在第 {len(chain)} 条、{expected_prev[:12]}… 处结束，与记录的链头不符",
             )
         )
-    verified, unchecked, masked = 0, [], []
+    verified, unchecked, masked = 0, list[int](), list[int]()
     for e in entries:
         eid = e.get("id")
         if eid not in links:

@@ -3,6 +3,7 @@ different points — about four months, two months and a few days overdue. Dates
 "today" so the demo always shows every stage of the story."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from debtcli import contactlog, ledger
 from debtcli.rules import Pack
@@ -29,7 +30,7 @@ def build_demo(store: Store, today: date, pack: Pack) -> None:
     ledger.record_overdue(store, "5511", s3, 905_000)
 
     agency = "某某资产管理有限公司"
-    log = [
+    log: list[tuple[Any, dict[str, Any]]] = [
         (
             citic,
             {"at": day(s1, 10, "10:05"), "channel": "sms", "party": "bank", "note": "还款提醒短信"},
@@ -212,11 +213,13 @@ def build_demo(store: Store, today: date, pack: Pack) -> None:
     from debtcli.ledger import now_iso
     from debtcli.store import add_agreement, open_episode, set_meta_json
 
+    episode = open_episode(store, cmb)
+    assert episode is not None  # recorded above
     add_agreement(
         store,
         {
             "card_id": cmb,
-            "episode_id": open_episode(store, cmb)["id"],
+            "episode_id": episode["id"],
             "agreed_on": (today - timedelta(days=7)).isoformat(),
             "months": 24,
             "monthly": 76_250,

@@ -3,7 +3,7 @@ one new entry. The rules are checked by conduct (pure); this module decides what
 that a page of a long log costs only the days it shows.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -84,7 +84,7 @@ def violations(
     ]
 
 
-def _violation(e: dict[str, Any], key: str, named: dict[int, str]) -> dict[str, Any]:
+def _violation(e: Mapping[str, Any], key: str, named: dict[int, str]) -> dict[str, Any]:
     return {
         "entry": e["id"],
         "at": e["at"],
@@ -141,6 +141,8 @@ def entry_violations(store: st.Store, pack: Pack, entry_id: int) -> list[str]:
     """The rules one new entry (or correction) breaks, as `log list` would flag it: reading
     only its own local day, so `log add` stays fast on a long log."""
     e = st.contact(store, entry_id)
+    if e is None:
+        return []
     root = e["amends"] or e["id"]
     lo, hi = _day_window(e["at"], e["at"])
     rows = [

@@ -154,10 +154,10 @@ def record_overdue(
             if current["amount"] != amount
             else None,
         ]
-        moved = [m for m in moved if m]
-        if moved:
-            en = "; ".join(f"{what} {text}" for text, what, _ in moved)
-            zh = "；".join(f"{what}：{text}" for text, _, what in moved)
+        changed = [m for m in moved if m is not None]
+        if changed:
+            en = "; ".join(f"{what} {text}" for text, what, _ in changed)
+            zh = "；".join(f"{what}：{text}" for text, _, what in changed)
             raise NeedsConfirmation(
                 f"****{card['last4']} already has an open overdue episode; this would change "
                 f"it: {en}. If that is right, add --force (the old values are kept as "

@@ -129,7 +129,7 @@ def make_plan(
         strategy,
         cap,
         month,
-        months_needed <= cap,
+        months_needed is not None and months_needed <= cap,
         not any(remaining.values()),
         needed,
         months_needed,

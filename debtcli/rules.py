@@ -5,6 +5,7 @@ debtcli/packs/) or by a path to a .toml file.
 """
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +121,7 @@ _HELP_LINE = {
     "tag": str,
 }
 _TOPIC = {"key": str, "title_zh": str, "title_en": str, "items": list}
-_CONDUCT_PARAMS = {
+_CONDUCT_PARAMS: dict[str, dict[str, type]] = {
     "quiet-hours": {"start": str, "end": str, "channels": list},
     "third-party": {"contacted": list},
     "flag": {"flags": list},
@@ -281,7 +282,7 @@ def _fail(path: Path, where: str, problem: str) -> RulePackError:
     )
 
 
-def _check(path: Path, where: str, item: Any, spec: dict[str, type]) -> None:
+def _check(path: Path, where: str, item: Any, spec: Mapping[str, Any]) -> None:
     if not isinstance(item, dict):
         raise _fail(path, where, "expected a table")
     for key, typ in spec.items():
@@ -388,7 +389,7 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
         for key in phone["sms"]["claims"]:
             if key not in {c["key"] for c in data.get("claims", [])}:
                 raise _fail(path, f"phone.sms.claims.{key}", "must be a key of [[claims]]")
-    visit = data.get("visit")
+    visit: Any = data.get("visit")
     _check(
         path,
         "visit",

@@ -96,6 +96,8 @@ def assess(
     by_days = stage_by_days(days, start_days)
     by_evidence = stage_by_evidence(pack, evidence)
     rank = {k: i for i, k in enumerate(STAGE_KEYS)}
+    stage: str | None
+    basis: str | None
     if by_evidence is not None and (by_days is None or rank[by_evidence] > rank[by_days]):
         stage, basis = by_evidence, "evidence"
     else:

@@ -62,7 +62,7 @@ def tracked_agreement(
     from debtcli.agreements import track
 
     agreement = st.current_agreement(store, card["id"], episode["id"]) if episode else None
-    if agreement is None or date.fromisoformat(agreement["agreed_on"]) > today:
+    if episode is None or agreement is None or date.fromisoformat(agreement["agreed_on"]) > today:
         return None
     return track(
         agreement,

@@ -475,7 +475,7 @@ def open_store(path: Path, *, upto: int = SCHEMA_VERSION, create: bool = True) -
             )
         conn = sqlite3.connect(path, timeout=30, isolation_level=None)
     except OSError as exc:
-        raise _store_error(path, exc.strerror or exc) from exc
+        raise _store_error(path, OSError(exc.strerror) if exc.strerror else exc) from exc
     except sqlite3.Error as exc:
         raise _store_error(path, exc) from exc
     conn.row_factory = sqlite3.Row
@@ -754,7 +754,9 @@ def append_contacts(
     from debtcli.evidence import chained, seal
 
     count, head, last = chain_state(conn)
-    ids, rows, att_rows = [], [], []
+    ids: list[int] = []
+    rows: list[tuple] = []
+    att_rows: list[tuple] = []
     for n, (fields, atts) in enumerate(zip(entries, attachments, strict=True)):
         last += 1
         values = [last, *map(fields.get, CONTACT_INPUT), head]  # evidence.CHAIN_COLUMNS
@@ -772,15 +774,15 @@ def append_contacts(
         "INSERT INTO meta VALUES ('chain_head', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
         (head, head),
     )
-    n = str(count + len(entries))
+    recorded = str(count + len(entries))
     conn.execute(
         "INSERT INTO meta VALUES ('chain_count', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
-        (n, n),
+        (recorded, recorded),
     )
     if entries:  # with a TSA configured, the new head waits for its stamp (never blocks this)
         from datetime import UTC, datetime
 
-        queue_stamps(conn, int(n), head, datetime.now(UTC).isoformat(timespec="seconds"))
+        queue_stamps(conn, int(recorded), head, datetime.now(UTC).isoformat(timespec="seconds"))
     return ids
 
 
@@ -822,7 +824,8 @@ def iter_contacts(
     one row per original entry carrying its latest amendment's values, `id` the original's.
     `columns` (of contacts) narrows the rows: a dict of thirty values per row is most of the
     cost of reading a few hundred."""
-    where, args = [], []
+    where: list[str] = []
+    args: list[Any] = []
     if card_id is not None:
         where.append("c.card_id = ?")
         args.append(card_id)
@@ -1081,7 +1084,8 @@ def current_agreement(store: Store, card_id: int, episode_id: int | None) -> sql
 
 
 def agreements(store: Store, card_id: int | None = None) -> list[sqlite3.Row]:
-    sql, args = "SELECT * FROM agreements", ()
+    sql = "SELECT * FROM agreements"
+    args: tuple[int, ...] = ()
     if card_id is not None:
         sql, args = sql + " WHERE card_id = ?", (card_id,)
     return store.conn.execute(sql + " ORDER BY id", args).fetchall()

@@ -89,9 +89,8 @@ def render_user(folder: Path, name: str, context: dict[str, Any]) -> str:
         LookupError,
     ) as exc:
         # Whatever is wrong in the user's own template is theirs to fix: say where, in a line.
-        where = f"{folder / name}" + (
-            f", line {exc.lineno}" if getattr(exc, "lineno", None) else ""
-        )
+        line = getattr(exc, "lineno", None)
+        where = f"{folder / name}" + (f", line {line}" if line else "")
         raise BadInput(
             f"your template {where} cannot be used: {type(exc).__name__}: "
             f"{str(exc)[:200]} (fix it, or delete it to use the built-in one)",

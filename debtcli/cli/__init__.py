@@ -55,7 +55,7 @@ _GLOBAL_WITH_VALUE = {"--db", "--lang", "--today", "--rules"}
 
 def command_names(argv: list[str]) -> list[str]:
     """The command and subcommand named on the command line, skipping the global options."""
-    skip, names = False, []
+    skip, names = False, list[str]()
     for arg in argv:
         if skip:
             skip = False

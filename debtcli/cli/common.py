@@ -6,7 +6,7 @@ import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -120,7 +120,7 @@ def fail_message(text: str) -> None:
     sys.stderr.write(prefix + text.replace("\n", " ") + "\n")
 
 
-def usage_failed(exc: Any) -> None:
+def usage_failed(exc: Any) -> NoReturn:
     """A refused command line: one line in the user's language naming where help is, exit 2."""
     from debtcli.cli.helptext import usage_error
 
@@ -134,7 +134,9 @@ class DebtcliGroup(TyperGroup):
     """Catches our error family once: a one-line message on stderr and a documented exit code.
     Exit 2: bad input or an unusable store (nothing was written). Exit 1: a check failed."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+    def main(  # type: ignore[override]  # click's other arguments pass through **extra
+        self, args: Any = None, prog_name: str | None = None, **extra: Any
+    ) -> Any:
         """Every run starts here (the console script and tests alike): the language is read
         from the command line before anything else, so help and Typer's own messages are in
         it."""
@@ -152,7 +154,7 @@ class DebtcliGroup(TyperGroup):
         except typer.TyperException as exc:
             if not hasattr(exc, "format_message"):
                 raise
-            usage_failed(exc)
+            raise usage_failed(exc) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -614,7 +614,7 @@ def render_violations(
     from debtcli.cli.tables import show_table
 
     pack, t = state.pack(), state.t
-    stream, shown = _violations(card, since, until, rules), deque(maxlen=limit)
+    stream, shown = _violations(card, since, until, rules), deque[dict](maxlen=limit)
     total = 0
     for v in stream:
         total += 1

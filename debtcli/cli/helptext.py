@@ -136,7 +136,7 @@ def _cell_len(text: str) -> int:
     return cell_len(text)
 
 
-class Formatter(HelpFormatter):
+class Formatter(HelpFormatter):  # type: ignore[valid-type,misc]  # click's, found at run time
     """click's help layout, wrapped by terminal cells, its frame in the user's language."""
 
     lang = "en"

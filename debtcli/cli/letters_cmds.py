@@ -165,7 +165,7 @@ def plan_cmd(
             raise BadInput(
                 f"--months {months}: at most {MAX_ROWS}", f"--months {months}：最多 {MAX_ROWS} 个月"
             )
-        rows = [dict() for _ in range(months)]
+        rows: list[dict[str, Any]] = [{} for _ in range(months)]
         for d in debts:
             for i, part in enumerate(installments(d.owed, months)):
                 if part:
@@ -250,7 +250,7 @@ def plan_cmd(
                 "schedule": [
                     {
                         "month": i + 1,
-                        "due": plan.due_date(i + 1).isoformat(),
+                        "due": str(plan.due_date(i + 1)),
                         "payments": {k: to_decimal_str(v) for k, v in row.items()},
                         "total": to_decimal_str(sum(row.values())),
                     }

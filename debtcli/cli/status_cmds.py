@@ -129,7 +129,7 @@ def render_status(rows: list[dict]) -> None:
     from debtcli.store import unstamped
 
     waiting, since = unstamped(state.store().conn)
-    if waiting:
+    if waiting and since:
         out.print(
             t(
                 f"{waiting} entries not yet timestamped since {day(since[:10])}: "

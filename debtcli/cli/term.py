@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 # Select Graphic Rendition codes for the styles commands use. NO_COLOR drops the colours and
 # keeps bold, dim, italic and underline, as rich does.
@@ -126,7 +126,7 @@ def rich_console(out: Out | None = None, stderr: bool = False) -> Any:
 
     out = out or Out(stderr=stderr)
     return Console(
-        file=out if out._buffer is not None else out.file,
+        file=cast(TextIO, out) if out._buffer is not None else out.file,  # Out writes like a file
         width=out.width,
         highlight=False,
         emoji=False,
