@@ -38,16 +38,26 @@ def _pays_bank(pack: Pack, bank: str, pay_to: str) -> bool:
     return any(names_match(a, pay_to) for a in aliases if a)
 
 
+def in_quiet_hours(rule: Mapping[str, Any], hm: str) -> bool:
+    """Whether a local clock time ("HH:MM") falls in a quiet-hours rule's hours: from `start`
+    (included) to `end` (not included), across midnight when start is later than end (22:00
+    to 08:00). The one place the hours are compared: conduct flags and the door check."""
+    start, end = rule["start"], rule["end"]
+    if start <= end:
+        return start <= hm < end
+    return hm >= start or hm < end
+
+
 def _predicate(rule: Mapping[str, Any], pack: Pack, windows: Mapping[int, list[Window]]) -> Any:
     """A rule (all but per-day) as a test of one entry, made once: a long log runs each test
     a million times, so the rule's kind is decided here, not per entry."""
     kind = rule["kind"]
     if kind == "quiet-hours":
-        start, end, channels = rule["start"], rule["end"], set(rule["channels"])
+        channels = set(rule["channels"])
         return lambda e: (
             e["direction"] == "in"
             and e["channel"] in channels
-            and (e["at"][11:16] >= start or e["at"][11:16] < end)
+            and in_quiet_hours(rule, e["at"][11:16])
         )
     if kind == "third-party":
         contacted = set(rule["contacted"])

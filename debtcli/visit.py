@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from debtcli.conduct import in_quiet_hours
 from debtcli.errors import BadInput
 from debtcli.i18n import pick
 from debtcli.rules import Pack
@@ -185,7 +186,6 @@ RED_FLAG_TEXT = {
         "银行客服不知道这家机构或这次上门",
     ),
     "one-visitor": ("only one visitor", "只有一个人"),
-    "night": ("a visit between 22:00 and 08:00", "在 22:00 至 08:00 之间上门"),
     "no-identification": ("no identification at all", "没有任何身份证明"),
     "threats": ("threats, insults or force", "威胁、辱骂或动手"),
 }
@@ -233,7 +233,7 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") 
     work_id, authorization = _yes(answers, "work_id", pack), _yes(answers, "authorization", pack)
     quiet = pack.conduct_rule("quiet-hours")
     hm = at.strftime("%H:%M")
-    night = hm >= quiet["start"] or hm < quiet["end"]
+    night = in_quiet_hours(quiet, hm)
     red, missing = [], []
     if _yes(answers, "personal_account", pack):
         red.append("personal-account")
@@ -288,7 +288,7 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") 
             or ("个人账户 / personal account" if "personal-account" in red else None)
         ),
         "flag": flags,
-        "note": _note(lang, verdict, hotline, red, missing),
+        "note": _note(pack, lang, verdict, hotline, red, missing),
     }
     return {
         "verdict": verdict,
@@ -300,18 +300,31 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") 
     }
 
 
-def _note(lang: str, verdict: str, hotline: str, red: list[str], missing: list[str]) -> str:
+def red_flag_text(pack: Pack, flag: str) -> tuple[str, str]:
+    """A red flag in (English, Chinese); the night's hours are the pack's quiet hours."""
+    if flag == "night":
+        q = pack.conduct_rule("quiet-hours")
+        return (
+            f"a visit between {q['start']} and {q['end']}",
+            f"在 {q['start']} 至 {q['end']} 之间上门",
+        )
+    return RED_FLAG_TEXT[flag]
+
+
+def _note(
+    pack: Pack, lang: str, verdict: str, hotline: str, red: list[str], missing: list[str]
+) -> str:
     """What the saved log entry says, in the user's language: it is their evidence."""
 
-    def words(table: dict[str, tuple[str, str]], keys: list[str]) -> str:
-        listed = [pick(lang, *table[k]) for k in keys]
+    def words(table: dict[str, tuple[str, str]] | None, keys: list[str]) -> str:
+        listed = [pick(lang, *(table[k] if table else red_flag_text(pack, k))) for k in keys]
         return pick(lang, ", ", "、").join(listed) or pick(lang, "none", "无")
 
     return pick(
         lang,
         f"visit check: {pick(lang, *VERDICT_TEXT[verdict])}; hotline: "
-        f"{pick(lang, *HOTLINE_TEXT[hotline])}; red flags: {words(RED_FLAG_TEXT, red)}; "
+        f"{pick(lang, *HOTLINE_TEXT[hotline])}; red flags: {words(None, red)}; "
         f"missing: {words(MISSING_TEXT, missing)}",
         f"上门核验：{pick(lang, *VERDICT_TEXT[verdict])}；客服核实：{pick(lang, *HOTLINE_TEXT[hotline])}；"
-        f"危险信号：{words(RED_FLAG_TEXT, red)}；缺少：{words(MISSING_TEXT, missing)}",
+        f"危险信号：{words(None, red)}；缺少：{words(MISSING_TEXT, missing)}",
     )

@@ -187,7 +187,7 @@ def visit_check(
     from debtcli.errors import BadInput
     from debtcli.flags import entry_violations
     from debtcli.ledger import find_card
-    from debtcli.visit import RED_FLAG_TEXT, assess, hotline_for
+    from debtcli.visit import assess, hotline_for, red_flag_text
 
     s, pack, t = state.store(), state.pack(), state.t
     c = find_card(s, card, include_archived=False)
@@ -241,7 +241,7 @@ def visit_check(
     out = console()
     out.print(t(en, zh), style="bold")
     for flag in result["red_flags"]:
-        fen, fzh = RED_FLAG_TEXT[flag]
+        fen, fzh = red_flag_text(pack, flag)
         out.print("  ⚑ " + t(fen, fzh))
     if not hotline["known"] or result["hotline"] != "confirmed":
         out.print(t("Official number: ", "官方号码：") + hotline["text"])

@@ -1,0 +1,153 @@
+"""The edges of the rules, where an off-by-one would tell a person the wrong thing: the first
+and last minute of the quiet hours, the day an installment falls due, the first day a warning
+shows, who a third-party rule is about, the day a window opens. Each case here killed a
+mutant that the rest of the suite let through (issue 19)."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from debtcli.agreements import WARN_DAYS, track
+from debtcli.conduct import Window, flag_entries, in_quiet_hours
+from debtcli.rules import load_pack
+from debtcli.visit import assess, red_flag_text
+
+PACK = load_pack("cn")
+QUIET = PACK.conduct_rule("quiet-hours")
+
+
+@pytest.mark.parametrize(
+    ("hm", "quiet"),
+    [
+        ("21:59", False),
+        ("22:00", True),
+        ("23:59", True),
+        ("00:00", True),
+        ("07:59", True),
+        ("08:00", False),
+        ("12:00", False),
+    ],
+)
+def test_the_quiet_hours_start_at_22_and_end_before_8(hm, quiet):
+    assert in_quiet_hours(QUIET, hm) is quiet
+
+
+def test_quiet_hours_that_do_not_cross_midnight():
+    noon = {"start": "12:00", "end": "14:00"}
+    assert [in_quiet_hours(noon, hm) for hm in ("11:59", "12:00", "13:59", "14:00")] == [
+        False,
+        True,
+        True,
+        False,
+    ]
+
+
+VERIFIED = {"agents": 2, "work_id": True, "authorization": True, "hotline": "confirmed"}
+
+
+@pytest.mark.parametrize(
+    ("clock", "night"), [("21:59", False), ("22:00", True), ("07:59", True), ("08:00", False)]
+)
+def test_the_door_check_uses_the_same_hours(clock, night):
+    at = datetime.fromisoformat(f"2026-11-22T{clock}:00+08:00")
+    result = assess(PACK, VERIFIED, at)
+    assert ("night" in result["red_flags"]) is night
+    assert result["verdict"] == ("scam" if night else "verified")
+
+
+def test_the_night_flag_names_the_packs_hours():
+    en, zh = red_flag_text(PACK, "night")
+    assert QUIET["start"] in en and QUIET["end"] in en and QUIET["start"] in zh
+
+
+def _entry(**over):
+    e = {
+        "id": 1,
+        "card_id": 1,
+        "bank": "中信银行",
+        "at": "2026-11-20T10:00:00+08:00",
+        "at_utc": "2026-11-20T02:00:00+00:00",
+        "channel": "call",
+        "direction": "in",
+        "party": "agency",
+        "contacted": "self",
+        "answered": 1,
+        "flags": None,
+        "claims": None,
+        "agents": None,
+        "credentials": None,
+        "pay_to": None,
+        "amends": None,
+    }
+    return {**e, **over}
+
+
+def _flags(*entries, windows=None):
+    return flag_entries(PACK, list(entries), windows=windows)
+
+
+def test_calling_your_mother_is_flagged_only_when_the_collector_does_it():
+    assert "third-party" in _flags(_entry(contacted="family"))[1]
+    assert "third-party" not in _flags(_entry(contacted="family", direction="out")).get(1, [])
+
+
+def test_a_night_call_you_made_yourself_is_not_night_collection():
+    assert "quiet-hours" in _flags(_entry(at="2026-11-20T22:00:00+08:00"))[1]
+    assert "quiet-hours" not in _flags(_entry(at="2026-11-20T22:00:00+08:00", direction="out")).get(
+        1, []
+    )
+    assert "quiet-hours" not in _flags(_entry(at="2026-11-20T21:59:00+08:00")).get(1, [])
+
+
+def test_an_agreement_window_counts_from_its_first_day():
+    window = Window("agreement", "2026-11-20", "2026-11-30")
+    assert [window.holds(d) for d in ("2026-11-19", "2026-11-20", "2026-11-30", "2026-12-01")] == [
+        False,
+        True,
+        True,
+        False,
+    ]
+    assert Window("settled", "2026-11-20", None).holds("2030-01-01")
+    flagged = _flags(_entry(), windows={1: [window]})
+    assert "after-agreement" in flagged[1]
+    day_before = _flags(_entry(at="2026-11-19T10:00:00+08:00"), windows={1: [window]})
+    assert "after-agreement" not in day_before.get(1, [])
+
+
+AGREEMENT = {"agreed_on": "2026-11-01", "first_due": "2026-12-20", "months": 3, "monthly": 100}
+
+
+@pytest.mark.parametrize(
+    ("today", "status"),
+    [
+        (date(2026, 12, 20) - timedelta(days=WARN_DAYS + 1), "upcoming"),
+        (date(2026, 12, 20) - timedelta(days=WARN_DAYS), "due-soon"),
+        (date(2026, 12, 20), "due-soon"),  # due today: not missed
+        (date(2026, 12, 23), "due-soon"),  # the last day of grace
+        (date(2026, 12, 24), "missed"),
+    ],
+)
+def test_an_installment_warns_a_week_ahead_and_is_missed_only_after_its_grace(today, status):
+    t = track(AGREEMENT, [], today, grace_days=3)
+    assert t["installments"][0]["status"] == status
+    assert t["status"] == ("broken" if status == "missed" else "current")
+    if status == "missed":
+        assert t["broken_on"] == "2026-12-24" and t["broken_by"] == 1
+
+
+def test_payments_before_the_agreement_do_not_pay_its_installments():
+    t = track(AGREEMENT, [(date(2026, 10, 31), 300)], date(2026, 12, 1), grace_days=3)
+    assert t["paid"] == 0 and t["installments"][0]["paid"] == 0
+    t = track(AGREEMENT, [(date(2026, 11, 1), 150)], date(2026, 12, 21), grace_days=3)
+    assert t["paid"] == 150
+    assert [r["paid"] for r in t["installments"]] == [100, 50, 0]
+    assert [r["status"] for r in t["installments"]] == ["paid", "upcoming", "upcoming"]
+    assert t["next"]["n"] == 2
+
+
+def test_paid_on_the_last_day_of_grace_is_in_time_the_day_after_is_late():
+    on_time = track(AGREEMENT, [(date(2026, 12, 23), 100)], date(2027, 1, 1), grace_days=3)
+    assert on_time["installments"][0]["status"] == "paid" and on_time["status"] == "current"
+    late = track(AGREEMENT, [(date(2026, 12, 24), 100)], date(2027, 1, 1), grace_days=3)
+    assert late["installments"][0]["status"] == "late" and late["status"] == "broken"
+    assert late["missed"] == [late["installments"][0]]
