@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from debtcli.cli import app
@@ -93,4 +94,8 @@ def assert_clean_failure(result, *, code: int = 2, says: str | None = None) -> N
         assert says in result.stderr, result.stderr
 
 
-os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
+# Hypothesis: "ci" (the default) is reproducible, the same examples on every run, so a red CI
+# is never luck; HYPOTHESIS_PROFILE=dev explores new examples on every run.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

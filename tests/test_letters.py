@@ -166,7 +166,7 @@ def test_user_template_wins_and_runs_sandboxed(letters_store, tmp_path, monkeypa
     assert "MINE 4821" in make(letters_store, "fee-waiver", "zh").stdout
     path.write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}", encoding="utf-8")
     r = make(letters_store, "fee-waiver", "zh", ok=False)
-    assert r.exit_code != 0 and "Traceback" not in r.output
+    assert_clean_failure(r, code=2, says="SecurityError")
     assert_clean_failure(
         letters_store("letter", "template", "fee-waiver", ok=False), says="--force"
     )
