@@ -16,18 +16,6 @@ from debtcli.money import format_amount
 from debtcli.plan import ceil_div
 from debtcli.rules import Pack
 
-KINDS: dict[str, tuple[str, str]] = {
-    "installment": ("个性化分期还款申请", "Request for a personalised installment plan"),
-    "interest-freeze": ("停息挂账申请", "Request to stop interest and fees (停息挂账)"),
-    "fee-waiver": ("减免罚息和违约金申请", "Request to waive penalty interest and late fees"),
-    "deferral": ("延期还款申请", "Request to defer repayment"),
-    "complaint": ("投诉信", "Complaint about collection conduct"),
-    "stop-third-party": ("要求停止联系第三人", "Request to stop contacting third parties"),
-    "settlement-proof": ("结清证明申请", "Request for a settlement certificate"),
-    "credit-dispute": ("征信异议申请", "Credit report dispute"),
-}
-# Letters that acknowledge the debt: they restart the limitation period (facts §3).
-ACKNOWLEDGE = ("installment", "interest-freeze", "fee-waiver", "deferral")
 HARDSHIPS: dict[str, tuple[str, str]] = {
     "job-loss": (
         "本人失业后收入中断，目前家庭收入仍远低于失业前。",
@@ -71,12 +59,18 @@ PROFILE_FIELDS = ("name", "id_last4", "phone", "address")
 REQUIRED_PROFILE = ("name", "phone")
 
 
-def check_kind(kind: str) -> str:
+def kinds(pack: Pack) -> dict[str, dict[str, Any]]:
+    """The letters the pack knows ([[letters.kinds]], validated on load), by key, in order."""
+    return {k["key"]: k for k in pack.data["letters"]["kinds"]}
+
+
+def check_kind(pack: Pack, kind: str) -> str:
     k = kind.strip().lower()
-    if k not in KINDS:
+    if k not in kinds(pack):
+        names = ", ".join(kinds(pack))
         raise BadInput(
-            f"letter kind {kind!r}: choose one of {', '.join(KINDS)}",
-            f"信件类型 {kind!r}：请从以下选择：{', '.join(KINDS)}",
+            f"letter kind {kind!r}: choose one of {names}",
+            f"信件类型 {kind!r}：请从以下选择：{names}",
         )
     return k
 
@@ -224,7 +218,8 @@ def build_context(
     def money(fen: int | None) -> str | None:
         return format_formal(fen, cur, lang) if fen else None
 
-    if episode is None and kind != "credit-dispute":
+    letter = kinds(pack)[kind]
+    if episode is None and letter["needs_debt"]:
         raise BadInput(
             f"card ****{card['last4']} has no overdue episode: record it with `debtcli overdue`",
             f"卡 ****{card['last4']} 没有逾期记录：请先用 `debtcli overdue` 记录",
@@ -235,7 +230,7 @@ def build_context(
             f"--hardship {hardship_key!r}: choose one of {', '.join(HARDSHIPS)}",
             f"--hardship {hardship_key!r}：请从以下选择：{', '.join(HARDSHIPS)}",
         )
-    if kind in ACKNOWLEDGE and not opts.get("force"):
+    if letter["acknowledges"] and not opts.get("force"):
         ended = _time_barred(store, pack, card, today)
         if ended:
             raise BadInput(
@@ -251,12 +246,11 @@ def build_context(
             )
     entry = pack.bank(card["bank"])
     bank = pick(lang, entry["en"], entry["zh"]) if entry else card["bank"]
-    zh_title, en_title = KINDS[kind]
-    proofs = [*PROOF_ALWAYS, *PROOF.get(hardship_key, ())] if kind in ACKNOWLEDGE else []
+    proofs = [*PROOF_ALWAYS, *PROOF.get(hardship_key, ())] if letter["acknowledges"] else []
     ctx: dict[str, Any] = {
         "kind": kind,
         "lang": lang,
-        "title": pick(lang, en_title, zh_title),
+        "title": pick(lang, letter["title_en"], letter["title_zh"]),
         "date": letter_date(today, lang),
         "sender": {k: profile.get(k, "") for k in PROFILE_FIELDS},
         "card": {"bank": bank, "last4": card["last4"]},
@@ -389,7 +383,7 @@ def warnings(pack: Pack, kind: str, lang: str) -> list[str]:
     """What the sender should know, printed on stderr beside the letter; the disclaimer once."""
     w = pack.data["letters"]["warnings"]
     out = []
-    if kind in ACKNOWLEDGE:
+    if kinds(pack)[kind]["acknowledges"]:
         out.append(pick(lang, w["limitation_en"], w["limitation_zh"]))
     if kind in ("installment", "interest-freeze"):
         out.append(pick(lang, w["may_en"], w["may_zh"]))

@@ -121,6 +121,14 @@ _HELP_LINE = {
     "tag": str,
 }
 _TOPIC = {"key": str, "title_zh": str, "title_en": str, "items": list}
+_LETTER_KIND = {
+    "key": str,
+    "title_zh": str,
+    "title_en": str,
+    "acknowledges": bool,
+    "needs_debt": bool,
+}
+_LETTER_BASIS = {"key": str, "kinds": list, "tag": str, "zh": str, "en": str}
 _CONDUCT_PARAMS: dict[str, dict[str, type]] = {
     "quiet-hours": {"start": str, "end": str, "channels": list},
     "third-party": {"contacted": list},
@@ -402,7 +410,45 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
         )
         for j, item in enumerate(section["items"]):
             _check(path, f"visit.sections[{i}].items[{j}]", item, _ITEM)
+    _check_letters(path, data.get("letters"))
     return Pack(key=data["pack"]["key"], path=path, data=data, stages=stages)
+
+
+_LETTER_WARNINGS = ("limitation", "may", "art70", "pay")
+
+
+def _check_letters(path: Path, letters: Any) -> None:
+    """[letters]: the kinds (each with its templates), the warnings printed beside a letter and
+    the legal basis each kind cites. A pack without them would fail at `letter make`."""
+    from debtcli.store import config_dir
+    from debtcli.templating import builtin_dir
+
+    _check(path, "letters", letters, {"kinds": list, "warnings": dict, "basis": list})
+    built_in, keys = builtin_dir(), []
+    for i, kind in enumerate(letters["kinds"]):
+        _check(path, f"letters.kinds[{i}]", kind, _LETTER_KIND)
+        for lang in ("zh", "en"):
+            name = f"letters/{kind['key']}.{lang}.md.j2"  # built in, or the user's own
+            if (
+                not (built_in / name).is_file()
+                and not (config_dir() / "templates" / name).is_file()
+            ):
+                raise _fail(
+                    path, f"letters.kinds[{i}]", f"no template letters/{kind['key']}.{lang}.md.j2"
+                )
+        keys.append(kind["key"])
+    _check(
+        path,
+        "letters.warnings",
+        letters["warnings"],
+        {f"{w}_{lang}": str for w in _LETTER_WARNINGS for lang in ("zh", "en")},
+    )
+    for i, basis in enumerate(letters["basis"]):
+        _check(path, f"letters.basis[{i}]", basis, _LETTER_BASIS)
+        if unknown := [k for k in basis["kinds"] if k not in keys]:
+            raise _fail(
+                path, f"letters.basis[{i}].kinds", f"not a letter kind: {', '.join(unknown)}"
+            )
 
 
 _CACHE: dict[str, Pack] = {}

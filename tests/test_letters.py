@@ -10,7 +10,10 @@ from docx import Document
 from hypothesis import given
 from hypothesis import strategies as st
 
-from debtcli.letters import KINDS
+from debtcli.letters import kinds
+from debtcli.rules import load_pack
+
+KINDS = list(kinds(load_pack("cn")))
 
 GOLDEN = Path(__file__).parent / "golden" / "letters"
 HASH = re.compile(r"\b[0-9a-f]{64}\b")
@@ -282,3 +285,84 @@ def test_markdown_written_from_blocks_reads_back_as_the_same_blocks(blocks):
 
     given_blocks = [{"kind": k, "text": t} for k, t in blocks]
     assert md_blocks(blocks_md(given_blocks)) == given_blocks
+
+
+# --- the pack's letter kinds ------------------------------------------------------------------
+
+
+def _pack_with(tmp_path, old: str, new: str) -> Path:
+    from debtcli.rules import PACKS_DIR
+
+    text = (PACKS_DIR / "cn.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "custom.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+NEW_KIND = """[[letters.kinds]]
+key = "thanks"
+title_zh = "感谢信"
+title_en = "Thank-you letter"
+acknowledges = false
+needs_debt = true
+
+"""
+
+
+def test_a_new_letter_kind_is_one_pack_entry_and_its_templates(letters_store, tmp_path):
+    pack = _pack_with(tmp_path, "[[letters.kinds]]", NEW_KIND + "[[letters.kinds]]")
+    # Without its templates the pack is refused on load, naming what is missing.
+    r = letters_store("--rules", str(pack), "letter", "list", ok=False)
+    assert_clean_failure(r, says="no template letters/thanks.zh.md.j2")
+    folder = tmp_path / "config" / "templates" / "letters"
+    folder.mkdir(parents=True, exist_ok=True)
+    for lang, body in (("zh", "谢谢 {{ card.bank }}"), ("en", "Thank you, {{ card.bank }}")):
+        (folder / f"thanks.{lang}.md.j2").write_text(
+            '{% extends "letters/base.'
+            + lang
+            + '.md.j2" %}{% block body %}'
+            + body
+            + "{% endblock %}",
+            encoding="utf-8",
+        )
+    kinds_listed = [k["kind"] for k in letters_store.json("--rules", str(pack), "letter", "list")]
+    assert kinds_listed[0] == "thanks" and kinds_listed[1:] == KINDS
+    r = letters_store(
+        "--rules", str(pack), "--lang", "zh", "letter", "make", "thanks", "4821", *PROFILE
+    )
+    assert "感谢信" in r.stdout and "谢谢 中信银行" in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ("[letters.warnings]", "[letters.nothing]", "letters.warnings"),
+        (
+            'key = "installment"\ntitle_zh',
+            'key = "installment"\ntitle',
+            "letters.kinds[0].title_zh",
+        ),
+        ("acknowledges = true", 'acknowledges = "yes"', "letters.kinds[0].acknowledges"),
+        (
+            'kinds = ["installment", "interest-freeze", "deferral"]',
+            'kinds = ["instalment"]',
+            "not a letter kind: instalment",
+        ),
+    ],
+)
+def test_a_pack_with_broken_letters_is_refused_on_load(cli, tmp_path, old, new, says):
+    r = cli("--rules", str(_pack_with(tmp_path, old, new)), "facts", ok=False)
+    assert_clean_failure(r, says=says)
+
+
+def test_a_pack_without_letters_is_refused_on_load_not_at_letter_make(cli, tmp_path):
+    from debtcli.rules import PACKS_DIR
+
+    text = (PACKS_DIR / "cn.toml").read_text(encoding="utf-8")
+    cut = text.index("# --- Letters: the kinds")
+    end = text.find("\n# --- ", text.index("[[letters.basis]]"))
+    path = tmp_path / "custom.toml"
+    path.write_text(text[:cut] + (text[end:] if end != -1 else ""), encoding="utf-8")
+    assert "[letters" not in path.read_text(encoding="utf-8")
+    assert_clean_failure(cli("--rules", str(path), "facts", ok=False), says="letters")

@@ -305,8 +305,7 @@ TEXT = {
     "The letters debtcli writes, and what each needs.": "debtcli 能写的信，以及每种信需要什么。",
     "Write a letter from your records: amounts, dates, your proposal, the legal basis with "
     "article numbers.": "根据你的记录写一封信：金额、日期、你的方案，以及附条文编号的法律依据。",
-    "installment, interest-freeze, fee-waiver, deferral, complaint, stop-third-party, "
-    "settlement-proof or credit-dispute.": "个性化分期、停息挂账、减免、延期、投诉、停止联系第三人、结清证明或征信异议。",
+    "Which letter: installment, complaint, fee-waiver … (debtcli letter list shows them all).": "哪种信：分期、投诉、减免……（debtcli letter list 列出全部）。",
     "md (default), html or docx.": "md（默认）、html 或 docx。",
     "Write to this file.": "写入这个文件。",
     "Your name (remembered).": "你的姓名（会记住）。",

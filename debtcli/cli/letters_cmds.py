@@ -358,15 +358,16 @@ def _show_schedule(out: Any, plan: Any, keys: list[str], cur: str) -> None:
 @letter_app.command("list")
 def letter_list(json_out: JsonOpt = False) -> None:
     """The letters debtcli writes, and what each needs."""
-    from debtcli.letters import KINDS
+    from debtcli.letters import kinds
 
+    known = kinds(state.pack()).values()
     if json_out:
-        emit_json([{"kind": k, "zh": zh, "en": en} for k, (zh, en) in KINDS.items()])
+        emit_json([{"kind": k["key"], "zh": k["title_zh"], "en": k["title_en"]} for k in known])
         return
     show_table(
         console(),
         [state.t("kind", "类型"), state.t("letter", "信件")],
-        [[k, state.t(en, zh)] for k, (zh, en) in KINDS.items()],
+        [[k["key"], state.t(k["title_en"], k["title_zh"])] for k in known],
     )
     say(
         "Make one: debtcli letter make KIND CARD --name … --phone …",
@@ -388,9 +389,8 @@ def letter_make(
     kind: Annotated[
         str,
         typer.Argument(
-            help="installment, interest-freeze, fee-waiver, "
-            "deferral, complaint, stop-third-party, "
-            "settlement-proof or credit-dispute."
+            help="Which letter: installment, complaint, fee-waiver … (debtcli letter list "
+            "shows them all)."
         ),
     ],
     card: CardArg,
@@ -450,7 +450,7 @@ def letter_make(
     from debtcli.ledger import find_card
 
     s, pack, lang = state.store(), state.pack(), state.lang
-    k = letters.check_kind(pack.word("kind", kind))
+    k = letters.check_kind(pack, pack.word("kind", kind))
     to = pack.word("to", to)
     if to not in ("bank", "regulator"):
         raise BadInput(
@@ -566,7 +566,7 @@ def letter_template(
     your copy is then used instead."""
     from debtcli import letters
 
-    for path in letters.copy_template(letters.check_kind(kind), force):
+    for path in letters.copy_template(letters.check_kind(state.pack(), kind), force):
         say(f"Copied to {path}", f"已复制到 {path}")
 
 
