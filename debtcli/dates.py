@@ -115,6 +115,22 @@ def latest_allowed(today: date) -> datetime:
     return datetime.combine(today + timedelta(days=1), time()).astimezone()
 
 
+def day_start_utc(day: date) -> str:
+    """00:00 local time on a day, as a UTC timestamp like contacts.at_utc: the one place a
+    local day becomes a bound on stored times."""
+    from datetime import UTC
+
+    return datetime.combine(day, time()).astimezone().astimezone(UTC).isoformat()
+
+
+def days_utc(since: str | None, until: str | None, today: date) -> tuple[str | None, str | None]:
+    """--since and --until as typed (both days included) as UTC bounds: from 00:00 local on
+    the first day, up to (not including) 00:00 local after the last."""
+    lo = day_start_utc(parse_date(since, today)) if since else None
+    hi = day_start_utc(parse_date(until, today) + timedelta(days=1)) if until else None
+    return lo, hi
+
+
 def with_local_offset(naive: datetime) -> datetime:
     return naive.astimezone() if naive.tzinfo is None else naive
 

@@ -1,24 +1,20 @@
 """Where a card stands: its position, stage and legal indicators, read from the store and
 computed by the pure stage engine. Shared by `status` and `stage`, so both always agree."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from debtcli import stages
 from debtcli import store as st
+from debtcli.dates import day_start_utc
 from debtcli.ledger import card_position
 from debtcli.money import to_decimal_str
 from debtcli.rules import Pack
 
 
-def _start_of(day: date) -> str:
-    """00:00 local time on a day, as a UTC timestamp like contacts.at_utc."""
-    return datetime.combine(day, time()).astimezone().astimezone(UTC).isoformat()
-
-
 def _after(day: date) -> str:
     """Contacts strictly after the missed due date: from 00:00 local on the next day."""
-    return _start_of(day + timedelta(days=1))
+    return day_start_utc(day + timedelta(days=1))
 
 
 def _notices(store: st.Store, pack: Pack, card_id: int, after: str, full: bool) -> list:
@@ -39,10 +35,10 @@ def _notices(store: st.Store, pack: Pack, card_id: int, after: str, full: bool) 
     e1, o1 = first(after, effective), first(after, others)
     found = e1 + o1
     if e1:
-        found += first(_start_of(e1[0][0] + gap), effective)
+        found += first(day_start_utc(e1[0][0] + gap), effective)
     if found:
         p1 = min(n[0] for n in found)
-        found += first(_start_of(p1 + gap), channels)
+        found += first(day_start_utc(p1 + gap), channels)
     return found
 
 

@@ -151,3 +151,13 @@ def test_paid_on_the_last_day_of_grace_is_in_time_the_day_after_is_late():
     late = track(AGREEMENT, [(date(2026, 12, 24), 100)], date(2027, 1, 1), grace_days=3)
     assert late["installments"][0]["status"] == "late" and late["status"] == "broken"
     assert late["missed"] == [late["installments"][0]]
+
+
+def test_since_and_until_take_whole_local_days():
+    from debtcli.dates import days_utc
+
+    lo, hi = days_utc("2026-11-20", "2026-11-20", date(2026, 11, 23))
+    start, end = datetime.fromisoformat(lo), datetime.fromisoformat(hi)
+    assert end - start == timedelta(days=1)
+    assert start.astimezone().strftime("%Y-%m-%d %H:%M") == "2026-11-20 00:00"
+    assert days_utc(None, None, date(2026, 11, 23)) == (None, None)

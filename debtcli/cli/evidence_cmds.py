@@ -23,16 +23,9 @@ Opt = typer.Option
 
 
 def _local_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
-    from datetime import datetime, time, timedelta
+    from debtcli.dates import days_utc
 
-    from debtcli.dates import parse_date
-
-    def utc(d: Any) -> str:
-        return datetime.combine(d, time()).astimezone().astimezone(UTC).isoformat()
-
-    lo = utc(parse_date(since, state.today)) if since else None
-    hi = utc(parse_date(until, state.today) + timedelta(days=1)) if until else None
-    return lo, hi
+    return days_utc(since, until, state.today)
 
 
 @log_app.command("list")
@@ -345,7 +338,7 @@ def evidence_stamp(
     """Get a trusted timestamp (RFC 3161) over the log's newest entry from each timestamp
     authority you chose: proof from outside your machine that every entry existed, as
     recorded, no later than that time. Needs the network; without it the request waits."""
-    from datetime import UTC, datetime
+    from datetime import datetime
 
     from debtcli import stamps
     from debtcli import store as st
@@ -661,9 +654,7 @@ def render_violations(
 def _violations(
     card: str | None, since: str | None, until: str | None, rules: set[str] | None
 ) -> Any:
-    from datetime import datetime, time
 
-    from debtcli.dates import parse_date
     from debtcli.errors import BadInput
     from debtcli.flags import iter_violations
     from debtcli.ledger import find_card
@@ -686,18 +677,9 @@ def _violations(
         wanted.add(key)
     rules = wanted or None
 
-    def bound(text: str | None, days: int) -> str | None:
-        if not text:
-            return None
-        from datetime import UTC, timedelta
-
-        d = parse_date(text, state.today) + timedelta(days=days)
-        return datetime.combine(d, time()).astimezone().astimezone(UTC).isoformat()
-
     card_id = find_card(s, card)["id"] if card else None
-    return iter_violations(
-        s, pack, card_id, since_utc=bound(since, 0), until_utc=bound(until, 1), rules=rules
-    )
+    lo, hi = _local_range(since, until)
+    return iter_violations(s, pack, card_id, since_utc=lo, until_utc=hi, rules=rules)
 
 
 VIOLATIONS_SHOWN = 200  # a table a person reads; JSON and CSV give every one
