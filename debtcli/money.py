@@ -124,7 +124,7 @@ def chinese_upper(minor: int) -> str:
     return head + tail + (_DIGITS[fen] + "分" if fen else "")
 
 
-def format_formal(minor: int, currency: str = "CNY", lang: str = "zh") -> str:
+def format_formal(minor: int, currency: str, lang: str) -> str:
     """An amount as a letter states it: 人民币 60,400.00 元（大写：陆万零肆佰元整）; CNY 60,400.00."""
     whole, frac = divmod(minor, 100)
     if currency != "CNY":

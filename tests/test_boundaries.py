@@ -161,3 +161,14 @@ def test_since_and_until_take_whole_local_days():
     assert end - start == timedelta(days=1)
     assert start.astimezone().strftime("%Y-%m-%d %H:%M") == "2026-11-20 00:00"
     assert days_utc(None, None, date(2026, 11, 23)) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "fen"),
+    [("62400.00", 6_240_000), ("-0.50", -50), ("-12.05", -1205), ("7", 700), ("0.5", 50)],
+)
+def test_stable_amounts_read_back_exactly(text, fen):
+    from debtcli.money import from_decimal_str, to_decimal_str
+
+    assert from_decimal_str(text) == fen
+    assert from_decimal_str(to_decimal_str(fen)) == fen

@@ -29,6 +29,11 @@ def letter(cli, *args, lang="zh", ok=True):
         (150, "壹元伍角"),
         (0, "零元整"),
         (1_230_405_060, "壹仟贰佰叁拾万肆仟零伍拾元陆角"),
+        (101_100, "壹仟零壹拾壹元整"),  # one 零 for a run of zeros, then none
+        (1_100_000, "壹万壹仟元整"),  # a full thousand after 万: no 零
+        (1_010_000, "壹万零壹佰元整"),
+        (1_000_000_100, "壹仟万零壹元整"),
+        (5, "伍分"),
     ],
 )
 def test_amounts_in_capitals(fen, upper):
