@@ -23,36 +23,10 @@ possibly empty). The first entry's prev_hash is 64 zeros.
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from debtcli.store import GENESIS
+from debtcli.store import CONTACT_INPUT, GENESIS
 
-CHAIN_COLUMNS = (
-    "id",
-    "card_id",
-    "at",
-    "at_utc",
-    "recorded_at",
-    "channel",
-    "direction",
-    "party",
-    "org",
-    "agent",
-    "agent_id",
-    "phone",
-    "minutes",
-    "answered",
-    "contacted",
-    "agents",
-    "credentials",
-    "demanded",
-    "pay_to",
-    "promise",
-    "promise_date",
-    "claims",
-    "flags",
-    "note",
-    "amends",
-    "prev_hash",
-)
+# A row's columns in the hash: the id, what was recorded (store.CONTACT_INPUT), the link.
+CHAIN_COLUMNS = ("id", *CONTACT_INPUT, "prev_hash")
 
 
 _ENCODER: Any = None
