@@ -523,11 +523,10 @@ def _in_order(work: Callable[[Any], Any], items: Iterator[Any]) -> Generator[Any
     """work(item) for each item, in order: on every core once there is more than one item,
     with a few items ahead at most, so memory stays flat however long the input."""
     import itertools
-    import os
 
     head = list(itertools.islice(items, 2))
     items = itertools.chain(head, items)
-    workers = min(os.cpu_count() or 1, 8)
+    workers = cores()
     if len(head) < 2 or workers < 2:
         yield from map(work, items)
         return
@@ -669,6 +668,13 @@ def _verify_range(
             conn.close()
 
 
+def cores() -> int:
+    """How many worker processes a whole-log job uses: every core, up to eight."""
+    import os
+
+    return min(os.cpu_count() or 1, 8)
+
+
 def workers_pool(workers: int) -> Any:
     """A pool of forked worker processes (they share what this process loaded) that end with
     debtcli however it ends."""
@@ -684,7 +690,7 @@ def workers_pool(workers: int) -> Any:
     )
 
 
-def _die_with_parent(parent: int | None = None) -> None:
+def _die_with_parent(parent: int) -> None:
     """A worker ends when debtcli does, even one killed with SIGKILL (Linux PR_SET_PDEATHSIG),
     and by SIGTERM at once: it must not inherit debtcli's handler, which ends a process
     through its `finally`s (a worker waiting on its queue then never ends). Its parent's pid
@@ -700,7 +706,7 @@ def _die_with_parent(parent: int | None = None) -> None:
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    if parent is not None and os.getppid() != parent:
+    if os.getppid() != parent:
         os._exit(1)
 
 
@@ -710,7 +716,6 @@ def _verify_entries(
     """The whole chain, split into id ranges checked on every core for a long log. Each range
     starts from the stored hash of the entry before it, so ranges are independent. meanwhile()
     runs in this process while the workers hash; its result comes back last."""
-    import os
 
     conn = store.conn
     # The record of the head and the ids, from one snapshot: entries are append-only, so the
@@ -723,7 +728,7 @@ def _verify_entries(
             ).fetchall()
         )
         ids = [r[0] for r in conn.execute("SELECT id FROM contacts ORDER BY id")]
-    workers = min(os.cpu_count() or 1, 8)
+    workers = cores()
     if len(ids) < PARALLEL_FROM or workers < 2 or not parallel:
         starts = [0]
     else:
@@ -1370,7 +1375,6 @@ def check_stamps(
     n in the log being checked (the store or a bundle's chain). A token must check, and the
     head it covers must still be entry n's hash: a log rewritten after a stamp, however
     consistently, no longer has that head. Many tokens are checked on every core."""
-    import os
 
     from debtcli.stamps import existed_by
 
@@ -1379,7 +1383,7 @@ def check_stamps(
         (bytes(t["token"]), int(t["chain_count"]), str(t["chain_head"]), t.get("ca_pem"))
         for t in tokens
     ]
-    workers = min(os.cpu_count() or 1, 8)
+    workers = cores()
     if parallel and workers > 1 and len(args) >= TOKENS_PARALLEL_FROM:
         batches = [args[k::workers] for k in range(workers)]
         with workers_pool(workers) as pool:

@@ -13,6 +13,17 @@ from debtcli.errors import RulePackError
 from debtcli.i18n import pick
 
 PACKS_DIR = Path(__file__).with_name("packs")
+
+
+def builtin_templates() -> Path:
+    """debtcli/templates in the wheel, else templates/ in a source checkout: found by the
+    package's own path (importlib.resources would cost every command 4-8 ms, and each checks
+    the pack's letter templates on load)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "templates"
+    return packaged if packaged.is_dir() else here.parent / "templates"
+
+
 STAGE_KEYS = ("grace", "reminder", "phone", "letter", "agency", "visit", "litigation")
 TAGS = ("law", "rule", "practice", "unverified")
 CONDUCT_KINDS = (
@@ -421,10 +432,9 @@ def _check_letters(path: Path, letters: Any) -> None:
     """[letters]: the kinds (each with its templates), the warnings printed beside a letter and
     the legal basis each kind cites. A pack without them would fail at `letter make`."""
     from debtcli.store import config_dir
-    from debtcli.templating import builtin_dir
 
     _check(path, "letters", letters, {"kinds": list, "warnings": dict, "basis": list})
-    built_in, keys = builtin_dir(), []
+    built_in, keys = builtin_templates(), []
     for i, kind in enumerate(letters["kinds"]):
         _check(path, f"letters.kinds[{i}]", kind, _LETTER_KIND)
         for lang in ("zh", "en"):

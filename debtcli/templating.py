@@ -6,16 +6,10 @@ inside functions, so commands that render nothing never pay for it.
 """
 
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-
-def builtin_dir() -> Path:
-    packaged = Path(str(resources.files("debtcli"))) / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "templates"
+from debtcli.rules import builtin_templates as builtin_dir  # beside the packs, read at start-up
 
 
 def render(name: str, context: dict[str, Any], *, html: bool | None = None) -> str:

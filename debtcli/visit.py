@@ -316,15 +316,19 @@ def _note(
 ) -> str:
     """What the saved log entry says, in the user's language: it is their evidence."""
 
-    def words(table: dict[str, tuple[str, str]] | None, keys: list[str]) -> str:
-        listed = [pick(lang, *(table[k] if table else red_flag_text(pack, k))) for k in keys]
-        return pick(lang, ", ", "、").join(listed) or pick(lang, "none", "无")
+    def words(texts: list[tuple[str, str]]) -> str:
+        return pick(lang, ", ", "、").join(pick(lang, *t) for t in texts) or pick(
+            lang, "none", "无"
+        )
+
+    flags = words([red_flag_text(pack, k) for k in red])
+    absent = words([MISSING_TEXT[k] for k in missing])
 
     return pick(
         lang,
         f"visit check: {pick(lang, *VERDICT_TEXT[verdict])}; hotline: "
-        f"{pick(lang, *HOTLINE_TEXT[hotline])}; red flags: {words(None, red)}; "
-        f"missing: {words(MISSING_TEXT, missing)}",
+        f"{pick(lang, *HOTLINE_TEXT[hotline])}; red flags: {flags}; "
+        f"missing: {absent}",
         f"上门核验：{pick(lang, *VERDICT_TEXT[verdict])}；客服核实：{pick(lang, *HOTLINE_TEXT[hotline])}；"
-        f"危险信号：{words(None, red)}；缺少：{words(MISSING_TEXT, missing)}",
+        f"危险信号：{flags}；缺少：{absent}",
     )
