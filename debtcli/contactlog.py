@@ -5,6 +5,7 @@ files are copied inside it (and removed again if it fails), so a refused command
 """
 
 import io
+import itertools
 import re
 import sqlite3
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -690,6 +691,52 @@ def workers_pool(workers: int) -> Any:
     )
 
 
+def forked(job: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+    """Start job(*args) in a forked worker (one that ends with debtcli, as workers_pool's do)
+    while this process goes on; returns the function that waits for its result (a job that
+    failed raises its error there). The job and its arguments are not copied (the worker is
+    this process, forked); its result is. Where processes cannot be forked, or the worker
+    died, the job runs here when its result is asked for."""
+    import multiprocessing
+    import os
+    import sys
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return lambda: job(*args)
+    parent = os.getpid()
+    receive, send = context.Pipe(duplex=False)
+
+    def work() -> None:
+        _die_with_parent(parent)
+        try:
+            outcome = (True, job(*args))
+        except BaseException as exc:  # given to the waiting process, to raise there
+            outcome = (False, exc)
+        send.send(outcome)
+
+    worker = context.Process(target=work, daemon=True)
+    for stream in (sys.stdout, sys.stderr):  # or the worker would write their buffers again
+        stream.flush()
+    worker.start()
+    send.close()
+
+    def result() -> Any:
+        try:
+            done, value = receive.recv()
+        except EOFError:  # the worker died without an answer (killed): do the job here
+            done, value = True, job(*args)
+        finally:
+            receive.close()
+            worker.join()
+        if not done:
+            raise value
+        return value
+
+    return result
+
+
 def _die_with_parent(parent: int) -> None:
     """A worker ends when debtcli does, even one killed with SIGKILL (Linux PR_SET_PDEATHSIG),
     and by SIGTERM at once: it must not inherit debtcli's handler, which ends a process
@@ -727,26 +774,18 @@ def _verify_entries(
                 "SELECT key, value FROM meta WHERE key IN ('chain_count', 'chain_head')"
             ).fetchall()
         )
-        ids = [r[0] for r in conn.execute("SELECT id FROM contacts ORDER BY id")]
-    workers = cores()
-    if len(ids) < PARALLEL_FROM or workers < 2 or not parallel:
-        starts = [0]
-    else:
-        starts = [len(ids) * k // workers for k in range(workers)]
+        first, end = conn.execute("SELECT MIN(id), MAX(id) + 1 FROM contacts").fetchone()
+    first, end = first or 0, end or 1
+    # Ranges of ids of about equal length (ids are dense unless entries were removed), the
+    # last one ending at the snapshot's last id.
+    parts = cores() if end - first >= PARALLEL_FROM and parallel else 1
+    bounds = [first + (end - first) * k // parts for k in range(parts)] + [end]
     ranges = []
-    for k, start in enumerate(starts):
-        lo = ids[start] if ids else 0
-        hi = ids[starts[k + 1]] if k + 1 < len(starts) else None
-        if start == 0:
-            after = (0, st.GENESIS)
-        else:
-            prev = conn.execute(
-                "SELECT id, hash FROM contacts WHERE id = ?", (ids[start - 1],)
-            ).fetchone()
-            after = (prev[0], prev[1])
-        ranges.append(
-            (str(store.path), lo, hi if hi is not None else ids[-1] + 1 if ids else 1, after)
-        )
+    for lo, hi in itertools.pairwise(bounds):
+        before = conn.execute(
+            "SELECT id, hash FROM contacts WHERE id < ? ORDER BY id DESC LIMIT 1", (lo,)
+        ).fetchone()
+        ranges.append((str(store.path), lo, hi, tuple(before) if before else (0, st.GENESIS)))
     if len(ranges) == 1:
         results = [_verify_range(conn, *ranges[0][1:])]
         during = meanwhile() if meanwhile else None

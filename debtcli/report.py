@@ -147,14 +147,23 @@ class _Packed:
     counted before the page starts, and their rows (alike but for numbers and hashes) take a
     tenth of the room this way, without a temporary file of someone's debts on disk."""
 
-    def __init__(self, chunks: Iterator[str]) -> None:
+    BATCH = 512  # rows deflated at once (a call per row costs a third of the deflating)
+
+    def __init__(self, parts: list[bytes]) -> None:
+        self._parts = parts
+
+    @classmethod
+    def of(cls, rows: Iterator[str]) -> "_Packed":
         import zlib
 
-        packer, parts = zlib.compressobj(1), []
-        for chunk in chunks:
-            parts.append(packer.compress(chunk.encode()))
-        parts.append(packer.flush())
-        self._parts = [p for p in parts if p]
+        packer, parts, batch = zlib.compressobj(1), [], []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == cls.BATCH:
+                parts.append(packer.compress("".join(batch).encode()))
+                batch.clear()
+        parts += [packer.compress("".join(batch).encode()), packer.flush()]
+        return cls([p for p in parts if p])
 
     def __iter__(self) -> Iterator[str]:
         import codecs
@@ -164,6 +173,23 @@ class _Packed:
         while self._parts:
             yield text.decode(unpacker.decompress(self._parts.pop(0)))
         yield text.decode(unpacker.flush(), final=True)
+
+
+def _packed_violations(
+    store: st.Store, pack: Pack, lang: str, wanted: set[int]
+) -> tuple[dict[str, int], _Packed]:
+    """The cards' violations over the whole log as the report's rows, and their count per
+    rule, read on a connection of its own (a worker's)."""
+    from debtcli.flags import iter_violations
+
+    own = st.open_store(store.path, create=False)
+    own.pack_loader = store.pack_loader
+    try:
+        per_rule: dict[str, int] = {}
+        violations = (v for v in iter_violations(own, pack) if v["card_id"] in wanted)
+        return per_rule, _Packed.of(_violation_rows(pack, lang, violations, per_rule))
+    finally:
+        own.conn.close()
 
 
 REPORT_FULL_UP_TO = 2_000  # entries: above this the report summarises unless --full
@@ -178,7 +204,7 @@ def build_report(
     card's latest contacts; the whole log is in the evidence bundle. Returns the HTML in
     chunks, written as they are made (the violations are counted before the page starts)."""
     from debtcli import contactlog, timeline
-    from debtcli.flags import flag_log, iter_violations
+    from debtcli.flags import flag_log
     from debtcli.flags import violations as logged_violations
     from debtcli.ledger import find_card
     from debtcli.standing import assess_card, public
@@ -190,8 +216,9 @@ def build_report(
     total = sum(st.count_contacts(store, card_id=i) for i in ids)
     summary = not full and total > REPORT_FULL_UP_TO
     if summary:
+        # The whole log's violations are found on another core while this one does the rest.
+        packed = contactlog.forked(_packed_violations, store, pack, lang, wanted)
         data = timeline.gather(store, pack, today, cards, latest=REPORT_LATEST)
-        violations = (v for v in iter_violations(store, pack) if v["card_id"] in wanted)
         tallies = st.contact_tallies(store.conn, ids)
     else:
         entries = st.contacts(store)
@@ -202,6 +229,8 @@ def build_report(
             for v in logged_violations(store, pack, entries=entries, flags=flags)
             if v["card_id"] in wanted
         )
+        per_rule: dict[str, int] = {}
+        rows = _Packed.of(_violation_rows(pack, lang, violations, per_rule))
         tallies = None
     events = timeline.assemble(pack, lang, today, data)
     summaries = []
@@ -226,9 +255,8 @@ def build_report(
                 ),
             }
         )
-    per_rule: dict[str, int] = {}
-    rows = _Packed(_violation_rows(pack, lang, violations, per_rule))
     if summary:  # verifying a long chain is `evidence verify`'s job; the head is stated here
+        per_rule, rows = packed()
         count, head, _ = st.chain_state(store.conn)
         seen, problems = count, None
     else:

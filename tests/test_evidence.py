@@ -457,6 +457,29 @@ def test_parallel_verify_names_tampering_at_range_edges(li_wei, db_path, tmp_pat
     assert "entry 21 is missing" in r.stderr
 
 
+def test_parallel_verify_names_a_log_cut_short_or_cut_at_its_start(
+    li_wei, db_path, tmp_path, monkeypatch
+):
+    """The ranges are split by id: a range left empty (its entries all removed) still ends the
+    chain where the store's record says, and a first range starting past entry 1 names the gap."""
+    from debtcli import contactlog
+
+    rows = "".join(f"4821,2026-11-01 10:{m:02d},sms,bank,note {m}\n" for m in range(40))
+    f = tmp_path / "many.csv"
+    f.write_text("card,at,channel,party,note\n" + rows, encoding="utf-8")
+    li_wei("log", "import", str(f))
+    monkeypatch.setattr(contactlog, "PARALLEL_FROM", 2)
+    conn = raw(db_path)
+    conn.execute("DELETE FROM contacts WHERE id > 12")  # every range but the first emptied
+    conn.commit()
+    r = li_wei("evidence", "verify", ok=False)
+    assert "ends at a different entry than recorded (12 found, 40 recorded)" in r.stderr
+    conn.execute("DELETE FROM contacts WHERE id < 3")
+    conn.commit()
+    r = li_wei("evidence", "verify", ok=False)
+    assert "entry 1–2 is missing" in r.stderr
+
+
 LOG = st.lists(
     st.tuples(
         st.sampled_from(["4821", "7730", "5511"]),

@@ -66,6 +66,7 @@ def test_a_long_log_gets_a_summary_report_and_full_gives_everything(noisy, tmp_p
 
     monkeypatch.setattr(report, "REPORT_FULL_UP_TO", 3)
     monkeypatch.setattr(report, "REPORT_LATEST", 1)
+    monkeypatch.setattr(report._Packed, "BATCH", 3)  # the rows deflated in more than one go
     noisy("report", "-o", tmp_path / "s.html")
     html = (tmp_path / "s.html").read_text(encoding="utf-8")
     assert "This log has 4 entries: this report summarises it" in html
@@ -76,3 +77,40 @@ def test_a_long_log_gets_a_summary_report_and_full_gives_everything(noisy, tmp_p
     full = (tmp_path / "f.html").read_text(encoding="utf-8")
     assert "summarises" not in full and "verified intact" in full
     assert full.count('<td class="flag">') == 4
+
+    def violation_rows(page):
+        return [line for line in page.splitlines() if '<td class="flag">' in line]
+
+    # The summary's violations (found in a worker process) are the full report's, in order.
+    assert violation_rows(html) == violation_rows(full)
+    assert [r.split("</td>")[0] for r in violation_rows(html)] == [
+        "<tr><td>1",
+        "<tr><td>2",
+        "<tr><td>4",
+        "<tr><td>3",
+    ]
+
+
+def test_a_job_forked_aside_gives_its_result_its_error_or_runs_here_when_the_worker_died():
+    import os
+    import signal
+
+    from debtcli.contactlog import forked
+    from debtcli.errors import DebtcliError
+
+    here = os.getpid()
+    assert forked(lambda a, b: (a + b, os.getpid() != here), 2, 3)() == (5, True)
+
+    def fails():
+        raise DebtcliError("no such card", "没有这张卡")
+
+    with pytest.raises(DebtcliError, match="no such card") as raised:
+        forked(fails)()
+    assert raised.value.text("zh") == "没有这张卡"  # both languages came back
+
+    def dies_in_the_worker():
+        if os.getpid() != here:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return "done here"
+
+    assert forked(dies_in_the_worker)() == "done here"
