@@ -122,23 +122,19 @@ def _event_rows(pack: Pack, lang: str, events: list[dict[str, Any]], predicted: 
 def _violation_rows(
     pack: Pack, lang: str, violations: Any, per_rule: dict[str, int]
 ) -> Iterator[str]:
-    """The violations table's rows, from a stream, each rule's text made once; per_rule counts
-    them."""
-    texts: dict[str, tuple[str, str]] = {}
+    """The violations table's rows, from a stream; per_rule counts them. A row names its rule
+    by its short name: what the rule says and its source are in the table of rules, once
+    (a long log's violations repeat a few rules tens of thousands of times)."""
+    shorts: dict[str, str] = {}
     for v in violations:
         key = v["rule"]
         per_rule[key] = per_rule.get(key, 0) + 1
-        if key not in texts:
-            rule = pack.conduct_rule(key)
-            texts[key] = (
-                escape(pack.text(rule, "", lang)),
-                escape(pack.text(rule, "citation", lang)),
-            )
-        text, citation = texts[key]
+        if key not in shorts:
+            shorts[key] = escape(pack.text(pack.conduct_rule(key), "short", lang))
         yield (
             f"<tr><td>{v['entry']}</td><td>{escape(show_time(v['at'], lang))}</td>"
-            f'<td>****{escape(v["card"])}</td><td class="flag">{text}</td>'
-            f"<td>{citation}</td><td><code>{escape(v['hash'])}</code></td></tr>\n"
+            f'<td>****{escape(v["card"])}</td><td class="flag">{shorts[key]}</td>'
+            f"<td><code>{escape(v['hash'])}</code></td></tr>\n"
         )
 
 
@@ -286,6 +282,7 @@ def build_report(
             "predicted": ("predicted", "预计"),
             "violations": ("Possible violations", "可能的违规"),
             "rule": ("Rule", "规定"),
+            "says": ("What it says", "内容"),
             "source": ("Source", "出处"),
             "hash": ("Entry hash", "记录哈希"),
             "evidence": ("Evidence", "证据"),
@@ -335,7 +332,15 @@ def build_report(
                 (pack.word_name("party", o, lang) if o in contactlog.PARTIES else o, n)
                 for o, n in (tallies or {}).get("orgs", [])
             ],
-            "rules": [(pack.text(pack.conduct_rule(k), "", lang), n) for k, n in per_rule.items()],
+            "rules": [
+                (
+                    pack.text(pack.conduct_rule(k), "short", lang),
+                    pack.text(pack.conduct_rule(k), "", lang),
+                    pack.text(pack.conduct_rule(k), "citation", lang),
+                    n,
+                )
+                for k, n in per_rule.items()
+            ],
             "chain_head": head,
             "entries": seen,
             "problems": problems,
