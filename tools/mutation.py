@@ -49,6 +49,25 @@ def equivalent() -> dict[str, str]:
     return {name: entry["why"] for name, entry in tomllib.loads(path.read_text()).items()}
 
 
+def sync_data() -> None:
+    """mutmut copies the Python sources again when they change, but not the data beside them
+    (the rule pack, the templates): a stale copy fails every test. Copy what differs."""
+    import filecmp
+    import shutil
+
+    copy = ROOT / "mutants"
+    if not copy.is_dir():
+        return  # mutmut's first run copies everything
+    for folder in ("debtcli", "templates"):
+        for path in (ROOT / folder).rglob("*"):
+            if not path.is_file() or path.suffix in (".py", ".pyc"):
+                continue
+            target = copy / path.relative_to(ROOT)
+            if not target.exists() or not filecmp.cmp(path, target, shallow=False):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+
+
 def scores(modules: tuple[str, ...]) -> tuple[list[tuple], list[str]]:
     listed = equivalent()
     rows, survivors = [], []
@@ -83,6 +102,7 @@ def main() -> int:
     if unknown := [m for m in modules if m not in CORE]:
         ap.error(f"not a core module: {', '.join(unknown)} (one of: {', '.join(CORE)})")
     if not args.report:
+        sync_data()
         names = [f"debtcli.{m}.*" for m in modules]
         mutmut = Path(sys.executable).with_name("mutmut")
         subprocess.run([str(mutmut), "run", *names], cwd=ROOT, check=False)
