@@ -5,7 +5,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
-from debtcli.dates import normalize
+from debtcli.dates import days_overdue, normalize
 from debtcli.errors import BadInput, NotFound
 
 
@@ -125,7 +125,7 @@ def position(episode: Any | None, paid: int, today: date) -> Position:
     left = max(0, amount - paid)
     return Position(
         since=since,
-        days_overdue=0 if settled else max(0, (today - since).days),
+        days_overdue=0 if settled else days_overdue(since, today),
         amount=amount,
         paid=paid,
         owed=0 if settled else left,

@@ -115,6 +115,13 @@ def latest_allowed(today: date) -> datetime:
     return datetime.combine(today + timedelta(days=1), time()).astimezone()
 
 
+def days_overdue(since: date, on: date) -> int:
+    """Days overdue on a day: the day after the missed due date (`since`) is day 1, the due
+    date itself day 0, and a day before it is not overdue at all. The one count the stages,
+    the card's position and every message use."""
+    return max(0, (on - since).days)
+
+
 def day_start_utc(day: date) -> str:
     """00:00 local time on a day, as a UTC timestamp like contacts.at_utc: the one place a
     local day becomes a bound on stored times."""

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from debtcli.agreements import in_force
-from debtcli.dates import add_months, add_years
+from debtcli.dates import add_months, add_years, days_overdue
 from debtcli.money import from_decimal_str, to_decimal_str
 from debtcli.rules import STAGE_KEYS, Pack
 
@@ -80,7 +80,7 @@ def assess(
     if in_force(agreement):
         assert agreement is not None
         agreed_on = date.fromisoformat(agreement["agreed_on"])
-        frozen = max(0, (agreed_on - since).days)
+        frozen = days_overdue(since, agreed_on)
         return StageView(
             frozen,
             stage_by_days(frozen, start_days),
@@ -92,7 +92,7 @@ def assess(
             agreement["status"],
             agreed_on,
         )
-    days = (today - since).days
+    days = days_overdue(since, today)
     by_days = stage_by_days(days, start_days)
     by_evidence = stage_by_evidence(pack, evidence)
     rank = {k: i for i, k in enumerate(STAGE_KEYS)}

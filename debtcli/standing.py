@@ -191,7 +191,7 @@ def assess_card(
         pos.principal_recorded,
         pos.since,
         notices,
-        (today - pos.since).days,
+        pos.days_overdue,
         card["bank"],
     )
     risks = [mo, stages.limitation(pack, pos.since, _restarts(store, pack, card, tracked), today)]

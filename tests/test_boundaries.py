@@ -172,3 +172,18 @@ def test_stable_amounts_read_back_exactly(text, fen):
 
     assert from_decimal_str(text) == fen
     assert from_decimal_str(to_decimal_str(fen)) == fen
+
+
+@pytest.mark.parametrize(
+    ("since", "days", "stage"),
+    [("2026-11-23", 0, None), ("2026-11-22", 1, "grace"), ("2026-10-24", 30, "reminder")],
+)
+def test_days_overdue_are_counted_once_the_same_everywhere(cli, since, days, stage):
+    """The due date itself is day 0 and the day after it day 1: what `overdue` says when it
+    records the episode, the card's position and the stage engine agree (today 2026-11-23)."""
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    said = cli("overdue", "4821", "--since", since, "--amount", "1000").stdout
+    assert f"({days} days)" in said
+    (card,) = cli.json("status")
+    assert card["days_overdue"] == days
+    assert card["stage_by_days"] == stage

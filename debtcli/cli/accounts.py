@@ -286,6 +286,7 @@ def overdue_cmd(
 ) -> None:
     """Record (or correct) a card's overdue episode. Correcting its start date or amount shows
     old → new and asks first (--force in a script); the old values are kept."""
+    from debtcli.dates import days_overdue
     from debtcli.ledger import record_overdue
 
     since_d = _date(since, "--since", "--since")
@@ -303,7 +304,7 @@ def overdue_cmd(
         ),
         force,
     )
-    days = (state.today - since_d).days
+    days = days_overdue(since_d, state.today)
     money = format_amount(amt, c["currency"])
     if created:
         say(
