@@ -272,3 +272,31 @@ def card_position(store: st.Store, card: Any, today: date) -> tuple[Any, Any]:
     episode = st.latest_episode(store, card["id"])
     paid = st.paid_in_episode(store, episode["id"]) if episode else 0
     return episode, position(episode, paid, today)
+
+
+def open_debts(
+    store: st.Store,
+    today: date,
+    cards: list[Any] | None = None,
+    *,
+    currency: str | None = None,
+    rates: dict[int, float] | None = None,
+) -> list[tuple[Any, Any]]:
+    """(card, plan.Debt) for each card still owing (an open, unsettled episode), of `cards`
+    (default: every card in use) and of one currency when given. The one list of debts the
+    payoff plan, a letter's share of the budget and the demo all plan over: each debt keyed by
+    the card's name as `cards.names` tells cards apart (two cards may share a last four)."""
+    from debtcli.cards import names
+    from debtcli.plan import Debt
+
+    every = st.list_cards(store)
+    named = names(every)
+    out = []
+    for card in every if cards is None else cards:
+        if currency is not None and card["currency"] != currency:
+            continue
+        _, pos = card_position(store, card, today)
+        if pos.owed and not pos.settled_on:
+            key = named.get(card["id"], card["last4"])
+            out.append((card, Debt(key, pos.owed, (rates or {}).get(card["id"]))))
+    return out

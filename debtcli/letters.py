@@ -183,19 +183,14 @@ def _budget_share(
 ) -> tuple[int, list[tuple[str, int]]]:
     """What the household's monthly budget leaves for this card when every open debt is paid
     at once (the plan's split), and the other debts it must also cover."""
-    from debtcli.ledger import card_position
-    from debtcli.plan import Debt, make_plan
+    from debtcli.ledger import open_debts
+    from debtcli.plan import make_plan
 
-    debts, others = [], []
-    for other in st.list_cards(store):
-        _, pos = card_position(store, other, today)
-        if pos.owed and not pos.settled_on and other["currency"] == card["currency"]:
-            debts.append(Debt(str(other["id"]), pos.owed))
-            if other["id"] != card["id"]:
-                others.append((other["bank"], pos.owed))
-    plan = make_plan(debts, budget["available"], cap=pack.max_installment_months)
-    share = plan.schedule[0].get(str(card["id"]), 0) if plan.schedule else 0
-    return share, others
+    debts = open_debts(store, today, currency=card["currency"])
+    plan = make_plan([d for _, d in debts], budget["available"], cap=pack.max_installment_months)
+    mine = next((d.key for c, d in debts if c["id"] == card["id"]), None)
+    share = plan.schedule[0].get(mine, 0) if plan.schedule and mine else 0
+    return share, [(c["bank"], d.owed) for c, d in debts if c["id"] != card["id"]]
 
 
 def build_context(

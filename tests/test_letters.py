@@ -366,3 +366,28 @@ def test_a_pack_without_letters_is_refused_on_load_not_at_letter_make(cli, tmp_p
     path.write_text(text[:cut] + (text[end:] if end != -1 else ""), encoding="utf-8")
     assert "[letters" not in path.read_text(encoding="utf-8")
     assert_clean_failure(cli("--rules", str(path), "facts", ok=False), says="letters")
+
+
+def test_an_installment_letter_proposes_the_plans_months_for_cards_sharing_a_last_four(
+    cli, tmp_path
+):
+    """The letter's installments come from the same plan `debtcli plan` shows: two cards with
+    the same last four (keyed by last four, one hid the other and the letter asked for 34
+    months of ¥294.12 where the plan has 20 of ¥500), and only debts in the card's currency."""
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    cli("card", "add", "--bank", "招商银行", "--last4", "4821", "--force")
+    cli("card", "add", "--bank", "工商银行", "--last4", "5511", "--currency", "USD")
+    cli("overdue", "#1", "--since", "2026-08-05", "--amount", "10000")
+    cli("overdue", "#2", "--since", "2026-08-05", "--amount", "50000")
+    cli("overdue", "5511", "--since", "2026-08-05", "--amount", "90000")
+    budget = ["--income", "9000", "--expenses", "6000"]
+    plan = cli.json("plan", "#1", "#2", *budget)
+    assert [(c["card"], c["months"], c["first_payment"]) for c in plan["cards"]] == [
+        ("4821 #1", 20, "500.00"),
+        ("4821 #2", 20, "2500.00"),
+    ]
+    out = tmp_path / "letter.md"
+    cli("letter", "make", "installment", "#1", *PROFILE, *budget, "-o", out)
+    text = out.read_text(encoding="utf-8")
+    assert "in 20 monthly installments of RMB 500.00" in text
+    assert "USD" not in text and "90,000" not in text

@@ -488,17 +488,13 @@ def settle_cmd(
 def _demo_letter(folder: Any) -> None:
     """The demo's plan and the installment letter it leads to, written beside the store."""
     from debtcli import letters
-    from debtcli.ledger import card_position, find_card
-    from debtcli.plan import Debt, make_plan
-    from debtcli.store import get_meta_json, list_cards
+    from debtcli.ledger import find_card, open_debts
+    from debtcli.plan import make_plan
+    from debtcli.store import get_meta_json
 
     s, pack = state.store(), state.pack()
-    debts = []
-    for c in list_cards(s):
-        _, pos = card_position(s, c, state.today)
-        if pos.owed and not pos.settled_on:
-            debts.append(Debt(c["last4"], pos.owed))
     budget = 300_000  # Li Wei's ¥3,000 a month once he starts his new job
+    debts = [d for _, d in open_debts(s, state.today, currency="CNY")]
     plan = make_plan(debts, budget, cap=pack.max_installment_months)
     say(
         f"\nPlan: with {format_amount(budget)} a month, all cards are paid in {plan.months} "

@@ -108,9 +108,9 @@ def plan_cmd(
     from debtcli.cards import resolve
     from debtcli.dates import add_months, parse_date
     from debtcli.errors import BadInput
-    from debtcli.ledger import card_position
+    from debtcli.ledger import open_debts
     from debtcli.money import format_amount, to_decimal_str
-    from debtcli.plan import STRATEGIES, Debt, installments, make_plan
+    from debtcli.plan import STRATEGIES, installments, make_plan
     from debtcli.store import list_cards
 
     if not income or not expenses:
@@ -133,15 +133,8 @@ def plan_cmd(
             "avalanche orders cards by interest rate: give --rate CARD=PERCENT for each card",
             "avalanche 按利率排序：请为每张卡提供 --rate 卡号=年利率",
         )
-    from debtcli.cards import names
-
-    named = names(every)
-    debts, currencies = [], set()
-    for c in chosen:
-        _, pos = card_position(s, c, state.today)
-        if pos.owed and not pos.settled_on:
-            debts.append(Debt(named[c["id"]], pos.owed, rates.get(c["id"])))
-            currencies.add(c["currency"])
+    owing = open_debts(s, state.today, chosen, rates=rates)
+    debts, currencies = [d for _, d in owing], {c["currency"] for c, _ in owing}
     if not debts:
         raise BadInput(
             "no overdue card with an amount owed: record one with `debtcli overdue`",
@@ -470,19 +463,14 @@ def letter_make(
     if (income is None) != (expenses is None):
         raise BadInput("give both --income and --expenses", "请同时提供 --income 和 --expenses")
     if income is not None and expenses is not None:
-        from debtcli.ledger import card_position
-        from debtcli.plan import Debt, make_plan
-        from debtcli.store import list_cards
+        from debtcli.ledger import open_debts
+        from debtcli.plan import make_plan
 
         inc, exp, budget = _budget(income, expenses)
         opts["budget"] = {"income": inc, "expenses": exp, "available": budget}
         if months is None and opts["monthly"] is None:
-            debts = []
-            for other in list_cards(s):
-                _, pos = card_position(s, other, state.today)
-                if pos.owed and not pos.settled_on:
-                    debts.append(Debt(other["last4"], pos.owed))
-            plan = make_plan(debts, budget, cap=pack.max_installment_months)
+            owing = open_debts(s, state.today, currency=c["currency"])
+            plan = make_plan([d for _, d in owing], budget, cap=pack.max_installment_months)
             if not plan.affordable:
                 raise BadInput(
                     "with that income and those expenses no plan within "
@@ -491,7 +479,9 @@ def letter_make(
                     f"按此收入和开支，{pack.max_installment_months} 个月内没有可负担的方案；"
                     "见 `debtcli plan`，或自行用 --monthly 提出金额",
                 )
-            opts["months"] = plan.finish.get(c["last4"])
+            opts["months"] = next(
+                (plan.finish.get(d.key) for o, d in owing if o["id"] == c["id"]), None
+            )
     given = {"name": name, "id_last4": id_last4, "phone": phone, "address": address}
     profile = letters.merge_profile(s, given)
     missing = letters.missing_profile(profile)
