@@ -54,7 +54,8 @@ def tracked_agreement(
     store: st.Store, pack: Pack, card: Any, episode: Any | None, today: date
 ) -> dict[str, Any] | None:
     """The episode's latest agreement as it stands today (agreements.track), or None when
-    there is none or it was made after `today`. The one place agreements are tracked."""
+    there is none or it was made after `today`. The one place agreements are tracked: the
+    standing tracks it to today, the collection windows over its whole schedule (date.max)."""
     from debtcli.agreements import track
 
     agreement = st.current_agreement(store, card["id"], episode["id"]) if episode else None
@@ -72,7 +73,6 @@ def collection_windows(store: st.Store, pack: Pack, card_ids: set[int]) -> dict[
     """Per card, the local days on which nobody should be collecting: from the day after an
     agreement was made until the day before it was broken (or the episode settled), and from
     the day after a settlement until the day before the card's next overdue episode."""
-    from debtcli.agreements import track
     from debtcli.conduct import Window
 
     out: dict[int, list] = {}
@@ -85,16 +85,10 @@ def collection_windows(store: st.Store, pack: Pack, card_ids: set[int]) -> dict[
             if ep["settled_on"]:
                 last = (date.fromisoformat(nxt) - timedelta(days=1)).isoformat() if nxt else None
                 windows.append(Window("settled", _next_day(ep["settled_on"]), last))
-            agreement = st.current_agreement(store, card_id, ep["id"])
-            if agreement is None:
-                continue
             # Judged over the whole schedule: it was in force until the first day it broke.
-            tracked = track(
-                agreement,
-                _episode_payments(store, card_id, ep["id"]),
-                date.max,
-                pack.grace_days(card["bank"]),
-            )
+            tracked = tracked_agreement(store, pack, card, ep, date.max)
+            if tracked is None:
+                continue
             ends = [
                 d
                 for d in (
@@ -104,7 +98,7 @@ def collection_windows(store: st.Store, pack: Pack, card_ids: set[int]) -> dict[
                 if d
             ]
             windows.append(
-                Window("agreement", _next_day(agreement["agreed_on"]), min(ends) if ends else None)
+                Window("agreement", _next_day(tracked["agreed_on"]), min(ends) if ends else None)
             )
         out[card_id] = windows
     return out
