@@ -7,7 +7,9 @@ from typing import Any
 
 from debtcli import store as st
 from debtcli.i18n import pick
+from debtcli.money import format_amount
 from debtcli.rules import Pack
+from debtcli.stages import criminal_threshold
 
 # One precise label per flag or rule, in (English, Chinese): a threat is a threat, not violence.
 FLAG_LABELS = {
@@ -64,7 +66,8 @@ def _labels(
                     pick(
                         lang,
                         f"the claim {said}, which is false: my unpaid principal "
-                        "is below the ¥50,000 threshold of any crime",
+                        f"is below the {format_amount(criminal_threshold(pack))} threshold of "
+                        "any crime",
                         f"称{said}——与事实不符：本人未还本金低于入罪门槛",
                     )
                 )

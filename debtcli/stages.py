@@ -145,7 +145,7 @@ def malicious_overdraft(
     only when the unpaid principal reaches the threshold or comes within the pack's margin
     of it. Below that, talk of 恶意透支 frightens and informs nobody."""
     rule = pack.indicator("malicious-overdraft")
-    threshold = from_decimal_str(rule["threshold"])
+    threshold = criminal_threshold(pack)
     margin = threshold * int(rule["show_within_percent"]) // 100
     past_grace = days_overdue >= pack.start_days(bank)["reminder"]
     show = past_grace and principal_unpaid >= threshold - margin
@@ -191,8 +191,15 @@ def malicious_overdraft(
         "exposure_date": passed.isoformat() if passed else None,
         "possible_notices": pos_count,
         "possible_exposure_date": possible_passed.isoformat() if possible_passed else None,
+        "notice_gap_days": gap,
+        "months_after_second": months,
         "tag": rule["tag"],
     }
+
+
+def criminal_threshold(pack: Pack) -> int:
+    """The unpaid principal (fen) from which malicious overdraft can be a crime (数额较大)."""
+    return from_decimal_str(pack.indicator("malicious-overdraft")["threshold"])
 
 
 def credit_record(pack: Pack, settled_on: date | None) -> dict[str, Any]:

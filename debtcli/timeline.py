@@ -245,8 +245,8 @@ def _stage_events(pack: Pack, lang: str, today: date, data: dict[str, Any]) -> l
                     card,
                     pick(
                         lang,
-                        "negative credit record removed (5 years after settlement)",
-                        "征信不良记录删除（结清后 5 年）",
+                        f"negative credit record removed ({risk['years']} years after settlement)",
+                        f"征信不良记录删除（结清后 {risk['years']} 年）",
                     ),
                     predicted=date.fromisoformat(d) > today,
                 )

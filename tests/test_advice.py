@@ -536,3 +536,36 @@ def test_golden_stage(cli, days, lang):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_the_legal_figures_people_read_come_from_the_rule_pack(li_wei, tmp_path):
+    """A pack with other figures (a ¥55,000 threshold, notices 45 days apart, 4 months after
+    the second, records kept 7 years): every message states the pack's, none a figure of its own."""
+    from debtcli.rules import PACKS_DIR
+
+    text = (PACKS_DIR / "cn.toml").read_text(encoding="utf-8")
+    for old, new in (
+        ('threshold = "50000.00"', 'threshold = "55000.00"'),
+        ("notice_gap_days = 30", "notice_gap_days = 45"),
+        ("months_after_second = 3", "months_after_second = 4"),
+        ("[indicators.credit-record]\nyears = 5", "[indicators.credit-record]\nyears = 7"),
+    ):
+        assert old in text
+        text = text.replace(old, new, 1)
+    pack = tmp_path / "other.toml"
+    pack.write_text(text, encoding="utf-8")
+    rules = ("--rules", str(pack))
+    status = li_wei(*rules, "status").stdout
+    assert "¥55,000.00" in status and "50,000" not in status
+    for lang, says in (
+        ("en", "No two qualifying notices 45 days apart are logged yet."),
+        ("zh", "记录中还没有相隔 45 天的两次有效催收。"),
+    ):
+        assert says in li_wei(*rules, "--lang", lang, "stage", "4821").stdout
+    for at in ("2026-09-01 10:00", "2026-10-20 10:00"):  # two answered calls 49 days apart
+        li_wei("log", "add", "4821", "--channel", "call", "--party", "bank", "--at", at)
+    stage = li_wei(*rules, "stage", "4821").stdout
+    assert "at least 45 days apart" in stage and "'more than 4 months after'" in stage
+    li_wei("settle", "5511", "--date", "2026-11-20")
+    timeline = li_wei(*rules, "timeline", "5511", "--json").stdout
+    assert "7 years after settlement" in timeline and "5 years" not in timeline

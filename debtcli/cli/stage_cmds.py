@@ -212,6 +212,7 @@ def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
             )
         )
         met = t("reaches", "达到") if risk["threshold_met"] else t("is below", "低于")
+        gap, months = risk["notice_gap_days"], risk["months_after_second"]
         out.print(
             t(
                 f"  Unpaid principal {principal}{basis} {met} the {threshold} threshold.",
@@ -240,11 +241,12 @@ def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
         if risk["exposure_date"]:
             out.print(
                 t(
-                    f"  Two such notices at least 30 days apart: {day(risk['first_notice'])} and "
-                    f"{day(risk['second_notice'])}; 'more than three months after' is passed on "
-                    f"{day(risk['exposure_date'])}.",
-                    f"  相隔至少 30 天的两次：{day(risk['first_notice'])} 和 {day(risk['second_notice'])}；"
-                    f"“超过三个月”于 {day(risk['exposure_date'])} 届满。",
+                    f"  Two such notices at least {gap} days apart: {day(risk['first_notice'])} "
+                    f"and {day(risk['second_notice'])}; 'more than {months} months after' is "
+                    f"passed on {day(risk['exposure_date'])}.",
+                    f"  相隔至少 {gap} 天的两次：{day(risk['first_notice'])} 和 "
+                    f"{day(risk['second_notice'])}；“超过 {months} 个月”于 "
+                    f"{day(risk['exposure_date'])} 届满。",
                 )
             )
         elif risk["possible_exposure_date"]:
@@ -258,8 +260,8 @@ def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
         else:
             out.print(
                 t(
-                    "  No two qualifying notices 30 days apart are logged yet.",
-                    "  记录中还没有相隔 30 天的两次有效催收。",
+                    f"  No two qualifying notices {gap} days apart are logged yet.",
+                    f"  记录中还没有相隔 {gap} 天的两次有效催收。",
                 )
             )
         out.print("  " + pack.text(ind, "reading", lang))

@@ -58,9 +58,12 @@ def render_status(rows: list[dict]) -> None:
 
     named = names(rows)
     table = []
+    from debtcli.stages import criminal_threshold
+
+    threshold = format_amount(criminal_threshold(state.pack()))
     risk_text = {
         "exposed": t("! criminal threshold", "! 刑事门槛"),
-        "watch": t("principal ≥ ¥50,000", "本金 ≥ ¥50,000"),
+        "watch": t(f"principal ≥ {threshold}", f"本金 ≥ {threshold}"),
     }
     for r in rows:
         pos = r["_position"]
