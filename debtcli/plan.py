@@ -10,7 +10,7 @@ Strategies:
 
 from collections.abc import Sequence
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from debtcli.dates import add_months
 
@@ -137,3 +137,175 @@ def make_plan(
         finish,
         first,
     )
+
+
+MAX_ROWS = 600  # months a plan lays out at most (50 years)
+
+
+def equal_plan(
+    debts: Sequence[Debt], months: int, budget: int, cap: int, first: date | None = None
+) -> Plan:
+    """Every debt paid in `months` equal monthly installments (installments()), whatever the
+    budget: affordable when within the cap and the first month fits the budget."""
+    rows: list[dict[str, int]] = [{} for _ in range(months)]
+    for d in debts:
+        for i, part in enumerate(installments(d.owed, months)):
+            if part:
+                rows[i][d.key] = part
+    first_total = sum(rows[0].values()) if rows else 0
+    return Plan(
+        budget=budget,
+        strategy=f"equal-{months}",
+        cap=cap,
+        months=months,
+        affordable=months <= cap and first_total <= budget,
+        complete=True,
+        needed_monthly=first_total,
+        months_needed=months,
+        schedule=rows,
+        finish={d.key: months for d in debts},
+        first=first,
+    )
+
+
+class Household(NamedTuple):
+    """A household's plan: its monthly income and essential expenses, the debts (one
+    currency), the plan, and what it should be told about it ((en, zh) pairs)."""
+
+    income: int
+    expenses: int
+    currency: str
+    debts: list[Debt]
+    plan: Plan
+    warnings: list[tuple[str, str]]
+
+    @property
+    def budget(self) -> int:
+        return self.income - self.expenses
+
+    @property
+    def total(self) -> int:
+        return sum(d.owed for d in self.debts)
+
+
+def household_plan(
+    owing: Sequence[tuple[str, Debt]],
+    income: int,
+    expenses: int,
+    *,
+    strategy: str = "proportional",
+    months: int | None = None,
+    cap: int = 60,
+    first: date | None = None,
+    max_rows: int = MAX_ROWS,
+) -> Household:
+    """owing: (currency, debt) for each card still owing. The plan `debtcli plan` shows: at
+    the household's budget by a strategy, or in `months` equal installments; refused (BadInput)
+    when there is nothing to plan, the debts are in two currencies, avalanche lacks a rate."""
+    from debtcli.errors import BadInput
+    from debtcli.money import format_amount
+
+    if strategy not in STRATEGIES:
+        raise BadInput(
+            f"--strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}",
+            f"--strategy {strategy!r}：请从以下选择：{', '.join(STRATEGIES)}",
+        )
+    debts, currencies = [d for _, d in owing], sorted({c for c, _ in owing})
+    if strategy == "avalanche" and any(d.rate is None for d in debts):
+        raise BadInput(
+            "avalanche orders cards by interest rate: give --rate CARD=PERCENT for each card",
+            "avalanche 按利率排序：请为每张卡提供 --rate 卡号=年利率",
+        )
+    if not debts:
+        raise BadInput(
+            "no overdue card with an amount owed: record one with `debtcli overdue`",
+            "没有欠款的逾期卡：请先用 `debtcli overdue` 记录",
+        )
+    if len(currencies) > 1:
+        listed = ", ".join(currencies)
+        raise BadInput(
+            f"these cards are in different currencies ({listed}); money in two "
+            "currencies cannot be added: plan each currency's cards on their own, "
+            "e.g. debtcli plan CARD CARD --income … --expenses …",
+            f"这些卡的币种不同（{listed}），不能相加：请按币种分别计划，例如 "
+            "debtcli plan 卡号 卡号 --income … --expenses …",
+        )
+    if months is not None and months > MAX_ROWS:
+        raise BadInput(
+            f"--months {months}: at most {MAX_ROWS}", f"--months {months}：最多 {MAX_ROWS} 个月"
+        )
+    cur, budget = currencies[0], income - expenses
+    if months is not None:
+        plan = equal_plan(debts, months, budget, cap, first)
+    else:
+        plan = make_plan(debts, budget, strategy=strategy, cap=cap, first=first, max_rows=max_rows)
+
+    def money(fen: int) -> str:
+        return format_amount(fen, cur)
+
+    warnings = []
+    if budget <= 0:
+        warnings.append(
+            (
+                f"Your expenses ({money(expenses)}) use all your income ({money(income)}): no "
+                "plan is affordable now. Write to the banks about deferral (debtcli letter "
+                "make deferral CARD).",
+                f"必要开支（{money(expenses)}）用尽了收入（{money(income)}）：目前无法负担任何"
+                "方案。可以向银行申请延期还款（debtcli letter make deferral 卡号）。",
+            )
+        )
+    elif not plan.affordable:
+        warnings.append(
+            (
+                f"No plan within {cap} months is affordable: it needs at least "
+                f"{money(plan.needed_monthly)} a month, and you have {money(budget)}. Ask "
+                "for a fee waiver or an interest freeze as well, and tell the banks what you "
+                "can pay.",
+                f"{cap} 个月内的方案都负担不起：每月至少需要 {money(plan.needed_monthly)}，而你"
+                f"可用 {money(budget)}。可同时申请减免罚息或停息挂账，并告诉银行你能还多少。",
+            )
+        )
+    return Household(income, expenses, cur, debts, plan, warnings)
+
+
+def household_json(h: Household, lang: str) -> dict[str, Any]:
+    """A household's plan as `plan --json` gives it: amounts as decimal strings."""
+    from debtcli.i18n import pick
+    from debtcli.money import to_decimal_str
+
+    plan = h.plan
+    return {
+        "income": to_decimal_str(h.income),
+        "expenses": to_decimal_str(h.expenses),
+        "available": to_decimal_str(h.budget),
+        "currency": h.currency,
+        "strategy": plan.strategy,
+        "cap_months": plan.cap,
+        "months": plan.months,
+        "months_needed": plan.months_needed,
+        "affordable": plan.affordable,
+        "needed_monthly": to_decimal_str(plan.needed_monthly),
+        "total": to_decimal_str(h.total),
+        "cards": [
+            {
+                "card": d.key,
+                "last4": d.key[:4],
+                "owed": to_decimal_str(d.owed),
+                "months": plan.finish.get(d.key),
+                "first_payment": to_decimal_str(plan.schedule[0].get(d.key, 0))
+                if plan.schedule
+                else "0.00",
+            }
+            for d in h.debts
+        ],
+        "schedule": [
+            {
+                "month": i + 1,
+                "due": str(plan.due_date(i + 1)),
+                "payments": {k: to_decimal_str(v) for k, v in row.items()},
+                "total": to_decimal_str(sum(row.values())),
+            }
+            for i, row in enumerate(plan.schedule)
+        ],
+        "warnings": [pick(lang, en, zh) for en, zh in h.warnings],
+    }

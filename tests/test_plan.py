@@ -87,3 +87,20 @@ def test_li_weis_three_thousand_a_month():
 def test_unaffordable_plans_say_what_is_needed(budget):
     plan = make_plan([Debt("4821", 6_240_000)], budget, cap=60)
     assert not plan.affordable and plan.needed_monthly == 104_000
+
+
+@given(DEBTS, BUDGET, st.integers(min_value=1, max_value=120))
+def test_an_equal_installment_plan_pays_each_card_exactly_in_that_many_months(
+    amounts, budget, months
+):
+    from debtcli.plan import equal_plan
+
+    debts = [Debt(f"c{i}", a) for i, a in enumerate(amounts)]
+    plan = equal_plan(debts, months, budget, cap=60)
+    assert len(plan.schedule) == months and plan.finish == {d.key: months for d in debts}
+    for d in debts:
+        paid = [row.get(d.key, 0) for row in plan.schedule]
+        assert sum(paid) == d.owed and max(paid) - min(paid) <= 1
+    first = sum(plan.schedule[0].values())
+    assert plan.needed_monthly == first
+    assert plan.affordable == (months <= 60 and first <= budget)

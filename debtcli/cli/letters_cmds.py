@@ -26,7 +26,6 @@ letter_app = sub_app(
 )
 app.add_typer(letter_app, name="letter")
 Opt = typer.Option
-MAX_ROWS = 600  # months a plan lays out at most (50 years)
 
 
 def _amount(text: str | None) -> int | None:
@@ -109,8 +108,8 @@ def plan_cmd(
     from debtcli.dates import add_months, parse_date
     from debtcli.errors import BadInput
     from debtcli.ledger import open_debts
-    from debtcli.money import format_amount, to_decimal_str
-    from debtcli.plan import STRATEGIES, installments, make_plan
+    from debtcli.money import format_amount
+    from debtcli.plan import MAX_ROWS, household_json, household_plan
     from debtcli.store import list_cards
 
     if not income or not expenses:
@@ -118,147 +117,33 @@ def plan_cmd(
             "plan needs --income and --expenses (monthly amounts)",
             "plan 需要 --income 和 --expenses（每月金额）",
         )
-    if strategy not in STRATEGIES:
-        raise BadInput(
-            f"--strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}",
-            f"--strategy {strategy!r}：请从以下选择：{', '.join(STRATEGIES)}",
-        )
     s, pack, t = state.store(), state.pack(), state.t
     every = list_cards(s)
-    bank_of = pack.bank
-    chosen = [resolve(c, every, bank_of) for c in cards] if cards and not all_cards else every
-    rates = _rates(rate, every)
-    if strategy == "avalanche" and any(c["id"] not in rates for c in chosen):
-        raise BadInput(
-            "avalanche orders cards by interest rate: give --rate CARD=PERCENT for each card",
-            "avalanche 按利率排序：请为每张卡提供 --rate 卡号=年利率",
-        )
-    owing = open_debts(s, state.today, chosen, rates=rates)
-    debts, currencies = [d for _, d in owing], {c["currency"] for c, _ in owing}
-    if not debts:
-        raise BadInput(
-            "no overdue card with an amount owed: record one with `debtcli overdue`",
-            "没有欠款的逾期卡：请先用 `debtcli overdue` 记录",
-        )
-    if len(currencies) > 1:
-        listed = ", ".join(sorted(currencies))
-        raise BadInput(
-            f"these cards are in different currencies ({listed}); money in two "
-            "currencies cannot be added: plan each currency's cards on their own, "
-            "e.g. debtcli plan CARD CARD --income … --expenses …",
-            f"这些卡的币种不同（{listed}），不能相加：请按币种分别计划，例如 "
-            "debtcli plan 卡号 卡号 --income … --expenses …",
-        )
-    cur = currencies.pop()
-    inc, exp, budget = _budget(income, expenses)
-    start = parse_date(first, state.today) if first else add_months(state.today, 1)
-    cap = pack.max_installment_months
-    if months is not None:
-        if months > MAX_ROWS:
-            raise BadInput(
-                f"--months {months}: at most {MAX_ROWS}", f"--months {months}：最多 {MAX_ROWS} 个月"
-            )
-        rows: list[dict[str, Any]] = [{} for _ in range(months)]
-        for d in debts:
-            for i, part in enumerate(installments(d.owed, months)):
-                if part:
-                    rows[i][d.key] = part
-        from debtcli.plan import Plan
-
-        first_total = sum(rows[0].values())
-        plan = Plan(
-            budget=budget,
-            strategy=f"equal-{months}",
-            cap=cap,
-            months=months,
-            affordable=months <= cap and first_total <= budget,
-            complete=True,
-            needed_monthly=first_total,
-            months_needed=months,
-            schedule=rows,
-            finish={d.key: months for d in debts},
-            first=start,
-        )
-    else:
+    chosen = [resolve(c, every, pack.bank) for c in cards] if cards and not all_cards else every
+    inc, exp, _ = _budget(income, expenses)
+    owing = open_debts(s, state.today, chosen, rates=_rates(rate, every))
+    h = household_plan(
+        [(c["currency"], d) for c, d in owing],
+        inc,
+        exp,
+        strategy=strategy,
+        months=months,
+        cap=pack.max_installment_months,
+        first=parse_date(first, state.today) if first else add_months(state.today, 1),
         # The terminal shows at most the first two years and who finishes within the cap;
         # only --json needs every month laid out.
-        plan = make_plan(
-            debts,
-            budget,
-            strategy=strategy,
-            cap=cap,
-            first=start,
-            max_rows=MAX_ROWS if json_out else max(cap, 24),
-        )
-    warnings = []
-    if budget <= 0:
-        warnings.append(
-            t(
-                f"Your expenses ({format_amount(exp, cur)}) use all your income "
-                f"({format_amount(inc, cur)}): no plan is affordable now. Write to the "
-                "banks about deferral (debtcli letter make deferral CARD).",
-                f"必要开支（{format_amount(exp, cur)}）用尽了收入（{format_amount(inc, cur)}）："
-                "目前无法负担任何方案。可以向银行申请延期还款（debtcli letter make deferral 卡号）。",
-            )
-        )
-    elif not plan.affordable:
-        warnings.append(
-            t(
-                f"No plan within {cap} months is affordable: it needs at least "
-                f"{format_amount(plan.needed_monthly, cur)} a month, and you have "
-                f"{format_amount(budget, cur)}. Ask for a fee waiver or an interest "
-                "freeze as well, and tell the banks what you can pay.",
-                f"{cap} 个月内的方案都负担不起：每月至少需要 "
-                f"{format_amount(plan.needed_monthly, cur)}，而你可用 "
-                f"{format_amount(budget, cur)}。可同时申请减免罚息或停息挂账，并告诉银行你能还多少。",
-            )
-        )
-    total = sum(d.owed for d in debts)
+        max_rows=MAX_ROWS if json_out else max(pack.max_installment_months, 24),
+    )
     if json_out:
-        emit_json(
-            {
-                "income": to_decimal_str(inc),
-                "expenses": to_decimal_str(exp),
-                "available": to_decimal_str(budget),
-                "currency": cur,
-                "strategy": plan.strategy,
-                "cap_months": cap,
-                "months": plan.months,
-                "months_needed": plan.months_needed,
-                "affordable": plan.affordable,
-                "needed_monthly": to_decimal_str(plan.needed_monthly),
-                "total": to_decimal_str(total),
-                "cards": [
-                    {
-                        "card": d.key,
-                        "last4": d.key[:4],
-                        "owed": to_decimal_str(d.owed),
-                        "months": plan.finish.get(d.key),
-                        "first_payment": to_decimal_str(plan.schedule[0].get(d.key, 0))
-                        if plan.schedule
-                        else "0.00",
-                    }
-                    for d in debts
-                ],
-                "schedule": [
-                    {
-                        "month": i + 1,
-                        "due": str(plan.due_date(i + 1)),
-                        "payments": {k: to_decimal_str(v) for k, v in row.items()},
-                        "total": to_decimal_str(sum(row.values())),
-                    }
-                    for i, row in enumerate(plan.schedule)
-                ],
-                "warnings": warnings,
-            }
-        )
+        emit_json(household_json(h, state.lang))
         return
+    plan, cur = h.plan, h.currency
     out = console()
     say(
-        f"Available each month: {format_amount(budget, cur)} (income {format_amount(inc, cur)} − "
-        f"essentials {format_amount(exp, cur)}). Owed: {format_amount(total, cur)}.",
-        f"每月可用于还款：{format_amount(budget, cur)}（收入 {format_amount(inc, cur)} − 必要开支 "
-        f"{format_amount(exp, cur)}）。欠款合计：{format_amount(total, cur)}。",
+        f"Available each month: {format_amount(h.budget, cur)} (income {format_amount(inc, cur)} "
+        f"− essentials {format_amount(exp, cur)}). Owed: {format_amount(h.total, cur)}.",
+        f"每月可用于还款：{format_amount(h.budget, cur)}（收入 {format_amount(inc, cur)} − 必要开支 "
+        f"{format_amount(exp, cur)}）。欠款合计：{format_amount(h.total, cur)}。",
     )
     beyond = f"> {plan.months}"
     show_table(
@@ -271,29 +156,28 @@ def plan_cmd(
                 format_amount(plan.schedule[0].get(d.key, 0), cur) if plan.schedule else "—",
                 plan.finish.get(d.key) or (beyond if plan.schedule else "—"),
             ]
-            for d in debts
+            for d in h.debts
         ],
         right=frozenset({1, 2, 3}),
     )
     if plan.schedule:
-        _show_schedule(out, plan, [d.key for d in debts], cur)
-    for w in warnings:
-        say("! " + w, "！" + w)
+        _show_schedule(out, plan, [d.key for d in h.debts], cur)
+    for en, zh in h.warnings:
+        say("! " + en, "！" + zh)
     if plan.affordable:
         say(
             "Next: debtcli letter make installment CARD --income … --expenses … (one per bank)",
             "下一步：debtcli letter make installment 卡号 --income … --expenses …（每家银行一封）",
         )
-    say(
-        pack.text(pack.data["letters"]["warnings"], "limitation", state.lang),
-        pack.text(pack.data["letters"]["warnings"], "limitation", state.lang),
-    )
+    limitation = pack.text(pack.data["letters"]["warnings"], "limitation", state.lang)
+    say(limitation, limitation)
 
 
 def _show_schedule(out: Any, plan: Any, keys: list[str], cur: str) -> None:
     """The first months of the schedule: a column per card when they fit the terminal, else
     each month's payments as one wrapped line."""
     from debtcli.money import format_amount
+    from debtcli.plan import MAX_ROWS
 
     t, total = state.t, plan.months_needed
     shown = plan.schedule if total <= 24 else plan.schedule[:12]
