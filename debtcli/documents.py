@@ -95,6 +95,18 @@ def write_private(path: Path, data: bytes | Iterable[str]) -> None:
         raise
 
 
+def letter_body(md: str, fmt: str, title: str, lang: str) -> Any:
+    """A letter written in Markdown as the format asked for: md (text), html (text) or docx
+    (bytes)."""
+    if fmt == "md":
+        return md
+    if fmt == "html":
+        from debtcli.templating import render
+
+        return render("letter.html.j2", {"blocks": md_blocks(md), "title": title, "lang": lang})
+    return docx_bytes(md_blocks(md))
+
+
 def md_blocks(text: str) -> list[dict[str, str]]:
     """The small Markdown our templates write: '# ' and '## ' headings, '- ' items, and
     paragraphs separated by blank lines (their line breaks kept)."""

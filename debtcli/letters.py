@@ -4,9 +4,10 @@ Templates are jinja2 files (templates/letters/KIND.LANG.md.j2); a user's copy in
 dir wins and renders in the sandbox. User text only ever arrives as template *data*.
 """
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from debtcli import store as st
 from debtcli.dates import add_months, show_day, show_time
@@ -178,19 +179,65 @@ def _time_barred(store: st.Store, pack: Pack, card: Any, today: date) -> str | N
     return lim["runs_until"] if lim and lim["expired"] else None
 
 
+def _household(
+    store: st.Store, pack: Pack, card: Any, available: int, today: date
+) -> tuple[Any, str | None, list[tuple[Any, Any]]]:
+    """The plan `debtcli plan` makes of the household's monthly budget over every open debt in
+    the card's currency: (the plan, this card's key in it, the (card, debt) pairs)."""
+    from debtcli.ledger import open_debts
+    from debtcli.plan import make_plan
+
+    owing = open_debts(store, today, currency=card["currency"])
+    plan = make_plan([d for _, d in owing], available, cap=pack.max_installment_months)
+    mine = next((d.key for c, d in owing if c["id"] == card["id"]), None)
+    return plan, mine, owing
+
+
+def budget_months(
+    store: st.Store, pack: Pack, card: Any, available: int, today: date
+) -> int | None:
+    """The installments to propose for this card when only the budget is given: the months
+    the household's plan takes to pay it (None: the card owes nothing)."""
+    plan, mine, _ = _household(store, pack, card, available, today)
+    cap = pack.max_installment_months
+    if mine is None:
+        return None
+    if not plan.affordable:
+        raise BadInput(
+            f"with that income and those expenses no plan within {cap} months is affordable; "
+            "see `debtcli plan`, or propose --monthly yourself",
+            f"按此收入和开支，{cap} 个月内没有可负担的方案；见 `debtcli plan`，或自行用 --monthly "
+            "提出金额",
+        )
+    return plan.finish.get(mine)
+
+
 def _budget_share(
     store: st.Store, pack: Pack, card: Any, budget: dict[str, int], today: date
 ) -> tuple[int, list[tuple[str, int]]]:
     """What the household's monthly budget leaves for this card when every open debt is paid
     at once (the plan's split), and the other debts it must also cover."""
-    from debtcli.ledger import open_debts
-    from debtcli.plan import make_plan
-
-    debts = open_debts(store, today, currency=card["currency"])
-    plan = make_plan([d for _, d in debts], budget["available"], cap=pack.max_installment_months)
-    mine = next((d.key for c, d in debts if c["id"] == card["id"]), None)
+    plan, mine, owing = _household(store, pack, card, budget["available"], today)
     share = plan.schedule[0].get(mine, 0) if plan.schedule and mine else 0
-    return share, [(c["bank"], d.owed) for c, d in debts if c["id"] != card["id"]]
+    return share, [(c["bank"], d.owed) for c, d in owing if c["id"] != card["id"]]
+
+
+class _Facts(NamedTuple):
+    """What a kind's own part of a letter is made from."""
+
+    store: st.Store
+    pack: Pack
+    card: Any
+    lang: str
+    today: date
+    opts: dict[str, Any]
+    pos: Any  # cards.Position
+    bank: str  # the bank's name as the letter writes it
+
+    def money(self, fen: int | None) -> str | None:
+        from debtcli.money import format_formal
+
+        return format_formal(fen, self.card["currency"], self.lang) if fen else None
 
 
 def build_context(
@@ -203,16 +250,13 @@ def build_context(
     opts: dict[str, Any],
     profile: dict[str, str],
 ) -> dict[str, Any]:
-    """Everything a letter shows, checked: a missing field is an error naming its option."""
+    """Everything a letter shows, checked: a missing field is an error naming its option. The
+    parts every letter has are made here; a kind's own (a plan, a complaint's violations) by
+    its function in _PARTS."""
     from debtcli.ledger import card_position
     from debtcli.money import format_formal
 
     episode, pos = card_position(store, card, today)
-    cur = card["currency"]
-
-    def money(fen: int | None) -> str | None:
-        return format_formal(fen, cur, lang) if fen else None
-
     letter = kinds(pack)[kind]
     if episode is None and letter["needs_debt"]:
         raise BadInput(
@@ -226,21 +270,11 @@ def build_context(
             f"--hardship {hardship_key!r}：请从以下选择：{', '.join(HARDSHIPS)}",
         )
     if letter["acknowledges"] and not opts.get("force"):
-        ended = _time_barred(store, pack, card, today)
-        if ended:
-            raise BadInput(
-                f"by your records the limitation period for ****{card['last4']} may have ended "
-                f"on {ended}. This letter acknowledges the debt: agreeing to pay after the "
-                "period has ended gives up that defence (Civil Code Art. 192(2); courts never "
-                "raise it on their own, Art. 193; SPC Provisions on limitation (2020) Art. 19). "
-                "Ask legal aid (12348) first; to write it anyway, add --force",
-                f"按你的记录，****{card['last4']} 的诉讼时效可能已于 {ended} 届满。这封信会确认欠款："
-                "时效届满后同意履行，就不能再以时效届满抗辩（《民法典》第一百九十二条第二款；法院不主动适用，"
-                "第一百九十三条；最高法诉讼时效规定(2020)第十九条）。请先咨询法律援助（12348）；"
-                "如仍要写，请加 --force",
-            )
+        _refuse_if_time_barred(store, pack, card, today)
     entry = pack.bank(card["bank"])
     bank = pick(lang, entry["en"], entry["zh"]) if entry else card["bank"]
+    facts = _Facts(store, pack, card, lang, today, opts, pos, bank)
+    money = facts.money
     proofs = [*PROOF_ALWAYS, *PROOF.get(hardship_key, ())] if letter["acknowledges"] else []
     ctx: dict[str, Any] = {
         "kind": kind,
@@ -255,7 +289,7 @@ def build_context(
         "reason": _sentence(opts.get("reason"), lang),
         "debt": {
             "since": letter_date(date.fromisoformat(episode["since"]), lang) if episode else None,
-            "owed": money(pos.owed) or format_formal(0, cur, lang),
+            "owed": money(pos.owed) or format_formal(0, card["currency"], lang),
             "principal": money(episode["principal"]) if episode else None,
             "interest": money(episode["interest"]) if episode else None,
             "fees": money(episode["fees"]) if episode else None,
@@ -272,67 +306,97 @@ def build_context(
         "sustainable": False,
         "heads": None,  # a kind's own section names (a complaint's 投诉请求), else the base's
     }
-    if kind in ("installment", "interest-freeze"):
-        if pos.settled_on:
-            raise BadInput(
-                f"card ****{card['last4']} is settled: nothing to pay in installments",
-                f"卡 ****{card['last4']} 已结清，无需分期",
-            )
-        p = proposal(
-            pos.owed,
-            pack.max_installment_months,
-            today,
-            months=opts.get("months"),
-            monthly=opts.get("monthly"),
-            first=opts.get("first"),
+    part = _PARTS.get(kind)
+    if part is not None:
+        ctx.update(part(facts))
+    return ctx
+
+
+def _refuse_if_time_barred(store: st.Store, pack: Pack, card: Any, today: date) -> None:
+    ended = _time_barred(store, pack, card, today)
+    if ended:
+        raise BadInput(
+            f"by your records the limitation period for ****{card['last4']} may have ended "
+            f"on {ended}. This letter acknowledges the debt: agreeing to pay after the "
+            "period has ended gives up that defence (Civil Code Art. 192(2); courts never "
+            "raise it on their own, Art. 193; SPC Provisions on limitation (2020) Art. 19). "
+            "Ask legal aid (12348) first; to write it anyway, add --force",
+            f"按你的记录，****{card['last4']} 的诉讼时效可能已于 {ended} 届满。这封信会确认欠款："
+            "时效届满后同意履行，就不能再以时效届满抗辩（《民法典》第一百九十二条第二款；法院不主动适用，"
+            "第一百九十三条；最高法诉讼时效规定(2020)第十九条）。请先咨询法律援助（12348）；"
+            "如仍要写，请加 --force",
         )
-        ctx["plan"] = {
+
+
+def _plan_part(f: _Facts) -> dict[str, Any]:
+    """An installment or interest-freeze request: the proposal, and whether the household's
+    budget sustains it."""
+    card, pos, opts, money, cur = f.card, f.pos, f.opts, f.money, f.card["currency"]
+    if pos.settled_on:
+        raise BadInput(
+            f"card ****{card['last4']} is settled: nothing to pay in installments",
+            f"卡 ****{card['last4']} 已结清，无需分期",
+        )
+    p = proposal(
+        pos.owed,
+        f.pack.max_installment_months,
+        f.today,
+        months=opts.get("months"),
+        monthly=opts.get("monthly"),
+        first=opts.get("first"),
+    )
+    out: dict[str, Any] = {
+        "plan": {
             "months": p["months"],
             "monthly": money(p["monthly_fen"]),
             "last": money(p["last_fen"]),
             "total": money(p["total_fen"]),
-            "first": letter_date(p["first"], lang),
+            "first": letter_date(p["first"], f.lang),
         }
-        if opts.get("budget"):
-            share, others = _budget_share(store, pack, card, opts["budget"], today)
-            if p["monthly_fen"] > share and not opts.get("force"):
-                from debtcli.money import format_amount
-
-                raise BadInput(
-                    f"this proposes {format_amount(p['monthly_fen'], cur)} a month, but your "
-                    f"budget leaves {format_amount(share, cur)} a month for this card once the "
-                    "other cards are paid too (see `debtcli plan`): propose --monthly within it, "
-                    "or add --force (the letter then does not say you can sustain it)",
-                    f"这封信提出每月 {format_amount(p['monthly_fen'], cur)}，但在同时偿还其他卡之后，"
-                    f"你的预算每月只能给这张卡 {format_amount(share, cur)}（见 `debtcli plan`）："
-                    "请用 --monthly 提出不超过它的金额，或加 --force（信中就不再写“能够持续负担”）",
-                )
-            ctx["sustainable"] = p["monthly_fen"] <= share
-            ctx["budget"] = {
-                "share": money(share),
-                "others": [{"bank": b, "owed": money(o)} for b, o in others],
-            }
-    elif kind == "deferral":
-        months = opts.get("months")
-        if not months or not 1 <= months <= 12:
-            raise BadInput(
-                "a deferral letter needs --months N (1 to 12): how long to defer",
-                "延期还款申请需要 --months 月数（1 到 12）",
-            )
-        ctx["defer"] = {"months": months, "until": letter_date(add_months(today, months), lang)}
-    elif kind == "complaint":
-        from debtcli.complaints import complaint_context
-
-        ctx.update(
-            complaint_context(store, pack, card, lang, opts.get("to") or "bank", bank, today)
+    }
+    if not opts.get("budget"):
+        return out
+    share, others = _budget_share(f.store, f.pack, card, opts["budget"], f.today)
+    if p["monthly_fen"] > share and not opts.get("force"):
+        raise BadInput(
+            f"this proposes {format_amount(p['monthly_fen'], cur)} a month, but your "
+            f"budget leaves {format_amount(share, cur)} a month for this card once the "
+            "other cards are paid too (see `debtcli plan`): propose --monthly within it, "
+            "or add --force (the letter then does not say you can sustain it)",
+            f"这封信提出每月 {format_amount(p['monthly_fen'], cur)}，但在同时偿还其他卡之后，"
+            f"你的预算每月只能给这张卡 {format_amount(share, cur)}（见 `debtcli plan`）："
+            "请用 --monthly 提出不超过它的金额，或加 --force（信中就不再写“能够持续负担”）",
         )
-    elif kind == "stop-third-party":
-        third = [
-            e
-            for e in st.contacts(store, card_id=card["id"])
-            if e["direction"] == "in" and e["contacted"] != "self"
-        ]
-        ctx["third_parties"] = [
+    out["sustainable"] = p["monthly_fen"] <= share
+    out["budget"] = {
+        "share": money(share),
+        "others": [{"bank": b, "owed": money(o)} for b, o in others],
+    }
+    return out
+
+
+def _deferral_part(f: _Facts) -> dict[str, Any]:
+    months = f.opts.get("months")
+    if not months or not 1 <= months <= 12:
+        raise BadInput(
+            "a deferral letter needs --months N (1 to 12): how long to defer",
+            "延期还款申请需要 --months 月数（1 到 12）",
+        )
+    return {"defer": {"months": months, "until": letter_date(add_months(f.today, months), f.lang)}}
+
+
+def _complaint_part(f: _Facts) -> dict[str, Any]:
+    from debtcli.complaints import complaint_context
+
+    to = f.opts.get("to") or "bank"
+    return complaint_context(f.store, f.pack, f.card, f.lang, to, f.bank, f.today)
+
+
+def _third_party_part(f: _Facts) -> dict[str, Any]:
+    """Every logged contact of someone other than the cardholder, as the letter lists them."""
+    lang, pack = f.lang, f.pack
+    return {
+        "third_parties": [
             {
                 "at": show_time(e["at"], lang),
                 "channel": pack.word_name("channel", e["channel"], lang),
@@ -340,21 +404,42 @@ def build_context(
                 "contacted": pack.word_name("contacted", e["contacted"], lang),
                 "hash": e["hash"],
             }
-            for e in third
+            for e in st.contacts(f.store, card_id=f.card["id"])
+            if e["direction"] == "in" and e["contacted"] != "self"
         ]
-    elif kind == "settlement-proof":
-        if not pos.settled_on:
-            raise BadInput(
-                f"card ****{card['last4']} is not settled yet: record it with "
-                "`debtcli settle` or `debtcli pay` first",
-                f"卡 ****{card['last4']} 尚未结清：请先用 `debtcli settle` 或 `debtcli pay` 记录",
-            )
-    elif kind == "credit-dispute" and not (opts.get("reason") or "").strip():
+    }
+
+
+def _settlement_part(f: _Facts) -> dict[str, Any]:
+    if not f.pos.settled_on:
+        raise BadInput(
+            f"card ****{f.card['last4']} is not settled yet: record it with "
+            "`debtcli settle` or `debtcli pay` first",
+            f"卡 ****{f.card['last4']} 尚未结清：请先用 `debtcli settle` 或 `debtcli pay` 记录",
+        )
+    return {}
+
+
+def _dispute_part(f: _Facts) -> dict[str, Any]:
+    if not (f.opts.get("reason") or "").strip():
         raise BadInput(
             "a credit dispute needs --reason: what is wrong in the report",
             "征信异议申请需要 --reason：说明报告中哪里有误",
         )
-    return ctx
+    return {}
+
+
+# A kind's own part of its letter, beyond what every letter has. A kind added in the pack
+# alone (with its templates) needs no entry here.
+_PARTS: dict[str, Callable[[_Facts], dict[str, Any]]] = {
+    "installment": _plan_part,
+    "interest-freeze": _plan_part,
+    "deferral": _deferral_part,
+    "complaint": _complaint_part,
+    "stop-third-party": _third_party_part,
+    "settlement-proof": _settlement_part,
+    "credit-dispute": _dispute_part,
+}
 
 
 def user_dir() -> Path:

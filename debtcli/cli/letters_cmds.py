@@ -322,7 +322,7 @@ def letter_make(
     article numbers."""
     from debtcli import letters
     from debtcli.dates import parse_date
-    from debtcli.documents import choose_format, docx_bytes, md_blocks
+    from debtcli.documents import choose_format, letter_body
     from debtcli.errors import BadInput
     from debtcli.ledger import find_card
 
@@ -333,6 +333,8 @@ def letter_make(
         raise BadInput(
             f"--to {to!r}: choose bank or regulator", f"--to {to!r}：请选择 银行 或 监管"
         )
+    if (income is None) != (expenses is None):
+        raise BadInput("give both --income and --expenses", "请同时提供 --income 和 --expenses")
     c = find_card(s, card)
     kind_fmt = choose_format(fmt, output)
     opts: dict[str, Any] = {
@@ -344,60 +346,42 @@ def letter_make(
         "force": force,
         "first": parse_date(first, state.today) if first else None,
     }
-    if (income is None) != (expenses is None):
-        raise BadInput("give both --income and --expenses", "请同时提供 --income 和 --expenses")
     if income is not None and expenses is not None:
-        from debtcli.ledger import open_debts
-        from debtcli.plan import make_plan
-
-        inc, exp, budget = _budget(income, expenses)
-        opts["budget"] = {"income": inc, "expenses": exp, "available": budget}
+        inc, exp, available = _budget(income, expenses)
+        opts["budget"] = {"income": inc, "expenses": exp, "available": available}
         if months is None and opts["monthly"] is None:
-            owing = open_debts(s, state.today, currency=c["currency"])
-            plan = make_plan([d for _, d in owing], budget, cap=pack.max_installment_months)
-            if not plan.affordable:
-                raise BadInput(
-                    "with that income and those expenses no plan within "
-                    f"{pack.max_installment_months} months is affordable; see "
-                    "`debtcli plan`, or propose --monthly yourself",
-                    f"按此收入和开支，{pack.max_installment_months} 个月内没有可负担的方案；"
-                    "见 `debtcli plan`，或自行用 --monthly 提出金额",
-                )
-            opts["months"] = next(
-                (plan.finish.get(d.key) for o, d in owing if o["id"] == c["id"]), None
-            )
-    given = {"name": name, "id_last4": id_last4, "phone": phone, "address": address}
-    profile = letters.merge_profile(s, given)
-    missing = letters.missing_profile(profile)
-    if missing:
-        if not sys.stdin.isatty():
-            raise BadInput(
-                "the letter needs your "
-                + " and ".join(f"--{m.replace('_', '-')}" for m in missing)
-                + " (asked once, then remembered)",
-                "信件需要你的 "
-                + "、".join(f"--{m.replace('_', '-')}" for m in missing)
-                + "（只需提供一次）",
-            )
-        profile = letters.merge_profile(s, {**given, **_ask_profile(profile, missing)})
+            opts["months"] = letters.budget_months(s, pack, c, available, state.today)
+    profile = _profile(s, {"name": name, "id_last4": id_last4, "phone": phone, "address": address})
     ctx = letters.build_context(s, pack, c, k, lang, state.today, opts, profile)
-    md = letters.render_markdown(k, lang, ctx)
-    if kind_fmt == "md":
-        body: Any = md
-    elif kind_fmt == "html":
-        from debtcli.templating import render
-
-        body = render(
-            "letter.html.j2", {"blocks": md_blocks(md), "title": ctx["title"], "lang": lang}
-        )
-    else:
-        body = docx_bytes(md_blocks(md))
+    body = letter_body(letters.render_markdown(k, lang, ctx), kind_fmt, ctx["title"], lang)
     emit_document(body, output, "the letter", "信件", force)
     letters.save_profile(s, profile)  # asked once, remembered: only now that the letter exists
     for w in letters.warnings(pack, k, lang):
         sys.stderr.write(w + "\n")
     if record:
         _record_letter(c, k, ctx, body, output, kind_fmt)
+
+
+def _profile(store: Any, given: dict[str, str | None]) -> dict[str, str]:
+    """The sender's details: given now, remembered, or asked at a terminal (a script is told
+    which options are missing)."""
+    from debtcli import letters
+    from debtcli.errors import BadInput
+
+    profile = letters.merge_profile(store, given)
+    missing = letters.missing_profile(profile)
+    if not missing:
+        return profile
+    if not sys.stdin.isatty():
+        raise BadInput(
+            "the letter needs your "
+            + " and ".join(f"--{m.replace('_', '-')}" for m in missing)
+            + " (asked once, then remembered)",
+            "信件需要你的 "
+            + "、".join(f"--{m.replace('_', '-')}" for m in missing)
+            + "（只需提供一次）",
+        )
+    return letters.merge_profile(store, {**given, **_ask_profile(profile, missing)})
 
 
 def _record_letter(
