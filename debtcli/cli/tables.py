@@ -22,20 +22,37 @@ def show_table(
     """Columns in `wrap` (free text: notes, rules) are narrowed and wrapped to fit the terminal;
     the others keep their width. With only_if_fits, a table too wide for the terminal is not
     drawn (the caller has a narrower layout) and False is returned."""
+    from debtcli.escape import for_terminal
+
+    wrap = frozenset(i for i in wrap if i < len(headers))
+    cells = [[("" if c is None else for_terminal(str(c))) for c in row] for row in rows]
+    fitted = _fit(console.width, headers, cells, wrap, only_if_fits)
+    if fitted == "no":
+        return False
+    if fitted == "rich":  # too narrow to draw: rich folds
+        _rich_table(console, headers, cells, title, right)
+        return True
+    widths, fold, pad = fitted
+    console.write(_draw(headers, cells, widths, fold, pad, right, title))
+    return True
+
+
+def _fit(
+    width: int, headers: list[str], cells: list[list[str]], wrap: frozenset[int], only: bool
+) -> Any:
+    """Column widths for a terminal `width` cells wide: (widths, the columns to fold, the
+    padding), or "no" (does not fit once free text is narrowed, and `only` if it fits), or
+    "rich" (too narrow to draw)."""
     import re
 
     from rich.cells import cell_len
 
-    wrap = frozenset(i for i in wrap if i < len(headers))
-    from debtcli.escape import for_terminal
-
-    cells = [[("" if c is None else for_terminal(str(c))) for c in row] for row in rows]
     widths = [cell_len(h) for h in headers]
     for row in cells:
         for i, c in enumerate(row):
             widths[i] = max(widths[i], max(cell_len(part) for part in c.split("\n")))
     pad = 1  # blanks each side of a cell
-    excess = sum(widths) + 3 * len(widths) + 1 - console.width
+    excess = sum(widths) + 3 * len(widths) + 1 - width
     # Free text gives way first, down to 10 cells or its longest word. Then, if the terminal
     # is still too narrow, the widest columns one cell at a time: down to their longest run
     # between blanks (a date breaks at its space, 信函/律师函 stays whole), then to their
@@ -57,35 +74,50 @@ def show_table(
         if cut > 0:
             widths[i] -= cut
             excess -= cut
-    if excess > 0 and only_if_fits:
-        return False
+    if excess > 0 and only:
+        return "no"
+    if excess <= 0:
+        return widths, fold, pad
+    runs = [max(cell_len(w) for c in col for w in re.split(r"[ \t\n]+", c)) for col in columns]
+    for least in (lambda i: max(6, runs[i]), lambda i: max(6, word(i)), None, lambda i: 6):
+        if least is None:
+            if excess > 0:
+                pad, excess = 0, excess - 2 * len(widths)
+            continue
+        while excess > 0:
+            i = max(range(len(widths)), key=lambda i: widths[i] - least(i))
+            if widths[i] <= least(i):
+                break
+            widths[i] -= 1
+            excess -= 1
+            fold.add(i)
     if excess > 0:
-        runs = [max(cell_len(w) for c in col for w in re.split(r"[ \t\n]+", c)) for col in columns]
-        for least in (lambda i: max(6, runs[i]), lambda i: max(6, word(i)), None, lambda i: 6):
-            if least is None:
-                if excess > 0:
-                    pad, excess = 0, excess - 2 * len(widths)
-                continue
-            while excess > 0:
-                i = max(range(len(widths)), key=lambda i: widths[i] - least(i))
-                if widths[i] <= least(i):
-                    break
-                widths[i] -= 1
-                excess -= 1
-                fold.add(i)
-        if excess > 0:  # too narrow to draw: rich folds
-            _rich_table(console, headers, cells, title, right)
-            return True
-        # A column cut from 16 to 13 cells that wraps to 10 gives the 3 back to free text.
-        natural = list(widths)
-        for i in fold:
-            natural[i] = max(cell_len(c) for c in columns[i])
-            widths[i] = max(cell_len(line) for c in columns[i] for line in wrap_cells(c, widths[i]))
-        slack = console.width - (sum(widths) + (2 * pad + 1) * len(widths) + 1)
-        for i in sorted(fold, key=lambda i: (i not in wrap, -natural[i])):
-            give = max(0, min(slack, natural[i] - widths[i]))
-            widths[i] += give
-            slack -= give
+        return "rich"
+    # A column cut from 16 to 13 cells that wraps to 10 gives the 3 back to free text.
+    natural = list(widths)
+    for i in fold:
+        natural[i] = max(cell_len(c) for c in columns[i])
+        widths[i] = max(cell_len(line) for c in columns[i] for line in wrap_cells(c, widths[i]))
+    slack = width - (sum(widths) + (2 * pad + 1) * len(widths) + 1)
+    for i in sorted(fold, key=lambda i: (i not in wrap, -natural[i])):
+        give = max(0, min(slack, natural[i] - widths[i]))
+        widths[i] += give
+        slack -= give
+    return widths, fold, pad
+
+
+def _draw(
+    headers: list[str],
+    cells: list[list[str]],
+    widths: list[int],
+    fold: set[int],
+    pad: int,
+    right: frozenset[int],
+    title: str | None,
+) -> str:
+    """The table in box-drawing characters, folded columns wrapped to their widths."""
+    from rich.cells import cell_len
+
     total = sum(widths) + (2 * pad + 1) * len(widths) + 1
     gap = " " * pad
 
@@ -112,8 +144,7 @@ def show_table(
     for row in cells:
         out.extend(lines(row, "│"))
     out.append("└" + "┴".join("─" * (w + 2 * pad) for w in widths) + "┘")
-    console.write("\n".join(out) + "\n")
-    return True
+    return "\n".join(out) + "\n"
 
 
 _BLANK = " \t"  # only these break a line: a no-break space keeps "****4821 ¥750.00" whole
