@@ -187,3 +187,36 @@ def test_days_overdue_are_counted_once_the_same_everywhere(cli, since, days, sta
     (card,) = cli.json("status")
     assert card["days_overdue"] == days
     assert card["stage_by_days"] == stage
+
+
+@pytest.mark.parametrize(
+    ("typed", "clock"),
+    [
+        ("昨天 晚上10点40", "22:40:00"),  # no seconds typed: :00
+        ("昨天 22:40", "22:40:00"),
+        ("昨天 12:00", "12:00:00"),  # no period: noon stays noon
+        ("昨天 下午12点30", "12:30:00"),  # 12 in the afternoon is noon, not midnight
+        ("昨天 下午1点", "13:00:00"),
+        ("昨天 中午1点", "13:00:00"),
+        ("昨天 中午11点", "11:00:00"),  # 中午 before 11 is the afternoon's, 11 the morning's
+        ("昨天 中午12点", "12:00:00"),
+        ("昨天 凌晨3点", "03:00:00"),
+        ("昨天 凌晨12点", "00:00:00"),  # only 12 in the small hours is midnight
+        ("昨天 半夜12点", "00:00:00"),
+    ],
+)
+def test_spoken_times_of_day_become_the_clock_time_meant(typed, clock):
+    from debtcli.dates import parse_datetime
+
+    at = parse_datetime(typed, date(2026, 11, 23))
+    assert at.date() == date(2026, 11, 22) and at.time().isoformat() == clock
+
+
+def test_since_and_until_typed_as_words_are_whole_local_days():
+    from debtcli.dates import days_utc
+
+    # today 2026-11-23 in UTC+8 (the test environment's zone): yesterday starts at 16:00 UTC
+    assert days_utc("昨天", "yesterday", date(2026, 11, 23)) == (
+        "2026-11-21T16:00:00+00:00",
+        "2026-11-22T16:00:00+00:00",
+    )
