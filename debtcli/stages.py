@@ -202,14 +202,15 @@ def criminal_threshold(pack: Pack) -> int:
     return from_decimal_str(pack.indicator("malicious-overdraft")["threshold"])
 
 
-def credit_record(pack: Pack, settled_on: date | None) -> dict[str, Any]:
+def credit_record(pack: Pack, settled_on: date) -> dict[str, Any]:
+    """When a settled card's negative record is deleted: the pack's years after settlement."""
     rule = pack.indicator("credit-record")
-    clears = add_years(settled_on, int(rule["years"])) if settled_on else None
+    years = int(rule["years"])
     return {
         "key": "credit-record",
-        "settled_on": settled_on.isoformat() if settled_on else None,
-        "clears_on": clears.isoformat() if clears else None,
-        "years": int(rule["years"]),
+        "settled_on": settled_on.isoformat(),
+        "clears_on": add_years(settled_on, years).isoformat(),
+        "years": years,
         "tag": rule["tag"],
     }
 

@@ -236,7 +236,7 @@ def _stage_events(pack: Pack, lang: str, today: date, data: dict[str, Any]) -> l
                     predicted=date.fromisoformat(d) > today,
                 )
             )
-        elif risk["key"] == "credit-record" and risk["clears_on"]:
+        elif risk["key"] == "credit-record":
             d = risk["clears_on"]
             out.append(
                 _event(

@@ -220,3 +220,23 @@ def test_since_and_until_typed_as_words_are_whole_local_days():
         "2026-11-21T16:00:00+00:00",
         "2026-11-22T16:00:00+00:00",
     )
+
+
+def test_an_installment_paid_one_fen_short_is_not_paid():
+    from datetime import date as d
+
+    agreement = {
+        "agreed_on": "2026-10-01",
+        "first_due": "2026-10-20",
+        "months": 3,
+        "monthly": 100000,
+    }
+    short = track(agreement, [(d(2026, 10, 20), 99999)], d(2026, 11, 30), 3)
+    assert short["installments"][0]["status"] == "missed" and short["status"] == "broken"
+    paid = track(agreement, [(d(2026, 10, 20), 100000)], d(2026, 10, 21), 3)
+    assert paid["installments"][0]["status"] == "paid" and paid["status"] == "current"
+
+
+def test_quiet_hours_that_start_and_end_at_the_same_time_are_no_quiet_hours():
+    same = {"start": "22:00", "end": "22:00"}
+    assert not any(in_quiet_hours(same, hm) for hm in ("21:59", "22:00", "03:00", "12:00"))
