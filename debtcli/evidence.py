@@ -191,11 +191,6 @@ def shown_hash(entry: Mapping[str, Any]) -> tuple[str | None, list[str]]:
     return committed_hash(entry["id"], entry["prev_hash"], commits), sorted(given)
 
 
-def as_values(entry: Mapping[str, Any]) -> tuple:
-    """An entry as verify_chain takes it: the CHAIN_COLUMNS in order, its seed, its hash."""
-    return (*(entry.get(k) for k in CHAIN_COLUMNS), entry.get("salt"), entry.get("hash"))
-
-
 def file_sha256(path: Any) -> str:
     import hashlib
 
@@ -225,7 +220,7 @@ def verify_chain(
     """Recompute every hash in id order. Returns (entries seen, last hash, problems).
 
     rows are tuples of the CHAIN_COLUMNS in order followed by the entry's seed and its stored
-    hash (see as_values).
+    hash.
 
     head/count are what the store recorded when it last appended; they catch entries added or
     removed at the end. With subset=True (an export of one card) links are only checked between

@@ -474,6 +474,10 @@ def test_parallel_verify_names_a_log_cut_short_or_cut_at_its_start(
     conn.commit()
     r = li_wei("evidence", "verify", ok=False)
     assert "ends at a different entry than recorded (12 found, 40 recorded)" in r.stderr
+    problems = json.loads(li_wei("evidence", "verify", "--json", ok=False).stdout)["problems"]
+    assert [p["kind"] for p in problems] == ["head"]
+    zh = li_wei("--lang", "zh", "evidence", "verify", ok=False).stderr
+    assert "找到 12 条，记录为 40 条" in zh and "末尾有记录在 debtcli 之外被添加或删除" in zh
     conn.execute("DELETE FROM contacts WHERE id < 3")
     conn.commit()
     r = li_wei("evidence", "verify", ok=False)
