@@ -179,47 +179,31 @@ def _time_barred(store: st.Store, pack: Pack, card: Any, today: date) -> str | N
     return lim["runs_until"] if lim and lim["expired"] else None
 
 
-def _household(
-    store: st.Store, pack: Pack, card: Any, available: int, today: date
-) -> tuple[Any, str | None, list[tuple[Any, Any]]]:
-    """The plan `debtcli plan` makes of the household's monthly budget over every open debt in
-    the card's currency: (the plan, this card's key in it, the (card, debt) pairs)."""
+class Share(NamedTuple):
+    """This card's part of the household plan (`debtcli plan`'s, over every open debt in the
+    card's currency): what the budget leaves for it in the first month, the months the plan
+    takes to pay it (None: never, or it owes nothing), whether the plan is affordable, and
+    the other debts the budget must also cover (bank, owed)."""
+
+    monthly: int
+    months: int | None
+    affordable: bool
+    others: list[tuple[str, int]]
+
+
+def budget_share(store: st.Store, pack: Pack, card: Any, available: int, today: date) -> Share:
     from debtcli.ledger import open_debts
     from debtcli.plan import make_plan
 
     owing = open_debts(store, today, currency=card["currency"])
     plan = make_plan([d for _, d in owing], available, cap=pack.max_installment_months)
     mine = next((d.key for c, d in owing if c["id"] == card["id"]), None)
-    return plan, mine, owing
-
-
-def budget_months(
-    store: st.Store, pack: Pack, card: Any, available: int, today: date
-) -> int | None:
-    """The installments to propose for this card when only the budget is given: the months
-    the household's plan takes to pay it (None: the card owes nothing)."""
-    plan, mine, _ = _household(store, pack, card, available, today)
-    cap = pack.max_installment_months
-    if mine is None:
-        return None
-    if not plan.affordable:
-        raise BadInput(
-            f"with that income and those expenses no plan within {cap} months is affordable; "
-            "see `debtcli plan`, or propose --monthly yourself",
-            f"按此收入和开支，{cap} 个月内没有可负担的方案；见 `debtcli plan`，或自行用 --monthly "
-            "提出金额",
-        )
-    return plan.finish.get(mine)
-
-
-def _budget_share(
-    store: st.Store, pack: Pack, card: Any, budget: dict[str, int], today: date
-) -> tuple[int, list[tuple[str, int]]]:
-    """What the household's monthly budget leaves for this card when every open debt is paid
-    at once (the plan's split), and the other debts it must also cover."""
-    plan, mine, owing = _household(store, pack, card, budget["available"], today)
-    share = plan.schedule[0].get(mine, 0) if plan.schedule and mine else 0
-    return share, [(c["bank"], d.owed) for c, d in owing if c["id"] != card["id"]]
+    return Share(
+        plan.schedule[0].get(mine, 0) if plan.schedule and mine else 0,
+        plan.finish.get(mine) if mine else None,
+        plan.affordable,
+        [(c["bank"], d.owed) for c, d in owing if c["id"] != card["id"]],
+    )
 
 
 class _Facts(NamedTuple):
@@ -337,11 +321,25 @@ def _plan_part(f: _Facts) -> dict[str, Any]:
             f"card ****{card['last4']} is settled: nothing to pay in installments",
             f"卡 ****{card['last4']} 已结清，无需分期",
         )
+    budget = opts.get("budget")
+    share = budget_share(f.store, f.pack, card, budget["available"], f.today) if budget else None
+    months = opts.get("months")
+    if share is not None and months is None and opts.get("monthly") is None:
+        # Only the budget given: propose the months the household plan takes for this card.
+        if not share.affordable:
+            cap = f.pack.max_installment_months
+            raise BadInput(
+                f"with that income and those expenses no plan within {cap} months is "
+                "affordable; see `debtcli plan`, or propose --monthly yourself",
+                f"按此收入和开支，{cap} 个月内没有可负担的方案；见 `debtcli plan`，或自行用 "
+                "--monthly 提出金额",
+            )
+        months = share.months
     p = proposal(
         pos.owed,
         f.pack.max_installment_months,
         f.today,
-        months=opts.get("months"),
+        months=months,
         monthly=opts.get("monthly"),
         first=opts.get("first"),
     )
@@ -354,23 +352,22 @@ def _plan_part(f: _Facts) -> dict[str, Any]:
             "first": letter_date(p["first"], f.lang),
         }
     }
-    if not opts.get("budget"):
+    if share is None:
         return out
-    share, others = _budget_share(f.store, f.pack, card, opts["budget"], f.today)
-    if p["monthly_fen"] > share and not opts.get("force"):
+    if p["monthly_fen"] > share.monthly and not opts.get("force"):
         raise BadInput(
             f"this proposes {format_amount(p['monthly_fen'], cur)} a month, but your "
-            f"budget leaves {format_amount(share, cur)} a month for this card once the "
+            f"budget leaves {format_amount(share.monthly, cur)} a month for this card once the "
             "other cards are paid too (see `debtcli plan`): propose --monthly within it, "
             "or add --force (the letter then does not say you can sustain it)",
             f"这封信提出每月 {format_amount(p['monthly_fen'], cur)}，但在同时偿还其他卡之后，"
-            f"你的预算每月只能给这张卡 {format_amount(share, cur)}（见 `debtcli plan`）："
+            f"你的预算每月只能给这张卡 {format_amount(share.monthly, cur)}（见 `debtcli plan`）："
             "请用 --monthly 提出不超过它的金额，或加 --force（信中就不再写“能够持续负担”）",
         )
-    out["sustainable"] = p["monthly_fen"] <= share
+    out["sustainable"] = p["monthly_fen"] <= share.monthly
     out["budget"] = {
-        "share": money(share),
-        "others": [{"bank": b, "owed": money(o)} for b, o in others],
+        "share": money(share.monthly),
+        "others": [{"bank": b, "owed": money(o)} for b, o in share.others],
     }
     return out
 

@@ -75,6 +75,16 @@ def li_wei(cli):
     return cli
 
 
+def log_late_call(cli, org: str = "某某资产", *extra: str):
+    """The scenarios' 22:40 call from an agency to Li Wei's mother about card 4821: it breaks
+    the quiet-hours and third-party rules."""
+    return cli(
+        "log", "add", "4821", "--channel", "call", "--party", "agency", "--org", org,
+        "--contacted", "family", "--at", "2026-11-10 22:40", "--note", "called my mother",
+        *extra,
+    )  # fmt: skip
+
+
 def store_digest(path: Path) -> str:
     """The store's bytes (and any WAL beside it): to prove a refused command wrote nothing."""
     h = hashlib.sha256()

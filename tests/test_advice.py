@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from conftest import assert_clean_failure
+from conftest import assert_clean_failure, log_late_call
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
@@ -471,23 +471,7 @@ def test_visit_checklist_carries_the_door_help_lines(li_wei, tmp_path):
 
 
 def test_a_complaint_names_impostors_apart_from_the_bank(li_wei, tmp_path):
-    li_wei(
-        "log",
-        "add",
-        "4821",
-        "--channel",
-        "call",
-        "--party",
-        "agency",
-        "--org",
-        "某某资产",
-        "--contacted",
-        "family",
-        "--at",
-        "2026-11-10 22:40",
-        "--note",
-        "called my mother",
-    )
+    log_late_call(li_wei)
     scam = _answers(
         tmp_path,
         agents=1,

@@ -9,32 +9,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure, store_digest
+from conftest import assert_clean_failure, log_late_call, store_digest
 
 
 @pytest.fixture
 def logged(li_wei, tmp_path):
     rec = tmp_path / "call.m4a"
     rec.write_bytes(b"\x00\x00\x00 ftypM4A recording of the 22:40 call")
-    li_wei(
-        "log",
-        "add",
-        "4821",
-        "--channel",
-        "call",
-        "--party",
-        "agency",
-        "--org",
-        "某某资产",
-        "--contacted",
-        "family",
-        "--at",
-        "2026-11-10 22:40",
-        "--note",
-        "called my mother",
-        "--attach",
-        str(rec),
-    )
+    log_late_call(li_wei, "某某资产", "--attach", str(rec))
     li_wei(
         "log",
         "add",

@@ -118,7 +118,7 @@ def test_property_no_letter_promises_more_than_the_budget_leaves_for_the_card(
     """Whatever the budget and the term: either the letter is refused, or the installment it
     proposes fits what the budget leaves for this card."""
     from debtcli.errors import BadInput
-    from debtcli.letters import _budget_share, build_context
+    from debtcli.letters import budget_share, build_context
     from debtcli.rules import load_pack
     from debtcli.store import list_cards, open_store
 
@@ -143,7 +143,7 @@ def test_property_no_letter_promises_more_than_the_budget_leaves_for_the_card(
             )
         except BadInput:
             return
-        share, _ = _budget_share(s, pack, card, budget, date(2026, 11, 23))
+        share = budget_share(s, pack, card, budget["available"], date(2026, 11, 23)).monthly
         monthly = (
             int(
                 re.search(r"人民币 ([\d,]+)\.(\d\d) 元", ctx["plan"]["monthly"])

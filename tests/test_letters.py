@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure, store_digest
+from conftest import assert_clean_failure, log_late_call, store_digest
 from docx import Document
 from hypothesis import given
 from hypothesis import strategies as st
@@ -42,23 +42,7 @@ CARD = {"settlement-proof": "5511", "credit-dispute": "5511"}
 
 @pytest.fixture
 def letters_store(li_wei):
-    li_wei(
-        "log",
-        "add",
-        "4821",
-        "--channel",
-        "call",
-        "--party",
-        "agency",
-        "--org",
-        "某某资产管理有限公司",
-        "--contacted",
-        "family",
-        "--at",
-        "2026-11-10 22:40",
-        "--note",
-        "called my mother",
-    )
+    log_late_call(li_wei, "某某资产管理有限公司")
     li_wei("pay", "5511", "9050", "--date", "2026-11-15")
     return li_wei
 
@@ -391,3 +375,20 @@ def test_an_installment_letter_proposes_the_plans_months_for_cards_sharing_a_las
     text = out.read_text(encoding="utf-8")
     assert "in 20 monthly installments of RMB 500.00" in text
     assert "USD" not in text and "90,000" not in text
+
+
+def test_a_budget_that_pays_nothing_within_the_cap_is_refused_and_nothing_is_written(
+    letters_store, tmp_path
+):
+    out = tmp_path / "letter.md"
+    r = letters_store(
+        "letter", "make", "installment", "4821", *PROFILE,
+        "--income", "9000", "--expenses", "8990", "-o", out, ok=False,
+    )  # fmt: skip
+    assert_clean_failure(r, says="no plan within 60 months is affordable")
+    assert not out.exists()
+    zh = letters_store(
+        "--lang", "zh", "letter", "make", "分期", "4821", *PROFILE,
+        "--income", "9000", "--expenses", "8990", ok=False,
+    )  # fmt: skip
+    assert_clean_failure(zh, says="60 个月内没有可负担的方案")

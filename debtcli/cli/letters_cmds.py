@@ -349,8 +349,6 @@ def letter_make(
     if income is not None and expenses is not None:
         inc, exp, available = _budget(income, expenses)
         opts["budget"] = {"income": inc, "expenses": exp, "available": available}
-        if months is None and opts["monthly"] is None:
-            opts["months"] = letters.budget_months(s, pack, c, available, state.today)
     profile = _profile(s, {"name": name, "id_last4": id_last4, "phone": phone, "address": address})
     ctx = letters.build_context(s, pack, c, k, lang, state.today, opts, profile)
     body = letter_body(letters.render_markdown(k, lang, ctx), kind_fmt, ctx["title"], lang)
