@@ -1,6 +1,7 @@
 """Nothing lost, nothing leaked: crashes, concurrency, junk input, a full disk, privacy,
 backups and the JSON round-trip."""
 
+import hashlib
 import json
 import os
 import signal
@@ -413,6 +414,37 @@ def test_restore_refuses_a_damaged_backup_before_touching_anything(li_wei, tmp_p
     before = store_digest(db_path)
     r = li_wei("restore", str(damaged), "--force", ok=False)
     assert r.exit_code == 1 and "damaged or changed: store.db" in r.stderr
+    assert store_digest(db_path) == before
+
+
+def test_restore_verifies_the_chain_of_a_backup_whose_sums_were_forged(li_wei, tmp_path, db_path):
+    """A backup checks its own chain once, before writing; a backup read back is checked in
+    full: an entry edited inside it, with the manifest's sums made to match, is refused."""
+    backup = tmp_path / "b.zip"
+    li_wei("log", "add", "4821", "--channel", "call", "--note", "threatened my mother")
+    li_wei("backup", "-o", str(backup))
+    with zipfile.ZipFile(backup) as z:
+        manifest = json.loads(z.read("manifest.json"))
+        (tmp_path / "store.db").write_bytes(z.read("store.db"))
+    conn = sqlite3.connect(tmp_path / "store.db")
+    trigger = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'contacts_no_update'"
+    ).fetchone()[0]
+    with conn:
+        conn.execute("DROP TRIGGER contacts_no_update")
+        conn.execute("UPDATE contacts SET note = 'polite reminder'")
+        conn.execute(trigger)
+    conn.close()
+    edited = (tmp_path / "store.db").read_bytes()
+    manifest["files"]["store.db"] = hashlib.sha256(edited).hexdigest()
+    manifest["sizes"]["store.db"] = len(edited)
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(forged, "w") as z:
+        z.writestr("store.db", edited)
+        z.writestr("manifest.json", json.dumps(manifest))
+    before = store_digest(db_path)
+    r = li_wei("restore", str(forged), "--force", ok=False)
+    assert r.exit_code == 1 and "the evidence does not verify" in r.stderr
     assert store_digest(db_path) == before
 
 
