@@ -116,6 +116,19 @@ def archive_card(store: st.Store, ref: str, today: date) -> Any:
     return st.get_card(store, card["id"])
 
 
+def within_owed(amount: int, *parts: int | None) -> int | None:
+    """The parts of what is owed (principal, interest, fees: those known) cannot add up to more
+    than the amount owed. Returns the first part, for a question that asks for one."""
+    known = [p for p in parts if p is not None]
+    if sum(known) > amount:
+        raise BadInput(
+            f"principal + interest + fees ({format_amount(sum(known))}) exceed the amount owed "
+            f"({format_amount(amount)})",
+            f"本金 + 利息 + 费用（{format_amount(sum(known))}）超过欠款总额（{format_amount(amount)}）",
+        )
+    return parts[0] if parts else None
+
+
 def record_overdue(
     store: st.Store,
     ref: str,
@@ -130,13 +143,7 @@ def record_overdue(
     """Open an overdue episode, or correct the open one. A correction that moves its start
     date or amount is shown old → new and needs confirmation; the change is kept."""
     card = find_card(store, ref, include_archived=False)
-    parts = [p for p in (principal, interest, fees) if p is not None]
-    if sum(parts) > amount:
-        raise BadInput(
-            f"principal + interest + fees ({format_amount(sum(parts))}) exceed the amount owed "
-            f"({format_amount(amount)})",
-            f"本金 + 利息 + 费用（{format_amount(sum(parts))}）超过欠款总额（{format_amount(amount)}）",
-        )
+    within_owed(amount, principal, interest, fees)
     fields = {
         "since": since.isoformat(),
         "amount": amount,

@@ -393,7 +393,8 @@ def test_setup_walks_a_first_time_user_to_status_in_chinese(run, tmp_path):
         ("最后四位", "４８２１"),
         ("从哪天开始逾期", "8月5日"),
         ("一共欠多少", "6.24万"),
-        ("其中本金", "58000"),
+        ("其中本金", "70000"),  # more than is owed: told why and asked again
+        ("超过欠款总额", "58000"),
         ("还有别的卡吗", "是"),
         ("哪家银行", "招商银行"),
         ("最后四位", "7730"),

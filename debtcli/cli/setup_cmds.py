@@ -11,11 +11,8 @@ def setup_cmd() -> None:
     where you stand. Asks in your language; Ctrl-C stops (cards already added stay)."""
     import sys
 
-    from debtcli.cards import normalize_last4
-    from debtcli.dates import parse_past_date
+    from debtcli.cli.status_cmds import render_status, status_rows
     from debtcli.errors import BadInput
-    from debtcli.ledger import add_card, record_overdue
-    from debtcli.money import format_amount, parse_amount
     from debtcli.visit import yes_no
 
     if not sys.stdin.isatty():
@@ -31,64 +28,75 @@ def setup_cmd() -> None:
         "computer only. Ctrl-C stops at any time.",
         "我们来添加你的卡。每张卡只保存卡号后四位，而且只保存在这台电脑上。随时可按 Ctrl-C 停止。",
     )
-
-    def text(a: str) -> str:
-        if not a.strip():
-            raise BadInput("please answer", "请回答")
-        return a.strip()
-
-    def optional(parse: Any) -> Any:
-        return lambda a: parse(a) if a.strip() else None
-
     while True:
-        bank = ask(
-            t("Which bank is the card from? (e.g. 中信银行)", "哪家银行的卡？（例如 中信银行）"),
-            text,
-        )
-        last4 = ask(t("The card number's last four digits", "卡号最后四位"), normalize_last4)
-        card_id = add_card(s, True, bank=bank, last4=last4)
-        since = ask(
-            t(
-                "Since when is it overdue: the due date you missed (e.g. 8月5日; Enter if "
-                "it is not overdue)",
-                "从哪天开始逾期：错过的那个还款日（例如 8月5日；没有逾期就回车）",
-            ),
-            optional(lambda a: parse_past_date(a, state.today, "due date", "还款日")),
-        )
-        if since is not None:
-            amount = ask(
-                t(
-                    "How much is owed now, in all (e.g. 62400 or 6.24万)",
-                    "现在一共欠多少（例如 62400 或 6.24万）",
-                ),
-                parse_amount,
-            )
-            principal = ask(
-                t("Of which principal, if you know it", "其中本金多少（不知道就回车）"),
-                optional(parse_amount),
-            )
-            if principal is not None and principal > amount:
-                principal = None
-            record_overdue(s, f"#{card_id}", since, amount, principal=principal, force=True)
-            say(
-                f"Added {bank} ****{last4}: {format_amount(amount)} overdue since {since}.",
-                f"已添加 {bank} ****{last4}：自 {since} 逾期，欠款 {format_amount(amount)}。",
-            )
-        else:
-            say(f"Added {bank} ****{last4}.", f"已添加 {bank} ****{last4}。")
+        _ask_card(s)
         if not ask(
             t("Another card? (y/n)", "还有别的卡吗？（是/否）"),
             lambda a: yes_no(pack, a),
             t("n", "否"),
         ):
             break
-    from debtcli.cli.status_cmds import render_status, status_rows
-
     say("", "")
     render_status(status_rows())
     say(
         "Next: when a collector contacts you, record it: debtcli log add CARD",
         "接下来：每次有人催收，都记录下来：debtcli log add 卡号",
+    )
+
+
+def _optional(parse: Any) -> Any:
+    """An answer that may be left empty (Enter): None."""
+    return lambda a: parse(a) if a.strip() else None
+
+
+def _text(a: str) -> str:
+    from debtcli.errors import BadInput
+
+    if not a.strip():
+        raise BadInput("please answer", "请回答")
+    return a.strip()
+
+
+def _ask_card(s: Any) -> None:
+    """One card: its bank and last four, and if it is overdue, since when and how much (the
+    principal too, if known)."""
+    from debtcli.cards import normalize_last4
+    from debtcli.dates import parse_past_date
+    from debtcli.ledger import add_card, record_overdue, within_owed
+    from debtcli.money import format_amount, parse_amount
+
+    t = state.t
+    bank = ask(
+        t("Which bank is the card from? (e.g. 中信银行)", "哪家银行的卡？（例如 中信银行）"), _text
+    )
+    last4 = ask(t("The card number's last four digits", "卡号最后四位"), normalize_last4)
+    card_id = add_card(s, True, bank=bank, last4=last4)
+    since = ask(
+        t(
+            "Since when is it overdue: the due date you missed (e.g. 8月5日; Enter if "
+            "it is not overdue)",
+            "从哪天开始逾期：错过的那个还款日（例如 8月5日；没有逾期就回车）",
+        ),
+        _optional(lambda a: parse_past_date(a, state.today, "due date", "还款日")),
+    )
+    if since is None:
+        say(f"Added {bank} ****{last4}.", f"已添加 {bank} ****{last4}。")
+        return
+    amount = ask(
+        t(
+            "How much is owed now, in all (e.g. 62400 or 6.24万)",
+            "现在一共欠多少（例如 62400 或 6.24万）",
+        ),
+        parse_amount,
+    )
+    principal = ask(
+        t("Of which principal, if you know it", "其中本金多少（不知道就回车）"),
+        _optional(lambda a: within_owed(amount, parse_amount(a))),
+    )
+    record_overdue(s, f"#{card_id}", since, amount, principal=principal, force=True)
+    say(
+        f"Added {bank} ****{last4}: {format_amount(amount)} overdue since {since}.",
+        f"已添加 {bank} ****{last4}：自 {since} 逾期，欠款 {format_amount(amount)}。",
     )
 
 
