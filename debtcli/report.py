@@ -188,6 +188,70 @@ def _packed_violations(
         own.conn.close()
 
 
+_LABELS = {
+    "title": ("debtcli report", "debtcli 报告"),
+    "generated": ("Generated", "生成于"),
+    "cards": ("Cards", "信用卡"),
+    "card": ("Card", "卡"),
+    "since": ("Overdue since", "逾期起始"),
+    "days": ("Days", "天数"),
+    "owed": ("Owed", "欠款"),
+    "paid": ("Paid", "已还"),
+    "stage": ("Stage", "阶段"),
+    "next": ("Next", "下一阶段"),
+    "chart": (
+        "Amount owed, with the collection stages behind it",
+        "欠款金额变化，背景为催收阶段",
+    ),
+    "timeline": ("Timeline", "时间线"),
+    "when": ("When", "时间"),
+    "what": ("What", "内容"),
+    "kind": ("Kind", "类型"),
+    "predicted": ("predicted", "预计"),
+    "violations": ("Possible violations", "可能的违规"),
+    "rule": ("Rule", "规定"),
+    "says": ("What it says", "内容"),
+    "source": ("Source", "出处"),
+    "hash": ("Entry hash", "记录哈希"),
+    "evidence": ("Evidence", "证据"),
+    "chain": ("Chain head", "链头"),
+    "entries": ("entries", "条记录"),
+    "intact": ("verified intact", "校验通过"),
+    "broken": ("PROBLEMS FOUND", "发现问题"),
+    "unchecked": (
+        "check it with `debtcli evidence verify`",
+        "请用 `debtcli evidence verify` 校验",
+    ),
+    "month": ("Month", "月份"),
+    "channel": ("How", "方式"),
+    "count": ("Contacts", "次数"),
+    "org": ("Who", "对方"),
+    "per_month": ("Contacts per month", "每月联系次数"),
+    "per_org": ("Contacts per organisation", "各机构联系次数"),
+    "per_rule": ("Possible violations per rule", "各规定的可能违规次数"),
+}
+
+
+def _card_summary(store: st.Store, pack: Pack, lang: str, today: date, card: Any) -> dict:
+    """A card's standing as the report's header shows it, with its chart of what is owed."""
+    from debtcli.standing import assess_card, public
+
+    a = assess_card(store, pack, card, today)
+    episode = st.latest_episode(store, card["id"])
+    return {
+        **public(a),
+        "stage_name": pack.stage_text(a["stage"], "", lang, a["threshold_met"]),
+        "next_name": pack.stage_text(a["next_stage"], "", lang, a["threshold_met"]),
+        "since_text": show_day(date.fromisoformat(a["since"]), lang) if a["since"] else "—",
+        "next_date_text": (
+            show_day(date.fromisoformat(a["next_stage_date"]), lang) if a["next_stage_date"] else ""
+        ),
+        "owed_text": format_amount(a["_position"].owed, card["currency"]),
+        "paid_text": format_amount(a["_position"].paid, card["currency"]),
+        "chart": owed_chart(pack, lang, today, card, episode, st.payments(store, card["id"])),
+    }
+
+
 REPORT_FULL_UP_TO = 2_000  # entries: above this the report summarises unless --full
 REPORT_LATEST = 200  # each card's latest contacts in a summary's timeline
 
@@ -203,7 +267,6 @@ def build_report(
     from debtcli.flags import flag_log
     from debtcli.flags import violations as logged_violations
     from debtcli.ledger import find_card
-    from debtcli.standing import assess_card, public
     from debtcli.templating import stream
 
     cards = [find_card(store, card_ref)] if card_ref else st.list_cards(store)
@@ -229,28 +292,7 @@ def build_report(
         rows = _Packed.of(_violation_rows(pack, lang, violations, per_rule))
         tallies = None
     events = timeline.assemble(pack, lang, today, data)
-    summaries = []
-    for card in cards:
-        a = assess_card(store, pack, card, today)
-        episode = st.latest_episode(store, card["id"])
-        summaries.append(
-            {
-                **public(a),
-                "stage_name": pack.stage_text(a["stage"], "", lang, a["threshold_met"]),
-                "next_name": pack.stage_text(a["next_stage"], "", lang, a["threshold_met"]),
-                "since_text": show_day(date.fromisoformat(a["since"]), lang) if a["since"] else "—",
-                "next_date_text": (
-                    show_day(date.fromisoformat(a["next_stage_date"]), lang)
-                    if a["next_stage_date"]
-                    else ""
-                ),
-                "owed_text": format_amount(a["_position"].owed, card["currency"]),
-                "paid_text": format_amount(a["_position"].paid, card["currency"]),
-                "chart": owed_chart(
-                    pack, lang, today, card, episode, st.payments(store, card["id"])
-                ),
-            }
-        )
+    summaries = [_card_summary(store, pack, lang, today, card) for card in cards]
     if summary:  # verifying a long chain is `evidence verify`'s job; the head is stated here
         per_rule, rows = packed()
         count, head, _ = st.chain_state(store.conn)
@@ -258,60 +300,17 @@ def build_report(
     else:
         seen, head, found = contactlog.verify_store(store)
         problems = [pick(lang, p.en, p.zh) for p in found]
-    t = {
-        k: pick(lang, en, zh)
-        for k, (en, zh) in {
-            "title": ("debtcli report", "debtcli 报告"),
-            "generated": ("Generated", "生成于"),
-            "cards": ("Cards", "信用卡"),
-            "card": ("Card", "卡"),
-            "since": ("Overdue since", "逾期起始"),
-            "days": ("Days", "天数"),
-            "owed": ("Owed", "欠款"),
-            "paid": ("Paid", "已还"),
-            "stage": ("Stage", "阶段"),
-            "next": ("Next", "下一阶段"),
-            "chart": (
-                "Amount owed, with the collection stages behind it",
-                "欠款金额变化，背景为催收阶段",
-            ),
-            "timeline": ("Timeline", "时间线"),
-            "when": ("When", "时间"),
-            "what": ("What", "内容"),
-            "kind": ("Kind", "类型"),
-            "predicted": ("predicted", "预计"),
-            "violations": ("Possible violations", "可能的违规"),
-            "rule": ("Rule", "规定"),
-            "says": ("What it says", "内容"),
-            "source": ("Source", "出处"),
-            "hash": ("Entry hash", "记录哈希"),
-            "evidence": ("Evidence", "证据"),
-            "chain": ("Chain head", "链头"),
-            "entries": ("entries", "条记录"),
-            "intact": ("verified intact", "校验通过"),
-            "broken": ("PROBLEMS FOUND", "发现问题"),
-            "unchecked": (
-                "check it with `debtcli evidence verify`",
-                "请用 `debtcli evidence verify` 校验",
-            ),
-            "summary": (
-                f"This log has {total:,} entries: this report summarises it (contacts per "
-                f"month and per organisation, every possible violation, each card's latest "
-                f"{REPORT_LATEST} contacts). The whole log is in the evidence bundle "
-                "(`debtcli evidence export`), or in `debtcli report --full`.",
-                f"此记录共 {total:,} 条：本报告为摘要（每月和每个机构的联系次数、全部可能的违规、"
-                f"每张卡最近 {REPORT_LATEST} 条联系）。完整记录见证据包（`debtcli evidence export`）"
-                "或 `debtcli report --full`。",
-            ),
-            "month": ("Month", "月份"),
-            "channel": ("How", "方式"),
-            "count": ("Contacts", "次数"),
-            "org": ("Who", "对方"),
-            "per_month": ("Contacts per month", "每月联系次数"),
-            "per_org": ("Contacts per organisation", "各机构联系次数"),
-            "per_rule": ("Possible violations per rule", "各规定的可能违规次数"),
-        }.items()
-    }
+    t = {k: pick(lang, en, zh) for k, (en, zh) in _LABELS.items()}
+    t["summary"] = pick(
+        lang,
+        f"This log has {total:,} entries: this report summarises it (contacts per "
+        f"month and per organisation, every possible violation, each card's latest "
+        f"{REPORT_LATEST} contacts). The whole log is in the evidence bundle "
+        "(`debtcli evidence export`), or in `debtcli report --full`.",
+        f"此记录共 {total:,} 条：本报告为摘要（每月和每个机构的联系次数、全部可能的违规、"
+        f"每张卡最近 {REPORT_LATEST} 条联系）。完整记录见证据包（`debtcli evidence export`）"
+        "或 `debtcli report --full`。",
+    )
     return stream(
         "report.html.j2",
         {

@@ -45,18 +45,11 @@ def _card_name(card: Any) -> str:
     return f"****{card['last4']}" if card else state.t("? (unknown caller)", "？（未知号码）")
 
 
-def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | None) -> None:
-    """Show what would be logged, then log it as the user decides: --yes, --dry-run, or at a
-    terminal accept, skip or assign each unknown caller. All of it in one transaction."""
-    from debtcli import contactlog
-    from debtcli.cli.common import ask
+def _show(proposals: list[Any]) -> None:
+    """The table of what an import would log: its ends only when it is long."""
     from debtcli.cli.tables import show_table
-    from debtcli.errors import BadInput
-    from debtcli.ledger import find_card
 
-    s, pack, t = state.store(), state.pack(), state.t
-    default = find_card(s, card) if card else None
-    proposals = [p._replace(card=p.card or default) for p in proposals]
+    pack, t = state.pack(), state.t
     status = {"new": t("new", "新"), "logged": t("already logged", "已记录")}
     rows = [
         [
@@ -90,6 +83,48 @@ def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | 
             f"(the first and last {TABLE_ROWS // 2} of {len(rows)}; --dry-run shows the same)",
             f"（共 {len(rows)} 条，显示最前和最后各 {TABLE_ROWS // 2} 条）",
         )
+
+
+def _ask_cards(new: list[Any]) -> list[Any]:
+    """At a terminal: the card of each entry from a number the book does not know (Enter
+    skips it)."""
+    from debtcli.cli.common import ask
+    from debtcli.ledger import find_card
+    from debtcli.store import list_cards
+
+    s, t = state.store(), state.t
+    last4 = [c["last4"] for c in list_cards(s)]
+
+    def card_or_skip(answer: str) -> Any:
+        return find_card(s, answer) if answer.strip() else None
+
+    for i, p in enumerate(new):
+        if p.card is None:
+            when = show_time(p.at.isoformat(), state.lang)
+            new[i] = p._replace(
+                card=ask(
+                    t(
+                        f"{p.who} at {when}: which card ({', '.join(last4)}; Enter to skip)",
+                        f"{p.who}（{when}）：是哪张卡（{'、'.join(last4)}；回车跳过）",
+                    ),
+                    card_or_skip,
+                )
+            )
+    return new
+
+
+def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | None) -> None:
+    """Show what would be logged, then log it as the user decides: --yes, --dry-run, or at a
+    terminal accept, skip or assign each unknown caller. All of it in one transaction."""
+    from debtcli import contactlog
+    from debtcli.cli.common import ask
+    from debtcli.errors import BadInput
+    from debtcli.ledger import find_card
+
+    s, pack, t = state.store(), state.pack(), state.t
+    default = find_card(s, card) if card else None
+    proposals = [p._replace(card=p.card or default) for p in proposals]
+    _show(proposals)
     new = [p for p in proposals if p.status == "new"]
     if not new:
         say(
@@ -105,25 +140,7 @@ def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | 
         return
     interactive = sys.stdin.isatty() and not yes
     if interactive:
-        from debtcli.store import list_cards
-
-        last4 = [c["last4"] for c in list_cards(s)]
-
-        def card_or_skip(answer: str) -> Any:
-            return find_card(s, answer) if answer.strip() else None
-
-        for i, p in enumerate(new):
-            if p.card is None:
-                when = show_time(p.at.isoformat(), state.lang)
-                new[i] = p._replace(
-                    card=ask(
-                        t(
-                            f"{p.who} at {when}: which card ({', '.join(last4)}; Enter to skip)",
-                            f"{p.who}（{when}）：是哪张卡（{'、'.join(last4)}；回车跳过）",
-                        ),
-                        card_or_skip,
-                    )
-                )
+        new = _ask_cards(new)
     unknown = [p for p in new if p.card is None]
     new = [p for p in new if p.card is not None]
     if not (interactive or yes):

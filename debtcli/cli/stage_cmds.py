@@ -40,7 +40,7 @@ def _amount(text: str, currency: str) -> str:
 
 
 def render_stage(r: dict[str, Any]) -> None:
-    pack, t, lang = state.pack(), state.t, state.lang
+    pack, t = state.pack(), state.t
     out = console()
     out.print(f"{r['bank']} ****{r['last4']}", style="bold")
     if r["since"] is None:
@@ -49,7 +49,38 @@ def render_stage(r: dict[str, Any]) -> None:
     if r["settled_on"]:
         render_settled(r)
         return
-    cur, criminal = r["currency"], r["threshold_met"]
+    render_overdue(r)
+    a, criminal = r.get("agreement"), r["threshold_met"]
+    stage = pack.stage(r["stage"]) if r["stage"] else None
+    if stage is None:
+        out.print(t("Not overdue yet on this date.", "在这一天还没有逾期。"))
+    else:
+        render_current(r, stage)
+    if r["next_stage"]:
+        out.print(
+            t(
+                f"\nNext: {_stage_label(r['next_stage'], criminal)}, typically from "
+                f"{day(r['next_stage_date'])}.",
+                f"\n下一阶段：{_stage_label(r['next_stage'], criminal)}，通常从 "
+                f"{day(r['next_stage_date'])} 起。",
+            )
+        )
+    if a:
+        from debtcli.cli.common import render_agreement_notes
+
+        out.print()
+        out.print(t("Installment agreement", "分期协议"), style="bold")
+        render_agreement_notes([r])
+    for risk in r["risks"]:
+        render_risk(risk, r)
+    render_footer()
+
+
+def render_overdue(r: dict[str, Any]) -> None:
+    """Since when a card is overdue, the day count and what is owed; an agreement and whether
+    it was broken."""
+    t, cur = state.t, r["currency"]
+    out = console()
     owed = _amount(r["owed"], cur)
     if r["stage"] == "agreement":
         out.print(
@@ -79,65 +110,51 @@ def render_stage(r: dict[str, Any]) -> None:
             ),
             style="bold",
         )
-    stage = pack.stage(r["stage"]) if r["stage"] else None
-    if stage is None:
-        out.print(t("Not overdue yet on this date.", "在这一天还没有逾期。"))
-    else:
-        basis = {
-            "evidence": t("shown by your contact log", "根据你的联系记录"),
-            "agreement": t("the agreement you recorded", "根据你记录的协议"),
-        }.get(r["stage_basis"], t("by days overdue", "按逾期天数"))
-        out.print()
+
+
+def render_current(r: dict[str, Any], stage: dict[str, Any]) -> None:
+    """The stage a card is in: on what basis, what it typically means, its legal basis and
+    what can be done now."""
+    pack, t, lang = state.pack(), state.t, state.lang
+    out = console()
+    criminal = r["threshold_met"]
+    basis = {
+        "evidence": t("shown by your contact log", "根据你的联系记录"),
+        "agreement": t("the agreement you recorded", "根据你记录的协议"),
+    }.get(r["stage_basis"], t("by days overdue", "按逾期天数"))
+    out.print()
+    out.print(
+        t(
+            f"Stage: {_stage_label(r['stage'], criminal)} ({basis})",
+            f"阶段：{_stage_label(r['stage'], criminal)}（{basis}）",
+        ),
+        style="bold",
+    )
+    if r["stage_basis"] == "evidence":
+        by_days = _stage_label(r["stage_by_days"], criminal)
         out.print(
             t(
-                f"Stage: {_stage_label(r['stage'], criminal)} ({basis})",
-                f"阶段：{_stage_label(r['stage'], criminal)}（{basis}）",
-            ),
-            style="bold",
+                f"  By the calendar alone it would be: {by_days}.",
+                f"  仅按天数推算为：{by_days}。",
+            )
         )
-        if r["stage_basis"] == "evidence":
-            by_days = _stage_label(r["stage_by_days"], criminal)
-            out.print(
-                t(
-                    f"  By the calendar alone it would be: {by_days}.",
-                    f"  仅按天数推算为：{by_days}。",
-                )
-            )
-        prefix = t("Typically: ", "通常：") if stage["tag"] == "practice" else ""
-        out.print("  " + prefix + pack.stage_text(r["stage"], "what", lang, criminal))
-        if "class_zh" in stage:
-            out.print(
-                "  "
-                + pack.text(stage, "class", lang)
-                + " "
-                + t("Source: ", "出处：")
-                + pack.text(stage, "class_source", lang)
-                + _tag({"tag": stage["class_tag"]})
-            )
-        out.print("  " + t("Basis: ", "依据：") + pack.text(stage, "basis", lang) + _tag(stage))
+    prefix = t("Typically: ", "通常：") if stage["tag"] == "practice" else ""
+    out.print("  " + prefix + pack.stage_text(r["stage"], "what", lang, criminal))
+    if "class_zh" in stage:
         out.print(
             "  "
-            + t("What you can do now: ", "你现在可以做的：")
-            + pack.stage_text(r["stage"], "todo", lang, criminal)
+            + pack.text(stage, "class", lang)
+            + " "
+            + t("Source: ", "出处：")
+            + pack.text(stage, "class_source", lang)
+            + _tag({"tag": stage["class_tag"]})
         )
-    if r["next_stage"]:
-        out.print(
-            t(
-                f"\nNext: {_stage_label(r['next_stage'], criminal)}, typically from "
-                f"{day(r['next_stage_date'])}.",
-                f"\n下一阶段：{_stage_label(r['next_stage'], criminal)}，通常从 "
-                f"{day(r['next_stage_date'])} 起。",
-            )
-        )
-    if a:
-        from debtcli.cli.common import render_agreement_notes
-
-        out.print()
-        out.print(t("Installment agreement", "分期协议"), style="bold")
-        render_agreement_notes([r])
-    for risk in r["risks"]:
-        render_risk(risk, r)
-    render_footer()
+    out.print("  " + t("Basis: ", "依据：") + pack.text(stage, "basis", lang) + _tag(stage))
+    out.print(
+        "  "
+        + t("What you can do now: ", "你现在可以做的：")
+        + pack.stage_text(r["stage"], "todo", lang, criminal)
+    )
 
 
 def render_settled(r: dict[str, Any]) -> None:
@@ -187,110 +204,124 @@ def render_footer() -> None:
 
 
 def render_risk(risk: dict[str, Any], r: dict[str, Any]) -> None:
+    """One legal indicator of `stage`: what the records show, then what the rule says and its
+    source."""
+    pack = state.pack()
+    ind = pack.indicator(risk["key"])
+    render = {"malicious-overdraft": _render_overdraft, "limitation": _render_limitation}
+    if risk["key"] not in render or not risk.get("show", True):
+        return
+    out = console()
+    render[risk["key"]](risk, r, ind)
+    out.print(
+        "  " + state.t("Source: ", "出处：") + pack.text(ind, "citation", state.lang) + _tag(ind)
+    )
+
+
+def _render_overdraft(risk: dict[str, Any], r: dict[str, Any], ind: dict[str, Any]) -> None:
+    """The criminal threshold: the principal against it, the notices logged, the dates."""
     from debtcli.money import format_amount, parse_amount
 
     pack, t, lang = state.pack(), state.t, state.lang
     out = console()
-    ind = pack.indicator(risk["key"])
-    cite = t("Source: ", "出处：") + pack.text(ind, "citation", lang) + _tag(ind)
-    if risk["key"] == "malicious-overdraft":
-        if not risk["show"]:
-            return
-        cur = r["currency"]
-        principal = format_amount(parse_amount(risk["principal"], allow_zero=True), cur)
-        threshold = format_amount(parse_amount(risk["threshold"]), cur)
-        out.print()
-        out.print(t("Criminal threshold (恶意透支)", "恶意透支（刑事门槛）"), style="bold")
-        out.print("  " + pack.text(ind, "reassure", lang))
-        basis = (
-            ""
-            if risk["principal_recorded"]
-            else t(
-                " (no principal recorded, so the whole amount is counted; record it with "
-                "`overdue --principal`)",
-                "（未记录本金，按全部欠款计算；可用 `overdue --principal` 记录）",
-            )
+    cur = r["currency"]
+    principal = format_amount(parse_amount(risk["principal"], allow_zero=True), cur)
+    threshold = format_amount(parse_amount(risk["threshold"]), cur)
+    out.print()
+    out.print(t("Criminal threshold (恶意透支)", "恶意透支（刑事门槛）"), style="bold")
+    out.print("  " + pack.text(ind, "reassure", lang))
+    basis = (
+        ""
+        if risk["principal_recorded"]
+        else t(
+            " (no principal recorded, so the whole amount is counted; record it with "
+            "`overdue --principal`)",
+            "（未记录本金，按全部欠款计算；可用 `overdue --principal` 记录）",
         )
-        met = t("reaches", "达到") if risk["threshold_met"] else t("is below", "低于")
-        gap, months = risk["notice_gap_days"], risk["months_after_second"]
+    )
+    met = t("reaches", "达到") if risk["threshold_met"] else t("is below", "低于")
+    gap, months = risk["notice_gap_days"], risk["months_after_second"]
+    out.print(
+        t(
+            f"  Unpaid principal {principal}{basis} {met} the {threshold} threshold.",
+            f"  未还本金 {principal}{basis} {met} {threshold} 的门槛。",
+        )
+    )
+    if risk["pay_to_drop_below"]:
+        pay = _amount(risk["pay_to_drop_below"], cur)
         out.print(
             t(
-                f"  Unpaid principal {principal}{basis} {met} the {threshold} threshold.",
-                f"  未还本金 {principal}{basis} {met} {threshold} 的门槛。",
-            )
+                f"  Payments reduce the principal first: paying {pay} brings the unpaid "
+                f"principal below {threshold}.",
+                f"  还款先冲抵本金：再还 {pay}，未还本金就低于 {threshold}。",
+            ),
+            style="bold",
         )
-        if risk["pay_to_drop_below"]:
-            pay = _amount(risk["pay_to_drop_below"], cur)
-            out.print(
-                t(
-                    f"  Payments reduce the principal first: paying {pay} brings the unpaid "
-                    f"principal below {threshold}.",
-                    f"  还款先冲抵本金：再还 {pay}，未还本金就低于 {threshold}。",
-                ),
-                style="bold",
-            )
+    out.print(
+        t(
+            f"  Logged contacts that could count as effective notices: "
+            f"{risk['effective_notices']} (also counting SMS/app/email: "
+            f"{risk['possible_notices']}).",
+            f"  可能构成有效催收的记录：{risk['effective_notices']} 次（连同短信/App/邮件："
+            f"{risk['possible_notices']} 次）。",
+        )
+    )
+    if risk["exposure_date"]:
         out.print(
             t(
-                f"  Logged contacts that could count as effective notices: "
-                f"{risk['effective_notices']} (also counting SMS/app/email: "
-                f"{risk['possible_notices']}).",
-                f"  可能构成有效催收的记录：{risk['effective_notices']} 次（连同短信/App/邮件："
-                f"{risk['possible_notices']} 次）。",
+                f"  Two such notices at least {gap} days apart: {day(risk['first_notice'])} "
+                f"and {day(risk['second_notice'])}; 'more than {months} months after' is "
+                f"passed on {day(risk['exposure_date'])}.",
+                f"  相隔至少 {gap} 天的两次：{day(risk['first_notice'])} 和 "
+                f"{day(risk['second_notice'])}；“超过 {months} 个月”于 "
+                f"{day(risk['exposure_date'])} 届满。",
             )
         )
-        if risk["exposure_date"]:
-            out.print(
-                t(
-                    f"  Two such notices at least {gap} days apart: {day(risk['first_notice'])} "
-                    f"and {day(risk['second_notice'])}; 'more than {months} months after' is "
-                    f"passed on {day(risk['exposure_date'])}.",
-                    f"  相隔至少 {gap} 天的两次：{day(risk['first_notice'])} 和 "
-                    f"{day(risk['second_notice'])}；“超过 {months} 个月”于 "
-                    f"{day(risk['exposure_date'])} 届满。",
-                )
+    elif risk["possible_exposure_date"]:
+        out.print(
+            t(
+                f"  Counting SMS/app/email as well (courts differ): passed on "
+                f"{day(risk['possible_exposure_date'])}.",
+                f"  若短信/App/邮件也算（法院看法不一）：于 {day(risk['possible_exposure_date'])} 届满。",
             )
-        elif risk["possible_exposure_date"]:
-            out.print(
-                t(
-                    f"  Counting SMS/app/email as well (courts differ): passed on "
-                    f"{day(risk['possible_exposure_date'])}.",
-                    f"  若短信/App/邮件也算（法院看法不一）：于 {day(risk['possible_exposure_date'])} 届满。",
-                )
+        )
+    else:
+        out.print(
+            t(
+                f"  No two qualifying notices {gap} days apart are logged yet.",
+                f"  记录中还没有相隔 {gap} 天的两次有效催收。",
             )
-        else:
-            out.print(
-                t(
-                    f"  No two qualifying notices {gap} days apart are logged yet.",
-                    f"  记录中还没有相隔 {gap} 天的两次有效催收。",
-                )
-            )
+        )
+    out.print("  " + pack.text(ind, "reading", lang))
+
+
+def _render_limitation(risk: dict[str, Any], r: dict[str, Any], ind: dict[str, Any]) -> None:
+    """The limitation period: its length, when your records last restarted it, to when."""
+    pack, t, lang = state.pack(), state.t, state.lang
+    out = console()
+    out.print()
+    years = risk["years"]
+    if risk["expired"]:
+        out.print(
+            t(
+                f"Limitation period: {years} years, last restarted by your records on "
+                f"{day(risk['restarted_on'])}.",
+                f"诉讼时效：{years} 年，按你的记录最近一次重新计算于 {day(risk['restarted_on'])}。",
+            ),
+            style="bold",
+        )
+        out.print("  " + pack.text(ind, "expired", lang).format(date=day(risk["runs_until"])))
+    else:
+        out.print(
+            t(
+                f"Limitation period: {years} years, last restarted {day(risk['restarted_on'])} "
+                f"(runs to {day(risk['runs_until'])} if nothing restarts it).",
+                f"诉讼时效：{years} 年，最近一次重新计算于 {day(risk['restarted_on'])}"
+                f"（如无中断，至 {day(risk['runs_until'])}）。",
+            ),
+            style="bold",
+        )
         out.print("  " + pack.text(ind, "reading", lang))
-        out.print("  " + cite)
-    elif risk["key"] == "limitation":
-        out.print()
-        years = risk["years"]
-        if risk["expired"]:
-            out.print(
-                t(
-                    f"Limitation period: {years} years, last restarted by your records on "
-                    f"{day(risk['restarted_on'])}.",
-                    f"诉讼时效：{years} 年，按你的记录最近一次重新计算于 {day(risk['restarted_on'])}。",
-                ),
-                style="bold",
-            )
-            out.print("  " + pack.text(ind, "expired", lang).format(date=day(risk["runs_until"])))
-        else:
-            out.print(
-                t(
-                    f"Limitation period: {years} years, last restarted {day(risk['restarted_on'])} "
-                    f"(runs to {day(risk['runs_until'])} if nothing restarts it).",
-                    f"诉讼时效：{years} 年，最近一次重新计算于 {day(risk['restarted_on'])}"
-                    f"（如无中断，至 {day(risk['runs_until'])}）。",
-                ),
-                style="bold",
-            )
-            out.print("  " + pack.text(ind, "reading", lang))
-        out.print("  " + cite)
 
 
 @app.command("facts")

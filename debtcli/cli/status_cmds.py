@@ -31,6 +31,47 @@ def status_cmd(json_out: JsonOpt = False) -> None:
     render_status(rows)
 
 
+def _cells(r: dict, label: str, risk_text: dict[str, str]) -> list:
+    """A card's row of the dashboard: days, owed, paid, its stage and what comes next."""
+    t = state.t
+    pos = r["_position"]
+    cur = r["currency"]
+    days: object = r["days_overdue"]
+    if r["settled_on"]:
+        stage, nxt = t(f"settled {r['settled_on']}", f"{r['settled_on']} 结清"), ""
+    elif r["since"] is None:
+        stage, nxt = t("not overdue", "未逾期"), ""
+    elif r["stage"] == "agreement":
+        # The count stopped when the agreement was made; what comes next is an installment.
+        days, stage = "—", stage_name("agreement")
+        a = r["agreement"]
+        nxt = (
+            t(
+                f"installment {a['next']['n']}/{a['months']} {a['next']['due']}",
+                f"第 {a['next']['n']}/{a['months']} 期 {a['next']['due']}",
+            )
+            if a["next"]
+            else "—"
+        )
+    else:
+        crim = r["threshold_met"]
+        stage = stage_name(r["stage"], crim) + (" *" if r["stage_basis"] == "evidence" else "")
+        nxt = (
+            f"{stage_name(r['next_stage'], crim)} {r['next_stage_date']}"
+            if r["next_stage"]
+            else "—"
+        )
+    return [
+        label,
+        days,
+        format_amount(pos.owed, cur),
+        format_amount(pos.paid, cur),
+        stage,
+        nxt,
+        risk_text.get(r["risk"] or "", ""),
+    ]
+
+
 def render_status(rows: list[dict]) -> None:
     from debtcli.cli.common import day
     from debtcli.cli.tables import show_table
@@ -57,7 +98,6 @@ def render_status(rows: list[dict]) -> None:
     from debtcli.cards import names
 
     named = names(rows)
-    table = []
     from debtcli.stages import criminal_threshold
 
     threshold = format_amount(criminal_threshold(state.pack()))
@@ -65,45 +105,7 @@ def render_status(rows: list[dict]) -> None:
         "exposed": t("! criminal threshold", "! 刑事门槛"),
         "watch": t(f"principal ≥ {threshold}", f"本金 ≥ {threshold}"),
     }
-    for r in rows:
-        pos = r["_position"]
-        cur = r["currency"]
-        days: object = r["days_overdue"]
-        if r["settled_on"]:
-            stage, nxt = t(f"settled {r['settled_on']}", f"{r['settled_on']} 结清"), ""
-        elif r["since"] is None:
-            stage, nxt = t("not overdue", "未逾期"), ""
-        elif r["stage"] == "agreement":
-            # The count stopped when the agreement was made; what comes next is an installment.
-            days, stage = "—", stage_name("agreement")
-            a = r["agreement"]
-            nxt = (
-                t(
-                    f"installment {a['next']['n']}/{a['months']} {a['next']['due']}",
-                    f"第 {a['next']['n']}/{a['months']} 期 {a['next']['due']}",
-                )
-                if a["next"]
-                else "—"
-            )
-        else:
-            crim = r["threshold_met"]
-            stage = stage_name(r["stage"], crim) + (" *" if r["stage_basis"] == "evidence" else "")
-            nxt = (
-                f"{stage_name(r['next_stage'], crim)} {r['next_stage_date']}"
-                if r["next_stage"]
-                else "—"
-            )
-        table.append(
-            [
-                f"{r['bank']} ****{named[r['id']]}",
-                days,
-                format_amount(pos.owed, cur),
-                format_amount(pos.paid, cur),
-                stage,
-                nxt,
-                risk_text.get(r["risk"] or "", ""),
-            ]
-        )
+    table = [_cells(r, f"{r['bank']} ****{named[r['id']]}", risk_text) for r in rows]
     show_table(
         out,
         headers,

@@ -165,6 +165,47 @@ VERDICTS = {
 }
 
 
+def _answers(answers_file: Path | None, hotline: dict[str, Any]) -> dict[str, Any]:
+    """The answers at the door: from --answers FILE.json, or asked one at a time at a
+    terminal; a script without a file is told to give one."""
+    import json
+
+    from debtcli.errors import BadInput
+
+    t = state.t
+    if answers_file is not None:
+        try:
+            answers = json.loads(answers_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BadInput(
+                f"cannot read answers from {answers_file}: {exc}",
+                f"无法从 {answers_file} 读取回答：{exc}",
+            ) from exc
+        if not isinstance(answers, dict):
+            raise BadInput(
+                f"{answers_file} must hold a JSON object of answers",
+                f"{answers_file} 必须是一个 JSON 对象",
+            )
+        return answers
+    if not sys.stdin.isatty():
+        raise BadInput(
+            "visit check asks questions in a terminal; in a script give --answers FILE.json",
+            "visit check 需要在终端中回答问题；脚本中请使用 --answers 文件.json",
+        )
+    console().print(
+        t(
+            "Stay calm. You do not have to open the door. Ctrl-C stops at any "
+            "time; nothing is saved until the end.",
+            "保持冷静。你不必开门。随时可按 Ctrl-C 停止；结束前不会保存任何内容。",
+        )
+    )
+    return _ask_all(
+        hotline["text"]
+        if hotline["known"]
+        else t("the number on the back of your card", "卡片背面的号码")
+    )
+
+
 @visit_app.command("check")
 def visit_check(
     card: Annotated[str, typer.Argument(help="The card they say they are collecting.")],
@@ -180,11 +221,8 @@ def visit_check(
     """Walk through the checklist at the door, one question at a time; get a verdict (verified
     / not verified: do not pay or open / scam red flags) and what to do, and save the visit in
     the evidence log. Ctrl-C at any point saves nothing."""
-    import json
-
     from debtcli import contactlog
     from debtcli.dates import local_now, parse_past_datetime
-    from debtcli.errors import BadInput
     from debtcli.flags import entry_violations
     from debtcli.ledger import find_card
     from debtcli.visit import assess, hotline_for, red_flag_text
@@ -193,37 +231,7 @@ def visit_check(
     c = find_card(s, card, include_archived=False)
     when = parse_past_datetime(at, state.today) if at else local_now(state.today)
     hotline = hotline_for(pack, c["bank"], state.lang)
-    if answers_file is not None:
-        try:
-            answers = json.loads(answers_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise BadInput(
-                f"cannot read answers from {answers_file}: {exc}",
-                f"无法从 {answers_file} 读取回答：{exc}",
-            ) from exc
-        if not isinstance(answers, dict):
-            raise BadInput(
-                f"{answers_file} must hold a JSON object of answers",
-                f"{answers_file} 必须是一个 JSON 对象",
-            )
-    elif sys.stdin.isatty():
-        console().print(
-            t(
-                "Stay calm. You do not have to open the door. Ctrl-C stops at any "
-                "time; nothing is saved until the end.",
-                "保持冷静。你不必开门。随时可按 Ctrl-C 停止；结束前不会保存任何内容。",
-            )
-        )
-        answers = _ask_all(
-            hotline["text"]
-            if hotline["known"]
-            else t("the number on the back of your card", "卡片背面的号码")
-        )
-    else:
-        raise BadInput(
-            "visit check asks questions in a terminal; in a script give --answers FILE.json",
-            "visit check 需要在终端中回答问题；脚本中请使用 --answers 文件.json",
-        )
+    answers = _answers(answers_file, hotline)
     result = assess(pack, answers, when, state.lang)
     raw = dict(result["entry"])
     entry = contactlog.add(s, pack, c, raw, [], state.today)
