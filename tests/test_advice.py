@@ -48,6 +48,29 @@ def test_a_current_agreement_pauses_escalation(li_wei):
     assert citic["stage"] == "agreement" and citic["next_stage"] is None
 
 
+def test_an_agreement_paid_to_the_end_today_is_complete(li_wei):
+    """The last installment paid on the day it is due: counted that day, not the next."""
+    li_wei("agree", "4821", "--months", "2", "--monthly", "1040", "--first-due", "2026-12-20")
+    li_wei("--today", "2026-12-18", "pay", "4821", "1040", "--date", "2026-12-18")
+    li_wei("--today", "2027-01-20", "pay", "4821", "1040", "--date", "2027-01-20")
+    a = li_wei.json("--today", "2027-01-20", "stage", "4821")["agreement"]
+    assert (a["status"], a["complete"], a["first_due"]) == ("complete", True, "2026-12-20")
+    assert (a["paid"], a["missed"], a["next"]) == ("2080.00", [], None)
+    assert a["monthly"] == "1040.00" and "installments" not in a  # the schedule is not repeated
+    before = li_wei.json("--today", "2027-01-10", "stage", "4821")["agreement"]
+    assert before["next"] == {
+        "n": 2,
+        "due": "2027-01-20",
+        "amount": "1040.00",
+        "paid": "0.00",
+        "status": "upcoming",
+    }
+    out = li_wei("--today", "2027-01-20", "status").stdout
+    assert "every installment of the agreement is paid" in out
+    zh = li_wei("--lang", "zh", "--today", "2027-01-20", "status").stdout
+    assert "协议的所有分期均已还清" in zh
+
+
 def test_a_missed_installment_breaks_the_agreement_and_escalation_resumes(li_wei):
     li_wei("agree", "4821", "--months", "60", "--monthly", "1040", "--first-due", "2026-12-20")
     li_wei("--today", "2026-12-18", "pay", "4821", "1040", "--date", "2026-12-18")
@@ -372,6 +395,33 @@ def test_collection_after_agreement_and_after_settlement_is_flagged(li_wei):
         for v in li_wei.json("violations")
         if v["rule"] == "after-settlement" and v["at"].startswith("2026-11-21")
     ]
+
+
+def test_the_days_collection_should_stop_begin_the_day_after_and_end_the_day_before(li_wei):
+    """An agreement made on the 10th: the 10th itself is not after it, the 11th is; its first
+    installment (due the 20th, three days' grace) unpaid, it is broken on the 24th: the 23rd
+    is still under it, the 24th is not. A debt settled on the 1st: the 2nd is after it."""
+    li_wei("agree", "4821", "--months", "2", "--monthly", "1040", "--first-due", "2026-11-20",
+           "--date", "2026-11-10")  # fmt: skip
+    li_wei("settle", "7730", "--date", "2026-11-01")
+    days = {
+        "4821": ["2026-11-10", "2026-11-11", "2026-11-23", "2026-11-24"],
+        "7730": ["2026-11-01", "2026-11-02"],
+    }
+    for card, on in days.items():
+        for d in on:
+            li_wei("--today", "2026-11-30", "log", "add", card, "--channel", "call",
+                   "--party", "agency", "--at", f"{d} 10:00")  # fmt: skip
+    flagged = {
+        (v["rule"], v["at"][:10])
+        for v in li_wei.json("--today", "2026-11-30", "violations", "--all")
+        if v["rule"] in ("after-agreement", "after-settlement")
+    }
+    assert flagged == {
+        ("after-agreement", "2026-11-11"),
+        ("after-agreement", "2026-11-23"),
+        ("after-settlement", "2026-11-02"),
+    }
 
 
 # --- the corrected pack -----------------------------------------------------------------------

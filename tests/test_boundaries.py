@@ -163,6 +163,19 @@ def test_since_and_until_take_whole_local_days():
     assert days_utc(None, None, date(2026, 11, 23)) == (None, None)
 
 
+def test_a_day_of_the_log_is_the_users_local_day(li_wei):
+    """In Shanghai 07:00 on the 20th is 23:00 UTC on the 19th: `--since 2026-11-20` keeps it,
+    and keeps out 23:30 on the 19th (15:30 UTC the 19th), whatever the stored offset."""
+    for at in ("2026-11-19 23:30", "2026-11-20 07:00", "2026-11-20 23:59"):
+        li_wei("log", "add", "4821", "--channel", "call", "--at", at)
+    for since, until, kept in (
+        ("2026-11-20", "2026-11-20", ["07:00", "23:59"]),
+        ("2026-11-19", "2026-11-19", ["23:30"]),
+    ):
+        rows = li_wei.json("log", "list", "4821", "--since", since, "--until", until)
+        assert sorted(r["at"][11:16] for r in rows) == kept
+
+
 @pytest.mark.parametrize(
     ("text", "fen"),
     [("62400.00", 6_240_000), ("-0.50", -50), ("-12.05", -1205), ("7", 700), ("0.5", 50)],

@@ -34,6 +34,7 @@ def letter(cli, *args, lang="zh", ok=True):
         (1_010_000, "壹万零壹佰元整"),
         (1_000_000_100, "壹仟万零壹元整"),
         (5, "伍分"),
+        (10_000_000_000, "壹亿元整"),  # the largest amount debtcli takes: a third group
     ],
 )
 def test_amounts_in_capitals(fen, upper):

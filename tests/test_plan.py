@@ -81,6 +81,7 @@ def test_li_weis_three_thousand_a_month():
     assert plan.due_date(30) == date(2029, 5, 23)
     snow = make_plan([Debt("4821", 6_240_000), Debt("5511", 905_000)], 300_000, strategy="snowball")
     assert snow.finish["5511"] == 4 and snow.schedule[0] == {"5511": 300_000}
+    assert snow.due_date(1) is None  # a plan without a first date (a letter's) has no dates
 
 
 @pytest.mark.parametrize("budget", [0, 100])
