@@ -18,28 +18,23 @@ FLAG_LABELS = {
     "violence": ("violence", "暴力"),
     "repeated": ("repeated harassment", "反复骚扰"),
 }
-RULE_LABELS = {
-    "quiet-hours": ("collection between 22:00 and 08:00", "在22:00至次日08:00之间催收"),
-    "third-party": ("contacting a third party who owes nothing", "联系与债务无关的第三人"),
-    "impersonation": ("posing as police, court or government", "冒充公检法或政府人员"),
-    "calls-per-day": (
-        "more than 3 connected collection calls in one day",
-        "一天内接通的催收电话超过3次",
-    ),
-    "attempts-per-day": ("more than 6 call attempts in one day", "一天内呼叫超过6次"),
-    "visit-two-agents": ("a visit by fewer than two collectors", "上门催收少于两人"),
-    "visit-identification": ("a visit without identification", "上门未出示身份证明"),
-    "pay-to-personal": (
-        "a demand to pay someone who is not the bank",
-        "要求把钱付给不是银行的收款方",
-    ),
-    "private-channel": ("private phones or social apps", "使用私人电话或社交软件"),
-    "after-agreement": ("collection after an installment agreement", "达成分期协议后仍在催收"),
-    "after-settlement": ("collection after the debt was settled", "欠款结清后仍在催收"),
-    "letter-no-seal": ("a collection letter without the bank's seal", "催收函没有银行公章"),
-}
 # Claims that the card's own records can show false: arrest talk below the threshold.
 CRIMINAL_CLAIMS = ("arrest", "criminal-record")
+
+
+def _sources(citation: str) -> list[str]:
+    """A citation's sources, split at each "; " or "；" between them, not at one inside a
+    source's own brackets ("GB/T 45251—2025（…可参照；该条款未经核实）" is one source)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(citation):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(depth - 1, 0)
+        elif ch in ";；" and depth == 0:
+            out.append(citation[start:i])
+            start = i + 1
+    return [s.strip() for s in [*out, citation[start:]] if s.strip()]
 
 
 def _when(at: str, lang: str) -> str:
@@ -80,9 +75,14 @@ def _labels(
                     )
                 )
         return out
-    if rule_key in RULE_LABELS:
-        return [pick(lang, *RULE_LABELS[rule_key])]
-    return [pack.text(pack.conduct_rule(rule_key), "", lang)]
+    label = pack.conduct_label(rule_key, lang)
+    if pack.conduct_rule(rule_key)["tag"] == "unverified":  # not stated as a rule: asked
+        label += pick(
+            lang,
+            " (please confirm whether this applies to credit cards)",
+            "（请确认此规定是否适用于信用卡）",
+        )
+    return [label]
 
 
 def complaint_context(
@@ -138,10 +138,8 @@ def complaint_context(
             if text not in item["labels"]:
                 item["labels"].append(text)
         # each source once, though several rules share it (第六十八条 backs three of them)
-        for source in pack.text(pack.conduct_rule(v["rule"]), "citation", lang).split(
-            pick(lang, "; ", "；")
-        ):
-            citations[source.strip()] = None
+        for source in _sources(pack.text(pack.conduct_rule(v["rule"]), "citation", lang)):
+            citations[source] = None
     evidence = [f for item in items.values() for f in item["files"]]
     regulator = to == "regulator"
     heads = {

@@ -253,6 +253,14 @@ class Pack:
     def conduct_rule(self, key: str) -> dict[str, Any]:
         return next(r for r in self.data["conduct"] if r["key"] == key)
 
+    def conduct_label(self, key: str, lang: str) -> str:
+        """A breach of the rule as a complaint names it, with the rule's own figures (quiet
+        hours from its start, the daily limit its max); the rule's text if it has no label."""
+        rule = self.conduct_rule(key)
+        if "label_en" not in rule:
+            return self.text(rule, "", lang)
+        return self.text(rule, "label", lang).format(**rule)
+
     def claims(self) -> list[dict[str, Any]]:
         return self.data["claims"]
 
@@ -387,6 +395,20 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
         if rule["kind"] not in CONDUCT_KINDS:
             raise _fail(path, f"conduct[{i}].kind", f"must be one of {', '.join(CONDUCT_KINDS)}")
         _check(path, f"conduct[{i}]", rule, _CONDUCT_PARAMS.get(rule["kind"], {}))
+        for lang in ("zh", "en") if "label_zh" in rule or "label_en" in rule else ():
+            label = rule.get(f"label_{lang}")
+            if not isinstance(label, str):
+                raise _fail(
+                    path, f"conduct[{i}].label_{lang}", "missing: a label is in both languages"
+                )
+            try:
+                label.format(**rule)
+            except (KeyError, IndexError, ValueError) as exc:
+                raise _fail(
+                    path,
+                    f"conduct[{i}].label_{lang}",
+                    f"names {exc} in braces, which is not one of the rule's own fields",
+                ) from exc
     for i, claim in enumerate(data.get("claims", [])):
         _check(path, f"claims[{i}]", claim, _CLAIM)
         for j, part in enumerate(claim.get("more", [])):

@@ -603,3 +603,52 @@ def test_the_legal_figures_people_read_come_from_the_rule_pack(li_wei, tmp_path)
     li_wei("settle", "5511", "--date", "2026-11-20")
     timeline = li_wei(*rules, "timeline", "5511", "--json").stdout
     assert "7 years after settlement" in timeline and "5 years" not in timeline
+
+
+def test_a_complaint_states_the_packs_figures_and_its_doubts(li_wei, tmp_path):
+    """Quiet hours from 21:00 and at most 5 connected calls a day in the pack: the complaint
+    names those, not 22:00 and 3; the daily limit is unverified, so the letter asks the bank
+    to confirm it applies rather than stating it as a rule."""
+    from debtcli.rules import PACKS_DIR
+
+    text = (PACKS_DIR / "cn.toml").read_text(encoding="utf-8")
+    for old, new in (
+        ('start = "22:00"', 'start = "21:00"'),
+        ("answered = true\nmax = 3", "answered = true\nmax = 5"),
+    ):
+        assert old in text
+        text = text.replace(old, new, 1)
+    pack = tmp_path / "other.toml"
+    pack.write_text(text, encoding="utf-8")
+    rules = ("--rules", str(pack))
+    li_wei(
+        *rules,
+        "log",
+        "add",
+        "7730",
+        "--channel",
+        "call",
+        "--party",
+        "agency",
+        "--at",
+        "2026-11-20 21:30",
+    )
+    for minute in range(10, 16):
+        li_wei(*rules, "log", "add", "7730", "--channel", "call", "--party", "bank",
+               "--at", f"2026-11-21 10:{minute}")  # fmt: skip
+    for lang, says, doubt, not_said, source in (
+        ("en", ["between 21:00 and 08:00", "more than 5 connected collection calls in one day"],
+         "please confirm whether this applies to credit cards", ["22:00", "more than 3"],
+         "- GB/T 45251—2025 (recommended national standard for online consumer lending, which "
+         "cards may be compared with; this clause is unverified)\n"),
+        ("zh", ["在21:00至次日08:00之间催收", "一天内接通的催收电话超过5次"],
+         "请确认此规定是否适用于信用卡", ["22:00", "超过3次"],
+         "- GB/T 45251—2025（推荐性国家标准，适用于个人网络消费信贷，信用卡可参照；该条款未经核实）\n"),
+    ):  # fmt: skip
+        letter = li_wei(*rules, "--lang", lang, "letter", "make", "complaint", "7730",
+                        "--name", "李伟", "--phone", "138 0000 0000").stdout  # fmt: skip
+        facts = letter.split("## ")[2]  # what happened, each breach named (the sources quote)
+        assert all(s in facts for s in says) and doubt in facts, facts
+        assert not any(s in facts for s in not_said), facts
+        # a source is listed whole: its own "; " inside brackets does not split it
+        assert source in letter, letter

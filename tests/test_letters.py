@@ -333,6 +333,13 @@ def test_a_new_letter_kind_is_one_pack_entry_and_its_templates(letters_store, tm
             'kinds = ["instalment"]',
             "not a letter kind: instalment",
         ),
+        # a complaint's label may name only the rule's own figures, in both languages
+        (
+            'label_en = "more than {max} call attempts',
+            'label_en = "more than {limit} call attempts',
+            "conduct[6].label_en: names 'limit'",
+        ),
+        ('label_zh = "上门催收少于{min}人"\n', "", "conduct[7].label_zh: missing"),
     ],
 )
 def test_a_pack_with_broken_letters_is_refused_on_load(cli, tmp_path, old, new, says):
