@@ -3,6 +3,7 @@
     python tools/mutation.py              # run mutmut over the core, then print the scores
     python tools/mutation.py --report     # print the scores of the last run only
     python tools/mutation.py dates money  # run (and print) some modules only
+    python tools/mutation.py --sample 40  # 40 untried mutants per module, and every survivor
 
 mutmut (configured in pyproject.toml's [tool.mutmut]) puts each mutant into a copy of the code
 under mutants/ and runs the tests that reach the mutated function; a mutant the tests fail on
@@ -91,19 +92,45 @@ def scores(modules: tuple[str, ...]) -> tuple[list[tuple], list[str]]:
     return rows, survivors
 
 
+def sample(modules: tuple[str, ...], n: int) -> list[str]:
+    """n untried mutants of each module, at random but the same each time, and its survivors
+    (a test added since may kill them)."""
+    import random
+
+    names = []
+    for module in modules:
+        meta = ROOT / "mutants" / "debtcli" / f"{module}.py.meta"
+        codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
+        untried = sorted(k for k, c in codes.items() if c is None)
+        names += random.Random(19).sample(untried, min(n, len(untried)))
+        names += [
+            k
+            for k, c in codes.items()
+            if c is not None and c not in KILLED | TIMEOUT and k not in equivalent()
+        ]
+    return names or [f"debtcli.{m}.*" for m in modules]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
         "modules", nargs="*", metavar="MODULE", help=f"some of: {', '.join(CORE)} (default: all)"
     )
     ap.add_argument("--report", action="store_true", help="print the last run's scores only")
+    ap.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help="try N untried mutants of each module, drawn at random (the same draw each time), "
+        "and again every survivor: an estimate of each score when a full run does not fit",
+    )
     args = ap.parse_args()
     modules = tuple(args.modules) or CORE
     if unknown := [m for m in modules if m not in CORE]:
         ap.error(f"not a core module: {', '.join(unknown)} (one of: {', '.join(CORE)})")
     if not args.report:
         sync_data()
-        names = [f"debtcli.{m}.*" for m in modules]
+        names = sample(modules, args.sample) if args.sample else [f"debtcli.{m}.*" for m in modules]
         mutmut = Path(sys.executable).with_name("mutmut")
         subprocess.run([str(mutmut), "run", *names], cwd=ROOT, check=False)
     rows, survivors = scores(modules)
@@ -111,12 +138,14 @@ def main() -> int:
     short = False
     for module, total, killed, same, untried, score in rows:
         shown = f"{score:6.1f}%" if score is not None else "    —"
-        short |= score is None or score < GOAL
+        short |= score is None or score < GOAL or untried > 0
         print(f"{module:12} {total:8} {killed:7} {same:7} {untried:8} {shown}")
     if survivors:
         print(f"\n{len(survivors)} survivors (`mutmut show NAME` shows one):")
         for name in survivors:
             print(f"  {name}")
+    if any(row[4] for row in rows):
+        print("\nA score counts the mutants tried; with some untried it is an estimate.")
     print(f"\ngoal: {GOAL:.0f}% per module: {'not yet' if short else 'met'}")
     return 1 if short else 0
 
