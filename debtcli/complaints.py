@@ -85,6 +85,27 @@ def _labels(
     return [label]
 
 
+def _item(pack: Pack, lang: str, e: Any, files: list) -> dict[str, Any]:
+    """One logged contact as the complaint states it: when, how, who, whom they reached, what
+    was said, its hash and its recordings; the breaches are added to its labels."""
+    whom = pack.word_name("contacted", e["contacted"], lang)
+    return {
+        "when": _when(e["at"], lang),
+        "channel": pack.word_name("channel", e["channel"], lang),
+        "who": pick(lang, ", ", "，").join(x for x in (e["org"], e["agent"], e["agent_id"]) if x),
+        "phone": e["phone"],
+        "contacted": (
+            pick(lang, f"my {whom}", f"我的{whom}")
+            if e["contacted"] not in (None, "self")
+            else None
+        ),
+        "note": e["note"],
+        "hash": e["hash"],
+        "labels": [],
+        "files": [{"name": a["name"], "sha256": a["sha256"]} for a in files],
+    }
+
+
 def complaint_context(
     store: st.Store, pack: Pack, card: Any, lang: str, to: str, bank: str, today: Any
 ) -> dict[str, Any]:
@@ -108,32 +129,7 @@ def complaint_context(
     citations: dict[str, None] = {}
     for v in rows:
         e = entries[v["entry"]]
-        item = items.setdefault(
-            e["id"],
-            {
-                "when": _when(e["at"], lang),
-                "channel": pack.word_name("channel", e["channel"], lang),
-                "who": "，".join(x for x in (e["org"], e["agent"], e["agent_id"]) if x)
-                if lang == "zh"
-                else ", ".join(x for x in (e["org"], e["agent"], e["agent_id"]) if x),
-                "phone": e["phone"],
-                "contacted": (
-                    pick(
-                        lang,
-                        f"my {e['contacted']}",
-                        f"我的{pack.word_name('contacted', e['contacted'], lang)}",
-                    )
-                    if e["contacted"] not in (None, "self")
-                    else None
-                ),
-                "note": e["note"],
-                "hash": e["hash"],
-                "labels": [],
-                "files": [
-                    {"name": a["name"], "sha256": a["sha256"]} for a in atts.get(e["id"], [])
-                ],
-            },
-        )
+        item = items.setdefault(e["id"], _item(pack, lang, e, atts.get(e["id"], [])))
         for text in _labels(pack, v["rule"], e, lang, below):
             if text not in item["labels"]:
                 item["labels"].append(text)
