@@ -67,6 +67,81 @@ def _event(
     }
 
 
+def _contact_event(pack: Pack, lang: str, card: dict, c: Any, flags: dict) -> dict[str, Any]:
+    """A logged contact on the timeline: how, from or to whom, whom it reached, the note."""
+
+    def t(en: str, zh: str) -> str:
+        return pick(lang, en, zh)
+
+    kind = "letter" if c["channel"] in ("letter", "lawyer-letter") else "contact"
+    party = pack.word_name("party", c["party"], lang) if c["party"] != "unknown" else None
+    who = " ".join(x for x in (party, c["org"]) if x)
+    channel = pack.word_name("channel", c["channel"], lang)
+    if c["direction"] == "out":
+        title = t(f"{channel} to {who or 'them'}", f"{channel}：发给{who or '对方'}")
+    else:
+        title = t(f"{channel} from {who or 'unknown'}", f"{channel}：来自{who or '未知'}")
+    if c["contacted"] not in (None, "self"):
+        title += t(
+            f", reached your {c['contacted']}",
+            f"，联系了你的{pack.word_name('contacted', c['contacted'], lang)}",
+        )
+    if c["note"]:
+        title += f" — {c['note']}"
+    return _event(
+        c["at"],
+        kind,
+        card,
+        title,
+        id=c["id"],
+        hash=c["hash"],
+        flags=flags.get(c["id"], []),
+    )
+
+
+def _agreement_events(lang: str, card: dict, tracked: dict[str, Any]) -> list[dict[str, Any]]:
+    """An agreement on the timeline: the day it was made, then each installment and its status
+    (those still to come are predictions)."""
+
+    def t(en: str, zh: str) -> str:
+        return pick(lang, en, zh)
+
+    cur, months = card["currency"], tracked["months"]
+    monthly = format_amount(tracked["monthly"], cur)
+    events = [
+        _event(
+            tracked["agreed_on"],
+            "agreement",
+            card,
+            t(f"agreement: {months} × {monthly}", f"分期协议：{months} 期 × {monthly}"),
+        )
+    ]
+    status_text = {
+        "paid": t("paid", "已还"),
+        "missed": t("MISSED", "未还"),
+        "late": t("paid LATE", "逾期才还"),
+        "due-soon": t("due soon", "即将到期"),
+        "upcoming": t("due", "到期"),
+    }
+    for r in tracked["installments"]:
+        events.append(
+            _event(
+                r["due"],
+                "installment",
+                card,
+                t(
+                    f"installment {r['n']}/{tracked['months']} "
+                    f"{format_amount(r['amount'], cur)}: {status_text[r['status']]}",
+                    f"第 {r['n']}/{tracked['months']} 期 "
+                    f"{format_amount(r['amount'], cur)}：{status_text[r['status']]}",
+                ),
+                predicted=r["status"] in ("due-soon", "upcoming"),
+                status=r["status"],
+            )
+        )
+    return events
+
+
 def assemble(pack: Pack, lang: str, today: date, cards: list[dict[str, Any]]) -> list[dict]:
     """cards: per card, what gather() read: card, episodes, payments, contacts, flags,
     agreement (tracked) and assessment. Returns events in time order."""
@@ -113,71 +188,9 @@ def assemble(pack: Pack, lang: str, today: date, cards: list[dict[str, Any]]) ->
                     amount=p["amount"],
                 )
             )
-        for c in data["contacts"]:
-            kind = "letter" if c["channel"] in ("letter", "lawyer-letter") else "contact"
-            party = pack.word_name("party", c["party"], lang) if c["party"] != "unknown" else None
-            who = " ".join(x for x in (party, c["org"]) if x)
-            channel = pack.word_name("channel", c["channel"], lang)
-            if c["direction"] == "out":
-                title = t(f"{channel} to {who or 'them'}", f"{channel}：发给{who or '对方'}")
-            else:
-                title = t(f"{channel} from {who or 'unknown'}", f"{channel}：来自{who or '未知'}")
-            if c["contacted"] not in (None, "self"):
-                title += t(
-                    f", reached your {c['contacted']}",
-                    f"，联系了你的{pack.word_name('contacted', c['contacted'], lang)}",
-                )
-            if c["note"]:
-                title += f" — {c['note']}"
-            events.append(
-                _event(
-                    c["at"],
-                    kind,
-                    card,
-                    title,
-                    id=c["id"],
-                    hash=c["hash"],
-                    flags=data["flags"].get(c["id"], []),
-                )
-            )
-        tracked = data.get("agreement")
-        if tracked:
-            events.append(
-                _event(
-                    tracked["agreed_on"],
-                    "agreement",
-                    card,
-                    t(
-                        f"agreement: {tracked['months']} × "
-                        f"{format_amount(tracked['monthly'], cur)}",
-                        f"分期协议：{tracked['months']} 期 × "
-                        f"{format_amount(tracked['monthly'], cur)}",
-                    ),
-                )
-            )
-            for r in tracked["installments"]:
-                status_text = {
-                    "paid": t("paid", "已还"),
-                    "missed": t("MISSED", "未还"),
-                    "late": t("paid LATE", "逾期才还"),
-                    "due-soon": t("due soon", "即将到期"),
-                    "upcoming": t("due", "到期"),
-                }
-                events.append(
-                    _event(
-                        r["due"],
-                        "installment",
-                        card,
-                        t(
-                            f"installment {r['n']}/{tracked['months']} "
-                            f"{format_amount(r['amount'], cur)}: {status_text[r['status']]}",
-                            f"第 {r['n']}/{tracked['months']} 期 "
-                            f"{format_amount(r['amount'], cur)}：{status_text[r['status']]}",
-                        ),
-                        predicted=r["status"] in ("due-soon", "upcoming"),
-                        status=r["status"],
-                    )
-                )
+        events += [_contact_event(pack, lang, card, c, data["flags"]) for c in data["contacts"]]
+        if data.get("agreement"):
+            events += _agreement_events(lang, card, data["agreement"])
         events.extend(_stage_events(pack, lang, today, {**data, "card": card}))
     events.sort(key=sort_key)
     return events
