@@ -61,27 +61,22 @@ def iter_violations(
                 yield _violation(e, key, named)
 
 
-def violations(
-    store: st.Store,
-    pack: Pack,
-    card_id: int | None = None,
-    entries: list[dict[str, Any]] | None = None,
-    flags: dict[int, list[str]] | None = None,
-) -> list[dict[str, Any]]:
-    """Every (entry, rule) pair the log shows, oldest first (see iter_violations); given the
-    entries and their flags already read (the report), from those."""
-    if entries is None:
-        return list(iter_violations(store, pack, card_id))
+def violations(store: st.Store, pack: Pack, card_id: int | None = None) -> list[dict[str, Any]]:
+    """Every (entry, rule) pair the log shows, oldest first (see iter_violations)."""
+    return list(iter_violations(store, pack, card_id))
+
+
+def violations_of(
+    store: st.Store, entries: list[dict[str, Any]], flags: dict[int, list[str]]
+) -> Iterator[dict[str, Any]]:
+    """The (entry, rule) pairs of entries already read and flagged (the full report, which
+    flags the log once for its timeline and its violations)."""
     from debtcli.cards import names
 
-    flags = flags if flags is not None else flag_log(store, pack, entries)
     named = names(st.list_cards(store, include_archived=True))
-    return [
-        _violation(e, key, named)
-        for e in entries
-        if card_id is None or e["card_id"] == card_id
-        for key in flags.get(e["id"], [])
-    ]
+    for e in entries:
+        for key in flags.get(e["id"], []):
+            yield _violation(e, key, named)
 
 
 def _violation(e: Mapping[str, Any], key: str, named: dict[int, str]) -> dict[str, Any]:

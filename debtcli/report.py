@@ -264,8 +264,7 @@ def build_report(
     card's latest contacts; the whole log is in the evidence bundle. Returns the HTML in
     chunks, written as they are made (the violations are counted before the page starts)."""
     from debtcli import contactlog, timeline
-    from debtcli.flags import flag_log
-    from debtcli.flags import violations as logged_violations
+    from debtcli.flags import flag_log, violations_of
     from debtcli.ledger import find_card
     from debtcli.templating import stream
 
@@ -283,11 +282,7 @@ def build_report(
         entries = st.contacts(store)
         flags = flag_log(store, pack, entries)  # once, for the timeline and the violations
         data = timeline.gather(store, pack, today, cards, flags=flags)
-        violations = (
-            v
-            for v in logged_violations(store, pack, entries=entries, flags=flags)
-            if v["card_id"] in wanted
-        )
+        violations = (v for v in violations_of(store, entries, flags) if v["card_id"] in wanted)
         per_rule: dict[str, int] = {}
         rows = _Packed.of(_violation_rows(pack, lang, violations, per_rule))
         tallies = None

@@ -187,6 +187,58 @@ def test_a_zip_with_two_members_of_one_name_is_refused(logged, tmp_path):
     assert_clean_failure(r, code=2, says="twice")
 
 
+def test_a_backup_with_members_twice_names_them_in_both_languages(logged, tmp_path, db_path):
+    b = _backup(logged, tmp_path)
+    with zipfile.ZipFile(b) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    with zipfile.ZipFile(b, "a") as z, pytest.warns(UserWarning):
+        for n in ("store.db", "manifest.json"):
+            z.writestr(n, members[n])
+    before = _state(db_path)
+    for lang, says in (
+        ("en", "holds manifest.json, store.db twice: a forged or broken backup, refused"),
+        ("zh", "中 manifest.json, store.db 出现了两次：伪造或损坏的备份，拒绝读取"),
+    ):
+        r = logged("--lang", lang, "restore", str(b), "--force", ok=False)
+        assert_clean_failure(r, code=2, says=says)
+    assert _state(db_path) == before
+
+
+def test_a_backup_names_every_member_missing_or_changed(logged, tmp_path, db_path):
+    """Each member the manifest lists is checked, past one that is missing."""
+    b = _backup(logged, tmp_path)
+    with zipfile.ZipFile(b) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    m = json.loads(members["manifest.json"])
+    m["files"] = {"evidence/" + "c" * 64: "0" * 64, **m["files"]}
+    members["manifest.json"] = json.dumps(m).encode()
+    members["store.db"] += b"x"
+    with zipfile.ZipFile(b, "w") as z:
+        for n, d in members.items():
+            z.writestr(n, d)
+    r = logged("restore", str(b), "--force", ok=False)
+    assert r.exit_code == 1
+    assert f"damaged or changed: evidence/{'c' * 64}, store.db" in r.stderr
+
+
+def test_a_backup_whose_manifest_lists_no_table_of_files_is_not_a_backup(logged, tmp_path):
+    b = _backup(logged, tmp_path)
+    with zipfile.ZipFile(b) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    m = json.loads(members["manifest.json"])
+    m["files"] = sorted(m["files"])
+    members["manifest.json"] = json.dumps(m).encode()
+    with zipfile.ZipFile(b, "w") as z:
+        for n, d in members.items():
+            z.writestr(n, d)
+    for lang, says in (
+        ("en", "is not a debtcli backup (files is not a table)"),
+        ("zh", "不是 debtcli 备份（files is not a table）"),
+    ):
+        r = logged("--lang", lang, "restore", str(b), "--force", ok=False)
+        assert_clean_failure(r, code=2, says=says)
+
+
 @pytest.mark.parametrize("content", [b"", b"PK\x03\x04 not really", b"\x00" * 100])
 def test_malformed_bundles_are_bad_input(cli, tmp_path, content):
     bad = tmp_path / "bad.zip"

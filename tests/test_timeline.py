@@ -145,6 +145,18 @@ def test_report_is_self_contained(story, tmp_path):
     assert oct(path.stat().st_mode)[-3:] == "600"
 
 
+def test_a_report_of_the_cards_in_use_passes_over_an_archived_cards_violations(li_wei, tmp_path):
+    """A card put away keeps its log; the report of the others is still made, without it."""
+    li_wei("log", "add", "5511", "--channel", "call", "--party", "agency", "--at",
+           "2026-11-10 23:10", "--note", "late call on the card put away")  # fmt: skip
+    li_wei("card", "archive", "5511")
+    path = tmp_path / "r.html"
+    li_wei("report", "-o", str(path))
+    html = path.read_text(encoding="utf-8")
+    assert "****4821" in html and "****5511" not in html
+    assert "late call on the card put away" not in html
+
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
