@@ -196,3 +196,44 @@ def test_no_english_codes_in_the_chinese_demo(cli, tmp_path):
         if args in (["log", "list"], "report", "summary.html"):
             assert "2026年11月20日 10:15（UTC+09:00）" in out, args
             assert "2026年10月20日 22:40" in out and "22:40（" not in out, args  # local: no offset
+
+
+@pytest.mark.parametrize(
+    ("args", "en", "zh"),
+    [
+        (
+            ("log", "list", "--since", "明年"),
+            "date '明年' is not understood (examples: 2026-08-05, 2026/8/5, 2026年8月5日, 8月5日, "
+            "today)",
+            "无法识别日期 '明年'（例如 2026-08-05、2026/8/5、2026年8月5日、8月5日、今天）",
+        ),
+        (
+            ("log", "add", "4821", "--channel", "call", "--at", "blah"),
+            "time 'blah' is not understood (examples: '2026-11-20 22:40', '昨天 晚上10点40', "
+            "'22:40'); nothing was saved",
+            "无法识别时间 'blah'（例如 '2026-11-20 22:40'、'昨天 晚上10点40'、'22:40'）；未保存",
+        ),
+        (
+            ("log", "add", "4821", "--channel", "call", "--at", "25:99"),
+            "time '25:99' does not exist",
+            "时间 '25:99' 不存在",
+        ),
+    ],
+)
+def test_a_date_or_time_not_understood_is_told_in_the_users_language(li_wei, args, en, zh):
+    for lang, says in (("en", en), ("zh", zh)):
+        assert_clean_failure(li_wei("--lang", lang, *args, ok=False), says=says)
+    assert li_wei.json("log", "list") == []
+
+
+def test_a_time_keeps_its_seconds_and_a_foreign_offset_is_shown(li_wei):
+    li_wei("log", "add", "4821", "--channel", "call", "--at", "2026-11-20 22:40:15")
+    li_wei("log", "add", "4821", "--channel", "call", "--at", "2026-11-20T10:00:00+09:00")
+    assert [e["at"] for e in li_wei.json("log", "list")] == [
+        "2026-11-20T10:00:00+09:00",
+        "2026-11-20T22:40:15+08:00",
+    ]
+    en = li_wei("log", "list").stdout
+    zh = li_wei("--lang", "zh", "log", "list").stdout
+    assert en.count("(UTC+09:00)") == 1 and "UTC+08:00" not in en  # the user's own: no note
+    assert zh.count("（UTC+09:00）") == 1 and "UTC+08:00" not in zh

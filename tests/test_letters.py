@@ -349,6 +349,33 @@ def test_a_pack_with_broken_letters_is_refused_on_load(cli, tmp_path, old, new, 
     assert_clean_failure(r, says=says)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ('[under_agreement]\nzh = "按协议还款中"\nen = "Under agreement"\nshort_zh = "按协议还款"\n'
+         'short_en = "Agreement"\ntag = "rule"',
+         '[under_agreement]\nzh = "按协议还款中"\nen = "Under agreement"\nshort_zh = "按协议还款"\n'
+         'short_en = "Agreement"\ntag = "rumour"',
+         "custom.toml: under_agreement.tag: must be one of law, rule, practice, unverified"),
+        ('[tags.practice]\nzh = "通常做法（非规定）"\n', "[tags.practice]\n",
+         "custom.toml: tags.practice.zh: missing"),
+        ('short_en = "Agreement"\n', "", "custom.toml: under_agreement.short_en: missing"),
+        ('[[evidence]]\nchannel = "visit"\nstage = "visit"',
+         '[[evidence]]\nchannel = "visit"\nstage = "home"', "custom.toml: evidence[2]"),
+        ('kinds = ["installment", "interest-freeze", "deferral"]', 'kinds = ["instalment", "deferal"]',
+         "not a letter kind: instalment, deferal"),
+    ],
+)  # fmt: skip
+def test_a_broken_pack_is_refused_naming_the_place(cli, tmp_path, old, new, says):
+    r = cli("--rules", str(_pack_with(tmp_path, old, new)), "facts", ok=False)
+    assert_clean_failure(r, says=says)
+
+
+def test_a_pack_that_cannot_be_read_says_why(cli, tmp_path):
+    r = cli("--rules", str(tmp_path / "nowhere.toml"), "facts", ok=False)
+    assert_clean_failure(r, says="nowhere.toml: file: No such file or directory")
+
+
 def test_a_pack_without_letters_is_refused_on_load_not_at_letter_make(cli, tmp_path):
     from debtcli.rules import PACKS_DIR
 
