@@ -85,6 +85,20 @@ def log_late_call(cli, org: str = "某某资产", *extra: str):
     )  # fmt: skip
 
 
+def pack_with(tmp_path: Path, *changes: tuple[str, str]) -> Path:
+    """The built-in rule pack with each (old, new) text replaced once (each old must be there),
+    written where `--rules` can read it."""
+    from debtcli.rules import PACKS_DIR
+
+    text = (PACKS_DIR / "cn.toml").read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "custom.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def store_digest(path: Path) -> str:
     """The store's bytes (and any WAL beside it): to prove a refused command wrote nothing."""
     h = hashlib.sha256()

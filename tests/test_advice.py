@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from conftest import assert_clean_failure, log_late_call
+from conftest import assert_clean_failure, log_late_call, pack_with
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
@@ -575,19 +575,13 @@ def test_golden_stage(cli, days, lang):
 def test_the_legal_figures_people_read_come_from_the_rule_pack(li_wei, tmp_path):
     """A pack with other figures (a ¥55,000 threshold, notices 45 days apart, 4 months after
     the second, records kept 7 years): every message states the pack's, none a figure of its own."""
-    from debtcli.rules import PACKS_DIR
-
-    text = (PACKS_DIR / "cn.toml").read_text(encoding="utf-8")
-    for old, new in (
+    pack = pack_with(
+        tmp_path,
         ('threshold = "50000.00"', 'threshold = "55000.00"'),
         ("notice_gap_days = 30", "notice_gap_days = 45"),
         ("months_after_second = 3", "months_after_second = 4"),
         ("[indicators.credit-record]\nyears = 5", "[indicators.credit-record]\nyears = 7"),
-    ):
-        assert old in text
-        text = text.replace(old, new, 1)
-    pack = tmp_path / "other.toml"
-    pack.write_text(text, encoding="utf-8")
+    )
     rules = ("--rules", str(pack))
     status = li_wei(*rules, "status").stdout
     assert "¥55,000.00" in status and "50,000" not in status
@@ -609,30 +603,14 @@ def test_a_complaint_states_the_packs_figures_and_its_doubts(li_wei, tmp_path):
     """Quiet hours from 21:00 and at most 5 connected calls a day in the pack: the complaint
     names those, not 22:00 and 3; the daily limit is unverified, so the letter asks the bank
     to confirm it applies rather than stating it as a rule."""
-    from debtcli.rules import PACKS_DIR
-
-    text = (PACKS_DIR / "cn.toml").read_text(encoding="utf-8")
-    for old, new in (
+    pack = pack_with(
+        tmp_path,
         ('start = "22:00"', 'start = "21:00"'),
         ("answered = true\nmax = 3", "answered = true\nmax = 5"),
-    ):
-        assert old in text
-        text = text.replace(old, new, 1)
-    pack = tmp_path / "other.toml"
-    pack.write_text(text, encoding="utf-8")
-    rules = ("--rules", str(pack))
-    li_wei(
-        *rules,
-        "log",
-        "add",
-        "7730",
-        "--channel",
-        "call",
-        "--party",
-        "agency",
-        "--at",
-        "2026-11-20 21:30",
     )
+    rules = ("--rules", str(pack))
+    li_wei(*rules, "log", "add", "7730", "--channel", "call", "--party", "agency",
+           "--at", "2026-11-20 21:30")  # fmt: skip
     for minute in range(10, 16):
         li_wei(*rules, "log", "add", "7730", "--channel", "call", "--party", "bank",
                "--at", f"2026-11-21 10:{minute}")  # fmt: skip

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure, log_late_call, store_digest
+from conftest import assert_clean_failure, log_late_call, pack_with, store_digest
 from docx import Document
 from hypothesis import given
 from hypothesis import strategies as st
@@ -276,16 +276,6 @@ def test_markdown_written_from_blocks_reads_back_as_the_same_blocks(blocks):
 # --- the pack's letter kinds ------------------------------------------------------------------
 
 
-def _pack_with(tmp_path, old: str, new: str) -> Path:
-    from debtcli.rules import PACKS_DIR
-
-    text = (PACKS_DIR / "cn.toml").read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / "custom.toml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
-
-
 NEW_KIND = """[[letters.kinds]]
 key = "thanks"
 title_zh = "感谢信"
@@ -297,7 +287,7 @@ needs_debt = true
 
 
 def test_a_new_letter_kind_is_one_pack_entry_and_its_templates(letters_store, tmp_path):
-    pack = _pack_with(tmp_path, "[[letters.kinds]]", NEW_KIND + "[[letters.kinds]]")
+    pack = pack_with(tmp_path, ("[[letters.kinds]]", NEW_KIND + "[[letters.kinds]]"))
     # Without its templates the pack is refused on load, naming what is missing.
     r = letters_store("--rules", str(pack), "letter", "list", ok=False)
     assert_clean_failure(r, says="no template letters/thanks.zh.md.j2")
@@ -345,7 +335,7 @@ def test_a_new_letter_kind_is_one_pack_entry_and_its_templates(letters_store, tm
     ],
 )
 def test_a_pack_with_broken_letters_is_refused_on_load(cli, tmp_path, old, new, says):
-    r = cli("--rules", str(_pack_with(tmp_path, old, new)), "facts", ok=False)
+    r = cli("--rules", str(pack_with(tmp_path, (old, new))), "facts", ok=False)
     assert_clean_failure(r, says=says)
 
 
@@ -367,7 +357,7 @@ def test_a_pack_with_broken_letters_is_refused_on_load(cli, tmp_path, old, new, 
     ],
 )  # fmt: skip
 def test_a_broken_pack_is_refused_naming_the_place(cli, tmp_path, old, new, says):
-    r = cli("--rules", str(_pack_with(tmp_path, old, new)), "facts", ok=False)
+    r = cli("--rules", str(pack_with(tmp_path, (old, new))), "facts", ok=False)
     assert_clean_failure(r, says=says)
 
 
