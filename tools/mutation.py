@@ -40,6 +40,7 @@ CORE = (
 GOAL = 90.0
 KILLED = {1, 3, 37}  # a failing test, pytest's internal error, caught by the type check
 TIMEOUT = {36, 24, -24, 152, 255}  # a mutant that loops for ever is caught too
+NO_TESTS = 33  # mutmut knew no test that reaches the function (its stats predate it)
 
 
 def equivalent() -> dict[str, str]:
@@ -111,6 +112,12 @@ def sample(modules: tuple[str, ...], n: int) -> list[str]:
     return names or [f"debtcli.{m}.*" for m in modules]
 
 
+def _code(name: str) -> int | None:
+    module = name.split(".")[1]
+    meta = ROOT / "mutants" / "debtcli" / f"{module}.py.meta"
+    return json.loads(meta.read_text())["exit_code_by_key"].get(name)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
@@ -144,6 +151,13 @@ def main() -> int:
         print(f"\n{len(survivors)} survivors (`mutmut show NAME` shows one):")
         for name in survivors:
             print(f"  {name}")
+    stale = sum(1 for name in survivors if _code(name) == NO_TESTS)
+    if stale:
+        print(
+            f"\n{stale} of them had no test recorded for their function: mutmut's record of "
+            "which tests reach which function predates it. Delete mutants/mutmut-stats.json "
+            "and run again."
+        )
     if any(row[4] for row in rows):
         print("\nA score counts the mutants tried; with some untried it is an estimate.")
     print(f"\ngoal: {GOAL:.0f}% per module: {'not yet' if short else 'met'}")
