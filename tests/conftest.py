@@ -29,9 +29,21 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("DEBTCLI_NO_BACKGROUND", "1")  # test_stamps runs the background sender
     monkeypatch.delenv("DEBTCLI_RULES", raising=False)
     time.tzset()
+    _forget_times()
     yield tmp_path
     monkeypatch.undo()
     time.tzset()
+    _forget_times()
+
+
+def _forget_times() -> None:
+    """The texts of days and offsets are cached per process (a long report shows a hundred
+    thousand); an offset's note depends on the time zone, which a test sets: each test starts
+    without what another worked out (nor what the test run's start did)."""
+    from debtcli import dates
+
+    dates._day_text.cache_clear()
+    dates._hour_note.cache_clear()
 
 
 @pytest.fixture
