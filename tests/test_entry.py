@@ -233,7 +233,9 @@ def test_plan_never_adds_two_currencies(cli):
     cli("overdue", "7730", "--since", "2026-09-12", "--amount", "18300")
     cli("overdue", "1111", "--since", "2026-09-12", "--amount", "500")
     r = cli("plan", "--income", "9000", "--expenses", "6000", ok=False)
-    assert_clean_failure(r, says="currenc")
+    assert_clean_failure(r, says="e.g. debtcli plan CARD CARD --income … --expenses …")
+    r = cli("--lang", "zh", "plan", "--income", "9000", "--expenses", "6000", ok=False)
+    assert_clean_failure(r, says="例如 debtcli plan 卡号 卡号 --income … --expenses …")
     assert cli.json("plan", "7730", "--income", "9000", "--expenses", "6000")["cards"]
 
 

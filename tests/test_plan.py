@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from conftest import assert_clean_failure
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -105,3 +106,26 @@ def test_an_equal_installment_plan_pays_each_card_exactly_in_that_many_months(
     first = sum(plan.schedule[0].values())
     assert plan.needed_monthly == first
     assert plan.affordable == (months <= 60 and first <= budget)
+
+
+@pytest.mark.parametrize(
+    ("args", "en", "zh"),
+    [
+        (
+            ("--strategy", "avalanche"),
+            "avalanche orders cards by interest rate: give --rate CARD=PERCENT for each card",
+            "avalanche 按利率排序：请为每张卡提供 --rate 卡号=年利率",
+        ),
+        (("--months", "601"), "--months 601: at most 600", "--months 601：最多 600 个月"),
+    ],
+)
+def test_a_plan_it_cannot_make_is_refused_in_the_users_language(li_wei, args, en, zh):
+    base = ("plan", "--income", "9000", "--expenses", "6000", *args)
+    assert_clean_failure(li_wei("--lang", "en", *base, ok=False), says=en)
+    assert_clean_failure(li_wei("--lang", "zh", *base, ok=False), says=zh)
+
+
+def test_a_plans_months_are_due_a_month_apart_from_the_first(li_wei):
+    plan = li_wei.json("plan", "--income", "9000", "--expenses", "6000", "--first", "2026-12-23")
+    assert [m["due"] for m in plan["schedule"][:3]] == ["2026-12-23", "2027-01-23", "2027-02-23"]
+    assert plan["schedule"][0]["month"] == 1
