@@ -87,14 +87,16 @@ def li_wei(cli):
     return cli
 
 
+def log_add(cli, card: str, at: str, *options: str, channel: str = "call"):
+    """`debtcli log add CARD --channel CHANNEL --at AT OPTIONS…`: one logged contact."""
+    return cli("log", "add", card, "--channel", channel, "--at", at, *options)
+
+
 def log_late_call(cli, org: str = "某某资产", *extra: str):
     """The scenarios' 22:40 call from an agency to Li Wei's mother about card 4821: it breaks
     the quiet-hours and third-party rules."""
-    return cli(
-        "log", "add", "4821", "--channel", "call", "--party", "agency", "--org", org,
-        "--contacted", "family", "--at", "2026-11-10 22:40", "--note", "called my mother",
-        *extra,
-    )  # fmt: skip
+    return log_add(cli, "4821", "2026-11-10 22:40", "--party", "agency", "--org", org,
+                   "--contacted", "family", "--note", "called my mother", *extra)  # fmt: skip
 
 
 def pack_with(tmp_path: Path, *changes: tuple[str, str]) -> Path:

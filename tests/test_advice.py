@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from conftest import assert_clean_failure, log_late_call, pack_with
+from conftest import assert_clean_failure, log_add, log_late_call, pack_with
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
@@ -179,19 +179,7 @@ def test_a_hotline_denied_visit_with_papers_is_still_an_impostor(li_wei, tmp_pat
 
 
 def test_log_add_records_an_impostor(li_wei):
-    li_wei(
-        "log",
-        "add",
-        "7730",
-        "--channel",
-        "call",
-        "--party",
-        "impostor",
-        "--at",
-        "2026-11-20 10:00",
-        "--note",
-        "自称法院",
-    )
+    log_add(li_wei, "7730", "2026-11-20 10:00", "--party", "impostor", "--note", "自称法院")
     assert li_wei.json("log", "list", "7730")[-1]["party"] == "impostor"
 
 
@@ -375,21 +363,15 @@ def test_collection_after_agreement_and_after_settlement_is_flagged(li_wei):
         "--date",
         "2026-11-10",
     )
-    r = li_wei(
-        "log", "add", "4821", "--channel", "call", "--party", "agency", "--at", "2026-11-20 10:00"
-    )
+    r = log_add(li_wei, "4821", "2026-11-20 10:00", "--party", "agency")
     assert "collection after an installment agreement" in r.stdout
     li_wei("settle", "7730", "--date", "2026-11-01")
-    r = li_wei(
-        "log", "add", "7730", "--channel", "sms", "--party", "bank", "--at", "2026-11-20 11:00"
-    )
+    r = log_add(li_wei, "7730", "2026-11-20 11:00", "--party", "bank", channel="sms")
     assert "collection after the debt was settled" in r.stdout
     rules = {v["rule"] for v in li_wei.json("violations")}
     assert {"after-agreement", "after-settlement"} <= rules
     # an impostor's call is not the bank collecting
-    li_wei(
-        "log", "add", "7730", "--channel", "call", "--party", "impostor", "--at", "2026-11-21 11:00"
-    )
+    log_add(li_wei, "7730", "2026-11-21 11:00", "--party", "impostor")
     assert not [
         v
         for v in li_wei.json("violations")
@@ -486,17 +468,8 @@ def test_help_lines_command(cli):
 
 
 def test_letter_without_seal_is_flagged(li_wei):
-    r = li_wei(
-        "log",
-        "add",
-        "4821",
-        "--channel",
-        "letter",
-        "--party",
-        "agency",
-        "--no-seal",
-        "--at",
-        "2026-11-20 10:00",
+    r = log_add(
+        li_wei, "4821", "2026-11-20 10:00", "--party", "agency", "--no-seal", channel="letter"
     )
     assert "seal" in r.stdout
     bad = li_wei("log", "add", "4821", "--channel", "call", "--no-seal", ok=False)
@@ -591,7 +564,7 @@ def test_the_legal_figures_people_read_come_from_the_rule_pack(li_wei, tmp_path)
     ):
         assert says in li_wei(*rules, "--lang", lang, "stage", "4821").stdout
     for at in ("2026-09-01 10:00", "2026-10-20 10:00"):  # two answered calls 49 days apart
-        li_wei("log", "add", "4821", "--channel", "call", "--party", "bank", "--at", at)
+        log_add(li_wei, "4821", at, "--party", "bank")
     stage = li_wei(*rules, "stage", "4821").stdout
     assert "at least 45 days apart" in stage and "'more than 4 months after'" in stage
     li_wei("settle", "5511", "--date", "2026-11-20")

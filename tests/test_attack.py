@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure, log_late_call, store_digest
+from conftest import assert_clean_failure, log_add, log_late_call, store_digest
 
 
 @pytest.fixture
@@ -17,31 +17,11 @@ def logged(li_wei, tmp_path):
     rec = tmp_path / "call.m4a"
     rec.write_bytes(b"\x00\x00\x00 ftypM4A recording of the 22:40 call")
     log_late_call(li_wei, "某某资产", "--attach", str(rec))
-    li_wei(
-        "log",
-        "add",
-        "7730",
-        "--channel",
-        "sms",
-        "--party",
-        "bank",
-        "--at",
-        "2026-11-12 10:00",
-        "--note",
-        "reminder",
+    log_add(
+        li_wei, "7730", "2026-11-12 10:00", "--party", "bank", "--note", "reminder", channel="sms"
     )
-    li_wei(
-        "log",
-        "add",
-        "4821",
-        "--channel",
-        "call",
-        "--party",
-        "agency",
-        "--at",
-        "2026-11-15 10:00",
-        "--note",
-        "said they will visit",
+    log_add(
+        li_wei, "4821", "2026-11-15 10:00", "--party", "agency", "--note", "said they will visit"
     )
     return li_wei
 
@@ -412,9 +392,7 @@ def test_absurd_inputs_are_bad_input(li_wei):
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(li_wei, tmp_path):
     for note in ('=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)"):
-        li_wei(
-            "log", "add", "4821", "--channel", "call", "--at", "2026-11-20 10:00", "--note", note
-        )
+        log_add(li_wei, "4821", "2026-11-20 10:00", "--note", note)
     text = li_wei("log", "list", "--csv").stdout
     for line in text.splitlines()[1:]:
         note = line.rsplit(",", 1)[-1]
@@ -426,18 +404,14 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(li_wei, tmp_path
 
 
 def test_user_text_cannot_reorder_debtclis_own_labels(li_wei, tmp_path):
-    li_wei(
-        "log",
-        "add",
+    log_add(
+        li_wei,
         "4821",
-        "--channel",
-        "call",
+        "2026-11-20 22:40",
         "--party",
         "agency",
         "--contacted",
         "family",
-        "--at",
-        "2026-11-20 22:40",
         "--note",
         "abc\u202edef",
     )
@@ -452,7 +426,7 @@ def test_terminal_escapes_in_a_consistent_forgery_never_land(li_wei, tmp_path):
     are still checked, so escape sequences never reach `log list`."""
     from debtcli.evidence import entry_hash
 
-    li_wei("log", "add", "4821", "--channel", "call", "--at", "2026-11-20 10:00", "--note", "plain")
+    log_add(li_wei, "4821", "2026-11-20 10:00", "--note", "plain")
     doc = json.loads(li_wei("export", "--json").stdout)
     rows = doc["tables"]["contacts"]
     rows[0]["org"] = "evil\x1b[2J\x1b]0;owned\x07"
@@ -605,8 +579,8 @@ def test_what_a_killed_debtcli_left_is_swept(logged, db_path):
     assert not staged.exists() and incoming.exists()
     rec = db_path.parent / "r.m4a"
     rec.write_bytes(b"a recording")
-    logged(
-        "log", "add", "4821", "--channel", "call", "--attach", str(rec), "--at", "2026-11-20 10:00"
+    log_add(
+        logged, "4821", "2026-11-20 10:00", "--attach", str(rec)
     )  # adding an attachment sweeps the evidence folder
     assert not incoming.exists()
 

@@ -6,6 +6,7 @@ mutant that the rest of the suite let through (issue 19)."""
 from datetime import date, datetime, timedelta
 
 import pytest
+from conftest import log_add
 
 from debtcli.agreements import WARN_DAYS, track
 from debtcli.conduct import Window, flag_entries, in_quiet_hours
@@ -167,7 +168,7 @@ def test_a_day_of_the_log_is_the_users_local_day(li_wei):
     """In Shanghai 07:00 on the 20th is 23:00 UTC on the 19th: `--since 2026-11-20` keeps it,
     and keeps out 23:30 on the 19th (15:30 UTC the 19th), whatever the stored offset."""
     for at in ("2026-11-19 23:30", "2026-11-20 07:00", "2026-11-20 23:59"):
-        li_wei("log", "add", "4821", "--channel", "call", "--at", at)
+        log_add(li_wei, "4821", at)
     for since, until, kept in (
         ("2026-11-20", "2026-11-20", ["07:00", "23:59"]),
         ("2026-11-19", "2026-11-19", ["23:30"]),

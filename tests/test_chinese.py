@@ -4,16 +4,14 @@ answers at the prompts in the user's own words, and a bare `debtcli` that welcom
 import json
 
 import pytest
-from conftest import assert_clean_failure
+from conftest import assert_clean_failure, log_add
 
 
 def test_log_add_in_chinese_words(li_wei):
-    li_wei(
-        "log",
-        "add",
+    log_add(
+        li_wei,
         "4821",
-        "--channel",
-        "电话",
+        "2026-11-20 10:00",
         "--party",
         "催收公司",
         "--contacted",
@@ -22,24 +20,20 @@ def test_log_add_in_chinese_words(li_wei):
         "威胁，骚扰",
         "--claim",
         "黑名单、抓人",
-        "--at",
-        "2026-11-20 10:00",
+        channel="电话",
     )
     e = li_wei.json("log", "list", "4821")[-1]
     assert (e["channel"], e["party"], e["contacted"]) == ("call", "agency", "family")
     assert e["flags"] == "repeated,threat" and e["claims"] == "arrest,blacklist"
-    li_wei(
-        "log",
-        "add",
+    log_add(
+        li_wei,
         "4821",
-        "--channel",
-        "上门",
+        "2026-11-21 10:00",
         "--credentials",
         "工作证",
         "--agents",
         "2",
-        "--at",
-        "2026-11-21 10:00",
+        channel="上门",
     )
     assert li_wei.json("log", "list", "4821")[-1]["credentials"] == "work-id"
 
@@ -90,9 +84,7 @@ def test_letter_kinds_and_hardships_in_chinese(li_wei):
         "138",
     ).stdout
     assert "个性化分期还款申请" in text and "解除劳动合同证明" in text
-    li_wei(
-        "log", "add", "4821", "--channel", "电话", "--party", "催收公司", "--at", "2026-11-20 23:10"
-    )
+    log_add(li_wei, "4821", "2026-11-20 23:10", "--party", "催收公司", channel="电话")
     to_regulator = li_wei("--lang", "zh", "letter", "make", "投诉", "4821", "--to", "监管").stdout
     to_bank = li_wei("--lang", "zh", "letter", "make", "投诉", "4821", "--to", "银行").stdout
     assert "消费者权益保护部门" not in to_regulator and "消费者权益保护部门" in to_bank
@@ -227,8 +219,8 @@ def test_a_date_or_time_not_understood_is_told_in_the_users_language(li_wei, arg
 
 
 def test_a_time_keeps_its_seconds_and_a_foreign_offset_is_shown(li_wei):
-    li_wei("log", "add", "4821", "--channel", "call", "--at", "2026-11-20 22:40:15")
-    li_wei("log", "add", "4821", "--channel", "call", "--at", "2026-11-20T10:00:00+09:00")
+    log_add(li_wei, "4821", "2026-11-20 22:40:15")
+    log_add(li_wei, "4821", "2026-11-20T10:00:00+09:00")
     assert [e["at"] for e in li_wei.json("log", "list")] == [
         "2026-11-20T10:00:00+09:00",
         "2026-11-20T22:40:15+08:00",

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date
 
 import pytest
-from conftest import assert_clean_failure, store_digest
+from conftest import assert_clean_failure, log_add, store_digest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
@@ -95,9 +95,7 @@ def test_full_width_amounts(text, fen):
 
 
 def test_log_add_keeps_the_time_typed_and_the_quiet_hours_flag(li_wei):
-    r = li_wei(
-        "log", "add", "4821", "--channel", "call", "--party", "agency", "--at", "2026-11-20 22.40"
-    )
+    r = log_add(li_wei, "4821", "2026-11-20 22.40", "--party", "agency")
     assert "22:40" in r.stdout and "22:00" in r.stdout
     entry = li_wei.json("log", "list", "4821")[-1]
     assert entry["at"].startswith("2026-11-20T22:40")
@@ -203,19 +201,7 @@ def test_same_bank_and_last_four_needs_force_and_is_told_apart(cli, tmp_path):
     assert "#1" in out and "#2" in out
     plan = cli.json("plan", "--income", "9000", "--expenses", "6000")
     assert sum(float(c["owed"]) for c in plan["cards"]) == 63400
-    cli(
-        "log",
-        "add",
-        "#2",
-        "--channel",
-        "call",
-        "--party",
-        "agency",
-        "--contacted",
-        "family",
-        "--at",
-        "2026-11-20 10:00",
-    )
+    log_add(cli, "#2", "2026-11-20 10:00", "--party", "agency", "--contacted", "family")
     assert [v["card"] for v in cli.json("violations", "#2")] == ["4821 #2"]
     assert not [v for v in cli.json("violations", "#1")]
     report = tmp_path / "r.html"

@@ -7,7 +7,7 @@ import sqlite3
 import zipfile
 
 import pytest
-from conftest import assert_clean_failure, store_digest
+from conftest import assert_clean_failure, log_add, store_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,14 +15,10 @@ from hypothesis import strategies as st
 @pytest.fixture
 def logged(li_wei):
     cli = li_wei
-    cli(
-        "log",
-        "add",
+    log_add(
+        cli,
         "4821",
-        "--at",
         "2026-11-20 10:00",
-        "--channel",
-        "call",
         "--party",
         "agency",
         "--org",
@@ -32,8 +28,8 @@ def logged(li_wei):
         "--note",
         "first call",
     )
-    cli("log", "add", "4821", "--at", "2026-11-20 11:00", "--channel", "sms", "--party", "bank")
-    cli("log", "add", "7730", "--at", "2026-11-21 09:00", "--channel", "call", "--party", "bank")
+    log_add(cli, "4821", "2026-11-20 11:00", "--party", "bank", channel="sms")
+    log_add(cli, "7730", "2026-11-21 09:00", "--party", "bank")
     return cli
 
 
@@ -115,12 +111,8 @@ def test_inserted_row_is_named(logged, db_path):
 def test_attachments_are_content_addressed_and_checked(logged, db_path, tmp_path):
     rec = tmp_path / "call.m4a"
     rec.write_bytes(b"recording bytes")
-    logged(
-        "log", "add", "4821", "--channel", "call", "--at", "2026-11-22 10:00", "--attach", str(rec)
-    )
-    logged(
-        "log", "add", "4821", "--channel", "call", "--at", "2026-11-22 11:00", "--attach", str(rec)
-    )
+    log_add(logged, "4821", "2026-11-22 10:00", "--attach", str(rec))
+    log_add(logged, "4821", "2026-11-22 11:00", "--attach", str(rec))
     folder = db_path.parent / "store-evidence"
     files = [p for p in folder.iterdir() if not p.name.startswith(".")]
     assert len(files) == 1 and len(files[0].name) == 64
@@ -227,19 +219,7 @@ def test_any_sequence_of_adds_and_amends_verifies(tmp_path_factory, ops):
 def test_rule_flags_at_boundaries(li_wei):
     cli = li_wei
     for day, t in (("10", "21:59"), ("10", "22:00"), ("11", "07:59"), ("11", "08:00")):
-        cli(
-            "log",
-            "add",
-            "4821",
-            "--channel",
-            "call",
-            "--party",
-            "agency",
-            "--at",
-            f"2026-11-{day} {t}",
-            "--note",
-            t,
-        )
+        log_add(cli, "4821", f"2026-11-{day} {t}", "--party", "agency", "--note", t)
     flagged = {e["note"]: e["violations"] for e in cli.json("log", "list")}
     assert flagged == {"21:59": [], "22:00": ["quiet-hours"], "07:59": ["quiet-hours"], "08:00": []}
 
@@ -247,37 +227,16 @@ def test_rule_flags_at_boundaries(li_wei):
 def test_fourth_connected_call_of_a_day_is_flagged(li_wei):
     cli = li_wei
     for hour in (9, 10, 11, 12):
-        cli(
-            "log",
-            "add",
-            "4821",
-            "--channel",
-            "call",
-            "--party",
-            "agency",
-            "--at",
-            f"2026-11-11 {hour}:00",
-            "--note",
-            str(hour),
-        )
+        log_add(cli, "4821", f"2026-11-11 {hour}:00", "--party", "agency", "--note", str(hour))
     for hour in (13, 14):  # missed calls do not count as connected
-        cli("log", "add", "4821", "--channel", "call", "--missed", "--at", f"2026-11-11 {hour}:00")
+        log_add(cli, "4821", f"2026-11-11 {hour}:00", "--missed")
     v = {e["note"]: e["violations"] for e in cli.json("log", "list") if e["note"]}
     assert v == {"9": [], "10": [], "11": [], "12": ["calls-per-day"]}
 
 
 def test_seventh_unanswered_attempt_is_flagged(li_wei):
     for minute in range(7):
-        li_wei(
-            "log",
-            "add",
-            "4821",
-            "--channel",
-            "call",
-            "--missed",
-            "--at",
-            f"2026-11-12 10:{minute:02d}",
-        )
+        log_add(li_wei, "4821", f"2026-11-12 10:{minute:02d}", "--missed")
     v = [e["violations"] for e in li_wei.json("log", "list")]
     assert v == [[]] * 6 + [["attempts-per-day"]]
 
@@ -305,17 +264,7 @@ def test_each_conduct_rule(li_wei, args, rule):
 
 
 def test_violations_command_cites_sources(li_wei):
-    li_wei(
-        "log",
-        "add",
-        "4821",
-        "--channel",
-        "call",
-        "--at",
-        "2026-11-13 22:40",
-        "--contacted",
-        "family",
-    )
+    log_add(li_wei, "4821", "2026-11-13 22:40", "--contacted", "family")
     rows = li_wei.json("violations")
     assert {r["rule"] for r in rows} == {"quiet-hours", "third-party"}
     assert all(len(r["hash"]) == 64 and r["citation"] for r in rows)
@@ -396,20 +345,17 @@ def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says, batch):
 def test_export_bundle_verifies_on_its_own(logged, tmp_path):
     rec = tmp_path / "letter.jpg"
     rec.write_bytes(b"\xff\xd8 photo")
-    logged(
-        "log",
-        "add",
+    log_add(
+        logged,
         "4821",
-        "--channel",
-        "lawyer-letter",
+        "2026-11-22 10:00",
         "--party",
         "law-firm",
-        "--at",
-        "2026-11-22 10:00",
         "--attach",
         str(rec),
         "--note",
         "<script>x</script>",
+        channel="lawyer-letter",
     )
     bundle = tmp_path / "bundle.zip"
     logged("evidence", "export", "-o", str(bundle))

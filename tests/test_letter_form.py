@@ -7,7 +7,7 @@ import subprocess
 from datetime import date
 
 import pytest
-from conftest import assert_clean_failure, store_digest
+from conftest import assert_clean_failure, log_add, store_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
@@ -173,12 +173,10 @@ def test_a_complaint_tells_what_happened(li_wei, tmp_path):
     import hashlib
 
     digest = hashlib.sha256(rec.read_bytes()).hexdigest()
-    li_wei(
-        "log",
-        "add",
+    log_add(
+        li_wei,
         "4821",
-        "--channel",
-        "call",
+        "2026-11-10 22:40",
         "--party",
         "agency",
         "--org",
@@ -187,8 +185,6 @@ def test_a_complaint_tells_what_happened(li_wei, tmp_path):
         "张经理",
         "--contacted",
         "family",
-        "--at",
-        "2026-11-10 22:40",
         "--note",
         "深夜打给我母亲，告诉她我欠钱",
         "--flag",

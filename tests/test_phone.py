@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pytest
 from audio import MAKERS, amr, wav
-from conftest import store_digest
+from conftest import log_add, store_digest
 
 from debtcli.phone import read_call_name
 from debtcli.rules import load_pack
@@ -80,20 +80,16 @@ def folder(tmp_path):
 
 def test_import_calls_shows_then_logs_with_recordings_attached(li_wei, folder, db_path):
     li_wei("numbers", "add", "95558", "--bank", "中信银行")
-    li_wei(
-        "log",
-        "add",
+    log_add(
+        li_wei,
         "4821",
-        "--channel",
-        "call",
+        "2026-11-01 10:00",
         "--party",
         "agency",
         "--org",
         "某某资产",
         "--phone",
         "400-812-3456",
-        "--at",
-        "2026-11-01 10:00",
     )  # the book learns this one
     before = store_digest(db_path)
     r = li_wei("log", "import-calls", folder, "--dry-run")

@@ -9,6 +9,7 @@ import unicodedata
 import zipfile
 from datetime import date
 
+from conftest import log_add
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
@@ -203,18 +204,14 @@ def test_entries_from_before_salted_commitments_are_withheld_only_when_they_need
 
 
 def test_the_cli_says_what_a_redacted_bundle_shows(li_wei, tmp_path):
-    li_wei(
-        "log",
-        "add",
+    log_add(
+        li_wei,
         "4821",
-        "--channel",
-        "call",
+        "2026-11-20 10:00",
         "--phone",
         "138 1234 5678",
         "--note",
         "王小明 was asked to pay",
-        "--at",
-        "2026-11-20 10:00",
     )
     li_wei("evidence", "export", "--redact", "--mask", "王小明", "-o", str(tmp_path / "b.zip"))
     r = li_wei("evidence", "verify", "--bundle", str(tmp_path / "b.zip"))
@@ -225,7 +222,7 @@ def test_the_cli_says_what_a_redacted_bundle_shows(li_wei, tmp_path):
 
 
 def test_the_seed_never_leaves_the_store(li_wei, tmp_path, db_path):
-    li_wei("log", "add", "4821", "--channel", "call", "--at", "2026-11-20 10:00")
+    log_add(li_wei, "4821", "2026-11-20 10:00")
     seed = sqlite3.connect(db_path).execute("SELECT salt FROM contacts").fetchone()[0]
     assert len(seed) == 32
     li_wei("evidence", "export", "-o", str(tmp_path / "b.zip"))
@@ -262,9 +259,7 @@ def test_the_fast_entry_hash_is_the_documented_one(values, prev, names):
 def test_a_redacted_bundle_hides_numbers_in_attachment_names(li_wei, tmp_path):
     rec = tmp_path / "通话录音@张经理(13812345678)_20261120224000.m4a"
     rec.write_bytes(b"\x00\x00\x00 ftypM4A a recording")
-    li_wei(
-        "log", "add", "4821", "--channel", "call", "--at", "2026-11-20 22:40", "--attach", str(rec)
-    )
+    log_add(li_wei, "4821", "2026-11-20 22:40", "--attach", str(rec))
     li_wei("evidence", "export", "--redact", "-o", str(tmp_path / "b.zip"))
     members = _members(tmp_path / "b.zip")
     assert not any(b"13812345678" in data for data in members.values())

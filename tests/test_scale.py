@@ -7,28 +7,15 @@ import io
 import json
 
 import pytest
+from conftest import log_add
 
 
 @pytest.fixture
 def noisy(li_wei):
     """Late calls to 4821 on three days, and a call to a relative of 7730."""
     for day in ("2026-11-01", "2026-11-05", "2026-11-10"):
-        li_wei(
-            "log", "add", "4821", "--channel", "call", "--party", "agency", "--at", f"{day} 23:10"
-        )
-    li_wei(
-        "log",
-        "add",
-        "7730",
-        "--channel",
-        "call",
-        "--party",
-        "bank",
-        "--contacted",
-        "family",
-        "--at",
-        "2026-11-06 10:00",
-    )
+        log_add(li_wei, "4821", f"{day} 23:10", "--party", "agency")
+    log_add(li_wei, "7730", "2026-11-06 10:00", "--party", "bank", "--contacted", "family")
     return li_wei
 
 

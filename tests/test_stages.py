@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure
+from conftest import assert_clean_failure, log_add
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -107,18 +107,8 @@ def test_next_stage_date_is_after_today(days, evidence):
 
 
 def test_evidence_outranks_the_calendar(li_wei):
-    li_wei(
-        "log",
-        "add",
-        "5511",
-        "--channel",
-        "visit",
-        "--party",
-        "agency",
-        "--agents",
-        "2",
-        "--at",
-        "2026-11-20 10:00",
+    log_add(
+        li_wei, "5511", "2026-11-20 10:00", "--party", "agency", "--agents", "2", channel="visit"
     )
     s = li_wei.json("stage", "5511")
     assert (
@@ -175,24 +165,12 @@ def test_principal_reduced_by_payments_and_whole_amount_when_unrecorded(li_wei):
 
 
 def test_effective_notices_from_the_log(li_wei):
-    li_wei("log", "add", "4821", "--channel", "call", "--party", "bank", "--at", "2026-09-01 10:00")
-    li_wei("log", "add", "4821", "--channel", "call", "--party", "bank", "--at", "2026-09-30 10:00")
-    li_wei(
-        "log",
-        "add",
-        "4821",
-        "--channel",
-        "call",
-        "--party",
-        "agency",
-        "--contacted",
-        "family",
-        "--at",
-        "2026-10-05 10:00",
-    )
+    log_add(li_wei, "4821", "2026-09-01 10:00", "--party", "bank")
+    log_add(li_wei, "4821", "2026-09-30 10:00", "--party", "bank")
+    log_add(li_wei, "4821", "2026-10-05 10:00", "--party", "agency", "--contacted", "family")
     mo = li_wei.json("stage", "4821")["risks"][0]
     assert mo["effective_notices"] == 2 and mo["exposure_date"] is None  # 29 days apart
-    li_wei("log", "add", "4821", "--channel", "letter", "--party", "bank", "--at", "2026-10-01")
+    log_add(li_wei, "4821", "2026-10-01", "--party", "bank", channel="letter")
     mo = li_wei.json("stage", "4821")["risks"][0]
     assert mo["second_notice"] == "2026-10-01" and mo["exposure_date"] == "2027-01-02"
     assert "! criminal threshold" not in li_wei("status").stdout

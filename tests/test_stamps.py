@@ -10,6 +10,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from conftest import log_add
 from tsa import LocalTsa, free_port
 
 
@@ -22,19 +23,7 @@ def tsa(tmp_path):
 @pytest.fixture
 def three(li_wei):
     for n, at in enumerate(("2026-11-10 22:40", "2026-11-12 10:00", "2026-11-15 10:00")):
-        li_wei(
-            "log",
-            "add",
-            "4821",
-            "--channel",
-            "call",
-            "--party",
-            "agency",
-            "--at",
-            at,
-            "--note",
-            f"call {n}",
-        )
+        log_add(li_wei, "4821", at, "--party", "agency", "--note", f"call {n}")
     return li_wei
 
 

@@ -5,7 +5,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import assert_clean_failure
+from conftest import assert_clean_failure, log_add
 
 from debtcli.timeline import KINDS
 
@@ -14,42 +14,23 @@ from debtcli.timeline import KINDS
 def story(li_wei):
     cli = li_wei
     # several events on one day, two at the same instant
-    cli(
-        "log",
-        "add",
+    log_add(cli, "4821", "2026-11-10 10:00", "--party", "agency", "--note", "first")
+    log_add(
+        cli,
         "4821",
-        "--channel",
-        "call",
+        "2026-11-10 10:00",
         "--party",
         "agency",
-        "--at",
-        "2026-11-10 10:00",
-        "--note",
-        "first",
-    )
-    cli(
-        "log",
-        "add",
-        "4821",
-        "--channel",
-        "sms",
-        "--party",
-        "agency",
-        "--at",
-        "2026-11-10 10:00",
         "--note",
         "same instant",
+        channel="sms",
     )
-    cli(
-        "log",
-        "add",
+    log_add(
+        cli,
         "4821",
-        "--channel",
-        "call",
+        "2026-11-10 22:40",
         "--party",
         "agency",
-        "--at",
-        "2026-11-10 22:40",
         "--contacted",
         "family",
         "--note",
@@ -147,8 +128,7 @@ def test_report_is_self_contained(story, tmp_path):
 
 def test_a_report_of_the_cards_in_use_passes_over_an_archived_cards_violations(li_wei, tmp_path):
     """A card put away keeps its log; the report of the others is still made, without it."""
-    li_wei("log", "add", "5511", "--channel", "call", "--party", "agency", "--at",
-           "2026-11-10 23:10", "--note", "late call on the card put away")  # fmt: skip
+    log_add(li_wei, "5511", "2026-11-10 23:10", "--party", "agency", "--note", "late call on the card put away")  # fmt: skip
     li_wei("card", "archive", "5511")
     path = tmp_path / "r.html"
     li_wei("report", "-o", str(path))
@@ -290,14 +270,10 @@ def test_tables_fit_the_terminal_and_keep_every_word(table, wrap):
 
 
 def test_log_list_for_one_card_fits_80_columns(li_wei, monkeypatch):
-    li_wei(
-        "log",
-        "add",
+    log_add(
+        li_wei,
         "4821",
-        "--at",
         "2026-11-20 23:10",
-        "--channel",
-        "call",
         "--party",
         "agency",
         "--org",
