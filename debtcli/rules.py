@@ -41,13 +41,12 @@ CONDUCT_KINDS = (
 )
 
 # What each table must hold: key -> type. "zh/en" pairs are checked as str.
-_STAGE = {
-    "key": str,
+# A stage, and the state of a card under an installment agreement, which is told like one.
+_UNDER_AGREEMENT = {
     "zh": str,
     "en": str,
     "short_zh": str,
     "short_en": str,
-    "start_day": int,
     "tag": str,
     "what_zh": str,
     "what_en": str,
@@ -56,6 +55,7 @@ _STAGE = {
     "basis_zh": str,
     "basis_en": str,
 }
+_STAGE = {"key": str, "start_day": int, **_UNDER_AGREEMENT}
 _BANK = {"zh": str, "en": str, "match": list, "hotline": str, "tag": str}
 _CONDUCT = {
     "key": str,
@@ -108,19 +108,6 @@ _STAGE_CLASS = {
     "class_tag": str,
     "class_source_zh": str,
     "class_source_en": str,
-}
-_UNDER_AGREEMENT = {
-    "zh": str,
-    "en": str,
-    "short_zh": str,
-    "short_en": str,
-    "tag": str,
-    "what_zh": str,
-    "what_en": str,
-    "todo_zh": str,
-    "todo_en": str,
-    "basis_zh": str,
-    "basis_en": str,
 }
 _HELP_LINE = {
     "number": str,

@@ -74,35 +74,14 @@ def test_english_is_a_reference_translation_with_english_bank_names(li_wei):
 
 
 def test_a_promise_above_the_budget_is_refused_and_the_budget_stays_private(li_wei, db_path):
+    budget = ("installment", "4821", "--income", "9000", "--expenses", "6000")
     before = store_digest(db_path)
-    r = letter(
-        li_wei,
-        "installment",
-        "4821",
-        "--months",
-        "6",
-        "--income",
-        "9000",
-        "--expenses",
-        "6000",
-        ok=False,
-    )
+    r = letter(li_wei, *budget, "--months", "6", ok=False)
     assert_clean_failure(r, says="--force")
     assert store_digest(db_path) == before
-    forced = letter(
-        li_wei,
-        "installment",
-        "4821",
-        "--months",
-        "6",
-        "--income",
-        "9000",
-        "--expenses",
-        "6000",
-        "--force",
-    ).stdout
+    forced = letter(li_wei, *budget, "--months", "6", "--force").stdout
     assert "能够持续负担" not in forced
-    fair = letter(li_wei, "installment", "4821", "--income", "9000", "--expenses", "6000").stdout
+    fair = letter(li_wei, *budget).stdout
     assert "能够持续负担" in fair
     assert "招商银行" in fair and "工商银行" in fair  # the other debts the budget covers
     for whole_budget in ("9,000.00", "6,000.00", "3,000.00"):
