@@ -18,6 +18,17 @@ PACK = load_pack("cn")
 SINCE = date(2026, 8, 5)
 
 
+# The scenarios' visit by someone claiming to be from a court, who wants a QR-code payment.
+SCAM_VISIT = {
+    "agents": 1,
+    "work_id": False,
+    "authorization": False,
+    "org": "自称法院执行局",
+    "hotline": "denied",
+    "personal_account": True,
+}
+
+
 def _answers(tmp_path, **given):
     path = tmp_path / "answers.json"
     path.write_text(json.dumps(given), encoding="utf-8")
@@ -151,15 +162,7 @@ def test_installment_due_today_is_not_missed_and_grace_is_three_days():
 
 def test_a_scam_visit_is_an_impostor_and_changes_nothing(li_wei, tmp_path):
     before = li_wei.json("stage", "5511")
-    scam = _answers(
-        tmp_path,
-        agents=1,
-        work_id=False,
-        authorization=False,
-        org="自称法院执行局",
-        hotline="denied",
-        personal_account=True,
-    )
+    scam = _answers(tmp_path, **SCAM_VISIT)
     li_wei("visit", "check", "5511", "--answers", scam, "--at", "2026-11-22 15:00")
     entry = li_wei.json("log", "list", "5511")[-1]
     assert entry["party"] == "impostor"
@@ -495,15 +498,7 @@ def test_visit_checklist_carries_the_door_help_lines(li_wei, tmp_path):
 
 def test_a_complaint_names_impostors_apart_from_the_bank(li_wei, tmp_path):
     log_late_call(li_wei)
-    scam = _answers(
-        tmp_path,
-        agents=1,
-        work_id=False,
-        authorization=False,
-        org="自称法院执行局",
-        hotline="denied",
-        personal_account=True,
-    )
+    scam = _answers(tmp_path, **SCAM_VISIT)
     li_wei("visit", "check", "4821", "--answers", scam, "--at", "2026-11-22 15:00")
     for lang, says in (("zh", "冒用银行名义"), ("en", "someone is using the bank's name")):
         text = li_wei(
