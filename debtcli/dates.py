@@ -244,10 +244,8 @@ def _hour_note(hour: str, offset: str, lang: str) -> str:
 def show_time(at: str, lang: str) -> str:
     """A stored time (ISO 8601 with its offset) as people read it: 2026年11月14日 10:15, or
     2026-11-14 10:15; the wall clock it was recorded in, its offset only when it differs from
-    the user's own. A date alone is shown as a date. (A report of a long log shows a hundred
-    thousand: the day's text and the offset's are worked out once each.)"""
-    if len(at) <= 10:
-        return _day_text(at, lang)
+    the user's own. (A report of a long log shows a hundred thousand: the day's text and the
+    offset's are worked out once each.)"""
     offset = at[19:]
     if len(at) == 25 and offset[0] in "+-" and offset[3] == ":":
         return f"{_day_text(at[:10], lang)} {at[11:16]}{_hour_note(at[:13], offset, lang)}"

@@ -25,7 +25,6 @@ class Debt(NamedTuple):
 
 
 class Plan(NamedTuple):
-    budget: int
     strategy: str
     cap: int
     months: int  # months laid out: until the last card is paid, or max_rows
@@ -86,7 +85,6 @@ def make_plan(
     finish: dict[str, int] = {}
     if total == 0 or budget <= 0:
         return Plan(
-            budget,
             strategy,
             cap,
             0,
@@ -125,7 +123,6 @@ def make_plan(
                 finish[k] = month
         schedule.append(row)
     return Plan(
-        budget,
         strategy,
         cap,
         month,
@@ -154,7 +151,6 @@ def equal_plan(
                 rows[i][d.key] = part
     first_total = sum(rows[0].values()) if rows else 0
     return Plan(
-        budget=budget,
         strategy=f"equal-{months}",
         cap=cap,
         months=months,
@@ -193,7 +189,7 @@ def household_plan(
     income: int,
     expenses: int,
     *,
-    strategy: str = "proportional",
+    strategy: str,
     months: int | None = None,
     cap: int = 60,
     first: date | None = None,

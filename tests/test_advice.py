@@ -46,6 +46,10 @@ def test_a_current_agreement_pauses_escalation(li_wei):
     assert r["agreement_status"] == "current"
     assert r["next_stage"] is None and r["next_stage_date"] is None
     assert r["under_agreement_since"] == "2026-11-23"
+    assert (r["stage_by_days"], r["stage_by_evidence"]) == ("agency", None)
+    # an agreement in force restarts the limitation period at its last installment's due date
+    lim = next(x for x in r["risks"] if x["key"] == "limitation")
+    assert (lim["restarted_on"], lim["runs_until"]) == ("2031-11-20", "2034-11-20")
     # the count stops where the agreement began: 110 days, not 138
     assert r["days_overdue"] == 110
     out = li_wei("--today", "2026-12-21", "stage", "4821").stdout
@@ -68,6 +72,9 @@ def test_an_agreement_paid_to_the_end_today_is_complete(li_wei):
     assert (a["status"], a["complete"], a["first_due"]) == ("complete", True, "2026-12-20")
     assert (a["paid"], a["missed"], a["next"]) == ("2080.00", [], None)
     assert a["monthly"] == "1040.00" and "installments" not in a  # the schedule is not repeated
+    # paid to the end, the agreement still holds the count where it began: nothing escalates
+    done = li_wei.json("--today", "2027-01-20", "stage", "4821")
+    assert (done["stage"], done["days_overdue"], done["next_stage"]) == ("agreement", 110, None)
     before = li_wei.json("--today", "2027-01-10", "stage", "4821")["agreement"]
     assert before["next"] == {
         "n": 2,
@@ -92,6 +99,9 @@ def test_a_missed_installment_breaks_the_agreement_and_escalation_resumes(li_wei
     assert r["agreement"]["broken_on"] == "2027-01-24"
     assert r["stage"] == "visit" and r["days_overdue"] == 172
     assert r["next_stage"] == "litigation"
+    # broken, it restarted the period only where it was made and paid (the last payment)
+    lim = next(x for x in r["risks"] if x["key"] == "limitation")
+    assert lim["restarted_on"] == "2026-12-18"
     out = li_wei("--today", "2027-01-24", "stage", "4821").stdout
     assert "Agreement broken on 2027-01-24" in out and "installment 2 of 60" in out
 

@@ -124,6 +124,27 @@ def test_a_deleted_entry_fails_in_a_full_bundle(logged, tmp_path):
     assert _without_entry(logged, _bundle(logged, tmp_path), tmp_path, 2).exit_code == 1
 
 
+def test_a_bundle_cut_short_at_its_end_fails_on_the_recorded_head(logged, tmp_path):
+    """The last entry taken out of the chain and of the entries shown: every link that is left
+    still follows, only the head the bundle recorded names the cut."""
+
+    def edit(n, d):
+        if n == "chain.json":
+            return json.dumps(json.loads(d)[:-1]).encode()
+        if n == "entries.json":
+            return json.dumps([e for e in json.loads(d) if e["id"] != 3]).encode()
+        return d
+
+    forged = _rewrite(_bundle(logged, tmp_path), tmp_path / "f.zip", edit)
+    _fix_manifest(forged)
+    r = _verify(logged, forged)
+    lines = r.stderr.splitlines()  # one problem only: the cut
+    assert r.exit_code == 1 and len(lines) == 1 and lines[0].endswith("…, not the recorded head")
+    assert lines[0].startswith("debtcli: error: the chain ends at 2 entries and ")
+    zh = logged("--lang", "zh", "evidence", "verify", "--bundle", str(forged), ok=False)
+    assert "链在第 2 条、" in zh.stderr and "处结束，与记录的链头不符" in zh.stderr
+
+
 def test_a_card_subset_checks_its_chain_from_boundary_hashes(logged, tmp_path):
     b = _bundle(logged, tmp_path, "4821")
     ok = _verify(logged, b)
@@ -265,6 +286,8 @@ def test_a_rehashed_last_entry_that_skips_its_predecessor_fails(logged, db_path)
     r = logged("evidence", "verify", ok=False)
     assert r.exit_code == 1 and "entry 3: does not follow the entry before it" in r.stderr
     assert "entry 3: its contents were changed" not in r.stderr  # the forgery is consistent
+    problems = json.loads(logged("evidence", "verify", "--json", ok=False).stdout)["problems"]
+    assert [(p["entry"], p["kind"]) for p in problems] == [(3, "out-of-chain")]
 
 
 def test_deleting_the_head_record_fails(logged, db_path):

@@ -229,3 +229,19 @@ def test_a_time_keeps_its_seconds_and_a_foreign_offset_is_shown(li_wei):
     zh = li_wei("--lang", "zh", "log", "list").stdout
     assert en.count("(UTC+09:00)") == 1 and "UTC+08:00" not in en  # the user's own: no note
     assert zh.count("（UTC+09:00）") == 1 and "UTC+08:00" not in zh
+
+
+def test_a_time_in_another_iso_form_is_shown_as_a_stored_one_is():
+    """Not every time shown was stored by debtcli (a TSA's time has fractions of a second):
+    the same wall clock and offset note."""
+    from debtcli.dates import show_time
+
+    for at in ("2026-11-20T10:00:00.250+09:00", "2026-11-20T10:00:00+09:00"):
+        assert show_time(at, "zh") == "2026年11月20日 10:00（UTC+09:00）", at
+        assert show_time(at, "en") == "2026-11-20 10:00 (UTC+09:00)", at
+    assert show_time("2026-11-20T22:40:15.5+08:00", "zh") == "2026年11月20日 22:40"
+
+
+def test_a_time_said_in_words_keeps_its_seconds(li_wei):
+    log_add(li_wei, "4821", "11月20日 下午3:20:15")
+    assert li_wei.json("log", "list")[0]["at"] == "2026-11-20T15:20:15+08:00"

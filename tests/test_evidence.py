@@ -75,6 +75,24 @@ def test_deleted_row_is_named(logged, db_path):
     assert r.exit_code == 1 and "entry 2 is missing" in r.stderr
 
 
+def test_entries_deleted_together_are_named_as_one_range(logged, db_path):
+    log_add(logged, "7730", "2026-11-21 09:00", "--party", "bank", channel="sms")
+    log_add(logged, "7730", "2026-11-21 10:00", "--party", "bank", channel="sms")
+    conn = raw(db_path)
+    conn.execute("DELETE FROM contacts WHERE id IN (2, 3, 4)")
+    conn.commit()
+    problems = json.loads(logged("evidence", "verify", "--json", ok=False).stdout)["problems"]
+    assert problems == [
+        {"entry": 5, "kind": "missing", "message": "entry 2–4 is missing (removed)"},
+        {"entry": None, "kind": "head", "message": "2 entries found, 5 recorded"},
+    ]
+    zh = json.loads(logged("--lang", "zh", "evidence", "verify", "--json", ok=False).stdout)
+    assert [p["message"] for p in zh["problems"]] == [
+        "记录 2–4 缺失（被删除）",
+        "找到 2 条记录，记录为 5 条",
+    ]
+
+
 def test_deleted_last_row_is_detected(logged, db_path):
     conn = raw(db_path)
     conn.execute("DELETE FROM contacts WHERE id = 3")
@@ -255,6 +273,8 @@ def test_seventh_unanswered_attempt_is_flagged(li_wei):
         (["--channel", "call", "--pay-to", "个人账户 6222..."], "pay-to-personal"),
         (["--channel", "call", "--pay-to", "某某资产管理有限公司 对公账户"], "pay-to-personal"),
         (["--channel", "call", "--pay-to", "中信银行官方App"], None),
+        # a QR code the caller sends is not the bank's channel, whatever it is labelled
+        (["--channel", "call", "--pay-to", "中信银行信用卡还款二维码"], "pay-to-personal"),
         (["--channel", "wechat", "--party", "agency"], "private-channel"),
     ],
 )
@@ -421,9 +441,18 @@ def test_parallel_verify_names_a_log_cut_short_or_cut_at_its_start(
     r = li_wei("evidence", "verify", ok=False)
     assert "ends at a different entry than recorded (12 found, 40 recorded)" in r.stderr
     problems = json.loads(li_wei("evidence", "verify", "--json", ok=False).stdout)["problems"]
-    assert [p["kind"] for p in problems] == ["head"]
-    zh = li_wei("--lang", "zh", "evidence", "verify", ok=False).stderr
-    assert "找到 12 条，记录为 40 条" in zh and "末尾有记录在 debtcli 之外被添加或删除" in zh
+    assert problems == [
+        {
+            "entry": None,
+            "kind": "head",
+            "message": "the log ends at a different entry than recorded (12 found, 40 "
+            "recorded): entries were added or removed at the end outside debtcli",
+        }
+    ]
+    zh = li_wei("--lang", "zh", "evidence", "verify", "--json", ok=False).stdout
+    assert json.loads(zh)["problems"][0]["message"] == (
+        "日志的最后一条与记录不符（找到 12 条，记录为 40 条）：末尾有记录在 debtcli 之外被添加或删除"
+    )
     conn.execute("DELETE FROM contacts WHERE id < 3")
     conn.commit()
     r = li_wei("evidence", "verify", ok=False)

@@ -125,6 +125,32 @@ def test_a_plan_it_cannot_make_is_refused_in_the_users_language(li_wei, args, en
     assert_clean_failure(li_wei("--lang", "zh", *base, ok=False), says=zh)
 
 
+def test_cards_in_two_currencies_are_not_added_up(li_wei):
+    li_wei("card", "add", "--bank", "中国银行", "--last4", "9001", "--currency", "USD")
+    li_wei("overdue", "9001", "--since", "2026-09-01", "--amount", "2000")
+    base = ("plan", "--income", "9000", "--expenses", "6000")
+    assert_clean_failure(
+        li_wei("--lang", "en", *base, ok=False),
+        says="these cards are in different currencies (CNY, USD); money in two currencies "
+        "cannot be added: plan each currency's cards on their own, e.g. debtcli plan CARD CARD",
+    )
+    assert_clean_failure(
+        li_wei("--lang", "zh", *base, ok=False),
+        says="这些卡的币种不同（CNY, USD），不能相加：请按币种分别计划，例如 debtcli plan 卡号 卡号",
+    )
+    usd = li_wei.json("plan", "9001", *base[1:])
+    assert (usd["currency"], usd["total"], usd["months"]) == ("USD", "2000.00", 1)
+
+
+def test_an_equal_installment_plan_keeps_the_cap_it_is_judged_by(li_wei):
+    plan = li_wei.json("plan", "--income", "9000", "--expenses", "6000", "--months", "72")
+    assert (plan["strategy"], plan["cap_months"], plan["months"]) == ("equal-72", 60, 72)
+    assert plan["affordable"] is False  # 72 months is beyond the pack's 60
+    assert li_wei.json("plan", "--income", "9000", "--expenses", "6000", "--months", "60")[
+        "affordable"
+    ]
+
+
 def test_a_plans_months_are_due_a_month_apart_from_the_first(li_wei):
     plan = li_wei.json("plan", "--income", "9000", "--expenses", "6000", "--first", "2026-12-23")
     assert [m["due"] for m in plan["schedule"][:3]] == ["2026-12-23", "2027-01-23", "2027-02-23"]

@@ -3,6 +3,7 @@ its salted commitment, so a phone number cannot be recovered by trying candidate
 and every field shown still verify; entries recorded before salted commitments are withheld
 when they have anything to mask."""
 
+import hashlib
 import json
 import sqlite3
 import unicodedata
@@ -163,7 +164,13 @@ def test_entries_from_before_salted_commitments_are_withheld_only_when_they_need
         "'2026-08-01T00:00:00+08:00')"
     )
     prev = st.GENESIS
-    for eid, note in ((1, "reminder"), (2, "called from 13812345678")):
+    letter = b"%PDF-1.4 a reminder letter"
+    sha = hashlib.sha256(letter).hexdigest()
+    old.evidence_dir.mkdir(parents=True, exist_ok=True)
+    (old.evidence_dir / sha).write_bytes(letter)
+    attached = [{"sha256": sha, "name": "reminder.pdf", "size": len(letter), "mime": None}]
+    # entry 3 has an attachment: a redacted bundle leaves attachments out, so withholds it
+    for eid, note in ((1, "reminder"), (2, "called from 13812345678"), (3, "a letter came")):
         row = {k: None for k in st.CONTACT_INPUT}
         row.update(
             id=eid,
@@ -179,27 +186,37 @@ def test_entries_from_before_salted_commitments_are_withheld_only_when_they_need
             note=note,
             prev_hash=prev,
         )
-        row["hash"] = prev = entry_hash({**row, "salt": None}, [])
+        row["hash"] = prev = entry_hash({**row, "salt": None}, attached if eid == 3 else [])
         cols = ["id", *st.CONTACT_INPUT, "prev_hash", "hash"]
         conn.execute(
             f"INSERT INTO contacts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             [row[c] for c in cols],
         )
-    conn.execute("INSERT INTO meta VALUES ('chain_head', ?), ('chain_count', '2')", (prev,))
+    conn.execute(
+        "INSERT INTO contact_attachments VALUES (3, 0, ?, 'reminder.pdf', ?, NULL)",
+        (sha, len(letter)),
+    )
+    conn.execute("INSERT INTO meta VALUES ('chain_head', ?), ('chain_count', '3')", (prev,))
     conn.commit()
     old.close()
     s = st.open_store(path)  # migrated: old entries keep their hashes
-    assert [r[0] for r in s.conn.execute("SELECT salt FROM contacts")] == [None, None]
+    assert [r[0] for r in s.conn.execute("SELECT salt FROM contacts")] == [None, None, None]
     _add(s, st.get_card(s, 1), note="called from 13912345678 again")
     _, _, problems = contactlog.verify_store(s, parallel=False)
     assert problems == []
     m = _export(s, tmp_path / "b.zip")
-    assert m["withheld"] == [2]
+    assert m["withheld"] == [2, 3]
     members = _members(tmp_path / "b.zip")
     assert b"13812345678" not in b"".join(members.values())
     check = contactlog.verify_bundle(tmp_path / "b.zip")
-    assert not check.problems and check.verified == 2 and check.withheld == [2]
-    assert check.masked == [3]
+    assert not check.problems and check.verified == 2 and check.withheld == [2, 3]
+    assert check.masked == [4]
+    # Shown whole, an old entry verifies by its old hash, its attachment included.
+    contactlog.export_bundle(
+        s, load_pack("cn"), tmp_path / "all.zip", None, "zh", lambda ctx: "", redacted=False
+    )
+    whole = contactlog.verify_bundle(tmp_path / "all.zip")
+    assert not whole.problems and whole.verified == 4 and whole.withheld == []
     s.close()
 
 
@@ -236,9 +253,10 @@ def test_the_seed_never_leaves_the_store(li_wei, tmp_path, db_path):
         hs.one_of(hs.none(), hs.integers(-5, 10**9), hs.text(max_size=30)), min_size=24, max_size=24
     ),
     prev=hs.one_of(hs.just("ab" * 32), hs.text(max_size=8)),
+    eid=hs.one_of(hs.integers(1, 10**9), hs.booleans(), hs.text(max_size=4), hs.none()),
     names=hs.lists(hs.text(min_size=1, max_size=12), max_size=2),
 )
-def test_the_fast_entry_hash_is_the_documented_one(values, prev, names):
+def test_the_fast_entry_hash_is_the_documented_one(values, prev, eid, names):
     """values_hash writes the canonical JSON out by hand for speed; it must equal the README's
     formula (commitment per field, then committed_hash) for any row, forged ones included."""
     import secrets
@@ -246,12 +264,12 @@ def test_the_fast_entry_hash_is_the_documented_one(values, prev, names):
     from debtcli.evidence import CHAIN_COLUMNS, COMMITTED, committed_hash, field_salt, values_hash
 
     row = dict(zip([c for c in CHAIN_COLUMNS if c not in ("id", "prev_hash")], values, strict=True))
-    row.update(id=7, prev_hash=prev)
+    row.update(id=eid, prev_hash=prev)
     atts = [{"sha256": "c" * 64, "name": n, "size": 3} for n in names]
     seed = secrets.token_hex(16)
     doc = {**row, "attachments": [dict(a) for a in atts]}
     expected = committed_hash(
-        7, prev, {f: commitment(field_salt(seed, f), doc[f]) for f in COMMITTED}
+        eid, prev, {f: commitment(field_salt(seed, f), doc[f]) for f in COMMITTED}
     )
     assert values_hash([row[c] for c in CHAIN_COLUMNS], atts, seed) == expected
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure, log_add
+from conftest import assert_clean_failure, log_add, pack_with
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -62,6 +62,32 @@ def test_bank_profile_overrides_start_days(tmp_path):
     assert stage_by_days(5, pack.start_days("中信银行")) == "reminder"
 
 
+def test_the_criminal_reading_waits_for_the_cards_own_grace_period(cli, tmp_path):
+    """A bank whose grace lasts longer: no talk of 恶意透支 until that bank's grace is over."""
+    rules = (
+        "--rules",
+        str(
+            pack_with(
+                tmp_path,
+                (
+                    "[bank_profiles.bocom.start_days]\nreminder = 4",
+                    "[bank_profiles.bocom.start_days]\nreminder = 6",
+                ),
+            )
+        ),
+    )
+    cli("card", "add", "--bank", "交通银行", "--last4", "6001")
+    cli("overdue", "6001", "--since", "2026-11-17", "--amount", "60000", "--principal", "60000")
+
+    def seen(today):
+        r = cli.json(*rules, "--today", today, "stage", "6001")
+        mo = next(x for x in r["risks"] if x["key"] == "malicious-overdraft")
+        return r["days_overdue"], r["stage"], mo["show"]
+
+    assert seen("2026-11-22") == (5, "grace", False)
+    assert seen("2026-11-23") == (6, "reminder", True)
+
+
 def test_bocom_profile_matches_the_facts_default():
     assert PACK.start_days("交通银行") == PACK.start_days(None)
 
@@ -114,6 +140,7 @@ def test_evidence_outranks_the_calendar(li_wei):
     assert (
         s["stage_by_days"] == "phone" and s["stage"] == "visit" and s["stage_basis"] == "evidence"
     )
+    assert s["stage_by_evidence"] == "visit"
     assert s["next_stage"] == "litigation" and s["next_stage_date"] == "2027-04-19"
 
 
@@ -277,3 +304,51 @@ def test_status_shortcut_gives_the_same_dates_as_the_full_count(tmp_path_factory
     light = assess_card(s, PACK, card, today, full=False)["risks"][0]
     for key in ("first_notice", "second_notice", "exposure_date", "possible_exposure_date"):
         assert full[key] == light[key], key
+
+
+def test_every_card_reads_the_same_in_json_overdue_or_not(li_wei):
+    """A script reads the same keys of every card: one never overdue and one settled have the
+    stage fields, empty."""
+    li_wei("card", "add", "--bank", "中国银行", "--last4", "9001")
+    li_wei("settle", "7730", "--date", "2026-11-01")
+    overdue, settled, never = (li_wei.json("stage", c) for c in ("4821", "7730", "9001"))
+    assert set(never) == set(settled) == set(overdue)
+    for card in (never, settled):
+        assert [card[k] for k in ("stage", "stage_by_days", "next_stage", "next_stage_date")] == [
+            None
+        ] * 4
+
+
+def test_the_second_notice_is_the_first_effective_one_a_month_after_the_first(li_wei):
+    """Text messages between the calls do not hide the call that is the second notice."""
+    for at, channel in (
+        ("2026-09-01 10:00", "sms"),
+        ("2026-09-05 10:00", "call"),
+        ("2026-10-02 10:00", "sms"),
+        ("2026-10-06 10:00", "call"),
+    ):
+        log_add(li_wei, "4821", at, "--party", "bank", channel=channel)
+    r = li_wei.json("stage", "4821")
+    mo = next(x for x in r["risks"] if x["key"] == "malicious-overdraft")
+    assert (mo["first_notice"], mo["second_notice"]) == ("2026-09-05", "2026-10-06")
+    assert mo["exposure_date"] == "2027-01-07"
+    # status finds the same pair by its quicker path (only the first notices it needs)
+    for today, risk in (("2027-01-06", "watch"), ("2027-01-07", "exposed")):
+        rows = li_wei.json("--today", today, "status")
+        assert next(x for x in rows if x["last4"] == "4821")["risk"] == risk, today
+
+
+def test_a_pack_without_evidence_rules_goes_by_the_calendar(li_wei, tmp_path):
+    """The rule pack decides what a logged contact proves; a pack that says nothing about it
+    (its [[evidence]] left out) still works, and the days overdue alone set the stage."""
+    from debtcli.rules import PACKS_DIR
+
+    text = (PACKS_DIR / "cn.toml").read_text(encoding="utf-8")
+    block = text[text.index("[[evidence]]") : text.index("# Who in the log")]
+    rules = ("--rules", str(pack_with(tmp_path, (block, ""))))
+    log_add(
+        li_wei, "5511", "2026-11-20 10:00", "--party", "agency", "--agents", "2", channel="visit"
+    )
+    s = li_wei.json(*rules, "stage", "5511")
+    assert (s["stage"], s["stage_basis"], s["stage_by_evidence"]) == ("phone", "days", None)
+    assert li_wei.json("stage", "5511")["stage"] == "visit"  # the built-in pack: the visit counts

@@ -246,7 +246,7 @@ def evidence_verify(
                 "ok": not problems,
                 "stamps": stamps.tokens,
                 "existed_by": _covered_json(stamps.covered),
-                "problems": [{"entry": p.entry, "kind": p.kind, "message": p.en} for p in problems],
+                "problems": _problems_json(problems),
             }
         )
         if problems:
@@ -258,6 +258,11 @@ def evidence_verify(
         f"校验通过：共 {seen} 条记录；链头 {head}。",
     )
     render_stamps(stamps, seen)
+
+
+def _problems_json(problems: list) -> list[dict]:
+    """Each problem found, its message in the user's language (as the text output says it)."""
+    return [{"entry": p.entry, "kind": p.kind, "message": state.t(p.en, p.zh)} for p in problems]
 
 
 def _covered_json(covered: list) -> list[dict]:
@@ -400,9 +405,7 @@ def _verify_bundle(bundle: Path, json_out: bool) -> None:
                 "attachments_left_out": r.omitted,
                 "ok": not r.problems,
                 "derived_not_evidence": list(contactlog.DERIVED),
-                "problems": [
-                    {"entry": p.entry, "kind": p.kind, "message": p.en} for p in r.problems
-                ],
+                "problems": _problems_json(r.problems),
             }
         )
         if r.problems:

@@ -161,7 +161,7 @@ def plan_cmd(
         right=frozenset({1, 2, 3}),
     )
     if plan.schedule:
-        _show_schedule(out, plan, [d.key for d in h.debts], cur)
+        _show_schedule(out, h)
     for en, zh in h.warnings:
         say("! " + en, "！" + zh)
     if plan.affordable:
@@ -173,15 +173,16 @@ def plan_cmd(
     say(limitation, limitation)
 
 
-def _show_schedule(out: Any, plan: Any, keys: list[str], cur: str) -> None:
+def _show_schedule(out: Any, h: Any) -> None:
     """The first months of the schedule: a column per card when they fit the terminal, else
     each month's payments as one wrapped line."""
     from debtcli.money import format_amount
     from debtcli.plan import MAX_ROWS
 
-    t, total = state.t, plan.months_needed
+    t, plan, cur, keys = state.t, h.plan, h.currency, [d.key for d in h.debts]
+    total = plan.months_needed
     shown = plan.schedule if total <= 24 else plan.schedule[:12]
-    budget = format_amount(plan.budget, cur)
+    budget = format_amount(h.budget, cur)
     if plan.strategy.startswith("equal-"):
         title = t(f"Schedule in {total:,} equal installments", f"还款计划：{total:,} 期等额分期")
     else:
