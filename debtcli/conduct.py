@@ -92,7 +92,8 @@ def _predicate(rule: Mapping[str, Any], pack: Pack, windows: Mapping[int, list[W
 
 
 def _pays_elsewhere(rule: Mapping[str, Any], pack: Pack, e: Mapping[str, Any]) -> bool:
-    pay_to = (e["pay_to"] or "").strip()
+    """e["pay_to"] is given (the rule asks only then)."""
+    pay_to = e["pay_to"].strip()
     if not pay_to:
         return False
     lowered = pay_to.casefold()

@@ -600,7 +600,7 @@ def import_proposals(store: st.Store, pack: Pack, proposals: list[Any], today: d
         try:
             entries.append(build_entry(p.raw, p.card, pack, today, now, limit))
         except BadInput as exc:
-            what = p.source.name if p.source else p.raw.get("at")
+            what = p.source.name if p.source else p.who  # the recording, or the sender
             raise BadInput(
                 f"{what}: {exc.en}; nothing was imported", f"{what}：{exc.zh}；未导入任何内容"
             ) from exc
@@ -1311,8 +1311,8 @@ def verify_bundle(path: Path) -> BundleCheck:
             raise TypeError("entries.json and chain.json must be lists")
     except (KeyError, ValueError, TypeError) as exc:
         raise BadInput(
-            f"{path}: entries.json or chain.json is missing or unreadable ({exc})",
-            f"{path}：entries.json 或 chain.json 缺失或无法读取（{exc}）",
+            f"{path}: entries.json, chain.json or a stamp is missing or unreadable ({exc})",
+            f"{path}：entries.json、chain.json 或时间戳缺失或无法读取（{exc}）",
         ) from exc
     members = {}
     for n in names:

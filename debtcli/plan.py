@@ -77,7 +77,7 @@ def make_plan(
     if strategy not in STRATEGIES:
         raise ValueError(strategy)
     total = sum(d.owed for d in debts)
-    needed = ceil_div(total, cap) if total else 0
+    needed = ceil_div(total, cap)
     # Every strategy pays the whole budget each month until the last month, so the length is
     # known without laying the months out (a caller that shows only the first year need not).
     months_needed = ceil_div(total, budget) if budget > 0 else (0 if total == 0 else None)
@@ -142,14 +142,14 @@ MAX_ROWS = 600  # months a plan lays out at most (50 years)
 def equal_plan(
     debts: Sequence[Debt], months: int, budget: int, cap: int, first: date | None = None
 ) -> Plan:
-    """Every debt paid in `months` equal monthly installments (installments()), whatever the
-    budget: affordable when within the cap and the first month fits the budget."""
+    """Every debt paid in `months` (one or more) equal monthly installments (installments()),
+    whatever the budget: affordable when within the cap and the first month fits the budget."""
     rows: list[dict[str, int]] = [{} for _ in range(months)]
     for d in debts:
         for i, part in enumerate(installments(d.owed, months)):
             if part:
                 rows[i][d.key] = part
-    first_total = sum(rows[0].values()) if rows else 0
+    first_total = sum(rows[0].values())
     return Plan(
         strategy=f"equal-{months}",
         cap=cap,

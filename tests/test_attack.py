@@ -153,6 +153,22 @@ def test_a_card_subset_checks_its_chain_from_boundary_hashes(logged, tmp_path):
     assert r.exit_code == 1 and "entry 3" in r.stderr
 
 
+def test_a_one_card_bundle_names_the_entries_it_leaves_out(li_wei, tmp_path):
+    for n, card in enumerate(("4821", "7730", "7730", "5511", "4821", "7730"), start=1):
+        log_add(li_wei, card, f"2026-11-1{n} 10:00", "--party", "bank", channel="sms")
+    b = _bundle(li_wei, tmp_path, "4821")
+    en = " ".join(_verify(li_wei, b).stdout.split())
+    assert (
+        "Entries 2–4, 6 of the chain are not in this bundle, which holds only card ****4821's "
+        "entries: their links were checked, not their contents."
+    ) in en
+    zh = li_wei("--lang", "zh", "evidence", "verify", "--bundle", str(b)).stdout.replace("\n", "")
+    assert (
+        "链中的记录 2–4, 6 不在本证据包中（本包只含 ****4821 的记录）：只校验了衔接，未校验内容。"
+        in zh
+    )
+
+
 def test_a_redacted_bundle_says_what_it_could_not_check(logged, tmp_path):
     b = _bundle(logged, tmp_path, "--redact")
     r = _verify(logged, b)
@@ -167,6 +183,8 @@ def test_derived_files_are_marked_as_not_evidence(logged, tmp_path):
         manifest = json.loads(z.read("manifest.json"))
         html = z.read("summary.html").decode()
     assert set(manifest["derived"]) == {"summary.html", "entries.csv"}
+    with zipfile.ZipFile(b) as z:  # the evidence itself is readable in any editor: a line a field
+        assert z.read("entries.json").decode().startswith('[\n {\n  "id": 1,\n')
     assert "not evidence" in html
     forged = _rewrite(
         b,
@@ -185,7 +203,28 @@ def test_a_zip_with_two_members_of_one_name_is_refused(logged, tmp_path):
     with zipfile.ZipFile(b, "a") as z, pytest.warns(UserWarning):
         z.writestr("entries.json", entries.replace(b"called my mother", b"nothing"))
     r = _verify(logged, b)
-    assert_clean_failure(r, code=2, says="twice")
+    assert_clean_failure(
+        r, code=2, says="holds entries.json twice: a forged or broken evidence bundle, refused"
+    )
+    zh = logged("--lang", "zh", "evidence", "verify", "--bundle", str(b), ok=False)
+    assert_clean_failure(
+        zh, code=2, says="中 entries.json 出现了两次：伪造或损坏的证据包，拒绝读取"
+    )
+
+
+def test_a_bundle_with_a_forged_stamp_description_is_refused_naming_it(logged, tmp_path):
+    b = _bundle(logged, tmp_path)
+    with zipfile.ZipFile(b, "a") as z:
+        z.writestr("stamps/1.json", b"[]")
+    _fix_manifest(b)
+    for lang, says in (
+        ("en", "b.zip: entries.json, chain.json or a stamp is missing or unreadable (stamps/1."
+         "json: not a stamp description)"),
+        ("zh", "b.zip：entries.json、chain.json 或时间戳缺失或无法读取（stamps/1.json: not a stamp "
+         "description）"),
+    ):  # fmt: skip
+        r = logged("--lang", lang, "evidence", "verify", "--bundle", str(b), ok=False)
+        assert_clean_failure(r, code=2, says=says)
 
 
 def test_a_backup_with_members_twice_names_them_in_both_languages(logged, tmp_path, db_path):

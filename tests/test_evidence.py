@@ -362,6 +362,34 @@ def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says, batch):
     assert store_digest(db_path) == before
 
 
+@pytest.mark.parametrize(
+    ("content", "en", "zh"),
+    [
+        (
+            b"card,channel,demanded\n4821,call,lots\n",
+            "bad.csv row 2, column demanded: ",
+            "bad.csv 第 2 行，demanded 列：",
+        ),
+        (  # the file ends inside a character: neither UTF-8 nor GB18030
+            "card,channel,note\n4821,call,催收\n4821,sms,".encode() + b"\xe4",
+            "bad.csv row 3: not UTF-8 or GB18030 text (save the spreadsheet as CSV UTF-8)",
+            "bad.csv 第 3 行：不是 UTF-8 或 GB18030 文本（请把表格另存为 CSV UTF-8）",
+        ),
+        (None, "cannot read ", "无法读取 "),
+    ],
+)
+def test_a_csv_that_cannot_be_imported_is_told_in_the_users_language(
+    li_wei, db_path, tmp_path, content, en, zh
+):
+    f = tmp_path / "bad.csv"
+    if content is not None:
+        f.write_bytes(content)
+    before = store_digest(db_path)
+    for lang, says in (("en", en), ("zh", zh)):
+        assert_clean_failure(li_wei("--lang", lang, "log", "import", str(f), ok=False), says=says)
+    assert store_digest(db_path) == before
+
+
 def test_export_bundle_verifies_on_its_own(logged, tmp_path):
     rec = tmp_path / "letter.jpg"
     rec.write_bytes(b"\xff\xd8 photo")
@@ -535,3 +563,35 @@ def test_amending_an_entry_number_beyond_sqlite_integers_is_not_found(logged, db
     r = logged("log", "amend", str(1 << 63), "--note", "x", ok=False)
     assert_clean_failure(r, says="no log entry")
     assert store_digest(db_path) == before
+
+
+FULL_ENTRY = (
+    "--channel", "visit", "--party", "agency", "--org", "某某资产管理有限公司", "--agent", "张经理",
+    "--agent-id", "A-1024", "--phone", "13812345678", "--contacted", "family", "--agents", "2",
+    "--credentials", "work-id", "--credentials", "authorization", "--demanded", "12,000.50",
+    "--pay-to", "某某资产 对公账户", "--promise", "pay 2000 by Friday", "--promise-date",
+    "2026-11-27", "--claim", "arrest", "--claim", "employer", "--flag", "threat", "--flag",
+    "insult", "--note", "came to my parents' home",
+)  # fmt: skip
+KEPT = (
+    "at", "channel", "direction", "party", "org", "agent", "agent_id", "phone", "minutes",
+    "answered", "contacted", "agents", "credentials", "demanded", "pay_to", "promise",
+    "promise_date", "claims", "flags", "card",
+)  # fmt: skip
+
+
+def test_every_field_survives_an_amendment_and_a_csv_round_trip(li_wei, tmp_path):
+    """An amendment changes what it names and keeps the rest; `log list --csv` read back by
+    `log import` gives the same entry."""
+    li_wei("log", "add", "4821", "--at", "2026-11-20 19:30", *FULL_ENTRY)
+    (first,) = li_wei.json("log", "list")
+    assert first["demanded"] == "12000.50" and first["claims"] == "arrest,employer"
+    li_wei("log", "amend", "1", "--note", "came to my parents' home at dinner time")
+    (amended,) = li_wei.json("log", "list")
+    assert amended["note"] == "came to my parents' home at dinner time"
+    assert {k: amended[k] for k in KEPT} == {k: first[k] for k in KEPT}
+    f = tmp_path / "log.csv"
+    f.write_text(li_wei("log", "list", "--csv").stdout, encoding="utf-8")
+    li_wei("log", "import", str(f))
+    amended, again = li_wei.json("log", "list")
+    assert {k: again[k] for k in (*KEPT, "note")} == {k: amended[k] for k in (*KEPT, "note")}

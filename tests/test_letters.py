@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from debtcli.letters import kinds
-from debtcli.rules import load_pack
+from debtcli.rules import PACKS_DIR, load_pack
 
 KINDS = list(kinds(load_pack("cn")))
 
@@ -359,6 +359,43 @@ def test_a_pack_with_broken_letters_is_refused_on_load(cli, tmp_path, old, new, 
 def test_a_broken_pack_is_refused_naming_the_place(cli, tmp_path, old, new, says):
     r = cli("--rules", str(pack_with(tmp_path, (old, new))), "facts", ok=False)
     assert_clean_failure(r, says=says)
+
+
+TAGS_TABLE = (PACKS_DIR / "cn.toml").read_text(encoding="utf-8").split("[tags.law]")[1]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "problem"),
+    [
+        ('class_tag = "rule"', 'class_tag = "rumour"', "stages[4].class_tag",
+         "must be one of law, rule, practice, unverified"),
+        ('call = ["电话", "来电", "打电话", "通话"]', 'call = "电话"', "words.channel",
+         "each value needs a list of words"),
+        ("start_day = 1\n", "start_day = 0\n", "stages.start_day",
+         "must rise strictly from 1 or more"),
+        ("start_day = 31", "start_day = true", "stages[2].start_day", "expected a whole number"),
+        ("[bank_profiles.bocom.start_days]\nreminder = 4",
+         '[bank_profiles.bocom.start_days]\nreminder = "4"',
+         "bank_profiles.bocom.start_days.reminder", "must be a stage key with a whole number"),
+        ('label_zh = "上门催收少于{min}人"\n', "", "conduct[7].label_zh",
+         "missing: a label is in both languages"),
+        ('en = "You do not have to open the door. Talk', 'zh_hk = "You do not have to open the door. Talk',
+         "visit.sections[0].items[0].en", "missing"),
+        ('key = "installment"\ntitle_zh', 'key = "installments"\ntitle_zh', "letters.kinds[0]",
+         "no template letters/installments.zh.md.j2"),
+        ("[tags.law]" + TAGS_TABLE[: TAGS_TABLE.index("\n# ---")], "", "tags.law",
+         "expected a table"),
+    ],
+)  # fmt: skip
+def test_a_broken_pack_is_refused_naming_file_place_and_problem(
+    cli, tmp_path, old, new, where, problem
+):
+    rules = str(pack_with(tmp_path, (old, new)))
+    for lang, says in (
+        ("en", f"rule pack {rules}: {where}: {problem}"),
+        ("zh", f"规则包 {rules}：{where}：{problem}"),
+    ):
+        assert_clean_failure(cli("--lang", lang, "--rules", rules, "facts", ok=False), says=says)
 
 
 def test_a_pack_that_cannot_be_read_says_why(cli, tmp_path):

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pytest
 from audio import MAKERS, amr, wav
-from conftest import log_add, store_digest
+from conftest import assert_clean_failure, log_add, store_digest
 
 from debtcli.phone import read_call_name
 from debtcli.rules import load_pack
@@ -177,6 +177,19 @@ def test_import_sms_in_chinese(li_wei, tmp_path, monkeypatch):
     r = li_wei("log", "导入短信", f, "--yes", "--card", "4821")
     assert "已记录 3 条" in r.stdout and "说法" in r.stdout
     assert "│ 黑名单、通知单位 │" in r.stdout  # a message's claims, listed as Chinese lists them
+
+
+def test_a_message_dated_in_the_future_names_its_sender_and_imports_nothing(li_wei, tmp_path):
+    f = tmp_path / "sms.xml"
+    f.write_text(SMS.replace('date="1763604000000"', 'date="1798156800000"'), encoding="utf-8")
+    for lang, says in (
+        ("en", "95558: time 2026-12-25T08:00:00+08:00 is in the future; log contacts after they "
+         "happen; nothing was imported"),
+        ("zh", "95558：时间 2026-12-25T08:00:00+08:00 在未来；请在联系发生后记录；未导入任何内容"),
+    ):  # fmt: skip
+        r = li_wei("--lang", lang, "log", "import-sms", f, "--yes", "--card", "4821", ok=False)
+        assert_clean_failure(r, says=says)
+    assert li_wei.json("log", "list") == []
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,13 @@ from datetime import date
 
 import pytest
 from conftest import assert_clean_failure
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from debtcli.plan import Debt, installments, make_plan, split
 
-DEBTS = st.lists(st.integers(min_value=1, max_value=50_000_000), min_size=1, max_size=5)
+OWED = st.integers(min_value=1, max_value=50_000_000)
+DEBTS = st.lists(OWED, min_size=1, max_size=5)
 BUDGET = st.integers(min_value=1, max_value=5_000_000)
 STRATEGY = st.sampled_from(["proportional", "avalanche", "snowball"])
 
@@ -18,7 +19,9 @@ def debts(amounts):
     return [Debt(str(1000 + i), a, rate=float(i)) for i, a in enumerate(amounts)]
 
 
-@given(DEBTS, BUDGET, STRATEGY)
+@given(st.lists(OWED, max_size=5), st.integers(-10_000, 5_000_000), STRATEGY)
+@example([1], 0, "proportional")  # one fen owed, nothing to pay it with
+@example([], 0, "snowball")  # nothing owed
 def test_schedules_sum_exactly_and_never_exceed_the_budget(amounts, budget, strategy):
     plan = make_plan(debts(amounts), budget, strategy=strategy)
     for d in debts(amounts):
@@ -28,7 +31,8 @@ def test_schedules_sum_exactly_and_never_exceed_the_budget(amounts, budget, stra
     assert all(p > 0 for row in plan.schedule for p in row.values())
     assert plan.affordable == (plan.complete and plan.months <= plan.cap)
     assert plan.months <= 600
-    assert plan.complete == (plan.months_needed <= 600)
+    assert plan.complete == (plan.months_needed is not None and plan.months_needed <= 600)
+    assert plan.complete == (not amounts or (budget > 0 and plan.months_needed <= 600))
     if plan.complete:
         assert plan.months == plan.months_needed
 
@@ -155,3 +159,34 @@ def test_a_plans_months_are_due_a_month_apart_from_the_first(li_wei):
     plan = li_wei.json("plan", "--income", "9000", "--expenses", "6000", "--first", "2026-12-23")
     assert [m["due"] for m in plan["schedule"][:3]] == ["2026-12-23", "2027-01-23", "2027-02-23"]
     assert plan["schedule"][0]["month"] == 1
+
+
+def test_a_budget_of_a_fen_is_a_budget_and_none_is_not(li_wei):
+    """One fen left each month is too little for any plan within the cap; nothing left means
+    no plan at all, and deferral is the letter to write."""
+    base = ("plan", "--expenses", "6000")
+    tiny = li_wei("plan", "--income", "6000.01", "--expenses", "6000").stdout
+    assert (
+        "No plan within 60 months is affordable: it needs at least ¥1,495.84 a month, and you "
+        "have ¥0.01. Ask for a fee waiver or an interest freeze as well, and tell the banks what "
+        "you can pay."
+    ) in " ".join(tiny.split())
+    zh = li_wei("--lang", "zh", *base, "--income", "6000.01").stdout
+    assert "60 个月内的方案都负担不起：每月至少需要 ¥1,495.84，而你可用 ¥0.01。" in zh.replace(
+        "\n", ""
+    )
+    none = li_wei("plan", "--income", "6000", "--expenses", "6000").stdout
+    assert "no plan is affordable now. Write to the banks about deferral" in " ".join(none.split())
+    assert "No plan within" not in none
+
+
+def test_no_overdue_card_no_plan(cli):
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    base = ("plan", "--income", "9000", "--expenses", "6000")
+    assert_clean_failure(
+        cli("--lang", "en", *base, ok=False),
+        says="no overdue card with an amount owed: record one with `debtcli overdue`",
+    )
+    assert_clean_failure(
+        cli("--lang", "zh", *base, ok=False), says="没有欠款的逾期卡：请先用 `debtcli overdue` 记录"
+    )

@@ -105,3 +105,23 @@ def test_a_job_forked_aside_gives_its_result_its_error_or_runs_here_when_the_wor
         return "done here"
 
     assert forked(dies_in_the_worker)() == "done here"
+
+
+def test_a_violation_in_the_small_hours_of_the_since_day_is_listed(li_wei):
+    """--since is the user's local day: a call at 01:30 that day is in it (UTC+8: the day before
+    in UTC)."""
+    log_add(li_wei, "4821", "2026-11-04 23:30", "--party", "agency")
+    log_add(li_wei, "4821", "2026-11-05 01:30", "--party", "agency")
+    v = li_wei.json("violations", "--since", "2026-11-05")
+    assert [(x["entry"], x["rule"], x["channel"], x["card"]) for x in v] == [
+        (2, "quiet-hours", "call", "4821")
+    ]
+
+
+def test_an_archived_cards_violations_are_still_listed_by_name(li_wei):
+    """Archiving a card keeps its evidence: `violations` still lists what was done, naming the
+    card (a report of the cards in use leaves them out)."""
+    log_add(li_wei, "5511", "2026-11-05 01:30", "--party", "agency")
+    li_wei("card", "archive", "5511")
+    v = li_wei.json("violations")
+    assert [(x["entry"], x["card"], x["rule"]) for x in v] == [(1, "5511", "quiet-hours")]

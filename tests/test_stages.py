@@ -352,3 +352,29 @@ def test_a_pack_without_evidence_rules_goes_by_the_calendar(li_wei, tmp_path):
     s = li_wei.json(*rules, "stage", "5511")
     assert (s["stage"], s["stage_basis"], s["stage_by_evidence"]) == ("phone", "days", None)
     assert li_wei.json("stage", "5511")["stage"] == "visit"  # the built-in pack: the visit counts
+
+
+def test_a_pack_with_only_what_the_core_needs_still_works(cli, tmp_path):
+    """A pack's facts topics and its words for choices are optional: without them `facts`
+    lists the claims, and choices are given by their keys."""
+    from debtcli.rules import PACKS_DIR
+
+    text = (PACKS_DIR / "cn.toml").read_text(encoding="utf-8")
+    topics = text[text.index("[[topics]]") : text.index("# --- Words people use")]
+    words = text[text.index("[words.channel]") : text.index("# --- phone imports")]
+    rules = ("--rules", str(pack_with(tmp_path, (topics, ""), (words, ""))))
+    assert [f["key"] for f in cli.json(*rules, "facts")][:2] == ["arrest", "criminal-record"]
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    cli(
+        *rules,
+        "log",
+        "add",
+        "4821",
+        "--channel",
+        "call",
+        "--at",
+        "2026-11-20 22:40",
+        "--party",
+        "agency",
+    )
+    assert [v["rule"] for v in cli.json(*rules, "violations")] == ["quiet-hours"]

@@ -47,6 +47,7 @@ def log_list(
     from debtcli import store as st
     from debtcli.flags import flags_for
     from debtcli.ledger import find_card
+    from debtcli.money import to_decimal_str
 
     # contactlog (entry building, import, hashing) is loaded only for what needs it: the
     # table of the latest page, the usual case, does not.
@@ -88,6 +89,10 @@ def log_list(
             [
                 {
                     **contactlog.entry_json(r, []),
+                    # an amount as every --json gives one (a bundle keeps the stored fen)
+                    "demanded": to_decimal_str(r["demanded"])
+                    if r["demanded"] is not None
+                    else None,
                     "amended": r.get("amended", False),
                     "card": r["last4"],
                     "violations": flagged.get(r["id"], []),
