@@ -254,6 +254,50 @@ class Pack:
     def claim_keys(self) -> list[str]:
         return [c["key"] for c in self.data["claims"]]
 
+    def facts(self, key: str | None, lang: str) -> list[dict[str, Any]]:
+        """What `debtcli facts` tells: each collector's claim (what it says, the fact, its
+        citation and more) and each topic (its items), with sources and tags, in `lang`; only
+        the claim or topic `key` names (in either language), or NotFound."""
+        from debtcli.errors import NotFound
+
+        claims, topics = self.claims(), self.topics()
+        if key:
+            wanted = self.word("topic", self.word("claim", key)).strip().lower()
+            claims = [c for c in claims if c["key"] == wanted]
+            topics = [x for x in topics if x["key"] == wanted]
+            if not claims and not topics:
+                known = ", ".join([*self.claim_keys(), *(x["key"] for x in self.topics())])
+                raise NotFound(
+                    f"no claim or topic {key!r}; known: {known}",
+                    f"没有说法或主题 {key!r}；已知：{known}",
+                )
+
+        def part(item: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "text": self.text(item, "", lang),
+                "source": self.text(item, "source", lang),
+                "tag": item["tag"],
+            }
+
+        return [
+            {
+                "key": c["key"],
+                "claim": self.text(c, "claim", lang),
+                "fact": self.text(c, "fact", lang),
+                "citation": self.text(c, "citation", lang),
+                "tag": c["tag"],
+                "more": [part(m) for m in c.get("more", [])],
+            }
+            for c in claims
+        ] + [
+            {
+                "key": x["key"],
+                "title": self.text(x, "title", lang),
+                "items": [part(i) for i in x["items"]],
+            }
+            for x in topics
+        ]
+
     def indicator(self, key: str) -> dict[str, Any]:
         return self.data["indicators"][key]
 

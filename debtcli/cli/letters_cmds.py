@@ -108,7 +108,6 @@ def plan_cmd(
     from debtcli.dates import add_months, parse_date
     from debtcli.errors import BadInput
     from debtcli.ledger import open_debts
-    from debtcli.money import format_amount
     from debtcli.plan import MAX_ROWS, household_json, household_plan
     from debtcli.store import list_cards
 
@@ -117,7 +116,7 @@ def plan_cmd(
             "plan needs --income and --expenses (monthly amounts)",
             "plan 需要 --income 和 --expenses（每月金额）",
         )
-    s, pack, t = state.store(), state.pack(), state.t
+    s, pack = state.store(), state.pack()
     every = list_cards(s)
     chosen = [resolve(c, every, pack.bank) for c in cards] if cards and not all_cards else every
     inc, exp, _ = _budget(income, expenses)
@@ -137,13 +136,23 @@ def plan_cmd(
     if json_out:
         emit_json(household_json(h, state.lang))
         return
+    render_plan(h)
+
+
+def render_plan(h: Any) -> None:
+    """A household's plan (plan.household_plan) as `debtcli plan` shows it: the budget, each
+    card's first payment and months, the first months of the schedule, warnings, next step."""
+    from debtcli.money import format_amount
+
+    pack, t = state.pack(), state.t
     plan, cur = h.plan, h.currency
     out = console()
     say(
-        f"Available each month: {format_amount(h.budget, cur)} (income {format_amount(inc, cur)} "
-        f"− essentials {format_amount(exp, cur)}). Owed: {format_amount(h.total, cur)}.",
-        f"每月可用于还款：{format_amount(h.budget, cur)}（收入 {format_amount(inc, cur)} − 必要开支 "
-        f"{format_amount(exp, cur)}）。欠款合计：{format_amount(h.total, cur)}。",
+        f"Available each month: {format_amount(h.budget, cur)} (income "
+        f"{format_amount(h.income, cur)} − essentials {format_amount(h.expenses, cur)}). "
+        f"Owed: {format_amount(h.total, cur)}.",
+        f"每月可用于还款：{format_amount(h.budget, cur)}（收入 {format_amount(h.income, cur)} − "
+        f"必要开支 {format_amount(h.expenses, cur)}）。欠款合计：{format_amount(h.total, cur)}。",
     )
     beyond = f"> {plan.months}"
     show_table(

@@ -338,71 +338,23 @@ def facts_cmd(
 ) -> None:
     """What the rules say about a collector's claim ("they said I will be arrested"), and what
     to do when a lawsuit or a letter comes, with sources."""
-    from debtcli.errors import NotFound
-
     pack, t, lang = state.pack(), state.t, state.lang
-    claims, topics = pack.claims(), pack.topics()
-    if key:
-        wanted = pack.word("topic", pack.word("claim", key)).strip().lower()
-        claims = [c for c in claims if c["key"] == wanted]
-        topics = [x for x in topics if x["key"] == wanted]
-        if not claims and not topics:
-            known = ", ".join([*pack.claim_keys(), *(x["key"] for x in pack.topics())])
-            raise NotFound(
-                f"no claim or topic {key!r}; known: {known}",
-                f"没有说法或主题 {key!r}；已知：{known}",
-            )
-
-    def part(item: dict[str, Any], text: str = "", source: str = "source") -> dict[str, Any]:
-        return {
-            "text": pack.text(item, text, lang),
-            "source": pack.text(item, source, lang),
-            "tag": item["tag"],
-        }
-
+    facts = pack.facts(key, lang)
     if json_out:
-        emit_json(
-            [
-                {
-                    "key": c["key"],
-                    "claim": pack.text(c, "claim", lang),
-                    "fact": pack.text(c, "fact", lang),
-                    "citation": pack.text(c, "citation", lang),
-                    "tag": c["tag"],
-                    "more": [part(m) for m in c.get("more", [])],
-                }
-                for c in claims
-            ]
-            + [
-                {
-                    "key": x["key"],
-                    "title": pack.text(x, "title", lang),
-                    "items": [part(i) for i in x["items"]],
-                }
-                for x in topics
-            ]
-        )
+        emit_json(facts)
         return
     out = console()
-
-    def show(item: dict[str, Any]) -> None:
-        out.print("  " + item["text"])
-        out.print("    " + t("Source: ", "出处：") + item["source"] + _tag(item))
-
-    for c in claims:
-        out.print(
-            f"{pack.word_name('claim', c['key'], lang)}  {pack.text(c, 'claim', lang)}",
-            style="bold",
-        )
-        for item in [part(c, "fact", "citation"), *(part(m) for m in c.get("more", []))]:
-            show(item)
-    for x in topics:
-        out.print(
-            f"{pack.word_name('topic', x['key'], lang)}  {pack.text(x, 'title', lang)}",
-            style="bold",
-        )
-        for i in x["items"]:
-            show(part(i))
+    for f in facts:
+        if "claim" in f:
+            heading = f"{pack.word_name('claim', f['key'], lang)}  {f['claim']}"
+            items = [{"text": f["fact"], "source": f["citation"], "tag": f["tag"]}, *f["more"]]
+        else:
+            heading = f"{pack.word_name('topic', f['key'], lang)}  {f['title']}"
+            items = f["items"]
+        out.print(heading, style="bold")
+        for item in items:
+            out.print("  " + item["text"])
+            out.print("    " + t("Source: ", "出处：") + item["source"] + _tag(item))
     out.print(pack.disclaimer(lang), style="dim")
 
 
