@@ -10,6 +10,7 @@ import unicodedata
 import zipfile
 from datetime import date
 
+import pytest
 from conftest import log_add
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
@@ -283,3 +284,33 @@ def test_a_redacted_bundle_hides_numbers_in_attachment_names(li_wei, tmp_path):
     assert not any(b"13812345678" in data for data in members.values())
     assert not any("13812345678" in name for name in members)
     assert contactlog.verify_bundle(tmp_path / "b.zip").masked == [1]
+
+
+def test_the_readmes_recipe_checks_a_real_bundle_without_debtcli(li_wei, tmp_path):
+    """The README tells how to re-check a bundle with nothing but Python's standard library:
+    that recipe, run as printed, accepts a full and a redacted bundle (an attachment, a masked
+    phone) and refuses one whose entry was edited."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    recipe = re.search(
+        r"To re-check a bundle's entries without\s+debtcli:\s+```python\n(.*?)```", readme, re.S
+    )[1]
+    rec = tmp_path / "call.m4a"
+    rec.write_bytes(b"a recording")
+    log_add(li_wei, "4821", "2026-11-20 10:00", "--party", "agency", "--phone", "13812345678",
+            "--attach", str(rec), "--note", "张经理 called from 13812345678")  # fmt: skip
+    log_add(li_wei, "7730", "2026-11-21 10:00", "--party", "bank", channel="sms")
+    for args in ((), ("--redact",)):
+        bundle = tmp_path / f"b{len(args)}.zip"
+        li_wei("evidence", "export", *args, "-o", str(bundle))
+        exec(recipe.replace('"bundle.zip"', repr(str(bundle))), {})
+    with zipfile.ZipFile(tmp_path / "b0.zip") as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["entries.json"] = members["entries.json"].replace(b"called from", b"texted from")
+    with zipfile.ZipFile(tmp_path / "edited.zip", "w") as z:
+        for n, d in members.items():
+            z.writestr(n, d)
+    with pytest.raises(AssertionError):
+        exec(recipe.replace('"bundle.zip"', repr(str(tmp_path / "edited.zip"))), {})

@@ -378,3 +378,27 @@ def test_a_pack_with_only_what_the_core_needs_still_works(cli, tmp_path):
         "agency",
     )
     assert [v["rule"] for v in cli.json(*rules, "violations")] == ["quiet-hours"]
+
+
+def test_each_kind_of_contact_proves_its_own_stage_only(li_wei):
+    """An agency's text message proves the agency stage, not the visit a visit would prove."""
+    log_add(li_wei, "5511", "2026-11-20 10:00", "--party", "agency", channel="sms")
+    s = li_wei.json("stage", "5511")
+    assert (s["stage"], s["stage_basis"], s["stage_by_evidence"]) == (
+        "agency",
+        "evidence",
+        "agency",
+    )
+    log_add(li_wei, "5511", "2026-11-21 10:00", "--party", "bank", channel="lawyer-letter")
+    assert li_wei.json("stage", "5511")["stage_by_evidence"] == "agency"  # letter ranks lower
+
+
+def test_what_to_pay_to_drop_below_the_threshold_is_said_only_above_it(li_wei):
+    def overdraft(card):
+        r = li_wei.json("stage", card)
+        return next(x for x in r["risks"] if x["key"] == "malicious-overdraft")
+
+    above, below = overdraft("4821"), overdraft("5511")
+    assert (above["principal"], above["pay_to_drop_below"]) == ("58000.00", "8000.01")
+    assert (below["threshold_met"], below["pay_to_drop_below"]) == (False, None)
+    assert above["tag"] == below["tag"] == PACK.indicator("malicious-overdraft")["tag"]
