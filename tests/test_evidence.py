@@ -91,6 +91,8 @@ def test_entries_deleted_together_are_named_as_one_range(logged, db_path):
         "记录 2–4 缺失（被删除）",
         "找到 2 条记录，记录为 5 条",
     ]
+    text = logged("--lang", "zh", "evidence", "verify", ok=False).stderr
+    assert "记录 2–4 缺失（被删除）；找到 2 条记录，记录为 5 条" in text
 
 
 def test_deleted_last_row_is_detected(logged, db_path):

@@ -402,3 +402,22 @@ def test_what_to_pay_to_drop_below_the_threshold_is_said_only_above_it(li_wei):
     assert (above["principal"], above["pay_to_drop_below"]) == ("58000.00", "8000.01")
     assert (below["threshold_met"], below["pay_to_drop_below"]) == (False, None)
     assert above["tag"] == below["tag"] == PACK.indicator("malicious-overdraft")["tag"]
+
+
+def test_the_next_stage_can_be_tomorrow(li_wei):
+    """7730 went overdue on 2026-09-12: day 91, the agency stage, is 2026-12-12."""
+    r = li_wei.json("--today", "2026-12-11", "stage", "7730")
+    assert (r["days_overdue"], r["next_stage"], r["next_stage_date"]) == (
+        90,
+        "agency",
+        "2026-12-12",
+    )
+    assert li_wei.json("--today", "2026-12-12", "stage", "7730")["stage"] == "agency"
+
+
+def test_a_card_overdue_since_today_has_no_stage_yet(li_wei):
+    li_wei("card", "add", "--bank", "中国银行", "--last4", "9001")
+    li_wei("overdue", "9001", "--since", "2026-11-23", "--amount", "500")
+    r = li_wei.json("stage", "9001")
+    assert (r["days_overdue"], r["stage"], r["stage_basis"]) == (0, None, None)
+    assert (r["next_stage"], r["next_stage_date"]) == ("grace", "2026-11-24")
