@@ -13,6 +13,23 @@ import debtcli
 EXE = shutil.which("debtcli", path=str(Path(sys.executable).parent)) or shutil.which("debtcli")
 
 
+def in_pty(args: list[str], env: dict[str, str]):
+    """The installed debtcli in a pseudo-terminal (pexpect), where Ctrl-C interrupts it even
+    when the tests run as a background job (whose children start with SIGINT ignored)."""
+    import signal
+
+    import pexpect
+
+    return pexpect.spawn(
+        EXE,
+        args,
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
 @pytest.fixture
 def run(tmp_path):
     if EXE is None:
@@ -83,7 +100,6 @@ def test_templates_and_packs_ship_with_the_package(run, tmp_path):
 @pytest.fixture
 def term(run, tmp_path):
     """The installed debtcli in a real pseudo-terminal (pexpect), with Li Wei's 4821 card."""
-    import pexpect
 
     run("card", "add", "--bank", "中信银行", "--last4", "4821")
     run("overdue", "4821", "--since", "2026-08-05", "--amount", "62400")
@@ -96,7 +112,7 @@ def term(run, tmp_path):
     }
 
     def spawn(*args):
-        return pexpect.spawn(EXE, list(args), env=env, encoding="utf-8", timeout=20)
+        return in_pty(list(args), env)
 
     return spawn
 
@@ -159,8 +175,6 @@ def test_visit_walk_answered_in_chinese_words(run, tmp_path):
     """At the door, in Chinese: 一个, 没有, 银行说不知道 are answers, not errors."""
     import os
 
-    import pexpect
-
     run("card", "add", "--bank", "中信银行", "--last4", "4821")
     env = {
         **os.environ,
@@ -169,13 +183,7 @@ def test_visit_walk_answered_in_chinese_words(run, tmp_path):
         "DEBTCLI_LANG": "zh",
         "NO_COLOR": "1",
     }
-    child = pexpect.spawn(
-        EXE,
-        ["visit", "check", "4821", "--at", "2026-11-22 15:00"],
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-    )
+    child = in_pty(["visit", "check", "4821", "--at", "2026-11-22 15:00"], env)
     for prompt, answer in (
         ("门口有几个人", "一个"),
         ("工作证", "没有"),
@@ -266,13 +274,7 @@ def test_long_output_in_a_terminal_goes_through_the_pager(run, tmp_path):
     }
 
     def in_terminal(lines: int, pager: str = "wc -l") -> str:
-        child = pexpect.spawn(
-            EXE,
-            ["log", "list"],
-            encoding="utf-8",
-            timeout=20,
-            env={**env, "LINES": str(lines), "PAGER": pager},
-        )
+        child = in_pty(["log", "list"], {**env, "LINES": str(lines), "PAGER": pager})
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == 0
@@ -386,7 +388,7 @@ def test_setup_walks_a_first_time_user_to_status_in_chinese(run, tmp_path):
         "DEBTCLI_LANG": "zh",
         "NO_COLOR": "1",
     }
-    child = pexpect.spawn(EXE, ["开始"], env=env, encoding="utf-8", timeout=20)
+    child = in_pty(["开始"], env)
     for prompt, answer in (
         ("哪家银行", "中信银行"),
         ("最后四位", "48-21"),
