@@ -211,21 +211,15 @@ class Problem(NamedTuple):  # not a dataclass: that costs a millisecond at impor
 def verify_chain(
     rows: Iterable[Sequence[Any]],
     attachments: Mapping[int, Sequence[Mapping[str, Any]]],
-    head: str | None = None,
-    count: int | None = None,
     *,
-    subset: bool = False,
     after: tuple[int, str] = (0, GENESIS),
 ) -> tuple[int, str, list[Problem]]:
     """Recompute every hash in id order. Returns (entries seen, last hash, problems).
 
     rows are tuples of the CHAIN_COLUMNS in order followed by the entry's seed and its stored
-    hash.
-
-    head/count are what the store recorded when it last appended; they catch entries added or
-    removed at the end. With subset=True (an export of one card) links are only checked between
-    consecutive ids. `after` is (id, stored hash) of the entry before the first row, so a long
-    log can be checked in ranges, one per core.
+    hash. `after` is (id, stored hash) of the entry before the first row, so a long log can be
+    checked in ranges, one per core. Entries added or removed at the end are found by comparing
+    the last hash with the store's record (head_problems), once every range is checked.
     """
     problems: list[Problem] = []
     (prev_id, expected_prev), seen = after, 0
@@ -233,7 +227,7 @@ def verify_chain(
     for row in rows:
         seen += 1
         eid, prev_hash, stored = int(row[_ID]), row[_PREV], row[-1]
-        if eid > prev_id + 1 and not subset:
+        if eid > prev_id + 1:
             missing = f"{prev_id + 1}" if eid == prev_id + 2 else f"{prev_id + 1}–{eid - 1}"
             problems.append(
                 Problem(
@@ -263,8 +257,6 @@ def verify_chain(
                 )
             )
         expected_prev, prev_id, last = stored, eid, stored
-    if not subset and head is not None:
-        problems.extend(head_problems(last, head, seen, count))
     return seen, last, problems
 
 

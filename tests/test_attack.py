@@ -326,7 +326,14 @@ def test_a_rehashed_last_entry_that_skips_its_predecessor_fails(logged, db_path)
     assert r.exit_code == 1 and "entry 3: does not follow the entry before it" in r.stderr
     assert "entry 3: its contents were changed" not in r.stderr  # the forgery is consistent
     problems = json.loads(logged("evidence", "verify", "--json", ok=False).stdout)["problems"]
-    assert [(p["entry"], p["kind"]) for p in problems] == [(3, "out-of-chain")]
+    assert problems == [
+        {
+            "entry": 3,
+            "kind": "out-of-chain",
+            "message": "entry 3: does not follow the entry before it (inserted, reordered or "
+            "replaced)",
+        }
+    ]
 
 
 def test_deleting_the_head_record_fails(logged, db_path):

@@ -65,6 +65,23 @@ def test_changed_row_is_named(logged, db_path):
     assert r.exit_code == 1
     assert "entry 2: its contents were changed" in r.stderr
     assert "entry 1" not in r.stderr and "entry 3" not in r.stderr
+    problems = json.loads(logged("evidence", "verify", "--json", ok=False).stdout)["problems"]
+    assert problems == [
+        {
+            "entry": 2,
+            "kind": "changed",
+            "message": "entry 2: its contents were changed after recording",
+        }
+    ]
+
+
+def test_a_long_log_is_checked_by_sqlites_quick_check(logged, db_path, monkeypatch):
+    """From QUICK_FROM entries, SQLite's quick_check stands in for integrity_check: it still
+    runs, and a clean store still verifies."""
+    from debtcli import contactlog
+
+    monkeypatch.setattr(contactlog, "QUICK_FROM", 2)
+    assert "3 entries verified" in logged("evidence", "verify").stdout
 
 
 def test_deleted_row_is_named(logged, db_path):
@@ -141,6 +158,11 @@ def test_attachments_are_content_addressed_and_checked(logged, db_path, tmp_path
     files[0].write_bytes(b"edited")
     r = logged("evidence", "verify", ok=False)
     assert "attachment call.m4a was changed" in r.stderr
+    problems = json.loads(logged("evidence", "verify", "--json", ok=False).stdout)["problems"]
+    assert [(p["entry"], p["kind"]) for p in problems] == [
+        (4, "attachment-changed"),
+        (5, "attachment-changed"),
+    ]
     files[0].unlink()
     r = logged("evidence", "verify", ok=False)
     assert "attachment call.m4a" in r.stderr and "is gone" in r.stderr

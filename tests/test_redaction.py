@@ -248,12 +248,19 @@ def test_the_seed_never_leaves_the_store(li_wei, tmp_path, db_path):
     assert seed not in li_wei("log", "list", "--json").stdout
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     values=hs.lists(
         hs.one_of(hs.none(), hs.integers(-5, 10**9), hs.text(max_size=30)), min_size=24, max_size=24
     ),
-    prev=hs.one_of(hs.just("ab" * 32), hs.text(max_size=8)),
+    # forged links too: not text, or text JSON must escape
+    prev=hs.one_of(
+        hs.just("ab" * 32),
+        hs.text(max_size=8),
+        hs.sampled_from(['a"b', "a\\b", "\n"]),
+        hs.none(),
+        hs.integers(),
+    ),
     eid=hs.one_of(hs.integers(1, 10**9), hs.booleans(), hs.text(max_size=4), hs.none()),
     names=hs.lists(hs.text(min_size=1, max_size=12), max_size=2),
 )
