@@ -87,9 +87,10 @@ def li_wei(cli):
     return cli
 
 
-def log_add(cli, card: str, at: str, *options: str, channel: str = "call"):
-    """`debtcli log add CARD --channel CHANNEL --at AT OPTIONS…`: one logged contact."""
-    return cli("log", "add", card, "--channel", channel, "--at", at, *options)
+def log_add(cli, card: str, at: str, *options: str, channel: str = "call", before=(), **kw):
+    """`debtcli BEFORE… log add CARD --channel CHANNEL --at AT OPTIONS…`: one logged contact
+    (before: global options such as --today or --rules; kw: cli's, such as ok=False)."""
+    return cli(*before, "log", "add", card, "--channel", channel, "--at", at, *options, **kw)
 
 
 def log_late_call(cli, org: str = "某某资产", *extra: str):

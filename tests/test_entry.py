@@ -118,18 +118,7 @@ def test_a_fixed_today_means_the_whole_day(li_wei, tmp_path):
     csv = tmp_path / "log.csv"
     csv.write_text("card,at,channel\n4821,2026-11-20 23:50,call\n", encoding="utf-8")
     li_wei("--today", "2026-11-20", "log", "import", str(csv))
-    bad = li_wei(
-        "--today",
-        "2026-11-20",
-        "log",
-        "add",
-        "4821",
-        "--channel",
-        "call",
-        "--at",
-        "2026-11-21 00:05",
-        ok=False,
-    )
+    bad = log_add(li_wei, "4821", "2026-11-21 00:05", before=("--today", "2026-11-20"), ok=False)
     assert_clean_failure(bad, says="future")
 
 

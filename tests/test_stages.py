@@ -365,18 +365,7 @@ def test_a_pack_with_only_what_the_core_needs_still_works(cli, tmp_path):
     rules = ("--rules", str(pack_with(tmp_path, (topics, ""), (words, ""))))
     assert [f["key"] for f in cli.json(*rules, "facts")][:2] == ["arrest", "criminal-record"]
     cli("card", "add", "--bank", "中信银行", "--last4", "4821")
-    cli(
-        *rules,
-        "log",
-        "add",
-        "4821",
-        "--channel",
-        "call",
-        "--at",
-        "2026-11-20 22:40",
-        "--party",
-        "agency",
-    )
+    log_add(cli, "4821", "2026-11-20 22:40", "--party", "agency", before=rules)
     assert [v["rule"] for v in cli.json(*rules, "violations")] == ["quiet-hours"]
 
 
