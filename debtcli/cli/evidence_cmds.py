@@ -47,7 +47,6 @@ def log_list(
     from debtcli import store as st
     from debtcli.flags import flags_for
     from debtcli.ledger import find_card
-    from debtcli.money import to_decimal_str
 
     # contactlog (entry building, import, hashing) is loaded only for what needs it: the
     # table of the latest page, the usual case, does not.
@@ -85,21 +84,7 @@ def log_list(
     total = total if total is not None else len(rows)
     flagged = flags_for(s, pack, rows, history)
     if json_out:
-        emit_json(
-            [
-                {
-                    **contactlog.entry_json(r, []),
-                    # an amount as every --json gives one (a bundle keeps the stored fen)
-                    "demanded": to_decimal_str(r["demanded"])
-                    if r["demanded"] is not None
-                    else None,
-                    "amended": r.get("amended", False),
-                    "card": r["last4"],
-                    "violations": flagged.get(r["id"], []),
-                }
-                for r in rows
-            ]
-        )
+        emit_json([_listed_json(contactlog.entry_json(r, []), r, flagged) for r in rows])
         return
     render_log(rows, flagged, history, show_card=card_id is None)
     if total > len(rows):
@@ -263,6 +248,21 @@ def evidence_verify(
         f"校验通过：共 {seen} 条记录；链头 {head}。",
     )
     render_stamps(stamps, seen)
+
+
+def _listed_json(entry: dict, row: Any, flagged: dict[int, list[str]]) -> dict:
+    """An entry as `log list --json` gives it: its card, whether it was amended, what it
+    breaks, and the amount demanded as every --json gives an amount (a bundle keeps the fen)."""
+    from debtcli.money import to_decimal_str
+
+    demanded = row["demanded"]
+    return {
+        **entry,
+        "demanded": to_decimal_str(demanded) if demanded is not None else None,
+        "amended": row.get("amended", False),
+        "card": row["last4"],
+        "violations": flagged.get(row["id"], []),
+    }
 
 
 def _problems_json(problems: list) -> list[dict]:
