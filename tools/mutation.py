@@ -4,6 +4,7 @@
     python tools/mutation.py --report     # print the scores of the last run only
     python tools/mutation.py dates money  # run (and print) some modules only
     python tools/mutation.py --sample 40  # 40 untried mutants per module, and every survivor
+    python tools/mutation.py --sample 0   # every survivor again (after new tests)
 
 mutmut (configured in pyproject.toml's [tool.mutmut]) puts each mutant into a copy of the code
 under mutants/ and runs the tests that reach the mutated function; a mutant the tests fail on
@@ -130,7 +131,8 @@ def main() -> int:
         type=int,
         metavar="N",
         help="try N untried mutants of each module, drawn at random (the same draw each time), "
-        "and again every survivor: an estimate of each score when a full run does not fit",
+        "and again every survivor: an estimate of each score when a full run does not fit "
+        "(--sample 0: the survivors only, after tests were added)",
     )
     args = ap.parse_args()
     modules = tuple(args.modules) or CORE
@@ -138,7 +140,11 @@ def main() -> int:
         ap.error(f"not a core module: {', '.join(unknown)} (one of: {', '.join(CORE)})")
     if not args.report:
         sync_data()
-        names = sample(modules, args.sample) if args.sample else [f"debtcli.{m}.*" for m in modules]
+        names = (
+            sample(modules, args.sample)
+            if args.sample is not None
+            else [f"debtcli.{m}.*" for m in modules]
+        )
         mutmut = Path(sys.executable).with_name("mutmut")
         subprocess.run([str(mutmut), "run", *names], cwd=ROOT, check=False)
     rows, survivors = scores(modules)
