@@ -233,6 +233,8 @@ def test_facts_answers_claims_with_sources(cli):
     assert "征信业管理条例" in zh[0]["citation"]
     assert len([f for f in cli.json("facts") if "claim" in f]) == 8
     assert_clean_failure(cli("facts", "moon", ok=False), says="no claim")
+    for said in ("逮捕", "拘留", "坐牢"):  # the words a frightened person types
+        assert [f["key"] for f in cli.json("--lang", "zh", "facts", said)] == ["arrest"], said
 
 
 @pytest.mark.parametrize(
