@@ -203,8 +203,8 @@ def _restarts(
     installment's due date (民法典 第一百八十九条)."""
     from debtcli.agreements import in_force
 
-    def day(text: str | None) -> date | None:
-        return date.fromisoformat(text[:10]) if text else None
+    def day(text: str | None) -> date | None:  # each is a day, YYYY-MM-DD
+        return date.fromisoformat(text) if text else None
 
     found = [
         day(st.last_demand(store, card["id"], pack.creditor_parties)),

@@ -315,6 +315,10 @@ def test_every_card_reads_the_same_in_json_overdue_or_not(li_wei):
     li_wei("settle", "7730", "--date", "2026-11-01")
     overdue, settled, never = (li_wei.json("stage", c) for c in ("4821", "7730", "9001"))
     assert set(never) == set(settled) == set(overdue)
+    assert {"agreement", "agreement_status", "stage_by_evidence"} <= set(never)
+    assert (never["agreement"], never["agreement_status"], never["stage_by_evidence"]) == (
+        None,
+    ) * 3
     for card in (never, settled):
         assert [card[k] for k in ("stage", "stage_by_days", "next_stage", "next_stage_date")] == [
             None

@@ -81,9 +81,11 @@ def scores(modules: tuple[str, ...]) -> tuple[list[tuple], list[str]]:
             rows.append((module, 0, 0, 0, 0, None))
             continue
         codes = json.loads(meta.read_text())["exit_code_by_key"]
-        killed = sum(1 for c in codes.values() if c in KILLED or c in TIMEOUT)
+        killed = sum(
+            1 for k, c in codes.items() if (c in KILLED or c in TIMEOUT) and k not in listed
+        )
         same = sum(1 for k in codes if k in listed)
-        untried = sum(1 for c in codes.values() if c is None)
+        untried = sum(1 for k, c in codes.items() if c is None and k not in listed)
         counted = len(codes) - same - untried
         score = 100.0 * killed / counted if counted else None
         rows.append((module, len(codes), killed, same, untried, score))
