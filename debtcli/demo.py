@@ -9,6 +9,19 @@ from debtcli import contactlog, ledger
 from debtcli.rules import Pack
 from debtcli.store import Store
 
+# SCENARIOS.md: someone claiming to be from a court comes to Li Wei's door and wants a payment
+# by WeChat to a person: the answers `visit check` records for that visit.
+SCAM_VISIT = {
+    "agents": 1,
+    "work_id": False,
+    "authorization": False,
+    "org": "自称法院执行局",
+    "hotline": "denied",
+    "personal_account": True,
+    "police_claim": True,
+    "pay_to": "微信转账给个人",
+}
+
 
 def build_demo(store: Store, today: date, pack: Pack) -> None:
     def day(since: date, n: int, hm: str) -> str:
@@ -193,17 +206,7 @@ def build_demo(store: Store, today: date, pack: Pack) -> None:
         "agent_id": "A0211, A0212",
         "hotline": "confirmed",
     }
-    scam = {
-        "agents": 1,
-        "work_id": False,
-        "authorization": False,
-        "org": "自称法院执行局",
-        "hotline": "denied",
-        "personal_account": True,
-        "police_claim": True,
-        "pay_to": "微信转账给个人",
-    }
-    for offset, hm, answers in ((124, "14:30", verified), (127, "19:40", scam)):
+    for offset, hm, answers in ((124, "14:30", verified), (127, "19:40", SCAM_VISIT)):
         when = datetime.fromisoformat(f"{s1 + timedelta(days=offset)} {hm}").astimezone()
         contactlog.add(
             store, pack, cards[citic], assess(pack, answers, when, "zh")["entry"], [], today

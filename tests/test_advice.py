@@ -11,22 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 from debtcli.agreements import track
+from debtcli.demo import SCAM_VISIT
 from debtcli.rules import STAGE_KEYS, load_pack
 from debtcli.stages import assess, malicious_overdraft
 
 PACK = load_pack("cn")
 SINCE = date(2026, 8, 5)
-
-
-# The scenarios' visit by someone claiming to be from a court, who wants a QR-code payment.
-SCAM_VISIT = {
-    "agents": 1,
-    "work_id": False,
-    "authorization": False,
-    "org": "自称法院执行局",
-    "hotline": "denied",
-    "personal_account": True,
-}
 
 
 def _answers(tmp_path, **given):
