@@ -727,3 +727,148 @@ def test_verify_while_log_add_commits_never_cries_wolf(logged, db_path):
     finally:
         writer.wait(timeout=60)
     assert writer.returncode == 0 and runs >= 5
+
+
+def _verified(cli, bundle, *lang):
+    r = cli(*lang, "evidence", "verify", "--bundle", str(bundle), "--json", ok=False)
+    assert r.exit_code == 1
+    return json.loads(r.stdout)
+
+
+def _problems(cli, bundle, *lang):
+    return _verified(cli, bundle, *lang)["problems"]
+
+
+def _chain_edit(chain_edit, entries_edit=None):
+    def edit(n, d):
+        if n == "chain.json":
+            return json.dumps(chain_edit(json.loads(d))).encode()
+        if n == "entries.json" and entries_edit:
+            return json.dumps(entries_edit(json.loads(d))).encode()
+        return d
+
+    return edit
+
+
+def test_an_entry_taken_out_of_a_bundles_chain_is_named_with_the_cut(logged, tmp_path):
+    """Entry 2 removed from the chain and from the entries shown: entry 3 no longer follows
+    the one before it, and the chain is one short of the head the bundle recorded."""
+    b = _bundle(logged, tmp_path)
+    chain = json.loads(zipfile.ZipFile(b).read("chain.json"))
+    forged = _rewrite(
+        b,
+        tmp_path / "f.zip",
+        _chain_edit(
+            lambda c: [link for link in c if link[0] != 2],
+            lambda es: [e for e in es if e["id"] != 2],
+        ),
+    )
+    _fix_manifest(forged)
+    head = chain[-1][2][:12]
+    assert _problems(logged, forged) == [
+        {
+            "entry": 3,
+            "kind": "out-of-chain",
+            "message": "entry 3: does not follow the entry before it in the chain (removed, "
+            "inserted or reordered)",
+        },
+        {
+            "entry": None,
+            "kind": "head",
+            "message": f"the chain ends at 2 entries and {head}…, not the recorded head",
+        },
+    ]
+    zh = [p["message"] for p in _problems(logged, forged, "--lang", "zh")]
+    assert zh == [
+        "记录 3：与链中前一条不衔接（被删除、插入或调换）",
+        f"链在第 2 条、{head}… 处结束，与记录的链头不符",
+    ]
+
+
+def test_a_bundle_whose_chain_links_are_swapped_names_each_break(logged, tmp_path):
+    """Links 2 and 3 swapped: neither follows the one before it; every entry shown is checked
+    on (a break does not stop the check)."""
+    b = _bundle(logged, tmp_path)
+    forged = _rewrite(b, tmp_path / "f.zip", _chain_edit(lambda c: [c[0], c[2], c[1]]))
+    _fix_manifest(forged)
+    problems = _problems(logged, forged)
+    assert [(p["entry"], p["kind"]) for p in problems] == [
+        (3, "out-of-chain"),
+        (2, "out-of-chain"),
+        (None, "head"),
+    ]
+
+
+def test_an_entry_shown_but_not_in_the_chain_is_named_and_the_rest_still_checked(logged, tmp_path):
+    """The last link dropped from the chain but entry 3 still shown: it is not in the chain,
+    and entries 1 and 2 are still verified against theirs."""
+    b = _bundle(logged, tmp_path)
+    forged = _rewrite(b, tmp_path / "f.zip", _chain_edit(lambda c: c[:-1]))
+    _fix_manifest(forged)
+    problems = _problems(logged, forged)
+    assert problems[-1] == {
+        "entry": 3,
+        "kind": "out-of-chain",
+        "message": "entry 3 is not in the chain",
+    }
+    assert [p["kind"] for p in problems] == ["head", "out-of-chain"]
+    zh = _problems(logged, forged, "--lang", "zh")
+    assert zh[-1]["message"] == "记录 3 不在链中"
+
+
+def test_an_entry_missing_from_the_middle_of_the_chain_leaves_the_later_ones_checked(
+    logged, tmp_path
+):
+    """Link 2 dropped, entry 2 still shown: entry 2 is not in the chain, and entry 3 after it
+    is still checked against its own link (verified: 1 and 3)."""
+    b = _bundle(logged, tmp_path)
+    forged = _rewrite(b, tmp_path / "f.zip", _chain_edit(lambda c: [c[0], c[2]]))
+    _fix_manifest(forged)
+    out = _verified(logged, forged)
+    assert out["entries_verified"] == 2
+    assert [(p["entry"], p["kind"]) for p in out["problems"]] == [
+        (3, "out-of-chain"),
+        (None, "head"),
+        (2, "out-of-chain"),
+    ]
+
+
+def test_a_link_whose_own_back_pointer_is_forged_breaks_the_chain(logged, tmp_path):
+    """The ids still follow one another, only link 2's hash of the entry before it is
+    changed: the link does not follow, and entry 2 no longer matches its link."""
+
+    def chain(c):
+        c[1][1] = "0" * 64
+        return c
+
+    b = _bundle(logged, tmp_path)
+    forged = _rewrite(b, tmp_path / "f.zip", _chain_edit(chain))
+    _fix_manifest(forged)
+    assert [(p["entry"], p["kind"], p["message"][:30]) for p in _problems(logged, forged)] == [
+        (2, "out-of-chain", "entry 2: does not follow the e"),
+        (2, "out-of-chain", "entry 2: its hashes differ fro"),
+    ]
+
+
+def test_an_entry_whose_hashes_differ_from_its_link_is_named(logged, tmp_path):
+    """Entry 2's hash in entries.json changed (the chain left alone): it differs from the
+    chain's, and only that is said of it."""
+
+    def entries(es):
+        for e in es:
+            if e["id"] == 2:
+                e["hash"] = "0" * 64
+        return es
+
+    b = _bundle(logged, tmp_path)
+    forged = _rewrite(b, tmp_path / "f.zip", _chain_edit(lambda c: c, entries))
+    _fix_manifest(forged)
+    assert _problems(logged, forged) == [
+        {
+            "entry": 2,
+            "kind": "out-of-chain",
+            "message": "entry 2: its hashes differ from the chain's",
+        }
+    ]
+    zh = _problems(logged, forged, "--lang", "zh")
+    assert zh[0]["message"] == "记录 2：哈希与链中不一致"

@@ -1,16 +1,21 @@
 """Mutation testing of debtcli's core: how many single-point bugs the tests catch, per module.
 
-    python tools/mutation.py              # run mutmut over the core, then print the scores
-    python tools/mutation.py --report     # print the scores of the last run only
-    python tools/mutation.py dates money  # run (and print) some modules only
+    python tools/mutation.py              # every untried mutant, then the scores
+    python tools/mutation.py --report     # print the scores of the results kept
+    python tools/mutation.py dates money  # some modules only: their untried mutants and survivors
     python tools/mutation.py --sample 40  # 40 untried mutants per module, and every survivor
     python tools/mutation.py --sample 0   # every survivor again (after new tests)
+    python tools/mutation.py --save       # keep what a run under way has found so far
 
 mutmut (configured in pyproject.toml's [tool.mutmut]) puts each mutant into a copy of the code
 under mutants/ and runs the tests that reach the mutated function; a mutant the tests fail on
 is killed. Results are kept between runs: after a change, only the functions that changed are
-tried again. A full run of the eleven modules (about 7,200 mutants) takes the better part of a
-day on two cores: --sample gives an estimate in an hour or two.
+tried again. A full run of the eleven modules (about 7,300 mutants) takes the better part of a
+day on two cores, longer than one working session, so the verdicts are also kept in the
+repository (tools/mutation-results/, one file a module: each function's hash and each mutant's
+exit code). A run on a fresh clone starts from them, mutmut tries again only the mutants of
+functions whose source changed since, and a run cut short loses only the mutant under way:
+commit tools/mutation-results/ as you go (--save copies mutmut's verdicts there while it runs).
 
 A surviving mutant is a bug the tests would let through. Each one is either killed by a new
 test of behaviour, or listed in tools/equivalent_mutants.toml with why no test can tell it
@@ -43,6 +48,7 @@ GOAL = 90.0
 KILLED = {1, 3, 37}  # a failing test, pytest's internal error, caught by the type check
 TIMEOUT = {36, 24, -24, 152, 255}  # a mutant that loops for ever is caught too
 NO_TESTS = 33  # mutmut knew no test that reaches the function (its stats predate it)
+KEPT = ROOT / "tools" / "mutation-results"
 
 
 def equivalent() -> dict[str, str]:
@@ -72,15 +78,57 @@ def sync_data() -> None:
                 shutil.copy2(path, target)
 
 
+def _meta(module: str) -> Path:
+    return ROOT / "mutants" / "debtcli" / f"{module}.py.meta"
+
+
+def verdicts(module: str) -> dict[str, int | None]:
+    """Each mutant of a module -> its exit code (None: untried), from mutmut's copy if there is
+    one, else from the verdicts kept in the repository."""
+    for path in (_meta(module), KEPT / f"{module}.json"):
+        if path.exists():
+            return json.loads(path.read_text())["exit_code_by_key"]
+    return {}
+
+
+def seed() -> None:
+    """Give a fresh mutants/ the verdicts kept in the repository. mutmut, generating a module's
+    mutants, keeps a verdict only where the function's hash is still the one recorded."""
+    for module in CORE:
+        kept, meta = KEPT / f"{module}.json", _meta(module)
+        if kept.exists() and not meta.exists():
+            meta.parent.mkdir(parents=True, exist_ok=True)
+            data = json.loads(kept.read_text())
+            data.setdefault("type_check_error_by_key", {})
+            data.setdefault("durations_by_key", {})
+            data.setdefault("estimated_durations_by_key", {})
+            meta.write_text(json.dumps(data))
+
+
+def save() -> None:
+    """Copy mutmut's verdicts into the repository: each function's hash and each mutant's
+    exit code, sorted, so that a commit shows only what changed."""
+    KEPT.mkdir(exist_ok=True)
+    for module in CORE:
+        meta = _meta(module)
+        if not meta.exists():
+            continue
+        data = json.loads(meta.read_text())
+        kept = {
+            "hash_by_function_name": dict(sorted(data["hash_by_function_name"].items())),
+            "exit_code_by_key": dict(sorted(data["exit_code_by_key"].items())),
+        }
+        (KEPT / f"{module}.json").write_text(json.dumps(kept, indent=0) + "\n")
+
+
 def scores(modules: tuple[str, ...]) -> tuple[list[tuple], list[str]]:
     listed = equivalent()
     rows, survivors = [], []
     for module in modules:
-        meta = ROOT / "mutants" / "debtcli" / f"{module}.py.meta"
-        if not meta.exists():
+        codes = verdicts(module)
+        if not codes:
             rows.append((module, 0, 0, 0, 0, None))
             continue
-        codes = json.loads(meta.read_text())["exit_code_by_key"]
         killed = sum(
             1 for k, c in codes.items() if (c in KILLED or c in TIMEOUT) and k not in listed
         )
@@ -97,17 +145,18 @@ def scores(modules: tuple[str, ...]) -> tuple[list[tuple], list[str]]:
     return rows, survivors
 
 
-def sample(modules: tuple[str, ...], n: int) -> list[str]:
-    """n untried mutants of each module, at random but the same each time, and its survivors
-    (a test added since may kill them)."""
+def sample(modules: tuple[str, ...], n: int | None) -> list[str]:
+    """n untried mutants of each module (None: all of them), at random but the same each time,
+    and its survivors (a test added since may kill them)."""
     import random
 
     names = []
     for module in modules:
-        meta = ROOT / "mutants" / "debtcli" / f"{module}.py.meta"
-        codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
+        codes = verdicts(module)
         untried = sorted(k for k, c in codes.items() if c is None)
-        names += random.Random(19).sample(untried, min(n, len(untried)))
+        names += random.Random(19).sample(
+            untried, len(untried) if n is None else min(n, len(untried))
+        )
         names += [
             k
             for k, c in codes.items()
@@ -117,9 +166,7 @@ def sample(modules: tuple[str, ...], n: int) -> list[str]:
 
 
 def _code(name: str) -> int | None:
-    module = name.split(".")[1]
-    meta = ROOT / "mutants" / "debtcli" / f"{module}.py.meta"
-    return json.loads(meta.read_text())["exit_code_by_key"].get(name)
+    return verdicts(name.split(".")[1]).get(name)
 
 
 def main() -> int:
@@ -127,7 +174,12 @@ def main() -> int:
     ap.add_argument(
         "modules", nargs="*", metavar="MODULE", help=f"some of: {', '.join(CORE)} (default: all)"
     )
-    ap.add_argument("--report", action="store_true", help="print the last run's scores only")
+    ap.add_argument("--report", action="store_true", help="print the scores of the results kept")
+    ap.add_argument(
+        "--save",
+        action="store_true",
+        help="copy the verdicts of a run under way into tools/mutation-results/, then report",
+    )
     ap.add_argument(
         "--sample",
         type=int,
@@ -140,15 +192,19 @@ def main() -> int:
     modules = tuple(args.modules) or CORE
     if unknown := [m for m in modules if m not in CORE]:
         ap.error(f"not a core module: {', '.join(unknown)} (one of: {', '.join(CORE)})")
-    if not args.report:
+    if args.save:
+        save()
+    elif not args.report:
+        seed()
         sync_data()
-        names = (
-            sample(modules, args.sample)
-            if args.sample is not None
-            else [f"debtcli.{m}.*" for m in modules]
-        )
         mutmut = Path(sys.executable).with_name("mutmut")
-        subprocess.run([str(mutmut), "run", *names], cwd=ROOT, check=False)
+        # Named, mutmut runs those mutants even where it has a verdict; unnamed, every mutant
+        # it has none for (among them those of the functions changed since the verdicts kept).
+        names = sample(modules, args.sample) if args.sample is not None or modules != CORE else []
+        try:
+            subprocess.run([str(mutmut), "run", *names], cwd=ROOT, check=False)
+        finally:
+            save()
     rows, survivors = scores(modules)
     print(f"\n{'module':12} {'mutants':>8} {'killed':>7} {'equiv.':>7} {'untried':>8} {'score':>7}")
     short = False
