@@ -2,10 +2,13 @@
 passed before: a forged bundle, a doctored store, a hostile backup, junk that crashed, output
 that a spreadsheet or a browser would misread."""
 
+import csv
 import hashlib
+import io
 import json
 import sqlite3
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -872,3 +875,161 @@ def test_an_entry_whose_hashes_differ_from_its_link_is_named(logged, tmp_path):
     ]
     zh = _problems(logged, forged, "--lang", "zh")
     assert zh[0]["message"] == "记录 2：哈希与链中不一致"
+
+
+def _members(bundle):
+    with zipfile.ZipFile(bundle) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+@pytest.mark.parametrize(
+    ("gone", "en", "zh"),
+    [
+        ([2], "entry 2 of the chain is not in the bundle (removed)", "链中的记录 2 不在证据包中"),
+        ([2, 3], "entries 2–3 of the chain are not in the bundle (removed)", "链中的记录 2–3"),
+    ],
+)
+def test_entries_taken_out_of_a_full_bundle_are_named(logged, tmp_path, gone, en, zh):
+    forged = _rewrite(
+        _bundle(logged, tmp_path),
+        tmp_path / "f.zip",
+        _chain_edit(lambda c: c, lambda es: [e for e in es if e["id"] not in gone]),
+    )
+    _fix_manifest(forged)
+    assert _problems(logged, forged) == [{"entry": None, "kind": "missing", "message": en}]
+    assert _problems(logged, forged, "--lang", "zh")[0]["message"].startswith(zh)
+
+
+def test_a_withheld_list_in_a_bundle_not_redacted_hides_nothing(logged, tmp_path):
+    """Only a redacted bundle may withhold entries: a forger who names entry 2 as withheld in a
+    full bundle's manifest and removes it is still caught."""
+
+    def edit(n, d):
+        if n == "entries.json":
+            return json.dumps([e for e in json.loads(d) if e["id"] != 2]).encode()
+        if n == "manifest.json":
+            return json.dumps({**json.loads(d), "withheld": [2]}).encode()
+        return d
+
+    forged = _rewrite(_bundle(logged, tmp_path), tmp_path / "f.zip", edit)
+    _fix_manifest(forged)
+    out = _verified(logged, forged)
+    assert [p["kind"] for p in out["problems"]] == ["missing"]
+    assert out["entries_withheld"] == []
+
+
+def test_an_attachment_changed_without_its_manifest_line_is_named(logged, tmp_path):
+    b = _bundle(logged, tmp_path)
+    (name,) = [n for n in _members(b) if n.startswith("attachments/")]
+    forged = _rewrite(b, tmp_path / "f.zip", lambda n, d: b"x" + d if n == name else d)
+    problems = _problems(logged, forged)
+    assert problems[0] == {
+        "entry": None,
+        "kind": "attachment-changed",
+        "message": f"{name} does not match the manifest",
+    }
+    assert _problems(logged, forged, "--lang", "zh")[0]["message"] == f"{name} 与清单不符"
+
+
+def test_a_file_slipped_into_a_bundle_is_named_as_not_evidence(logged, tmp_path):
+    members = _members(_bundle(logged, tmp_path))
+    members["notes.txt"] = b"the collector apologised"
+    m = json.loads(members["manifest.json"])
+    m["files"]["notes.txt"] = hashlib.sha256(members["notes.txt"]).hexdigest()
+    members["manifest.json"] = json.dumps(m).encode()
+    forged = tmp_path / "f.zip"
+    with zipfile.ZipFile(forged, "w") as z:
+        for n, d in members.items():
+            z.writestr(n, d)
+    problems = [p for p in _problems(logged, forged) if "notes.txt" in p["message"]]
+    assert problems == [
+        {
+            "entry": None,
+            "kind": "out-of-chain",
+            "message": "notes.txt is not part of the bundle's evidence",
+        }
+    ]
+
+
+def test_a_first_format_bundle_without_chain_json_checks_from_its_entries(logged, tmp_path):
+    """Bundles of the first format carried no chain.json: the links are the entries' own."""
+    b = _bundle(logged, tmp_path)
+    old = _rewrite(b, tmp_path / "old.zip", lambda n, d: None if n == "chain.json" else d)
+    _fix_manifest(old)
+    r = logged("evidence", "verify", "--bundle", str(old), "--json")
+    out = json.loads(r.stdout)
+    assert out["ok"] is True and out["entries_verified"] == 3 and out["chain"] == 3
+
+
+@pytest.mark.parametrize(
+    ("member", "content"),
+    [
+        ("chain.json", [[1, "a"]]),
+        ("chain.json", [1, 2, 3]),
+        ("chain.json", {"1": "a"}),
+        ("entries.json", [1]),
+        ("entries.json", {"id": 1}),
+    ],
+)
+def test_a_bundle_whose_entries_or_chain_are_not_lists_is_bad_input(
+    logged, tmp_path, member, content
+):
+    forged = _rewrite(
+        _bundle(logged, tmp_path),
+        tmp_path / "f.zip",
+        lambda n, d: json.dumps(content).encode() if n == member else d,
+    )
+    _fix_manifest(forged)
+    says = "entries.json, chain.json or a stamp is missing or unreadable (entries.json and chain.json must be lists)"
+    assert_clean_failure(_verify(logged, forged), code=2, says=says)
+
+
+# --- what export writes -----------------------------------------------------------------------
+
+
+def test_a_one_card_bundles_readable_copies_hold_that_card_only(logged, tmp_path):
+    """entries.csv and summary.html are made for reading: a bundle of card 7730 lists its one
+    SMS, not card 4821's calls nor their violations (the 22:40 call to Li Wei's mother)."""
+    m = _members(_bundle(logged, tmp_path, "7730"))
+    assert m["entries.csv"].startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with a BOM
+    rows = list(csv.DictReader(io.StringIO(m["entries.csv"].decode("utf-8-sig"))))
+    assert [(r["card"], r["note"]) for r in rows] == [("7730", "reminder")]
+    html = m["summary.html"].decode()
+    assert "reminder" in html and "called my mother" not in html and "22:40" not in html
+    manifest = json.loads(m["manifest.json"])
+    assert (manifest["card"], manifest["subset"], manifest["entries"]) == ("7730", True, 1)
+    assert manifest["format"] == "debtcli-evidence-bundle/3"
+    assert datetime.fromisoformat(manifest["created"]).utcoffset() is not None
+    whole = json.loads(_members(_bundle(logged, tmp_path, name="all.zip"))["manifest.json"])
+    assert (whole["card"], whole["card_id"], whole["subset"]) == (None, None, False)
+
+
+def test_a_bundle_keeps_chinese_readable_and_an_archived_cards_entries(logged, tmp_path):
+    logged("card", "archive", "7730")
+    m = _members(_bundle(logged, tmp_path))
+    assert "某某资产".encode() in m["entries.json"]  # not \\u escapes
+    rows = list(csv.DictReader(io.StringIO(m["entries.csv"].decode("utf-8-sig"))))
+    assert [r["card"] for r in rows] == ["4821", "7730", "4821"]
+
+
+def test_a_redacted_bundle_lists_its_entries_and_names_each_recording_left_out(logged, tmp_path):
+    m = _members(_bundle(logged, tmp_path, "--redact"))
+    rows = list(csv.DictReader(io.StringIO(m["entries.csv"].decode("utf-8-sig"))))
+    assert len(rows) == 3
+    manifest = json.loads(m["manifest.json"])
+    (sha,) = [a["sha256"] for a in json.loads(m["entries.json"])[0]["attachments"]]
+    assert manifest["redacted"] is True
+    assert manifest["omitted_attachments"] == [{"entry": 1, "sha256": sha, "name": "***"}]
+
+
+def test_export_with_a_recording_gone_from_the_evidence_folder_says_so(logged, tmp_path, db_path):
+    """The store is checked before anything is written: the recording is named by its file
+    name, and no bundle (nor a part of one) is left."""
+    from debtcli.store import evidence_dir
+
+    (rec,) = [p for p in evidence_dir(db_path).iterdir() if p.is_file()]
+    rec.unlink()
+    out = tmp_path / "b.zip"
+    r = logged("evidence", "export", "-o", str(out), ok=False)
+    assert_clean_failure(r, code=1, says=f"entry 1: attachment call.m4a ({rec.name[:12]}…) is gone")
+    assert not out.exists() and not out.with_name("b.zip.part").exists()

@@ -455,3 +455,81 @@ def test_a_budget_that_pays_nothing_within_the_cap_is_refused_and_nothing_is_wri
         "--income", "9000", "--expenses", "8990", ok=False,
     )  # fmt: skip
     assert_clean_failure(zh, says="60 个月内没有可负担的方案")
+
+
+def _pack_data():
+    import tomllib
+
+    return tomllib.loads((PACKS_DIR / "cn.toml").read_text(encoding="utf-8"))
+
+
+def _set(path, value):
+    """An edit of the pack's data: the value at path (keys and indexes) replaced, or removed
+    where value is _GONE."""
+
+    def edit(data):
+        *parents, last = path
+        node = data
+        for k in parents:
+            node = node[k]
+        if value is _GONE:
+            del node[last]
+        else:
+            node[last] = value
+
+    return edit
+
+
+_GONE = object()
+_ALL_STAGES = "grace, reminder, phone, letter, agency, visit, litigation"
+
+
+@pytest.mark.parametrize(
+    ("edit", "where", "problem"),
+    [
+        (_set(["pack"], _GONE), "pack", "expected a table"),
+        (_set(["stages"], _GONE), "stages", "missing (an array of [[stages]] tables)"),
+        (_set(["stages", 1, "key"], "sms"), "stages", f"keys must be, in order: {_ALL_STAGES}"),
+        (_set(["stages", 2, "start_day"], 200), "stages.start_day", "must rise strictly from 1 or more"),
+        (_set(["stages", 2, "start_day"], 4), "stages.start_day", "must rise strictly from 1 or more"),
+        (_set(["parties"], _GONE), "parties", "expected a table"),
+        (_set(["help_lines"], []), "help_lines", "missing (an array of [[help_lines]] tables)"),
+        (_set(["help_lines", 0], "call 12378"), "help_lines[0]", "expected a table"),
+        (_set(["topics", 0], "x"), "topics[0]", "expected a table"),
+        (_set(["evidence", 0, "stage"], "home"), "evidence[0].stage", "must be a stage key"),
+        (_set(["hotlines"], _GONE), "hotlines", "expected a table"),
+        (_set(["banks", 0], "x"), "banks[0]", "expected a table"),
+        (_set(["conduct", 0, "kind"], "rude"), "conduct[0].kind",
+         "must be one of quiet-hours, third-party, flag, claim, per-day, visit-agents, visit-credentials, pay-to, private-channel, after-agreement, after-settlement"),
+        (_set(["conduct", 0, "label_en"], _GONE), "conduct[0].label_en",
+         "missing: a label is in both languages"),
+        (_set(["claims", 0], "x"), "claims[0]", "expected a table"),
+        (_set(["claims", 2, "more", 0], "x"), "claims[2].more[0]", "expected a table"),
+        (_set(["phone"], "x"), "phone", "expected a table"),
+        (_set(["phone", "sms", "collection"], _GONE), "phone.sms.collection", "missing"),
+        (_set(["phone", "sms", "claims", "moon"], ["月亮"]), "phone.sms.claims.moon",
+         "must be a key of [[claims]]"),
+        (_set(["phone", "call_names", 0, "pattern"], "("), "phone.call_names[0].pattern",
+         "missing ), unterminated subpattern at position 0"),
+        (_set(["visit"], "x"), "visit", "expected a table"),
+    ],
+)  # fmt: skip
+def test_each_part_of_a_pack_is_checked_on_load(tmp_path, edit, where, problem):
+    from debtcli.errors import RulePackError
+    from debtcli.rules import validate
+
+    data = _pack_data()
+    edit(data)
+    path = tmp_path / "custom.toml"
+    with pytest.raises(RulePackError) as caught:
+        validate(path, data)
+    assert caught.value.en == f"rule pack {path}: {where}: {problem}"
+    assert caught.value.zh == f"规则包 {path}：{where}：{problem}"
+
+
+def test_a_bank_profile_may_leave_the_stage_days_as_they_are(tmp_path):
+    from debtcli.rules import validate
+
+    data = _pack_data()
+    del data["bank_profiles"]["bocom"]["start_days"]
+    assert validate(tmp_path / "custom.toml", data).key == data["pack"]["key"]
