@@ -11,6 +11,8 @@ from conftest import assert_clean_failure, log_add, store_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from debtcli.contactlog import CSV_COLUMNS
+
 
 @pytest.fixture
 def logged(li_wei):
@@ -400,6 +402,37 @@ def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says, batch):
             "bad.csv 第 3 行：不是 UTF-8 或 GB18030 文本（请把表格另存为 CSV UTF-8）",
         ),
         (None, "cannot read ", "无法读取 "),
+        (
+            b"card,channel,colour\n4821,call,red\n",
+            f"bad.csv: unknown column(s) colour; the header needs card and channel, and may use: "
+            f"{', '.join(CSV_COLUMNS)}",
+            f"bad.csv：未知列 colour；表头必须有 card 和 channel，可用的列：{', '.join(CSV_COLUMNS)}",
+        ),
+        (
+            b"card,note\n4821,called\n",
+            "bad.csv: unknown column(s) -; the header needs card and channel",
+            "bad.csv：未知列 -；表头必须有 card 和 channel",
+        ),
+        (
+            b"channel,note\ncall,called\n",
+            "bad.csv: unknown column(s) -; the header needs card and channel",
+            "bad.csv：未知列 -；表头必须有 card 和 channel",
+        ),
+        (
+            b"card,channel\n4821,call,red\n",
+            "bad.csv: a row has more cells than the header has columns",
+            "bad.csv：有一行的单元格比表头的列多",
+        ),
+        (  # the bad byte opens row 2: the row is counted from the newline just before it
+            b"card,channel,note\n\xff4821,call,x\n",
+            "bad.csv row 2: not UTF-8 or GB18030 text",
+            "bad.csv 第 2 行：不是 UTF-8 或 GB18030 文本",
+        ),
+        (  # past the first megabyte, which is read (and counted) in a piece of its own
+            b"card,channel,note\n" + b"4821,call,x\n" * 200_000 + b"4821,call,\xff\n",
+            "bad.csv row 200002: not UTF-8 or GB18030 text",
+            "bad.csv 第 200002 行：",
+        ),
     ],
 )
 def test_a_csv_that_cannot_be_imported_is_told_in_the_users_language(
@@ -619,3 +652,27 @@ def test_every_field_survives_an_amendment_and_a_csv_round_trip(li_wei, tmp_path
     li_wei("log", "import", str(f))
     amended, again = li_wei.json("log", "list")
     assert {k: again[k] for k in (*KEPT, "note")} == {k: amended[k] for k in (*KEPT, "note")}
+
+
+def test_a_csv_over_the_size_limit_is_refused_before_a_row_is_read(
+    li_wei, db_path, tmp_path, monkeypatch
+):
+    """The limit (512 MB) lowered to 1 MB: a file of exactly 1 MB is read (and refused for
+    its row), one byte more is refused for its size, naming the limit."""
+    from debtcli import contactlog
+
+    monkeypatch.setattr(contactlog, "CSV_MAX_BYTES", 1 << 20)
+    start = b"card,channel,note\n4821,sms,"
+    f = tmp_path / "big.csv"
+    f.write_bytes(start + b"x" * ((1 << 20) - len(start) - 1) + b"\n")
+    assert f.stat().st_size == 1 << 20
+    r = li_wei("log", "import", str(f), ok=False)  # read: its one note is too long
+    assert_clean_failure(r, says="row 2, column note")
+    f.write_bytes(f.read_bytes() + b"\n")
+    before = store_digest(db_path)
+    for lang, says in (
+        ("en", f"{f} is larger than 1 MB: split it"),
+        ("zh", f"{f} 大于 1 MB：请拆分后再导入"),
+    ):
+        assert_clean_failure(li_wei("--lang", lang, "log", "import", str(f), ok=False), says=says)
+    assert store_digest(db_path) == before
