@@ -403,13 +403,18 @@ def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says, batch):
         ),
         (None, "cannot read ", "无法读取 "),
         (
-            b"card,channel,colour\n4821,call,red\n",
-            f"bad.csv: unknown column(s) colour; the header needs card and channel, and may use: "
+            b"card,channel,colour,size\n4821,call,red,L\n",
+            f"bad.csv: unknown column(s) colour, size; the header needs card and channel, and may use: "
             f"{', '.join(CSV_COLUMNS)}",
-            f"bad.csv：未知列 colour；表头必须有 card 和 channel，可用的列：{', '.join(CSV_COLUMNS)}",
+            f"bad.csv：未知列 colour, size；表头必须有 card 和 channel，可用的列：{', '.join(CSV_COLUMNS)}",
         ),
         (
             b"card,note\n4821,called\n",
+            "bad.csv: unknown column(s) -; the header needs card and channel",
+            "bad.csv：未知列 -；表头必须有 card 和 channel",
+        ),
+        (  # an empty file: no header at all
+            b"",
             "bad.csv: unknown column(s) -; the header needs card and channel",
             "bad.csv：未知列 -；表头必须有 card 和 channel",
         ),
