@@ -533,3 +533,51 @@ def test_a_bank_profile_may_leave_the_stage_days_as_they_are(tmp_path):
     data = _pack_data()
     del data["bank_profiles"]["bocom"]["start_days"]
     assert validate(tmp_path / "custom.toml", data).key == data["pack"]["key"]
+
+
+def _facts_of(cli, pack):
+    from debtcli import rules
+
+    rules._CACHE.clear()  # each command a process of its own, as a user runs them
+    return " ".join(cli("--lang", "en", "--rules", str(pack), "facts", "逮捕").stdout.split())
+
+
+def test_a_rule_pack_edited_between_commands_is_read_again(cli, tmp_path):
+    """The parsed pack is cached beside the store: an edit (another size, another time) is
+    seen by the next command, and two packs of one name in two folders, of the same size and
+    time, are each read as they are."""
+    import os
+
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")  # the store, and its cache folder
+    first = pack_with(tmp_path, ("not legal advice", "NOT legal advice"))
+    assert "it is NOT legal advice" in _facts_of(cli, first)
+    first.write_text(
+        first.read_text(encoding="utf-8").replace("NOT legal", "never legal advice, nor")
+    )
+    assert "it is never legal advice, nor advice" in _facts_of(cli, first)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = pack_with(tmp_path / "a", ("not legal advice", "NOT legal advice"))
+    b = pack_with(tmp_path / "b", ("not legal advice", "not LEGAL advice"))
+    stamp = os.stat(a).st_mtime_ns
+    os.utime(b, ns=(stamp, stamp))
+    assert "it is NOT legal advice" in _facts_of(cli, a)
+    assert "it is not LEGAL advice" in _facts_of(cli, b)
+
+
+def test_a_rule_pack_that_cannot_be_read_or_parsed_says_why(cli, tmp_path):
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    for lang, says in (
+        ("en", f"rule pack {folder}: file: Is a directory"),
+        ("zh", f"规则包 {folder}：file：Is a directory"),
+    ):
+        r = cli("--lang", lang, "--rules", str(folder), "facts", ok=False)
+        assert_clean_failure(r, says=says)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[pack\nkey = 1\n", encoding="utf-8")
+    r = cli("--rules", str(broken), "facts", ok=False)
+    assert_clean_failure(
+        r,
+        says=f"rule pack {broken}: syntax: Expected ']' at the end of a table declaration (at line 1, column 6)",
+    )

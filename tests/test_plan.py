@@ -104,6 +104,7 @@ def test_an_equal_installment_plan_pays_each_card_exactly_in_that_many_months(
     debts = [Debt(f"c{i}", a) for i, a in enumerate(amounts)]
     plan = equal_plan(debts, months, budget, cap=60)
     assert len(plan.schedule) == months and plan.finish == {d.key: months for d in debts}
+    assert plan.complete  # every card is paid within the months laid out
     for d in debts:
         paid = [row.get(d.key, 0) for row in plan.schedule]
         assert sum(paid) == d.owed and max(paid) - min(paid) <= 1
@@ -190,3 +191,26 @@ def test_no_overdue_card_no_plan(cli):
     assert_clean_failure(
         cli("--lang", "zh", *base, ok=False), says="没有欠款的逾期卡：请先用 `debtcli overdue` 记录"
     )
+
+
+def test_plan_json_names_each_card_and_what_it_pays_first(cli):
+    """Two cards share the last four 4821: each is named apart (with its number), both under
+    last4 4821. Snowball pays the smallest first, so the others' first payment is 0.00."""
+    import json
+
+    for bank, last4 in (("中信银行", "4821"), ("招商银行", "7730"), ("工商银行", "4821")):
+        cli("card", "add", "--bank", bank, "--last4", last4)
+    cli("overdue", "#1", "--since", "2026-08-05", "--amount", "62400")
+    cli("overdue", "7730", "--since", "2026-09-12", "--amount", "18300")
+    cli("overdue", "#3", "--since", "2026-10-20", "--amount", "9050")
+    args = ("--today", "2026-12-01", "plan", "--income", "12000", "--expenses", "8000.50")
+    out = json.loads(cli(*args, "--strategy", "snowball", "--json").stdout)
+    assert (out["income"], out["expenses"], out["available"]) == ("12000.00", "8000.50", "3999.50")
+    assert [(c["card"], c["last4"], c["first_payment"]) for c in out["cards"]] == [
+        ("4821 #1", "4821", "0.00"),
+        ("7730", "7730", "0.00"),
+        ("4821 #3", "4821", "3999.50"),
+    ]
+    broke = json.loads(cli(*args[:-1], "12000", "--json").stdout)
+    assert broke["schedule"] == [] and broke["available"] == "0.00"
+    assert [c["first_payment"] for c in broke["cards"]] == ["0.00"] * 3
