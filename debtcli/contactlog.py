@@ -912,9 +912,7 @@ def raise_if_problems(problems: list[Problem]) -> None:
         )
 
 
-def entry_json(
-    e: dict[str, Any], atts: list[dict[str, Any]], salts: bool = False
-) -> dict[str, Any]:
+def entry_json(e: dict[str, Any], atts: list[dict[str, Any]], *, salts: bool) -> dict[str, Any]:
     """An entry as exported. With salts, each field's salt (scheme 2), so anyone holding the
     bundle can recompute the entry's hash: the entry's seed itself never leaves the store."""
     d = {k: e[k] for k in ("id", *st.CONTACT_INPUT, "prev_hash", "hash")}
@@ -984,7 +982,7 @@ def export_bundle(
     card: Any | None,
     lang: str,
     summary_html: Callable[[dict[str, Any]], str],
-    redacted: bool = False,
+    redacted: bool,
     mask_names: Iterable[str] = (),
 ) -> dict[str, Any]:
     """A zip anyone can check: entries (JSON, and CSV and HTML copies for reading), the links of

@@ -68,7 +68,7 @@ def make_plan(
     budget: int,
     *,
     strategy: str = "proportional",
-    cap: int = 60,
+    cap: int,
     first: date | None = None,
     max_rows: int = 600,
 ) -> Plan:
@@ -191,7 +191,7 @@ def household_plan(
     *,
     strategy: str,
     months: int | None = None,
-    cap: int = 60,
+    cap: int,
     first: date | None = None,
     max_rows: int = MAX_ROWS,
 ) -> Household:

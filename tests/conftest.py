@@ -123,7 +123,11 @@ def store_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def assert_clean_failure(result, *, code: int = 2, says: str | None = None) -> None:
+def assert_clean_failure(
+    result, *, code: int = 2, says: str | None = None, exact: str | None = None
+) -> None:
+    """One line on stderr, no traceback, the exit code: `says` is part of the line, `exact`
+    the whole of it after debtcli's "error:" prefix (in either language)."""
     assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -131,6 +135,8 @@ def assert_clean_failure(result, *, code: int = 2, says: str | None = None) -> N
     assert len(lines) == 1, result.stderr
     if says:
         assert says in result.stderr, result.stderr
+    if exact:
+        assert lines[0] in (f"debtcli: error: {exact}", f"debtcli：错误：{exact}"), lines[0]
 
 
 # Hypothesis: "ci" (the default) is reproducible, the same examples on every run, so a red CI

@@ -1033,3 +1033,18 @@ def test_export_with_a_recording_gone_from_the_evidence_folder_says_so(logged, t
     r = logged("evidence", "export", "-o", str(out), ok=False)
     assert_clean_failure(r, code=1, says=f"entry 1: attachment call.m4a ({rec.name[:12]}…) is gone")
     assert not out.exists() and not out.with_name("b.zip.part").exists()
+
+
+def test_a_bundle_gives_a_salt_for_each_field_that_has_a_value_and_no_other(logged, tmp_path):
+    """The SMS from the bank has no number, agent or amount: its salts name only what it
+    holds, and each salt is a field's own (no two alike)."""
+    from debtcli.evidence import COMMITTED
+
+    entries = json.loads(_members(_bundle(logged, tmp_path))["entries.json"])
+    for e in entries:
+        held = {f for f in COMMITTED if e.get(f) is not None and e.get(f) != []}
+        assert set(e["salts"]) == held
+        assert len(set(e["salts"].values())) == len(held)
+    assert "phone" not in entries[1]["salts"] and "note" in entries[1]["salts"]
+    (att,) = entries[0]["attachments"]
+    assert (att["name"], att["mime"]) == ("call.m4a", "audio/mp4")

@@ -122,12 +122,41 @@ def test_an_equal_installment_plan_pays_each_card_exactly_in_that_many_months(
             "avalanche 按利率排序：请为每张卡提供 --rate 卡号=年利率",
         ),
         (("--months", "601"), "--months 601: at most 600", "--months 601：最多 600 个月"),
+        (
+            ("--strategy", "fastest"),
+            "--strategy 'fastest': choose one of proportional, avalanche, snowball",
+            "--strategy 'fastest'：请从以下选择：proportional, avalanche, snowball",
+        ),
     ],
 )
 def test_a_plan_it_cannot_make_is_refused_in_the_users_language(li_wei, args, en, zh):
     base = ("plan", "--income", "9000", "--expenses", "6000", *args)
-    assert_clean_failure(li_wei("--lang", "en", *base, ok=False), says=en)
-    assert_clean_failure(li_wei("--lang", "zh", *base, ok=False), says=zh)
+    assert_clean_failure(li_wei("--lang", "en", *base, ok=False), exact=en)
+    assert_clean_failure(li_wei("--lang", "zh", *base, ok=False), exact=zh)
+
+
+def test_a_plan_of_600_months_is_laid_out(li_wei):
+    plan = li_wei.json("plan", "--income", "9000", "--expenses", "6000", "--months", "600")
+    assert (plan["months"], len(plan["schedule"])) == (600, 600)
+
+
+def test_a_plan_without_an_overdue_card_or_income_left_says_what_to_do(cli):
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    for lang, says in (
+        ("en", "no overdue card with an amount owed: record one with `debtcli overdue`"),
+        ("zh", "没有欠款的逾期卡：请先用 `debtcli overdue` 记录"),
+    ):
+        r = cli("--lang", lang, "plan", "--income", "9000", "--expenses", "6000", ok=False)
+        assert_clean_failure(r, exact=says)
+    cli("overdue", "4821", "--since", "2026-08-05", "--amount", "62400")
+    base = ("plan", "--income", "5000", "--expenses", "5000", "--json")
+    (en,) = cli.json("--lang", "en", *base[:-1])["warnings"]
+    assert en == (
+        "Your expenses (¥5,000.00) use all your income (¥5,000.00): no plan is affordable now. "
+        "Write to the banks about deferral (debtcli letter make deferral CARD)."
+    )
+    (zh,) = cli.json("--lang", "zh", *base[:-1])["warnings"]
+    assert zh.endswith("方案。可以向银行申请延期还款（debtcli letter make deferral 卡号）。")
 
 
 def test_cards_in_two_currencies_are_not_added_up(li_wei):
