@@ -84,7 +84,9 @@ def log_list(
     total = total if total is not None else len(rows)
     flagged = flags_for(s, pack, rows, history)
     if json_out:
-        emit_json([_listed_json(contactlog.entry_json(r, [], salts=False), r, flagged) for r in rows])
+        emit_json(
+            [_listed_json(contactlog.entry_json(r, [], salts=False), r, flagged) for r in rows]
+        )
         return
     render_log(rows, flagged, history, show_card=card_id is None)
     if total > len(rows):
