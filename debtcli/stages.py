@@ -135,7 +135,7 @@ def malicious_overdraft(
     principal_recorded: bool,
     since: date,
     notices: Iterable[tuple[date, str, bool | None, int]],
-    days_overdue: int = 0,
+    days_overdue: int,
     bank: str | None = None,
 ) -> dict[str, Any]:
     """notices: (day, channel, answered, count) for incoming contacts to the cardholder in

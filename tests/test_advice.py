@@ -598,3 +598,29 @@ def test_a_complaint_states_the_packs_figures_and_its_doubts(li_wei, tmp_path):
         assert not any(s in facts for s in not_said), facts
         # a source is listed whole: its own "; " inside brackets does not split it
         assert source in letter, letter
+
+
+def test_a_creditors_demand_and_a_broken_agreement_restart_the_limitation_period(li_wei):
+    """民法典 第一百九十五条: the creditor's demand restarts the period (a bank letter on 15
+    November); an agreement restarts it on the day it was made, even once broken."""
+    log_add(li_wei, "7730", "2026-11-15 10:00", "--party", "bank", channel="letter")
+    lim = next(x for x in li_wei.json("stage", "7730")["risks"] if x["key"] == "limitation")
+    assert (lim["restarted_on"], lim["runs_until"], lim["tag"]) == (
+        "2026-11-15",
+        "2029-11-15",
+        "law",
+    )
+    li_wei("agree", "5511", "--months", "12", "--monthly", "800", "--first-due", "2026-12-20")
+    r = li_wei.json("--today", "2027-02-01", "stage", "5511")
+    assert r["agreement_status"] == "broken"
+    lim = next(x for x in r["risks"] if x["key"] == "limitation")
+    assert lim["restarted_on"] == "2026-11-23"
+
+
+def test_the_limitation_period_has_run_on_the_day_it_ends(cli):
+    cli("card", "add", "--bank", "招商银行", "--last4", "7730")
+    cli("overdue", "7730", "--since", "2021-03-01", "--amount", "5000")
+    for today, expired in (("2024-02-29", False), ("2024-03-01", True)):
+        r = cli.json("--today", today, "stage", "7730")
+        lim = next(x for x in r["risks"] if x["key"] == "limitation")
+        assert (lim["runs_until"], lim["expired"]) == ("2024-03-01", expired)

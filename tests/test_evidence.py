@@ -642,12 +642,20 @@ KEPT = (
 )  # fmt: skip
 
 
-def test_every_field_survives_an_amendment_and_a_csv_round_trip(li_wei, tmp_path):
+MISSED_CALL_OUT = ("--channel", "call", "--direction", "out", "--missed", "--phone", "95558")
+
+
+@pytest.mark.parametrize("entry", [FULL_ENTRY, MISSED_CALL_OUT], ids=["visit", "missed-call-out"])
+def test_every_field_survives_an_amendment_and_a_csv_round_trip(li_wei, tmp_path, entry):
     """An amendment changes what it names and keeps the rest; `log list --csv` read back by
-    `log import` gives the same entry."""
-    li_wei("log", "add", "4821", "--at", "2026-11-20 19:30", *FULL_ENTRY)
+    `log import` gives the same entry: a visit with every field, and a call Li Wei made that
+    was not answered."""
+    li_wei("log", "add", "4821", "--at", "2026-11-20 19:30", *entry)
     (first,) = li_wei.json("log", "list")
-    assert first["demanded"] == "12000.50" and first["claims"] == "arrest,employer"
+    if entry is FULL_ENTRY:
+        assert first["demanded"] == "12000.50" and first["claims"] == "arrest,employer"
+    else:
+        assert (first["direction"], first["answered"]) == ("out", 0)
     li_wei("log", "amend", "1", "--note", "came to my parents' home at dinner time")
     (amended,) = li_wei.json("log", "list")
     assert amended["note"] == "came to my parents' home at dinner time"

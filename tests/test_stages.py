@@ -151,16 +151,15 @@ def _notices(*items):
 @pytest.mark.parametrize(("gap", "expected"), [(29, None), (30, "2026-12-10")])
 def test_two_effective_notices_must_be_30_days_apart(gap, expected):
     r = malicious_overdraft(
-        PACK, 6_000_000, True, SINCE, _notices((5, "call", 1), (5 + gap, "letter", None))
+        PACK, 6_000_000, True, SINCE, _notices((5, "call", 1), (5 + gap, "letter", None)), 60
     )
     assert r["effective_notices"] == 2 and r["exposure_date"] == expected
     assert r["threshold_met"]
 
 
 def test_sms_counts_only_as_possible_and_missed_calls_not_at_all():
-    r = malicious_overdraft(
-        PACK, 1_000_000, True, SINCE, _notices((5, "call", 1), (40, "sms", None), (45, "call", 0))
-    )
+    notices = _notices((3, "call", 0), (5, "call", 1), (40, "sms", None), (45, "call", 0))
+    r = malicious_overdraft(PACK, 1_000_000, True, SINCE, notices, 60)
     assert r["effective_notices"] == 1 and r["exposure_date"] is None
     assert r["possible_notices"] == 2 and r["possible_exposure_date"] == "2026-12-15"
     assert not r["threshold_met"]
@@ -173,8 +172,15 @@ def test_notices_before_the_overdue_date_do_not_count():
         True,
         SINCE,
         _notices((0, "call", 1), (-10, "letter", None), (31, "visit", None)),
+        60,
     )
     assert r["effective_notices"] == 1 and r["exposure_date"] is None
+
+
+def test_at_the_threshold_itself_one_fen_takes_the_principal_below_it():
+    r = malicious_overdraft(PACK, 5_000_000, True, SINCE, [], 60)
+    assert r["threshold_met"] and r["pay_to_drop_below"] == "0.01"
+    assert malicious_overdraft(PACK, 4_999_999, True, SINCE, [], 60)["pay_to_drop_below"] is None
 
 
 def test_principal_reduced_by_payments_and_whole_amount_when_unrecorded(li_wei):
