@@ -299,6 +299,9 @@ def test_seventh_unanswered_attempt_is_flagged(li_wei):
         (["--channel", "call", "--pay-to", "个人账户 6222..."], "pay-to-personal"),
         (["--channel", "call", "--pay-to", "某某资产管理有限公司 对公账户"], "pay-to-personal"),
         (["--channel", "call", "--pay-to", "中信银行官方App"], None),
+        # the bank by one of the pack's other names for it (中信银行: 中信, CITIC)
+        (["--channel", "call", "--pay-to", "CITIC official app"], None),
+        (["--channel", "call", "--pay-to", "   "], None),
         # a QR code the caller sends is not the bank's channel, whatever it is labelled
         (["--channel", "call", "--pay-to", "中信银行信用卡还款二维码"], "pay-to-personal"),
         (["--channel", "wechat", "--party", "agency"], "private-channel"),

@@ -23,7 +23,7 @@ def debts(amounts):
 @example([1], 0, "proportional")  # one fen owed, nothing to pay it with
 @example([], 0, "snowball")  # nothing owed
 def test_schedules_sum_exactly_and_never_exceed_the_budget(amounts, budget, strategy):
-    plan = make_plan(debts(amounts), budget, strategy=strategy)
+    plan = make_plan(debts(amounts), budget, strategy=strategy, cap=60)
     for d in debts(amounts):
         paid = sum(row.get(d.key, 0) for row in plan.schedule)
         assert paid == d.owed if plan.complete else paid <= d.owed
@@ -39,8 +39,8 @@ def test_schedules_sum_exactly_and_never_exceed_the_budget(amounts, budget, stra
 
 @given(DEBTS, BUDGET, STRATEGY, st.integers(min_value=1, max_value=80))
 def test_a_shorter_layout_is_the_start_of_the_full_one(amounts, budget, strategy, rows):
-    full = make_plan(debts(amounts), budget, strategy=strategy)
-    short = make_plan(debts(amounts), budget, strategy=strategy, max_rows=rows)
+    full = make_plan(debts(amounts), budget, strategy=strategy, cap=60)
+    short = make_plan(debts(amounts), budget, strategy=strategy, cap=60, max_rows=rows)
     assert short.schedule == full.schedule[:rows]
     assert (short.affordable, short.months_needed) == (full.affordable, full.months_needed)
     assert short.finish == {k: m for k, m in full.finish.items() if m <= rows}
@@ -48,8 +48,8 @@ def test_a_shorter_layout_is_the_start_of_the_full_one(amounts, budget, strategy
 
 @given(DEBTS, BUDGET, st.integers(min_value=1, max_value=3_000_000), STRATEGY)
 def test_more_income_never_takes_longer(amounts, budget, more, strategy):
-    a = make_plan(debts(amounts), budget, strategy=strategy)
-    b = make_plan(debts(amounts), budget + more, strategy=strategy)
+    a = make_plan(debts(amounts), budget, strategy=strategy, cap=60)
+    b = make_plan(debts(amounts), budget + more, strategy=strategy, cap=60)
     assert b.months <= a.months
     assert not (a.affordable and not b.affordable)
 
@@ -79,14 +79,42 @@ def test_li_weis_three_thousand_a_month():
     plan = make_plan(
         [Debt("4821", 6_240_000), Debt("7730", 1_830_000), Debt("5511", 905_000)],
         300_000,
+        cap=60,
         first=date(2026, 12, 23),
     )
     assert plan.affordable and plan.months == 30  # ¥89,750 / ¥3,000 a month
     assert plan.finish == {"4821": 30, "7730": 30, "5511": 30}
     assert plan.due_date(30) == date(2029, 5, 23)
-    snow = make_plan([Debt("4821", 6_240_000), Debt("5511", 905_000)], 300_000, strategy="snowball")
+    two = [Debt("4821", 6_240_000), Debt("5511", 905_000)]
+    snow = make_plan(two, 300_000, strategy="snowball", cap=60)
     assert snow.finish["5511"] == 4 and snow.schedule[0] == {"5511": 300_000}
     assert snow.due_date(1) is None  # a plan without a first date (a letter's) has no dates
+
+
+def test_avalanche_pays_the_highest_rate_first_and_a_free_card_last():
+    """A card at 0 % (an interest-free installment) comes after one at 0.5 %, whatever the
+    amounts and names; two at one rate, the smaller first."""
+    debts = [Debt("1111", 100_000, 0.0), Debt("2222", 900_000, 0.5), Debt("3333", 50_000, 18.0)]
+    plan = make_plan(debts, 60_000, strategy="avalanche", cap=60)
+    assert plan.schedule[0] == {"3333": 50_000, "2222": 10_000}
+    assert [k for k, _ in sorted(plan.finish.items(), key=lambda kv: kv[1])] == [
+        "3333",
+        "2222",
+        "1111",
+    ]
+    same = make_plan(
+        [Debt("9", 90_000, 5.0), Debt("8", 10_000, 5.0)], 20_000, strategy="avalanche", cap=60
+    )
+    assert same.schedule[0] == {"8": 10_000, "9": 10_000}
+
+
+def test_a_split_gives_the_leftover_fen_to_the_largest_remainders():
+    # 100 fen over 1:1:1 is 33.33 each: the one fen left goes to the first
+    assert split(100, [1, 1, 1]) == [34, 33, 33]
+    # 10 over 1:2:3: 1.67, 3.33, 5.0 -> the largest remainder (0.67) first, not the largest part
+    assert split(10, [1, 2, 3]) == [2, 3, 5]
+    assert split(7, [1]) == [7] and split(7, [0, 1]) == [0, 7]
+    assert split(7, [0, 0]) == [0, 0]
 
 
 @pytest.mark.parametrize("budget", [0, 100])

@@ -109,12 +109,15 @@ def test_a_job_forked_aside_gives_its_result_its_error_or_runs_here_when_the_wor
 
 def test_a_violation_in_the_small_hours_of_the_since_day_is_listed(li_wei):
     """--since is the user's local day: a call at 01:30 that day is in it (UTC+8: the day before
-    in UTC)."""
+    in UTC), and one at 00:00 too."""
     log_add(li_wei, "4821", "2026-11-04 23:30", "--party", "agency")
-    log_add(li_wei, "4821", "2026-11-05 01:30", "--party", "agency")
+    log_add(li_wei, "4821", "2026-11-05 01:30", "--party", "agency", "--contacted", "family")
+    log_add(li_wei, "4821", "2026-11-05 00:00", "--party", "agency")  # the day's first instant
     v = li_wei.json("violations", "--since", "2026-11-05")
-    assert [(x["entry"], x["rule"], x["channel"], x["card"]) for x in v] == [
-        (2, "quiet-hours", "call", "4821")
+    assert [(x["entry"], x["rule"], x["channel"], x["card"], x["contacted"]) for x in v] == [
+        (3, "quiet-hours", "call", "4821", "self"),
+        (2, "quiet-hours", "call", "4821", "family"),
+        (2, "third-party", "call", "4821", "family"),
     ]
 
 
