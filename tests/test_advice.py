@@ -624,3 +624,38 @@ def test_the_limitation_period_has_run_on_the_day_it_ends(cli):
         r = cli.json("--today", today, "stage", "7730")
         lim = next(x for x in r["risks"] if x["key"] == "limitation")
         assert (lim["runs_until"], lim["expired"]) == ("2024-03-01", expired)
+
+
+def test_facts_of_a_claim_give_each_further_point_with_its_source(cli):
+    for lang, says in (
+        ("en", 'No collector-run "national blacklist" exists; inventing one'),
+        ("zh", "催收方说的“全国黑名单”并不存在"),
+    ):
+        out = " ".join(cli("--lang", lang, "facts", "blacklist").stdout.split())
+        assert says in out
+    (facts,) = cli.json("--lang", "en", "facts", "blacklist")
+    assert [m["tag"] for m in facts["more"]] == ["rule", "rule"]
+    assert (
+        facts["more"][0]["source"] == "Consumer protection Measures Art. 41; CBA guideline (2026)"
+    )
+
+
+def test_status_json_names_each_card_as_the_user_named_it(li_wei):
+    rows = {r["last4"]: r for r in li_wei.json("status")}
+    assert (rows["4821"]["name"], rows["7730"]["name"]) == ("citic", None)
+    assert (rows["4821"]["bank"], rows["4821"]["currency"]) == ("中信银行", "CNY")
+
+
+def test_a_notice_on_the_missed_due_date_itself_is_not_after_it(li_wei):
+    """第七条(1): the notices must come after the card went overdue (20 October here is the
+    missed due date, so a letter that day is neither a notice nor evidence of a stage; the
+    next day's is a notice)."""
+    li_wei("overdue", "5511", "--since", "2026-10-20", "--amount", "9050")
+    log_add(li_wei, "5511", "2026-10-20 23:30", "--party", "bank", channel="letter")
+    log_add(li_wei, "5511", "2026-10-20 20:00", "--party", "agency", "--org", "某某资产")
+    r = li_wei.json("stage", "5511")
+    assert (r["risks"][0]["effective_notices"], r["stage_by_evidence"]) == (0, None)
+    log_add(li_wei, "5511", "2026-10-21 00:30", "--party", "bank", channel="letter")
+    r = li_wei.json("stage", "5511")
+    mo = r["risks"][0]
+    assert (mo["effective_notices"], mo["first_notice"]) == (1, "2026-10-21")

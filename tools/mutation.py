@@ -5,6 +5,7 @@
     python tools/mutation.py dates money  # some modules only: their untried mutants and survivors
     python tools/mutation.py --sample 40  # 40 untried mutants per module, and every survivor
     python tools/mutation.py --sample 0   # every survivor again (after new tests)
+    python tools/mutation.py --sample 0 --function split   # the survivors of one function
     python tools/mutation.py --save       # keep what a run under way has found so far
 
 mutmut (configured in pyproject.toml's [tool.mutmut]) puts each mutant into a copy of the code
@@ -145,14 +146,27 @@ def scores(modules: tuple[str, ...]) -> tuple[list[tuple], list[str]]:
     return rows, survivors
 
 
-def sample(modules: tuple[str, ...], n: int | None) -> list[str]:
+def function_of(name: str) -> str:
+    """debtcli.plan.x_split__mutmut_4 -> split; debtcli.rules.xǁPackǁfacts__mutmut_2 -> facts."""
+    import re
+
+    mangled = re.sub(r"__mutmut_\d+$", "", name).rsplit(".", 1)[1]
+    return mangled.rsplit("ǁ", 1)[1] if "ǁ" in mangled else mangled.removeprefix("x_")
+
+
+def sample(modules: tuple[str, ...], n: int | None, functions: tuple[str, ...] = ()) -> list[str]:
     """n untried mutants of each module (None: all of them), at random but the same each time,
-    and its survivors (a test added since may kill them)."""
+    and its survivors (a test added since may kill them); only the functions named, if any."""
     import random
 
+    listed = equivalent()
     names = []
     for module in modules:
-        codes = verdicts(module)
+        codes = {
+            k: c
+            for k, c in verdicts(module).items()
+            if not functions or function_of(k) in functions
+        }
         untried = sorted(k for k, c in codes.items() if c is None)
         names += random.Random(19).sample(
             untried, len(untried) if n is None else min(n, len(untried))
@@ -160,7 +174,7 @@ def sample(modules: tuple[str, ...], n: int | None) -> list[str]:
         names += [
             k
             for k, c in codes.items()
-            if c is not None and c not in KILLED | TIMEOUT and k not in equivalent()
+            if c is not None and c not in KILLED | TIMEOUT and k not in listed
         ]
     return names or [f"debtcli.{m}.*" for m in modules]
 
@@ -175,6 +189,14 @@ def main() -> int:
         "modules", nargs="*", metavar="MODULE", help=f"some of: {', '.join(CORE)} (default: all)"
     )
     ap.add_argument("--report", action="store_true", help="print the scores of the results kept")
+    ap.add_argument(
+        "--function",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --sample: only the mutants of this function (repeat for more), e.g. "
+        "--sample 0 --function check_bundle after tests of it were added",
+    )
     ap.add_argument(
         "--save",
         action="store_true",
@@ -200,7 +222,11 @@ def main() -> int:
         mutmut = Path(sys.executable).with_name("mutmut")
         # Named, mutmut runs those mutants even where it has a verdict; unnamed, every mutant
         # it has none for (among them those of the functions changed since the verdicts kept).
-        names = sample(modules, args.sample) if args.sample is not None or modules != CORE else []
+        names = (
+            sample(modules, args.sample, tuple(args.function))
+            if args.sample is not None or modules != CORE
+            else []
+        )
         try:
             subprocess.run([str(mutmut), "run", *names], cwd=ROOT, check=False)
         finally:
