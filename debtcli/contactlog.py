@@ -81,9 +81,10 @@ def _bad(
     option: str,
     value: Any,
     choices: Iterable[str] | None = None,
-    why: str = "",
+    why: tuple[str, str] = ("", ""),
     names_zh: Iterable[str] | None = None,
 ) -> BadInput:
+    """The refusal of an option's value: the choices it has, or why (in English, in Chinese)."""
     if choices is not None:
         listed = ", ".join(choices)
         exc = BadInput(
@@ -91,7 +92,7 @@ def _bad(
             f"{option} {value!r}：请从以下选择：{'、'.join(names_zh or choices)}",
         )
     else:
-        exc = BadInput(f"{option} {value!r}: {why}", f"{option} {value!r}：{why}")
+        exc = BadInput(f"{option} {value!r}: {why[0]}", f"{option} {value!r}：{why[1]}")
     exc.option = option  # type: ignore[attr-defined]  # lets an import name the CSV column
     return exc
 
@@ -163,12 +164,13 @@ def _many(
 def _int(option: str, value: Any, low: int, high: int) -> int | None:
     if value is None or value == "":
         return None
+    why = (f"a whole number from {low} to {high}", f"应为 {low} 到 {high} 之间的整数")
     try:
         n = int(str(value).strip())
     except ValueError:
-        raise _bad(option, value, why=f"a whole number from {low} to {high}") from None
+        raise _bad(option, value, why=why) from None
     if not low <= n <= high:
-        raise _bad(option, value, why=f"a whole number from {low} to {high}")
+        raise _bad(option, value, why=why)
     return n
 
 
@@ -180,10 +182,12 @@ def _text(option: str, key: str, value: Any) -> str | None:
         return None
     limit = TEXT_LIMITS[key]
     if len(v) > limit:
-        raise _bad(option, v[:20] + "…", why=f"at most {limit} characters")
+        raise _bad(
+            option, v[:20] + "…", why=(f"at most {limit} characters", f"最多 {limit} 个字符")
+        )
     control = r"[\x00-\x08\x0b-\x1f\x7f]" if key in ("note", "promise") else r"[\x00-\x1f\x7f]"
     if not v.isprintable() and re.search(control, v):  # printable: no control character
-        raise _bad(option, v[:20], why="control characters are not allowed")
+        raise _bad(option, v[:20], why=("control characters are not allowed", "不能含控制字符"))
     return v
 
 

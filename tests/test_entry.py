@@ -301,3 +301,63 @@ def test_add_months_is_calendar_months(d, n):
         and (got.replace(day=1) + __import__("datetime").timedelta(days=32)).replace(day=1).day == 1
         and got.day >= 28
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "en", "zh"),
+    [
+        (
+            ("log", "add", "4821", "--channel", "fax"),
+            "--channel 'fax': choose one of sms, call, letter, lawyer-letter, visit, email, app, "
+            "wechat, other",
+            "--channel 'fax'：请从以下选择：短信、电话、信函、律师函、上门、电子邮件、App推送、微信、其他",
+        ),
+        (
+            ("log", "add", "4821", "--channel", "call", "--minutes", "abc"),
+            "--minutes 'abc': a whole number from 0 to 1440",
+            "--minutes 'abc'：应为 0 到 1440 之间的整数",
+        ),
+        (
+            ("log", "add", "4821", "--channel", "visit", "--agents", "60"),
+            "--agents '60': a whole number from 1 to 50",
+            "--agents '60'：应为 1 到 50 之间的整数",
+        ),
+        (
+            ("log", "add", "4821", "--channel", "call", "--org", "x" * 300),
+            f"--org '{'x' * 20}…': at most 200 characters",
+            f"--org '{'x' * 20}…'：最多 200 个字符",
+        ),
+        (
+            ("log", "add", "4821", "--channel", "call", "--org", "a\x07b"),
+            "--org 'a\\x07b': control characters are not allowed",
+            "--org 'a\\x07b'：不能含控制字符",
+        ),
+        (
+            ("log", "amend", "999", "--note", "x"),
+            "no log entry 999; see `debtcli log list`",
+            "没有编号为 999 的记录；见 `debtcli log list`",
+        ),
+        (
+            ("log", "amend", "1"),
+            "nothing to amend: give the options to correct, e.g. --note or --at",
+            "没有要更正的内容：请给出要更正的选项，例如 --note 或 --at",
+        ),
+    ],
+)
+def test_a_refused_entry_is_told_whole_in_each_language(li_wei, db_path, args, en, zh):
+    """What was wrong, and why, in the user's language: the reason too (it was English in
+    the Chinese message)."""
+    log_add(li_wei, "4821", "2026-11-20 10:00", channel="sms")
+    before = store_digest(db_path)
+    for lang, says in (("en", en), ("zh", zh)):
+        assert_clean_failure(li_wei("--lang", lang, *args, ok=False), exact=says)
+    assert store_digest(db_path) == before
+
+
+def test_a_log_import_of_a_folder_is_refused(li_wei, tmp_path):
+    for lang, says in (
+        ("en", f"{tmp_path} is not a regular file"),
+        ("zh", f"{tmp_path} 不是普通文件"),
+    ):
+        r = li_wei("--lang", lang, "log", "import", str(tmp_path), ok=False)
+        assert_clean_failure(r, exact=says)
