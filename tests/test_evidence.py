@@ -338,6 +338,24 @@ def batch(request, monkeypatch):
     return request.param
 
 
+def test_an_import_reads_relative_days_from_today_and_takes_archived_cards(li_wei, tmp_path, batch):
+    """ "昨天 10:00" in a CSV is the day before --today, as at `log add`; a card archived since
+    still takes its contacts (its evidence is kept)."""
+    li_wei("card", "archive", "5511")
+    f = tmp_path / "notes.csv"
+    f.write_text("card,at,channel\n4821,昨天 10:00,call\n5511,2026-11-02 09:00,sms\n", "utf-8")
+    li_wei("--today", "2026-11-20", "log", "import", str(f))
+    entries = li_wei.json("log", "list", "--all")
+    assert [(e["card"], e["at"][:16]) for e in entries] == [
+        ("5511", "2026-11-02T09:00"),
+        ("4821", "2026-11-19T10:00"),
+    ]
+    from datetime import date, datetime, time
+
+    midnight = datetime.combine(date(2026, 11, 21), time()).astimezone()
+    assert all(datetime.fromisoformat(e["recorded_at"]) < midnight for e in entries)
+
+
 def test_import_and_csv_round_trip(li_wei, tmp_path, batch):
     f = tmp_path / "notes.csv"
     f.write_text(CSV_OK, encoding="utf-8")
@@ -345,6 +363,7 @@ def test_import_and_csv_round_trip(li_wei, tmp_path, batch):
     assert "Imported 2" in r.stdout
     entries = li_wei.json("log", "list")
     assert entries[0]["note"] == "called, rude" and entries[0]["claims"] == "blacklist"
+    assert [(e["card"], e["channel"]) for e in entries] == [("4821", "call"), ("7730", "sms")]
     out = li_wei("log", "list", "--csv").stdout
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["card"] == "4821" and rows[0]["channel"] == "call"
@@ -380,6 +399,8 @@ def test_import_keeps_the_file_order(li_wei, db_path, tmp_path, batch):
         ("card,channel,at\n4821,call,2031-01-01 10:00\n", "row 2, column at"),
         ("card,channel,demanded\n4821,call,lots\n", "row 2, column demanded"),
         ("card,channel\n9999,call\n", "column card"),
+        ("card,channel\n,call\n", "bad.csv row 2, column card: no card matches ''; cards: "),
+        ("card,channel,promise_date\n4821,call,someday\n", "bad.csv row 2, column promise_date: "),
     ],
 )
 def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says, batch):
