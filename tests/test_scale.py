@@ -5,6 +5,9 @@ memory are measured in benchmarks/, not here: these tests pin the behaviour."""
 import csv
 import io
 import json
+import os
+import signal
+import sys
 
 import pytest
 from conftest import log_add
@@ -128,3 +131,35 @@ def test_an_archived_cards_violations_are_still_listed_by_name(li_wei):
     li_wei("card", "archive", "5511")
     v = li_wei.json("violations")
     assert [(x["entry"], x["card"], x["rule"]) for x in v] == [(1, "5511", "quiet-hours")]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_worker_is_set_to_end_with_debtcli():
+    """What every worker does first: SIGTERM and SIGHUP back to their defaults, and the kernel
+    asked to send SIGTERM when debtcli dies (read back with PR_GET_PDEATHSIG); a worker whose
+    parent is already gone ends at once, with status 1."""
+    import ctypes
+
+    from debtcli.contactlog import _die_with_parent
+
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+    libc = ctypes.CDLL(None, use_errno=True)
+    try:
+        for s in saved:
+            signal.signal(s, signal.SIG_IGN)
+        _die_with_parent(os.getppid())
+        assert all(signal.getsignal(s) == signal.SIG_DFL for s in saved)
+        got = ctypes.c_int()
+        assert libc.prctl(2, ctypes.byref(got)) == 0 and got.value == signal.SIGTERM
+    finally:
+        libc.prctl(1, 0)
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+    child = os.fork()
+    if child == 0:  # the worker of a parent that is not this one's
+        try:
+            _die_with_parent(os.getppid() + 1)
+        finally:
+            os._exit(7)  # _die_with_parent did not end it
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 1
