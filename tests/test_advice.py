@@ -641,9 +641,24 @@ def test_facts_of_a_claim_give_each_further_point_with_its_source(cli):
 
 
 def test_status_json_names_each_card_as_the_user_named_it(li_wei):
+    li_wei("card", "add", "--bank", "平安银行", "--last4", "9001")  # not overdue
+    li_wei("agree", "7730", "--months", "12", "--monthly", "1525", "--first-due", "2026-12-20")
     rows = {r["last4"]: r for r in li_wei.json("status")}
     assert (rows["4821"]["name"], rows["7730"]["name"]) == ("citic", None)
     assert (rows["4821"]["bank"], rows["4821"]["currency"]) == ("中信银行", "CNY")
+    assert (rows["4821"]["amount"], rows["4821"]["threshold_met"]) == ("62400.00", True)
+    assert rows["9001"]["threshold_met"] is False
+    assert (rows["7730"]["agreement_status"], rows["4821"]["agreement_status"]) == ("current", None)
+    li_wei("settle", "7730", "--date", "2026-11-23", "--amount", "12000")  # settled, agreed
+    settled = next(r for r in li_wei.json("status") if r["last4"] == "7730")
+    assert (settled["stage"], settled["agreement_status"]) == (None, "current")
+
+
+def test_only_the_creditors_contacts_are_evidence_of_a_stage():
+    from debtcli.stages import stage_by_evidence
+
+    assert stage_by_evidence(PACK, [("visit", "unknown"), ("call", "agency")]) == "agency"
+    assert stage_by_evidence(PACK, [("visit", "impostor")]) is None
 
 
 def test_a_notice_on_the_missed_due_date_itself_is_not_after_it(li_wei):
@@ -659,3 +674,27 @@ def test_a_notice_on_the_missed_due_date_itself_is_not_after_it(li_wei):
     r = li_wei.json("stage", "5511")
     mo = r["risks"][0]
     assert (mo["effective_notices"], mo["first_notice"]) == (1, "2026-10-21")
+
+
+def test_a_broken_agreement_still_says_when_it_was_made(li_wei):
+    li_wei("agree", "5511", "--months", "12", "--monthly", "800", "--first-due", "2026-12-20")
+    r = li_wei.json("--today", "2027-02-01", "stage", "5511")
+    assert (r["agreement_status"], r["under_agreement_since"]) == ("broken", "2026-11-23")
+    assert r["stage"] != "agreement"
+
+
+def test_evidence_that_agrees_with_the_days_is_not_called_the_basis(li_wei):
+    """Card 4821 is at the agency stage by its days; an agency's call says the same, so the
+    stage stands on the days. An impostor's contact before it proves nothing and stops
+    nothing."""
+    log_add(li_wei, "4821", "2026-11-01 10:00", "--party", "unknown", channel="app")
+    log_add(li_wei, "4821", "2026-11-02 10:00", "--party", "agency")
+    r = li_wei.json("stage", "4821")
+    assert (r["stage_by_days"], r["stage_by_evidence"]) == ("agency", "agency")
+    assert (r["stage"], r["stage_basis"]) == ("agency", "days")
+
+
+def test_an_agreement_is_both_the_stage_and_its_basis(li_wei):
+    li_wei("agree", "4821", "--months", "60", "--monthly", "1040", "--first-due", "2026-12-20")
+    r = li_wei.json("stage", "4821")
+    assert (r["stage"], r["stage_basis"]) == ("agreement", "agreement")
