@@ -992,6 +992,7 @@ def test_a_one_card_bundles_readable_copies_hold_that_card_only(logged, tmp_path
     SMS, not card 4821's calls nor their violations (the 22:40 call to Li Wei's mother)."""
     m = _members(_bundle(logged, tmp_path, "7730"))
     assert m["entries.csv"].startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with a BOM
+    assert b"\r" not in m["entries.csv"]  # lines end in \n, as log list --csv writes them
     rows = list(csv.DictReader(io.StringIO(m["entries.csv"].decode("utf-8-sig"))))
     assert [(r["card"], r["note"]) for r in rows] == [("7730", "reminder")]
     html = m["summary.html"].decode()
@@ -1048,3 +1049,20 @@ def test_a_bundle_gives_a_salt_for_each_field_that_has_a_value_and_no_other(logg
     assert "phone" not in entries[1]["salts"] and "note" in entries[1]["salts"]
     (att,) = entries[0]["attachments"]
     assert (att["name"], att["mime"]) == ("call.m4a", "audio/mp4")
+
+
+def test_a_changed_or_missing_recording_is_named_with_its_entry_in_each_language(logged, tmp_path):
+    b = _bundle(logged, tmp_path)
+    (name,) = [n for n in _members(b) if n.startswith("attachments/")]
+    changed = _rewrite(b, tmp_path / "c.zip", lambda n, d: b"x" + d if n == name else d)
+    _fix_manifest(changed)
+    missing = _rewrite(b, tmp_path / "m.zip", lambda n, d: None if n == name else d)
+    _fix_manifest(missing)
+    for bundle, kind, en, zh in (
+        (changed, "attachment-changed", "entry 1: attachment call.m4a is not the file recorded",
+         "记录 1：附件 call.m4a 不是记录时的文件"),
+        (missing, "attachment-missing", "entry 1: attachment call.m4a is missing from the bundle",
+         "记录 1：证据包中缺少附件 call.m4a"),
+    ):  # fmt: skip
+        assert _problems(logged, bundle) == [{"entry": 1, "kind": kind, "message": en}]
+        assert [p["message"] for p in _problems(logged, bundle, "--lang", "zh")] == [zh]

@@ -713,3 +713,15 @@ def test_a_csv_over_the_size_limit_is_refused_before_a_row_is_read(
     ):
         assert_clean_failure(li_wei("--lang", lang, "log", "import", str(f), ok=False), says=says)
     assert store_digest(db_path) == before
+
+
+def test_log_list_csv_names_cards_sharing_a_last_four_by_number(li_wei):
+    """Two cards end in 4821: the CSV names each by its number, so an import puts each row back
+    on its own card; a missed call is "true" in its column; lines end in \\n alone."""
+    li_wei("card", "add", "--bank", "平安银行", "--last4", "4821")
+    log_add(li_wei, "#1", "2026-11-20 10:00", "--missed")
+    log_add(li_wei, "#4", "2026-11-21 10:00", channel="sms")
+    out = li_wei("log", "list", "--csv").stdout
+    assert "\r" not in out
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["card"], r["missed"]) for r in rows] == [("#1", "true"), ("#4", "")]
