@@ -7,7 +7,7 @@ import sqlite3
 import zipfile
 
 import pytest
-from conftest import assert_clean_failure, log_add, store_digest
+from conftest import assert_clean_failure, log_add, log_late_call, store_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -425,7 +425,7 @@ def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says, batch):
             "bad.csv row 3: not UTF-8 or GB18030 text (save the spreadsheet as CSV UTF-8)",
             "bad.csv 第 3 行：不是 UTF-8 或 GB18030 文本（请把表格另存为 CSV UTF-8）",
         ),
-        (None, "cannot read ", "无法读取 "),
+        (None, "bad.csv: No such file or directory", "bad.csv：No such file or directory"),
         (
             b"card,channel,colour,size\n4821,call,red,L\n",
             f"bad.csv: unknown column(s) colour, size; the header needs card and channel, and may use: "
@@ -725,3 +725,19 @@ def test_log_list_csv_names_cards_sharing_a_last_four_by_number(li_wei):
     assert "\r" not in out
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["card"], r["missed"]) for r in rows] == [("#1", "true"), ("#4", "")]
+
+
+def test_an_entrys_violations_are_named_in_a_list_of_each_language(li_wei):
+    log_late_call(li_wei)
+    for lang, names in (("en", "⚑ quiet hours, third party"), ("zh", "⚑ 夜间催收、联系第三人")):
+        out = li_wei("--lang", lang, "timeline", "4821").stdout
+        assert names in " ".join(out.split()), out
+
+
+def test_facts_of_something_unknown_lists_what_is_known(li_wei):
+    for lang, says in (
+        ("en", "no claim or topic 'moon'; known: arrest, criminal-record, blacklist, "),
+        ("zh", "没有说法或主题 'moon'；已知：arrest, criminal-record, blacklist, "),
+    ):
+        r = li_wei("--lang", lang, "facts", "moon", ok=False)
+        assert_clean_failure(r, says=says)

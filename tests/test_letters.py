@@ -512,6 +512,8 @@ _ALL_STAGES = "grace, reminder, phone, letter, agency, visit, litigation"
         (_set(["phone", "call_names", 0, "pattern"], "("), "phone.call_names[0].pattern",
          "missing ), unterminated subpattern at position 0"),
         (_set(["visit"], "x"), "visit", "expected a table"),
+        (_set(["letters", "warnings", "limitation_zh"], _GONE), "letters.warnings.limitation_zh",
+         "missing"),
     ],
 )  # fmt: skip
 def test_each_part_of_a_pack_is_checked_on_load(tmp_path, edit, where, problem):
