@@ -114,6 +114,14 @@ def pack_with(tmp_path: Path, *changes: tuple[str, str]) -> Path:
     return path
 
 
+def zip_members(path: Path) -> dict[str, bytes]:
+    """Every member of a zip (a bundle, a backup) by name."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
 def store_digest(path: Path) -> str:
     """The store's bytes (and any WAL beside it): to prove a refused command wrote nothing."""
     h = hashlib.sha256()

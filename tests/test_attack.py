@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure, log_add, log_late_call, store_digest
+from conftest import assert_clean_failure, log_add, log_late_call, store_digest, zip_members
 
 
 @pytest.fixture
@@ -877,11 +877,6 @@ def test_an_entry_whose_hashes_differ_from_its_link_is_named(logged, tmp_path):
     assert zh[0]["message"] == "记录 2：哈希与链中不一致"
 
 
-def _members(bundle):
-    with zipfile.ZipFile(bundle) as z:
-        return {n: z.read(n) for n in z.namelist()}
-
-
 @pytest.mark.parametrize(
     ("gone", "en", "zh"),
     [
@@ -920,7 +915,7 @@ def test_a_withheld_list_in_a_bundle_not_redacted_hides_nothing(logged, tmp_path
 
 def test_an_attachment_changed_without_its_manifest_line_is_named(logged, tmp_path):
     b = _bundle(logged, tmp_path)
-    (name,) = [n for n in _members(b) if n.startswith("attachments/")]
+    (name,) = [n for n in zip_members(b) if n.startswith("attachments/")]
     forged = _rewrite(b, tmp_path / "f.zip", lambda n, d: b"x" + d if n == name else d)
     problems = _problems(logged, forged)
     assert problems[0] == {
@@ -932,7 +927,7 @@ def test_an_attachment_changed_without_its_manifest_line_is_named(logged, tmp_pa
 
 
 def test_a_file_slipped_into_a_bundle_is_named_as_not_evidence(logged, tmp_path):
-    members = _members(_bundle(logged, tmp_path))
+    members = zip_members(_bundle(logged, tmp_path))
     members["notes.txt"] = b"the collector apologised"
     m = json.loads(members["manifest.json"])
     m["files"]["notes.txt"] = hashlib.sha256(members["notes.txt"]).hexdigest()
@@ -990,7 +985,7 @@ def test_a_bundle_whose_entries_or_chain_are_not_lists_is_bad_input(
 def test_a_one_card_bundles_readable_copies_hold_that_card_only(logged, tmp_path):
     """entries.csv and summary.html are made for reading: a bundle of card 7730 lists its one
     SMS, not card 4821's calls nor their violations (the 22:40 call to Li Wei's mother)."""
-    m = _members(_bundle(logged, tmp_path, "7730"))
+    m = zip_members(_bundle(logged, tmp_path, "7730"))
     assert m["entries.csv"].startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with a BOM
     assert b"\r" not in m["entries.csv"]  # lines end in \n, as log list --csv writes them
     rows = list(csv.DictReader(io.StringIO(m["entries.csv"].decode("utf-8-sig"))))
@@ -1001,20 +996,20 @@ def test_a_one_card_bundles_readable_copies_hold_that_card_only(logged, tmp_path
     assert (manifest["card"], manifest["subset"], manifest["entries"]) == ("7730", True, 1)
     assert manifest["format"] == "debtcli-evidence-bundle/3"
     assert datetime.fromisoformat(manifest["created"]).utcoffset() is not None
-    whole = json.loads(_members(_bundle(logged, tmp_path, name="all.zip"))["manifest.json"])
+    whole = json.loads(zip_members(_bundle(logged, tmp_path, name="all.zip"))["manifest.json"])
     assert (whole["card"], whole["card_id"], whole["subset"]) == (None, None, False)
 
 
 def test_a_bundle_keeps_chinese_readable_and_an_archived_cards_entries(logged, tmp_path):
     logged("card", "archive", "7730")
-    m = _members(_bundle(logged, tmp_path))
+    m = zip_members(_bundle(logged, tmp_path))
     assert "某某资产".encode() in m["entries.json"]  # not \\u escapes
     rows = list(csv.DictReader(io.StringIO(m["entries.csv"].decode("utf-8-sig"))))
     assert [r["card"] for r in rows] == ["4821", "7730", "4821"]
 
 
 def test_a_redacted_bundle_lists_its_entries_and_names_each_recording_left_out(logged, tmp_path):
-    m = _members(_bundle(logged, tmp_path, "--redact"))
+    m = zip_members(_bundle(logged, tmp_path, "--redact"))
     rows = list(csv.DictReader(io.StringIO(m["entries.csv"].decode("utf-8-sig"))))
     assert len(rows) == 3
     manifest = json.loads(m["manifest.json"])
@@ -1041,7 +1036,7 @@ def test_a_bundle_gives_a_salt_for_each_field_that_has_a_value_and_no_other(logg
     holds, and each salt is a field's own (no two alike)."""
     from debtcli.evidence import COMMITTED
 
-    entries = json.loads(_members(_bundle(logged, tmp_path))["entries.json"])
+    entries = json.loads(zip_members(_bundle(logged, tmp_path))["entries.json"])
     for e in entries:
         held = {f for f in COMMITTED if e.get(f) is not None and e.get(f) != []}
         assert set(e["salts"]) == held
@@ -1053,7 +1048,7 @@ def test_a_bundle_gives_a_salt_for_each_field_that_has_a_value_and_no_other(logg
 
 def test_a_changed_or_missing_recording_is_named_with_its_entry_in_each_language(logged, tmp_path):
     b = _bundle(logged, tmp_path)
-    (name,) = [n for n in _members(b) if n.startswith("attachments/")]
+    (name,) = [n for n in zip_members(b) if n.startswith("attachments/")]
     changed = _rewrite(b, tmp_path / "c.zip", lambda n, d: b"x" + d if n == name else d)
     _fix_manifest(changed)
     missing = _rewrite(b, tmp_path / "m.zip", lambda n, d: None if n == name else d)

@@ -11,7 +11,7 @@ import zipfile
 from datetime import date
 
 import pytest
-from conftest import log_add
+from conftest import log_add, zip_members
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
@@ -21,11 +21,6 @@ from debtcli.evidence import commitment, entry_hash
 from debtcli.rules import load_pack
 
 TODAY = date(2026, 11, 23)
-
-
-def _members(path):
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist()}
 
 
 def _export(store, path, **kw):
@@ -62,7 +57,7 @@ def test_a_masked_phone_cannot_be_confirmed_even_by_the_right_guess(tmp_path):
     s, card = _store(tmp_path)
     _add(s, card, phone="13812345678", note="他说叫我妈还 13812345678", party="agency")
     _export(s, tmp_path / "b.zip")
-    entry = json.loads(_members(tmp_path / "b.zip")["entries.json"])[0]
+    entry = json.loads(zip_members(tmp_path / "b.zip")["entries.json"])[0]
     assert entry["phone"] == "***" and "phone" not in entry["salts"]
     assert "13812345678" not in json.dumps(entry)
     # The old attack: hash each candidate until one matches. With the true number and every
@@ -126,7 +121,7 @@ def test_no_masked_value_appears_in_a_redacted_bundle_and_it_verifies(
     _add(s, card, **{where: text}, phone=secrets[0][:40], agent="张经理", agent_id="A0137")
     _add(s, card, note=f"张经理又打来，{name}接的", channel="sms")
     _export(s, tmp / "b.zip", mask_names=[name])
-    members = _members(tmp / "b.zip")
+    members = zip_members(tmp / "b.zip")
     import re
 
     # Hashes and salts are hex: a run of digits inside one is not a value shown.
@@ -207,7 +202,7 @@ def test_entries_from_before_salted_commitments_are_withheld_only_when_they_need
     assert problems == []
     m = _export(s, tmp_path / "b.zip")
     assert m["withheld"] == [2, 3]
-    members = _members(tmp_path / "b.zip")
+    members = zip_members(tmp_path / "b.zip")
     assert b"13812345678" not in b"".join(members.values())
     check = contactlog.verify_bundle(tmp_path / "b.zip")
     assert not check.problems and check.verified == 2 and check.withheld == [2, 3]
@@ -234,7 +229,7 @@ def test_the_cli_says_what_a_redacted_bundle_shows(li_wei, tmp_path):
     li_wei("evidence", "export", "--redact", "--mask", "王小明", "-o", str(tmp_path / "b.zip"))
     r = li_wei("evidence", "verify", "--bundle", str(tmp_path / "b.zip"))
     assert "verified with some fields masked" in r.stdout
-    assert "王小明" not in _members(tmp_path / "b.zip")["entries.json"].decode()
+    assert "王小明" not in zip_members(tmp_path / "b.zip")["entries.json"].decode()
     r = li_wei("evidence", "export", "--mask", "王小明", "-o", str(tmp_path / "c.zip"), ok=False)
     assert r.exit_code == 2 and "--redact" in r.stderr
 
@@ -244,7 +239,7 @@ def test_the_seed_never_leaves_the_store(li_wei, tmp_path, db_path):
     seed = sqlite3.connect(db_path).execute("SELECT salt FROM contacts").fetchone()[0]
     assert len(seed) == 32
     li_wei("evidence", "export", "-o", str(tmp_path / "b.zip"))
-    assert seed.encode() not in b"".join(_members(tmp_path / "b.zip").values())
+    assert seed.encode() not in b"".join(zip_members(tmp_path / "b.zip").values())
     listed = json.loads(li_wei("log", "list", "--json").stdout)
     assert seed not in json.dumps(listed)
     assert all("salts" not in e for e in listed)  # the fields' salts are for a bundle only
@@ -289,7 +284,7 @@ def test_a_redacted_bundle_hides_numbers_in_attachment_names(li_wei, tmp_path):
     rec.write_bytes(b"\x00\x00\x00 ftypM4A a recording")
     log_add(li_wei, "4821", "2026-11-20 22:40", "--attach", str(rec))
     li_wei("evidence", "export", "--redact", "-o", str(tmp_path / "b.zip"))
-    members = _members(tmp_path / "b.zip")
+    members = zip_members(tmp_path / "b.zip")
     assert not any(b"13812345678" in data for data in members.values())
     assert not any("13812345678" in name for name in members)
     assert contactlog.verify_bundle(tmp_path / "b.zip").masked == [1]

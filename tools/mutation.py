@@ -176,7 +176,7 @@ def sample(modules: tuple[str, ...], n: int | None, functions: tuple[str, ...] =
             for k, c in codes.items()
             if c is not None and c not in KILLED | TIMEOUT and k not in listed
         ]
-    return names or [f"debtcli.{m}.*" for m in modules]
+    return names
 
 
 def _code(name: str) -> int | None:
@@ -214,6 +214,8 @@ def main() -> int:
     modules = tuple(args.modules) or CORE
     if unknown := [m for m in modules if m not in CORE]:
         ap.error(f"not a core module: {', '.join(unknown)} (one of: {', '.join(CORE)})")
+    if args.function and args.sample is None:
+        ap.error("--function goes with --sample (e.g. --sample 0 --function split)")
     if args.save:
         save()
     elif not args.report:
@@ -222,15 +224,17 @@ def main() -> int:
         mutmut = Path(sys.executable).with_name("mutmut")
         # Named, mutmut runs those mutants even where it has a verdict; unnamed, every mutant
         # it has none for (among them those of the functions changed since the verdicts kept).
-        names = (
-            sample(modules, args.sample, tuple(args.function))
-            if args.sample is not None or modules != CORE
-            else []
-        )
-        try:
-            subprocess.run([str(mutmut), "run", *names], cwd=ROOT, check=False)
-        finally:
-            save()
+        # Names come from the verdicts as they stand: after editing a function, run without
+        # --sample first, so that mutmut renumbers its mutants before any is named.
+        sampling = args.sample is not None or modules != CORE
+        names = sample(modules, args.sample, tuple(args.function)) if sampling else []
+        if sampling and not names:
+            print("nothing to run: no untried mutant and no survivor among those asked for")
+        else:
+            try:
+                subprocess.run([str(mutmut), "run", *names], cwd=ROOT, check=False)
+            finally:
+                save()
     rows, survivors = scores(modules)
     print(f"\n{'module':12} {'mutants':>8} {'killed':>7} {'equiv.':>7} {'untried':>8} {'score':>7}")
     short = False
