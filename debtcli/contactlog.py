@@ -1397,10 +1397,10 @@ class StampReport(NamedTuple):
     problems: list[Problem]
 
 
-def _check_tokens(batch: list[tuple[bytes, int, str, str | None]], now: datetime | None) -> list:
+def _check_tokens(batch: list[tuple[bytes, int, str, str | None]]) -> list:
     from debtcli.stamps import check_token
 
-    return [check_token(*t, now) for t in batch]
+    return [check_token(*t) for t in batch]
 
 
 TOKENS_PARALLEL_FROM = 64  # a token takes about a millisecond to check
@@ -1409,7 +1409,6 @@ TOKENS_PARALLEL_FROM = 64  # a token takes about a millisecond to check
 def check_stamps(
     tokens: Iterable[dict[str, Any]],
     hash_of: Callable[[int], str | None],
-    now: datetime | None = None,
     parallel: bool = False,
 ) -> StampReport:
     """tokens: {id, tsa, chain_count, chain_head, token, ca_pem}; hash_of(n): the hash of entry
@@ -1428,10 +1427,10 @@ def check_stamps(
     if parallel and workers > 1 and len(args) >= TOKENS_PARALLEL_FROM:
         batches = [args[k::workers] for k in range(workers)]
         with workers_pool(workers) as pool:
-            done = list(pool.map(_check_tokens, batches, [now] * workers))
+            done = list(pool.map(_check_tokens, batches))
         checks = [done[i % workers][i // workers] for i in range(len(args))]
     else:
-        checks = _check_tokens(args, now)
+        checks = _check_tokens(args)
     rows, valid, problems = [], [], []
     last_good = 0
     for t, c in zip(tokens, checks, strict=True):
@@ -1454,7 +1453,7 @@ def check_stamps(
                     f"{head[:12]}…, but entry {n} now hashes to "
                     f"{(now_hash or 'nothing')[:12]}…: entries "
                     f"{last_good + 1}–{n} were changed after the stamp",
-                    f"{name_zh} 证明第 1–{n} 条记录当时的链头为 {head[:12]}…，"
+                    f"{name_zh}证明第 1–{n} 条记录当时的链头为 {head[:12]}…，"
                     f"但第 {n} 条现在的哈希为 {(now_hash or '无')[:12]}…："
                     f"第 {last_good + 1}–{n} 条记录在时间戳之后被修改",
                 )
@@ -1480,7 +1479,7 @@ def check_stamps(
     return StampReport(rows, existed_by(valid), problems)
 
 
-def verify_stamps(store: st.Store, now: datetime | None = None) -> StampReport:
+def verify_stamps(store: st.Store) -> StampReport:
     conn = store.conn
     with store.read():
         tokens = [dict(r) for r in st.stamp_tokens(conn)]
@@ -1489,4 +1488,4 @@ def verify_stamps(store: st.Store, now: datetime | None = None) -> StampReport:
             row = conn.execute("SELECT hash FROM contacts WHERE id = ?", (n,)).fetchone()
             return row[0] if row else None
 
-        return check_stamps(tokens, hash_of, now, parallel=True)
+        return check_stamps(tokens, hash_of, parallel=True)

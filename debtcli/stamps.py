@@ -125,9 +125,7 @@ def _certificates(response: Any) -> list[Any]:
     return [x509.load_der_x509_certificate(c) for c in response.signed_data.certificates]
 
 
-def check_token(
-    raw: bytes, count: int, head: str, ca_pem: str | None, now: datetime | None = None
-) -> TokenCheck:
+def check_token(raw: bytes, count: int, head: str, ca_pem: str | None) -> TokenCheck:
     """Is raw a granted token over message(count, head), signed by a timestamping certificate
     that chains to the pinned root (or, unpinned, to a root the token itself carries)? The
     certificates are judged at the token's own time (as `openssl ts -verify -attime` does): a
@@ -190,7 +188,7 @@ def check_token(
             f"its signature does not check ({exc})",
             f"签名校验失败（{exc}）",
         )
-    now = now or datetime.now(UTC)
+    now = datetime.now(UTC)
     ends = [c.not_valid_after_utc for c in certs if c.not_valid_after_utc < now]
     return TokenCheck(True, signed, pinned, min(ends) if ends else None)
 

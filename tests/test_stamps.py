@@ -3,6 +3,7 @@ real TSA (openssl ts -reply on the loopback address), queued when offline, check
 and carried in bundles that openssl alone can check."""
 
 import json
+import re
 import sqlite3
 import subprocess
 import time
@@ -10,7 +11,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-from conftest import log_add
+from conftest import log_add, zip_members
 from tsa import LocalTsa, free_port
 
 
@@ -223,3 +224,190 @@ def test_many_tokens_are_checked_on_every_core_with_the_same_result(three, tsa, 
     one = contactlog.check_stamps(tokens, hashes.get)
     many = contactlog.check_stamps(tokens, hashes.get, parallel=True)
     assert one == many and len(many.problems) == 1 and "stamp 99" in many.problems[0].en
+
+
+def _stamped(three, tsa):
+    """Three entries stamped once by a pinned TSA; the stamp's time and the head it covers."""
+    three("evidence", "stamp", "--tsa", tsa.url, "--ca", tsa.folder / "ca.crt")
+    stamp = three.json("evidence", "verify")["stamps"][0]
+    return stamp["time"], stamp["chain_head"]
+
+
+def test_verify_json_gives_each_stamp_whole(three, tsa):
+    when, head = _stamped(three, tsa)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", when)
+    doc = three.json("evidence", "verify")
+    assert doc["stamps"] == [
+        {
+            "id": 1,
+            "tsa": tsa.url,
+            "entries": 3,
+            "chain_head": head,
+            "time": when,
+            "ok": True,
+            "pinned": True,
+            "unchecked": False,
+            "certificate_expired": None,
+        }
+    ]
+    assert doc["existed_by"] == [{"first": 1, "last": 3, "time": when, "tsa": tsa.url}]
+    assert head == doc["chain_head"]
+
+
+def _tamper(db_path, sql: str, *args) -> None:
+    """Someone with the file changes it behind debtcli's back (its guards dropped)."""
+    conn = sqlite3.connect(db_path)
+    for trigger in ("contacts_no_delete", "stamps_token_fixed"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute(sql, args)
+    conn.commit()
+    conn.close()
+
+
+def _stamp_problems(three, monkeypatch, lang):
+    monkeypatch.setenv("DEBTCLI_LANG", lang)
+    r = three("evidence", "verify", "--json", ok=False)
+    assert r.exit_code == 1
+    doc = json.loads(r.stdout)
+    return doc, [p for p in doc["problems"] if p["kind"] == "stamp"]
+
+
+def test_a_log_rewritten_after_a_stamp_is_named_whole_in_each_language(
+    three, tsa, db_path, monkeypatch
+):
+    when, head = _stamped(three, tsa)
+    _rewrite_note(db_path, 2, "they were polite")
+    doc, problems = _stamp_problems(three, monkeypatch, "en")
+    now = doc["chain_head"]
+    assert doc["stamps"][0]["ok"] is False and doc["existed_by"] == []
+    assert problems == [
+        {
+            "entry": 3,
+            "kind": "stamp",
+            "message": f"stamp 1 ({tsa.url}, {when}) proves entries 1–3 existed with head "
+            f"{head[:12]}…, but entry 3 now hashes to {now[:12]}…: entries 1–3 were changed "
+            "after the stamp",
+        }
+    ]
+    _, problems = _stamp_problems(three, monkeypatch, "zh")
+    assert problems[0]["message"] == (
+        f"时间戳 1（{tsa.url}，{when}）证明第 1–3 条记录当时的链头为 {head[:12]}…，"
+        f"但第 3 条现在的哈希为 {now[:12]}…：第 1–3 条记录在时间戳之后被修改"
+    )
+
+
+def test_a_stamped_entry_removed_hashes_to_nothing(three, tsa, db_path, monkeypatch):
+    when, head = _stamped(three, tsa)
+    _tamper(db_path, "DELETE FROM contacts WHERE id = 3")
+    _, problems = _stamp_problems(three, monkeypatch, "en")
+    assert problems == [
+        {
+            "entry": 3,
+            "kind": "stamp",
+            "message": f"stamp 1 ({tsa.url}, {when}) proves entries 1–3 existed with head "
+            f"{head[:12]}…, but entry 3 now hashes to nothing…: entries 1–3 were changed "
+            "after the stamp",
+        }
+    ]
+    _, problems = _stamp_problems(three, monkeypatch, "zh")
+    assert "但第 3 条现在的哈希为 无…：" in problems[0]["message"]
+
+
+def test_a_later_stamp_names_only_the_entries_changed_since_the_last_good_one(
+    three, tsa, db_path, monkeypatch
+):
+    _stamped(three, tsa)
+    time.sleep(1.1)
+    log_add(three, "4821", "2026-11-16 10:00", channel="sms")
+    three("evidence", "stamp")
+    _rewrite_note(db_path, 4, "no message at all")
+    doc, problems = _stamp_problems(three, monkeypatch, "en")
+    assert [s["ok"] for s in doc["stamps"]] == [True, False]
+    assert [(c["first"], c["last"]) for c in doc["existed_by"]] == [(1, 3)]
+    assert len(problems) == 1 and problems[0]["entry"] == 4
+    assert problems[0]["message"].endswith(": entries 4–4 were changed after the stamp")
+
+
+@pytest.mark.parametrize(
+    ("token", "en", "zh"),
+    [
+        (
+            b"not a token",
+            "(TSA, no time): not a timestamp token (",
+            "（TSA，无时间）：不是时间戳令牌（",
+        ),
+        (None, "(TSA, WHEN): its signature does not check (", "（TSA，WHEN）：签名校验失败（"),
+    ],
+    ids=["garbage", "forged signature"],
+)
+def test_a_token_that_does_not_check_is_named_with_its_tsa_and_time(
+    three, tsa, db_path, monkeypatch, token, en, zh
+):
+    when, _ = _stamped(three, tsa)
+    raw = sqlite3.connect(db_path).execute("SELECT token FROM stamps").fetchone()[0]
+    _tamper(db_path, "UPDATE stamps SET token = ?", token or raw[:-8] + b"\x00" * 8)
+    for lang, says in (("en", f"stamp 1 {en}"), ("zh", f"时间戳 1{zh}")):
+        doc, problems = _stamp_problems(three, monkeypatch, lang)
+        assert doc["stamps"][0]["ok"] is False and doc["existed_by"] == []
+        assert len(problems) == 1 and problems[0]["entry"] is None
+        assert problems[0]["message"].startswith(says.replace("TSA", tsa.url).replace("WHEN", when))
+
+
+def _members_without(src, dst, *gone):
+    """The bundle copied without some members, and its manifest no longer listing them (what a
+    careful forger does)."""
+    members = {n: d for n, d in zip_members(src).items() if n not in gone}
+    manifest = json.loads(members["manifest.json"])
+    manifest["files"] = {n: s for n, s in manifest["files"].items() if n not in gone}
+    members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(dst, "w") as z:
+        for n, d in members.items():
+            z.writestr(n, d)
+    return dst
+
+
+def test_a_bundle_gives_its_stamps_whole(three, tsa, tmp_path):
+    when, head = _stamped(three, tsa)
+    three("evidence", "export", "-o", tmp_path / "b.zip")
+    described = json.loads(zip_members(tmp_path / "b.zip")["stamps/1.json"])
+    assert described == {"tsa": tsa.url, "entries": 3, "chain_head": head, "time": when}
+    doc = three.json("evidence", "verify", "--bundle", tmp_path / "b.zip")
+    assert doc["stamps"] == [
+        {
+            "id": "1",
+            "tsa": tsa.url,
+            "entries": 3,
+            "chain_head": head,
+            "time": when,
+            "ok": True,
+            "pinned": True,
+            "unchecked": False,
+            "certificate_expired": None,
+        }
+    ]
+    assert doc["existed_by"] == [{"first": 1, "last": 3, "time": when, "tsa": tsa.url}]
+
+
+def test_a_bundle_of_an_unpinned_tsa_is_checked_against_the_root_its_token_carries(three, tmp_path):
+    with LocalTsa(tmp_path / "tsa", chain=True) as t:
+        three("evidence", "stamp", "--tsa", t.url)
+    three("evidence", "export", "-o", tmp_path / "b.zip")
+    assert not any(n.endswith("-ca.pem") for n in zip_members(tmp_path / "b.zip"))
+    doc = three.json("evidence", "verify", "--bundle", tmp_path / "b.zip")
+    assert doc["ok"] and [(s["ok"], s["pinned"]) for s in doc["stamps"]] == [(True, False)]
+    out = three("evidence", "verify", "--bundle", tmp_path / "b.zip").stdout
+    assert "Entries 1–3 existed" in out and f"Not pinned ({t.url})" in out
+
+
+def test_a_bundle_whose_token_was_taken_out_says_there_is_no_token(three, tsa, tmp_path):
+    _stamped(three, tsa)
+    three("evidence", "export", "-o", tmp_path / "b.zip")
+    cut = _members_without(tmp_path / "b.zip", tmp_path / "cut.zip", "stamps/1.tsr")
+    for lang, says in (
+        ("en", f"stamp 1 ({tsa.url}, no time): not a timestamp token ("),
+        ("zh", f"时间戳 1（{tsa.url}，无时间）：不是时间戳令牌（"),
+    ):
+        r = three("--lang", lang, "evidence", "verify", "--bundle", cut, "--json", ok=False)
+        doc = json.loads(r.stdout)
+        assert r.exit_code == 1 and doc["existed_by"] == []
+        assert [p["message"][: len(says)] for p in doc["problems"]] == [says]
