@@ -1302,8 +1302,10 @@ def verify_bundle(path: Path) -> BundleCheck:
             else [[e["id"], e["prev_hash"], e["hash"]] for e in entries]
         )  # format 1
         tokens = _bundle_tokens(z, names)
-        omitted_list = manifest.get("omitted_attachments") or []
-        omitted = {str(o["sha256"]) for o in omitted_list}
+        # Only a redacted bundle leaves attachments out (as only it withholds entries): a full
+        # bundle that names one as left out is still checked for it.
+        omitted_list = manifest.get("omitted_attachments") if manifest.get("redacted") else None
+        omitted = {str(o["sha256"]) for o in omitted_list or []}
         if not (
             isinstance(entries, list)
             and isinstance(chain, list)

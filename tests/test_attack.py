@@ -1061,3 +1061,83 @@ def test_a_changed_or_missing_recording_is_named_with_its_entry_in_each_language
     ):  # fmt: skip
         assert _problems(logged, bundle) == [{"entry": 1, "kind": kind, "message": en}]
         assert [p["message"] for p in _problems(logged, bundle, "--lang", "zh")] == [zh]
+
+
+def test_an_entry_changed_in_a_bundle_is_named_as_changed_in_each_language(logged, tmp_path):
+    def entries(es):
+        for e in es:
+            if e["id"] == 3:
+                e["note"] = "apologised politely"
+        return es
+
+    forged = _rewrite(
+        _bundle(logged, tmp_path), tmp_path / "f.zip", _chain_edit(lambda c: c, entries)
+    )
+    _fix_manifest(forged)
+    assert _problems(logged, forged) == [
+        {
+            "entry": 3,
+            "kind": "changed",
+            "message": "entry 3: its contents were changed after recording",
+        }
+    ]
+    assert _problems(logged, forged, "--lang", "zh")[0]["message"] == "记录 3：记录后内容被修改"
+
+
+@pytest.fixture
+def two_files(li_wei, tmp_path):
+    """Entry 1 carries a recording and a photo of the letter that followed."""
+    (tmp_path / "call.m4a").write_bytes(b"\x00\x00\x00 ftypM4A the call")
+    (tmp_path / "letter.jpg").write_bytes(b"\xff\xd8\xff the letter")
+    log_add(li_wei, "4821", "2026-11-10 22:40", "--party", "agency",
+            "--attach", str(tmp_path / "call.m4a"), "--attach", str(tmp_path / "letter.jpg"))  # fmt: skip
+    return {
+        name: hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
+        for name in ("call.m4a", "letter.jpg")
+    }
+
+
+def _omitting(src: Path, dst: Path, omitted: list[str], gone: list[str]) -> Path:
+    """The bundle with the attachments `gone` taken out and the manifest's list of attachments
+    left out on purpose made `omitted` (each a sha256)."""
+
+    def edit(n, d):
+        if n.removeprefix("attachments/") in gone:
+            return None
+        if n == "manifest.json":
+            m = json.loads(d)
+            m["omitted_attachments"] = [{"entry": 1, "sha256": s, "name": "***"} for s in omitted]
+            return json.dumps(m).encode()
+        return d
+
+    _rewrite(src, dst, edit)
+    _fix_manifest(dst)
+    return dst
+
+
+def test_a_full_bundle_cannot_declare_a_recording_left_out(li_wei, two_files, tmp_path):
+    """Only a redacted bundle leaves attachments out (as only it withholds entries): a forger
+    who takes the recording out of a full bundle and lists it as left out is caught."""
+    call = two_files["call.m4a"]
+    forged = _omitting(_bundle(li_wei, tmp_path), tmp_path / "f.zip", [call], [call])
+    missing = {"entry": 1, "kind": "attachment-missing"}
+    assert _problems(li_wei, forged) == [
+        {**missing, "message": "entry 1: attachment call.m4a is missing from the bundle"}
+    ]
+    assert _problems(li_wei, forged, "--lang", "zh") == [
+        {**missing, "message": "记录 1：证据包中缺少附件 call.m4a"}
+    ]
+
+
+def test_a_redacted_bundle_leaves_out_only_the_attachments_it_names(li_wei, two_files, tmp_path):
+    call = two_files["call.m4a"]
+    b = _bundle(li_wei, tmp_path, "--redact")
+    assert li_wei.json("evidence", "verify", "--bundle", b)["attachments_left_out"] == 2
+    forged = _omitting(b, tmp_path / "f.zip", [call], [])
+    assert _problems(li_wei, forged) == [
+        {
+            "entry": 1,
+            "kind": "attachment-missing",
+            "message": "entry 1: attachment *** is missing from the bundle",  # its name masked too,
+        }
+    ]
