@@ -151,7 +151,9 @@ def test_no_masked_value_appears_in_a_redacted_bundle_and_it_verifies(
     s.close()
 
 
-def test_entries_from_before_salted_commitments_are_withheld_only_when_they_need_masking(tmp_path):
+def _old_store(tmp_path):
+    """A store whose three entries were recorded before salted commitments (schema 6), the third
+    with a letter attached; opened, it is migrated. Returns the store and the letter's sha256."""
     path = tmp_path / "old.db"
     old = st.open_store(path, create=True, upto=6)
     conn = old.conn
@@ -195,7 +197,11 @@ def test_entries_from_before_salted_commitments_are_withheld_only_when_they_need
     conn.execute("INSERT INTO meta VALUES ('chain_head', ?), ('chain_count', '3')", (prev,))
     conn.commit()
     old.close()
-    s = st.open_store(path)  # migrated: old entries keep their hashes
+    return st.open_store(path), sha  # migrated: old entries keep their hashes
+
+
+def test_entries_from_before_salted_commitments_are_withheld_only_when_they_need_masking(tmp_path):
+    s, _ = _old_store(tmp_path)
     assert [r[0] for r in s.conn.execute("SELECT salt FROM contacts")] == [None, None, None]
     _add(s, st.get_card(s, 1), note="called from 13912345678 again")
     _, _, problems = contactlog.verify_store(s, parallel=False)
@@ -214,6 +220,25 @@ def test_entries_from_before_salted_commitments_are_withheld_only_when_they_need
     whole = contactlog.verify_bundle(tmp_path / "all.zip")
     assert not whole.problems and whole.verified == 4 and whole.withheld == []
     s.close()
+
+
+def test_an_old_entry_masked_in_place_is_unchecked_and_one_changed_is_named(tmp_path):
+    """Bundles of the second format masked entries in place, with no commitments ("***" for a
+    whole field, or inside a note): such an entry cannot be checked and is said to be so, never
+    passed as verified; an entry changed with nothing masked is named as changed."""
+    s, sha = _old_store(tmp_path)
+    contactlog.export_bundle(
+        s, load_pack("cn"), tmp_path / "all.zip", None, "zh", lambda ctx: "", redacted=False
+    )
+    s.close()
+    members = zip_members(tmp_path / "all.zip")
+    chain, entries = json.loads(members["chain.json"]), json.loads(members["entries.json"])
+    entries[0]["contacted"] = "***"
+    entries[1]["note"] = "called from ***"
+    entries[2]["note"] = "a letter came, and a second one"
+    check = contactlog.check_bundle(chain, entries, {sha: sha}, set(), chain[-1][2], len(chain))
+    assert check.unchecked == [1, 2] and check.verified == 0
+    assert [(p.entry, p.kind) for p in check.problems] == [(3, "changed")]
 
 
 def test_the_cli_says_what_a_redacted_bundle_shows(li_wei, tmp_path):
