@@ -609,7 +609,7 @@ def import_proposals(store: st.Store, pack: Pack, proposals: list[Any], today: d
                 f"{what}: {exc.en}; nothing was imported", f"{what}：{exc.zh}；未导入任何内容"
             ) from exc
         atts.append(prepare([str(p.source)]) if p.source else [])
-    return _append(store, entries, atts) if entries else []
+    return _append(store, entries, atts)
 
 
 def csv_row(e: dict[str, Any], card_ref: str) -> dict[str, str]:

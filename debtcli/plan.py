@@ -218,12 +218,11 @@ def household_plan(
             "没有欠款的逾期卡：请先用 `debtcli overdue` 记录",
         )
     if len(currencies) > 1:
-        listed = ", ".join(currencies)
         raise BadInput(
-            f"these cards are in different currencies ({listed}); money in two "
+            f"these cards are in different currencies ({', '.join(currencies)}); money in two "
             "currencies cannot be added: plan each currency's cards on their own, "
             "e.g. debtcli plan CARD CARD --income … --expenses …",
-            f"这些卡的币种不同（{listed}），不能相加：请按币种分别计划，例如 "
+            f"这些卡的币种不同（{'、'.join(currencies)}），不能相加：请按币种分别计划，例如 "
             "debtcli plan 卡号 卡号 --income … --expenses …",
         )
     if months is not None and months > MAX_ROWS:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pytest
 from audio import MAKERS, amr, wav
-from conftest import assert_clean_failure, log_add, store_digest
+from conftest import TODAY, assert_clean_failure, log_add, store_digest
 
 from debtcli.phone import read_call_name
 from debtcli.rules import load_pack
@@ -252,3 +252,43 @@ def test_a_killed_import_lands_all_or_nothing(li_wei, tmp_path, db_path):
     n = len(json.loads(li_wei("log", "list", "--all", "--json").stdout))
     assert n in (0, 40_000)
     assert li_wei("evidence", "verify").exit_code == 0
+
+
+def test_a_recording_that_cannot_be_logged_is_named_by_its_file(li_wei, tmp_path, db_path):
+    f = tmp_path / "call_rec"
+    f.mkdir()
+    MAKERS["m4a"](f / "95558_20261121101500.m4a", 65)
+    MAKERS["m4a"](f / "95558_20261225101500.m4a", 65)  # a phone clock set a month ahead
+    li_wei("numbers", "add", "95558", "--bank", "中信银行")
+    before = store_digest(db_path)
+    for lang, exact in (
+        ("en", "95558_20261225101500.m4a: time 2026-12-25T10:15:00+08:00 is in the future; log "
+         "contacts after they happen; nothing was imported"),
+        ("zh", "95558_20261225101500.m4a：时间 2026-12-25T10:15:00+08:00 在未来；请在联系发生后记录；"
+         "未导入任何内容"),
+    ):  # fmt: skip
+        r = li_wei("--lang", lang, "log", "import-calls", f, "--yes", ok=False)
+        assert_clean_failure(r, exact=exact)
+    assert store_digest(db_path) == before
+
+
+def test_messages_of_one_second_are_all_logged_in_order_at_the_imports_own_time(li_wei, tmp_path):
+    """Two texts in the same second (a collector's template split in two) both land, in the
+    order the phone kept them; recorded_at is when the import ran, on the --today it ran."""
+    same = 'date="1763690400000"'
+    f = tmp_path / "sms.xml"
+    f.write_text(
+        SMS.replace('date="1763690500000"', same).replace("13900001111", "+86 400 812 3456"),
+        encoding="utf-8",
+    )
+    li_wei("numbers", "add", "4008123456", "--card", "4821", "--party", "催收公司")
+    started = datetime.now().astimezone().replace(microsecond=0)
+    li_wei("log", "import-sms", f, "--yes", "--card", "4821")
+    ended = datetime.now().astimezone()
+    entries = sorted(li_wei.json("log", "list"), key=lambda e: e["id"])
+    pair = [e["note"] for e in entries if e["at"].startswith("2025-11-21T10:00")]
+    assert pair == ["再不还款就通知单位，让你上黑名单", "妈：周末回家吃饭吗"]
+    shift = datetime.fromisoformat(TODAY).date() - started.date()
+    for e in entries:
+        recorded = datetime.fromisoformat(e["recorded_at"])
+        assert started + shift <= recorded <= ended + shift, e["recorded_at"]

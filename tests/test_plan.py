@@ -198,10 +198,12 @@ def test_cards_in_two_currencies_are_not_added_up(li_wei):
     )
     assert_clean_failure(
         li_wei("--lang", "zh", *base, ok=False),
-        says="这些卡的币种不同（CNY, USD），不能相加：请按币种分别计划，例如 debtcli plan 卡号 卡号",
+        says="这些卡的币种不同（CNY、USD），不能相加：请按币种分别计划，例如 debtcli plan 卡号 卡号",
     )
     usd = li_wei.json("plan", "9001", *base[1:])
     assert (usd["currency"], usd["total"], usd["months"]) == ("USD", "2000.00", 1)
+    (warning,) = li_wei.json("plan", "9001", "--income", "900", "--expenses", "900")["warnings"]
+    assert warning.startswith("Your expenses ($900.00) use all your income ($900.00)")
 
 
 def test_an_equal_installment_plan_keeps_the_cap_it_is_judged_by(li_wei):
