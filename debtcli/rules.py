@@ -174,7 +174,7 @@ class Pack:
             return self.data["under_agreement"]
         return next(s for s in self.stages if s["key"] == key)
 
-    def stage_text(self, key: str | None, field: str, lang: str, criminal: bool = True) -> str:
+    def stage_text(self, key: str | None, field: str, lang: str, criminal: bool) -> str:
         """A stage's name ('' field), short name, what or todo. Below the criminal threshold a
         stage's civil_* wording is used where it has one: no talk of police reports for a
         debt that cannot be 恶意透支."""

@@ -800,6 +800,11 @@ def test_a_bundle_whose_chain_links_are_swapped_names_each_break(logged, tmp_pat
         (2, "out-of-chain"),
         (None, "head"),
     ]
+    # Without --json, every problem on the one line, joined as each language joins them.
+    for lang, sep in (("en", "; "), ("zh", "；")):
+        r = logged("--lang", lang, "evidence", "verify", "--bundle", str(forged), ok=False)
+        message = [p["message"] for p in _problems(logged, forged, "--lang", lang)]
+        assert_clean_failure(r, code=1, exact=sep.join(message))
 
 
 def test_an_entry_shown_but_not_in_the_chain_is_named_and_the_rest_still_checked(logged, tmp_path):

@@ -241,6 +241,15 @@ def test_every_bank_alias_finds_its_own_hotline():
     assert PACK.bank("Bank of Communications of China")["hotline"] == "95559"
 
 
+def test_a_name_holding_two_banks_equally_goes_to_the_one_listed_first():
+    """The longest alias wins; between aliases of one length the pack's order decides, so the
+    same name finds the same bank on every run (a card typed as 招商银行/工商银行)."""
+    banks = PACK.data["banks"]
+    cmb, icbc = (next(b for b in banks if name in b["match"]) for name in ("招商银行", "工商银行"))
+    first = cmb if banks.index(cmb) < banks.index(icbc) else icbc
+    assert PACK.bank("招商银行/工商银行") is first and PACK.bank("工商银行/招商银行") is first
+
+
 # --- the store at open ------------------------------------------------------------------------
 
 

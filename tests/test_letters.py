@@ -47,11 +47,14 @@ def letters_store(li_wei):
     return li_wei
 
 
-def make(cli, kind, lang, *extra, ok=True):
+def make(cli, kind, lang, *extra, ok=True, before=()):
+    """`debtcli BEFORE… --lang LANG letter make KIND CARD` with the profile and the kind's
+    options (before: global options such as --rules)."""
     card = CARD.get(kind, "4821")
     return cli(
-        "--lang", lang, "letter", "make", kind, card, *PROFILE, *OPTIONS[kind], *extra, ok=ok
-    )
+        *before, "--lang", lang, "letter", "make", kind, card, *PROFILE, *OPTIONS[kind], *extra,
+        ok=ok,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -583,3 +586,17 @@ def test_a_rule_pack_that_cannot_be_read_or_parsed_says_why(cli, tmp_path):
         r,
         says=f"rule pack {broken}: syntax: Expected ']' at the end of a table declaration (at line 1, column 6)",
     )
+
+
+def test_a_rule_without_a_label_is_named_in_a_complaint_by_its_own_text(letters_store, tmp_path):
+    rules = pack_with(
+        tmp_path,
+        ('label_zh = "在{start}至次日{end}之间催收"\n', ""),
+        ('label_en = "collection between {start} and {end}"\n', ""),
+    )
+    for lang, says in (
+        ("en", "What is wrong: collection between 22:00 and 08:00 without your consent; "),
+        ("zh", "在 22:00 至次日 08:00 之间催收（未经你同意）；"),
+    ):
+        out = make(letters_store, "complaint", lang, before=("--rules", rules)).stdout
+        assert says in out, out

@@ -177,6 +177,9 @@ def test_import_sms_in_chinese(li_wei, tmp_path, monkeypatch):
     r = li_wei("log", "导入短信", f, "--yes", "--card", "4821")
     assert "已记录 3 条" in r.stdout and "说法" in r.stdout
     assert "│ 黑名单、通知单位 │" in r.stdout  # a message's claims, listed as Chinese lists them
+    monkeypatch.setenv("DEBTCLI_LANG", "en")
+    r = li_wei("log", "import-sms", f, "--dry-run", "--card", "4821")
+    assert "│ blacklist, employer │" in r.stdout  # and as English lists them
 
 
 def test_a_message_dated_in_the_future_names_its_sender_and_imports_nothing(li_wei, tmp_path):

@@ -422,3 +422,19 @@ def test_a_card_overdue_since_today_has_no_stage_yet(li_wei):
     r = li_wei.json("stage", "9001")
     assert (r["days_overdue"], r["stage"], r["stage_basis"]) == (0, None, None)
     assert (r["next_stage"], r["next_stage_date"]) == ("grace", "2026-11-24")
+    for lang, next_name in (("en", "Grace 2026-11-24"), ("zh", "宽限期 2026-11-24")):
+        row = next(
+            line for line in li_wei("--lang", lang, "status").stdout.splitlines() if "9001" in line
+        )
+        cells = [c.strip() for c in row.split("│")]
+        assert cells[5:7] == ["—", next_name], row
+
+
+def test_below_the_criminal_threshold_a_lawsuit_is_told_as_civil(li_wei):
+    """5511 owes ¥9,050: in the litigation stage its what and todo are the civil wording."""
+    for lang, what in (
+        ("en", "  Typically: A civil lawsuit may be filed."),
+        ("zh", "  通常：可能提起民事诉讼。"),
+    ):
+        out = li_wei("--lang", lang, "--today", "2027-06-01", "stage", "5511").stdout
+        assert what in out.splitlines(), out
