@@ -285,6 +285,7 @@ def build_context(
             for b in pack.data["letters"]["basis"]
             if kind in b["kinds"]
         ],
+        "figures": pack.data["letters"]["figures"],  # days to answer, years kept: the pack's
         "attachments": [pick(lang, en, zh) for zh, en in proofs],
         "budget": None,
         "sustainable": False,

@@ -479,14 +479,18 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
 
 
 _LETTER_WARNINGS = ("limitation", "may", "art70", "pay")
+_LETTER_FIGURES = ("complaint_answer_days", "dispute_answer_days", "recordings_kept_years")
 
 
 def _check_letters(path: Path, letters: Any) -> None:
-    """[letters]: the kinds (each with its templates), the warnings printed beside a letter and
-    the legal basis each kind cites. A pack without them would fail at `letter make`."""
+    """[letters]: the kinds (each with its templates), the warnings printed beside a letter,
+    the figures letters state (days to answer, years recordings are kept) and the legal basis
+    each kind cites. A pack without them would fail at `letter make`."""
     from debtcli.store import config_dir
 
-    _check(path, "letters", letters, {"kinds": list, "warnings": dict, "basis": list})
+    _check(
+        path, "letters", letters, {"kinds": list, "warnings": dict, "figures": dict, "basis": list}
+    )
     built_in, keys = builtin_templates(), []
     for i, kind in enumerate(letters["kinds"]):
         _check(path, f"letters.kinds[{i}]", kind, _LETTER_KIND)
@@ -506,6 +510,7 @@ def _check_letters(path: Path, letters: Any) -> None:
         letters["warnings"],
         {f"{w}_{lang}": str for w in _LETTER_WARNINGS for lang in ("zh", "en")},
     )
+    _check(path, "letters.figures", letters["figures"], dict.fromkeys(_LETTER_FIGURES, int))
     for i, basis in enumerate(letters["basis"]):
         _check(path, f"letters.basis[{i}]", basis, _LETTER_BASIS)
         if unknown := [k for k in basis["kinds"] if k not in keys]:

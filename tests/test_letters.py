@@ -335,6 +335,12 @@ def test_a_new_letter_kind_is_one_pack_entry_and_its_templates(letters_store, tm
             "conduct[6].label_en: names 'limit'",
         ),
         ('label_zh = "上门催收少于{min}人"\n', "", "conduct[7].label_zh: missing"),
+        ("complaint_answer_days = 15\n", "", "letters.figures.complaint_answer_days: missing"),
+        (
+            "recordings_kept_years = 2",
+            'recordings_kept_years = "two"',
+            "letters.figures.recordings_kept_years: expected a whole number",
+        ),
     ],
 )
 def test_a_pack_with_broken_letters_is_refused_on_load(cli, tmp_path, old, new, says):
@@ -600,3 +606,18 @@ def test_a_rule_without_a_label_is_named_in_a_complaint_by_its_own_text(letters_
     ):
         out = make(letters_store, "complaint", lang, before=("--rules", rules)).stdout
         assert says in out, out
+
+
+def test_the_figures_a_letter_states_come_from_the_pack(letters_store, tmp_path):
+    """Days to answer and years recordings are kept are the pack's, not the templates'."""
+    rules = ("--rules", pack_with(tmp_path, ("complaint_answer_days = 15", "complaint_answer_days = 10"),
+             ("recordings_kept_years = 2", "recordings_kept_years = 3"),
+             ("dispute_answer_days = 20", "dispute_answer_days = 25")))  # fmt: skip
+    for lang, says in (
+        ("en", ["at least 3 years", "within 10 days of receiving this complaint"]),
+        ("zh", ["至少保存 3 年", "在收到本投诉之日起 10 日内"]),
+    ):
+        complaint = make(letters_store, "complaint", lang, before=rules).stdout
+        assert all(s in complaint for s in says), complaint
+    dispute = make(letters_store, "credit-dispute", "zh", before=rules).stdout
+    assert "在收到本异议之日起 25 日内" in dispute
