@@ -648,7 +648,7 @@ PARALLEL_FROM = 20_000  # below this, starting worker processes costs more than 
 
 
 def _verify_range(
-    source: Any, lo: int, hi: int | None, after: tuple[int, str]
+    source: Any, lo: int, hi: int, after: tuple[int, str]
 ) -> tuple[int, str, list[Problem]]:
     """Check entries with lo <= id < hi: on a read-only connection of its own when given a path
     (a worker process), or on the connection given (which sees its own open transaction)."""
@@ -664,7 +664,7 @@ def _verify_range(
         cur = conn.execute(
             f"SELECT {', '.join(CHAIN_COLUMNS)}, salt, hash FROM contacts WHERE id >= ? "
             f"AND id < ? ORDER BY id",
-            (lo, hi if hi is not None else 1 << 62),
+            (lo, hi),
         )
         cur.row_factory = None
         return verify_chain(cur, atts, after=after)

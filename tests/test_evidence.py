@@ -526,6 +526,9 @@ def test_parallel_verify_names_tampering_at_range_edges(li_wei, db_path, tmp_pat
     f = tmp_path / "many.csv"
     f.write_text("card,at,channel,party,note\n" + rows, encoding="utf-8")
     li_wei("log", "import", str(f))
+    # In this process first: the same answer; and mutmut, which learns which tests reach a
+    # function in this process only, then knows this test reaches the workers' function too.
+    assert "40 entries verified" in li_wei("evidence", "verify").stdout
     monkeypatch.setattr(contactlog, "PARALLEL_FROM", 2)  # split 40 entries across the cores
     assert "40 entries verified" in li_wei("evidence", "verify").stdout
     conn = raw(db_path)

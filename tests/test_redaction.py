@@ -219,6 +219,7 @@ def test_entries_from_before_salted_commitments_are_withheld_only_when_they_need
     )
     whole = contactlog.verify_bundle(tmp_path / "all.zip")
     assert not whole.problems and whole.verified == 4 and whole.withheld == []
+    _readme_recipe(tmp_path / "all.zip")  # old entries hash as the README says, by hand
     s.close()
 
 
@@ -315,10 +316,9 @@ def test_a_redacted_bundle_hides_numbers_in_attachment_names(li_wei, tmp_path):
     assert contactlog.verify_bundle(tmp_path / "b.zip").masked == [1]
 
 
-def test_the_readmes_recipe_checks_a_real_bundle_without_debtcli(li_wei, tmp_path):
-    """The README tells how to re-check a bundle with nothing but Python's standard library:
-    that recipe, run as printed, accepts a full and a redacted bundle (an attachment, a masked
-    phone) and refuses one whose entry was edited."""
+def _readme_recipe(bundle) -> None:
+    """Run the README's stand-alone check of a bundle, as printed, on `bundle` (it raises
+    AssertionError where an entry does not hash to its link)."""
     import re
     from pathlib import Path
 
@@ -326,6 +326,13 @@ def test_the_readmes_recipe_checks_a_real_bundle_without_debtcli(li_wei, tmp_pat
     recipe = re.search(
         r"To re-check a bundle's entries without\s+debtcli:\s+```python\n(.*?)```", readme, re.S
     )[1]
+    exec(recipe.replace('"bundle.zip"', repr(str(bundle))), {})
+
+
+def test_the_readmes_recipe_checks_a_real_bundle_without_debtcli(li_wei, tmp_path):
+    """The README tells how to re-check a bundle with nothing but Python's standard library:
+    that recipe, run as printed, accepts a full and a redacted bundle (an attachment, a masked
+    phone) and refuses one whose entry was edited."""
     rec = tmp_path / "call.m4a"
     rec.write_bytes(b"a recording")
     log_add(li_wei, "4821", "2026-11-20 10:00", "--party", "agency", "--phone", "13812345678",
@@ -334,7 +341,7 @@ def test_the_readmes_recipe_checks_a_real_bundle_without_debtcli(li_wei, tmp_pat
     for args in ((), ("--redact",)):
         bundle = tmp_path / f"b{len(args)}.zip"
         li_wei("evidence", "export", *args, "-o", str(bundle))
-        exec(recipe.replace('"bundle.zip"', repr(str(bundle))), {})
+        _readme_recipe(bundle)
     with zipfile.ZipFile(tmp_path / "b0.zip") as z:
         members = {n: z.read(n) for n in z.namelist()}
     members["entries.json"] = members["entries.json"].replace(b"called from", b"texted from")
@@ -342,4 +349,4 @@ def test_the_readmes_recipe_checks_a_real_bundle_without_debtcli(li_wei, tmp_pat
         for n, d in members.items():
             z.writestr(n, d)
     with pytest.raises(AssertionError):
-        exec(recipe.replace('"bundle.zip"', repr(str(tmp_path / "edited.zip"))), {})
+        _readme_recipe(tmp_path / "edited.zip")
