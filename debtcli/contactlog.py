@@ -1129,12 +1129,13 @@ def _bundle_tokens(z: Any, names: set[str]) -> list[dict[str, Any]]:
     for n in sorted(names):
         if n.startswith("stamps/") and n.endswith(".json"):
             base = n.removesuffix(".json")
+            stem = base.removeprefix("stamps/")
             info = json.loads(z.read(n))
             if not isinstance(info, dict) or not isinstance(info.get("entries"), int):
                 raise ValueError(f"{n}: not a stamp description")
             tokens.append(
                 {
-                    "id": base.removeprefix("stamps/"),
+                    "id": int(stem) if stem.isdecimal() else stem,  # as the store's: a number
                     "tsa": str(info.get("tsa")),
                     "chain_count": info["entries"],
                     "chain_head": str(info.get("chain_head")),
