@@ -313,9 +313,18 @@ class Proposal(NamedTuple):
     card: Any | None  # None: a number the book does not know (assign a card, or skip)
     raw: dict[str, Any]  # what build_entry takes
     source: Path | None  # the recording to attach
-    status: str  # new | logged (already in the log: skipped)
+    status: str  # new | logged (already in the log) | future (after today): only new is logged
     who: str
     what: str
+
+
+def mark_future(proposals: list[Proposal], limit: datetime) -> list[Proposal]:
+    """A new proposal dated after `limit` (dates.latest_allowed: the latest a past contact may
+    be) is marked future: the phone's clock was wrong, and log add would refuse it. It is
+    shown and left out, so one bad date does not keep the rest of a backup out of the log."""
+    return [
+        p._replace(status="future") if p.status == "new" and p.at > limit else p for p in proposals
+    ]
 
 
 def _who(known: Known | None, name: str | None, num: str | None) -> str:

@@ -182,17 +182,30 @@ def test_import_sms_in_chinese(li_wei, tmp_path, monkeypatch):
     assert "│ blacklist, employer │" in r.stdout  # and as English lists them
 
 
-def test_a_message_dated_in_the_future_names_its_sender_and_imports_nothing(li_wei, tmp_path):
+def test_a_message_dated_in_the_future_is_shown_and_left_out_and_the_rest_logged(
+    li_wei, tmp_path, db_path
+):
+    """A phone whose clock was wrong once must not stop the whole backup going in: the message
+    dated after today is shown as such, not logged, and said; the others are logged."""
     f = tmp_path / "sms.xml"
     f.write_text(SMS.replace('date="1763604000000"', 'date="1798156800000"'), encoding="utf-8")
-    for lang, says in (
-        ("en", "95558: time 2026-12-25T08:00:00+08:00 is in the future; log contacts after they "
-         "happen; nothing was imported"),
-        ("zh", "95558：时间 2026-12-25T08:00:00+08:00 在未来；请在联系发生后记录；未导入任何内容"),
+    for lang, day, status, said in (
+        ("en", "2026-12-25", "in the future", "1 dated in the future was left out: check the phone's clock "
+         "(if it was wrong, log the message with debtcli log add --at …)."),
+        ("zh", "2026年12月25日", "时间在未来", "1 条的时间在未来，未记录：请检查手机时间（如果时间有误，可用 debtcli "
+         "log add --at … 手动记录）。"),
     ):  # fmt: skip
-        r = li_wei("--lang", lang, "log", "import-sms", f, "--yes", "--card", "4821", ok=False)
-        assert_clean_failure(r, says=says)
-    assert li_wei.json("log", "list") == []
+        before = store_digest(db_path)
+        r = li_wei("--lang", lang, "log", "import-sms", f, "--dry-run", "--card", "4821")
+        row = next(line for line in r.stdout.splitlines() if day in line)
+        assert status in row and said in " ".join(r.stdout.split())
+        assert store_digest(db_path) == before
+    r = li_wei("log", "import-sms", f, "--yes", "--card", "4821")
+    assert "Logged 2 entries" in r.stdout and "1 dated in the future was left out" in r.stdout
+    notes = [e["note"] for e in li_wei.json("log", "list")]
+    assert len(notes) == 2 and not any("【中信银行】" in n for n in notes)
+    again = li_wei("log", "import-sms", f, "--yes", "--card", "4821").stdout
+    assert "Logged" not in again and "1 dated in the future was left out" in again
 
 
 @pytest.mark.parametrize(
@@ -261,14 +274,13 @@ def test_a_recording_that_cannot_be_logged_is_named_by_its_file(li_wei, tmp_path
     f = tmp_path / "call_rec"
     f.mkdir()
     MAKERS["m4a"](f / "95558_20261121101500.m4a", 65)
-    MAKERS["m4a"](f / "95558_20261225101500.m4a", 65)  # a phone clock set a month ahead
+    MAKERS["m4a"](f / "95558_20261122101500.m4a", 25 * 3600)  # a broken length: 25 hours
     li_wei("numbers", "add", "95558", "--bank", "中信银行")
     before = store_digest(db_path)
     for lang, exact in (
-        ("en", "95558_20261225101500.m4a: time 2026-12-25T10:15:00+08:00 is in the future; log "
-         "contacts after they happen; nothing was imported"),
-        ("zh", "95558_20261225101500.m4a：时间 2026-12-25T10:15:00+08:00 在未来；请在联系发生后记录；"
-         "未导入任何内容"),
+        ("en", "95558_20261122101500.m4a: --minutes 1500: a whole number from 0 to 1440; "
+         "nothing was imported"),
+        ("zh", "95558_20261122101500.m4a：--minutes 1500：应为 0 到 1440 之间的整数；未导入任何内容"),
     ):  # fmt: skip
         r = li_wei("--lang", lang, "log", "import-calls", f, "--yes", ok=False)
         assert_clean_failure(r, exact=exact)

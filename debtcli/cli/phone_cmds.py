@@ -50,7 +50,11 @@ def _show(proposals: list[Any]) -> None:
     from debtcli.cli.tables import show_table
 
     pack, t = state.pack(), state.t
-    status = {"new": t("new", "新"), "logged": t("already logged", "已记录")}
+    status = {
+        "new": t("new", "新"),
+        "logged": t("already logged", "已记录"),
+        "future": t("in the future: left out", "时间在未来：不记录"),
+    }
     rows = [
         [
             show_time(p.at.isoformat(), state.lang),
@@ -118,19 +122,31 @@ def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | 
     terminal accept, skip or assign each unknown caller. All of it in one transaction."""
     from debtcli import contactlog
     from debtcli.cli.common import ask
+    from debtcli.dates import latest_allowed
     from debtcli.errors import BadInput
     from debtcli.ledger import find_card
+    from debtcli.phone import mark_future
 
     s, pack, t = state.store(), state.pack(), state.t
     default = find_card(s, card) if card else None
-    proposals = [p._replace(card=p.card or default) for p in proposals]
+    proposals = mark_future(
+        [p._replace(card=p.card or default) for p in proposals], latest_allowed(state.today)
+    )
     _show(proposals)
     new = [p for p in proposals if p.status == "new"]
-    if not new:
+    if future := sum(p.status == "future" for p in proposals):
         say(
-            f"Nothing new: all {len(proposals)} are already in the log.",
-            f"没有新内容：{len(proposals)} 条都已在记录中。",
+            f"{future} dated in the future {'was' if future == 1 else 'were'} left out: check "
+            "the phone's clock (if it was wrong, log the message with debtcli log add --at …).",
+            f"{future} 条的时间在未来，未记录：请检查手机时间（如果时间有误，可用 debtcli log add "
+            "--at … 手动记录）。",
         )
+    if not new:
+        if not future:
+            say(
+                f"Nothing new: all {len(proposals)} are already in the log.",
+                f"没有新内容：{len(proposals)} 条都已在记录中。",
+            )
         return
     if dry_run:
         say(
