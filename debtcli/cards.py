@@ -83,15 +83,15 @@ def resolve(ref: str, cards: Sequence[Any], bank_of: Callable[[str], Any] | None
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        known = ", ".join(describe(c) for c in cards) or "none yet"
+        known = [describe(c) for c in cards]
         raise NotFound(
-            f"no card matches {ref!r}; cards: {known}",
-            f"没有与 {ref!r} 匹配的卡；已有的卡：{known.replace('none yet', '暂无')}",
+            f"no card matches {ref!r}; cards: {', '.join(known) or 'none yet'}",
+            f"没有与 {ref!r} 匹配的卡；已有的卡：{'、'.join(known) or '暂无'}",
         )
-    listed = "; ".join(describe(c) for c in matches)
+    listed = [describe(c) for c in matches]
     raise BadInput(
-        f"{ref!r} matches several cards: {listed}; use the id, e.g. #{matches[0]['id']}",
-        f"{ref!r} 匹配多张卡：{listed}；请用编号，例如 #{matches[0]['id']}",
+        f"{ref!r} matches several cards: {'; '.join(listed)}; use the id, e.g. #{matches[0]['id']}",
+        f"{ref!r} 匹配多张卡：{'；'.join(listed)}；请用编号，例如 #{matches[0]['id']}",
     )
 
 

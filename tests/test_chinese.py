@@ -245,3 +245,21 @@ def test_a_time_in_another_iso_form_is_shown_as_a_stored_one_is():
 def test_a_time_said_in_words_keeps_its_seconds(li_wei):
     log_add(li_wei, "4821", "11月20日 下午3:20:15")
     assert li_wei.json("log", "list")[0]["at"] == "2026-11-20T15:20:15+08:00"
+
+
+def test_a_card_not_found_or_ambiguous_lists_the_cards_as_each_language_lists_them(li_wei):
+    cards = ["#1 中信银行 ****4821 citic", "#2 招商银行 ****7730", "#3 工商银行 ****5511"]
+    for lang, exact in (
+        ("en", f"no card matches '9999'; cards: {', '.join(cards)}"),
+        ("zh", f"没有与 '9999' 匹配的卡；已有的卡：{'、'.join(cards)}"),
+    ):
+        r = li_wei("--lang", lang, "pay", "9999", "100", ok=False)
+        assert_clean_failure(r, exact=exact)
+    li_wei("card", "add", "--bank", "中信银行", "--last4", "1234")
+    both = ["#1 中信银行 ****4821 citic", "#4 中信银行 ****1234"]
+    for lang, exact in (
+        ("en", f"'中信' matches several cards: {'; '.join(both)}; use the id, e.g. #1"),
+        ("zh", f"'中信' 匹配多张卡：{'；'.join(both)}；请用编号，例如 #1"),
+    ):
+        r = li_wei("--lang", lang, "pay", "中信", "100", ok=False)
+        assert_clean_failure(r, exact=exact)
