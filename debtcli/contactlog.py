@@ -997,10 +997,9 @@ def export_bundle(
     names to hide wherever they appear, with every agent name in the log."""
     import hashlib
     import json
-    import os
     import zipfile
 
-    from debtcli.documents import output_file
+    from debtcli.documents import output_file, private_file
 
     out_path = output_file(out_path)
     conn = store.conn
@@ -1080,19 +1079,12 @@ def export_bundle(
                 f"证据文件夹中缺少附件 {path.name}；请运行 `debtcli evidence verify`",
             )
         manifest["files"][name] = file_sha256(path)
-    tmp = out_path.with_name(out_path.name + ".part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
-            for name, data in files.items():
-                z.writestr(name, data)
-            for name, path in attachment_files.items():
-                z.write(path, name)
-            z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with private_file(out_path) as (_, raw), zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+        for name, path in attachment_files.items():
+            z.write(path, name)
+        z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     return manifest
 
 

@@ -5,9 +5,10 @@ One structure feeds every format: a title, optional lead paragraphs, and section
 """
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from debtcli.errors import BadInput
 
@@ -71,28 +72,39 @@ def check_target(path: Path, replace: bool) -> Path:
     return path
 
 
-def write_private(path: Path, data: bytes | Iterable[str]) -> None:
-    """Write atomically, readable by the owner only: letters carry personal data. data may be
-    text in chunks (a long report), written as it comes."""
-    path = output_file(path)
+@contextmanager
+def private_file(path: Path) -> Iterator[tuple[Path, BinaryIO]]:
+    """A file readable by the owner only (letters, bundles and backups carry personal data),
+    written atomically: the block writes to a hidden .NAME.part beside it (its path is given
+    too, to check what was written), which takes the name when the block ends and is removed
+    if the block fails: the name holds the whole file or nothing new (a kill leaves only the
+    hidden .part)."""
     tmp = path.with_name(f".{path.name}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
+            yield tmp, f
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_private(path: Path, data: bytes | Iterable[str]) -> None:
+    """Write a document (private_file): data may be text in chunks (a long report), written
+    as it comes."""
+    path = output_file(path)
+    try:
+        with private_file(path) as (_, f):
             if isinstance(data, bytes):
                 f.write(data)
             else:
                 for chunk in data:
                     f.write(chunk.encode())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise BadInput(
-                f"cannot write {path}: {exc.strerror or exc}",
-                f"无法写入 {path}：{exc.strerror or exc}",
-            ) from exc
-        raise
+    except OSError as exc:
+        raise BadInput(
+            f"cannot write {path}: {exc.strerror or exc}", f"无法写入 {path}：{exc.strerror or exc}"
+        ) from exc
 
 
 def letter_body(md: str, fmt: str, title: str, lang: str) -> Any:

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import sqlite3
 import zipfile
 from datetime import datetime
@@ -997,12 +998,44 @@ def test_a_one_card_bundles_readable_copies_hold_that_card_only(logged, tmp_path
     assert [(r["card"], r["note"]) for r in rows] == [("7730", "reminder")]
     html = m["summary.html"].decode()
     assert "reminder" in html and "called my mother" not in html and "22:40" not in html
+    assert ": 招商银行 ****7730</p>" in html  # the card it holds, named at the top
+    assert m["manifest.json"].decode().startswith('{\n "format": ')  # a key a line, to read
     manifest = json.loads(m["manifest.json"])
     assert (manifest["card"], manifest["subset"], manifest["entries"]) == ("7730", True, 1)
     assert manifest["format"] == "debtcli-evidence-bundle/3"
     assert datetime.fromisoformat(manifest["created"]).utcoffset() is not None
     whole = json.loads(zip_members(_bundle(logged, tmp_path, name="all.zip"))["manifest.json"])
     assert (whole["card"], whole["card_id"], whole["subset"]) == (None, None, False)
+
+
+def test_a_bundle_is_compressed_and_leaves_no_part_file(logged, tmp_path):
+    b = _bundle(logged, tmp_path)
+    with zipfile.ZipFile(b) as z:
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_DEFLATED}
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".zip", ".part")) == ["b.zip"]
+
+
+def test_an_attachment_gone_since_verify_stops_the_export_and_writes_nothing(logged, tmp_path):
+    """The store is checked before an export; a recording deleted in between still stops it,
+    named, and no bundle (nor its .part) is left."""
+    from debtcli import contactlog
+    from debtcli import store as st
+    from debtcli.errors import CheckFailed
+    from debtcli.rules import load_pack
+
+    s = st.open_store(Path(os.environ["DEBTCLI_DB"]))
+    (sha,) = [p.name for p in s.evidence_dir.iterdir()]
+    (s.evidence_dir / sha).unlink()
+    with pytest.raises(CheckFailed) as caught:
+        contactlog.export_bundle(
+            s, load_pack("cn"), tmp_path / "b.zip", None, "en", lambda ctx: "", redacted=False
+        )
+    s.close()
+    assert (caught.value.en, caught.value.zh) == (
+        f"attachment {sha} is missing from the evidence folder; run `debtcli evidence verify`",
+        f"证据文件夹中缺少附件 {sha}；请运行 `debtcli evidence verify`",
+    )
+    assert not [p for p in tmp_path.iterdir() if "b.zip" in p.name]
 
 
 def test_a_bundle_keeps_chinese_readable_and_an_archived_cards_entries(logged, tmp_path):
