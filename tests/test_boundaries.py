@@ -100,6 +100,17 @@ def test_a_night_call_you_made_yourself_is_not_night_collection():
     assert "quiet-hours" not in _flags(_entry(at="2026-11-20T21:59:00+08:00")).get(1, [])
 
 
+@pytest.mark.parametrize(
+    ("channel", "quiet"),
+    [("call", True), ("sms", True), ("visit", True), ("wechat", True), ("letter", False),
+     ("lawyer-letter", False)],
+)  # fmt: skip
+def test_quiet_hours_are_about_contacts_made_at_night_not_letters_opened(channel, quiet):
+    """A letter logged at 22:40 was read then, not sent then: the rule's channels say so."""
+    night = _flags(_entry(at="2026-11-20T22:40:00+08:00", channel=channel)).get(1, [])
+    assert ("quiet-hours" in night) is quiet
+
+
 def test_an_agreement_window_counts_from_its_first_day():
     window = Window("agreement", "2026-11-20", "2026-11-30")
     assert [window.holds(d) for d in ("2026-11-19", "2026-11-20", "2026-11-30", "2026-12-01")] == [

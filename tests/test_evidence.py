@@ -305,6 +305,17 @@ def test_seventh_unanswered_attempt_is_flagged(li_wei):
         # a QR code the caller sends is not the bank's channel, whatever it is labelled
         (["--channel", "call", "--pay-to", "中信银行信用卡还款二维码"], "pay-to-personal"),
         (["--channel", "wechat", "--party", "agency"], "private-channel"),
+        # and where each rule stops
+        (["--channel", "wechat", "--party", "bank"], None),  # the bank's own account
+        (["--channel", "wechat", "--party", "agency", "--direction", "out"], None),  # you wrote
+        (["--channel", "sms", "--party", "agency"], None),
+        (["--channel", "visit", "--agents", "2"], None),  # two agents is the rule's minimum
+        (["--channel", "visit"], None),  # how many came was not said
+        (["--channel", "call", "--agents", "1"], None),  # agents count only at a visit
+        (["--channel", "call", "--credentials", "none"], None),  # credentials likewise
+        (["--channel", "call", "--flag", "other"], None),
+        (["--channel", "letter", "--no-seal"], "letter-no-seal"),
+        (["--channel", "call", "--contacted", "family", "--direction", "out"], None),
     ],
 )
 def test_each_conduct_rule(li_wei, args, rule):
