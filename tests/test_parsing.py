@@ -24,10 +24,49 @@ TODAY = date(2026, 11, 23)
         ("0.905万", 905_000),
         ("18300元", 1_830_000),
         (" 1,234,567.89 ", 123_456_789),
+        # every prefix and unit the parser knows, in either case, with or without a space
+        ("RMB 500", 50_000),
+        ("rmb500", 50_000),
+        ("CNY 1,000", 100_000),
+        ("$12.50", 1_250),
+        ("USD 3", 300),
+        ("500块", 50_000),
+        ("500 yuan", 50_000),
+        ("500 YUAN", 50_000),
+        ("1.5w", 1_500_000),
+        ("1.5W", 1_500_000),
+        ("2 万", 2_000_000),
+        ("1.230", 123),  # a trailing zero is not a third decimal
+        ("100,000,000", 100_000_000 * 100),  # the largest amount taken
     ],
 )
 def test_amount_forms(text, minor):
     assert parse_amount(text) == minor
+
+
+def test_zero_is_taken_only_where_it_means_something():
+    assert parse_amount("0", allow_zero=True) == 0
+    assert parse_amount("¥0.00", allow_zero=True) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "en", "zh"),
+    [
+        ("-5", "amount '-5' is negative; enter what was owed or paid as a positive number",
+         "金额 '-5' 是负数，请输入正数"),
+        ("abc", "amount 'abc' is not a number (examples: 32000, 32,000.50, ¥32000, 3.2万)",
+         "金额 'abc' 不是有效数字（例如 32000、32,000.50、¥32000、3.2万）"),
+        ("1.234", "amount '1.234' has more than two decimals (fen/cents)",
+         "金额 '1.234' 的小数超过两位（分）"),
+        ("100,000,000.01", "amount '100,000,000.01' is too large to be a card debt; check the "
+         "number", "金额 '100,000,000.01' 过大，不像信用卡欠款，请检查"),
+        ("0", "amount '0' is zero", "金额 '0' 为零"),
+    ],
+)  # fmt: skip
+def test_an_amount_refused_says_why_in_each_language(text, en, zh):
+    with pytest.raises(BadInput) as exc:
+        parse_amount(text)
+    assert (exc.value.en, exc.value.zh) == (en, zh)
 
 
 @pytest.mark.parametrize(
