@@ -130,3 +130,21 @@ def test_add_months_never_goes_backwards_and_keeps_the_day_when_it_can(d, n):
     assert (later.year - d.year) * 12 + later.month - d.month == n  # n calendar months on
     last = calendar.monthrange(later.year, later.month)[1]
     assert later.day == min(d.day, last)  # the same day, or the month's last when it has none
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "shown"),
+    [
+        (6_240_000, "CNY", "¥62,400.00"),
+        (5, "CNY", "¥0.05"),
+        (-123_456, "CNY", "-¥1,234.56"),  # a refund or an overpayment
+        (100_000, "USD", "$1,000.00"),
+        (100_000, "EUR", "€1,000.00"),
+        (100_000, "GBP", "£1,000.00"),
+        (100_000, "HKD", "HK$1,000.00"),
+        (100_000, "JPY", "1,000.00 JPY"),  # no symbol known: the code after the number
+        (0, "CNY", "¥0.00"),
+    ],
+)
+def test_amounts_are_shown_with_their_currency(minor, currency, shown):
+    assert format_amount(minor, currency) == shown
