@@ -72,17 +72,14 @@ def parse_date(text: str, today: date, *, past: bool = False) -> date:
         y, (mo, d) = today.year, (int(g) for g in m.groups())
     else:
         raise _not_understood(str(text))
+    if past and not re.match(_DATE, s) and (mo, d) > (today.month, today.day):
+        y -= 1  # not yet this year: the last one that happened
     try:
         day = date(y, mo, d)
-    except ValueError as exc:
+    except ValueError as exc:  # 30 February; 29 February in a year without one
         raise BadInput(
             f"date {text!r} does not exist on the calendar", f"日期 {text!r} 不存在"
         ) from exc
-    if past and not re.match(_DATE, s) and day > today:
-        try:
-            day = day.replace(year=y - 1)
-        except ValueError:  # 29 February
-            day = day.replace(year=y - 1, day=28)
     return check_plausible(day, str(text))
 
 

@@ -148,3 +148,20 @@ def test_add_months_never_goes_backwards_and_keeps_the_day_when_it_can(d, n):
 )
 def test_amounts_are_shown_with_their_currency(minor, currency, shown):
     assert format_amount(minor, currency) == shown
+
+
+def test_a_day_without_a_year_is_the_last_one_that_happened_or_refused():
+    """8月5日 typed in January is last August's; 2月29日 typed in January of a leap year would be
+    a 29 February of last year, which does not exist: refused, never moved to the 28th."""
+    january = date(2028, 1, 10)
+    assert parse_date("8月5日", january, past=True) == date(2027, 8, 5)
+    assert parse_date("1月10日", january, past=True) == january  # today is not the future
+    assert parse_date("8月5日", january) == date(2028, 8, 5)  # a due date: this year's
+    assert parse_date("2月29日", date(2028, 3, 1), past=True) == date(2028, 2, 29)
+    for today in (january, date(2027, 3, 10)):
+        with pytest.raises(BadInput) as exc:
+            parse_date("2月29日", today, past=True)
+        assert (exc.value.en, exc.value.zh) == (
+            "date '2月29日' does not exist on the calendar",
+            "日期 '2月29日' 不存在",
+        )
