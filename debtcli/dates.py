@@ -3,8 +3,8 @@
 Everything typed goes through `normalize` first (NFKC: full-width digits and punctuation become
 ASCII, so ２０２６－０８－０５ is 2026-08-05). Dates: 2026-08-05, 2026/8/5, 2026.8.5, 2026年8月5日,
 2026年8月5号, 8月5日 (this year; for something that happened, the last such day), today/今天,
-yesterday/昨天, 前天. Times: 22:40, 22.40, 22点40(分), 晚上10点40, 下午3点, 上午9点半, after a date
-with or without a space, or alone (today). A time is read exactly or refused: 22,40 and 22.4 are
+yesterday/昨天, 前天. Times: 22:40, 22.40, 22点40(分), 晚上10点40, 下午3点, 上午9点半 (晚上12点 is the
+midnight that ends the evening), after a date with or without a space, or alone (today). A time is read exactly or refused: 22,40 and 22.4 are
 errors, never 22:00. A time without an offset is local time and is stored with the local offset.
 """
 
@@ -29,6 +29,7 @@ _TIME = (
 _ISO = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
 _RELATIVE = {"today": 0, "今天": 0, "今日": 0, "yesterday": 1, "昨天": 1, "昨日": 1, "前天": 2}
 _AFTERNOON = ("下午", "傍晚", "晚上", "夜里", "夜间")
+_NIGHT = ("晚上", "夜里", "夜间", "半夜")  # 12 of these is midnight, at the evening's end
 
 
 def normalize(text: object) -> str:
@@ -147,17 +148,22 @@ def _bad_time(text: str) -> BadInput:
     )
 
 
-def _clock(m: re.Match, text: str) -> time:
+def _clock(m: re.Match, text: str) -> tuple[time, int]:
+    """The clock time meant, and the days after the date typed it falls on: 晚上12点 (also
+    夜里, 夜间, 半夜) is the midnight that ends that evening, the next day's 00:00; 凌晨12点 the
+    midnight that begins the day; 下午12点 and 中午12点 noon."""
     h = int(m["h"])
     minute = int(m["m"] or m["m2"] or 0) + (30 if m["half"] else 0)
     second = int(m["s"] or 0)
-    period = m["period"]
-    if (period in _AFTERNOON and h < 12) or (period == "中午" and h < 11):
+    period, later = m["period"], 0
+    if period in _NIGHT and h == 12:
+        h, later = 0, 1
+    elif (period in _AFTERNOON and h < 12) or (period == "中午" and h < 11):
         h += 12
-    elif period in ("凌晨", "半夜") and h == 12:
+    elif period == "凌晨" and h == 12:
         h = 0
     try:
-        return time(h, minute, second)
+        return time(h, minute, second), later
     except ValueError as exc:
         raise BadInput(f"time {text!r} does not exist", f"时间 {text!r} 不存在") from exc
 
@@ -184,7 +190,8 @@ def parse_datetime(text: str, today: date) -> datetime:
         day = parse_date(head, today, past=True) if head else today
     except BadInput:
         raise _bad_time(str(text)) from None
-    return with_local_offset(datetime.combine(day, _clock(m, str(text))))
+    clock, later = _clock(m, str(text))
+    return with_local_offset(datetime.combine(day + timedelta(days=later), clock))
 
 
 def parse_past_datetime(text: str, today: date, limit: datetime | None = None) -> datetime:

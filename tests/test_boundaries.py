@@ -226,8 +226,7 @@ def test_days_overdue_are_counted_once_the_same_everywhere(cli, since, days, sta
         ("昨天 中午11点", "11:00:00"),  # 中午 before 11 is the afternoon's, 11 the morning's
         ("昨天 中午12点", "12:00:00"),
         ("昨天 凌晨3点", "03:00:00"),
-        ("昨天 凌晨12点", "00:00:00"),  # only 12 in the small hours is midnight
-        ("昨天 半夜12点", "00:00:00"),
+        ("昨天 凌晨12点", "00:00:00"),  # 12 in the small hours: the midnight that begins the day
     ],
 )
 def test_spoken_times_of_day_become_the_clock_time_meant(typed, clock):
@@ -235,6 +234,30 @@ def test_spoken_times_of_day_become_the_clock_time_meant(typed, clock):
 
     at = parse_datetime(typed, date(2026, 11, 23))
     assert at.date() == date(2026, 11, 22) and at.time().isoformat() == clock
+
+
+@pytest.mark.parametrize(
+    ("typed", "at"),
+    [
+        ("前天 晚上12点", "2026-11-22T00:00"),  # the midnight that ends that evening
+        ("前天 晚上12点半", "2026-11-22T00:30"),
+        ("前天 夜里12点", "2026-11-22T00:00"),
+        ("前天 夜间12点10分", "2026-11-22T00:10"),
+        ("前天 半夜12点", "2026-11-22T00:00"),
+        ("前天 晚上11点59", "2026-11-21T23:59"),
+    ],
+)
+def test_twelve_at_night_is_the_midnight_that_ends_the_evening_not_noon(typed, at):
+    """晚上12点 was read as noon: a call at midnight lost its quiet-hours flag."""
+    from debtcli.dates import parse_datetime
+
+    assert parse_datetime(typed, date(2026, 11, 23)).isoformat().startswith(at)
+
+
+def test_a_call_at_twelve_at_night_is_night_collection(li_wei):
+    log_add(li_wei, "4821", "前天 晚上12点", "--party", "agency")
+    (entry,) = li_wei.json("log", "list")
+    assert entry["at"].startswith("2026-11-22T00:00") and entry["violations"] == ["quiet-hours"]
 
 
 def test_since_and_until_typed_as_words_are_whole_local_days():
