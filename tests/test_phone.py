@@ -191,7 +191,7 @@ def test_a_message_dated_in_the_future_is_shown_and_left_out_and_the_rest_logged
     f.write_text(SMS.replace('date="1763604000000"', 'date="1798156800000"'), encoding="utf-8")
     for lang, day, status, said in (
         ("en", "2026-12-25", "in the future", "1 dated in the future was left out: check the phone's clock "
-         "(if it was wrong, log the message with debtcli log add --at …)."),
+         "(if it was wrong, log it by hand with debtcli log add --at …)."),
         ("zh", "2026年12月25日", "时间在未来", "1 条的时间在未来，未记录：请检查手机时间（如果时间有误，可用 debtcli "
          "log add --at … 手动记录）。"),
     ):  # fmt: skip

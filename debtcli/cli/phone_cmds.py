@@ -137,7 +137,7 @@ def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | 
     if future := sum(p.status == "future" for p in proposals):
         say(
             f"{future} dated in the future {'was' if future == 1 else 'were'} left out: check "
-            "the phone's clock (if it was wrong, log the message with debtcli log add --at …).",
+            "the phone's clock (if it was wrong, log it by hand with debtcli log add --at …).",
             f"{future} 条的时间在未来，未记录：请检查手机时间（如果时间有误，可用 debtcli log add "
             "--at … 手动记录）。",
         )
