@@ -136,6 +136,8 @@ def check_token(raw: bytes, count: int, head: str, ca_pem: str | None) -> TokenC
     from rfc3161_client import VerificationError, VerifierBuilder
 
     pinned = bool(ca_pem)
+    if not raw:  # a bundle whose token file was taken out
+        return TokenCheck(False, None, pinned, None, "its token is missing", "时间戳令牌缺失")
     try:
         response = decode(raw)
         signed = response.tst_info.gen_time

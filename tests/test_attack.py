@@ -340,6 +340,17 @@ def test_a_rehashed_last_entry_that_skips_its_predecessor_fails(logged, db_path)
     ]
 
 
+def test_a_link_that_is_not_a_hash_is_named_not_a_crash(logged, db_path):
+    """An entry whose back-pointer was overwritten with text no hash looks like is hashed the
+    documented, slow way (the fast one takes only what debtcli writes): named, never a crash."""
+    conn = _raw(db_path)
+    conn.execute("UPDATE contacts SET prev_hash = 'not a hash' WHERE id = 2")
+    conn.commit()
+    conn.close()
+    problems = json.loads(logged("evidence", "verify", "--json", ok=False).stdout)["problems"]
+    assert [(p["entry"], p["kind"]) for p in problems] == [(2, "changed"), (2, "out-of-chain")]
+
+
 def test_deleting_the_head_record_fails(logged, db_path):
     conn = _raw(db_path)
     conn.execute("DELETE FROM meta WHERE key IN ('chain_count', 'chain_head')")

@@ -307,3 +307,17 @@ def test_messages_of_one_second_are_all_logged_in_order_at_the_imports_own_time(
     for e in entries:
         recorded = datetime.fromisoformat(e["recorded_at"])
         assert started + shift <= recorded <= ended + shift, e["recorded_at"]
+
+
+def test_a_message_that_cannot_be_logged_is_named_by_its_sender(li_wei, tmp_path, db_path):
+    long = "催收" * 2501  # 5,002 characters: over a note's 5,000
+    f = tmp_path / "sms.xml"
+    f.write_text(SMS.replace("我已申请分期", long), encoding="utf-8")
+    before = store_digest(db_path)
+    r = li_wei("log", "import-sms", f, "--yes", "--card", "4821", ok=False)
+    assert_clean_failure(
+        r,
+        exact="95558: --note '催收催收催收催收催收催收催收催收催收催收…': at most 5000 characters; "
+        "nothing was imported",
+    )
+    assert store_digest(db_path) == before
