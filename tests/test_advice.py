@@ -96,6 +96,25 @@ def test_a_missed_installment_breaks_the_agreement_and_escalation_resumes(li_wei
     assert "Agreement broken on 2027-01-24" in out and "installment 2 of 60" in out
 
 
+def test_an_installment_has_its_own_banks_grace(cli, tmp_path):
+    """A bank whose pack profile allows five days' grace: its installment is missed on the
+    sixth day after it fell due, not the fourth."""
+    rules = ("--rules", str(pack_with(tmp_path, ("[bank_profiles.bocom.start_days]\nreminder = 4",
+                                                 "[bank_profiles.bocom.start_days]\nreminder = 6"))))  # fmt: skip
+    cli("card", "add", "--bank", "交通银行", "--last4", "6001")
+    cli("overdue", "6001", "--since", "2026-09-01", "--amount", "20000")
+    cli(*rules, "agree", "6001", "--months", "12", "--monthly", "1000", "--first-due", "2026-12-01")
+
+    def status(today):
+        return cli.json(*rules, "--today", today, "stage", "6001")["agreement_status"]
+
+    assert [status(d) for d in ("2026-12-05", "2026-12-06", "2026-12-07")] == [
+        "current",
+        "current",
+        "broken",
+    ]
+
+
 def test_timeline_and_calendar_predict_no_escalation_under_agreement(li_wei, tmp_path):
     li_wei("agree", "4821", "--months", "60", "--monthly", "1040", "--first-due", "2026-12-20")
     events = li_wei.json("timeline", "4821", "--all")
