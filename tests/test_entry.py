@@ -370,3 +370,46 @@ def test_a_log_import_of_a_folder_is_refused(li_wei, tmp_path):
     ):
         r = li_wei("--lang", lang, "log", "import", str(tmp_path), ok=False)
         assert_clean_failure(r, exact=says)
+
+
+SAID = {"org": None, "agent": None, "agent_id": None, "phone": None, "minutes": None,
+        "agents": None, "credentials": None, "demanded": None, "pay_to": None, "promise": None,
+        "promise_date": None, "claims": None, "flags": None, "note": None}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "stored"),
+    [
+        # nothing said: from them, to you, by someone not named; a call was answered
+        (["--channel", "sms"], {"direction": "in", "party": "unknown", "contacted": "self",
+                                "answered": None}),
+        (["--channel", "call"], {"answered": 1}),
+        (["--channel", "call", "--missed"], {"answered": 0}),
+        (["--channel", "visit", "--agents", "2", "--credentials", "work-id,authorization"],
+         {"agents": 2, "credentials": "authorization,work-id", "answered": None}),  # sorted
+        (["--channel", "letter", "--no-seal"], {"flags": "no-seal"}),
+        (["--channel", "call", "--flag", "threat", "--no-seal"], None),
+        (["--channel", "sms", "--missed"], None),
+        (["--channel", "call", "--minutes", "0"], {"minutes": 0}),
+        (["--channel", "call", "--minutes", "1440"], {"minutes": 1440}),
+        (["--channel", "call", "--minutes", "1441"], None),
+        (["--channel", "visit", "--agents", "50"], {"agents": 50}),
+        (["--channel", "visit", "--agents", "0"], None),
+        (["--channel", "call", "--demanded", "¥12,000.50", "--promise", "pay 500",
+          "--promise-date", "2026-12-01"],
+         {"demanded": "12000.50", "promise": "pay 500", "promise_date": "2026-12-01"}),
+        (["--channel", "call", "--org", "  某某资产  ", "--note", "   "],
+         {"org": "某某资产", "note": None}),  # trimmed; blank is nothing said
+    ],
+)  # fmt: skip
+def test_what_log_add_stores_and_what_it_refuses(li_wei, db_path, args, stored):
+    before = store_digest(db_path)
+    r = li_wei("log", "add", "4821", "--at", "2026-11-20 10:00", *args, ok=stored is not None)
+    if stored is None:
+        assert_clean_failure(r)
+        assert store_digest(db_path) == before
+        return
+    (entry,) = li_wei.json("log", "list")
+    defaults = {"direction": "in", "party": "unknown", "contacted": "self"}
+    want = {**SAID, **defaults, "channel": args[1], **stored}
+    assert {k: entry[k] for k in want} == want
