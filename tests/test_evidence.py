@@ -278,6 +278,31 @@ def test_fourth_connected_call_of_a_day_is_flagged(li_wei):
     assert v == {"9": [], "10": [], "11": [], "12": ["calls-per-day"]}
 
 
+def test_calls_per_day_count_the_banks_calls_on_every_card_and_only_that_day(li_wei):
+    """The limit is per bank (and its agencies) and local day: a second card of the same bank
+    counts, another bank's card and a text do not, nor the next day; a page of one card still
+    counts the other card's calls."""
+    li_wei("card", "add", "--bank", "中信银行", "--last4", "1234")
+    for card, at, channel in (
+        ("4821", "2026-11-11 09:00", "call"),
+        ("1234", "2026-11-11 10:00", "call"),
+        ("4821", "2026-11-11 11:00", "call"),
+        ("7730", "2026-11-11 11:30", "call"),  # another bank
+        ("4821", "2026-11-11 11:45", "sms"),
+        ("1234", "2026-11-11 12:00", "call"),  # the fourth of 中信's that day
+        ("4821", "2026-11-12 09:00", "call"),  # a new day
+    ):
+        log_add(
+            li_wei, card, at, "--party", "agency", "--note", f"{card} {at[11:]}", channel=channel
+        )
+    flagged = {e["note"] for e in li_wei.json("log", "list") if "calls-per-day" in e["violations"]}
+    assert flagged == {"1234 12:00"}
+    page = {e["note"]: e["violations"] for e in li_wei.json("log", "list", "1234")}
+    assert page == {"1234 10:00": [], "1234 12:00": ["calls-per-day"]}
+    assert not any(e["violations"] for e in li_wei.json("log", "list", "4821"))
+    assert [v["entry"] for v in li_wei.json("violations", "--rule", "calls-per-day")] == [6]
+
+
 def test_seventh_unanswered_attempt_is_flagged(li_wei):
     for minute in range(7):
         log_add(li_wei, "4821", f"2026-11-12 10:{minute:02d}", "--missed")
