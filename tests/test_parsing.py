@@ -165,3 +165,45 @@ def test_a_day_without_a_year_is_the_last_one_that_happened_or_refused():
             "date '2月29日' does not exist on the calendar",
             "日期 '2月29日' 不存在",
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [("1990-01-01", True), ("1989-12-31", False), ("2100-12-31", True), ("2101-01-01", False)],
+)
+def test_the_plausible_years_are_1990_to_2100_both_included(text, ok):
+    if ok:
+        assert parse_date(text, TODAY).isoformat() == text
+        return
+    with pytest.raises(BadInput) as exc:
+        parse_date(text, TODAY)
+    assert (exc.value.en, exc.value.zh) == (
+        (f"date '{text}' is before 1990: check the year", f"日期 '{text}' 早于 1990 年：请检查年份")
+        if text < "1990"
+        else (
+            f"date '{text}' is after 2100: check the year",
+            f"日期 '{text}' 晚于 2100 年：请检查年份",
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("2026-11-20T22:40:00Z", "2026-11-20T22:40:00+00:00"),
+        ("2026-11-20 22:40:15+09:00", "2026-11-20T22:40:15+09:00"),
+        ("2026-11-20T22:40+0900", "2026-11-20T22:40:00+09:00"),
+        ("２０２６－１１－２０ ２２：４０", "2026-11-20T22:40:00+08:00"),  # full width, local
+        ("2026年11月20日22点40分", "2026-11-20T22:40:00+08:00"),
+        ("11月20日 上午9点半", "2026-11-20T09:30:00+08:00"),
+        ("昨天 22.40", "2026-11-22T22:40:00+08:00"),
+    ],
+)
+def test_a_time_as_typed_is_the_moment_meant_with_its_offset(text, iso):
+    assert parse_datetime(text, TODAY).isoformat() == iso
+
+
+@pytest.mark.parametrize("text", ["22,40", "22.4", "25:00", "昨天 25点", "2026-02-30 10:00"])
+def test_a_time_not_read_exactly_is_refused(text):
+    with pytest.raises(BadInput):
+        parse_datetime(text, TODAY)
