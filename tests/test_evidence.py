@@ -303,6 +303,28 @@ def test_calls_per_day_count_the_banks_calls_on_every_card_and_only_that_day(li_
     assert [v["entry"] for v in li_wei.json("violations", "--rule", "calls-per-day")] == [6]
 
 
+def test_log_add_says_what_the_new_entry_breaks_counting_its_whole_day(li_wei):
+    """log add reads only the new entry's local day, yet counts every call of it: the fourth
+    call says so when it is logged, in each language; a call the next morning says nothing."""
+    for hour in (9, 10, 11):
+        said = log_add(li_wei, "4821", f"2026-11-11 {hour}:00", "--party", "agency").stdout
+        assert "possible violation" not in said
+    from debtcli.rules import load_pack
+
+    pack = load_pack("cn")
+    said = log_add(li_wei, "4821", "2026-11-11 23:30", "--party", "agency").stdout
+    rule = pack.conduct_rule("calls-per-day")
+    said = " ".join(said.split())  # as one line, however the terminal wrapped it
+    quiet = pack.text(pack.conduct_rule("quiet-hours"), "", "en")
+    assert said.count("⚑") == 2
+    assert (
+        f"⚑ possible violation: {quiet} ⚑ possible violation: {pack.text(rule, '', 'en')}" in said
+    )
+    zh = log_add(li_wei, "4821", "2026-11-11 23:45", "--party", "agency", before=("--lang", "zh"))
+    assert "".join(f"⚑可能违规：{pack.text(rule, '', 'zh')}".split()) in "".join(zh.stdout.split())
+    assert "⚑" not in log_add(li_wei, "4821", "2026-11-12 09:00", "--party", "agency").stdout
+
+
 def test_seventh_unanswered_attempt_is_flagged(li_wei):
     for minute in range(7):
         log_add(li_wei, "4821", f"2026-11-12 10:{minute:02d}", "--missed")
