@@ -1358,7 +1358,7 @@ def verify_bundle(path: Path) -> BundleCheck:
                 "missing",
                 f"{word} {listed} of the chain {'is' if len(removed) == 1 else 'are'} "
                 "not in the bundle (removed)",
-                f"链中的记录 {listed} 不在证据包中（被删除）",
+                f"链中的记录 {_ranges(removed, '、')} 不在证据包中（被删除）",
             )
         )
     links = {int(c[0]): str(c[2]) for c in chain}
@@ -1372,15 +1372,15 @@ def verify_bundle(path: Path) -> BundleCheck:
     )
 
 
-def _ranges(ids: list[int]) -> str:
-    """1–3, 7: a short list of entry numbers."""
+def _ranges(ids: list[int], sep: str = ", ") -> str:
+    """1–3, 7 (Chinese: 1–3、7): a short list of entry numbers."""
     out: list[str] = []
     for i in sorted(ids):
         if out and out[-1].split("–")[-1] == str(i - 1):
             out[-1] = f"{out[-1].split('–')[0]}–{i}"
         else:
             out.append(str(i))
-    return ", ".join(out)
+    return sep.join(out)
 
 
 class StampReport(NamedTuple):

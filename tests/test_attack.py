@@ -168,9 +168,15 @@ def test_a_one_card_bundle_names_the_entries_it_leaves_out(li_wei, tmp_path):
     ) in en
     zh = li_wei("--lang", "zh", "evidence", "verify", "--bundle", str(b)).stdout.replace("\n", "")
     assert (
-        "链中的记录 2–4, 6 不在本证据包中（本包只含 ****4821 的记录）：只校验了衔接，未校验内容。"
+        "链中的记录 2–4、6 不在本证据包中（本包只含 ****4821 的记录）：只校验了衔接，未校验内容。"
         in zh
     )
+    doc = li_wei.json("evidence", "verify", "--bundle", str(b))
+    assert (doc["card"], doc["entries_of_other_cards"]) == ("4821", [2, 3, 4, 6])
+    whole = li_wei.json(
+        "evidence", "verify", "--bundle", str(_bundle(li_wei, tmp_path, name="a.zip"))
+    )
+    assert (whole["card"], whole["entries_of_other_cards"]) == (None, [])
 
 
 def test_a_redacted_bundle_says_what_it_could_not_check(logged, tmp_path):
@@ -910,6 +916,23 @@ def test_entries_taken_out_of_a_full_bundle_are_named(logged, tmp_path, gone, en
     _fix_manifest(forged)
     assert _problems(logged, forged) == [{"entry": None, "kind": "missing", "message": en}]
     assert _problems(logged, forged, "--lang", "zh")[0]["message"].startswith(zh)
+
+
+def test_entries_taken_out_here_and_there_are_listed_as_each_language_lists(li_wei, tmp_path):
+    for n in range(1, 5):
+        log_add(li_wei, "4821", f"2026-11-1{n} 10:00", "--party", "bank", channel="sms")
+    forged = _rewrite(
+        _bundle(li_wei, tmp_path),
+        tmp_path / "f.zip",
+        _chain_edit(lambda c: c, lambda es: [e for e in es if e["id"] not in (2, 4)]),
+    )
+    _fix_manifest(forged)
+    assert [p["message"] for p in _problems(li_wei, forged)] == [
+        "entries 2, 4 of the chain are not in the bundle (removed)"
+    ]
+    assert [p["message"] for p in _problems(li_wei, forged, "--lang", "zh")] == [
+        "链中的记录 2、4 不在证据包中（被删除）"
+    ]
 
 
 def test_a_withheld_list_in_a_bundle_not_redacted_hides_nothing(logged, tmp_path):

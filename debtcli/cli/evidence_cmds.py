@@ -398,9 +398,12 @@ def _verify_bundle(bundle: Path, json_out: bool) -> None:
     from debtcli import contactlog
 
     r = contactlog.verify_bundle(bundle)
+    other_cards = [eid for eid in r.absent if eid not in r.withheld]
     if json_out:
         emit_json(
             {
+                "card": r.card,  # a one-card bundle's last four; null for the whole log
+                "entries_of_other_cards": other_cards,  # their links checked, not their contents
                 "entries_verified": r.verified,
                 "entries_unchecked": r.unchecked,
                 "entries_masked": r.masked,
@@ -438,12 +441,11 @@ def _verify_bundle(bundle: Path, json_out: bool) -> None:
         )
     from debtcli.contactlog import _ranges
 
-    other_cards = [eid for eid in r.absent if eid not in r.withheld]
     if other_cards:
         say(
             f"Entries {_ranges(other_cards)} of the chain are not in this bundle, which holds "
             f"only card ****{r.card}'s entries: their links were checked, not their contents.",
-            f"链中的记录 {_ranges(other_cards)} 不在本证据包中（本包只含 ****{r.card} 的记录）："
+            f"链中的记录 {_ranges(other_cards, '、')} 不在本证据包中（本包只含 ****{r.card} 的记录）："
             "只校验了衔接，未校验内容。",
         )
     if r.masked:
@@ -451,7 +453,7 @@ def _verify_bundle(bundle: Path, json_out: bool) -> None:
             f"Entries {_ranges(r.masked)} verified with some fields masked: every field shown "
             "and the chain check; a masked field is shown by its salted commitment, which "
             "proves it was not changed without revealing it.",
-            f"记录 {_ranges(r.masked)} 校验通过但部分字段已遮盖：显示的每个字段和链均校验通过；"
+            f"记录 {_ranges(r.masked, '、')} 校验通过但部分字段已遮盖：显示的每个字段和链均校验通过；"
             "被遮盖的字段只给出加盐承诺值，可证明未被修改而不泄露内容。",
         )
     if r.withheld:
@@ -459,7 +461,7 @@ def _verify_bundle(bundle: Path, json_out: bool) -> None:
             f"Entries {_ranges(r.withheld)} were recorded before salted commitments and had "
             "something to mask, so this redacted bundle withholds them: their place in the chain "
             "was checked, not their contents (a full bundle shows them).",
-            f"记录 {_ranges(r.withheld)} 记录于加盐承诺之前且含需遮盖的内容，本脱敏证据包未包含它们："
+            f"记录 {_ranges(r.withheld, '、')} 记录于加盐承诺之前且含需遮盖的内容，本脱敏证据包未包含它们："
             "只校验了它们在链中的位置，未校验内容（完整证据包包含它们）。",
         )
     if r.unchecked:
