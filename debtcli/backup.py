@@ -202,7 +202,7 @@ def check_backup(path: Path, work: Path, verified: dict | None = None) -> dict[s
     if bad:
         raise CheckFailed(
             f"{path}: damaged or changed: {', '.join(bad)}",
-            f"{path}：已损坏或被修改：{', '.join(bad)}",
+            f"{path}：已损坏或被修改：{'、'.join(bad)}",
         )
     _extract(z, manifest, work, Path(path))
     staged = work / "store.db"
@@ -220,10 +220,12 @@ def check_backup(path: Path, work: Path, verified: dict | None = None) -> dict[s
     expected = _expected_schema(version, work)
     (work / "expected.db").unlink(missing_ok=True)
     if got_version != version or got != expected:
-        odd = sorted(n for _, n, _, _ in got ^ expected)[:3] or [f"version {got_version}"]
+        odd = sorted(n for _, n, _, _ in got ^ expected)[:3]
         raise CheckFailed(
-            f"{path}: its store is not what debtcli makes ({', '.join(odd)} differ): refused",
-            f"{path}：其中的数据文件与 debtcli 生成的结构不符（{', '.join(odd)}）：拒绝恢复",
+            f"{path}: its store is not what debtcli makes "
+            f"({', '.join(odd) or f'version {got_version}'} differ): refused",
+            f"{path}：其中的数据文件与 debtcli 生成的结构不符"
+            f"（{'、'.join(odd) or f'版本 {got_version}'}）：拒绝恢复",
         )
     problems: list = []
     if manifest != verified:

@@ -269,6 +269,8 @@ def test_a_backup_names_every_member_missing_or_changed(logged, tmp_path, db_pat
     r = logged("restore", str(b), "--force", ok=False)
     assert r.exit_code == 1
     assert f"damaged or changed: evidence/{'c' * 64}, store.db" in r.stderr
+    zh = logged("--lang", "zh", "restore", str(b), "--force", ok=False)
+    assert f"已损坏或被修改：evidence/{'c' * 64}、store.db" in zh.stderr
 
 
 def test_a_backup_whose_manifest_lists_no_table_of_files_is_not_a_backup(logged, tmp_path):
@@ -588,7 +590,20 @@ def test_restore_refuses_a_store_whose_schema_is_not_ours(logged, tmp_path, db_p
     before = _state(db_path)
     r = logged("restore", str(doctored), "--force", ok=False)
     assert r.exit_code == 1 and "not what debtcli makes" in r.stderr
+    zh = logged("--lang", "zh", "restore", str(doctored), "--force", ok=False)
+    assert "其中的数据文件与 debtcli 生成的结构不符（" in zh.stderr and ", " not in zh.stderr
     assert _state(db_path) == before
+
+
+def test_restore_names_a_store_of_another_schema_version_in_each_language(
+    logged, tmp_path, db_path
+):
+    doctored = _doctor_store(_backup(logged, tmp_path), tmp_path / "d.zip", tmp_path,
+                             "PRAGMA user_version = 99;")  # fmt: skip
+    r = logged("restore", str(doctored), "--force", ok=False)
+    assert r.exit_code == 1 and "(version 99 differ): refused" in r.stderr
+    zh = logged("--lang", "zh", "restore", str(doctored), "--force", ok=False)
+    assert "结构不符（版本 99）：拒绝恢复" in zh.stderr
 
 
 def test_restore_extracts_only_what_the_manifest_lists(logged, tmp_path, db_path):
