@@ -121,8 +121,8 @@ def proposal(
         )
     if months is not None and not 1 <= months <= cap:
         raise BadInput(
-            f"--months {months}: a personalised installment plan is at most {cap} months",
-            f"--months {months}：个性化分期最长 {cap} 期",
+            f"--months {months}: a personalised installment plan is 1 to {cap} months",
+            f"--months {months}：个性化分期为 1 到 {cap} 期",
         )
     if monthly is not None and months is None:
         months = ceil_div(owed, monthly)

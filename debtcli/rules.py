@@ -266,10 +266,12 @@ class Pack:
             claims = [c for c in claims if c["key"] == wanted]
             topics = [x for x in topics if x["key"] == wanted]
             if not claims and not topics:
-                known = ", ".join([*self.claim_keys(), *(x["key"] for x in self.topics())])
+                known = [("claim", k) for k in self.claim_keys()]
+                known += [("topic", x["key"]) for x in self.topics()]
                 raise NotFound(
-                    f"no claim or topic {key!r}; known: {known}",
-                    f"没有说法或主题 {key!r}；已知：{known}",
+                    f"no claim or topic {key!r}; known: {', '.join(k for _, k in known)}",
+                    f"没有说法或主题 {key!r}；已知："
+                    f"{'、'.join(self.word_name(kind, k, 'zh') for kind, k in known)}",
                 )
 
         def part(item: dict[str, Any]) -> dict[str, Any]:

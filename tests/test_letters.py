@@ -79,8 +79,16 @@ def test_installment_states_both_conditions_and_warns(letters_store):
 
 def test_proposal_over_the_cap_is_refused(letters_store, db_path):
     before = store_digest(db_path)
-    r = letters_store("letter", "make", "installment", "4821", *PROFILE, "--months", "61", ok=False)
-    assert_clean_failure(r, says="at most 60")
+    for months in ("61", "0"):
+        r = letters_store(
+            "letter", "make", "installment", "4821", *PROFILE, "--months", months, ok=False
+        )
+        assert_clean_failure(
+            r, exact=f"--months {months}: a personalised installment plan is 1 to 60 months"
+        )
+    zh = letters_store("--lang", "zh", "letter", "make", "installment", "4821", *PROFILE,
+                       "--months", "0", ok=False)  # fmt: skip
+    assert_clean_failure(zh, exact="--months 0：个性化分期为 1 到 60 期")
     r = letters_store(
         "letter", "make", "installment", "4821", *PROFILE, "--monthly", "500", ok=False
     )
