@@ -128,12 +128,29 @@ def day_start_utc(day: date) -> str:
     return datetime.combine(day, time()).astimezone().astimezone(UTC).isoformat()
 
 
+def day_range(
+    since: str | None, until: str | None, today: date
+) -> tuple[date | None, date | None]:
+    """--since and --until as typed (either may be left out), refused when they are the wrong
+    way round: a range that ends before it starts would show nothing and say nothing."""
+    lo = parse_date(since, today) if since else None
+    hi = parse_date(until, today) if until else None
+    if lo and hi and lo > hi:
+        raise BadInput(
+            f"--since {lo.isoformat()} is after --until {hi.isoformat()}",
+            f"--since {lo.isoformat()} 晚于 --until {hi.isoformat()}",
+        )
+    return lo, hi
+
+
 def days_utc(since: str | None, until: str | None, today: date) -> tuple[str | None, str | None]:
     """--since and --until as typed (both days included) as UTC bounds: from 00:00 local on
     the first day, up to (not including) 00:00 local after the last."""
-    lo = day_start_utc(parse_date(since, today)) if since else None
-    hi = day_start_utc(parse_date(until, today) + timedelta(days=1)) if until else None
-    return lo, hi
+    lo, hi = day_range(since, until, today)
+    return (
+        day_start_utc(lo) if lo else None,
+        day_start_utc(hi + timedelta(days=1)) if hi else None,
+    )
 
 
 def with_local_offset(naive: datetime) -> datetime:

@@ -6,7 +6,7 @@ mutant that the rest of the suite let through (issue 19)."""
 from datetime import date, datetime, timedelta
 
 import pytest
-from conftest import log_add
+from conftest import assert_clean_failure, log_add
 
 from debtcli.agreements import WARN_DAYS, track
 from debtcli.conduct import Window, flag_entries, in_quiet_hours
@@ -288,3 +288,17 @@ def test_an_installment_paid_one_fen_short_is_not_paid():
 def test_quiet_hours_that_start_and_end_at_the_same_time_are_no_quiet_hours():
     same = {"start": "22:00", "end": "22:00"}
     assert not any(in_quiet_hours(same, hm) for hm in ("21:59", "22:00", "03:00", "12:00"))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["log", "list"], ["violations"], ["timeline"], ["log", "list", "4821", "--json"]],
+)
+def test_a_range_the_wrong_way_round_is_refused_not_shown_empty(li_wei, command):
+    args = ["--since", "2026-12-01", "--until", "11月1日"]
+    assert_clean_failure(
+        li_wei(*command, *args, ok=False), exact="--since 2026-12-01 is after --until 2026-11-01"
+    )
+    zh = li_wei("--lang", "zh", *command, *args, ok=False)
+    assert_clean_failure(zh, exact="--since 2026-12-01 晚于 --until 2026-11-01")
+    assert li_wei(*command, "--since", "2026-11-01", "--until", "2026-11-01").exit_code == 0

@@ -111,7 +111,7 @@ def _events(
     latest: int | None,
 ) -> list[dict]:
     from debtcli import timeline
-    from debtcli.dates import parse_date
+    from debtcli.dates import day_range
     from debtcli.errors import BadInput
     from debtcli.ledger import find_card
     from debtcli.store import list_cards
@@ -124,8 +124,7 @@ def _events(
                 f"--kind {k!r}：请从以下选择：{', '.join(timeline.KINDS)}",
             )
     cards = [find_card(s, card)] if card else list_cards(s)
-    lo = parse_date(since, state.today) if since else None
-    hi = parse_date(until, state.today) if until else None
+    lo, hi = day_range(since, until, state.today)
     data = timeline.gather(s, pack, state.today, cards, latest=latest)
     events = timeline.assemble(pack, state.lang, state.today, data)
     return timeline.select(events, since=lo, until=hi, kinds=kinds)
