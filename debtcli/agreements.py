@@ -16,6 +16,20 @@ from debtcli.dates import add_months
 WARN_DAYS = 7
 
 
+def check_dates(agreed_on: date, first_due: date) -> None:
+    """An agreement's first installment falls due on or after the day it was made: one due
+    before would be missed the moment it is recorded (a year typed wrong, most likely)."""
+    from debtcli.errors import BadInput
+
+    if first_due < agreed_on:
+        raise BadInput(
+            f"--first-due {first_due.isoformat()} is before the agreement was made "
+            f"({agreed_on.isoformat()}): the first installment falls due after it",
+            f"--first-due {first_due.isoformat()} 早于协议达成的日期（{agreed_on.isoformat()}）："
+            "首期应在协议之后到期",
+        )
+
+
 def schedule(first_due: date, months: int, monthly: int) -> list[tuple[int, date, int]]:
     return [(n, add_months(first_due, n - 1), monthly) for n in range(1, months + 1)]
 

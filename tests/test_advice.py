@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from conftest import assert_clean_failure, log_add, log_late_call, pack_with
+from conftest import assert_clean_failure, log_add, log_late_call, pack_with, store_digest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
@@ -94,6 +94,22 @@ def test_a_missed_installment_breaks_the_agreement_and_escalation_resumes(li_wei
     assert lim["restarted_on"] == "2026-12-18"
     out = li_wei("--today", "2027-01-24", "stage", "4821").stdout
     assert "Agreement broken on 2027-01-24" in out and "installment 2 of 60" in out
+
+
+def test_an_agreement_due_before_it_was_made_is_refused(li_wei, db_path):
+    before = store_digest(db_path)
+    for lang, exact in (
+        ("en", "--first-due 2020-01-20 is before the agreement was made (2026-11-23): the first "
+         "installment falls due after it"),
+        ("zh", "--first-due 2020-01-20 早于协议达成的日期（2026-11-23）：首期应在协议之后到期"),
+    ):  # fmt: skip
+        r = li_wei("--lang", lang, "agree", "4821", "--months", "12", "--monthly", "1000",
+                   "--first-due", "2020-01-20", ok=False)  # fmt: skip
+        assert_clean_failure(r, exact=exact)
+    assert store_digest(db_path) == before
+    # made on a past day, due that same day: taken
+    li_wei("agree", "4821", "--months", "12", "--monthly", "1000", "--first-due", "2026-11-20",
+           "--date", "2026-11-20")  # fmt: skip
 
 
 def test_an_installment_has_its_own_banks_grace(cli, tmp_path):

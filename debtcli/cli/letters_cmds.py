@@ -455,6 +455,7 @@ def agree_cmd(
     """Record an installment agreement the bank granted; status and stage then track each
     installment against your payments and warn before and after a due date."""
     from debtcli import store as st
+    from debtcli.agreements import check_dates
     from debtcli.dates import parse_date, parse_past_date
     from debtcli.errors import BadInput
     from debtcli.ledger import find_card, now_iso
@@ -474,13 +475,16 @@ def agree_cmd(
             "the rule allows for a personalised installment plan; check the agreement.",
             f"注意：{months} 期超过规定的个性化分期上限 {state.pack().max_installment_months} 期；请核对协议。",
         )
+    agreed_on = parse_past_date(on, state.today) if on else state.today
+    due = parse_date(first_due, state.today)
+    check_dates(agreed_on, due)
     fields = {
         "card_id": c["id"],
         "episode_id": episode["id"],
-        "agreed_on": (parse_past_date(on, state.today) if on else state.today).isoformat(),
+        "agreed_on": agreed_on.isoformat(),
         "months": months,
         "monthly": _amount(monthly),
-        "first_due": parse_date(first_due, state.today).isoformat(),
+        "first_due": due.isoformat(),
         "reduction": _amount(reduction),
         "note": note,
     }
