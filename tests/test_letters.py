@@ -364,7 +364,7 @@ def test_a_pack_with_broken_letters_is_refused_on_load(cli, tmp_path, old, new, 
          '[under_agreement]\nzh = "按协议还款中"\nen = "Under agreement"\nshort_zh = "按协议还款"\n'
          'short_en = "Agreement"\ntag = "rumour"',
          "custom.toml: under_agreement.tag: must be one of law, rule, practice, unverified"),
-        ('[tags.practice]\nzh = "通常做法（非规定）"\n', "[tags.practice]\n",
+        ('[tags.practice]\nzh = "通常做法，非规定"\n', "[tags.practice]\n",
          "custom.toml: tags.practice.zh: missing"),
         ('short_en = "Agreement"\n', "", "custom.toml: under_agreement.short_en: missing"),
         ('[[evidence]]\nchannel = "visit"\nstage = "visit"',
