@@ -128,9 +128,7 @@ def day_start_utc(day: date) -> str:
     return datetime.combine(day, time()).astimezone().astimezone(UTC).isoformat()
 
 
-def day_range(
-    since: str | None, until: str | None, today: date
-) -> tuple[date | None, date | None]:
+def day_range(since: str | None, until: str | None, today: date) -> tuple[date | None, date | None]:
     """--since and --until as typed (either may be left out), refused when they are the wrong
     way round: a range that ends before it starts would show nothing and say nothing."""
     lo = parse_date(since, today) if since else None

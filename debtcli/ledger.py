@@ -283,6 +283,7 @@ def card_position(store: st.Store, card: Any, today: date) -> tuple[Any, Any]:
 
 def open_debts(
     store: st.Store,
+    pack: Any,
     today: date,
     cards: list[Any] | None = None,
     *,
@@ -292,9 +293,12 @@ def open_debts(
     """(card, plan.Debt) for each card still owing (an open, unsettled episode), of `cards`
     (default: every card in use) and of one currency when given. The one list of debts the
     payoff plan, a letter's share of the budget and the demo all plan over: each debt keyed by
-    the card's name as `cards.names` tells cards apart (two cards may share a last four)."""
+    the card's name as `cards.names` tells cards apart (two cards may share a last four), and
+    a card under a current installment agreement carries its monthly installment (plan.Debt.
+    agreed: paid first, never re-planned)."""
     from debtcli.cards import names
     from debtcli.plan import Debt
+    from debtcli.standing import tracked_agreement
 
     every = st.list_cards(store)
     named = names(every)
@@ -302,8 +306,10 @@ def open_debts(
     for card in every if cards is None else cards:
         if currency is not None and card["currency"] != currency:
             continue
-        _, pos = card_position(store, card, today)
+        episode, pos = card_position(store, card, today)
         if pos.owed and not pos.settled_on:
             key = named.get(card["id"], card["last4"])
-            out.append((card, Debt(key, pos.owed, (rates or {}).get(card["id"]))))
+            tracked = tracked_agreement(store, pack, card, episode, today)
+            agreed = tracked["monthly"] if tracked and tracked["status"] == "current" else None
+            out.append((card, Debt(key, pos.owed, (rates or {}).get(card["id"]), agreed)))
     return out

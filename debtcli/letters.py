@@ -193,10 +193,16 @@ class Share(NamedTuple):
 
 def budget_share(store: st.Store, pack: Pack, card: Any, available: int, today: date) -> Share:
     from debtcli.ledger import open_debts
-    from debtcli.plan import make_plan
+    from debtcli.plan import make_plan, reserve_agreed
 
-    owing = open_debts(store, today, currency=card["currency"])
-    plan = make_plan([d for _, d in owing], available, cap=pack.max_installment_months)
+    # The other cards' agreed installments come out of the budget first; this letter's own
+    # card is planned whatever it is under.
+    owing = [
+        (c, d if c["id"] != card["id"] else d._replace(agreed=None))
+        for c, d in open_debts(store, pack, today, currency=card["currency"])
+    ]
+    planned, _, left = reserve_agreed([d for _, d in owing], available)
+    plan = make_plan(planned, left, cap=pack.max_installment_months)
     mine = next((d.key for c, d in owing if c["id"] == card["id"]), None)
     return Share(
         plan.schedule[0].get(mine, 0) if plan.schedule and mine else 0,

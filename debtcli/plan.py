@@ -22,6 +22,16 @@ class Debt(NamedTuple):
     key: str  # the card's last four, or its id
     owed: int  # fen
     rate: float | None = None  # annual percent, only to order avalanche
+    agreed: int | None = None  # fen a month under a current installment agreement: not planned
+
+
+def reserve_agreed(debts: Sequence[Debt], budget: int) -> tuple[list[Debt], list[Debt], int]:
+    """(the debts to plan, those under a current agreement, the budget left for the first): an
+    agreement fixes what its card is paid each month, so its installment comes out of the
+    budget first. A plan that split the budget over it too would tell the user to pay less
+    than the installment, which breaks the agreement, and collection resumes."""
+    agreed = [d for d in debts if d.agreed]
+    return [d for d in debts if not d.agreed], agreed, budget - sum(d.agreed or 0 for d in agreed)
 
 
 class Plan(NamedTuple):
@@ -171,17 +181,24 @@ class Household(NamedTuple):
     income: int
     expenses: int
     currency: str
-    debts: list[Debt]
+    debts: list[Debt]  # the debts planned
     plan: Plan
     warnings: list[tuple[str, str]]
+    agreed: list[Debt] = []  # noqa: RUF012  under a current agreement: their installments first
 
     @property
     def budget(self) -> int:
         return self.income - self.expenses
 
     @property
+    def planned(self) -> int:
+        """What is left each month for the debts planned, once the agreed installments are
+        paid."""
+        return self.budget - sum(d.agreed or 0 for d in self.agreed)
+
+    @property
     def total(self) -> int:
-        return sum(d.owed for d in self.debts)
+        return sum(d.owed for d in (*self.debts, *self.agreed))
 
 
 def household_plan(
@@ -207,7 +224,7 @@ def household_plan(
             f"--strategy {strategy!r}：请从以下选择：{', '.join(STRATEGIES)}",
         )
     debts, currencies = [d for _, d in owing], sorted({c for c, _ in owing})
-    if strategy == "avalanche" and any(d.rate is None for d in debts):
+    if strategy == "avalanche" and any(d.rate is None for d in debts if not d.agreed):
         raise BadInput(
             "avalanche orders cards by interest rate: give --rate CARD=PERCENT for each card",
             "avalanche 按利率排序：请为每张卡提供 --rate 卡号=年利率",
@@ -230,15 +247,30 @@ def household_plan(
             f"--months {months}: at most {MAX_ROWS}", f"--months {months}：最多 {MAX_ROWS} 个月"
         )
     cur, budget = currencies[0], income - expenses
+    debts, agreed, left = reserve_agreed(debts, budget)
     if months is not None:
-        plan = equal_plan(debts, months, budget, cap, first)
+        plan = equal_plan(debts, months, left, cap, first)
     else:
-        plan = make_plan(debts, budget, strategy=strategy, cap=cap, first=first, max_rows=max_rows)
+        plan = make_plan(debts, left, strategy=strategy, cap=cap, first=first, max_rows=max_rows)
 
     def money(fen: int) -> str:
         return format_amount(fen, cur)
 
     warnings = []
+    if agreed:
+        cards = ", ".join(f"****{d.key}" for d in agreed)
+        cards_zh = "、".join(f"****{d.key}" for d in agreed)
+        kept = money(budget - left)
+        one = len(agreed) == 1
+        warnings.append(
+            (
+                f"{cards} {'is' if one else 'are'} under an installment agreement: "
+                f"{'its' if one else 'their'} {kept} a month is kept first; the plan splits "
+                f"the {money(max(left, 0))} left across the other cards.",
+                f"{cards_zh} 已有分期协议：每月 {kept} 先按协议还；其余 {money(max(left, 0))} "
+                "分给其他卡。",
+            )
+        )
     if budget <= 0:
         warnings.append(
             (
@@ -249,18 +281,30 @@ def household_plan(
                 "方案。可以向银行申请延期还款（debtcli letter make deferral 卡号）。",
             )
         )
+    elif left <= 0 < sum(d.owed for d in debts):
+        warnings.append(
+            (
+                f"The installments you agreed ({money(budget - left)} a month) take more than "
+                f"you have ({money(budget)}): keep paying them first (a missed one breaks the "
+                "agreement and collection resumes), and ask the other banks for a deferral "
+                "(debtcli letter make deferral CARD).",
+                f"已约定的分期（每月 {money(budget - left)}）超过可用金额（{money(budget)}）："
+                "请先按协议还款（漏还一期会使协议中断、催收恢复），并向其他银行申请延期还款"
+                "（debtcli letter make deferral 卡号）。",
+            )
+        )
     elif not plan.affordable:
         warnings.append(
             (
                 f"No plan within {cap} months is affordable: it needs at least "
-                f"{money(plan.needed_monthly)} a month, and you have {money(budget)}. Ask "
+                f"{money(plan.needed_monthly)} a month, and you have {money(left)}. Ask "
                 "for a fee waiver or an interest freeze as well, and tell the banks what you "
                 "can pay.",
                 f"{cap} 个月内的方案都负担不起：每月至少需要 {money(plan.needed_monthly)}，而你"
-                f"可用 {money(budget)}。可同时申请减免罚息或停息挂账，并告诉银行你能还多少。",
+                f"可用 {money(left)}。可同时申请减免罚息或停息挂账，并告诉银行你能还多少。",
             )
         )
-    return Household(income, expenses, cur, debts, plan, warnings)
+    return Household(income, expenses, cur, debts, plan, warnings, agreed)
 
 
 def household_json(h: Household, lang: str) -> dict[str, Any]:
@@ -273,6 +317,16 @@ def household_json(h: Household, lang: str) -> dict[str, Any]:
         "income": to_decimal_str(h.income),
         "expenses": to_decimal_str(h.expenses),
         "available": to_decimal_str(h.budget),
+        "available_after_agreements": to_decimal_str(h.planned),
+        "agreed": [
+            {
+                "card": d.key,
+                "last4": d.key[:4],
+                "owed": to_decimal_str(d.owed),
+                "monthly": to_decimal_str(d.agreed or 0),
+            }
+            for d in h.agreed
+        ],
         "currency": h.currency,
         "strategy": plan.strategy,
         "cap_months": plan.cap,

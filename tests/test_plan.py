@@ -273,3 +273,65 @@ def test_plan_json_names_each_card_and_what_it_pays_first(cli):
     broke = json.loads(cli(*args[:-1], "12000", "--json").stdout)
     assert broke["schedule"] == [] and broke["available"] == "0.00"
     assert [c["first_payment"] for c in broke["cards"]] == ["0.00"] * 3
+
+
+def test_a_card_under_agreement_keeps_its_installment_and_the_plan_splits_the_rest(li_wei):
+    """The plan must not tell Li Wei to pay the card he has an agreement on less than its
+    installment (that breaks the agreement and collection resumes): the installment is kept
+    first, and the rest of the budget is split across the other cards."""
+    li_wei("agree", "7730", "--months", "24", "--monthly", "762.50", "--first-due", "2026-12-11")
+    doc = li_wei.json("plan", "--income", "9000", "--expenses", "6000")
+    assert doc["agreed"] == [{"card": "7730", "last4": "7730", "owed": "18300.00",
+                              "monthly": "762.50"}]  # fmt: skip
+    assert doc["available"] == "3000.00" and doc["available_after_agreements"] == "2237.50"
+    assert [c["card"] for c in doc["cards"]] == ["4821", "5511"]
+    assert all(m["total"] == "2237.50" for m in doc["schedule"][:-1])
+    assert all("7730" not in m["payments"] for m in doc["schedule"])
+    en = " ".join(li_wei("plan", "--income", "9000", "--expenses", "6000").stdout.split())
+    assert (
+        "****7730 is under an installment agreement: its ¥762.50 a month is kept first; the "
+        "plan splits the ¥2,237.50 left across the other cards."
+    ) in en
+    zh = "".join(
+        li_wei("--lang", "zh", "plan", "--income", "9000", "--expenses", "6000").stdout.split()
+    )
+    assert "****7730已有分期协议：每月¥762.50先按协议还；其余¥2,237.50分给其他卡。" in zh
+
+
+def test_agreed_installments_that_take_the_whole_budget_are_said(li_wei):
+    li_wei("agree", "7730", "--months", "24", "--monthly", "762.50", "--first-due", "2026-12-11")
+    doc = li_wei.json("plan", "--income", "6500", "--expenses", "6000")
+    assert doc["available_after_agreements"] == "-262.50" and doc["schedule"] == []
+    assert doc["warnings"][-1] == (
+        "The installments you agreed (¥762.50 a month) take more than you have (¥500.00): keep "
+        "paying them first (a missed one breaks the agreement and collection resumes), and ask "
+        "the other banks for a deferral (debtcli letter make deferral CARD)."
+    )
+    zh = li_wei.json("--lang", "zh", "plan", "--income", "6500", "--expenses", "6000")["warnings"]
+    assert zh[-1] == (
+        "已约定的分期（每月 ¥762.50）超过可用金额（¥500.00）：请先按协议还款（漏还一期会使协议"
+        "中断、催收恢复），并向其他银行申请延期还款（debtcli letter make deferral 卡号）。"
+    )
+
+
+def test_a_letters_share_of_the_budget_leaves_another_cards_agreed_installment_out(li_wei):
+    li_wei("agree", "7730", "--months", "24", "--monthly", "762.50", "--first-due", "2026-12-11")
+    out = li_wei("--lang", "en", "letter", "make", "installment", "4821", "--name", "李伟",
+                 "--phone", "1", "--income", "9000", "--expenses", "6000").stdout  # fmt: skip
+    # ¥2,237.50 left after the agreed ¥762.50, split over 4821 and 5511 by what they owe
+    assert "about RMB 1,954.09 a month is available for this card" in " ".join(out.split())
+
+
+@given(DEBTS, st.lists(st.integers(0, 200_000), min_size=5, max_size=5), BUDGET, STRATEGY)
+def test_agreed_installments_come_out_of_the_budget_first_and_are_never_replanned(
+    amounts, agreed, budget, strategy
+):
+    from debtcli.plan import household_plan
+
+    owing = [d._replace(agreed=a or None) for d, a in zip(debts(amounts), agreed, strict=False)]
+    h = household_plan([("CNY", d) for d in owing], budget, 0, strategy=strategy, cap=60)
+    kept = sum(d.agreed or 0 for d in owing)
+    assert h.planned == budget - kept and h.total == sum(amounts)
+    assert {d.key for d in h.agreed} == {d.key for d in owing if d.agreed}
+    assert not any(k in row for d in h.agreed for row in h.plan.schedule for k in [d.key])
+    assert all(sum(row.values()) <= max(h.planned, 0) for row in h.plan.schedule)

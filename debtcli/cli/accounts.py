@@ -489,17 +489,21 @@ def _demo_letter(folder: Any) -> None:
     """The demo's plan and the installment letter it leads to, written beside the store."""
     from debtcli import letters
     from debtcli.ledger import find_card, open_debts
-    from debtcli.plan import make_plan
+    from debtcli.plan import make_plan, reserve_agreed
     from debtcli.store import get_meta_json
 
     s, pack = state.store(), state.pack()
     budget = 300_000  # Li Wei's ¥3,000 a month once he starts his new job
-    debts = [d for _, d in open_debts(s, state.today, currency="CNY")]
-    plan = make_plan(debts, budget, cap=pack.max_installment_months)
+    debts, agreed, left = reserve_agreed(
+        [d for _, d in open_debts(s, pack, state.today, currency="CNY")], budget
+    )
+    plan = make_plan(debts, left, cap=pack.max_installment_months)
+    kept = "".join(f" (****{d.key}: {format_amount(d.agreed or 0)} as agreed)" for d in agreed)
+    kept_zh = "".join(f"（****{d.key} 按协议每月 {format_amount(d.agreed or 0)}）" for d in agreed)
     say(
-        f"\nPlan: with {format_amount(budget)} a month, all cards are paid in {plan.months} "
-        "months (debtcli plan --income 9000 --expenses 6000).",
-        f"\n计划：每月 {format_amount(budget)}，{plan.months} 个月还清所有卡（debtcli plan "
+        f"\nPlan: with {format_amount(budget)} a month{kept}, the other cards are paid in "
+        f"{plan.months} months (debtcli plan --income 9000 --expenses 6000).",
+        f"\n计划：每月 {format_amount(budget)}{kept_zh}，其他卡 {plan.months} 个月还清（debtcli plan "
         "--income 9000 --expenses 6000）。",
     )
     card = find_card(s, "4821")

@@ -120,7 +120,7 @@ def plan_cmd(
     every = list_cards(s)
     chosen = [resolve(c, every, pack.bank) for c in cards] if cards and not all_cards else every
     inc, exp, _ = _budget(income, expenses)
-    owing = open_debts(s, state.today, chosen, rates=_rates(rate, every))
+    owing = open_debts(s, pack, state.today, chosen, rates=_rates(rate, every))
     h = household_plan(
         [(c["currency"], d) for c, d in owing],
         inc,
@@ -166,6 +166,15 @@ def render_plan(h: Any) -> None:
                 plan.finish.get(d.key) or (beyond if plan.schedule else "—"),
             ]
             for d in h.debts
+        ]
+        + [  # paid as agreed, not planned
+            [
+                f"****{d.key}",
+                format_amount(d.owed, cur),
+                format_amount(d.agreed or 0, cur),
+                t("as agreed", "按协议"),
+            ]
+            for d in h.agreed
         ],
         right=frozenset({1, 2, 3}),
     )
@@ -191,7 +200,7 @@ def _show_schedule(out: Any, h: Any) -> None:
     t, plan, cur, keys = state.t, h.plan, h.currency, [d.key for d in h.debts]
     total = plan.months_needed
     shown = plan.schedule if total <= 24 else plan.schedule[:12]
-    budget = format_amount(h.budget, cur)
+    budget = format_amount(h.planned, cur)
     if plan.strategy.startswith("equal-"):
         title = t(f"Schedule in {total:,} equal installments", f"还款计划：{total:,} 期等额分期")
     else:
