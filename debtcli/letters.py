@@ -297,6 +297,18 @@ def build_context(
         "sustainable": False,
         "heads": None,  # a kind's own section names (a complaint's 投诉请求), else the base's
     }
+    if kind in NEW_ARRANGEMENTS:
+        from debtcli.standing import tracked_agreement
+
+        tracked = tracked_agreement(store, pack, card, episode, today)
+        if tracked and tracked["status"] == "current":
+            ctx["agreement_in_force"] = {
+                "card": card["last4"],
+                "months": tracked["months"],
+                "monthly": tracked["monthly"],
+                "agreed_on": date.fromisoformat(tracked["agreed_on"]),
+                "currency": card["currency"],
+            }
     part = _PARTS.get(kind)
     if part is not None:
         ctx.update(part(facts))
@@ -463,10 +475,31 @@ def render_markdown(kind: str, lang: str, ctx: dict[str, Any]) -> str:
     return render(name, ctx, html=False)
 
 
-def warnings(pack: Pack, kind: str, lang: str) -> list[str]:
-    """What the sender should know, printed on stderr beside the letter; the disclaimer once."""
+NEW_ARRANGEMENTS = ("installment", "interest-freeze", "deferral")  # each asks for a new plan
+
+
+def warnings(pack: Pack, kind: str, lang: str, in_force: dict[str, Any] | None) -> list[str]:
+    """What the sender should know, printed on stderr beside the letter; the disclaimer once.
+    in_force: the agreement the card is already under and being kept (build_context's
+    agreement_in_force), which a request for a new arrangement would reopen."""
+    from debtcli.money import format_amount
+
     w = pack.data["letters"]["warnings"]
     out = []
+    if in_force:
+        a = in_force
+        each = format_amount(a["monthly"], a["currency"])
+        out.append(
+            pick(
+                lang,
+                f"Note: ****{a['card']} already has an installment agreement ({a['months']} × "
+                f"{each}, made {a['agreed_on'].isoformat()}) that you are keeping: this letter "
+                "asks for a new arrangement; to change the one you have, talk to the bank first.",
+                f"注意：****{a['card']} 已有分期协议（{a['months']} 期 × {each}，"
+                f"{letter_date(a['agreed_on'], 'zh')}达成）且正在履行：这封信是另行申请；"
+                "如只想调整现有协议，请先与银行沟通。",
+            )
+        )
     if kinds(pack)[kind]["acknowledges"]:
         out.append(pick(lang, w["limitation_en"], w["limitation_zh"]))
     if kind in ("installment", "interest-freeze"):

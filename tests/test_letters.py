@@ -629,3 +629,18 @@ def test_the_figures_a_letter_states_come_from_the_pack(letters_store, tmp_path)
         assert all(s in complaint for s in says), complaint
     dispute = make(letters_store, "credit-dispute", "zh", before=rules).stdout
     assert "在收到本异议之日起 25 日内" in dispute
+
+
+def test_a_new_arrangement_for_a_card_already_under_a_kept_agreement_says_so(letters_store):
+    letters_store("agree", "4821", "--months", "60", "--monthly", "1040", "--first-due",
+                  "2026-12-20", "--date", "2026-11-20")  # fmt: skip
+    for lang, says in (
+        ("en", "Note: ****4821 already has an installment agreement (60 × ¥1,040.00, made "
+         "2026-11-20) that you are keeping: this letter asks for a new arrangement; to change "
+         "the one you have, talk to the bank first."),
+        ("zh", "注意：****4821 已有分期协议（60 期 × ¥1,040.00，2026年11月20日达成）且正在履行："
+         "这封信是另行申请；如只想调整现有协议，请先与银行沟通。"),
+    ):  # fmt: skip
+        for kind in ("installment", "deferral"):
+            assert says in make(letters_store, kind, lang).stderr.splitlines()
+        assert says not in make(letters_store, "fee-waiver", lang).stderr  # asks for no plan

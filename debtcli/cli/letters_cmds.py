@@ -373,7 +373,7 @@ def letter_make(
     body = letter_body(letters.render_markdown(k, lang, ctx), kind_fmt, ctx["title"], lang)
     emit_document(body, output, "the letter", "信件", force)
     letters.save_profile(s, profile)  # asked once, remembered: only now that the letter exists
-    for w in letters.warnings(pack, k, lang):
+    for w in letters.warnings(pack, k, lang, ctx.get("agreement_in_force")):
         sys.stderr.write(w + "\n")
     if record:
         _record_letter(c, k, ctx, body, output, kind_fmt)
