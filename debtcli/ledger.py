@@ -198,6 +198,7 @@ def record_payment(
 ) -> dict:
     card = find_card(store, ref, include_archived=False)
     episode = _open_episode_or_fail(store, card)
+    _not_before_the_episode(episode, paid_on, "payment date", "还款日期")
     paid_before = st.paid_in_episode(store, episode["id"])
     owed_before = max(0, int(episode["amount"]) - paid_before)
     if amount > owed_before and not force:
@@ -261,16 +262,23 @@ def void_payment(store: st.Store, payment_id: int, why: str | None) -> dict:
     }
 
 
+def _not_before_the_episode(episode: Any, day: date, what: str, what_zh: str) -> None:
+    """A payment or settlement counts toward the overdue episode from its missed due date on:
+    one dated before it was already in the amount recorded as owed then (or belongs to
+    another episode), and counting it again would understate the debt."""
+    if day < date.fromisoformat(episode["since"]):
+        raise BadInput(
+            f"{what} {day} is before the missed due date {episode['since']}",
+            f"{what_zh} {day} 早于逾期的还款日 {episode['since']}",
+        )
+
+
 def settle(store: st.Store, ref: str, on: date, amount: int | None = None) -> Any:
     """Settle the open episode on a day, for what was paid to settle it (if given): that
     payment is recorded with it. A settled card owes nothing, whatever the balance was."""
     card = find_card(store, ref, include_archived=False)
     episode = _open_episode_or_fail(store, card)
-    if on < date.fromisoformat(episode["since"]):
-        raise BadInput(
-            f"settlement date {on} is before the missed due date {episode['since']}",
-            f"结清日期 {on} 早于逾期的还款日 {episode['since']}",
-        )
+    _not_before_the_episode(episode, on, "settlement date", "结清日期")
     st.settle_episode(store, card["id"], episode["id"], on.isoformat(), amount, now_iso())
     return card
 

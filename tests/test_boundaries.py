@@ -302,3 +302,26 @@ def test_a_range_the_wrong_way_round_is_refused_not_shown_empty(li_wei, command)
     zh = li_wei("--lang", "zh", *command, *args, ok=False)
     assert_clean_failure(zh, exact="--since 2026-12-01 晚于 --until 2026-11-01")
     assert li_wei(*command, "--since", "2026-11-01", "--until", "2026-11-01").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "what", "what_zh"),
+    [
+        (["pay", "5511", "100", "--date"], "payment date", "还款日期"),
+        (["settle", "5511", "--date"], "settlement date", "结清日期"),
+    ],
+)
+def test_a_payment_or_settlement_before_the_missed_due_date_is_refused(
+    li_wei, db_path, command, what, what_zh
+):
+    """5511 went overdue on 2026-10-20: a payment dated before it is already in what was
+    owed then; counted again it would understate the debt. The due date itself counts."""
+    from conftest import store_digest
+
+    before = store_digest(db_path)
+    r = li_wei(*command, "2026-10-19", ok=False)
+    assert_clean_failure(r, exact=f"{what} 2026-10-19 is before the missed due date 2026-10-20")
+    zh = li_wei("--lang", "zh", *command, "2026-10-19", ok=False)
+    assert_clean_failure(zh, exact=f"{what_zh} 2026-10-19 早于逾期的还款日 2026-10-20")
+    assert store_digest(db_path) == before
+    li_wei(*command, "2026-10-20")
