@@ -71,9 +71,11 @@ def card_fields(
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def add_card(store: st.Store, force: bool = False, **given: Any) -> int:
-    fields = card_fields(**given)
-    if "name" in fields and fields["name"].isdigit():
+def _check_card(store: st.Store, card: dict[str, Any], force: bool, own_id: int | None) -> None:
+    """What a card added or edited must be: a name that cannot be taken for an id or a last
+    four, and not a second card of the same bank and last four unless --force says it is
+    another card (each is then named by its #id). own_id: the card being edited."""
+    if card.get("name") and card["name"].isdigit():
         raise BadInput(
             "--name cannot be only digits (it would look like an id or last four)",
             "--name 不能只包含数字（会与编号或后四位混淆）",
@@ -81,20 +83,25 @@ def add_card(store: st.Store, force: bool = False, **given: Any) -> int:
     same = [
         c
         for c in st.list_cards(store, include_archived=True)
-        if c["last4"] == fields.get("last4") and c["bank"] == fields.get("bank")
+        if c["last4"] == card.get("last4") and c["bank"] == card.get("bank") and c["id"] != own_id
     ]
     if same and not force:
         raise NeedsConfirmation(
-            f"you already have a {fields['bank']} card ending {fields['last4']} "
+            f"you already have a {card['bank']} card ending {card['last4']} "
             f"(#{same[0]['id']}); if this is another card, add --force (each is then named "
             "by its #id)",
-            f"已有一张 {fields['bank']} 尾号 {fields['last4']} 的卡（#{same[0]['id']}）；"
+            f"已有一张 {card['bank']} 尾号 {card['last4']} 的卡（#{same[0]['id']}）；"
             "如确实是另一张卡，请加 --force（之后用 #编号 区分）",
         )
+
+
+def add_card(store: st.Store, force: bool = False, **given: Any) -> int:
+    fields = card_fields(**given)
+    _check_card(store, fields, force, None)
     return st.add_card(store, fields, now_iso())
 
 
-def edit_card(store: st.Store, ref: str, **given: Any) -> Any:
+def edit_card(store: st.Store, ref: str, force: bool = False, **given: Any) -> Any:
     card = find_card(store, ref)
     fields = card_fields(**given)
     if not fields:
@@ -102,6 +109,7 @@ def edit_card(store: st.Store, ref: str, **given: Any) -> Any:
             "nothing to change: give at least one option such as --name or --limit",
             "没有要修改的内容：请至少提供一个选项，例如 --name 或 --limit",
         )
+    _check_card(store, {**dict(card), **fields}, force, card["id"])
     st.update_card(store, card["id"], fields)
     return st.get_card(store, card["id"])
 

@@ -179,6 +179,26 @@ def test_overdue_that_moves_an_episode_needs_force_and_keeps_history(li_wei, db_
     assert changes[0]["field"] == "since" and changes[0]["old"] == "2026-08-05"
 
 
+def test_editing_a_card_into_another_ones_bank_and_last_four_needs_force_too(li_wei, db_path):
+    """card edit keeps the rules card add has: a second 中信银行 ****4821 needs --force, and a
+    name of digits alone (it would be taken for a last four) is refused."""
+    before = store_digest(db_path)
+    r = li_wei("card", "edit", "7730", "--bank", "中信银行", "--last4", "4821", ok=False)
+    assert_clean_failure(
+        r,
+        exact="you already have a 中信银行 card ending 4821 (#1); if this is another card, add "
+        "--force (each is then named by its #id)",
+    )
+    assert_clean_failure(
+        li_wei("card", "edit", "7730", "--name", "5511", ok=False),
+        exact="--name cannot be only digits (it would look like an id or last four)",
+    )
+    assert store_digest(db_path) == before
+    li_wei("card", "edit", "7730", "--name", "招行")  # its own bank and last four: no question
+    li_wei("card", "edit", "7730", "--bank", "中信银行", "--last4", "4821", "--force")
+    assert [c["last4"] for c in li_wei.json("card", "list")] == ["4821", "4821", "5511"]
+
+
 def test_same_bank_and_last_four_needs_force_and_is_told_apart(cli, tmp_path):
     cli("card", "add", "--bank", "中信银行", "--last4", "4821")
     r = cli("card", "add", "--bank", "中信银行", "--last4", "4821", ok=False)

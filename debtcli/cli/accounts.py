@@ -232,20 +232,26 @@ def card_edit(
     due_day: DueOpt = None,
     statement_day: StmtOpt = None,
     currency: CurOpt = None,
+    force: ForceOpt = False,
 ) -> None:
-    """Change a card's details."""
+    """Change a card's details. Making it a second card of the same bank and last four needs
+    --force, as adding one does."""
     from debtcli.ledger import edit_card
 
-    c = edit_card(
-        state.store(),
-        card,
-        bank=bank,
-        last4=last4,
-        name=name,
-        credit_limit=_amount(limit),
-        due_day=due_day,
-        statement_day=statement_day,
-        currency=currency,
+    c = confirmed(
+        lambda f: edit_card(
+            state.store(),
+            card,
+            f,
+            bank=bank,
+            last4=last4,
+            name=name,
+            credit_limit=_amount(limit),
+            due_day=due_day,
+            statement_day=statement_day,
+            currency=currency,
+        ),
+        force,
     )
     say(
         f"Updated card #{c['id']} ({c['bank']} ****{c['last4']}).",

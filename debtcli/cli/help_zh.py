@@ -182,7 +182,9 @@ TEXT = {
     "List your cards.": "列出你的卡。",
     "Include archived cards.": "包括已归档的卡。",
     "Show one card with its overdue episodes and payments.": "查看一张卡及其逾期和还款记录。",
-    "Change a card's details.": "修改卡片信息。",
+    "Change a card's details. Making it a second card of the same bank and last four needs "
+    "--force, as adding one does.": "修改卡片信息。改成与另一张卡同一银行、后四位相同时，与添加卡"
+    "一样需要加 --force。",
     "New bank name.": "新的银行名称。",
     "New last four.": "新的卡号后四位。",
     "Hide a card from the dashboard; its history is kept.": "在概况中隐藏一张卡；历史记录会保留。",
