@@ -63,6 +63,27 @@ StmtOpt = Annotated[int | None, typer.Option("--statement-day", help="Statement 
 CurOpt = Annotated[str | None, typer.Option("--currency", help="Currency code (default CNY).")]
 
 
+def _card_given(
+    bank: str | None,
+    last4: str | None,
+    name: str | None,
+    limit: str | None,
+    due_day: int | None,
+    statement_day: int | None,
+    currency: str | None,
+) -> dict[str, Any]:
+    """A card's options as card add and card edit take them (the limit read as money)."""
+    return {
+        "bank": bank,
+        "last4": last4,
+        "name": name,
+        "credit_limit": _amount(limit),
+        "due_day": due_day,
+        "statement_day": statement_day,
+        "currency": currency,
+    }
+
+
 @card_app.command("add")
 def card_add(
     bank: BankOpt,
@@ -80,20 +101,8 @@ def card_add(
     from debtcli.store import get_card
 
     s = state.store(create=True)
-    card_id = confirmed(
-        lambda f: add_card(
-            s,
-            f,
-            bank=bank,
-            last4=last4,
-            name=name,
-            credit_limit=_amount(limit),
-            due_day=due_day,
-            statement_day=statement_day,
-            currency=currency,
-        ),
-        force,
-    )
+    given = _card_given(bank, last4, name, limit, due_day, statement_day, currency)
+    card_id = confirmed(lambda f: add_card(s, f, **given), force)
     c = get_card(s, card_id)
     ref = (
         c["last4"]
@@ -238,21 +247,8 @@ def card_edit(
     --force, as adding one does."""
     from debtcli.ledger import edit_card
 
-    c = confirmed(
-        lambda f: edit_card(
-            state.store(),
-            card,
-            f,
-            bank=bank,
-            last4=last4,
-            name=name,
-            credit_limit=_amount(limit),
-            due_day=due_day,
-            statement_day=statement_day,
-            currency=currency,
-        ),
-        force,
-    )
+    given = _card_given(bank, last4, name, limit, due_day, statement_day, currency)
+    c = confirmed(lambda f: edit_card(state.store(), card, f, **given), force)
     say(
         f"Updated card #{c['id']} ({c['bank']} ****{c['last4']}).",
         f"已更新卡 #{c['id']}（{c['bank']} ****{c['last4']}）。",
