@@ -184,7 +184,7 @@ class Household(NamedTuple):
     debts: list[Debt]  # the debts planned
     plan: Plan
     warnings: list[tuple[str, str]]
-    agreed: list[Debt] = []  # noqa: RUF012  under a current agreement: their installments first
+    agreed: list[Debt]  # under a current agreement: their installments come first
 
     @property
     def budget(self) -> int:
