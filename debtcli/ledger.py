@@ -314,7 +314,7 @@ def open_debts(
     agreed: paid first, never re-planned)."""
     from debtcli.cards import names
     from debtcli.plan import Debt
-    from debtcli.standing import tracked_agreement
+    from debtcli.standing import agreement_in_force
 
     every = st.list_cards(store)
     named = names(every)
@@ -325,7 +325,7 @@ def open_debts(
         episode, pos = card_position(store, card, today)
         if pos.owed and not pos.settled_on:
             key = named.get(card["id"], card["last4"])
-            tracked = tracked_agreement(store, pack, card, episode, today)
-            agreed = tracked["monthly"] if tracked and tracked["status"] == "current" else None
+            kept = agreement_in_force(store, pack, card, episode, today)
+            agreed = kept["monthly"] if kept else None
             out.append((card, Debt(key, pos.owed, (rates or {}).get(card["id"]), agreed)))
     return out

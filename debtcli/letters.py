@@ -298,15 +298,15 @@ def build_context(
         "heads": None,  # a kind's own section names (a complaint's 投诉请求), else the base's
     }
     if kind in NEW_ARRANGEMENTS:
-        from debtcli.standing import tracked_agreement
+        from debtcli.standing import agreement_in_force
 
-        tracked = tracked_agreement(store, pack, card, episode, today)
-        if tracked and tracked["status"] == "current":
+        kept = agreement_in_force(store, pack, card, episode, today)
+        if kept:
             ctx["agreement_in_force"] = {
                 "card": card["last4"],
-                "months": tracked["months"],
-                "monthly": tracked["monthly"],
-                "agreed_on": date.fromisoformat(tracked["agreed_on"]),
+                "months": kept["months"],
+                "monthly": kept["monthly"],
+                "agreed_on": date.fromisoformat(kept["agreed_on"]),
                 "currency": card["currency"],
             }
     part = _PARTS.get(kind)

@@ -69,6 +69,15 @@ def tracked_agreement(
     )
 
 
+def agreement_in_force(
+    store: st.Store, pack: Pack, card: Any, episode: Any | None, today: date
+) -> dict[str, Any] | None:
+    """The episode's agreement when it is current today (made, and every installment due so
+    far paid within its grace): what a plan must pay first and a new request would reopen."""
+    tracked = tracked_agreement(store, pack, card, episode, today)
+    return tracked if tracked and tracked["status"] == "current" else None
+
+
 def collection_windows(store: st.Store, pack: Pack, card_ids: set[int]) -> dict[int, list]:
     """Per card, the local days on which nobody should be collecting: from the day after an
     agreement was made until the day before it was broken (or the episode settled), and from
