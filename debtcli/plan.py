@@ -262,13 +262,19 @@ def household_plan(
         cards_zh = "、".join(f"****{d.key}" for d in agreed)
         kept = money(budget - left)
         one = len(agreed) == 1
+        rest = (
+            (
+                f"the plan splits the {money(max(left, 0))} left across the other cards.",
+                f"其余 {money(max(left, 0))} 分给其他卡。",
+            )
+            if debts
+            else ("there is nothing else to plan.", "没有其他需要计划的卡。")
+        )
         warnings.append(
             (
                 f"{cards} {'is' if one else 'are'} under an installment agreement: "
-                f"{'its' if one else 'their'} {kept} a month is kept first; the plan splits "
-                f"the {money(max(left, 0))} left across the other cards.",
-                f"{cards_zh} 已有分期协议：每月 {kept} 先按协议还；其余 {money(max(left, 0))} "
-                "分给其他卡。",
+                f"{'its' if one else 'their'} {kept} a month is kept first; {rest[0]}",
+                f"{cards_zh} 已有分期协议：每月 {kept} 先按协议还；{rest[1]}",
             )
         )
     if budget <= 0:

@@ -335,3 +335,18 @@ def test_agreed_installments_come_out_of_the_budget_first_and_are_never_replanne
     assert {d.key for d in h.agreed} == {d.key for d in owing if d.agreed}
     assert not any(k in row for d in h.agreed for row in h.plan.schedule for k in [d.key])
     assert all(sum(row.values()) <= max(h.planned, 0) for row in h.plan.schedule)
+
+
+def test_a_plan_of_only_a_card_under_agreement_plans_nothing_else(li_wei):
+    li_wei("agree", "7730", "--months", "24", "--monthly", "762.50", "--first-due", "2026-12-11")
+    out = " ".join(li_wei("plan", "7730", "--income", "9000", "--expenses", "6000").stdout.split())
+    assert (
+        "****7730 is under an installment agreement: its ¥762.50 a month is kept first; there "
+        "is nothing else to plan."
+    ) in out
+    assert "letter make installment" not in out  # no new request for a kept agreement
+    zh = li_wei.json("--lang", "zh", "plan", "7730", "--income", "9000", "--expenses", "6000")
+    assert zh["warnings"] == [
+        "****7730 已有分期协议：每月 ¥762.50 先按协议还；没有其他需要计划的卡。"
+    ]
+    assert zh["cards"] == [] and zh["schedule"] == []

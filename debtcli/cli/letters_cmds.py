@@ -182,7 +182,7 @@ def render_plan(h: Any) -> None:
         _show_schedule(out, h)
     for en, zh in h.warnings:
         say("! " + en, "！" + zh)
-    if plan.affordable:
+    if plan.affordable and h.debts:  # a card kept to its agreement needs no new request
         say(
             "Next: debtcli letter make installment CARD --income … --expenses … (one per bank)",
             "下一步：debtcli letter make installment 卡号 --income … --expenses …（每家银行一封）",
