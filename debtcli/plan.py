@@ -262,14 +262,15 @@ def household_plan(
         cards_zh = "、".join(f"****{d.key}" for d in agreed)
         kept = money(budget - left)
         one = len(agreed) == 1
-        rest = (
-            (
-                f"the plan splits the {money(max(left, 0))} left across the other cards.",
-                f"其余 {money(max(left, 0))} 分给其他卡。",
+        if not debts:
+            rest = ("there is nothing else to plan.", "没有其他需要计划的卡。")
+        elif left <= 0:
+            rest = ("nothing is left for the other cards.", "其他卡已没有余额可分。")
+        else:
+            rest = (
+                f"the plan splits the {money(left)} left across the other cards.",
+                f"其余 {money(left)} 分给其他卡。",
             )
-            if debts
-            else ("there is nothing else to plan.", "没有其他需要计划的卡。")
-        )
         warnings.append(
             (
                 f"{cards} {'is' if one else 'are'} under an installment agreement: "

@@ -302,6 +302,9 @@ def test_agreed_installments_that_take_the_whole_budget_are_said(li_wei):
     li_wei("agree", "7730", "--months", "24", "--monthly", "762.50", "--first-due", "2026-12-11")
     doc = li_wei.json("plan", "--income", "6500", "--expenses", "6000")
     assert doc["available_after_agreements"] == "-262.50" and doc["schedule"] == []
+    assert doc["warnings"][0].endswith(
+        "a month is kept first; nothing is left for the other cards."
+    )
     assert doc["warnings"][-1] == (
         "The installments you agreed (¥762.50 a month) take more than you have (¥500.00): keep "
         "paying them first (a missed one breaks the agreement and collection resumes), and ask "
