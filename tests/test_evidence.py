@@ -325,6 +325,33 @@ def test_log_add_says_what_the_new_entry_breaks_counting_its_whole_day(li_wei):
     assert "⚑" not in log_add(li_wei, "4821", "2026-11-12 09:00", "--party", "agency").stdout
 
 
+def test_a_page_of_two_banks_counts_each_banks_calls(li_wei):
+    """log list shows both banks: each bank's fourth call of the day is flagged (a page reads
+    the calls of every bank it shows, not of one of them)."""
+    for card in ("4821", "7730"):
+        for hour in (9, 10, 11, 12):
+            log_add(li_wei, card, f"2026-11-11 {hour}:00", "--party", "agency",
+                    "--note", f"{card} {hour}")  # fmt: skip
+    flagged = {e["note"] for e in li_wei.json("log", "list") if e["violations"]}
+    assert flagged == {"4821 12", "7730 12"}
+
+
+def test_a_day_is_counted_whole_in_a_zone_behind_utc(li_wei, monkeypatch):
+    """In New York (UTC−5) the evening's calls fall on the next UTC day: a page still counts
+    the local day through its end."""
+    import time
+
+    from conftest import _forget_times
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    _forget_times()
+    for hour in (18, 19, 20, 21):  # 23:00–02:00 UTC
+        log_add(li_wei, "4821", f"2026-11-11 {hour}:00", "--party", "agency", "--note", str(hour))
+    page = {e["note"]: e["violations"] for e in li_wei.json("log", "list", "4821")}
+    assert page == {"18": [], "19": [], "20": [], "21": ["calls-per-day"]}
+
+
 def test_seventh_unanswered_attempt_is_flagged(li_wei):
     for minute in range(7):
         log_add(li_wei, "4821", f"2026-11-12 10:{minute:02d}", "--missed")
