@@ -226,3 +226,22 @@ def test_a_time_that_does_not_exist_or_is_yet_to_come_is_refused_in_each_languag
     )
     # ...through the midnight that ends it: 晚上12点 of that day is not yet to come
     assert parse_past_datetime("晚上12点", TODAY).isoformat() == "2026-11-24T00:00:00+08:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "iso"),
+    [
+        ("2026-11-20", TODAY, "2026-11-20T12:00:00+08:00"),  # a date alone: noon exactly
+        ("today", TODAY, "2026-11-23T12:00:00+08:00"),
+        ("Yesterday", TODAY, "2026-11-22T12:00:00+08:00"),
+        ("12月5日", date(2027, 1, 10), "2026-12-05T12:00:00+08:00"),  # the last 5 December
+    ],
+)
+def test_a_day_alone_is_noon_of_the_day_meant(text, today, iso):
+    assert parse_datetime(text, today).isoformat() == iso
+
+
+def test_an_iso_time_before_1990_names_what_was_typed():
+    with pytest.raises(BadInput) as exc:
+        parse_datetime("1989-12-31 10:00", TODAY)
+    assert exc.value.en == "date '1989-12-31 10:00' is before 1990: check the year"
