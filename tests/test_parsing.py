@@ -245,3 +245,9 @@ def test_an_iso_time_before_1990_names_what_was_typed():
     with pytest.raises(BadInput) as exc:
         parse_datetime("1989-12-31 10:00", TODAY)
     assert exc.value.en == "date '1989-12-31 10:00' is before 1990: check the year"
+
+
+def test_a_day_and_time_without_a_year_is_the_last_that_happened():
+    assert parse_datetime("12月5日 22:40", date(2027, 1, 10)).isoformat() == (
+        "2026-12-05T22:40:00+08:00"
+    )
