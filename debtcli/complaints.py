@@ -88,16 +88,13 @@ def _labels(
 def _item(pack: Pack, lang: str, e: Any, files: list) -> dict[str, Any]:
     """One logged contact as the complaint states it: when, how, who, whom they reached, what
     was said, its hash and its recordings; the breaches are added to its labels."""
-    whom = pack.word_name("contacted", e["contacted"], lang)
     return {
         "when": _when(e["at"], lang),
         "channel": pack.word_name("channel", e["channel"], lang),
         "who": pick(lang, ", ", "，").join(x for x in (e["org"], e["agent"], e["agent_id"]) if x),
         "phone": e["phone"],
         "contacted": (
-            pick(lang, f"my {whom}", f"我的{whom}")
-            if e["contacted"] not in (None, "self")
-            else None
+            pack.whom(e["contacted"], lang, "me") if e["contacted"] not in (None, "self") else None
         ),
         "note": e["note"],
         "hash": e["hash"],

@@ -212,17 +212,32 @@ class Pack:
         index = self._words.get(kind)
         if index is None:  # made once per kind: an import looks up words a million times
             index = {}
+            english = self.data.get("names_en", {}).get(kind, {})
             for key, words in reversed(list(self.data.get("words", {}).get(kind, {}).items())):
                 index.update({w.casefold(): key for w in words})
+                if key in english:  # what English output shows can be typed back
+                    index[english[key].casefold()] = key
                 index[key] = key
             self._words[kind] = index
         key = typed[value] = index.get(normalize(value).casefold(), value.strip())
         return key
 
     def word_name(self, kind: str, key: str, lang: str) -> str:
-        """A stored key in the user's language: its first Chinese word in zh, the key in en."""
+        """A stored key in the user's language: its first Chinese word in zh; in en its name
+        in [names_en] where the key is a code (lawyer-letter: lawyer's letter), else the key."""
+        if lang != "zh":
+            return self.data.get("names_en", {}).get(kind, {}).get(key, key)
         words = self.data.get("words", {}).get(kind, {}).get(key)
-        return words[0] if lang == "zh" and words else key
+        return words[0] if words else key
+
+    def whom(self, key: str, lang: str, owner: str) -> str:
+        """Whom a contact reached, in prose: owner "you" gives your family / 你的家人, "me"
+        gives my family / 我的家人; someone unnamed is someone else / 其他人, nobody's."""
+        name = self.word_name("contacted", key, lang)
+        if key == "other":
+            return name
+        en, zh = {"you": ("your", "你"), "me": ("my", "我")}[owner]
+        return pick(lang, f"{en} {name}", f"{zh}的{name}")
 
     def word_names(self, kind: str, keys: list[str], lang: str) -> str:
         """Several stored keys in the user's language, for a table cell."""
@@ -387,6 +402,9 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
         _check(path, f"help_lines[{i}]", line, _HELP_LINE)
     if not data.get("help_lines"):
         raise _fail(path, "help_lines", "missing (an array of [[help_lines]] tables)")
+    for kind, table in data.get("names_en", {}).items():
+        if not isinstance(table, dict) or not all(isinstance(n, str) for n in table.values()):
+            raise _fail(path, f"names_en.{kind}", "each value needs an English name")
     for kind, table in data.get("words", {}).items():
         if not isinstance(table, dict) or not all(
             isinstance(ws, list) and all(isinstance(w, str) for w in ws) and ws

@@ -82,10 +82,7 @@ def _contact_event(pack: Pack, lang: str, card: dict, c: Any, flags: dict) -> di
     else:
         title = t(f"{channel} from {who or 'unknown'}", f"{channel}：来自{who or '未知'}")
     if c["contacted"] not in (None, "self"):
-        title += t(
-            f", reached your {c['contacted']}",
-            f"，联系了你的{pack.word_name('contacted', c['contacted'], lang)}",
-        )
+        title += t(", reached ", "，联系了") + pack.whom(c["contacted"], lang, "you")
     if c["note"]:
         title += f" — {c['note']}"
     return _event(

@@ -397,3 +397,21 @@ def test_a_table_loses_its_padding_before_an_amount_is_cut():
     text = out.file.getvalue()
     assert "¥60,400.00" in text and "¥2,000.00" in text and "Reminders" in text
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_english_names_what_was_reached_in_words_a_reader_knows(li_wei):
+    """A stored key is a code (contacts-list, lawyer-letter, law-firm); English prose shows
+    words, and the words shown can be typed back."""
+    log_add(li_wei, "4821", "2026-11-12 10:00", "--party", "law firm",
+            "--contacted", "contacts", channel="lawyer's letter")  # fmt: skip
+    log_add(li_wei, "4821", "2026-11-13 10:00", "--party", "agency", "--contacted", "other")
+    titles = [e["title"] for e in li_wei.json("timeline", "4821") if e["kind"] != "stage"]
+    assert "lawyer's letter from law firm, reached your contacts" in titles
+    assert "call from agency, reached someone else" in titles
+    assert not [t for t in titles if "contacts-list" in t or "-letter" in t or "law-firm" in t]
+    en = li_wei("--lang", "en", "letter", "make", "complaint", "4821", "--name", "Li Wei",
+                "--phone", "138").stdout  # fmt: skip
+    assert "reaching my contacts" in en and "reaching someone else" in en
+    assert "contacts-list" not in en and "lawyer-letter" not in en
+    zh = li_wei.json("--lang", "zh", "timeline", "4821")
+    assert any("联系了你的通讯录联系人" in e["title"] for e in zh)
