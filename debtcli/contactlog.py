@@ -1411,6 +1411,7 @@ def check_stamps(
     head it covers must still be entry n's hash: a log rewritten after a stamp, however
     consistently, no longer has that head. Many tokens are checked on every core."""
 
+    from debtcli.dates import show_instant
     from debtcli.stamps import existed_by
 
     tokens = sorted(tokens, key=lambda t: t["chain_count"])
@@ -1431,8 +1432,8 @@ def check_stamps(
     for t, c in zip(tokens, checks, strict=True):
         n, head, tsa = int(t["chain_count"]), str(t["chain_head"]), str(t["tsa"])
         when = c.time.isoformat(timespec="seconds") if c.time else None
-        name = f"stamp {t['id']} ({tsa}, {when or 'no time'})"
-        name_zh = f"时间戳 {t['id']}（{tsa}，{when or '无时间'}）"
+        name = f"stamp {t['id']} ({tsa}, {show_instant(c.time, 'en') if c.time else 'no time'})"
+        name_zh = f"时间戳 {t['id']}（{tsa}，{show_instant(c.time, 'zh') if c.time else '无时间'}）"
         now_hash = hash_of(n)
         ok = c.ok and now_hash == head
         if c.unchecked:

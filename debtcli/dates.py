@@ -271,3 +271,8 @@ def show_time(at: str, lang: str) -> str:
         return f"{_day_text(at[:10], lang)} {at[11:16]}{_hour_note(at[:13], offset, lang)}"
     dt = datetime.fromisoformat(at)
     return f"{show_day(dt.date(), lang)} {dt:%H:%M}{offset_note(dt, lang)}"
+
+
+def show_instant(at: datetime, lang: str) -> str:
+    """An instant from elsewhere (a timestamp authority's, in UTC) on the user's own clock."""
+    return show_time(at.astimezone().isoformat(timespec="seconds"), lang)

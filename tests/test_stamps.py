@@ -8,7 +8,7 @@ import sqlite3
 import subprocess
 import time
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from conftest import log_add, zip_members
@@ -269,6 +269,13 @@ def _tamper(db_path, sql: str, *args) -> None:
     conn.close()
 
 
+def _local(when: str, lang: str) -> str:
+    """A stamp's time (UTC, as --json gives it) as a problem names it: the user's own clock."""
+    d = datetime.fromisoformat(when).astimezone()
+    assert d.utcoffset() == timedelta(hours=8)  # the tests' TZ is Asia/Shanghai
+    return f"{d.year}年{d.month}月{d.day}日 {d:%H:%M}" if lang == "zh" else f"{d:%Y-%m-%d %H:%M}"
+
+
 def _stamp_problems(three, monkeypatch, lang):
     monkeypatch.setenv("DEBTCLI_LANG", lang)
     r = three("evidence", "verify", "--json", ok=False)
@@ -289,14 +296,15 @@ def test_a_log_rewritten_after_a_stamp_is_named_whole_in_each_language(
         {
             "entry": 3,
             "kind": "stamp",
-            "message": f"stamp 1 ({tsa.url}, {when}) proves entries 1–3 existed with head "
+            "message": f"stamp 1 ({tsa.url}, {_local(when, 'en')}) proves entries 1–3 existed "
+            f"with head "
             f"{head[:12]}…, but entry 3 now hashes to {now[:12]}…: entries 1–3 were changed "
             "after the stamp",
         }
     ]
     _, problems = _stamp_problems(three, monkeypatch, "zh")
     assert problems[0]["message"] == (
-        f"时间戳 1（{tsa.url}，{when}）证明第 1–3 条记录当时的链头为 {head[:12]}…，"
+        f"时间戳 1（{tsa.url}，{_local(when, 'zh')}）证明第 1–3 条记录当时的链头为 {head[:12]}…，"
         f"但第 3 条现在的哈希为 {now[:12]}…：第 1–3 条记录在时间戳之后被修改"
     )
 
@@ -309,7 +317,8 @@ def test_a_stamped_entry_removed_hashes_to_nothing(three, tsa, db_path, monkeypa
         {
             "entry": 3,
             "kind": "stamp",
-            "message": f"stamp 1 ({tsa.url}, {when}) proves entries 1–3 existed with head "
+            "message": f"stamp 1 ({tsa.url}, {_local(when, 'en')}) proves entries 1–3 existed "
+            f"with head "
             f"{head[:12]}…, but entry 3 now hashes to nothing…: entries 1–3 were changed "
             "after the stamp",
         }
@@ -355,7 +364,9 @@ def test_a_token_that_does_not_check_is_named_with_its_tsa_and_time(
         doc, problems = _stamp_problems(three, monkeypatch, lang)
         assert doc["stamps"][0]["ok"] is False and doc["existed_by"] == []
         assert len(problems) == 1 and problems[0]["entry"] is None
-        assert problems[0]["message"].startswith(says.replace("TSA", tsa.url).replace("WHEN", when))
+        assert problems[0]["message"].startswith(
+            says.replace("TSA", tsa.url).replace("WHEN", _local(when, lang))
+        )
 
 
 def _members_without(src, dst, *gone):

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from debtcli.cli.common import JsonOpt, app, console, emit_json, say, state, sub_app
-from debtcli.dates import show_time
+from debtcli.dates import show_instant, show_time
 
 log_app = sub_app(
     "The contact log: every collector call, SMS, letter and visit, kept as evidence "
@@ -291,7 +291,7 @@ def render_stamps(report: Any, entries: int) -> None:
     if not report.tokens:
         return
     for c in report.covered:
-        when = show_time(c.time.astimezone().isoformat(timespec="seconds"), state.lang)
+        when = show_instant(c.time, state.lang)
         say(
             f"Entries {c.first}–{c.last} existed, as recorded, no later than {when} "
             f"(timestamp by {c.tsa}).",
@@ -380,7 +380,7 @@ def evidence_stamp(
     if background:
         return
     for url, count, when in sent:
-        shown = show_time(datetime.fromisoformat(when).astimezone().isoformat(), state.lang)
+        shown = show_instant(datetime.fromisoformat(when), state.lang)
         say(
             f"Stamped entries 1–{count} at {shown} ({url}).",
             f"已为第 1–{count} 条记录取得时间戳：{shown}（{url}）。",
