@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from debtcli import store as st
 from debtcli.cards import resolve
 from debtcli.dates import parse_date, parse_past_datetime
-from debtcli.errors import BadInput, CheckFailed, NotFound
+from debtcli.errors import BadInput, CheckFailed, NotFound, not_one_of
 from debtcli.evidence import (
     CHAIN_COLUMNS,
     COMMITTED,
@@ -86,11 +86,7 @@ def _bad(
 ) -> BadInput:
     """The refusal of an option's value: the choices it has, or why (in English, in Chinese)."""
     if choices is not None:
-        listed = ", ".join(choices)
-        exc = BadInput(
-            f"{option} {value!r}: choose one of {listed}",
-            f"{option} {value!r}：请从以下选择：{'、'.join(names_zh or choices)}",
-        )
+        exc = not_one_of(f"{option} {value!r}", choices, names_zh)
     else:
         exc = BadInput(f"{option} {value!r}: {why[0]}", f"{option} {value!r}：{why[1]}")
     exc.option = option  # type: ignore[attr-defined]  # lets an import name the CSV column

@@ -4,6 +4,8 @@ Every error carries its message in English and Chinese so the pure core can rais
 knowing the user's language; the CLI picks one.
 """
 
+from collections.abc import Iterable
+
 
 class DebtcliError(Exception):
     """Base class. exit_code 2: the user's input or store is the problem."""
@@ -21,6 +23,25 @@ class DebtcliError(Exception):
 
 class BadInput(DebtcliError):
     """An option or argument that cannot be used as given."""
+
+
+def not_one_of(
+    given: str,
+    choices: Iterable[str],
+    names_zh: Iterable[str] | None = None,
+    given_zh: str | None = None,
+) -> BadInput:
+    """A value that is not one of the choices, refused in one line with the choices listed:
+    `--kind 'x': choose one of a, b` / `--kind 'x'：请从以下选择：甲、乙`. given: what was
+    typed, as the refusal names it ('' when a question was asked), given_zh the same in
+    Chinese where it has words (信件类型 'x'); names_zh: the choices' Chinese names, where
+    they can be typed too."""
+    choices = list(choices)
+    en, zh = (f"{given}: ", f"{given_zh or given}：") if given else ("", "")
+    return BadInput(
+        f"{en}choose one of {', '.join(choices)}",
+        f"{zh}请从以下选择：{'、'.join(names_zh or choices)}",
+    )
 
 
 class NeedsConfirmation(BadInput):

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from debtcli import store as st
 from debtcli.dates import add_months, show_day, show_time
-from debtcli.errors import BadInput
+from debtcli.errors import BadInput, not_one_of
 from debtcli.i18n import pick
 from debtcli.money import format_amount
 from debtcli.plan import ceil_div
@@ -68,10 +68,11 @@ def kinds(pack: Pack) -> dict[str, dict[str, Any]]:
 def check_kind(pack: Pack, kind: str) -> str:
     k = kind.strip().lower()
     if k not in kinds(pack):
-        names = ", ".join(kinds(pack))
-        raise BadInput(
-            f"letter kind {kind!r}: choose one of {names}",
-            f"信件类型 {kind!r}：请从以下选择：{names}",
+        raise not_one_of(
+            f"letter kind {kind!r}",
+            kinds(pack),
+            [pack.word_name("kind", k, "zh") for k in kinds(pack)],
+            f"信件类型 {kind!r}",
         )
     return k
 
@@ -255,9 +256,10 @@ def build_context(
         )
     hardship_key = (opts.get("hardship") or "other").strip().lower()
     if hardship_key not in HARDSHIPS:
-        raise BadInput(
-            f"--hardship {hardship_key!r}: choose one of {', '.join(HARDSHIPS)}",
-            f"--hardship {hardship_key!r}：请从以下选择：{', '.join(HARDSHIPS)}",
+        raise not_one_of(
+            f"--hardship {hardship_key!r}",
+            HARDSHIPS,
+            [pack.word_name("hardship", k, "zh") for k in HARDSHIPS],
         )
     if letter["acknowledges"] and not opts.get("force"):
         _refuse_if_time_barred(store, pack, card, today)

@@ -215,14 +215,11 @@ def household_plan(
     """owing: (currency, debt) for each card still owing. The plan `debtcli plan` shows: at
     the household's budget by a strategy, or in `months` equal installments; refused (BadInput)
     when there is nothing to plan, the debts are in two currencies, avalanche lacks a rate."""
-    from debtcli.errors import BadInput
+    from debtcli.errors import BadInput, not_one_of
     from debtcli.money import format_amount
 
     if strategy not in STRATEGIES:
-        raise BadInput(
-            f"--strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}",
-            f"--strategy {strategy!r}：请从以下选择：{', '.join(STRATEGIES)}",
-        )
+        raise not_one_of(f"--strategy {strategy!r}", STRATEGIES)
     debts, currencies = [d for _, d in owing], sorted({c for c, _ in owing})
     if strategy == "avalanche" and any(d.rate is None for d in debts if not d.agreed):
         raise BadInput(

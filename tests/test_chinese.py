@@ -43,6 +43,24 @@ def test_a_wrong_word_lists_the_choices_in_chinese(li_wei):
     assert_clean_failure(r, says="短信、电话、信函、律师函、上门")
 
 
+@pytest.mark.parametrize(
+    ("args", "listed"),
+    [
+        (("plan", "--income", "9000", "--expenses", "6000", "--strategy", "最快"),
+         "proportional、avalanche、snowball"),
+        (("timeline", "--kind", "电话"), "overdue、payment、settled"),
+        (("letter", "make", "道歉信", "4821"), "个性化分期、停息挂账、"),
+        (("letter", "make", "道歉信", "4821"), "信件类型 '道歉信'："),
+        (("letter", "make", "installment", "4821", "--hardship", "中彩票", "--name", "李伟",
+          "--phone", "138"), "失业、生病、"),
+    ],
+)  # fmt: skip
+def test_every_refused_choice_lists_its_choices_with_the_chinese_comma(li_wei, args, listed):
+    r = li_wei("--lang", "zh", *args, ok=False)
+    assert_clean_failure(r, says=listed if "：" in listed else f"请从以下选择：{listed}")
+    assert ", " not in r.stderr
+
+
 def test_csv_import_takes_chinese_words(li_wei, tmp_path):
     f = tmp_path / "log.csv"
     f.write_text(

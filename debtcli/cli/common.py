@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from debtcli import __version__
-from debtcli.errors import BadInput, DebtcliError, StoreError
+from debtcli.errors import BadInput, DebtcliError, StoreError, not_one_of
 from debtcli.i18n import LANGS, default_lang, pick
 
 
@@ -419,9 +419,7 @@ def ask_choice(question: str, kind: str, choices: tuple[str, ...], default: str)
     def parse(answer: str) -> str:
         key = pack.word(kind, answer).lower()
         if key not in choices:
-            raise BadInput(
-                f"choose one of: {', '.join(names)}", f"请从以下选择：{'、'.join(names)}"
-            )
+            raise not_one_of("", names)
         return key
 
     sep = state.t(", ", "、")

@@ -667,7 +667,7 @@ def _violations(
     card: str | None, since: str | None, until: str | None, rules: set[str] | None
 ) -> Any:
 
-    from debtcli.errors import BadInput
+    from debtcli.errors import not_one_of
     from debtcli.flags import iter_violations
     from debtcli.ledger import find_card
 
@@ -682,9 +682,10 @@ def _violations(
     for r in rules or ():
         key = names.get(r.strip().casefold())
         if key is None:
-            raise BadInput(
-                f"--rule {r!r}: choose from {', '.join(sorted(x['key'] for x in pack.conduct()))}",
-                f"--rule {r!r}：请从以下选择：{'、'.join(x['short_zh'] for x in pack.conduct())}",
+            raise not_one_of(
+                f"--rule {r!r}",
+                [x["key"] for x in pack.conduct()],
+                [x["short_zh"] for x in pack.conduct()],
             )
         wanted.add(key)
     rules = wanted or None

@@ -112,17 +112,14 @@ def _events(
 ) -> list[dict]:
     from debtcli import timeline
     from debtcli.dates import day_range
-    from debtcli.errors import BadInput
+    from debtcli.errors import not_one_of
     from debtcli.ledger import find_card
     from debtcli.store import list_cards
 
     s, pack = state.store(), state.pack()
     for k in kinds or []:
         if k not in timeline.KINDS:
-            raise BadInput(
-                f"--kind {k!r}: choose from {', '.join(timeline.KINDS)}",
-                f"--kind {k!r}：请从以下选择：{', '.join(timeline.KINDS)}",
-            )
+            raise not_one_of(f"--kind {k!r}", timeline.KINDS)
     cards = [find_card(s, card)] if card else list_cards(s)
     lo, hi = day_range(since, until, state.today)
     data = timeline.gather(s, pack, state.today, cards, latest=latest)
