@@ -286,13 +286,14 @@ def household_plan(
             )
         )
     elif left <= 0 < sum(d.owed for d in debts):
+        take = ("all", "用尽了") if left == 0 else ("more than", "超过")
         warnings.append(
             (
-                f"The installments you agreed ({money(budget - left)} a month) take more than "
+                f"The installments you agreed ({money(budget - left)} a month) take {take[0]} "
                 f"you have ({money(budget)}): keep paying them first (a missed one breaks the "
                 "agreement and collection resumes), and ask the other banks for a deferral "
                 "(debtcli letter make deferral CARD).",
-                f"已约定的分期（每月 {money(budget - left)}）超过可用金额（{money(budget)}）："
+                f"已约定的分期（每月 {money(budget - left)}）{take[1]}可用金额（{money(budget)}）："
                 "请先按协议还款（漏还一期会使协议中断、催收恢复），并向其他银行申请延期还款"
                 "（debtcli letter make deferral 卡号）。",
             )

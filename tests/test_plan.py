@@ -317,6 +317,56 @@ def test_agreed_installments_that_take_the_whole_budget_are_said(li_wei):
     )
 
 
+def test_two_agreements_that_use_exactly_the_budget_are_said_as_they_are(li_wei):
+    """Installments that use the budget to the fen take all of it, not more than it; two cards
+    under agreements are named together, in the plural."""
+    li_wei("agree", "7730", "--months", "24", "--monthly", "762.50", "--first-due", "2026-12-11")
+    li_wei("agree", "5511", "--months", "12", "--monthly", "737.50", "--first-due", "2026-12-20")
+    doc = li_wei.json("plan", "--income", "7500", "--expenses", "6000")
+    assert doc["available_after_agreements"] == "0.00" and doc["schedule"] == []
+    assert doc["warnings"] == [
+        "****7730, ****5511 are under an installment agreement: their ¥1,500.00 a month is kept "
+        "first; nothing is left for the other cards.",
+        "The installments you agreed (¥1,500.00 a month) take all you have (¥1,500.00): keep "
+        "paying them first (a missed one breaks the agreement and collection resumes), and ask "
+        "the other banks for a deferral (debtcli letter make deferral CARD).",
+    ]
+    zh = li_wei.json("--lang", "zh", "plan", "--income", "7500", "--expenses", "6000")["warnings"]
+    assert zh == [
+        "****7730、****5511 已有分期协议：每月 ¥1,500.00 先按协议还；其他卡已没有余额可分。",
+        "已约定的分期（每月 ¥1,500.00）用尽了可用金额（¥1,500.00）：请先按协议还款（漏还一期会使"
+        "协议中断、催收恢复），并向其他银行申请延期还款（debtcli letter make deferral 卡号）。",
+    ]
+    # a fen more, and the other card gets that fen
+    doc = li_wei.json("plan", "--income", "7500.01", "--expenses", "6000")
+    assert doc["warnings"][0].endswith("the plan splits the ¥0.01 left across the other cards.")
+
+
+def test_a_lone_card_under_agreement_with_too_little_is_told_only_what_it_is(li_wei):
+    """With nothing else to plan, installments above the budget are not told to ask other
+    banks for a deferral: there are none."""
+    li_wei("settle", "4821", "--date", "2026-11-20")
+    li_wei("settle", "5511", "--date", "2026-11-20")
+    li_wei("agree", "7730", "--months", "24", "--monthly", "762.50", "--first-due", "2026-12-11")
+    doc = li_wei.json("plan", "--income", "6500", "--expenses", "6000")
+    assert doc["warnings"] == [
+        "****7730 is under an installment agreement: its ¥762.50 a month is kept first; there "
+        "is nothing else to plan."
+    ]
+
+
+def test_agreed_cards_that_share_a_last_four_keep_it_in_json(cli):
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    cli("card", "add", "--bank", "招商银行", "--last4", "4821", "--force")
+    cli("overdue", "#1", "--since", "2026-08-05", "--amount", "6000")
+    cli("overdue", "#2", "--since", "2026-09-12", "--amount", "9000")
+    cli("agree", "#2", "--months", "12", "--monthly", "750", "--first-due", "2026-12-11")
+    doc = cli.json("plan", "--income", "9000", "--expenses", "6000")
+    assert doc["agreed"] == [{"card": "4821 #2", "last4": "4821", "owed": "9000.00",
+                              "monthly": "750.00"}]  # fmt: skip
+    assert [(c["card"], c["last4"]) for c in doc["cards"]] == [("4821 #1", "4821")]
+
+
 def test_a_letters_share_of_the_budget_leaves_another_cards_agreed_installment_out(li_wei):
     li_wei("agree", "7730", "--months", "24", "--monthly", "762.50", "--first-due", "2026-12-11")
     out = li_wei("--lang", "en", "letter", "make", "installment", "4821", "--name", "李伟",
