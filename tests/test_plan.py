@@ -355,6 +355,18 @@ def test_a_lone_card_under_agreement_with_too_little_is_told_only_what_it_is(li_
     ]
 
 
+def test_a_broken_agreement_is_planned_like_any_other_debt(li_wei):
+    """An agreement whose installment was missed no longer holds (collection resumes): the
+    card is planned with the others, nothing is kept for it."""
+    li_wei("agree", "7730", "--months", "24", "--monthly", "762.50", "--first-due", "2026-10-11",
+           "--date", "2026-10-01")  # fmt: skip
+    assert li_wei.json("status")[1]["agreement"]["status"] == "broken"
+    doc = li_wei.json("plan", "--income", "9000", "--expenses", "6000")
+    assert doc["agreed"] == [] and doc["available_after_agreements"] == "3000.00"
+    assert [c["card"] for c in doc["cards"]] == ["4821", "7730", "5511"]
+    assert not [w for w in doc["warnings"] if "agreement" in w]
+
+
 def test_agreed_cards_that_share_a_last_four_keep_it_in_json(cli):
     cli("card", "add", "--bank", "中信银行", "--last4", "4821")
     cli("card", "add", "--bank", "招商银行", "--last4", "4821", "--force")
