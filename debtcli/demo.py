@@ -36,7 +36,7 @@ def build_demo(store: Store, today: date, pack: Pack) -> None:
 
     s1 = today - timedelta(days=130)
     ledger.record_overdue(store, "4821", s1, 6_240_000, principal=5_800_000)
-    ledger.record_payment(store, "4821", 200_000, s1 + timedelta(days=100), "app transfer")
+    ledger.record_payment(store, "4821", 200_000, s1 + timedelta(days=100), "手机银行转账")
     s2 = today - timedelta(days=62)
     ledger.record_overdue(store, "7730", s2, 1_830_000)
     s3 = today - timedelta(days=5)
