@@ -5,7 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from debtcli.errors import BadInput
+from debtcli.errors import BadInput, os_reason
 from debtcli.evidence import file_sha256
 from debtcli.store import make_private_dir, sweep_orphans
 
@@ -35,9 +35,10 @@ def prepare(paths: list[str]) -> list[dict]:
             digest = file_sha256(path)
             size = path.stat().st_size
         except OSError as exc:
+            en, zh = os_reason(exc)
             raise BadInput(
-                f"attachment {p!r} cannot be read ({exc.strerror or exc}); nothing was recorded",
-                f"无法读取附件 {p!r}（{exc.strerror or exc}）；未记录任何内容",
+                f"attachment {p!r} cannot be read ({en}); nothing was recorded",
+                f"无法读取附件 {p!r}（{zh}）；未记录任何内容",
             ) from exc
         out.append(
             {

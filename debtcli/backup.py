@@ -48,7 +48,7 @@ def backup(store: st.Store, out: Path) -> dict[str, Any]:
     from debtcli.documents import output_file, private_file
     from debtcli.evidence import file_sha256
 
-    out = output_file(out)
+    out = output_file(out, "backup.zip")
     with st.staging(store.path) as workdir:
         copy = workdir / "store.db"
         target = sqlite3.connect(copy)
@@ -276,6 +276,9 @@ def _lock(target: Path) -> Any:
 def restore(path: Path, target: Path, force: bool) -> dict[str, Any]:
     """Everything is checked in a staging folder beside the store before anything is moved;
     a refusal leaves the store and its evidence folder exactly as they were."""
+    from debtcli.contactlog import regular_file
+
+    regular_file(Path(path))  # a backup that is not there is said before the store in the way
     lock = _lock(target)
     try:
         if _store_has_data(target) and not force:

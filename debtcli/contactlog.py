@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from debtcli import store as st
 from debtcli.cards import resolve
 from debtcli.dates import parse_date, parse_past_datetime
-from debtcli.errors import BadInput, CheckFailed, NotFound, not_one_of
+from debtcli.errors import BadInput, CheckFailed, NotFound, not_one_of, os_reason
 from debtcli.evidence import (
     CHAIN_COLUMNS,
     COMMITTED,
@@ -387,9 +387,8 @@ def regular_file(path: Path) -> Path:
     try:
         mode = path.stat().st_mode
     except OSError as exc:
-        raise BadInput(
-            f"cannot read {path}: {exc.strerror or exc}", f"无法读取 {path}：{exc.strerror or exc}"
-        ) from exc
+        en, zh = os_reason(exc)
+        raise BadInput(f"cannot read {path}: {en}", f"无法读取 {path}：{zh}") from exc
     if not stat.S_ISREG(mode):
         raise BadInput(f"{path} is not a regular file", f"{path} 不是普通文件")
     return path

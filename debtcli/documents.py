@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from debtcli.errors import BadInput
+from debtcli.errors import BadInput, os_reason
 
 FORMATS = ("md", "html", "docx")
 # Fonts Word and WPS have for Chinese; east-Asian runs need their own font attribute.
@@ -34,14 +34,14 @@ def choose_format(fmt: str | None, output: Path | None) -> str:
     return "md"
 
 
-def output_file(path: Path | str) -> Path:
+def output_file(path: Path | str, example: str = "out.html") -> Path:
     """Where a command may write a file the user named with -o: a file name in a folder that
-    exists, not a folder."""
+    exists, not a folder (refused with a file of the kind the command writes as example)."""
     path = Path(path)
     if not path.name or path.is_dir():
         raise BadInput(
-            f"-o {path}: that is a folder; give a file name, e.g. {path}/out.html",
-            f"-o {path}：这是一个文件夹；请给出文件名，例如 {path}/out.html",
+            f"-o {path}: that is a folder; give a file name, e.g. {path / example}",
+            f"-o {path}：这是一个文件夹；请给出文件名，例如 {path / example}",
         )
     if not path.parent.is_dir():
         raise BadInput(
@@ -90,10 +90,10 @@ def private_file(path: Path) -> Iterator[tuple[Path, BinaryIO]]:
         raise
 
 
-def write_private(path: Path, data: bytes | Iterable[str]) -> None:
+def write_private(path: Path, data: bytes | Iterable[str], example: str = "out.html") -> None:
     """Write a document (private_file): data may be text in chunks (a long report), written
-    as it comes."""
-    path = output_file(path)
+    as it comes. example: a file name of its kind, for a refused folder (output_file)."""
+    path = output_file(path, example)
     try:
         with private_file(path) as (_, f):
             if isinstance(data, bytes):
@@ -102,9 +102,8 @@ def write_private(path: Path, data: bytes | Iterable[str]) -> None:
                 for chunk in data:
                     f.write(chunk.encode())
     except OSError as exc:
-        raise BadInput(
-            f"cannot write {path}: {exc.strerror or exc}", f"无法写入 {path}：{exc.strerror or exc}"
-        ) from exc
+        en, zh = os_reason(exc)
+        raise BadInput(f"cannot write {path}: {en}", f"无法写入 {path}：{zh}") from exc
 
 
 def letter_body(md: str, fmt: str, title: str, lang: str) -> Any:

@@ -44,6 +44,30 @@ def not_one_of(
     )
 
 
+# What the system said about a file, in Chinese: the operating system words it in English.
+_OS_ZH = {
+    "ENOENT": "没有这个文件或文件夹",
+    "EACCES": "没有权限",
+    "EPERM": "不允许此操作",
+    "EISDIR": "这是一个文件夹",
+    "ENOTDIR": "路径中有一项不是文件夹",
+    "ENOSPC": "磁盘空间不足",
+    "EROFS": "只读文件系统",
+    "EEXIST": "已经存在",
+    "ENAMETOOLONG": "文件名太长",
+    "ELOOP": "符号链接层数过多",
+    "EIO": "读写错误",
+}
+
+
+def os_reason(exc: OSError) -> tuple[str, str]:
+    """Why a file could not be used, as the system said it (English) and in Chinese."""
+    import errno
+
+    en = exc.strerror or str(exc)
+    return en, _OS_ZH.get(errno.errorcode.get(exc.errno or 0, ""), en)
+
+
 class NeedsConfirmation(BadInput):
     """A change that may be a typo (paying more than is owed, moving an episode, a second card
     with the same bank and last four): a terminal asks, a script needs --force."""

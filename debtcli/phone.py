@@ -6,6 +6,7 @@ The file-name patterns of each phone, the collection keywords and the claim phra
 in the rule pack ([phone]): a new phone is a data change.
 """
 
+import errno
 import os
 import re
 import stat
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from debtcli.attachments import display_name
-from debtcli.errors import BadInput
+from debtcli.errors import BadInput, os_reason
 
 RECORDING_MAX_BYTES = 300 << 20  # a longer "recording" is not a phone call
 SMS_MAX_BYTES = 800 << 20  # a phone's whole SMS history is far less; 1 GB is not a backup
@@ -179,9 +180,8 @@ def _regular_dir(folder: Path) -> os.stat_result:
     try:
         st = folder.stat()
     except OSError as exc:
-        raise BadInput(
-            f"{folder}: {exc.strerror or exc}", f"{folder}：{exc.strerror or exc}"
-        ) from None
+        en, zh = os_reason(exc)
+        raise BadInput(f"{folder}: {en}", f"{folder}：{zh}") from None
     if not stat.S_ISDIR(st.st_mode):
         raise BadInput(
             f"{folder} is not a folder: give the folder copied from the phone "
@@ -205,6 +205,9 @@ def read_sms_backup(path: Path) -> Iterator[Message]:
     else, and a file that ends early, before the caller writes anything."""
     import xml.etree.ElementTree as ET
 
+    if not os.path.lexists(path):  # not there: said as such, not as "not a regular file"
+        en, zh = os_reason(FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT)))
+        raise BadInput(f"{path}: {en}", f"{path}：{zh}")
     info = _regular(path)
     if info is None:
         raise BadInput(
@@ -257,7 +260,8 @@ def read_sms_backup(path: Path) -> Iterator[Message]:
     except StopIteration:
         raise not_backup from None
     except OSError as exc:
-        raise BadInput(f"{path}: {exc.strerror or exc}", f"{path}：{exc.strerror or exc}") from None
+        en, zh = os_reason(exc)
+        raise BadInput(f"{path}: {en}", f"{path}：{zh}") from None
 
 
 def sms_claims(body: str, claims: dict[str, list[str]]) -> list[str]:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from debtcli.errors import RulePackError
+from debtcli.errors import RulePackError, os_reason
 from debtcli.i18n import pick
 
 PACKS_DIR = Path(__file__).with_name("packs")
@@ -351,9 +351,9 @@ def names_match(alias: str, bank: str) -> bool:
     return alias in bank
 
 
-def _fail(path: Path, where: str, problem: str) -> RulePackError:
+def _fail(path: Path, where: str, problem: str, problem_zh: str | None = None) -> RulePackError:
     return RulePackError(
-        f"rule pack {path}: {where}: {problem}", f"规则包 {path}：{where}：{problem}"
+        f"rule pack {path}: {where}: {problem}", f"规则包 {path}：{where}：{problem_zh or problem}"
     )
 
 
@@ -551,7 +551,7 @@ def _read(path: Path, cache_dir: Path | None) -> dict[str, Any]:
     try:
         st = path.stat()
     except OSError as exc:
-        raise _fail(path, "file", exc.strerror or str(exc)) from exc
+        raise _fail(path, "file", *os_reason(exc)) from exc
     key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
     cache = cache_dir / f"pack-{path.stem}.marshal" if cache_dir else None
     try:
@@ -566,7 +566,7 @@ def _read(path: Path, cache_dir: Path | None) -> dict[str, Any]:
         with path.open("rb") as f:
             data = tomllib.load(f)
     except OSError as exc:
-        raise _fail(path, "file", exc.strerror or str(exc)) from exc
+        raise _fail(path, "file", *os_reason(exc)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise _fail(path, "syntax", str(exc)) from exc
     if cache is not None and cache.parent.parent.is_dir():

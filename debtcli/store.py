@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from debtcli.errors import StoreError
+from debtcli.errors import StoreError, os_reason
 
 GENESIS = "0" * 64  # the prev_hash of the first log entry
 # PRAGMA application_id of a debtcli store ("dbtc"): another program's SQLite file is refused.
@@ -475,7 +475,10 @@ def open_store(path: Path, *, upto: int = SCHEMA_VERSION, create: bool = True) -
             )
         conn = sqlite3.connect(path, timeout=30, isolation_level=None)
     except OSError as exc:
-        raise _store_error(path, OSError(exc.strerror) if exc.strerror else exc) from exc
+        en, zh = os_reason(exc)
+        raise StoreError(
+            f"the store {path} cannot be used: {en}", f"无法使用数据文件 {path}：{zh}"
+        ) from exc
     except sqlite3.Error as exc:
         raise _store_error(path, exc) from exc
     conn.row_factory = sqlite3.Row

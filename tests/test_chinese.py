@@ -281,3 +281,22 @@ def test_a_card_not_found_or_ambiguous_lists_the_cards_as_each_language_lists_th
     ):
         r = li_wei("--lang", lang, "pay", "中信", "100", ok=False)
         assert_clean_failure(r, exact=exact)
+
+
+def test_a_file_the_system_refuses_is_said_in_chinese(li_wei, tmp_path):
+    """The operating system words its reasons in English; a Chinese user reads them in
+    Chinese: a backup, an attachment, an SMS backup, a rule pack that is not there."""
+    gone, folder = tmp_path / "没有.zip", tmp_path / "pack.toml"
+    folder.mkdir()
+    for args, says in (
+        (("restore", gone), f"无法读取 {gone}：没有这个文件或文件夹"),
+        (("log", "add", "4821", "--channel", "电话", "--attach", gone),
+         f"无法读取附件 '{gone}'（没有这个文件或文件夹）"),
+        (("log", "import-sms", gone), f"{gone}：没有这个文件或文件夹"),
+        (("--rules", folder, "status"), f"规则包 {folder}：file：这是一个文件夹"),
+    ):  # fmt: skip
+        r = li_wei("--lang", "zh", *args, ok=False)
+        assert_clean_failure(r, says=says)
+        assert "No such file" not in r.stderr and "directory" not in r.stderr
+    r = li_wei("--lang", "en", "restore", gone, ok=False)
+    assert_clean_failure(r, exact=f"cannot read {gone}: No such file or directory")

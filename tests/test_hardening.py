@@ -469,3 +469,31 @@ def test_json_export_import_round_trips_exactly(li_wei, tmp_path):
     r = li_wei("--db", str(other), "import", "--json", str(f), ok=False)
     assert r.exit_code == 1 and "does not verify" in r.stderr
     assert li_wei.json("--db", str(other), "card", "list") == []
+
+
+@pytest.mark.parametrize(
+    ("args", "example"),
+    [
+        (("evidence", "export"), "evidence.zip"),
+        (("backup",), "backup.zip"),
+        (("calendar",), "debtcli.ics"),
+        (("export", "--json"), "debtcli.json"),
+        (("report",), "out.html"),
+    ],
+)
+def test_a_folder_given_as_output_is_refused_with_a_file_of_the_right_kind(
+    li_wei, tmp_path, args, example
+):
+    """-o FOLDER: the refusal suggests a file in it of the kind the command writes (a bundle
+    is a .zip, not out.html), and the root folder is not doubled (//out.html)."""
+    r = li_wei(*args, "-o", tmp_path, ok=False)
+    assert_clean_failure(r, exact=f"-o {tmp_path}: that is a folder; give a file name, e.g. "
+                                  f"{tmp_path / example}")  # fmt: skip
+    r = li_wei(*args, "-o", "/", ok=False)
+    assert_clean_failure(r, says=f"e.g. /{example}")
+
+
+def test_a_backup_that_is_not_there_is_said_before_the_store_in_the_way(li_wei, tmp_path):
+    r = li_wei("restore", tmp_path / "nofile.zip", ok=False)
+    assert_clean_failure(r, says="nofile.zip")
+    assert "--force" not in r.stderr

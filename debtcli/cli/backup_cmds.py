@@ -66,7 +66,7 @@ def export_cmd(
         for chunk in chunks:
             sys.stdout.write(chunk)
     else:
-        write_private(output, chunks)
+        write_private(output, chunks, "debtcli.json")
         say(f"Wrote {output}.", f"已写入 {output}。")
 
 

@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from debtcli import __version__
-from debtcli.errors import BadInput, DebtcliError, StoreError, not_one_of
+from debtcli.errors import BadInput, DebtcliError, StoreError, not_one_of, os_reason
 from debtcli.i18n import LANGS, default_lang, pick
 
 
@@ -190,7 +190,8 @@ class DebtcliGroup(TyperGroup):
                 )
                 raise typer.Exit(2) from None
             where = f" ({exc.filename})" if exc.filename else ""
-            fail_message(state.t(f"{exc.strerror or exc}{where}", f"{exc.strerror or exc}{where}"))
+            en, zh = os_reason(exc)
+            fail_message(state.t(f"{en}{where}", f"{zh}{where}"))
             raise typer.Exit(2) from None
         except typer.TyperException as exc:
             # Typer's own refusals (a value out of range, an unknown option, a missing

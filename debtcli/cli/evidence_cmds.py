@@ -571,8 +571,10 @@ def evidence_export(
     """Export the log as a bundle a regulator or lawyer can check: entries (CSV, JSON),
     attachments, a SHA-256 manifest with the chain head, and an HTML summary."""
     from debtcli import contactlog
+    from debtcli.documents import output_file
     from debtcli.ledger import find_card
 
+    output_file(output, "evidence.zip")  # before the log is read: a folder given is said first
     s = state.store()
     c = find_card(s, card) if card else None
     _, _, problems = contactlog.verify_store(s)

@@ -220,7 +220,7 @@ def calendar_cmd(
         for e in _events(card, None, None, None, None)
         if e["predicted"] and e["kind"] in ("installment", "stage", "legal")
     ]
-    write_private(output, to_ics(events, state.today).encode())
+    write_private(output, to_ics(events, state.today).encode(), "debtcli.ics")
     say(
         f"Wrote {len(events)} reminders to {output}; import it into your calendar.",
         f"已将 {len(events)} 个提醒写入 {output}；导入手机日历即可。",
