@@ -157,8 +157,9 @@ def complaint_context(
         else pick(lang, f"{bank}, consumer protection department", f"{bank}消费者权益保护部门"),
         "recipient": pick(
             lang,
-            "National Financial Regulatory Administration (consumer complaints, 12378)",
-            "国家金融监督管理总局（消费者投诉，12378）",
+            f"National Financial Regulatory Administration (consumer complaints, "
+            f"{pack.line('complaints')})",
+            f"国家金融监督管理总局（消费者投诉，{pack.line('complaints')}）",
         )
         if regulator
         else pick(lang, f"{bank}, consumer protection department", f"{bank}消费者权益保护部门"),

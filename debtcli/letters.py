@@ -294,6 +294,8 @@ def build_context(
             if kind in b["kinds"]
         ],
         "figures": pack.data["letters"]["figures"],  # days to answer, years kept: the pack's
+        "police": pack.line("police"),
+        "anti_fraud": pack.line("anti-fraud"),
         "attachments": [pick(lang, en, zh) for zh, en in proofs],
         "budget": None,
         "sustainable": False,
@@ -325,10 +327,10 @@ def _refuse_if_time_barred(store: st.Store, pack: Pack, card: Any, today: date) 
             f"on {ended}. This letter acknowledges the debt: agreeing to pay after the "
             "period has ended gives up that defence (Civil Code Art. 192(2); courts never "
             "raise it on their own, Art. 193; SPC Provisions on limitation (2020) Art. 19). "
-            "Ask legal aid (12348) first; to write it anyway, add --force",
-            f"按你的记录，****{card['last4']} 的诉讼时效可能已于 {ended} 届满。这封信会确认欠款："
+            f"Ask legal aid ({pack.line('legal aid')}) first; to write it anyway, add --force",
+            f"按你的记录，****{card['last4']} 的诉讼时效可能已于 {show_day(date.fromisoformat(ended), 'zh')} 届满。这封信会确认欠款："
             "时效届满后同意履行，就不能再以时效届满抗辩（《民法典》第一百九十二条第二款；法院不主动适用，"
-            "第一百九十三条；最高法诉讼时效规定(2020)第十九条）。请先咨询法律援助（12348）；"
+            f"第一百九十三条；最高法诉讼时效规定(2020)第十九条）。请先咨询法律援助（{pack.line('legal aid')}）；"
             "如仍要写，请加 --force",
         )
 

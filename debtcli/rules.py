@@ -246,6 +246,18 @@ class Pack:
     def help_lines(self) -> list[dict[str, Any]]:
         return self.data["help_lines"]
 
+    def line(self, name: str) -> str:
+        """A help line's number by its short English name (police, anti-fraud, complaints,
+        legal aid), for the letters and refusals that cite one; a pack without it is refused
+        in a line, never a traceback."""
+        for line in self.data["help_lines"]:
+            if line["short_en"] == name:
+                return str(line["number"])
+        raise RulePackError(
+            f"the rule pack has no help line {name!r} ([[help_lines]] short_en = {name!r})",
+            f"规则包没有求助电话 {name!r}（[[help_lines]] short_en = {name!r}）",
+        )
+
     def topics(self) -> list[dict[str, Any]]:
         return self.data.get("topics", [])
 

@@ -7,7 +7,7 @@ import subprocess
 from datetime import date
 
 import pytest
-from conftest import assert_clean_failure, log_add, store_digest
+from conftest import assert_clean_failure, log_add, pack_with, store_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
@@ -265,3 +265,27 @@ def test_the_door_checklist_prints_on_one_a4_page(li_wei, tmp_path, lang):
     assert pdf.is_file(), r.stderr[-2000:]
     pages = re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())
     assert len(pages) == 1
+
+
+def test_the_help_lines_a_letter_cites_are_the_packs(cli, tmp_path):
+    """A hotline number in a letter or a refusal comes from the pack's [[help_lines]], like
+    every other figure; a pack without the line is refused in one line."""
+    pack = pack_with(tmp_path, ('number = "12348"', 'number = "12348-1"'),
+                     ('number = "12378"', 'number = "12378-1"'))  # fmt: skip
+    cli("card", "add", "--bank", "招商银行", "--last4", "7730")
+    cli("overdue", "7730", "--since", "2021-03-01", "--amount", "5000")
+    r = cli("--rules", pack, "--lang", "zh", "letter", "make", "installment", "7730",
+            "--months", "10", *PROFILE, ok=False)  # fmt: skip
+    assert_clean_failure(r, says="请先咨询法律援助（12348-1）")
+    assert "可能已于 2024年3月1日 届满" in r.stderr  # a date in a Chinese sentence reads as one
+    log_add(cli, "7730", "2026-11-10 22:40", "--party", "agency")  # a complaint needs a breach
+    cli("--rules", pack, "--lang", "en", "letter", "make", "complaint", "7730", "--to",
+        "regulator", "--record", *PROFILE)  # fmt: skip
+    sent = cli.json("log", "list", "7730")[-1]
+    assert (
+        sent["org"] == "National Financial Regulatory Administration (consumer complaints, 12378-1)"
+    )
+    (tmp_path / "other").mkdir()  # a pack is read once per path
+    gone = pack_with(tmp_path / "other", ('short_en = "police"', 'short_en = "the police"'))
+    r = cli("--rules", gone, "letter", "make", "complaint", "7730", *PROFILE, ok=False)
+    assert_clean_failure(r, says="the rule pack has no help line 'police'")

@@ -589,7 +589,7 @@ def test_a_rule_pack_that_cannot_be_read_or_parsed_says_why(cli, tmp_path):
     folder.mkdir()
     for lang, says in (
         ("en", f"rule pack {folder}: file: Is a directory"),
-        ("zh", f"规则包 {folder}：file：Is a directory"),
+        ("zh", f"规则包 {folder}：file：这是一个文件夹"),
     ):
         r = cli("--lang", lang, "--rules", str(folder), "facts", ok=False)
         assert_clean_failure(r, says=says)
