@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from debtcli.dates import add_months
+from debtcli.dates import add_months, show_day
 
 WARN_DAYS = 7
 
@@ -25,7 +25,7 @@ def check_dates(agreed_on: date, first_due: date) -> None:
         raise BadInput(
             f"--first-due {first_due.isoformat()} is before the agreement was made "
             f"({agreed_on.isoformat()}): the first installment falls due after it",
-            f"--first-due {first_due.isoformat()} 早于协议达成的日期（{agreed_on.isoformat()}）："
+            f"--first-due {first_due.isoformat()} 早于协议达成的日期（{show_day(agreed_on, 'zh')}）："
             "首期应在协议之后到期",
         )
 

@@ -101,7 +101,7 @@ def test_an_agreement_due_before_it_was_made_is_refused(li_wei, db_path):
     for lang, exact in (
         ("en", "--first-due 2020-01-20 is before the agreement was made (2026-11-23): the first "
          "installment falls due after it"),
-        ("zh", "--first-due 2020-01-20 早于协议达成的日期（2026-11-23）：首期应在协议之后到期"),
+        ("zh", "--first-due 2020-01-20 早于协议达成的日期（2026年11月23日）：首期应在协议之后到期"),
     ):  # fmt: skip
         r = li_wei("--lang", lang, "agree", "4821", "--months", "12", "--monthly", "1000",
                    "--first-due", "2020-01-20", ok=False)  # fmt: skip

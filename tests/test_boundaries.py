@@ -322,6 +322,6 @@ def test_a_payment_or_settlement_before_the_missed_due_date_is_refused(
     r = li_wei(*command, "2026-10-19", ok=False)
     assert_clean_failure(r, exact=f"{what} 2026-10-19 is before the missed due date 2026-10-20")
     zh = li_wei("--lang", "zh", *command, "2026-10-19", ok=False)
-    assert_clean_failure(zh, exact=f"{what_zh} 2026-10-19 早于逾期的还款日 2026-10-20")
+    assert_clean_failure(zh, exact=f"{what_zh} 2026年10月19日 早于逾期的还款日 2026年10月20日")
     assert store_digest(db_path) == before
     li_wei(*command, "2026-10-20")

@@ -300,3 +300,23 @@ def test_a_file_the_system_refuses_is_said_in_chinese(li_wei, tmp_path):
         assert "No such file" not in r.stderr and "directory" not in r.stderr
     r = li_wei("--lang", "en", "restore", gone, ok=False)
     assert_clean_failure(r, exact=f"cannot read {gone}: No such file or directory")
+
+
+def test_a_date_in_a_chinese_sentence_reads_as_one(li_wei):
+    """Tables keep the compact 2026-11-20; a sentence says 2026年11月20日, in what is shown
+    and in what is refused."""
+    zh = ("--lang", "zh")
+    shown = li_wei(*zh, "card", "show", "4821").stdout
+    assert "自 2026年8月5日 逾期" in shown
+    r = li_wei(*zh, "pay", "4821", "100", "--date", "2026-08-01", ok=False)
+    assert_clean_failure(r, says="早于逾期的还款日 2026年8月5日")
+    r = li_wei(*zh, "agree", "7730", "--months", "6", "--monthly", "3050", "--first-due",
+               "2026-11-01", ok=False)  # fmt: skip
+    assert_clean_failure(r, says="早于协议达成的日期（2026年11月23日）")
+    done = li_wei(*zh, "agree", "7730", "--months", "6", "--monthly", "3050",
+                  "--first-due", "2026-12-12").stdout  # fmt: skip
+    assert "首期 2026年12月12日" in done
+    paid = li_wei(*zh, "pay", "5511", "9050", "--date", "2026-11-21").stdout
+    assert "于 2026年11月21日 结清" in "".join(paid.split("\n"))
+    assert "已于 2026年11月21日 结清" in "".join(li_wei(*zh, "stage", "5511").stdout.split("\n"))
+    assert "-11-21" not in li_wei(*zh, "stage", "5511").stdout

@@ -12,6 +12,7 @@ from debtcli.cli.common import (
     app,
     confirmed,
     console,
+    day,
     emit_json,
     say,
     state,
@@ -198,7 +199,9 @@ def card_show(card: CardArg, json_out: JsonOpt = False) -> None:
     if c["credit_limit"]:
         out.print(state.t("limit ", "额度 ") + format_amount(c["credit_limit"], cur))
     if c["archived_on"]:
-        out.print(state.t(f"archived on {c['archived_on']}", f"已于 {c['archived_on']} 归档"))
+        out.print(
+            state.t(f"archived on {day(c['archived_on'])}", f"已于 {day(c['archived_on'])} 归档")
+        )
     for e in eps:
         status = (
             state.t(f"settled {e['settled_on']}", f"{e['settled_on']} 结清")
@@ -207,8 +210,8 @@ def card_show(card: CardArg, json_out: JsonOpt = False) -> None:
         )
         out.print(
             state.t(
-                f"overdue since {e['since']}: {format_amount(e['amount'], cur)} ({status})",
-                f"自 {e['since']} 逾期：{format_amount(e['amount'], cur)}（{status}）",
+                f"overdue since {day(e['since'])}: {format_amount(e['amount'], cur)} ({status})",
+                f"自 {day(e['since'])} 逾期：{format_amount(e['amount'], cur)}（{status}）",
             )
         )
         for x in e["changes"]:
@@ -358,8 +361,8 @@ def pay_cmd(
     if r["settled"]:
         say(
             f"Payment of {format_amount(amt, cur)} recorded; ****{r['card']['last4']} is settled "
-            f"as of {paid_on}. Ask the bank for a settlement certificate (结清证明).",
-            f"已记录还款 {format_amount(amt, cur)}；****{r['card']['last4']} 于 {paid_on} 结清。"
+            f"as of {day(str(paid_on))}. Ask the bank for a settlement certificate (结清证明).",
+            f"已记录还款 {format_amount(amt, cur)}；****{r['card']['last4']} 于 {day(str(paid_on))} 结清。"
             f"请向银行索取结清证明。",
         )
     else:
@@ -436,7 +439,7 @@ def pay_void(
     say(
         f"Payment {payment_id} ({amount} on {p['paid_on']}) of ****{c['last4']} is void; it is "
         "kept in `pay list --history`.",
-        f"****{c['last4']} 的第 {payment_id} 笔还款（{p['paid_on']}，{amount}）已作废；"
+        f"****{c['last4']} 的第 {payment_id} 笔还款（{day(p['paid_on'])}，{amount}）已作废；"
         "`pay list --history` 中仍可查看。",
     )
     if r["reopened"]:

@@ -12,6 +12,7 @@ from debtcli.cli.common import (
     JsonOpt,
     app,
     console,
+    day,
     emit_document,
     emit_json,
     say,
@@ -505,5 +506,5 @@ def agree_cmd(
         f", first due {fields['first_due']}. `debtcli status` will warn before each due date.",
         f"已记录 ****{c['last4']} 的分期协议：{months} 期 × "
         f"{format_amount(fields['monthly'], c['currency'])} = {format_amount(total, c['currency'])}，"
-        f"首期 {fields['first_due']}。`debtcli status` 会在每期到期前提醒。",
+        f"首期 {day(fields['first_due'])}。`debtcli status` 会在每期到期前提醒。",
     )

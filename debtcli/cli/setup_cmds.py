@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from debtcli.cli.common import app, ask, say, state
+from debtcli.cli.common import app, ask, day, say, state
 
 
 @app.command("setup")
@@ -96,7 +96,7 @@ def _ask_card(s: Any) -> None:
     record_overdue(s, f"#{card_id}", since, amount, principal=principal, force=True)
     say(
         f"Added {bank} ****{last4}: {format_amount(amount)} overdue since {since}.",
-        f"已添加 {bank} ****{last4}：自 {since} 逾期，欠款 {format_amount(amount)}。",
+        f"已添加 {bank} ****{last4}：自 {day(str(since))} 逾期，欠款 {format_amount(amount)}。",
     )
 
 

@@ -176,14 +176,14 @@ def render_settled(r: dict[str, Any]) -> None:
     out.print(
         t(
             f"Settled on {r['settled_on']}{paid}. Owed {_amount('0.00', cur)}.{waived}",
-            f"已于 {r['settled_on']} 结清{paid}。欠款 {_amount('0.00', cur)}。{waived}",
+            f"已于 {day(r['settled_on'])} 结清{paid}。欠款 {_amount('0.00', cur)}。{waived}",
         )
     )
     out.print(
         t(
             f"The negative record is typically shown until {risk['clears_on']} "
             f"({risk['years']} years from settlement).",
-            f"不良记录通常保存至 {risk['clears_on']}（自结清起 {risk['years']} 年）。",
+            f"不良记录通常保存至 {day(risk['clears_on'])}（自结清起 {risk['years']} 年）。",
         )
     )
     out.print(pack.text(ind, "reading", lang))
