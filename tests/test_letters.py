@@ -512,6 +512,8 @@ _ALL_STAGES = "grace, reminder, phone, letter, agency, visit, litigation"
         (_set(["parties"], _GONE), "parties", "expected a table"),
         (_set(["help_lines"], []), "help_lines", "missing (an array of [[help_lines]] tables)"),
         (_set(["help_lines", 0], "call 12378"), "help_lines[0]", "expected a table"),
+        (_set(["names_en", "channel", "sms"], 5), "names_en.channel", "each value needs an English name"),
+        (_set(["names_en", "party"], "law firm"), "names_en.party", "each value needs an English name"),
         (_set(["topics", 0], "x"), "topics[0]", "expected a table"),
         (_set(["evidence", 0, "stage"], "home"), "evidence[0].stage", "must be a stage key"),
         (_set(["hotlines"], _GONE), "hotlines", "expected a table"),
