@@ -15,7 +15,7 @@ SCAM_VISIT = {
     "agents": 1,
     "work_id": False,
     "authorization": False,
-    "org": "自称法院执行局",
+    "org": "法院执行局",  # who they said they were
     "hotline": "denied",
     "personal_account": True,
     "police_claim": True,

@@ -550,7 +550,10 @@ def test_a_complaint_names_impostors_apart_from_the_bank(li_wei, tmp_path):
         ).stdout
         main, _, rest = text.partition(says)
         assert rest, text
-        assert "自称法院执行局" not in main and "自称法院执行局" in rest
+        assert "法院执行局" not in main and "法院执行局" in rest
+        assert (
+            "自称“法院执行局”" if lang == "zh" else "法院执行局"
+        ) in rest and "自称“自称" not in rest
         assert "110" in rest and "96110" in rest
         assert "某某资产" in main
 
