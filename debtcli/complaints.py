@@ -7,6 +7,7 @@ from typing import Any
 
 from debtcli import store as st
 from debtcli.i18n import pick
+from debtcli.letters import letter_time
 from debtcli.money import format_amount
 from debtcli.rules import Pack
 from debtcli.stages import criminal_threshold
@@ -35,14 +36,6 @@ def _sources(citation: str) -> list[str]:
             out.append(citation[start:i])
             start = i + 1
     return [s.strip() for s in [*out, citation[start:]] if s.strip()]
-
-
-def _when(at: str, lang: str) -> str:
-    from datetime import date
-
-    from debtcli.letters import letter_date
-
-    return f"{letter_date(date.fromisoformat(at[:10]), lang)} {at[11:16]}"
 
 
 def _labels(
@@ -89,7 +82,7 @@ def _item(pack: Pack, lang: str, e: Any, files: list) -> dict[str, Any]:
     """One logged contact as the complaint states it: when, how, who, whom they reached, what
     was said, its hash and its recordings; the breaches are added to its labels."""
     return {
-        "when": _when(e["at"], lang),
+        "when": letter_time(e["at"], lang),
         "channel": pack.word_name("channel", e["channel"], lang),
         "who": pick(lang, ", ", "，").join(x for x in (e["org"], e["agent"], e["agent_id"]) if x),
         "phone": e["phone"],
@@ -170,7 +163,7 @@ def complaint_context(
         "chain_head": st.chain_state(store.conn)[1],
         "impostors": [
             {
-                "at": _when(e["at"], lang),
+                "at": letter_time(e["at"], lang),
                 "channel": pack.word_name("channel", e["channel"], lang),
                 "org": e["org"],
                 "note": e["note"],

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from debtcli import store as st
-from debtcli.dates import add_months, show_day, show_time
+from debtcli.dates import add_months, show_day
 from debtcli.errors import BadInput, not_one_of
 from debtcli.i18n import pick
 from debtcli.money import format_amount
@@ -159,6 +159,12 @@ def proposal(
 def letter_date(d: date, lang: str) -> str:
     """2026年11月23日 in Chinese letters, 23 November 2026 in English."""
     return show_day(d, lang) if lang == "zh" else f"{d.day} {d:%B} {d.year}"
+
+
+def letter_time(at: str, lang: str) -> str:
+    """A logged contact's time as a letter states it: its day as letter_date, then its wall
+    clock (2 November 2026 22:40, 2026年11月2日 22:40)."""
+    return f"{letter_date(date.fromisoformat(at[:10]), lang)} {at[11:16]}"
 
 
 def _sentence(text: str | None, lang: str) -> str | None:
@@ -418,7 +424,7 @@ def _third_party_part(f: _Facts) -> dict[str, Any]:
     return {
         "third_parties": [
             {
-                "at": show_time(e["at"], lang),
+                "at": letter_time(e["at"], lang),
                 "channel": pack.word_name("channel", e["channel"], lang),
                 "org": e["org"],
                 "contacted": pack.word_name("contacted", e["contacted"], lang),

@@ -289,3 +289,16 @@ def test_the_help_lines_a_letter_cites_are_the_packs(cli, tmp_path):
     gone = pack_with(tmp_path / "other", ('short_en = "police"', 'short_en = "the police"'))
     r = cli("--rules", gone, "letter", "make", "complaint", "7730", *PROFILE, ok=False)
     assert_clean_failure(r, says="the rule pack has no help line 'police'")
+
+
+@pytest.mark.parametrize(
+    ("lang", "when"), [("en", "10 November 2026 22:40"), ("zh", "2026年11月10日 22:40")]
+)
+def test_every_letter_states_a_contacts_time_the_same_way(li_wei, lang, when):
+    """A complaint and a request to stop contacting third parties list the same call: at the
+    same time, in the letter's own form (not 2026-11-10 22:40 in one of them)."""
+    log_add(li_wei, "4821", "2026-11-10 22:40", "--party", "agency", "--contacted", "family")
+    for kind in ("complaint", "stop-third-party"):
+        text = letter(li_wei, kind, "4821", lang=lang).stdout
+        assert when in text, kind
+        assert "2026-11-10" not in text, kind
