@@ -20,8 +20,9 @@ commit tools/mutation-results/ as you go (--save copies mutmut's verdicts there 
 
 A surviving mutant is a bug the tests would let through. Each one is either killed by a new
 test of behaviour, or listed in tools/equivalent_mutants.toml with why no test can tell it
-apart (the mutant behaves exactly as the code does). The score counts the listed ones as not
-mutants at all; the goal (issue 19) is 90 % or more per module.
+apart (the mutant behaves exactly as the code does), and its function's hash: a listing of a
+function changed since no longer counts (the report names it). The score counts the listed ones
+as not mutants at all; the goal (issue 19) is 90 % or more per module.
 """
 
 import argparse
@@ -52,12 +53,40 @@ NO_TESTS = 33  # mutmut knew no test that reaches the function (its stats predat
 KEPT = ROOT / "tools" / "mutation-results"
 
 
-def equivalent() -> dict[str, str]:
-    """Mutant name -> why it cannot be told apart from the code."""
+def listings() -> dict[str, dict[str, str]]:
+    """Every entry of tools/equivalent_mutants.toml: mutant name -> {why, hash}."""
     path = ROOT / "tools" / "equivalent_mutants.toml"
-    if not path.exists():
-        return {}
-    return {name: entry["why"] for name, entry in tomllib.loads(path.read_text()).items()}
+    return tomllib.loads(path.read_text()) if path.exists() else {}
+
+
+def function_hash(name: str) -> str | None:
+    """The hash of the function a mutant belongs to, as the verdicts stand (mutmut's copy if
+    there is one, else those kept)."""
+    import re
+
+    module = name.split(".")[1]
+    function = re.sub(r"__mutmut_\d+$", "", name).split(".", 2)[2]
+    for path in (_meta(module), KEPT / f"{module}.json"):
+        if path.exists():
+            return json.loads(path.read_text())["hash_by_function_name"].get(function)
+    return None
+
+
+def equivalent() -> dict[str, str]:
+    """Mutant name -> why it cannot be told apart from the code, for the listings that still
+    hold. mutmut numbers a function's mutants anew when its source changes, so a listing
+    names its function's hash: once the function changes, mutant 12 may be another change
+    altogether, and the listing no longer counts (stale_listings() names it, to be checked again)."""
+    return {
+        name: entry["why"]
+        for name, entry in listings().items()
+        if entry.get("hash") == function_hash(name)
+    }
+
+
+def stale_listings() -> list[str]:
+    """The listings whose function has changed since: no longer counted as equivalent."""
+    return [name for name, entry in listings().items() if entry.get("hash") != function_hash(name)]
 
 
 def sync_data() -> None:
@@ -253,6 +282,14 @@ def main() -> int:
             "which tests reach which function predates it. Delete mutants/mutmut-stats.json "
             "and run again."
         )
+    if old := [name for name in stale_listings() if name.split(".")[1] in modules]:
+        print(
+            f"\n{len(old)} listed as equivalent, but their function has changed since, so "
+            "mutmut has numbered its mutants anew: not counted. Look at each again (`mutmut "
+            "show NAME`): list the one it now names with the function's new hash, or remove it."
+        )
+        for name in old:
+            print(f"  {name}")
     if any(row[4] for row in rows):
         print("\nA score counts the mutants tried; with some untried it is an estimate.")
     print(f"\ngoal: {GOAL:.0f}% per module: {'not yet' if short else 'met'}")
