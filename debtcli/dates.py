@@ -216,8 +216,9 @@ def parse_past_datetime(text: str, today: date, limit: datetime | None = None) -
     dt = parse_datetime(text, today)
     if dt > (limit or latest_allowed(today)):
         raise BadInput(
-            f"time {dt.isoformat()} is in the future; log contacts after they happen",
-            f"时间 {dt.isoformat()} 在未来；请在联系发生后记录",
+            f"time {show_time(dt.isoformat(), 'en')} is in the future; log contacts after "
+            "they happen",
+            f"时间 {show_time(dt.isoformat(), 'zh')} 在未来；请在联系发生后记录",
         )
     return dt
 

@@ -221,8 +221,8 @@ def test_a_time_that_does_not_exist_or_is_yet_to_come_is_refused_in_each_languag
     with pytest.raises(BadInput) as exc:
         parse_past_datetime("2026-11-24 00:01", TODAY)  # a fixed today: its whole day is past
     assert (exc.value.en, exc.value.zh) == (
-        "time 2026-11-24T00:01:00+08:00 is in the future; log contacts after they happen",
-        "时间 2026-11-24T00:01:00+08:00 在未来；请在联系发生后记录",
+        "time 2026-11-24 00:01 is in the future; log contacts after they happen",
+        "时间 2026年11月24日 00:01 在未来；请在联系发生后记录",
     )
     # ...through the midnight that ends it: 晚上12点 of that day is not yet to come
     assert parse_past_datetime("晚上12点", TODAY).isoformat() == "2026-11-24T00:00:00+08:00"
