@@ -4,7 +4,7 @@ answers at the prompts in the user's own words, and a bare `debtcli` that welcom
 import json
 
 import pytest
-from conftest import assert_clean_failure, log_add
+from conftest import assert_clean_failure, log_add, pack_with
 
 
 def test_log_add_in_chinese_words(li_wei):
@@ -320,3 +320,13 @@ def test_a_date_in_a_chinese_sentence_reads_as_one(li_wei):
     assert "于 2026年11月21日 结清" in "".join(paid.split("\n"))
     assert "已于 2026年11月21日 结清" in "".join(li_wei(*zh, "stage", "5511").stdout.split("\n"))
     assert "-11-21" not in li_wei(*zh, "stage", "5511").stdout
+
+
+def test_a_pack_without_chinese_words_for_a_value_shows_the_value(li_wei, tmp_path):
+    """A custom pack may give no Chinese words for a value (law-firm) or a whole kind
+    (channel): Chinese output shows the stored value rather than failing."""
+    pack = pack_with(tmp_path, ("\nlaw-firm = [", "\nlaw-firm-renamed = ["),
+                     ("[words.channel]", "[words.channel_renamed]"))  # fmt: skip
+    log_add(li_wei, "4821", "2026-11-12 10:00", "--party", "law-firm")
+    out = li_wei("--rules", pack, "--lang", "zh", "timeline", "4821").stdout
+    assert "call：来自law-firm" in out
