@@ -251,3 +251,13 @@ def test_a_day_and_time_without_a_year_is_the_last_that_happened():
     assert parse_datetime("12月5日 22:40", date(2027, 1, 10)).isoformat() == (
         "2026-12-05T22:40:00+08:00"
     )
+
+
+@pytest.mark.parametrize("text", ["下周 22:40", "blah 22:40", "22:40 tomorrow"])
+def test_a_time_whose_day_is_not_understood_names_what_was_typed(text):
+    """The clock is read but the day before it is not: the refusal quotes the whole input,
+    so the user sees which part to fix."""
+    with pytest.raises(BadInput) as exc:
+        parse_datetime(text, TODAY)
+    assert exc.value.en.startswith(f"time {text!r} is not understood")
+    assert exc.value.zh.startswith(f"无法识别时间 {text!r}")

@@ -7,6 +7,7 @@
     python tools/mutation.py --sample 0   # every survivor again (after new tests)
     python tools/mutation.py --sample 0 --function split   # the survivors of one function
     python tools/mutation.py --save       # keep what a run under way has found so far
+    python tools/mutation.py --equivalent NAME "why"   # list a survivor that no test can kill
 
 mutmut (configured in pyproject.toml's [tool.mutmut]) puts each mutant into a copy of the code
 under mutants/ and runs the tests that reach the mutated function; a mutant the tests fail on
@@ -227,6 +228,13 @@ def main() -> int:
         "--sample 0 --function check_bundle after tests of it were added",
     )
     ap.add_argument(
+        "--equivalent",
+        nargs=2,
+        metavar=("NAME", "WHY"),
+        help="list a survivor as equivalent, with why and its function's hash as it stands "
+        "(look at it first: mutmut show NAME)",
+    )
+    ap.add_argument(
         "--save",
         action="store_true",
         help="copy the verdicts of a run under way into tools/mutation-results/, then report",
@@ -245,7 +253,16 @@ def main() -> int:
         ap.error(f"not a core module: {', '.join(unknown)} (one of: {', '.join(CORE)})")
     if args.function and args.sample is None:
         ap.error("--function goes with --sample (e.g. --sample 0 --function split)")
-    if args.save:
+    if args.equivalent:
+        name, why = args.equivalent
+        if (digest := function_hash(name)) is None or _code(name) is None:
+            ap.error(f"{name}: no such mutant tried (see --report)")
+        with (ROOT / "tools" / "equivalent_mutants.toml").open("a", encoding="utf-8") as f:
+            f.write(
+                f'\n["{name}"]\nhash = "{digest}"\nwhy = {json.dumps(why, ensure_ascii=False)}\n'
+            )
+        modules = (name.split(".")[1],)
+    elif args.save:
         save()
     elif not args.report:
         seed()
