@@ -510,7 +510,7 @@ def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says, batch):
             "bad.csv row 3: not UTF-8 or GB18030 text (save the spreadsheet as CSV UTF-8)",
             "bad.csv 第 3 行：不是 UTF-8 或 GB18030 文本（请把表格另存为 CSV UTF-8）",
         ),
-        (None, "bad.csv: No such file or directory", "bad.csv：No such file or directory"),
+        (None, "bad.csv: No such file or directory", "bad.csv：没有这个文件或文件夹"),
         (
             b"card,channel,colour,size\n4821,call,red,L\n",
             f"bad.csv: unknown column(s) colour, size; the header needs card and channel, and may use: "
