@@ -437,10 +437,10 @@ class Store:
 
 
 def _store_error(path: Path, exc: Exception) -> StoreError:
-    return StoreError(
-        f"the store {path} cannot be used: {exc}",
-        f"无法使用数据文件 {path}：{exc}",
-    )
+    """The store cannot be used: why, as the system or SQLite said it (a system's reason in
+    Chinese too)."""
+    en, zh = os_reason(exc) if isinstance(exc, OSError) else (str(exc), str(exc))
+    return StoreError(f"the store {path} cannot be used: {en}", f"无法使用数据文件 {path}：{zh}")
 
 
 def _not_ours(conn: sqlite3.Connection) -> bool:
@@ -475,10 +475,7 @@ def open_store(path: Path, *, upto: int = SCHEMA_VERSION, create: bool = True) -
             )
         conn = sqlite3.connect(path, timeout=30, isolation_level=None)
     except OSError as exc:
-        en, zh = os_reason(exc)
-        raise StoreError(
-            f"the store {path} cannot be used: {en}", f"无法使用数据文件 {path}：{zh}"
-        ) from exc
+        raise _store_error(path, exc) from exc
     except sqlite3.Error as exc:
         raise _store_error(path, exc) from exc
     conn.row_factory = sqlite3.Row

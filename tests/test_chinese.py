@@ -330,3 +330,12 @@ def test_a_pack_without_chinese_words_for_a_value_shows_the_value(li_wei, tmp_pa
     log_add(li_wei, "4821", "2026-11-12 10:00", "--party", "law-firm")
     out = li_wei("--rules", pack, "--lang", "zh", "timeline", "4821").stdout
     assert "call：来自law-firm" in out
+
+
+def test_a_store_the_system_refuses_is_said_in_chinese(cli, tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("")  # a file where a folder should be
+    r = cli("--lang", "zh", "--db", blocked / "store.db", "card", "add", "--bank", "中信",
+            "--last4", "4821", ok=False)  # fmt: skip
+    assert_clean_failure(r, says="无法使用数据文件")
+    assert "Not a directory" not in r.stderr and "No such file" not in r.stderr
