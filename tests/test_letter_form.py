@@ -289,6 +289,9 @@ def test_the_help_lines_a_letter_cites_are_the_packs(cli, tmp_path):
     gone = pack_with(tmp_path / "other", ('short_en = "police"', 'short_en = "the police"'))
     r = cli("--rules", gone, "letter", "make", "complaint", "7730", *PROFILE, ok=False)
     assert_clean_failure(r, says="the rule pack has no help line 'police'")
+    r = cli("--rules", gone, "--lang", "zh", "letter", "make", "complaint", "7730", *PROFILE,
+            ok=False)  # fmt: skip
+    assert_clean_failure(r, says="规则包没有求助电话 'police'")
 
 
 @pytest.mark.parametrize(
