@@ -91,7 +91,7 @@ def parse_past_date(text: str, today: date, what: str = "date", what_zh: str = "
     if d > today:
         raise BadInput(
             f"{what} {d.isoformat()} is in the future (today is {today.isoformat()})",
-            f"{what_zh} {d.isoformat()} 在未来（今天是 {today.isoformat()}）",
+            f"{what_zh} {show_day(d, 'zh')} 在未来（今天是 {show_day(today, 'zh')}）",
         )
     return d
 

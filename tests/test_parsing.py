@@ -1,8 +1,10 @@
 """Amounts and dates as people type them: round-trips and refusals."""
 
+import re
 from datetime import date
 
 import pytest
+from conftest import assert_clean_failure
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -261,3 +263,42 @@ def test_a_time_whose_day_is_not_understood_names_what_was_typed(text):
         parse_datetime(text, TODAY)
     assert exc.value.en.startswith(f"time {text!r} is not understood")
     assert exc.value.zh.startswith(f"无法识别时间 {text!r}")
+
+
+def test_a_day_yet_to_come_is_refused_in_each_language(li_wei):
+    """The default words (date / 日期), the day as a Chinese sentence says it."""
+    for lang, exact in (
+        ("en", "date 2027-01-01 is in the future (today is 2026-11-23)"),
+        ("zh", "日期 2027年1月1日 在未来（今天是 2026年11月23日）"),
+    ):
+        r = li_wei("--lang", lang, "agree", "4821", "--months", "12", "--monthly", "1000",
+                   "--first-due", "2027-02-01", "--date", "2027-01-01", ok=False)  # fmt: skip
+        assert_clean_failure(r, exact=exact)
+
+
+def test_a_day_and_month_without_a_year_is_the_last_one_that_happened(li_wei):
+    li_wei("card", "add", "--bank", "建设银行", "--last4", "9001")
+    li_wei("overdue", "9001", "--since", "12月20日", "--amount", "5000")
+    assert li_wei.json("card", "show", "9001")["episodes"][0]["since"] == "2025-12-20"
+
+
+def test_a_contact_logged_now_is_stored_to_the_second(li_wei):
+    li_wei("log", "add", "4821", "--channel", "call")
+    at = li_wei.json("log", "list", "4821")[-1]["at"]
+    assert re.fullmatch(r"2026-11-23T\d\d:\d\d:\d\d\+08:00", at), at
+
+
+def test_on_the_real_clock_the_current_minute_is_past_and_two_minutes_on_is_not(
+    li_wei, monkeypatch
+):
+    """A minute's slack for clocks, no more: the minute now is taken, one two minutes on is
+    refused (full dates, so that midnight changes nothing)."""
+    from datetime import datetime, timedelta
+
+    monkeypatch.delenv("DEBTCLI_TODAY")
+    now = datetime.now()
+    li_wei("log", "add", "4821", "--channel", "call", "--at", f"{now:%Y-%m-%d %H:%M}")
+    later = now + timedelta(minutes=2)
+    r = li_wei("log", "add", "4821", "--channel", "call", "--at", f"{later:%Y-%m-%d %H:%M}",
+               ok=False)  # fmt: skip
+    assert_clean_failure(r, says="is in the future")
