@@ -594,7 +594,7 @@ def _read(path: Path, cache_dir: Path | None) -> dict[str, Any]:
     return data
 
 
-def load_pack(name_or_path: str = "cn", cache_dir: Path | None = None) -> Pack:
+def load_pack(name_or_path: str, cache_dir: Path | None = None) -> Pack:
     """A pack by built-in name or .toml path. cache_dir, when given, keeps a parsed copy."""
     if name_or_path in _CACHE:
         return _CACHE[name_or_path]

@@ -646,3 +646,11 @@ def test_a_new_arrangement_for_a_card_already_under_a_kept_agreement_says_so(let
         for kind in ("installment", "deferral"):
             assert says in make(letters_store, kind, lang).stderr.splitlines()
         assert says not in make(letters_store, "fee-waiver", lang).stderr  # asks for no plan
+
+
+def test_a_rule_pack_not_known_lists_the_built_in_ones(cli):
+    for lang, exact in (
+        ("en", "no rule pack named 'us' (built in: cn; or give a .toml path)"),
+        ("zh", "没有名为 'us' 的规则包（内置：cn；或给出 .toml 文件路径）"),
+    ):
+        assert_clean_failure(cli("--lang", lang, "--rules", "us", "facts", ok=False), exact=exact)
