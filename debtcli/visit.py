@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from debtcli.conduct import in_quiet_hours
-from debtcli.errors import BadInput
+from debtcli.errors import BadInput, not_one_of
 from debtcli.i18n import pick
 from debtcli.rules import Pack
 
@@ -226,9 +226,11 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") 
         )
     hotline = pack.word("hotline", str(answers.get("hotline") or "not-called")).lower()
     if hotline not in HOTLINE_ANSWERS:
-        raise BadInput(
-            f"answer 'hotline' must be one of {', '.join(HOTLINE_ANSWERS)}",
-            f"回答 'hotline' 必须是 {', '.join(HOTLINE_ANSWERS)} 之一",
+        raise not_one_of(
+            "answer 'hotline'",
+            HOTLINE_ANSWERS,
+            [pack.word_name("hotline", k, "zh") for k in HOTLINE_ANSWERS],
+            "回答 'hotline'",
         )
     work_id, authorization = _yes(answers, "work_id", pack), _yes(answers, "authorization", pack)
     quiet = pack.conduct_rule("quiet-hours")

@@ -80,7 +80,11 @@ def test_night_visit_is_a_red_flag_and_a_violation(li_wei, tmp_path):
 def test_bad_answers_write_nothing(li_wei, tmp_path, db_path):
     before = store_digest(db_path)
     r = check(li_wei, tmp_path, {**VERIFIED, "hotline": "maybe"}, ok=False)
-    assert_clean_failure(r, says="hotline")
+    assert_clean_failure(r, exact="answer 'hotline': choose one of confirmed, denied, not-called")
+    (tmp_path / "zh.json").write_text(json.dumps({**VERIFIED, "hotline": "也许"}), "utf-8")
+    r = li_wei("--lang", "zh", "visit", "check", "4821", "--answers", tmp_path / "zh.json",
+               "--at", "2026-11-22 14:00", ok=False)  # fmt: skip
+    assert_clean_failure(r, exact="回答 'hotline'：请从以下选择：银行已确认、银行说不知道、没打")
     r = li_wei("visit", "check", "4821", ok=False)  # no terminal, no answers file
     assert_clean_failure(r, says="--answers")
     assert store_digest(db_path) == before
