@@ -736,3 +736,19 @@ def test_an_agreement_is_both_the_stage_and_its_basis(li_wei):
     li_wei("agree", "4821", "--months", "60", "--monthly", "1040", "--first-due", "2026-12-20")
     r = li_wei.json("stage", "4821")
     assert (r["stage"], r["stage_basis"]) == ("agreement", "agreement")
+
+
+def test_a_settlement_protects_only_until_the_next_overdue_episode(cli):
+    """Collection after a settlement is flagged from the day after it until the day before
+    the card falls overdue again; during a new episode, collecting is the bank's right."""
+    cli("card", "add", "--bank", "工商银行", "--last4", "5511")
+    for since, settled, amount in (("2026-08-01", "2026-08-10", "1000"),
+                                   ("2026-09-01", "2026-09-10", "2000"),
+                                   ("2026-11-01", None, "3000")):  # fmt: skip
+        cli("overdue", "5511", "--since", since, "--amount", amount)
+        if settled:
+            cli("settle", "5511", "--date", settled)
+    for day in ("2026-08-20", "2026-09-05", "2026-09-20", "2026-11-05"):
+        log_add(cli, "5511", f"{day} 10:00", "--party", "bank")
+    flagged = {v["entry"] for v in cli.json("violations") if v["rule"] == "after-settlement"}
+    assert flagged == {1, 3}
