@@ -748,7 +748,10 @@ def test_a_settlement_protects_only_until_the_next_overdue_episode(cli):
         cli("overdue", "5511", "--since", since, "--amount", amount)
         if settled:
             cli("settle", "5511", "--date", settled)
-    for day in ("2026-08-20", "2026-09-05", "2026-09-20", "2026-11-05"):
+    # entries 1–4 inside and outside the windows; 5 and 6 the last day of the first window
+    # and the missed due date that opens the next episode
+    for day in ("2026-08-20", "2026-09-05", "2026-09-20", "2026-11-05", "2026-08-31",
+                "2026-09-01"):  # fmt: skip
         log_add(cli, "5511", f"{day} 10:00", "--party", "bank")
     flagged = {v["entry"] for v in cli.json("violations") if v["rule"] == "after-settlement"}
-    assert flagged == {1, 3}
+    assert flagged == {1, 3, 5}
