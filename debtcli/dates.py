@@ -252,7 +252,8 @@ def offset_note(at: datetime, lang: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _day_text(day: str, lang: str) -> str:
+def day_text(day: str, lang: str) -> str:
+    """A stored day (2026-08-05) as show_day writes it; cached (a long report shows many)."""
     return show_day(date.fromisoformat(day), lang)
 
 
@@ -269,7 +270,7 @@ def show_time(at: str, lang: str) -> str:
     offset's are worked out once each.)"""
     offset = at[19:]
     if len(at) == 25 and offset[0] in "+-" and offset[3] == ":":
-        return f"{_day_text(at[:10], lang)} {at[11:16]}{_hour_note(at[:13], offset, lang)}"
+        return f"{day_text(at[:10], lang)} {at[11:16]}{_hour_note(at[:13], offset, lang)}"
     dt = datetime.fromisoformat(at)
     return f"{show_day(dt.date(), lang)} {dt:%H:%M}{offset_note(dt, lang)}"
 

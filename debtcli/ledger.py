@@ -8,7 +8,7 @@ from typing import Any
 
 from debtcli import store as st
 from debtcli.cards import check_day, normalize_last4, position, resolve
-from debtcli.dates import show_day
+from debtcli.dates import day_text, show_day
 from debtcli.errors import BadInput, NeedsConfirmation, NotFound
 from debtcli.money import format_amount
 
@@ -251,7 +251,7 @@ def void_payment(store: st.Store, payment_id: int, why: str | None) -> dict:
     if p["voided_at"]:
         raise BadInput(
             f"payment {payment_id} was already voided on {p['voided_at'][:10]}",
-            f"第 {payment_id} 笔还款已于 {show_day(date.fromisoformat(p['voided_at'][:10]), 'zh')} 作废",
+            f"第 {payment_id} 笔还款已于 {day_text(p['voided_at'][:10], 'zh')} 作废",
         )
     episode = next(
         (e for e in st.episodes(store, p["card_id"]) if e["id"] == p["episode_id"]), None
@@ -278,8 +278,7 @@ def _not_before_the_episode(episode: Any, day: date, what: str, what_zh: str) ->
     if day < date.fromisoformat(episode["since"]):
         raise BadInput(
             f"{what} {day} is before the missed due date {episode['since']}",
-            f"{what_zh} {show_day(day, 'zh')} 早于逾期的还款日 "
-            f"{show_day(date.fromisoformat(episode['since']), 'zh')}",
+            f"{what_zh} {show_day(day, 'zh')} 早于逾期的还款日 {day_text(episode['since'], 'zh')}",
         )
 
 

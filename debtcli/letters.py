@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from debtcli import store as st
-from debtcli.dates import add_months, show_day
+from debtcli.dates import add_months, day_text, show_day
 from debtcli.errors import BadInput, not_one_of
 from debtcli.i18n import pick
 from debtcli.money import format_amount
@@ -334,7 +334,7 @@ def _refuse_if_time_barred(store: st.Store, pack: Pack, card: Any, today: date) 
             "period has ended gives up that defence (Civil Code Art. 192(2); courts never "
             "raise it on their own, Art. 193; SPC Provisions on limitation (2020) Art. 19). "
             f"Ask legal aid ({pack.line('legal aid')}) first; to write it anyway, add --force",
-            f"按你的记录，****{card['last4']} 的诉讼时效可能已于 {show_day(date.fromisoformat(ended), 'zh')} 届满。这封信会确认欠款："
+            f"按你的记录，****{card['last4']} 的诉讼时效可能已于 {day_text(ended, 'zh')} 届满。这封信会确认欠款："
             "时效届满后同意履行，就不能再以时效届满抗辩（《民法典》第一百九十二条第二款；法院不主动适用，"
             f"第一百九十三条；最高法诉讼时效规定(2020)第十九条）。请先咨询法律援助（{pack.line('legal aid')}）；"
             "如仍要写，请加 --force",

@@ -6,7 +6,6 @@ The file-name patterns of each phone, the collection keywords and the claim phra
 in the rule pack ([phone]): a new phone is a data change.
 """
 
-import errno
 import os
 import re
 import stat
@@ -205,9 +204,11 @@ def read_sms_backup(path: Path) -> Iterator[Message]:
     else, and a file that ends early, before the caller writes anything."""
     import xml.etree.ElementTree as ET
 
-    if not os.path.lexists(path):  # not there: said as such, not as "not a regular file"
-        en, zh = os_reason(FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT)))
-        raise BadInput(f"{path}: {en}", f"{path}：{zh}")
+    try:
+        path.lstat()  # not there: said as such, not as "not a regular file"
+    except OSError as exc:
+        en, zh = os_reason(exc)
+        raise BadInput(f"{path}: {en}", f"{path}：{zh}") from None
     info = _regular(path)
     if info is None:
         raise BadInput(

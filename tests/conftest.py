@@ -42,7 +42,7 @@ def _forget_times() -> None:
     without what another worked out (nor what the test run's start did)."""
     from debtcli import dates
 
-    dates._day_text.cache_clear()
+    dates.day_text.cache_clear()
     dates._hour_note.cache_clear()
 
 

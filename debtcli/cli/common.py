@@ -375,11 +375,9 @@ def emit_json(obj: Any) -> None:
 def day(iso: str | None) -> str:
     """A stored date (2026-12-05) in a sentence: 2026年12月5日 in Chinese. Tables keep the
     compact ISO form."""
-    from datetime import date
+    from debtcli.dates import day_text
 
-    from debtcli.dates import show_day
-
-    return show_day(date.fromisoformat(iso), state.lang) if iso else ""
+    return day_text(iso, state.lang) if iso else ""
 
 
 def say(en: str, zh: str) -> None:
