@@ -320,6 +320,15 @@ def test_a_date_in_a_chinese_sentence_reads_as_one(li_wei):
     assert "于 2026年11月21日 结清" in "".join(paid.split("\n"))
     assert "已于 2026年11月21日 结清" in "".join(li_wei(*zh, "stage", "5511").stdout.split("\n"))
     assert "-11-21" not in li_wei(*zh, "stage", "5511").stdout
+    li_wei(*zh, "card", "add", "--bank", "广发银行", "--last4", "3306")
+    for since, said in (
+        ("2025-09-15", "自 2025年9月15日 逾期"),
+        ("2025-09-16", "已更正逾期记录：自 2025年9月16日"),
+    ):
+        out = li_wei(*zh, "overdue", "3306", "--since", since, "--amount", "21000", "--force")
+        assert said in "".join(out.stdout.split("\n")), out.stdout
+    out = li_wei(*zh, "settle", "3306", "--date", "2026-11-03", "--amount", "12000").stdout
+    assert "已于 2026年11月3日 结清" in "".join(out.split("\n")), out
 
 
 def test_a_pack_without_chinese_words_for_a_value_shows_the_value(li_wei, tmp_path):

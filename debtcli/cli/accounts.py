@@ -311,16 +311,17 @@ def overdue_cmd(
     )
     days = days_overdue(since_d, state.today)
     money = format_amount(amt, c["currency"])
+    shown = day(since_d.isoformat())
     if created:
         say(
             f"****{c['last4']}: overdue since {since_d} ({days} days), {money} owed. "
             f"See where you stand: debtcli status",
-            f"****{c['last4']}：自 {since_d} 逾期（{days} 天），欠款 {money}。查看现状：debtcli status",
+            f"****{c['last4']}：自 {shown} 逾期（{days} 天），欠款 {money}。查看现状：debtcli status",
         )
     else:
         say(
             f"****{c['last4']}: open overdue episode corrected: since {since_d}, {money}.",
-            f"****{c['last4']}：已更正逾期记录：自 {since_d}，{money}。",
+            f"****{c['last4']}：已更正逾期记录：自 {shown}，{money}。",
         )
 
 
@@ -485,7 +486,7 @@ def settle_cmd(
         f"{years} years from settlement; see `debtcli stage {c['last4']}`. Ask the bank for a "
         "sealed settlement certificate (结清证明), and for a discounted settlement the waiver "
         "of the rest in writing.",
-        f"****{c['last4']} 已于 {d} 结清{paid}。征信不良记录通常自结清起保存 {years} 年；见 "
+        f"****{c['last4']} 已于 {day(d.isoformat())} 结清{paid}。征信不良记录通常自结清起保存 {years} 年；见 "
         f"`debtcli stage {c['last4']}`。请向银行索取盖章的结清证明；如为减免结清，请索取书面减免确认。",
     )
 
