@@ -125,6 +125,8 @@ _LETTER_KIND = {
     "title_en": str,
     "acknowledges": bool,
     "needs_debt": bool,
+    "needs_zh": str,
+    "needs_en": str,
 }
 _LETTER_BASIS = {"key": str, "kinds": list, "tag": str, "zh": str, "en": str}
 _CONDUCT_PARAMS: dict[str, dict[str, type]] = {

@@ -177,6 +177,24 @@ def test_letter_list(cli):
     assert kinds == list(KINDS)
 
 
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        ("en", ["installment", "--months N or --monthly AMOUNT", "a settled card", "--reason"]),
+        ("zh", ["个性化分期", "--months 期数 或 --monthly 每月金额", "已结清的卡", "征信异议"]),
+    ],
+)
+def test_letter_list_says_what_each_letter_needs(cli, monkeypatch, lang, shown):
+    """The list promises what each letter needs: a proposal, a settled card, a reason; in
+    Chinese each kind is named as it can be typed (letter make 个性化分期 4821)."""
+    monkeypatch.setenv("COLUMNS", "240")  # one row a line
+    out = " ".join(cli("--lang", lang, "letter", "list").stdout.split())
+    for text in shown:
+        assert text in out, (text, out)
+    listed = cli.json("letter", "list")
+    assert "--reason" in listed[-1]["needs_en"] and "--reason" in listed[-1]["needs_zh"]
+
+
 def test_plan_json_and_warnings(li_wei):
     plan = li_wei.json("plan", "--income", "9000", "--expenses", "6000")
     assert plan["affordable"] and plan["months"] == 30
@@ -293,6 +311,8 @@ title_zh = "感谢信"
 title_en = "Thank-you letter"
 acknowledges = false
 needs_debt = true
+needs_zh = "无"
+needs_en = "nothing more"
 
 """
 
@@ -331,6 +351,7 @@ def test_a_new_letter_kind_is_one_pack_entry_and_its_templates(letters_store, tm
             "letters.kinds[0].title_zh",
         ),
         ("acknowledges = true", 'acknowledges = "yes"', "letters.kinds[0].acknowledges"),
+        ('needs_en = "a proposal', 'needs = "a proposal', "letters.kinds[0].needs_en: missing"),
         (
             'kinds = ["installment", "interest-freeze", "deferral"]',
             'kinds = ["instalment"]',

@@ -257,18 +257,33 @@ def letter_list(json_out: JsonOpt = False) -> None:
     """The letters debtcli writes, and what each needs."""
     from debtcli.letters import kinds
 
-    known = kinds(state.pack()).values()
+    pack = state.pack()
+    known = kinds(pack).values()
     if json_out:
-        emit_json([{"kind": k["key"], "zh": k["title_zh"], "en": k["title_en"]} for k in known])
+        emit_json(
+            [
+                {"kind": k["key"], "zh": k["title_zh"], "en": k["title_en"]}
+                | {"needs_zh": k["needs_zh"], "needs_en": k["needs_en"]}
+                for k in known
+            ]
+        )
         return
     show_table(
         console(),
-        [state.t("kind", "类型"), state.t("letter", "信件")],
-        [[k["key"], state.t(k["title_en"], k["title_zh"])] for k in known],
+        [state.t("kind", "类型"), state.t("letter", "信件"), state.t("needs", "需要")],
+        [
+            [
+                pack.word_name("kind", k["key"], state.lang),
+                state.t(k["title_en"], k["title_zh"]),
+                state.t(k["needs_en"], k["needs_zh"]),
+            ]
+            for k in known
+        ],
     )
     say(
-        "Make one: debtcli letter make KIND CARD --name … --phone …",
-        "生成：debtcli letter make 类型 卡号 --name … --phone …",
+        "Make one: debtcli letter make KIND CARD --name … --phone … (your name and phone are "
+        "remembered)",
+        "生成：debtcli letter make 类型 卡号 --name … --phone …（姓名和电话会被记住）",
     )
 
 
