@@ -98,7 +98,7 @@ def test_latest_page_and_chinese(story):
     out = story("timeline", "--limit", "3").stdout
     assert "earlier events" in out
     zh = story("--lang", "zh", "timeline", "4821").stdout
-    assert "今天" in zh and "联系了你的家人" in zh
+    assert "━━ 今天 2026年11月23日 ━━" in zh and "联系了你的家人" in zh
 
 
 def test_calendar_parses_back(story, tmp_path):

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from debtcli.cli.common import JsonOpt, app, console, emit_json, say, state
+from debtcli.cli.common import JsonOpt, app, console, day, emit_json, say, state
 from debtcli.cli.tables import wrap_cells
 from debtcli.dates import offset_note
 
@@ -68,7 +68,7 @@ def render_timeline(events: list[dict], hidden: int) -> None:
         )
     month, marked = "", False
     today = state.today.isoformat()
-    today_line = (t(f"━━ today {today} ━━", f"━━ 今天 {today} ━━"), "bold")
+    today_line = (t(f"━━ today {today} ━━", f"━━ 今天 {day(today)} ━━"), "bold")
     for e in events:
         if not marked and e["at"][:10] > today:
             lines.append(today_line)
@@ -81,7 +81,7 @@ def render_timeline(events: list[dict], hidden: int) -> None:
         time, note = "     ", ""
         if len(e["at"]) > 10:
             time, note = e["at"][11:16], offset_note(datetime.fromisoformat(e["at"]), state.lang)
-        day = t(e["at"][5:10], f"{int(e['at'][8:10]):>2}日 ")  # under the month's heading
+        on = t(e["at"][5:10], f"{int(e['at'][8:10]):>2}日 ")  # under the month's heading
         title = (
             e["title"]
             + note
@@ -93,7 +93,7 @@ def render_timeline(events: list[dict], hidden: int) -> None:
             else ("bold red" if e.get("flags") else STYLES.get(e["kind"]))
         )
         wrapped = wrap_cells(title, width - prefix)
-        head = f"  {day} {time}  {_symbol(e)} ****{e['card']}  "
+        head = f"  {on} {time}  {_symbol(e)} ****{e['card']}  "
         lines.append((head + wrapped[0], style))
         lines.extend((" " * prefix + more, style) for more in wrapped[1:])
     if not marked:
