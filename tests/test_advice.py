@@ -444,6 +444,21 @@ def test_the_days_collection_should_stop_begin_the_day_after_and_end_the_day_bef
     }
 
 
+def test_an_agreement_kept_to_its_last_installment_still_protects_the_card(li_wei):
+    """Every installment paid on time and the card not yet settled (the bank agreed to less
+    than the whole debt): nobody should be collecting, so an agency's call is flagged, and
+    the open-ended window does not trip anything."""
+    late = ("--today", "2026-12-30")
+    li_wei("agree", "4821", "--months", "2", "--monthly", "1040", "--first-due", "2026-11-20",
+           "--date", "2026-11-10")  # fmt: skip
+    for on in ("2026-11-20", "2026-12-20"):
+        li_wei(*late, "pay", "4821", "1040", "--date", on)
+    r = log_add(li_wei, "4821", "2026-12-28 10:00", "--party", "agency", before=late)
+    assert "collection after an installment agreement" in r.stdout
+    rules = {v["rule"] for v in li_wei.json(*late, "violations", "4821")}
+    assert "after-agreement" in rules
+
+
 # --- the corrected pack -----------------------------------------------------------------------
 
 
