@@ -226,9 +226,22 @@ def quick(modules: tuple[str, ...], files: list[str], functions: tuple[str, ...]
     running = subprocess.run(["pgrep", "-f", "mutmut run"], capture_output=True, check=False)
     if running.returncode == 0:  # its children read the tests under mutants/ as they start
         sys.exit("a mutmut run is under way: --quick would change the tests it is reading")
-    for path in (ROOT / "tests").rglob("*"):  # the tests as they are now
-        if path.is_file() and "__pycache__" not in path.parts:
-            target = copy / path.relative_to(ROOT)
+    from mutmut.mutation.file_mutation import compute_function_hashes
+
+    def changed(module: str) -> bool:  # a function whose source differs from mutmut's copy
+        now = compute_function_hashes((ROOT / "debtcli" / f"{module}.py").read_text())
+        copied = json.loads(_meta(module).read_text())["hash_by_function_name"]
+        return any(now.get(f) != h for f, h in copied.items())
+
+    if stale := [m for m in modules if changed(m)]:
+        sys.exit(
+            f"changed since mutmut's copy was made: {', '.join(stale)}; a mutmut run (e.g. "
+            f"`python tools/mutation.py {stale[0]} --sample 0`) makes it again"
+        )
+    core = {ROOT / "debtcli" / f"{m}.py" for m in CORE}
+    for path in [*(ROOT / "tests").rglob("*"), *(ROOT / "debtcli").rglob("*.py")]:
+        if path.is_file() and "__pycache__" not in path.parts and path not in core:
+            target = copy / path.relative_to(ROOT)  # the tests and the rest of the code as now
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
     sync_data()
