@@ -197,6 +197,57 @@ def _open_episode_or_fail(store: st.Store, card: Any) -> Any:
     return episode
 
 
+def record_agreement(
+    store: st.Store,
+    ref: str,
+    terms: dict[str, Any],
+    agreed_on: date,
+    first_due: date,
+    *,
+    force: bool = False,
+) -> tuple[Any, dict[str, Any], tuple[int, int] | None]:
+    """Record the installment agreement the bank granted for a card's open episode. terms:
+    months, monthly, reduction (what the bank waived) and note. A second agreement for the
+    same debt replaces the first from now on (the first is kept): it is shown and needs
+    confirmation. Returns the card, what was stored, and (covered, owed) when the installments
+    and the reduction fall short of what was owed on the day it was made (a typo, most
+    likely; a bank may agree to less, so it is pointed out, not refused)."""
+    from debtcli.agreements import check_dates
+
+    card = find_card(store, ref, include_archived=False)
+    episode = _open_episode_or_fail(store, card)
+    check_dates(agreed_on, first_due)
+    cur = card["currency"]
+    old = st.current_agreement(store, card["id"], episode["id"])
+    if old is not None and not force:
+        terms_en = f"{old['months']} × {format_amount(old['monthly'], cur)}"
+        terms_zh = f"{old['months']} 期 × {format_amount(old['monthly'], cur)}"
+        raise NeedsConfirmation(
+            f"****{card['last4']} already has an agreement, made {old['agreed_on']} ({terms_en}, "
+            f"first due {old['first_due']}); this one would replace it from now on. If that is "
+            "right, add --force (the first is kept as history)",
+            f"****{card['last4']} 已有 {day_text(old['agreed_on'], 'zh')} 达成的分期协议（{terms_zh}，"
+            f"首期 {day_text(old['first_due'], 'zh')}）；这会从现在起取代它。"
+            "如确实要改，请加 --force（原协议会保留为历史）",
+        )
+    fields = {
+        "card_id": card["id"],
+        "episode_id": episode["id"],
+        "agreed_on": agreed_on.isoformat(),
+        "first_due": first_due.isoformat(),
+        **terms,
+    }
+    st.add_agreement(store, fields, now_iso())
+    paid = sum(
+        p["amount"]
+        for p in st.payments(store, card["id"])
+        if p["episode_id"] == episode["id"] and p["paid_on"] <= fields["agreed_on"]
+    )
+    owed = max(0, int(episode["amount"]) - paid)
+    covered = terms["months"] * terms["monthly"] + (terms.get("reduction") or 0)
+    return card, fields, (covered, owed) if covered < owed else None
+
+
 def record_payment(
     store: st.Store,
     ref: str,

@@ -112,6 +112,54 @@ def test_an_agreement_due_before_it_was_made_is_refused(li_wei, db_path):
            "--date", "2026-11-20")  # fmt: skip
 
 
+def test_a_second_agreement_asks_before_it_replaces_the_first(li_wei, db_path):
+    """An agreement is tracked installment by installment: recording another for the same
+    debt (a typo fixed, or a new deal after a broken one) says which it replaces and asks
+    (a script gets --force); the first is kept as history."""
+    first = ("--months", "60", "--monthly", "1040", "--first-due", "2026-12-20")
+    li_wei("agree", "4821", *first)
+    before = store_digest(db_path)
+    second = ("--months", "48", "--monthly", "1300", "--first-due", "2026-12-25")
+    for lang, exact in (
+        ("en", "****4821 already has an agreement, made 2026-11-23 (60 × ¥1,040.00, first due "
+         "2026-12-20); this one would replace it from now on. If that is right, add --force "
+         "(the first is kept as history)"),
+        ("zh", "****4821 已有 2026年11月23日 达成的分期协议（60 期 × ¥1,040.00，首期 2026年12月20日）；"
+         "这会从现在起取代它。如确实要改，请加 --force（原协议会保留为历史）"),
+    ):  # fmt: skip
+        r = li_wei("--lang", lang, "agree", "4821", *second, ok=False)
+        assert_clean_failure(r, exact=exact)
+    assert store_digest(db_path) == before
+    li_wei("agree", "4821", *second, "--force")
+    assert li_wei.json("stage", "4821")["agreement"]["monthly"] == "1300.00"
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("en", "Note: 2 × ¥1,040.00 = ¥2,080.00 covers ¥2,080.00 of the ¥62,400.00 owed when it "
+               "was made. If the bank waived the rest, give it with --reduction; otherwise check "
+               "--months and --monthly."),
+        ("zh", "注意：2 期 × ¥1,040.00 = ¥2,080.00，只覆盖达成协议时欠款 ¥62,400.00 中的 "
+               "¥2,080.00。如银行减免了其余部分，请用 --reduction 记录；否则请核对 --months 和 "
+               "--monthly。"),
+    ],
+)  # fmt: skip
+def test_an_agreement_short_of_the_debt_is_pointed_out(li_wei, lang, note):
+    short = ("agree", "4821", "--months", "2", "--monthly", "1040", "--first-due", "2026-12-20")
+    out = li_wei("--lang", lang, *short).stdout
+    assert note in " ".join(out.split()).replace("。 ", "。"), out
+    # what the bank waived, given, makes it whole: nothing to point out
+    covered = li_wei("--lang", lang, *short, "--reduction", "60320", "--force").stdout
+    assert "--reduction" not in covered
+
+
+def test_a_refused_agreement_prints_nothing_but_the_reason(li_wei):
+    r = li_wei("agree", "4821", "--months", "61", "--monthly", "1000", "--first-due",
+               "2020-01-20", ok=False)  # fmt: skip
+    assert r.stdout == "" and "before the agreement was made" in r.stderr
+
+
 def test_an_installment_has_its_own_banks_grace(cli, tmp_path):
     """A bank whose pack profile allows five days' grace: its installment is missed on the
     sixth day after it fell due, not the fourth."""

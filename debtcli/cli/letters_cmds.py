@@ -9,8 +9,10 @@ import typer
 
 from debtcli.cli.common import (
     CardArg,
+    ForceOpt,
     JsonOpt,
     app,
+    confirmed,
     console,
     day,
     emit_document,
@@ -476,50 +478,44 @@ def agree_cmd(
     note: Annotated[
         str | None, Opt("--note", help="e.g. the agreement's reference number.")
     ] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Record an installment agreement the bank granted; status and stage then track each
     installment against your payments and warn before and after a due date."""
-    from debtcli import store as st
-    from debtcli.agreements import check_dates
     from debtcli.dates import parse_date, parse_past_date
-    from debtcli.errors import BadInput
-    from debtcli.ledger import find_card, now_iso
-    from debtcli.money import format_amount
+    from debtcli.ledger import record_agreement
+    from debtcli.money import format_amount, parse_amount
 
-    s = state.store()
-    c = find_card(s, card, include_archived=False)
-    episode = st.open_episode(s, c["id"])
-    if episode is None:
-        raise BadInput(
-            f"card ****{c['last4']} has no open overdue episode to agree on",
-            f"卡 ****{c['last4']} 没有未结清的逾期记录",
-        )
-    if months > state.pack().max_installment_months:
-        say(
-            f"Note: {months} months is longer than the {state.pack().max_installment_months} "
-            "the rule allows for a personalised installment plan; check the agreement.",
-            f"注意：{months} 期超过规定的个性化分期上限 {state.pack().max_installment_months} 期；请核对协议。",
-        )
     agreed_on = parse_past_date(on, state.today) if on else state.today
     due = parse_date(first_due, state.today)
-    check_dates(agreed_on, due)
-    fields = {
-        "card_id": c["id"],
-        "episode_id": episode["id"],
-        "agreed_on": agreed_on.isoformat(),
-        "months": months,
-        "monthly": _amount(monthly),
-        "first_due": due.isoformat(),
-        "reduction": _amount(reduction),
-        "note": note,
-    }
-    st.add_agreement(s, fields, now_iso())
-    total = months * fields["monthly"]
+    per_month = parse_amount(monthly)
+    terms = {"months": months, "monthly": per_month, "reduction": _amount(reduction)}
+    c, fields, short = confirmed(
+        lambda f: record_agreement(
+            state.store(), card, terms | {"note": note}, agreed_on, due, force=f
+        ),
+        force,
+    )
+    cur = c["currency"]
+    total, each = format_amount(months * per_month, cur), format_amount(per_month, cur)
     say(
-        f"Agreement recorded for ****{c['last4']}: {months} × "
-        f"{format_amount(fields['monthly'], c['currency'])} = {format_amount(total, c['currency'])}"
-        f", first due {fields['first_due']}. `debtcli status` will warn before each due date.",
-        f"已记录 ****{c['last4']} 的分期协议：{months} 期 × "
-        f"{format_amount(fields['monthly'], c['currency'])} = {format_amount(total, c['currency'])}，"
+        f"Agreement recorded for ****{c['last4']}: {months} × {each} = {total}, first due "
+        f"{fields['first_due']}. `debtcli status` will warn before each due date.",
+        f"已记录 ****{c['last4']} 的分期协议：{months} 期 × {each} = {total}，"
         f"首期 {day(fields['first_due'])}。`debtcli status` 会在每期到期前提醒。",
     )
+    if (cap := state.pack().max_installment_months) < months:
+        say(
+            f"Note: {months} months is longer than the {cap} the rule allows for a personalised "
+            "installment plan; check the agreement.",
+            f"注意：{months} 期超过规定的个性化分期上限 {cap} 期；请核对协议。",
+        )
+    if short:
+        covered, owed = (format_amount(x, cur) for x in short)
+        say(
+            f"Note: {months} × {each} = {total} covers {covered} of the {owed} owed when it was "
+            "made. If the bank waived the rest, give it with --reduction; otherwise check "
+            "--months and --monthly.",
+            f"注意：{months} 期 × {each} = {total}，只覆盖达成协议时欠款 {owed} 中的 {covered}。"
+            "如银行减免了其余部分，请用 --reduction 记录；否则请核对 --months 和 --monthly。",
+        )
