@@ -103,12 +103,10 @@ def _day_window(first_at: str, last_at: str) -> tuple[str, str]:
     return lo.astimezone(UTC).isoformat(), hi.astimezone(UTC).isoformat()
 
 
-def flags_for(
-    store: st.Store, pack: Pack, rows: list[dict[str, Any]], history: bool = False
-) -> dict[int, list[str]]:
-    """Rule flags for the entries shown (rows of st.contacts, `history` as it was called),
-    reading only the calls of the days they span (per-day rules count every call of those
-    days, of every card of the bank)."""
+def flags_for(store: st.Store, pack: Pack, rows: list[dict[str, Any]]) -> dict[int, list[str]]:
+    """Rule flags for the entries shown (rows of st.contacts), reading only the calls of the
+    days they span (per-day rules count every call of those days, of every card of the bank).
+    With --history each version (an original, a correction) is flagged for what it says."""
     if not rows:
         return {}
     first, last = min(rows, key=lambda r: r["at_utc"]), max(rows, key=lambda r: r["at_utc"])
@@ -124,11 +122,6 @@ def flags_for(
         channels=per_day_channels(pack),
         columns=COUNTED_COLUMNS,
     )
-    if history:  # originals as first written: flag them as corrected, like the log itself
-        ids = {r["id"] for r in rows}
-        rows = [
-            e for e in st.contacts(store, since_utc=lo, until_utc=hi, bank=bank) if e["id"] in ids
-        ]
     return flag_log(store, pack, rows, counted=counted)
 
 

@@ -215,6 +215,21 @@ def test_amend_appends_and_history_shows_original(logged):
     assert_clean_failure(logged("log", "amend", "99", "--note", "x", ok=False), says="no log entry")
 
 
+def test_history_flags_each_version_by_what_it_says(li_wei):
+    """The 22:40 call logged as reaching Li Wei's mother, then corrected to Li Wei himself:
+    in --history the original is flagged for what it says (late, a third party) and the
+    correction for what it says (late only), the same as the log and `violations` now."""
+    log_late_call(li_wei)
+    li_wei("log", "amend", "1", "--contacted", "self")
+    assert [e["violations"] for e in li_wei.json("log", "list")] == [["quiet-hours"]]
+    original, correction = li_wei.json("log", "list", "--history")
+    assert original["contacted"] == "family" and correction["contacted"] == "self"
+    assert original["violations"] == ["quiet-hours", "third-party"]
+    assert correction["violations"] == ["quiet-hours"]
+    table = li_wei("--lang", "zh", "log", "list", "--history").stdout
+    assert table.count("⚑") == 2
+
+
 OPS = st.lists(
     st.one_of(
         st.tuples(
@@ -724,10 +739,10 @@ def test_a_page_of_the_log_shows_the_same_flags_as_the_whole_log(
     for r in rows:
         assert flags.entry_violations(s, pack, r["row_id"]) == whole.get(r["id"], [])
     raw = stt.contacts(s, card_id=card["id"], latest=page, history=True)
-    shown = flags.flags_for(s, pack, raw, history=True)
-    originals = [r for r in raw if not r["amends"]]
-    assert {r["id"]: shown.get(r["id"], []) for r in originals} == {
-        r["id"]: whole.get(r["id"], []) for r in originals
+    shown = flags.flags_for(s, pack, raw)  # each version for what it says: the latest as now
+    latest = {r["amends"] or r["id"]: r["id"] for r in sorted(raw, key=lambda r: r["id"])}
+    assert {root: shown.get(v, []) for root, v in latest.items()} == {
+        root: whole.get(root, []) for root in latest
     }
 
 

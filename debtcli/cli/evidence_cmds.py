@@ -82,7 +82,7 @@ def log_list(
         contactlog.write_csv(rows, st.list_cards(s, include_archived=True), sys.stdout)
         return
     total = total if total is not None else len(rows)
-    flagged = flags_for(s, pack, rows, history)
+    flagged = flags_for(s, pack, rows)
     if json_out:
         emit_json(
             [_listed_json(contactlog.entry_json(r, [], salts=False), r, flagged) for r in rows]
@@ -141,11 +141,7 @@ def render_log(
         what = r["note"] or ""
         if r["demanded"]:
             what = f"{format_amount(r['demanded'], r['currency'])} " + what
-        flags = (
-            pack.rule_names(flagged.get(r["id"], []), lang)
-            if not history or not r["amends"]
-            else ""
-        )
+        flags = pack.rule_names(flagged.get(r["id"], []), lang)
         number = r["row_id"] if history else r["id"]
         table.append(
             [
