@@ -214,6 +214,7 @@ def record_agreement(
     likely; a bank may agree to less, so it is pointed out, not refused)."""
     from debtcli.agreements import check_dates
 
+    terms = {**terms, "note": _check_text(terms.get("note"), "--note", 500)}
     card = find_card(store, ref, include_archived=False)
     episode = _open_episode_or_fail(store, card)
     check_dates(agreed_on, first_due)

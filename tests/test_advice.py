@@ -154,6 +154,14 @@ def test_an_agreement_short_of_the_debt_is_pointed_out(li_wei, lang, note):
     assert "--reduction" not in covered
 
 
+def test_an_agreements_note_is_checked_like_a_payments(li_wei, db_path):
+    before = store_digest(db_path)
+    r = li_wei("agree", "4821", "--months", "60", "--monthly", "1040", "--first-due",
+               "2026-12-20", "--note", "ref \x1b[31m123", ok=False)  # fmt: skip
+    assert_clean_failure(r, exact="--note must be 1 to 500 printable characters")
+    assert store_digest(db_path) == before
+
+
 def test_a_refused_agreement_prints_nothing_but_the_reason(li_wei):
     r = li_wei("agree", "4821", "--months", "61", "--monthly", "1000", "--first-due",
                "2020-01-20", ok=False)  # fmt: skip
