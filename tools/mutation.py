@@ -209,6 +209,19 @@ def sample(modules: tuple[str, ...], n: int | None, functions: tuple[str, ...] =
     return names
 
 
+# mutmut's first step alone (what `mutmut run` does before any test): the copy under mutants/
+# made again where the source changed, keeping the verdicts of the functions that did not.
+_GENERATE = """
+import os
+from mutmut.__main__ import create_mutants, store_lines_covered_by_tests
+from mutmut.mutation.trampoline import set_mutant_under_test
+from mutmut.utils.file_utils import copy_also_copy_files, copy_src_dir, setup_source_paths
+set_mutant_under_test("mutant_generation")
+copy_src_dir(); copy_also_copy_files(); setup_source_paths(); store_lines_covered_by_tests()
+create_mutants(os.cpu_count() or 2)
+"""
+
+
 def quick(modules: tuple[str, ...], files: list[str], functions: tuple[str, ...]) -> None:
     """Try the untried mutants against a few fast test files first: a mutant that fails them is
     killed whatever the rest of the suite does, and costs seconds, where mutmut, running every
@@ -234,10 +247,8 @@ def quick(modules: tuple[str, ...], files: list[str], functions: tuple[str, ...]
         return any(now.get(f) != h for f, h in copied.items())
 
     if stale := [m for m in modules if changed(m)]:
-        sys.exit(
-            f"changed since mutmut's copy was made: {', '.join(stale)}; a mutmut run (e.g. "
-            f"`python tools/mutation.py {stale[0]} --sample 0`) makes it again"
-        )
+        print(f"changed since mutmut's copy was made: {', '.join(stale)}; making it again")
+        subprocess.run([sys.executable, "-c", _GENERATE], cwd=ROOT, check=True)
     core = {ROOT / "debtcli" / f"{m}.py" for m in CORE}
     for path in [*(ROOT / "tests").rglob("*"), *(ROOT / "debtcli").rglob("*.py")]:
         if path.is_file() and "__pycache__" not in path.parts and path not in core:
