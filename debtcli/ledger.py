@@ -138,6 +138,30 @@ def within_owed(amount: int, *parts: int | None) -> int | None:
     return parts[0] if parts else None
 
 
+# An overdue episode's fields as a correction names them.
+EPISODE_FIELDS = {
+    "since": ("overdue since", "逾期起始日"),
+    "amount": ("amount owed", "欠款金额"),
+    "principal": ("principal", "本金"),
+    "interest": ("interest", "利息"),
+    "fees": ("fees", "费用和违约金"),
+}
+
+
+def change_text(field: str, old: Any, new: Any, lang: str, currency: str = "CNY") -> str:
+    """One correction of an overdue episode as people read it, from the stored values (a day,
+    fen, or None): `amount owed ¥7,800.00 → ¥7,900.00`, `本金：— → ¥7,000.00`."""
+
+    def shown(v: Any) -> str:
+        if v is None:
+            return "—"
+        return day_text(str(v), lang) if field == "since" else format_amount(int(v), currency)
+
+    en, zh = EPISODE_FIELDS.get(field, (field, field))
+    values = f"{shown(old)} → {shown(new)}"
+    return f"{zh}：{values}" if lang == "zh" else f"{en} {values}"
+
+
 def record_overdue(
     store: st.Store,
     ref: str,
@@ -162,18 +186,11 @@ def record_overdue(
     }
     current = st.open_episode(store, card["id"])
     if current is not None and not force:
-        moved = [
-            (f"{current['since']} → {fields['since']}", "since", "逾期起始日")
-            if current["since"] != fields["since"]
-            else None,
-            (f"{format_amount(current['amount'])} → {format_amount(amount)}", "amount", "欠款金额")
-            if current["amount"] != amount
-            else None,
-        ]
-        changed = [m for m in moved if m is not None]
+        changed = [k for k in ("since", "amount") if current[k] != fields[k]]
         if changed:
-            en = "; ".join(f"{what} {text}" for text, what, _ in changed)
-            zh = "；".join(f"{what}：{text}" for text, _, what in changed)
+            cur = card["currency"]
+            en = "; ".join(change_text(k, current[k], fields[k], "en", cur) for k in changed)
+            zh = "；".join(change_text(k, current[k], fields[k], "zh", cur) for k in changed)
             raise NeedsConfirmation(
                 f"****{card['last4']} already has an open overdue episode; this would change "
                 f"it: {en}. If that is right, add --force (the old values are kept as "

@@ -320,6 +320,7 @@ def test_a_date_in_a_chinese_sentence_reads_as_one(li_wei):
     assert "于 2026年11月21日 结清" in "".join(paid.split("\n"))
     assert "已于 2026年11月21日 结清" in "".join(li_wei(*zh, "stage", "5511").stdout.split("\n"))
     assert "-11-21" not in li_wei(*zh, "stage", "5511").stdout
+    assert "（2026年11月21日 结清）" in li_wei(*zh, "card", "show", "5511").stdout
     li_wei(*zh, "card", "add", "--bank", "广发银行", "--last4", "3306")
     for since, said in (
         ("2025-09-15", "自 2025年9月15日 逾期"),

@@ -179,6 +179,37 @@ def test_overdue_that_moves_an_episode_needs_force_and_keeps_history(li_wei, db_
     assert changes[0]["field"] == "since" and changes[0]["old"] == "2026-08-05"
 
 
+def test_a_corrected_episode_shows_what_changed_as_amounts_and_dates(li_wei, monkeypatch):
+    """The corrections card show lists were the stored fen and Python's None (amount 6240000
+    → 6300000, principal None → …): amounts and days as everywhere else, in either language,
+    and --json's amounts as decimal strings like every other amount it gives."""
+    monkeypatch.setenv("COLUMNS", "200")
+    li_wei("card", "add", "--bank", "农业银行", "--last4", "1234")
+    li_wei("overdue", "1234", "--since", "2026-07-19", "--amount", "7800")
+    r = li_wei("--lang", "zh", "overdue", "1234", "--since", "2026-07-20", "--amount", "7900",
+               ok=False)  # fmt: skip
+    assert_clean_failure(
+        r, says="逾期起始日：2026年7月19日 → 2026年7月20日；欠款金额：¥7,800.00 → ¥7,900.00"
+    )
+    li_wei("overdue", "1234", "--since", "2026-07-20", "--amount", "7900", "--principal", "7000",
+           "--force")  # fmt: skip
+    en = li_wei("card", "show", "1234").stdout
+    for line in ("overdue since 2026-07-19 → 2026-07-20", "amount owed ¥7,800.00 → ¥7,900.00",
+                 "principal — → ¥7,000.00"):  # fmt: skip
+        assert line in en, en
+    zh = li_wei("--lang", "zh", "card", "show", "1234").stdout
+    for line in ("逾期起始日：2026年7月19日 → 2026年7月20日", "欠款金额：¥7,800.00 → ¥7,900.00",
+                 "本金：— → ¥7,000.00"):  # fmt: skip
+        assert line in zh, zh
+    assert "None" not in en + zh and "780000" not in en + zh
+    changes = li_wei.json("card", "show", "1234")["episodes"][0]["changes"]
+    assert [(c["field"], c["old"], c["new"]) for c in changes] == [
+        ("since", "2026-07-19", "2026-07-20"),
+        ("amount", "7800.00", "7900.00"),
+        ("principal", None, "7000.00"),
+    ]
+
+
 def test_editing_a_card_into_another_ones_bank_and_last_four_needs_force_too(li_wei, db_path):
     """card edit keeps the rules card add has: a second 中信银行 ****4821 needs --force, and a
     name of digits alone (it would be taken for a last four) is refused."""

@@ -175,7 +175,7 @@ def card_list(
 def card_show(card: CardArg, json_out: JsonOpt = False) -> None:
     """Show one card with its overdue episodes and payments."""
     from debtcli import store as st
-    from debtcli.ledger import find_card
+    from debtcli.ledger import change_text, find_card
     from debtcli.money import to_decimal_str
 
     s = state.store()
@@ -189,6 +189,10 @@ def card_show(card: CardArg, json_out: JsonOpt = False) -> None:
         for e in eps:
             for k in ("amount", "principal", "interest", "fees", "settled_amount"):
                 e[k] = to_decimal_str(e[k]) if e[k] is not None else None
+            for x in e["changes"]:  # an amount's old and new as every amount in --json
+                for k in ("old", "new"):
+                    if x["field"] != "since" and x[k] is not None:
+                        x[k] = to_decimal_str(int(x[k]))
         for p in pays:
             p["amount"] = to_decimal_str(p["amount"])
         emit_json({**_card_json(c), "episodes": eps, "payments": pays})
@@ -204,7 +208,7 @@ def card_show(card: CardArg, json_out: JsonOpt = False) -> None:
         )
     for e in eps:
         status = (
-            state.t(f"settled {e['settled_on']}", f"{e['settled_on']} 结清")
+            state.t(f"settled {e['settled_on']}", f"{day(e['settled_on'])} 结清")
             if e["settled_on"]
             else state.t("open", "未结清")
         )
@@ -215,12 +219,9 @@ def card_show(card: CardArg, json_out: JsonOpt = False) -> None:
             )
         )
         for x in e["changes"]:
-            out.print(
-                state.t(
-                    f"  corrected {x['changed_at'][:10]}: {x['field']} {x['old']} → {x['new']}",
-                    f"  {x['changed_at'][:10]} 更正：{x['field']} {x['old']} → {x['new']}",
-                )
-            )
+            what = change_text(x["field"], x["old"], x["new"], state.lang, cur)
+            on = day(x["changed_at"][:10])
+            out.print(state.t(f"  corrected {on}: {what}", f"  {on} 更正{what}"))
     if pays:
         from debtcli.cli.tables import show_table
 
