@@ -294,12 +294,33 @@ def test_a_file_the_system_refuses_is_said_in_chinese(li_wei, tmp_path):
          f"无法读取附件 '{gone}'（没有这个文件或文件夹）"),
         (("log", "import-sms", gone), f"{gone}：没有这个文件或文件夹"),
         (("--rules", folder, "status"), f"规则包 {folder}：file：这是一个文件夹"),
+        (("--db", tmp_path / "new.db", "import", "--json", gone),
+         f"无法读取 {gone}：没有这个文件或文件夹"),
+        (("visit", "check", "4821", "--answers", gone), f"无法读取 {gone}：没有这个文件或文件夹"),
     ):  # fmt: skip
         r = li_wei("--lang", "zh", *args, ok=False)
         assert_clean_failure(r, says=says)
         assert "No such file" not in r.stderr and "directory" not in r.stderr
     r = li_wei("--lang", "en", "restore", gone, ok=False)
     assert_clean_failure(r, exact=f"cannot read {gone}: No such file or directory")
+
+
+def test_a_json_file_that_is_not_json_is_said_plainly(li_wei, tmp_path):
+    """An export or a visit's answers that cannot be read as JSON: where, in words, not
+    Python's `Expecting value: line 1 column 1 (char 0)`; a folder is refused, not read."""
+    bad = tmp_path / "bad.json"
+    bad.write_text("not json", encoding="utf-8")
+    new = ("--db", tmp_path / "new.db")
+    for args in ((*new, "import", "--json", bad), ("visit", "check", "4821", "--answers", bad)):
+        for lang, exact in (
+            ("en", f"{bad} is not valid JSON (line 1, column 1)"),
+            ("zh", f"{bad} 不是有效的 JSON（第 1 行第 1 列）"),
+        ):
+            assert_clean_failure(li_wei("--lang", lang, *args, ok=False), exact=exact)
+    assert_clean_failure(
+        li_wei(*new, "import", "--json", tmp_path, ok=False),
+        exact=f"{tmp_path} is not a regular file",
+    )
 
 
 def test_a_date_in_a_chinese_sentence_reads_as_one(li_wei):

@@ -1,13 +1,12 @@
 """Commands that keep the store safe: backup, restore, and the JSON export and import."""
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from debtcli.cli.common import app, say, state
+from debtcli.cli.common import app, read_json, say, state
 
 Opt = typer.Option
 
@@ -84,11 +83,7 @@ def import_cmd(
         raise BadInput(
             "say the format: debtcli import --json FILE", "请指定格式：debtcli import --json 文件"
         )
-    try:
-        doc = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise BadInput(f"cannot read {file}: {exc}", f"无法读取 {file}：{exc}") from exc
-    counts = import_json(state.store(create=True), doc)
+    counts = import_json(state.store(create=True), read_json(file))
     say(
         f"Imported {counts.get('cards', 0)} cards and {counts.get('contacts', 0)} log entries.",
         f"已导入 {counts.get('cards', 0)} 张卡和 {counts.get('contacts', 0)} 条记录。",

@@ -12,6 +12,7 @@ from debtcli.cli.common import (
     console,
     emit_document,
     emit_json,
+    read_json,
     say,
     state,
     sub_app,
@@ -168,19 +169,12 @@ VERDICTS = {
 def _answers(answers_file: Path | None, hotline: dict[str, Any]) -> dict[str, Any]:
     """The answers at the door: from --answers FILE.json, or asked one at a time at a
     terminal; a script without a file is told to give one."""
-    import json
 
     from debtcli.errors import BadInput
 
     t = state.t
     if answers_file is not None:
-        try:
-            answers = json.loads(answers_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise BadInput(
-                f"cannot read answers from {answers_file}: {exc}",
-                f"无法从 {answers_file} 读取回答：{exc}",
-            ) from exc
+        answers = read_json(answers_file)
         if not isinstance(answers, dict):
             raise BadInput(
                 f"{answers_file} must hold a JSON object of answers",
