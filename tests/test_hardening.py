@@ -448,18 +448,30 @@ def test_restore_verifies_the_chain_of_a_backup_whose_sums_were_forged(li_wei, t
     assert store_digest(db_path) == before
 
 
-def test_json_export_import_round_trips_exactly(li_wei, tmp_path):
+def test_json_export_import_round_trips_exactly(li_wei, tmp_path, db_path):
+    """Every table of the store is in the export (it lost an episode's corrections and the
+    number book), and an import gives back the same export."""
     li_wei("log", "add", "4821", "--channel", "call", "--note", "一")
     li_wei("log", "amend", "1", "--note", "二")
     li_wei("pay", "4821", "100")
     li_wei("agree", "7730", "--months", "6", "--monthly", "3050", "--first-due", "2026-12-01")
+    li_wei("overdue", "5511", "--since", "2026-10-21", "--amount", "9050", "--force")
+    li_wei("numbers", "add", "400-812-3456", "--card", "4821", "--party", "agency")
     first = li_wei("export", "--json").stdout
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        kept = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert set(json.loads(first)["tables"]) == kept - {"migrations"}
     f = tmp_path / "e.json"
     f.write_text(first, encoding="utf-8")
     new = tmp_path / "new.db"
     li_wei("--db", str(new), "import", "--json", str(f))
     assert li_wei("--db", str(new), "export", "--json").stdout == first
     li_wei("--db", str(new), "evidence", "verify")
+    shown = li_wei("--db", str(new), "card", "show", "5511").stdout
+    assert "overdue since 2026-10-20 → 2026-10-21" in shown
+    assert "4008123456" in li_wei("--db", str(new), "numbers", "list").stdout
     r = li_wei("--db", str(new), "import", "--json", str(f), ok=False)
     assert_clean_failure(r, says="not empty")
     doc = json.loads(first)
