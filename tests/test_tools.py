@@ -39,3 +39,24 @@ def test_a_listing_counts_only_while_its_function_is_unchanged(monkeypatch):
         )
         assert (name in mutation.equivalent()) is counts
         assert (name in mutation.stale_listings()) is not counts
+
+
+def test_a_listing_listed_again_replaces_the_stale_one(tmp_path):
+    """A stale listing of the same name is replaced, not duplicated (TOML refuses a table
+    twice, which would break every report); None removes one; a why may hold brackets."""
+    import tomllib
+
+    mutation = _tool()
+    path = tmp_path / "equivalent.toml"
+    path.write_text("# head\n", encoding="utf-8")
+    a, b = "debtcli.plan.x_split__mutmut_4", "debtcli.plan.x_split__mutmut_5"
+    mutation.relist(path, {a: ("0" * 12, "e['x'] [old]"), b: ("1" * 12, "kept")})
+    mutation.relist(path, {a: ("2" * 12, "new reason")})
+    listed = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert listed == {
+        b: {"hash": "1" * 12, "why": "kept"},
+        a: {"hash": "2" * 12, "why": "new reason"},
+    }
+    mutation.relist(path, {b: None})
+    assert list(tomllib.loads(path.read_text(encoding="utf-8"))) == [a]
+    assert path.read_text(encoding="utf-8").startswith("# head\n")

@@ -54,10 +54,29 @@ NO_TESTS = 33  # mutmut knew no test that reaches the function (its stats predat
 KEPT = ROOT / "tools" / "mutation-results"
 
 
+LISTINGS = ROOT / "tools" / "equivalent_mutants.toml"
+
+
 def listings() -> dict[str, dict[str, str]]:
     """Every entry of tools/equivalent_mutants.toml: mutant name -> {why, hash}."""
-    path = ROOT / "tools" / "equivalent_mutants.toml"
-    return tomllib.loads(path.read_text()) if path.exists() else {}
+    return tomllib.loads(LISTINGS.read_text()) if LISTINGS.exists() else {}
+
+
+def relist(path: Path, listed: dict[str, tuple[str, str] | None]) -> None:
+    """Write listings (name -> (hash, why)) into the file, each in place of one of the same
+    name (a stale one, say); None removes the name's listing."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    for name, entry in listed.items():
+        block = rf'\n\["{re.escape(name)}"\]\nhash = "[0-9a-f]*"\nwhy = .*\n'
+        text = re.sub(block, "", text).rstrip("\n") + "\n"
+        if entry is not None:
+            digest, why = entry
+            text += (
+                f'\n["{name}"]\nhash = "{digest}"\nwhy = {json.dumps(why, ensure_ascii=False)}\n'
+            )
+    path.write_text(text, encoding="utf-8")
 
 
 def function_hash(name: str) -> str | None:
@@ -317,6 +336,12 @@ def main() -> int:
         "(look at it first: mutmut show NAME)",
     )
     ap.add_argument(
+        "--drop-stale",
+        action="store_true",
+        help="remove the listings whose function has changed since (after looking at each: "
+        "list again with --equivalent those that still hold)",
+    )
+    ap.add_argument(
         "--save",
         action="store_true",
         help="copy the verdicts of a run under way into tools/mutation-results/, then report",
@@ -347,11 +372,10 @@ def main() -> int:
         name, why = args.equivalent
         if (digest := function_hash(name)) is None or _code(name) is None:
             ap.error(f"{name}: no such mutant tried (see --report)")
-        with (ROOT / "tools" / "equivalent_mutants.toml").open("a", encoding="utf-8") as f:
-            f.write(
-                f'\n["{name}"]\nhash = "{digest}"\nwhy = {json.dumps(why, ensure_ascii=False)}\n'
-            )
+        relist(LISTINGS, {name: (digest, why)})
         modules = (name.split(".")[1],)
+    elif args.drop_stale:
+        relist(LISTINGS, dict.fromkeys(stale_listings()))
     elif args.save:
         save()
     elif args.quick:
