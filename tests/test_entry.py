@@ -464,3 +464,34 @@ def test_what_log_add_stores_and_what_it_refuses(li_wei, db_path, args, stored):
     defaults = {"direction": "in", "party": "unknown", "contacted": "self"}
     want = {**SAID, **defaults, "channel": args[1], **stored}
     assert {k: entry[k] for k in want} == want
+
+
+@pytest.mark.parametrize(
+    ("lang", "given", "exact"),
+    [
+        ("zh", ("--credentials", "工作证，飞机票"), "--credentials '飞机票'：请从以下选择：工作证、授权书、没有"),
+        ("zh", ("--flag", "威胁、跳舞"),
+         "--flag '跳舞'：请从以下选择：威胁、侮辱、暴力、冒充公检法、骚扰、没有公章、其他"),
+        ("en", ("--claim", "arrest,moon"),
+         "--claim 'moon': choose one of arrest, criminal-record, blacklist, family-liable, "
+         "employer, children-school, court-today, pay-to-person"),
+        ("zh", ("--contacted", "外星人"),
+         "--contacted '外星人'：请从以下选择：本人、家人、单位、同事、朋友、通讯录联系人、其他人"),
+    ],
+)  # fmt: skip
+def test_a_value_not_among_the_choices_is_refused_with_them(li_wei, db_path, lang, given, exact):
+    """The one value of several that is not a choice is named, with every choice in the
+    user's language; nothing is logged."""
+    before = store_digest(db_path)
+    r = log_add(li_wei, "4821", "2026-11-20 10:00", *given, channel="visit",
+                before=("--lang", lang), ok=False)  # fmt: skip
+    assert_clean_failure(r, exact=exact)
+    assert store_digest(db_path) == before
+
+
+def test_several_values_in_chinese_words_are_stored_once_each_as_keys(li_wei):
+    log_add(li_wei, "4821", "2026-11-20 10:00", "--credentials", "工作证，，授权书、工作证",
+            "--claim", "抓人", "--claim", "黑名单,抓人", channel="visit")  # fmt: skip
+    entry = li_wei.json("log", "list")[-1]
+    assert entry["credentials"] == "authorization,work-id"
+    assert entry["claims"] == "arrest,blacklist"
