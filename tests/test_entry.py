@@ -467,7 +467,7 @@ def test_what_log_add_stores_and_what_it_refuses(li_wei, db_path, args, stored):
 
 
 @pytest.mark.parametrize(
-    ("lang", "given", "exact"),
+    ("lang", "option", "exact"),
     [
         ("zh", ("--credentials", "工作证，飞机票"), "--credentials '飞机票'：请从以下选择：工作证、授权书、没有"),
         ("zh", ("--flag", "威胁、跳舞"),
@@ -479,11 +479,11 @@ def test_what_log_add_stores_and_what_it_refuses(li_wei, db_path, args, stored):
          "--contacted '外星人'：请从以下选择：本人、家人、单位、同事、朋友、通讯录联系人、其他人"),
     ],
 )  # fmt: skip
-def test_a_value_not_among_the_choices_is_refused_with_them(li_wei, db_path, lang, given, exact):
+def test_a_value_not_among_the_choices_is_refused_with_them(li_wei, db_path, lang, option, exact):
     """The one value of several that is not a choice is named, with every choice in the
     user's language; nothing is logged."""
     before = store_digest(db_path)
-    r = log_add(li_wei, "4821", "2026-11-20 10:00", *given, channel="visit",
+    r = log_add(li_wei, "4821", "2026-11-20 10:00", *option, channel="visit",
                 before=("--lang", lang), ok=False)  # fmt: skip
     assert_clean_failure(r, exact=exact)
     assert store_digest(db_path) == before
@@ -495,3 +495,35 @@ def test_several_values_in_chinese_words_are_stored_once_each_as_keys(li_wei):
     entry = li_wei.json("log", "list")[-1]
     assert entry["credentials"] == "authorization,work-id"
     assert entry["claims"] == "arrest,blacklist"
+
+
+def test_text_fields_keep_their_limits_and_only_a_note_keeps_lines(li_wei, tmp_path, db_path):
+    """A note or a promise may hold lines and tabs (what was said); a name, a number or an
+    account may not. Each field takes exactly its limit, and one character more is refused
+    (shown by its first 20). Empty and yes/no cells of a spreadsheet mean what they say."""
+    ok = log_add(li_wei, "4821", "2026-11-20 10:00", "--org", "某" * 200,
+                 "--note", "第一行\n第二行\t完", "--promise", "下周\n再打")  # fmt: skip
+    assert ok.exit_code == 0
+    entry = li_wei.json("log", "list")[-1]
+    assert entry["org"] == "某" * 200 and entry["note"] == "第一行\n第二行\t完"
+    before = store_digest(db_path)
+    for args, exact in (
+        (("--org", "某" * 201), f"--org '{'某' * 20}…': at most 200 characters"),
+        (("--agent", "张\n经理"), "--agent '张\\n经理': control characters are not allowed"),
+        (("--note", "bell\x07" + "x" * 30), f"--note 'bell\\x07{'x' * 15}': control characters "
+         "are not allowed"),
+    ):  # fmt: skip
+        r = log_add(li_wei, "4821", "2026-11-20 10:00", *args, ok=False)
+        assert_clean_failure(r, exact=exact)
+    assert store_digest(db_path) == before
+    sheet = tmp_path / "log.csv"
+    sheet.write_text(
+        "card,at,channel,direction,party,missed\n"
+        "4821,2026-11-21 10:00,call,,,YES\n"
+        "4821,2026-11-21 11:00,call,,,\n",
+        encoding="utf-8",
+    )
+    li_wei("log", "import", str(sheet))
+    missed, answered = li_wei.json("log", "list")[-2:]
+    assert (missed["answered"], missed["direction"], missed["party"]) == (0, "in", "unknown")
+    assert answered["answered"] == 1
