@@ -527,3 +527,45 @@ def test_text_fields_keep_their_limits_and_only_a_note_keeps_lines(li_wei, tmp_p
     missed, answered = li_wei.json("log", "list")[-2:]
     assert (missed["answered"], missed["direction"], missed["party"]) == (0, "in", "unknown")
     assert answered["answered"] == 1
+
+
+def test_every_option_of_log_add_is_stored_as_given(li_wei, db_path):
+    """Each option lands in its own field, as the key its words stand for; those given wrong
+    are refused naming the option and its range, and nothing is logged."""
+    log_add(li_wei, "4821", "2026-11-20 10:00", "--no-seal", "--direction", "来",
+            "--party", "律所", "--org", "某律所", "--agent", "王律师", "--agent-id", "L01",
+            "--phone", "4008123456", "--contacted", "家人", "--credentials", "没有",
+            "--demanded", "1.5万", "--pay-to", "个人账户 6222", "--promise", "下周还",
+            "--promise-date", "2026-12-15", "--claim", "抓人", "--flag", "威胁",
+            "--note", "律师函", channel="信函")  # fmt: skip
+    e = li_wei.json("log", "list")[-1]
+    assert {k: e[k] for k in e if k not in ("hash", "prev_hash", "recorded_at", "id")} == {
+        "card_id": 1, "at": "2026-11-20T10:00:00+08:00", "at_utc": "2026-11-20T02:00:00+00:00",
+        "channel": "letter", "direction": "in", "party": "law-firm", "org": "某律所",
+        "agent": "王律师", "agent_id": "L01", "phone": "4008123456", "minutes": None,
+        "answered": None, "contacted": "family", "agents": None, "credentials": "none",
+        "demanded": "15000.00", "pay_to": "个人账户 6222", "promise": "下周还",
+        "promise_date": "2026-12-15", "claims": "arrest", "flags": "no-seal,threat",
+        "note": "律师函", "amends": None, "attachments": [], "amended": False, "card": "4821",
+        "violations": ["third-party", "abuse", "false-claim", "pay-to-personal", "letter-no-seal"],
+    }  # fmt: skip
+    log_add(li_wei, "4821", "2026-11-20 11:00", "--missed", "--minutes", "0", "--agents", "50")
+    call = li_wei.json("log", "list")[-1]
+    assert (call["answered"], call["minutes"], call["agents"]) == (0, 0, 50)
+    before = store_digest(db_path)
+    for args, exact in (
+        (("--minutes", "1441"), "--minutes '1441': a whole number from 0 to 1440"),
+        (("--agents", "0"), "--agents '0': a whole number from 1 to 50"),
+        (("--minutes", "三"), "--minutes '三': a whole number from 0 to 1440"),
+        (("--channel", "sms", "--missed"), "--missed applies only to --channel call"),
+        (("--no-seal",), "--no-seal applies only to a letter received (--channel letter or "
+         "lawyer-letter)"),
+        (("--direction", "sideways"), "--direction 'sideways': choose one of in, out"),
+        (("--missed", "--missed", "--party", "boss"), "--party 'boss': choose one of bank, "
+         "agency, law-firm, court, unknown, impostor"),
+    ):  # fmt: skip
+        r = log_add(li_wei, "4821", "2026-11-20 12:00", *args, ok=False)
+        assert_clean_failure(r, exact=exact)
+    r = li_wei("log", "add", "4821", "--at", "2026-11-20 12:00", ok=False)
+    assert_clean_failure(r, says="--channel is required")
+    assert store_digest(db_path) == before
