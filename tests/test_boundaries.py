@@ -325,3 +325,42 @@ def test_a_payment_or_settlement_before_the_missed_due_date_is_refused(
     assert_clean_failure(zh, exact=f"{what_zh} 2026年10月19日 早于逾期的还款日 2026年10月20日")
     assert store_digest(db_path) == before
     li_wei(*command, "2026-10-20")
+
+
+@pytest.mark.parametrize(
+    ("rule", "flagged", "not_flagged"),
+    [
+        ("false-claim", {"claims": "arrest"}, {"claims": None}),
+        ("visit-two-agents", {"channel": "visit", "agents": 1},
+         {"channel": "visit", "agents": 2}),
+        ("visit-two-agents", {"channel": "visit", "agents": 1}, {"channel": "visit"}),
+        ("visit-two-agents", {"channel": "visit", "agents": 1}, {"channel": "call", "agents": 1}),
+        ("visit-identification", {"channel": "visit", "credentials": "none"},
+         {"channel": "visit", "credentials": "work-id"}),
+        ("visit-identification", {"channel": "visit", "credentials": "authorization,none"},
+         {"channel": "call", "credentials": "none"}),
+        ("private-channel", {"channel": "wechat", "party": "agency"},
+         {"channel": "wechat", "party": "bank"}),
+        ("private-channel", {"channel": "wechat", "party": "agency"},
+         {"channel": "wechat", "party": "agency", "direction": "out"}),
+        ("private-channel", {"channel": "wechat", "party": "agency"},
+         {"channel": "call", "party": "agency"}),
+        ("abuse", {"flags": "threat"}, {"flags": "no-seal"}),
+        ("letter-no-seal", {"flags": "insult,no-seal"}, {"flags": "insult"}),
+    ],
+)  # fmt: skip
+def test_each_rule_flags_what_it_names_and_nothing_beside(rule, flagged, not_flagged):
+    """One entry that breaks the rule and its nearest neighbour that does not: the number of
+    agents at the door (two is enough), credentials of none among others, a private channel
+    only from an agency and only to you, a flag among several."""
+    assert rule in _flags(_entry(**flagged)).get(1, [])
+    assert rule not in _flags(_entry(**not_flagged)).get(1, [])
+
+
+def test_a_settled_window_flags_collection_after_settlement_only():
+    """The same window kind decides the rule: a settlement's window is not an agreement's,
+    and an impostor's call is not the bank collecting."""
+    settled = {1: [Window("settled", "2026-11-02", None)]}
+    assert _flags(_entry(), windows=settled)[1] == ["after-settlement"]
+    assert "after-settlement" not in _flags(_entry(party="impostor"), windows=settled).get(1, [])
+    assert "after-settlement" not in _flags(_entry(card_id=2), windows=settled).get(1, [])
