@@ -148,7 +148,7 @@ EPISODE_FIELDS = {
 }
 
 
-def change_text(field: str, old: Any, new: Any, lang: str, currency: str = "CNY") -> str:
+def change_text(field: str, old: Any, new: Any, lang: str, currency: str) -> str:
     """One correction of an overdue episode as people read it, from the stored values (a day,
     fen, or None): `amount owed ¥7,800.00 → ¥7,900.00`, `本金：— → ¥7,000.00`."""
 

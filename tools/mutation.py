@@ -109,18 +109,22 @@ def stale_listings() -> list[str]:
     return [name for name, entry in listings().items() if entry.get("hash") != function_hash(name)]
 
 
-def sync_data() -> None:
+def sync_data(code: bool = False) -> None:
     """mutmut copies the Python sources again when they change, but not the data beside them
-    (the rule pack, the templates): a stale copy fails every test. Copy what differs."""
+    (the rule pack, the templates): a stale copy fails every test. Copy what differs. `code`:
+    the tests and the modules mutmut does not mutate too (--quick runs them without mutmut)."""
     import filecmp
     import shutil
 
     copy = ROOT / "mutants"
     if not copy.is_dir():
         return  # mutmut's first run copies everything
-    for folder in ("debtcli", "templates"):
+    mutated = {ROOT / "debtcli" / f"{m}.py" for m in CORE}
+    for folder in ("debtcli", "templates", *(("tests",) if code else ())):
         for path in (ROOT / folder).rglob("*"):
-            if not path.is_file() or path.suffix in (".py", ".pyc"):
+            if not path.is_file() or "__pycache__" in path.parts or path in mutated:
+                continue
+            if path.suffix == ".py" and not code:
                 continue
             target = copy / path.relative_to(ROOT)
             if not target.exists() or not filecmp.cmp(path, target, shallow=False):
@@ -248,7 +252,6 @@ def quick(modules: tuple[str, ...], files: list[str], functions: tuple[str, ...]
     left untried, for mutmut's full run. Works on mutmut's copy under mutants/ (a mutmut run
     brings it up to date): not while one is running, which writes the same files."""
     import os
-    import shutil
     import time
     from concurrent.futures import ThreadPoolExecutor
 
@@ -268,13 +271,7 @@ def quick(modules: tuple[str, ...], files: list[str], functions: tuple[str, ...]
     if stale := [m for m in modules if changed(m)]:
         print(f"changed since mutmut's copy was made: {', '.join(stale)}; making it again")
         subprocess.run([sys.executable, "-c", _GENERATE], cwd=ROOT, check=True)
-    core = {ROOT / "debtcli" / f"{m}.py" for m in CORE}
-    for path in [*(ROOT / "tests").rglob("*"), *(ROOT / "debtcli").rglob("*.py")]:
-        if path.is_file() and "__pycache__" not in path.parts and path not in core:
-            target = copy / path.relative_to(ROOT)  # the tests and the rest of the code as now
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-    sync_data()
+    sync_data(code=True)
 
     def run(mutant: str, timeout: float) -> int:
         env = os.environ | {"MUTANT_UNDER_TEST": mutant}

@@ -489,12 +489,9 @@ def agree_cmd(
     agreed_on = parse_past_date(on, state.today) if on else state.today
     due = parse_date(first_due, state.today)
     per_month = parse_amount(monthly)
-    terms = {"months": months, "monthly": per_month, "reduction": _amount(reduction)}
+    terms = {"months": months, "monthly": per_month, "reduction": _amount(reduction), "note": note}
     c, fields, short = confirmed(
-        lambda f: record_agreement(
-            state.store(), card, terms | {"note": note}, agreed_on, due, force=f
-        ),
-        force,
+        lambda f: record_agreement(state.store(), card, terms, agreed_on, due, force=f), force
     )
     cur = c["currency"]
     total, each = format_amount(months * per_month, cur), format_amount(per_month, cur)
