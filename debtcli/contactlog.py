@@ -94,10 +94,13 @@ def _bad(
 
 
 def _parsed(option: str, parse: Any, *args: Any) -> Any:
-    """Run a shared parser (dates, amounts), tagging its error with the option it came from."""
+    """Run a shared parser (dates, amounts), its refusal naming the option it came from
+    (`--demanded: amount 'abc' is not a number`: a log entry has three dates and amounts)."""
     try:
         return parse(*args)
     except BadInput as exc:
+        exc.en, exc.zh = f"{option}: {exc.en}", f"{option}：{exc.zh}"
+        exc.args = (exc.en,)
         exc.option = option  # type: ignore[attr-defined]
         raise
 
@@ -218,7 +221,8 @@ def build_entry(
     if channel is None:
         raise BadInput(
             f"--channel is required: one of {', '.join(CHANNELS)}",
-            f"必须提供 --channel：{', '.join(CHANNELS)} 之一",
+            f"必须提供 --channel：{'、'.join(pack.word_name('channel', c, 'zh') for c in CHANNELS)}"
+            "之一",
         )
     missed = _bool("--missed", raw.get("missed"))
     if missed and channel != "call":

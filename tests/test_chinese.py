@@ -219,14 +219,14 @@ def test_no_english_codes_in_the_chinese_demo(cli, tmp_path):
         ),
         (
             ("log", "add", "4821", "--channel", "call", "--at", "blah"),
-            "time 'blah' is not understood (examples: '2026-11-20 22:40', '昨天 晚上10点40', "
+            "--at: time 'blah' is not understood (examples: '2026-11-20 22:40', '昨天 晚上10点40', "
             "'22:40'); nothing was saved",
-            "无法识别时间 'blah'（例如 '2026-11-20 22:40'、'昨天 晚上10点40'、'22:40'）；未保存",
+            "--at：无法识别时间 'blah'（例如 '2026-11-20 22:40'、'昨天 晚上10点40'、'22:40'）；未保存",
         ),
         (
             ("log", "add", "4821", "--channel", "call", "--at", "25:99"),
-            "time '25:99' does not exist",
-            "时间 '25:99' 不存在",
+            "--at: time '25:99' does not exist",
+            "--at：时间 '25:99' 不存在",
         ),
     ],
 )

@@ -10,6 +10,7 @@ from conftest import assert_clean_failure, log_add, store_digest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
+from debtcli.contactlog import build_entry
 from debtcli.dates import add_months, parse_date, parse_datetime
 from debtcli.errors import BadInput
 from debtcli.money import parse_amount
@@ -393,6 +394,44 @@ def test_add_months_is_calendar_months(d, n):
             "--org 'a\\x07b'：不能含控制字符",
         ),
         (
+            ("log", "add", "4821"),
+            "--channel is required: one of sms, call, letter, lawyer-letter, visit, email, app, "
+            "wechat, other",
+            "必须提供 --channel：短信、电话、信函、律师函、上门、电子邮件、App推送、微信、其他之一",
+        ),
+        (
+            ("log", "add", "4821", "--channel", "sms", "--missed"),
+            "--missed applies only to --channel call",
+            "--missed 只适用于 --channel call",
+        ),
+        (  # an entry has three dates and amounts: the refusal says which one
+            (
+                "log",
+                "add",
+                "4821",
+                "--channel",
+                "call",
+                "--at",
+                "2026-11-20 10:00",
+                "--demanded",
+                "lots",
+            ),
+            "--demanded: amount 'lots' is not a number (examples: 32000, 32,000.50, ¥32000, 3.2万)",
+            "--demanded：金额 'lots' 不是有效数字（例如 32000、32,000.50、¥32000、3.2万）",
+        ),
+        (
+            ("log", "add", "4821", "--channel", "call", "--promise-date", "someday"),
+            "--promise-date: date 'someday' is not understood (examples: 2026-08-05, 2026/8/5, "
+            "2026年8月5日, 8月5日, today)",
+            "--promise-date：无法识别日期 'someday'（例如 2026-08-05、2026/8/5、2026年8月5日、"
+            "8月5日、今天）",
+        ),
+        (
+            ("log", "add", "4821", "--channel", "call", "--at", "2031-01-01 10:00"),
+            "--at: time 2031-01-01 10:00 is in the future; log contacts after they happen",
+            "--at：时间 2031年1月1日 10:00 在未来；请在联系发生后记录",
+        ),
+        (
             ("log", "amend", "999", "--note", "x"),
             "no log entry 999; see `debtcli log list`",
             "没有编号为 999 的记录；见 `debtcli log list`",
@@ -412,6 +451,17 @@ def test_a_refused_entry_is_told_whole_in_each_language(li_wei, db_path, args, e
     for lang, says in (("en", en), ("zh", zh)):
         assert_clean_failure(li_wei("--lang", lang, *args, ok=False), exact=says)
     assert store_digest(db_path) == before
+
+
+def test_a_contact_after_the_clock_an_import_read_is_refused():
+    """An import reads the clock once, at its start, and checks every row against that
+    reading: a row timed after it is in the future, even once the clock has moved past it."""
+    read = parse_datetime("2026-11-20 09:00", TODAY)
+    raw = {"channel": "call", "at": "2026-11-20 09:00"}
+    assert build_entry(raw, {"id": 1}, PACK, TODAY, limit=read)["at"].startswith("2026-11-20T09")
+    raw["at"] = "2026-11-20 09:01"
+    with pytest.raises(BadInput, match=r"^--at: time 2026-11-20 09:01 is in the future"):
+        build_entry(raw, {"id": 1}, PACK, TODAY, limit=read)
 
 
 def test_a_log_import_of_a_folder_is_refused(li_wei, tmp_path):

@@ -501,6 +501,10 @@ def test_import_keeps_the_file_order(li_wei, db_path, tmp_path, batch):
         ("card,channel\n9999,call\n", "column card"),
         ("card,channel\n,call\n", "bad.csv row 2, column card: no card matches ''; cards: "),
         ("card,channel,promise_date\n4821,call,someday\n", "bad.csv row 2, column promise_date: "),
+        (
+            "card,channel,missed\n4821,call,maybe\n",
+            "bad.csv row 2, column missed: --missed 'maybe': choose one of true, false",
+        ),
     ],
 )
 def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says, batch):
