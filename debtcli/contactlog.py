@@ -118,43 +118,34 @@ WORD_KINDS = {
 
 
 def choice(
-    option: str,
-    value: str | None,
-    choices: tuple[str, ...],
-    default: str | None,
-    pack: Pack | None = None,
+    option: str, value: str | None, choices: tuple[str, ...], default: str | None, pack: Pack
 ) -> Any:
-    """One of `choices`, as the key or (with a pack) any word people use for it: 电话, 母亲."""
+    """One of `choices`, as the key or any word people use for it (the pack's [words]): 电话,
+    母亲. `option` is one of WORD_KINDS."""
     if value is None or value == "":
         return default
-    kind = WORD_KINDS.get(option)
-    v = (pack.word(kind, value) if pack and kind else value).strip().lower()
+    kind = WORD_KINDS[option]
+    v = pack.word(kind, value).strip().lower()
     if v not in choices:
-        names = [pack.word_name(kind, c, "zh") for c in choices] if pack and kind else None
-        raise _bad(option, value, choices, names_zh=names)
+        raise _bad(
+            option, value, choices, names_zh=[pack.word_name(kind, c, "zh") for c in choices]
+        )
     return v
 
 
-def _separated(value: str) -> bool:
-    return "," in value or "，" in value or "、" in value
-
-
-def _many(
-    option: str, values: Iterable[str] | None, choices: Iterable[str], pack: Pack | None = None
-) -> str | None:
+def _many(option: str, values: Iterable[str], choices: Iterable[str], pack: Pack) -> str | None:
     """Repeatable or comma-separated values (，、 too), checked and stored sorted and
-    comma-joined; with a pack, the words people use for them are accepted."""
+    comma-joined; the words people use for them are accepted (the pack's [words])."""
     allowed = list(choices)
-    kind = WORD_KINDS.get(option)
+    kind = WORD_KINDS[option]
     out: set[str] = set()
-    for value in values or ():
-        value = str(value)
-        for part in re.split(r"[,，、]", value) if _separated(value) else (value,):
-            p = (pack.word(kind, part) if pack and kind else part).strip().lower()
+    for value in values:
+        for part in re.split(r"[,，、]", str(value)):
+            p = pack.word(kind, part).strip().lower()
             if not p:
                 continue
             if p not in allowed:
-                names = [pack.word_name(kind, c, "zh") for c in allowed] if pack and kind else None
+                names = [pack.word_name(kind, c, "zh") for c in allowed]
                 raise _bad(option, part, allowed, names_zh=names)
             out.add(p)
     return ",".join(sorted(out)) or None

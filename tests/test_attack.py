@@ -386,6 +386,16 @@ def test_a_corrupt_page_fails_verify_and_backup(logged, db_path, tmp_path):
     db_path.write_bytes(bytes(data))
     r = logged("evidence", "verify", ok=False)
     assert r.exit_code == 1 and "integrity" in r.stderr
+    for lang, says in (
+        ("en", "the store file fails SQLite's integrity check (database disk image is "
+               "malformed): it was damaged or edited outside debtcli"),
+        ("zh", "数据文件未通过 SQLite 完整性检查（database disk image is malformed）：文件损坏或在 "
+               "debtcli 之外被修改"),
+    ):  # fmt: skip
+        r = logged("--lang", lang, "evidence", "verify", "--json", ok=False)
+        assert json.loads(r.stdout)["problems"] == [
+            {"entry": None, "kind": "integrity", "message": says}
+        ]
     b = logged("backup", "-o", str(tmp_path / "b.zip"), ok=False)
     assert b.exit_code == 1 and not (tmp_path / "b.zip").exists()
 
@@ -395,6 +405,66 @@ def test_planted_files_in_the_evidence_folder_are_reported(logged, db_path):
     (folder / "planted.m4a").write_bytes(b"fake")
     r = logged("evidence", "verify", ok=False)
     assert r.exit_code == 1 and "planted.m4a" in r.stderr
+
+
+def _recording(db_path):
+    folder = db_path.with_name("store-evidence")
+    (rec,) = [p for p in folder.iterdir() if len(p.name) == 64]
+    return rec
+
+
+@pytest.mark.parametrize(
+    ("damage", "found"),
+    [
+        (
+            lambda db: (db.with_name("store-evidence") / "planted.m4a").write_bytes(b"fake"),
+            [(None, "unexpected-file",
+              "planted.m4a in the evidence folder belongs to no entry (planted, or left by an "
+              "interrupted copy)",
+              "证据文件夹中的 planted.m4a 不属于任何记录（被放入，或是中断的复制留下的）")],
+        ),
+        (
+            lambda db: _recording(db).write_bytes(b"edited"),
+            [(1, "attachment-changed", "entry 1: attachment call.m4a was changed",
+              "记录 1：附件 call.m4a 被修改")],
+        ),
+        (
+            lambda db: _recording(db).unlink(),
+            [(1, "attachment-missing", "entry 1: attachment call.m4a ({sha}…) is gone",
+              "记录 1：附件 call.m4a（{sha}…）已丢失")],
+        ),
+        (
+            lambda db: _raw(db).executescript(
+                "DELETE FROM meta WHERE key IN ('chain_count', 'chain_head');"
+            ),
+            [(None, "head",
+              "the store's record of the chain head (its last entry and count) is missing: it "
+              "was removed outside debtcli",
+              "数据文件中关于最后一条记录和条数的记录缺失：在 debtcli 之外被删除")],
+        ),
+        (
+            lambda db: _raw(db).executescript(
+                "DELETE FROM meta WHERE key = 'chain_count';"
+            ),
+            [(None, "head",
+              "the store's record of the chain head (its last entry and count) is missing: it "
+              "was removed outside debtcli",
+              "数据文件中关于最后一条记录和条数的记录缺失：在 debtcli 之外被删除")],
+        ),
+    ],
+)  # fmt: skip
+def test_each_damage_verify_finds_is_told_whole_in_each_language(logged, db_path, damage, found):
+    """What `evidence verify` found, word for word, in each language: the entry, what kind of
+    damage and what it means, for the user and for whoever reads the report later."""
+    sha = _recording(db_path).name[:12]
+    damage(db_path)
+    for lang, column in (("en", 2), ("zh", 3)):
+        r = logged("--lang", lang, "evidence", "verify", "--json", ok=False)
+        assert r.exit_code == 1
+        problems = json.loads(r.stdout)["problems"]
+        assert problems == [
+            {"entry": f[0], "kind": f[1], "message": f[column].format(sha=sha)} for f in found
+        ]
 
 
 # --- exit codes -------------------------------------------------------------------------------

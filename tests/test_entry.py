@@ -453,6 +453,22 @@ def test_a_refused_entry_is_told_whole_in_each_language(li_wei, db_path, args, e
     assert store_digest(db_path) == before
 
 
+def test_yes_no_and_empty_cells_of_a_spreadsheet_mean_what_they_say(li_wei, tmp_path):
+    """A spreadsheet's yes/no column takes the words people put in it, in any case; an empty
+    number cell is nothing said, not a number refused."""
+    sheet = tmp_path / "log.csv"
+    words = ["0", "false", "FALSE", "no", "NO", "n", "1", "true", "Yes", "y", " Y "]
+    sheet.write_text(
+        "card,at,channel,missed,minutes,agents\n"
+        + "".join(f"4821,2026-11-21 10:{i:02},call,{w},,\n" for i, w in enumerate(words)),
+        encoding="utf-8",
+    )
+    li_wei("log", "import", str(sheet))
+    entries = li_wei.json("log", "list")
+    assert [e["answered"] for e in entries] == [1] * 6 + [0] * 5
+    assert {(e["minutes"], e["agents"]) for e in entries} == {(None, None)}
+
+
 def test_a_contact_after_the_clock_an_import_read_is_refused():
     """An import reads the clock once, at its start, and checks every row against that
     reading: a row timed after it is in the future, even once the clock has moved past it."""

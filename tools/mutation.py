@@ -245,6 +245,14 @@ create_mutants(os.cpu_count() or 2)
 """
 
 
+def _version(hashes: dict[str, str], name: str) -> str:
+    """A mutant's name and its function's source (by hash): a name is reused for another
+    mutation once the function changes."""
+    import re
+
+    return f"{name}@{hashes.get(re.sub(r'__mutmut_[0-9]+$', '', name).rsplit('.', 1)[1])}"
+
+
 def quick(modules: tuple[str, ...], files: list[str], functions: tuple[str, ...]) -> None:
     """Try the untried mutants against a few fast test files first: a mutant that fails them is
     killed whatever the rest of the suite does, and costs seconds, where mutmut, running every
@@ -282,15 +290,30 @@ def quick(modules: tuple[str, ...], files: list[str], functions: tuple[str, ...]
             return 36  # mutmut's code for a mutant caught by its timeout
         return done.returncode
 
+    # Mutants these very tests (by content) let through already: a restarted pass skips them.
+    import functools
+    import hashlib
+
+    tests = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in sorted(files))).hexdigest()
+    passed_file = copy / "quick-passed.json"
+    passed: dict[str, list[str]] = (
+        json.loads(passed_file.read_text()) if passed_file.exists() else {}
+    )
+    seen = set(passed.setdefault(tests, []))
+
     start = time.monotonic()
     if (clean := run("", 600)) != 0:
         sys.exit(f"the quick tests fail without any mutant (exit {clean}): fix that first")
     timeout = max(30.0, 5 * (time.monotonic() - start))
     for module in modules:
+        hashes = json.loads(_meta(module).read_text())["hash_by_function_name"]
+        version = functools.partial(_version, hashes)
         names = [
             k
             for k, c in verdicts(module).items()
-            if c is None and (not functions or function_of(k) in functions)
+            if c is None
+            and (not functions or function_of(k) in functions)
+            and version(k) not in seen
         ]
         killed = 0
         with ThreadPoolExecutor(os.cpu_count() or 2) as pool:
@@ -301,6 +324,8 @@ def quick(modules: tuple[str, ...], files: list[str], functions: tuple[str, ...]
                 caught = {k: c for k, c in codes.items() if c in KILLED or c in TIMEOUT}
                 meta["exit_code_by_key"].update(caught)
                 _meta(module).write_text(json.dumps(meta))
+                passed[tests] += [version(k) for k in chunk if k not in caught]
+                passed_file.write_text(json.dumps(passed))
                 killed += len(caught)
                 print(f"{module}: {killed} of {i + len(chunk)} killed", flush=True)
         print(f"{module}: {killed} of {len(names)} untried killed by {' '.join(files)}")
