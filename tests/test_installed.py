@@ -293,7 +293,11 @@ def test_a_terminal_asks_before_an_overpayment_and_a_moved_episode(term, run):
     child.expect("more than the ¥62,400.00 still owed")
     assert "--force" not in child.before
     child.sendline("n")
+    child.expect("Not done: nothing was changed.")
     child.expect(pexpect_eof())
+    assert "--force" not in child.before and "error" not in child.before
+    child.close()
+    assert child.exitstatus == 2
     assert json_of(run("pay", "list", "4821", "--json")) == []
     child = term("overdue", "4821", "--since", "2026-08-06", "--amount", "62400")
     child.expect("since 2026-08-05 → 2026-08-06")

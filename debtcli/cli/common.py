@@ -464,8 +464,8 @@ ForceOpt = Annotated[
 
 def confirmed(action: Any, force: bool) -> Any:
     """Run action(force). If the core asks for confirmation (NeedsConfirmation), a person at a
-    terminal is asked, in their language and words; a script gets the one-line refusal, which
-    names --force."""
+    terminal is asked, in their language and words (no: nothing is changed, exit 2); a script
+    gets the one-line refusal, which names --force."""
     from debtcli.errors import NeedsConfirmation
 
     try:
@@ -484,8 +484,11 @@ def confirmed(action: Any, force: bool) -> Any:
             question + state.t(". Go ahead? (y/n)", "。继续吗？（是/否）"),
             lambda a: yes_no(state.pack(), a),
             state.t("n", "否"),
-        ):
-            raise
+        ):  # their answer, not a script's refusal: no hint of --force
+            sys.stderr.write(
+                state.t("Not done: nothing was changed.\n", "已取消：未做任何更改。\n")
+            )
+            raise typer.Exit(2) from None
         return action(True)
 
 
