@@ -680,6 +680,26 @@ def test_parallel_verify_names_a_log_cut_short_or_cut_at_its_start(
     assert "entry 1–2 is missing" in r.stderr
 
 
+def test_a_long_export_is_imported_and_verified_inside_its_transaction(
+    li_wei, tmp_path, monkeypatch
+):
+    """`import --json` checks the chain before it commits, on this process's connection: the
+    rows it has not committed yet are invisible to worker processes, so a log long enough to
+    be split across the cores is checked here, whole."""
+    from debtcli import contactlog
+
+    rows = "".join(f"4821,2026-11-01 10:{m:02d},sms,bank,note {m}\n" for m in range(40))
+    f = tmp_path / "many.csv"
+    f.write_text("card,at,channel,party,note\n" + rows, encoding="utf-8")
+    li_wei("log", "import", str(f))
+    export = tmp_path / "export.json"
+    export.write_text(li_wei("export", "--json").stdout, encoding="utf-8")
+    monkeypatch.setattr(contactlog, "PARALLEL_FROM", 2)  # 40 entries would go to the workers
+    fresh = str(tmp_path / "moved.db")
+    li_wei("--db", fresh, "import", "--json", str(export))
+    assert "40 entries verified" in li_wei("--db", fresh, "evidence", "verify").stdout
+
+
 LOG = st.lists(
     st.tuples(
         st.sampled_from(["4821", "7730", "5511"]),
