@@ -181,15 +181,15 @@ def _text(option: str, key: str, value: Any) -> str | None:
     return v
 
 
-def _bool(option: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    v = str(value or "").strip().lower()
-    if v in ("", "0", "false", "no", "n"):
-        return False
-    if v in ("1", "true", "yes", "y"):
-        return True
-    raise _bad(option, value, ("true", "false"))
+def _bool(option: str, value: Any, pack: Pack) -> bool:
+    """A yes/no option or spreadsheet cell, in the words people use (是, 否, y, false, 0)."""
+    from debtcli.visit import yes_no
+
+    try:
+        return yes_no(pack, "" if value is None else value, option)  # names the option
+    except BadInput as exc:
+        exc.option = option  # type: ignore[attr-defined]
+        raise
 
 
 def build_entry(
@@ -215,7 +215,7 @@ def build_entry(
             f"必须提供 --channel：{'、'.join(pack.word_name('channel', c, 'zh') for c in CHANNELS)}"
             "之一",
         )
-    missed = _bool("--missed", raw.get("missed"))
+    missed = _bool("--missed", raw.get("missed"), pack)
     if missed and channel != "call":
         raise BadInput(
             "--missed applies only to --channel call", "--missed 只适用于 --channel call"
@@ -256,7 +256,7 @@ def build_entry(
             "--flag",
             [
                 *_listify(raw.get("flag")),
-                *(["no-seal"] if _bool("--no-seal", raw.get("no_seal")) else []),
+                *(["no-seal"] if _bool("--no-seal", raw.get("no_seal"), pack) else []),
             ],
             FLAGS,
             pack,

@@ -454,10 +454,11 @@ def test_a_refused_entry_is_told_whole_in_each_language(li_wei, db_path, args, e
 
 
 def test_yes_no_and_empty_cells_of_a_spreadsheet_mean_what_they_say(li_wei, tmp_path):
-    """A spreadsheet's yes/no column takes the words people put in it, in any case; an empty
-    number cell is nothing said, not a number refused."""
+    """A spreadsheet's yes/no column takes the words people put in it, in any case and in
+    Chinese; an empty number cell is nothing said, not a number refused."""
     sheet = tmp_path / "log.csv"
-    words = ["0", "false", "FALSE", "no", "NO", "n", "1", "true", "Yes", "y", " Y "]
+    words = ["0", "false", "FALSE", "no", "NO", "n", "否", "没有", "1", "true", "Yes", "y", " Y ",
+             "是", "有"]  # fmt: skip
     sheet.write_text(
         "card,at,channel,missed,minutes,agents\n"
         + "".join(f"4821,2026-11-21 10:{i:02},call,{w},,\n" for i, w in enumerate(words)),
@@ -465,7 +466,14 @@ def test_yes_no_and_empty_cells_of_a_spreadsheet_mean_what_they_say(li_wei, tmp_
     )
     li_wei("log", "import", str(sheet))
     entries = li_wei.json("log", "list")
-    assert [e["answered"] for e in entries] == [1] * 6 + [0] * 5
+    assert [e["answered"] for e in entries] == [1] * 8 + [0] * 7
+    sheet.write_text("card,channel,missed\n4821,call,未接\n", encoding="utf-8")
+    for lang, says in (
+        ("en", f"{sheet} row 2, column missed: --missed: answer yes or no, not '未接'"),
+        ("zh", f"{sheet} 第 2 行，missed 列：--missed：请回答“是”或“否”，而不是 '未接'"),
+    ):
+        r = li_wei("--lang", lang, "log", "import", str(sheet), ok=False)
+        assert_clean_failure(r, exact=says)
     assert {(e["minutes"], e["agents"]) for e in entries} == {(None, None)}
 
 

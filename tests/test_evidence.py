@@ -503,7 +503,7 @@ def test_import_keeps_the_file_order(li_wei, db_path, tmp_path, batch):
         ("card,channel,promise_date\n4821,call,someday\n", "bad.csv row 2, column promise_date: "),
         (
             "card,channel,missed\n4821,call,maybe\n",
-            "bad.csv row 2, column missed: --missed 'maybe': choose one of true, false",
+            "bad.csv row 2, column missed: --missed: answer yes or no, not 'maybe'",
         ),
     ],
 )
