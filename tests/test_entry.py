@@ -460,13 +460,18 @@ def test_yes_no_and_empty_cells_of_a_spreadsheet_mean_what_they_say(li_wei, tmp_
     words = ["0", "false", "FALSE", "no", "NO", "n", "否", "没有", "1", "true", "Yes", "y", " Y ",
              "是", "有"]  # fmt: skip
     sheet.write_text(
-        "card,at,channel,missed,minutes,agents\n"
-        + "".join(f"4821,2026-11-21 10:{i:02},call,{w},,\n" for i, w in enumerate(words)),
+        "card,at,channel,missed,minutes,agents,demanded,promise_date\n"
+        + "".join(f"4821,2026-11-21 10:{i:02},call,{w},,,,\n" for i, w in enumerate(words)),
         encoding="utf-8",
     )
     li_wei("log", "import", str(sheet))
     entries = li_wei.json("log", "list")
     assert [e["answered"] for e in entries] == [1] * 8 + [0] * 7
+    empty = {(e["minutes"], e["agents"], e["demanded"], e["promise_date"]) for e in entries}
+    assert empty == {(None, None, None, None)}
+    sheet.write_text("card,channel,credentials\n4821,visit,工作证、授权书\n", encoding="utf-8")
+    li_wei("log", "import", str(sheet))  # a cell holds several values as one text
+    assert li_wei.json("log", "list")[-1]["credentials"] == "authorization,work-id"
     sheet.write_text("card,channel,missed\n4821,call,未接\n", encoding="utf-8")
     for lang, says in (
         ("en", f"{sheet} row 2, column missed: --missed: answer yes or no, not '未接'"),
@@ -474,7 +479,6 @@ def test_yes_no_and_empty_cells_of_a_spreadsheet_mean_what_they_say(li_wei, tmp_
     ):
         r = li_wei("--lang", lang, "log", "import", str(sheet), ok=False)
         assert_clean_failure(r, exact=says)
-    assert {(e["minutes"], e["agents"]) for e in entries} == {(None, None)}
 
 
 def test_a_contact_after_the_clock_an_import_read_is_refused():
@@ -525,6 +529,7 @@ SAID = {"org": None, "agent": None, "agent_id": None, "phone": None, "minutes": 
          {"demanded": "12000.50", "promise": "pay 500", "promise_date": "2026-12-01"}),
         (["--channel", "call", "--org", "  某某资产  ", "--note", "   "],
          {"org": "某某资产", "note": None}),  # trimmed; blank is nothing said
+        (["--channel", "call", "--promise-date", "今天"], {"promise_date": "2026-11-23"}),
     ],
 )  # fmt: skip
 def test_what_log_add_stores_and_what_it_refuses(li_wei, db_path, args, stored):
@@ -538,6 +543,7 @@ def test_what_log_add_stores_and_what_it_refuses(li_wei, db_path, args, stored):
     defaults = {"direction": "in", "party": "unknown", "contacted": "self"}
     want = {**SAID, **defaults, "channel": args[1], **stored}
     assert {k: entry[k] for k in want} == want
+    assert entry["recorded_at"].endswith("+00:00")  # when it was logged, in UTC wherever that was
 
 
 @pytest.mark.parametrize(

@@ -177,8 +177,8 @@ def log_import(
         Path,
         typer.Argument(
             help="A CSV file whose header is card plus the long option names of `log add` "
-            "with _ for - (at, channel, party, org, note, …); missed and no_seal take yes or "
-            "no (是/否, 1/0)."
+            "with _ for - (at, channel, party, org, note, …); missed takes yes or no "
+            "(是/否, 1/0)."
         ),
     ],
 ) -> None:

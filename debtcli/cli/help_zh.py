@@ -217,9 +217,9 @@ TEXT = {
     "Write CSV.": "输出 CSV。",
     "Import contacts kept in a spreadsheet: all rows or none.": "从表格导入联系记录：要么全部导入，要么一条都不导入。",
     "A CSV file whose header is card plus the long option names of `log add` with _ for - (at, "
-    "channel, party, org, note, …); missed and no_seal take yes or no (是/否, 1/0).": "CSV 文件，"
+    "channel, party, org, note, …); missed takes yes or no (是/否, 1/0).": "CSV 文件，"
     "表头为 card 加上 `log add` 的长选项名（- 写作 _），如 at、channel、party、org、note 等；值可以"
-    "用中文（电话、催收公司、家人……）；missed 和 no_seal 填“是”或“否”（也可填 1/0）。",
+    "用中文（电话、催收公司、家人……）；missed 列填“是”或“否”（也可填 1/0）。",
     "Record a collector contact as evidence. Prompts for what is missing when run in a "
     "terminal.": "把一次催收联系记录为证据。在终端中运行时，会逐项询问缺少的内容。",
     "When it happened: '2026-11-20 22:40', 'yesterday 22:40', '22:40'. Default now. A date "
