@@ -378,6 +378,24 @@ def test_add_months_is_calendar_months(d, n):
             "--minutes 'abc': a whole number from 0 to 1440",
             "--minutes 'abc'：应为 0 到 1440 之间的整数",
         ),
+        *(  # each text option is named by its refusal
+            (
+                ("log", "add", "4821", "--channel", "call", option, "9" * (limit + 1)),
+                f"{option} '{'9' * 20}…': at most {limit} characters",
+                f"{option} '{'9' * 20}…'：最多 {limit} 个字符",
+            )
+            for option, limit in (
+                ("--agent-id", 100),
+                ("--phone", 40),
+                ("--pay-to", 300),
+                ("--promise", 1000),
+            )
+        ),
+        (
+            ("log", "add", "4821", "--channel", "call", "--no-seal"),
+            "--no-seal applies only to a letter received (--channel letter or lawyer-letter)",
+            "--no-seal 只适用于收到的信函（--channel letter 或 lawyer-letter）",
+        ),
         (
             ("log", "add", "4821", "--channel", "visit", "--agents", "60"),
             "--agents '60': a whole number from 1 to 50",
