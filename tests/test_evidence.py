@@ -643,11 +643,14 @@ def test_parallel_verify_names_tampering_at_range_edges(li_wei, db_path, tmp_pat
     f = tmp_path / "many.csv"
     f.write_text("card,at,channel,party,note\n" + rows, encoding="utf-8")
     li_wei("log", "import", str(f))
+    rec = tmp_path / "call.m4a"
+    rec.write_bytes(b"recording")
+    log_add(li_wei, "4821", "2026-11-02 10:00", "--attach", str(rec))  # the last range's
     # In this process first: the same answer; and mutmut, which learns which tests reach a
     # function in this process only, then knows this test reaches the workers' function too.
-    assert "40 entries verified" in li_wei("evidence", "verify").stdout
-    monkeypatch.setattr(contactlog, "PARALLEL_FROM", 2)  # split 40 entries across the cores
-    assert "40 entries verified" in li_wei("evidence", "verify").stdout
+    assert "41 entries verified" in li_wei("evidence", "verify").stdout
+    monkeypatch.setattr(contactlog, "PARALLEL_FROM", 2)  # split 41 entries across the cores
+    assert "41 entries verified" in li_wei("evidence", "verify").stdout
     conn = raw(db_path)
     conn.execute("UPDATE contacts SET note = 'edited' WHERE id = 20")
     conn.execute("DELETE FROM contacts WHERE id = 21")  # the first entry of a second range
