@@ -300,14 +300,14 @@ def _append(store: st.Store, entries: list[dict], atts: list[list[dict]]) -> lis
 def add(
     store: st.Store, pack: Pack, card: Any, raw: dict[str, Any], attach: list[str], today: date
 ) -> dict[str, Any]:
+    """Log one contact, its files attached: the entry as stored, with its id and hash."""
     from debtcli.attachments import prepare
 
     entry = build_entry(raw, card, pack, today)
-    prepared = prepare(attach)
-    (entry_id,) = _append(store, [entry], [prepared])
+    (entry_id,) = _append(store, [entry], [prepare(attach)])
     row = st.contact(store, entry_id)
     assert row is not None  # just written
-    return {**entry, "id": entry_id, "hash": row["hash"], "attachments": prepared}
+    return {**entry, "id": entry_id, "hash": row["hash"]}
 
 
 def amend(
