@@ -82,13 +82,10 @@ def relist(path: Path, listed: dict[str, tuple[str, str] | None]) -> None:
 def function_hash(name: str) -> str | None:
     """The hash of the function a mutant belongs to, as the verdicts stand (mutmut's copy if
     there is one, else those kept)."""
-    import re
-
     module = name.split(".")[1]
-    function = re.sub(r"__mutmut_\d+$", "", name).split(".", 2)[2]
     for path in (_meta(module), KEPT / f"{module}.json"):
         if path.exists():
-            return json.loads(path.read_text())["hash_by_function_name"].get(function)
+            return json.loads(path.read_text())["hash_by_function_name"].get(_mangled(name))
     return None
 
 
@@ -199,11 +196,16 @@ def scores(modules: tuple[str, ...]) -> tuple[list[tuple], list[str]]:
     return rows, survivors
 
 
-def function_of(name: str) -> str:
-    """debtcli.plan.x_split__mutmut_4 -> split; debtcli.rules.xǁPackǁfacts__mutmut_2 -> facts."""
+def _mangled(name: str) -> str:
+    """debtcli.plan.x_split__mutmut_4 -> x_split: the function's key in mutmut's hashes."""
     import re
 
-    mangled = re.sub(r"__mutmut_\d+$", "", name).rsplit(".", 1)[1]
+    return re.sub(r"__mutmut_\d+$", "", name).rsplit(".", 1)[1]
+
+
+def function_of(name: str) -> str:
+    """debtcli.plan.x_split__mutmut_4 -> split; debtcli.rules.xǁPackǁfacts__mutmut_2 -> facts."""
+    mangled = _mangled(name)
     return mangled.rsplit("ǁ", 1)[1] if "ǁ" in mangled else mangled.removeprefix("x_")
 
 
@@ -248,9 +250,7 @@ create_mutants(os.cpu_count() or 2)
 def _version(hashes: dict[str, str], name: str) -> str:
     """A mutant's name and its function's source (by hash): a name is reused for another
     mutation once the function changes."""
-    import re
-
-    return f"{name}@{hashes.get(re.sub(r'__mutmut_[0-9]+$', '', name).rsplit('.', 1)[1])}"
+    return f"{name}@{hashes.get(_mangled(name))}"
 
 
 def quick(modules: tuple[str, ...], files: list[str], functions: tuple[str, ...]) -> None:
