@@ -177,6 +177,8 @@ def test_status_table_in_both_languages(li_wei):
 BAD_INPUTS = [
     (["pay", "9999", "100"], "no card matches"),
     (["pay", "4821", "--", "-5"], "negative"),
+    (["pay", "4821", "-5"], "amount '-5' is negative"),
+    (["pay", "add", "4821", "-1,200.50"], "amount '-1,200.50' is negative"),
     (["pay", "4821", "abc"], "not a number"),
     (["pay", "4821", "1.001"], "two decimals"),
     (["pay", "4821", "100", "--date", "2026-02-30"], "does not exist"),
@@ -206,6 +208,16 @@ def test_bad_input_catalogue(li_wei, db_path, args, says):
 def test_errors_in_chinese(li_wei):
     r = li_wei("--lang", "zh", "pay", "9999", "100", ok=False)
     assert_clean_failure(r, says="没有与")
+
+
+def test_a_negative_amount_is_refused_as_an_amount_not_as_an_option(li_wei):
+    """`pay 4821 -5` reads to the command line like an option named -5; the person typed an
+    amount, and is told what is wrong with it, in their language."""
+    r = li_wei("--lang", "zh", "pay", "4821", "-5", ok=False)
+    assert_clean_failure(r, says="金额 '-5' 是负数")
+    assert "选项" not in r.stderr
+    # a real unknown option is still named as one
+    assert_clean_failure(li_wei("pay", "4821", "-x", ok=False), says="No such option: -x")
 
 
 def test_payment_without_overdue_episode(cli):

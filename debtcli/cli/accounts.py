@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from debtcli.cli.common import (
     CardArg,
@@ -337,6 +337,24 @@ class _PayGroup(TyperGroup):
         return super().resolve_command(ctx, args)
 
 
+class _AmountCommand(TyperCommand):
+    """A command whose argument is an amount: `pay 4821 -5` typed a negative amount, and is
+    refused as one, where click would call -5 an unknown option."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        import re
+
+        typed = list(args)  # click's parser empties args as it reads them
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:  # Typer carries its own copy of click's NoSuchOption
+            if type(exc).__name__ == "NoSuchOption":
+                for arg in typed:
+                    if re.match(r"-\d", arg):
+                        parse_amount(arg)  # refuses it: negative
+            raise
+
+
 pay_app = sub_app(
     "Payments: record one (`pay CARD AMOUNT`), list them, or void one entered by mistake.",
     cls=_PayGroup,
@@ -344,7 +362,7 @@ pay_app = sub_app(
 app.add_typer(pay_app, name="pay")
 
 
-@pay_app.command("add")
+@pay_app.command("add", cls=_AmountCommand)
 def pay_cmd(
     card: CardArg,
     amount: Annotated[str, typer.Argument(help="What you paid, e.g. 3000.")],
