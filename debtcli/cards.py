@@ -54,9 +54,9 @@ def names(cards: Sequence[Any]) -> dict[int, str]:
 
 
 def resolve(ref: str, cards: Sequence[Any], bank_of: Callable[[str], Any] | None = None) -> Any:
-    """A card by id (#3 or 3), last four digits (4821), name, or its bank as people name it
-    (中信, 招行, CITIC: any alias in the rule pack, through bank_of); ambiguity lists the
-    candidates."""
+    """A card by id (#3 or 3), last four digits (4821), name, or its bank: as it was typed when
+    the card was added, or as people name it (中信, 招行, CITIC: any alias in the rule pack,
+    through bank_of); ambiguity lists the candidates."""
     r = normalize(ref)
     want_id = None
     digits = r[1:] if r.startswith("#") else r
@@ -76,10 +76,15 @@ def resolve(ref: str, cards: Sequence[Any], bank_of: Callable[[str], Any] | None
         or c["last4"] == r
         or (c["name"] and normalize(c["name"]).casefold() == r.casefold())
     ]
-    if not matches and bank_of is not None and len(r) <= 60:
-        entry = bank_of(r)
-        if entry is not None:
-            matches = [c for c in cards if bank_of(c["bank"]) is entry]
+    if not matches and len(r) <= 60:
+        # the bank as it was typed when the card was added, or any of its names in the pack
+        entry = bank_of(r) if bank_of is not None else None
+        matches = [
+            c
+            for c in cards
+            if normalize(c["bank"]).casefold() == r.casefold()
+            or (entry is not None and bank_of is not None and bank_of(c["bank"]) is entry)
+        ]
     if len(matches) == 1:
         return matches[0]
     if not matches:

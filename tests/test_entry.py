@@ -284,6 +284,26 @@ def test_short_bank_names_find_cards(li_wei, ref, last4):
     assert li_wei.json("card", "show", ref)["last4"] == last4
 
 
+@pytest.mark.parametrize("bank", ["宁波农商行", "招商", "Wells Fargo"])
+def test_a_card_is_found_by_the_bank_name_it_was_added_with(cli, bank):
+    """Whatever the bank was typed as, in the pack or not, that name finds the card again: a
+    card added as 招商 was refused by `overdue 招商` (no card matches '招商'; cards: #1 招商
+    ****1234), the error naming the very card it could not find."""
+    cli("card", "add", "--bank", bank, "--last4", "1234")
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    cli("overdue", bank.lower(), "--since", "2026-10-05", "--amount", "1.2万")
+    assert cli.json("card", "show", bank)["last4"] == "1234"
+
+
+@pytest.mark.parametrize(("typed", "bank"), [("招商", "招商银行"), ("工商", "中国工商银行")])
+def test_everyday_short_names_are_their_banks(cli, typed, bank):
+    """招商 and 工商 are what people call 招商银行 and 工商银行: a card added under either is
+    found by the bank's other names, and its hotline is the bank's."""
+    cli("card", "add", "--bank", typed, "--last4", "1234")
+    assert cli.json("card", "show", bank)["last4"] == "1234"
+    assert PACK.bank(typed)["zh"] == bank
+
+
 def test_every_bank_alias_finds_its_own_hotline():
     for entry in PACK.data["banks"]:
         for alias in entry["match"]:
