@@ -3,7 +3,7 @@
 Everything typed goes through `normalize` first (NFKC: full-width digits and punctuation become
 ASCII, so ２０２６－０８－０５ is 2026-08-05). Dates: 2026-08-05, 2026/8/5, 2026.8.5, 2026年8月5日,
 2026年8月5号, 8月5日 (this year; for something that happened, the last such day), today/今天,
-yesterday/昨天, 前天. Times: 22:40, 22.40, 22点40(分), 晚上10点40, 下午3点, 上午9点半 (晚上12点 is the
+yesterday/昨天, 前天, 大前天, and days back: 3天前, 三天前, 3 days ago. Times: 22:40, 22.40, 22点40(分), 晚上10点40, 下午3点, 上午9点半 (晚上12点 is the
 midnight that ends the evening), after a date with or without a space, or alone (today). A time
 is read exactly or refused: 22,40 and 22.4 are errors, never 22:00. A time without an offset is
 local time and is stored with the local offset.
@@ -28,7 +28,18 @@ _TIME = (
     r"|[点时]\s*(?:(?P<half>半)|(?P<m2>\d{1,2})\s*分?)?)$"
 )
 _ISO = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
-_RELATIVE = {"today": 0, "今天": 0, "今日": 0, "yesterday": 1, "昨天": 1, "昨日": 1, "前天": 2}
+_RELATIVE = {
+    "today": 0,
+    "今天": 0,
+    "今日": 0,
+    "yesterday": 1,
+    "昨天": 1,
+    "昨日": 1,
+    "前天": 2,
+    "大前天": 3,
+}
+_NUMERALS = {w: n for n, w in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
+_DAYS_AGO = rf"^(\d{{1,5}}|[{''.join(_NUMERALS)}])\s*(?:天前|日前|days? ago)$"
 _AFTERNOON = ("下午", "傍晚", "晚上", "夜里", "夜间")
 _NIGHT = ("晚上", "夜里", "夜间", "半夜")  # 12 of these is midnight, at the evening's end
 
@@ -62,12 +73,22 @@ def check_plausible(d: date, text: str) -> date:
     return d
 
 
+def _days_back(s: str) -> int | None:
+    """How many days before today a day said that way is (昨天, 3天前, 三天前, 3 days ago), or
+    None when it is not said that way. s: normalized and lower-cased."""
+    if s in _RELATIVE:
+        return _RELATIVE[s]
+    if m := re.match(_DAYS_AGO, s):
+        return _NUMERALS.get(m[1]) or int(m[1])
+    return None
+
+
 def parse_date(text: str, today: date, *, past: bool = False) -> date:
     """A calendar date. `past`: a day that has happened, so 8月5日 without a year is the last
     5 August on or before today."""
     s = normalize(text).lower()
-    if s in _RELATIVE:
-        return today - timedelta(days=_RELATIVE[s])
+    if (back := _days_back(s)) is not None:
+        return check_plausible(today - timedelta(days=back), str(text))
     if m := re.match(_DATE, s):
         y, mo, d = (int(g) for g in m.groups())
     elif m := re.match(_MONTH_DAY, s):
@@ -195,7 +216,7 @@ def parse_datetime(text: str, today: date) -> datetime:
         check_plausible(dt.date(), str(text))
         return dt
     low = s.lower()
-    if low in _RELATIVE or re.match(_DATE, low) or re.match(_MONTH_DAY, low):
+    if _days_back(low) is not None or re.match(_DATE, low) or re.match(_MONTH_DAY, low):
         # A date alone: the hour is unknown, so midday, which never trips the quiet-hours rule.
         return with_local_offset(datetime.combine(parse_date(s, today, past=True), time(12, 0)))
     m = re.search(_TIME, s)

@@ -1,7 +1,7 @@
 """Amounts and dates as people type them: round-trips and refusals."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from conftest import assert_clean_failure
@@ -111,6 +111,43 @@ def test_relative_dates_and_impossible_ones():
         parse_date("2026-02-30", TODAY)
     with pytest.raises(BadInput, match="not understood"):
         parse_date("next tuesday", TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "back"),
+    [
+        ("3天前", 3),
+        ("3 天前", 3),
+        ("12日前", 12),
+        ("0天前", 0),
+        ("1 day ago", 1),
+        ("10 Days Ago", 10),
+        ("１４天前", 14),
+        ("大前天", 3),
+        *((f"{word}天前", n) for n, word in enumerate("一二三四五六七八九十", 1)),
+        ("两天前", 2),
+    ],
+)
+def test_a_day_counted_back_from_today(text, back):
+    """What a person says of a call a few days ago: 3天前, 三天前, 两天前, 3 days ago."""
+    assert parse_date(text, TODAY) == TODAY - timedelta(days=back)
+    assert (
+        parse_datetime(text, TODAY).isoformat() == f"{TODAY - timedelta(days=back)}T12:00:00+08:00"
+    )
+    at = parse_datetime(f"{text} 晚上10点40", TODAY)
+    assert at.isoformat() == f"{TODAY - timedelta(days=back)}T22:40:00+08:00"
+
+
+@pytest.mark.parametrize("text", ["3天后", "天前", "十一天前", "3 day", "-3天前", "3天前天"])
+def test_a_count_of_days_not_back_or_not_a_count_is_not_understood(text):
+    with pytest.raises(BadInput, match="not understood"):
+        parse_date(text, TODAY)
+
+
+def test_a_count_of_days_back_before_1990_is_a_typo():
+    with pytest.raises(BadInput) as exc:
+        parse_date("20000天前", TODAY)
+    assert exc.value.en == "date '20000天前' is before 1990: check the year"
 
 
 def test_datetimes_carry_an_offset():
@@ -280,6 +317,17 @@ def test_a_day_and_month_without_a_year_is_the_last_one_that_happened(li_wei):
     li_wei("card", "add", "--bank", "建设银行", "--last4", "9001")
     li_wei("overdue", "9001", "--since", "12月20日", "--amount", "5000")
     assert li_wei.json("card", "show", "9001")["episodes"][0]["since"] == "2025-12-20"
+
+
+def test_a_call_three_days_ago_is_logged_and_listed_by_days_back(li_wei):
+    """The way a frightened person says it, in either language: 三天前 晚上10点40 is logged on
+    the day meant, breaks the quiet hours, and `--since 3天前` finds it."""
+    r = li_wei(
+        "--lang", "zh", "log", "add", "4821", "--channel", "电话", "--at", "三天前 晚上10点40"
+    )
+    assert "2026年11月20日 22:40" in r.stdout and "22:00" in r.stdout
+    listed = li_wei.json("log", "list", "4821", "--since", "3 days ago")
+    assert [e["at"] for e in listed] == ["2026-11-20T22:40:00+08:00"]
 
 
 def test_a_contact_logged_now_is_stored_to_the_second(li_wei):

@@ -222,8 +222,9 @@ TEXT = {
     "用中文（电话、催收公司、家人……）；missed 列填“是”或“否”（也可填 1/0）。",
     "Record a collector contact as evidence. Prompts for what is missing when run in a "
     "terminal.": "把一次催收联系记录为证据。在终端中运行时，会逐项询问缺少的内容。",
-    "When it happened: '2026-11-20 22:40', 'yesterday 22:40', '22:40'. Default now. A date "
-    "alone means midday.": "发生时间：“2026-11-20 22:40”“昨天 22:40”“22:40”或“11月20日 晚上10点40”。"
+    "When it happened: '2026-11-20 22:40', 'yesterday 22:40', '3 days ago 22:40', '22:40'. "
+    "Default now. A date alone means midday.": "发生时间：“2026-11-20 22:40”“昨天 22:40”"
+    "“三天前 22:40”“22:40”或“11月20日 晚上10点40”。"
     "默认现在。只写日期表示当天中午。",
     "sms, call, letter, lawyer-letter, visit, email, app, wechat or other.": "电话、短信、信函、律师函、上门、电子邮件、App推送、微信或其他（也可用英文代码）。",
     "A call you did not answer (counts toward the daily attempts limit).": "未接来电（计入每日拨打次数限制）。",

@@ -22,7 +22,7 @@ def _entry_options(
         Opt(
             "--at",
             help="When it happened: '2026-11-20 22:40', "
-            "'yesterday 22:40', '22:40'. Default now. A date alone means "
+            "'yesterday 22:40', '3 days ago 22:40', '22:40'. Default now. A date alone means "
             "midday.",
         ),
     ] = None,
