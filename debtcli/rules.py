@@ -100,7 +100,14 @@ _INDICATORS = {
         "reassure_en": str,
     },
     "credit-record": {**_INDICATOR, "years": int},
-    "limitation": {**_INDICATOR, "years": int, "expired_zh": str, "expired_en": str},
+    "limitation": {
+        **_INDICATOR,
+        "years": int,
+        "expired_zh": str,
+        "expired_en": str,
+        "installments_zh": str,
+        "installments_en": str,
+    },
 }
 _STAGE_CLASS = {
     "class_zh": str,

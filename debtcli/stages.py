@@ -216,17 +216,29 @@ def credit_record(pack: Pack, settled_on: date) -> dict[str, Any]:
 
 
 def limitation(
-    pack: Pack, since: date, restarts: Iterable[date | None], today: date
+    pack: Pack,
+    since: date,
+    restarts: Iterable[date | None],
+    today: date,
+    last_installment: date | None = None,
 ) -> dict[str, Any]:
     """restarts: what the records show restarting the period after the debt fell due (the
-    creditor's last demand, the cardholder's last payment or agreement; for an installment
-    agreement, its last installment's due date). `expired` when, by these records, the period
-    has run: what the user most needs to know before acknowledging the debt."""
+    creditor's last demand, the cardholder's last payment or agreement); last_installment: for
+    an installment agreement in force, its last installment's due date, from which the period
+    runs (民法典 第一百八十九条). `from` says which of the three it runs from: due-date,
+    restart or last-installment. `expired` when, by these records, the period has run: what
+    the user most needs to know before acknowledging the debt."""
     rule = pack.indicator("limitation")
-    start = max([since, *(d for d in restarts if d is not None)])
+    restarted = max([since, *(d for d in restarts if d is not None)])
+    start, begins = (
+        (last_installment, "last-installment")
+        if last_installment is not None and last_installment > restarted
+        else (restarted, "restart" if restarted > since else "due-date")
+    )
     ends = add_years(start, int(rule["years"]))
     return {
         "key": "limitation",
+        "from": begins,
         "restarted_on": start.isoformat(),
         "runs_until": ends.isoformat(),
         "expired": ends <= today,

@@ -197,7 +197,8 @@ def assess_card(
         pos.days_overdue,
         card["bank"],
     )
-    risks = [mo, stages.limitation(pack, pos.since, _restarts(store, pack, card, tracked), today)]
+    restarts, last_due = _restarts(store, pack, card, tracked)
+    risks = [mo, stages.limitation(pack, pos.since, restarts, today, last_due)]
     result["risks"] = risks
     result["risk"] = stages.risk_marker(risks, today)
     result["threshold_met"] = mo["threshold_met"]
@@ -206,10 +207,10 @@ def assess_card(
 
 def _restarts(
     store: st.Store, pack: Pack, card: Any, tracked: dict[str, Any] | None
-) -> list[date | None]:
-    """What the records show restarting the limitation period: the creditor's last demand,
-    the cardholder's last payment and agreement, and for an agreement in force, its last
-    installment's due date (民法典 第一百八十九条)."""
+) -> tuple[list[date | None], date | None]:
+    """What the records show restarting the limitation period (the creditor's last demand,
+    the cardholder's last payment and agreement), and for an agreement in force, its last
+    installment's due date, from which the period runs (民法典 第一百八十九条)."""
     from debtcli.agreements import in_force
 
     def day(text: str | None) -> date | None:  # each is a day, YYYY-MM-DD
@@ -219,11 +220,10 @@ def _restarts(
         day(st.last_demand(store, card["id"], pack.creditor_parties)),
         day(st.last_payment(store, card["id"])),
     ]
-    if tracked is not None:
-        found.append(day(tracked["agreed_on"]))
-        if in_force(tracked):
-            found.append(day(tracked["installments"][-1]["due"]))
-    return found
+    if tracked is None:
+        return found, None
+    found.append(day(tracked["agreed_on"]))
+    return found, day(tracked["installments"][-1]["due"]) if in_force(tracked) else None
 
 
 def public(result: dict[str, Any]) -> dict[str, Any]:

@@ -726,6 +726,58 @@ def test_a_creditors_demand_and_a_broken_agreement_restart_the_limitation_period
     assert lim["restarted_on"] == "2026-11-23"
 
 
+def test_the_limitation_period_says_what_it_runs_from(cli):
+    """Three different starts, said as what they are: the due date when nothing restarted it,
+    the last thing that restarted it, and for an agreement in force its last installment's due
+    date (民法典 第一百八十九条), a day still to come and so never "last restarted"."""
+    cli("card", "add", "--bank", "招商银行", "--last4", "7730")
+    cli("overdue", "7730", "--since", "2026-08-05", "--amount", "18300")
+
+    def said(lang="en"):
+        lim = next(x for x in cli.json("stage", "7730")["risks"] if x["key"] == "limitation")
+        out = cli("--lang", lang, "stage", "7730").stdout
+        para = next(p for p in out.split("\n\n") if p.startswith(("Limitation", "诉讼时效")))
+        return lim, " ".join(para.split())
+
+    lim, en = said()
+    assert (lim["from"], lim["restarted_on"]) == ("due-date", "2026-08-05")
+    assert en.startswith(
+        "Limitation period: 3 years from 2026-08-05, when the debt fell due; nothing in your "
+        "records restarted it since; it runs to 2029-08-05 if nothing restarts it."
+    ), en
+    assert said("zh")[1].startswith(
+        "诉讼时效：3 年，自欠款到期的 2026年8月5日 起算，记录中此后没有使其重新计算的事项"
+    )
+    log_add(cli, "7730", "2026-11-15 10:00", "--party", "bank", channel="letter")
+    lim, en = said()
+    assert (lim["from"], lim["restarted_on"]) == ("restart", "2026-11-15")
+    assert en.startswith("Limitation period: 3 years, last restarted by your records on "
+                         "2026-11-15; it runs to 2029-11-15 if nothing restarts it."), en  # fmt: skip
+    cli("agree", "7730", "--months", "24", "--monthly", "762.50", "--first-due", "2026-12-11")
+    lim, en = said()
+    assert (lim["from"], lim["restarted_on"], lim["runs_until"]) == (
+        "last-installment", "2028-11-11", "2031-11-11",
+    )  # fmt: skip
+    assert en.startswith(
+        "Limitation period: 3 years from 2028-11-11, the due date of the agreement's last "
+        "installment (Civil Code Art. 189); it runs to 2031-11-11 if nothing restarts it."
+    ), en
+    assert "last restarted" not in en
+    lim, zh = said("zh")
+    assert zh.startswith(
+        "诉讼时效：3 年，自协议最后一期的到期日 2028年11月11日 起算（《民法典》第一百八十九条）"
+        "；如无中断，至 2031年11月11日。"
+    ), zh
+
+
+def test_a_pack_without_the_installment_start_is_refused_on_load(cli, tmp_path):
+    """The citation for an agreement's start comes from the pack: one without it is refused
+    when loaded, naming the key, not when a card under agreement is shown."""
+    pack = pack_with(tmp_path, ("installments_en = ", "installment_en = "))
+    r = cli("--rules", str(pack), "facts", ok=False)
+    assert_clean_failure(r, says="indicators.limitation.installments_en: missing")
+
+
 def test_the_limitation_period_has_run_on_the_day_it_ends(cli):
     cli("card", "add", "--bank", "招商银行", "--last4", "7730")
     cli("overdue", "7730", "--since", "2021-03-01", "--amount", "5000")

@@ -296,28 +296,35 @@ def _render_overdraft(risk: dict[str, Any], r: dict[str, Any], ind: dict[str, An
 
 
 def _render_limitation(risk: dict[str, Any], r: dict[str, Any], ind: dict[str, Any]) -> None:
-    """The limitation period: its length, when your records last restarted it, to when."""
+    """The limitation period: its length, what it runs from (the due date, what last restarted
+    it, an agreement's last installment), to when."""
     pack, t, lang = state.pack(), state.t, state.lang
     out = console()
     out.print()
-    years = risk["years"]
+    years, start, ends = risk["years"], day(risk["restarted_on"]), day(risk["runs_until"])
+    begins = {
+        "due-date": (
+            f"{years} years from {start}, when the debt fell due; nothing in your records "
+            "restarted it since",
+            f"{years} 年，自欠款到期的 {start} 起算，记录中此后没有使其重新计算的事项",
+        ),
+        "restart": (
+            f"{years} years, last restarted by your records on {start}",
+            f"{years} 年，按你的记录最近一次重新计算于 {start}",
+        ),
+        "last-installment": (
+            f"{years} years " + pack.text(ind, "installments", "en").format(date=start),
+            f"{years} 年，" + pack.text(ind, "installments", "zh").format(date=start),
+        ),
+    }[risk["from"]]
     if risk["expired"]:
-        out.print(
-            t(
-                f"Limitation period: {years} years, last restarted by your records on "
-                f"{day(risk['restarted_on'])}.",
-                f"诉讼时效：{years} 年，按你的记录最近一次重新计算于 {day(risk['restarted_on'])}。",
-            ),
-            style="bold",
-        )
-        out.print("  " + pack.text(ind, "expired", lang).format(date=day(risk["runs_until"])))
+        out.print(t(f"Limitation period: {begins[0]}.", f"诉讼时效：{begins[1]}。"), style="bold")
+        out.print("  " + pack.text(ind, "expired", lang).format(date=ends))
     else:
         out.print(
             t(
-                f"Limitation period: {years} years, last restarted {day(risk['restarted_on'])} "
-                f"(runs to {day(risk['runs_until'])} if nothing restarts it).",
-                f"诉讼时效：{years} 年，最近一次重新计算于 {day(risk['restarted_on'])}"
-                f"（如无中断，至 {day(risk['runs_until'])}）。",
+                f"Limitation period: {begins[0]}; it runs to {ends} if nothing restarts it.",
+                f"诉讼时效：{begins[1]}；如无中断，至 {ends}。",
             ),
             style="bold",
         )
