@@ -65,6 +65,16 @@ def kinds(pack: Pack) -> dict[str, dict[str, Any]]:
     return {k["key"]: k for k in pack.data["letters"]["kinds"]}
 
 
+def kind_then_card(pack: Pack, first: str, second: str) -> tuple[str, str]:
+    """`letter make KIND CARD` as typed, in either order: people say the card first too
+    (letter make 中信 分期); only when the first is no letter kind and the second is one."""
+
+    def is_kind(word: str) -> bool:
+        return pack.word("kind", word).strip().lower() in kinds(pack)
+
+    return (second, first) if not is_kind(first) and is_kind(second) else (first, second)
+
+
 def check_kind(pack: Pack, kind: str) -> str:
     k = kind.strip().lower()
     if k not in kinds(pack):

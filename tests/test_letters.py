@@ -96,6 +96,18 @@ def test_proposal_over_the_cap_is_refused(letters_store, db_path):
     assert store_digest(db_path) == before  # a refused letter remembers nothing
 
 
+def test_the_card_and_the_kind_in_the_order_people_say_them(letters_store):
+    """`letter make 中信 分期` (the card first, as one says it) writes the same letter as
+    `letter make 分期 中信`; a word that is neither still lists the kinds."""
+    for lang, card, kind in (("zh", "中信", "分期"), ("en", "4821", "installment")):
+        plan = (*PROFILE, "--months", "24")
+        wanted = letters_store("--lang", lang, "letter", "make", kind, card, *plan).stdout
+        swapped = letters_store("--lang", lang, "letter", "make", card, kind, *plan).stdout
+        assert swapped == wanted and "4821" in swapped
+    r = letters_store("letter", "make", "4821", "4821", *plan, ok=False)
+    assert_clean_failure(r, says="letter kind '4821': choose one of installment")
+
+
 def test_missing_fields_name_the_option(li_wei):
     assert_clean_failure(
         li_wei("letter", "make", "installment", "4821", ok=False), says="--name and --phone"

@@ -364,6 +364,7 @@ def letter_make(
     from debtcli.ledger import find_card
 
     s, pack, lang = state.store(), state.pack(), state.lang
+    kind, card = letters.kind_then_card(pack, kind, card)
     k = letters.check_kind(pack, pack.word("kind", kind))
     to = pack.word("to", to)
     if to not in ("bank", "regulator"):
