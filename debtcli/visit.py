@@ -149,8 +149,9 @@ def head_count(value: Any) -> int:
     raise ValueError(value)
 
 
-def yes_no(pack: Pack, value: Any, key: str = "answer") -> bool:
-    """Yes or no as people say it: y, 是, 对, 有 / n, 否, 没有, 不是."""
+def yes_no(pack: Pack, value: Any, key: str | None = None) -> bool:
+    """Yes or no as people say it: y, 是, 对, 有 / n, 否, 没有, 不是. key: the option or
+    answer it was given for, named in a refusal; none for the question just asked."""
     if isinstance(value, bool):
         return value
     word = pack.word("yes", str(value)).lower()
@@ -158,8 +159,9 @@ def yes_no(pack: Pack, value: Any, key: str = "answer") -> bool:
         return True
     if word in ("", "no", "false", "0"):
         return False
+    en, zh = (f"{key}: ", f"{key}：") if key else ("", "")
     raise BadInput(
-        f"{key}: answer yes or no, not {value!r}", f"{key}：请回答“是”或“否”，而不是 {value!r}"
+        f"{en}answer yes or no, not {value!r}", f"{zh}请回答“是”或“否”，而不是 {value!r}"
     )
 
 

@@ -405,9 +405,15 @@ def test_setup_walks_a_first_time_user_to_status_in_chinese(run, tmp_path):
         ("哪家银行", "招商银行"),
         ("最后四位", "7730"),
         ("从哪天开始逾期", ""),
+        ("还有别的卡吗", "也许"),  # neither: told so, in Chinese only, and asked again
+        ("请回答“是”或“否”，而不是 '也许'", None),
         ("还有别的卡吗", "没有"),
     ):
         child.expect(prompt)
+        if answer is None:  # the refusal of the answer before: nothing English before it
+            assert child.before.rstrip().endswith(("也许", "  ")), child.before
+            assert "answer" not in child.before + child.after
+            continue
         child.sendline(answer)
     child.expect("截至")
     child.expect("debtcli log add")
