@@ -92,6 +92,8 @@ def test_a_wrong_command_line_is_refused_in_the_users_language(cli):
     )
     r = cli("--lang", "zh", "plan", "--months", "x", ok=False)
     assert "--months 的值无效：“x”不是整数" in r.stderr
+    r = cli("--lang", "zh", "pay", "void", "abc", "--why", "typo", ok=False)  # a plain int
+    assert "还款号 的值无效：“abc”不是整数" in r.stderr and "valid" not in r.stderr
     r = cli("--lang", "zh", "--bogus", ok=False)
     assert (
         r.exit_code == 2
@@ -101,6 +103,33 @@ def test_a_wrong_command_line_is_refused_in_the_users_language(cli):
     assert "多余的参数：extra" in r.stderr
     r = cli("--bogus", ok=False)
     assert r.exit_code == 2 and r.stderr.count("\n") == 1 and "No such option: --bogus" in r.stderr
+
+
+NUMBERS = [
+    (path, command, param)
+    for path, command in COMMANDS
+    for param in command.params
+    if getattr(param.type, "name", "") in ("int", "int range", "integer", "integer range")
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "command", "param"), NUMBERS, ids=[f"{' '.join(p)} {q.name}" for p, _, q in NUMBERS]
+)
+def test_every_number_typer_refuses_is_refused_in_chinese(cli, path, command, param):
+    """Typer (click) checks its own whole-number options and arguments; each refusal of a
+    word where a number goes is said in Chinese too, with no English left in it."""
+    args = [
+        "x" if q is param else "4821"
+        for q in command.params
+        if q.param_type_name == "argument" and (q.required or q is param)
+    ]
+    if param.param_type_name == "option":
+        args += [param.opts[0], "x"]
+    r = cli("--lang", "zh", *path, *args, ok=False)
+    said = r.stderr.split("（帮助")[0]
+    assert r.exit_code == 2 and "“x”不是整数" in said, r.stderr
+    assert re.search(r"[A-Za-z]{3,} [a-z]{2,}", said) is None, r.stderr
 
 
 def test_help_language_follows_the_environment_and_the_option(cli, monkeypatch):

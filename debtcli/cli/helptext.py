@@ -285,7 +285,7 @@ def usage_error(exc: Any, lang: str) -> str:
         return f"没有这个选项：{exc.option_name}" + (f"（是不是 {better}？）" if better else "")
     if kind == "BadParameter":
         for pattern, zh in (
-            (r"^'?(.*?)'? is not a valid (integer|int range)\.?$", "“{0}”不是整数"),
+            (r"^'?(.*?)'? is not a valid (integer|int range|int)\.?$", "“{0}”不是整数"),
             (r"^(.*) is not in the range (.*?)\.?$", "{0} 不在允许范围内（{1}）"),
             (r"^'?(.*?)'? is not one of (.*?)\.?$", "“{0}”不是可选值之一：{1}"),
         ):
