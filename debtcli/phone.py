@@ -254,9 +254,11 @@ def read_sms_backup(path: Path) -> Iterator[Message]:
             elem.clear()
             root.clear()  # what was read is dropped: a 500 MB backup in a few MB
     except ET.ParseError as exc:
+        line = exc.position[0]  # the parser's own words are English: only where it stopped
         raise BadInput(
-            f"{path} is not a complete SMS backup ({exc}): nothing was imported",
-            f"{path} 不是完整的短信备份（{exc}）：未导入任何内容",
+            f"{path} is not a complete SMS backup (it cannot be read from line {line}): "
+            "nothing was imported",
+            f"{path} 不是完整的短信备份（从第 {line} 行起无法读取）：未导入任何内容",
         ) from None
     except StopIteration:
         raise not_backup from None

@@ -236,6 +236,20 @@ def test_bad_input_is_one_line_and_writes_nothing(li_wei, tmp_path, db_path, cas
     assert store_digest(db_path) == before
 
 
+def test_a_cut_off_backup_is_refused_naming_where_in_each_language(li_wei, tmp_path):
+    """A backup copied only in part stops where the file does: the refusal says which line,
+    in the user's language, without the XML parser's English."""
+    cut = tmp_path / "sms.xml"
+    cut.write_text(SMS[:300])
+    for lang, exact in (
+        ("en", f"{cut} is not a complete SMS backup (it cannot be read from line 5): nothing "
+               "was imported"),
+        ("zh", f"{cut} 不是完整的短信备份（从第 5 行起无法读取）：未导入任何内容"),
+    ):  # fmt: skip
+        r = li_wei("--lang", lang, "log", "import-sms", cut, "--yes", "--card", "4821", ok=False)
+        assert_clean_failure(r, exact=exact)
+
+
 def test_a_killed_import_lands_all_or_nothing(li_wei, tmp_path, db_path):
     import shutil
     import sys
