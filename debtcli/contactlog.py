@@ -436,12 +436,17 @@ def read_csv_rows(path: Path) -> tuple[list[str], Iterator[dict[str, str]]]:
         )
     header = _header(path, encoding)
     unknown = [h for h in header if h not in CSV_COLUMNS]
-    if unknown or "card" not in header or "channel" not in header:
+    missing = [c for c in ("card", "channel") if c not in header]
+    if unknown or missing:
+        en, zh = (
+            (f"unknown column(s) {', '.join(unknown)}", f"未知列 {', '.join(unknown)}")
+            if unknown
+            else (f"no {' or '.join(missing)} column", f"缺少 {'、'.join(missing)} 列")
+        )
         raise BadInput(
-            f"{path}: unknown column(s) {', '.join(unknown) or '-'}; the header needs card and "
-            f"channel, and may use: {', '.join(CSV_COLUMNS)}",
-            f"{path}：未知列 {', '.join(unknown) or '-'}；表头必须有 card 和 channel，可用的列："
+            f"{path}: {en}; the header needs card and channel, and may use: "
             f"{', '.join(CSV_COLUMNS)}",
+            f"{path}：{zh}；表头必须有 card 和 channel，可用的列：{', '.join(CSV_COLUMNS)}",
         )
 
     def rows() -> Iterator[dict[str, Any]]:

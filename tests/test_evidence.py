@@ -551,18 +551,18 @@ def test_bad_csv_imports_nothing(li_wei, db_path, tmp_path, text, says, batch):
         ),
         (
             b"card,note\n4821,called\n",
-            "bad.csv: unknown column(s) -; the header needs card and channel",
-            "bad.csv：未知列 -；表头必须有 card 和 channel",
+            "bad.csv: no channel column; the header needs card and channel",
+            "bad.csv：缺少 channel 列；表头必须有 card 和 channel",
         ),
         (  # an empty file: no header at all
             b"",
-            "bad.csv: unknown column(s) -; the header needs card and channel",
-            "bad.csv：未知列 -；表头必须有 card 和 channel",
+            "bad.csv: no card or channel column; the header needs card and channel",
+            "bad.csv：缺少 card、channel 列；表头必须有 card 和 channel",
         ),
         (
             b"channel,note\ncall,called\n",
-            "bad.csv: unknown column(s) -; the header needs card and channel",
-            "bad.csv：未知列 -；表头必须有 card 和 channel",
+            "bad.csv: no card column; the header needs card and channel",
+            "bad.csv：缺少 card 列；表头必须有 card 和 channel",
         ),
         (
             b"card,channel\n4821,call,red\n",
