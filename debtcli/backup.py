@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from debtcli import store as st
-from debtcli.errors import BadInput, CheckFailed
+from debtcli.errors import BadInput, CheckFailed, sqlite_reason
 
 TABLES = (  # every table of the store but its migrations (a test keeps this list whole)
     "cards",
@@ -213,9 +213,10 @@ def check_backup(path: Path, work: Path, verified: dict | None = None) -> dict[s
         got = _schema(conn)
         got_version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
+        en, zh = sqlite_reason(exc)
         raise CheckFailed(
-            f"{path}: store.db is not a usable store ({exc})",
-            f"{path}：store.db 不是可用的数据文件（{exc}）",
+            f"{path}: store.db is not a usable store ({en})",
+            f"{path}：store.db 不是可用的数据文件（{zh}）",
         ) from exc
     finally:
         conn.close()

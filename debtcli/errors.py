@@ -68,6 +68,23 @@ def os_reason(exc: OSError) -> tuple[str, str]:
     return en, _OS_ZH.get(errno.errorcode.get(exc.errno or 0, ""), en)
 
 
+# What SQLite said of a store it could not use, in Chinese: its messages are English.
+_SQLITE_ZH = {
+    "file is not a database": "不是 SQLite 数据库（可能不是 debtcli 的数据文件，或已损坏）",
+    "database disk image is malformed": "数据文件已损坏（可用 debtcli restore 从备份恢复）",
+    "database is locked": "数据文件正被另一个程序使用，请稍后再试",
+    "unable to open database file": "无法打开数据文件",
+    "attempt to write a readonly database": "数据文件是只读的",
+    "disk I/O error": "读写错误",
+}
+
+
+def sqlite_reason(exc: Exception) -> tuple[str, str]:
+    """Why SQLite could not use a store, as it said it (English) and in Chinese."""
+    en = str(exc)
+    return en, _SQLITE_ZH.get(en, en)
+
+
 class NeedsConfirmation(BadInput):
     """A change that may be a typo (paying more than is owed, moving an episode, a second card
     with the same bank and last four): a terminal asks, a script needs --force."""

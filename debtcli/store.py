@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from debtcli.errors import StoreError, os_reason
+from debtcli.errors import StoreError, os_reason, sqlite_reason
 
 GENESIS = "0" * 64  # the prev_hash of the first log entry
 # PRAGMA application_id of a debtcli store ("dbtc"): another program's SQLite file is refused.
@@ -436,10 +436,9 @@ class Store:
         self.conn.close()
 
 
-def _store_error(path: Path, exc: Exception) -> StoreError:
-    """The store cannot be used: why, as the system or SQLite said it (a system's reason in
-    Chinese too)."""
-    en, zh = os_reason(exc) if isinstance(exc, OSError) else (str(exc), str(exc))
+def store_error(path: Path, exc: Exception) -> StoreError:
+    """The store cannot be used: why, as the system or SQLite said it, and in Chinese."""
+    en, zh = os_reason(exc) if isinstance(exc, OSError) else sqlite_reason(exc)
     return StoreError(f"the store {path} cannot be used: {en}", f"无法使用数据文件 {path}：{zh}")
 
 
@@ -475,9 +474,9 @@ def open_store(path: Path, *, upto: int = SCHEMA_VERSION, create: bool = True) -
             )
         conn = sqlite3.connect(path, timeout=30, isolation_level=None)
     except OSError as exc:
-        raise _store_error(path, exc) from exc
+        raise store_error(path, exc) from exc
     except sqlite3.Error as exc:
-        raise _store_error(path, exc) from exc
+        raise store_error(path, exc) from exc
     conn.row_factory = sqlite3.Row
     try:
         if _not_ours(conn):
@@ -507,7 +506,7 @@ def open_store(path: Path, *, upto: int = SCHEMA_VERSION, create: bool = True) -
             migrate(conn, upto)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise _store_error(path, exc) from exc
+        raise store_error(path, exc) from exc
     return Store(conn, path)
 
 

@@ -363,6 +363,19 @@ def test_a_pack_without_chinese_words_for_a_value_shows_the_value(li_wei, tmp_pa
     assert "call：来自law-firm" in out
 
 
+def test_a_file_that_is_no_store_is_said_in_chinese(cli, db_path):
+    """--db pointed at some other file: SQLite's own words are English; the refusal is not."""
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"this is not a database" * 100)
+    r = cli("--lang", "zh", "status", ok=False)
+    assert_clean_failure(
+        r,
+        exact=f"无法使用数据文件 {db_path}：不是 SQLite 数据库（可能不是 debtcli 的数据文件，或已损坏）",
+    )
+    r = cli("status", ok=False)
+    assert_clean_failure(r, exact=f"the store {db_path} cannot be used: file is not a database")
+
+
 def test_a_store_the_system_refuses_is_said_in_chinese(cli, tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("")  # a file where a folder should be

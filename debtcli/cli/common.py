@@ -169,10 +169,9 @@ class DebtcliGroup(TyperGroup):
                     DISK_FULL_ZH.format(path=state.store_path),
                 )
             else:
-                err = StoreError(
-                    f"the store {state.store_path} cannot be used: {exc}",
-                    f"无法使用数据文件 {state.store_path}：{exc}",
-                )
+                from debtcli.store import store_error
+
+                err = store_error(state.store_path, exc)
             fail_message(err.text(state.lang))
             raise typer.Exit(2) from None
         except BrokenPipeError:
