@@ -3,10 +3,11 @@
 Everything typed goes through `normalize` first (NFKC: full-width digits and punctuation become
 ASCII, so ２０２６－０８－０５ is 2026-08-05). Dates: 2026-08-05, 2026/8/5, 2026.8.5, 2026年8月5日,
 2026年8月5号, 8月5日 (this year; for something that happened, the last such day), today/今天,
-yesterday/昨天, 前天, 大前天, and days back: 3天前, 三天前, 3 days ago. Times: 22:40, 22.40, 22点40(分), 晚上10点40, 下午3点, 上午9点半 (晚上12点 is the
-midnight that ends the evening), after a date with or without a space, or alone (today). A time
-is read exactly or refused: 22,40 and 22.4 are errors, never 22:00. A time without an offset is
-local time and is stored with the local offset.
+yesterday/昨天, 前天, 大前天, and days back: 3天前, 三天前, 3 days ago. Times: 22:40, 22.40,
+22点40(分), 晚上10点40, 下午3点, 上午9点半 (晚上12点 is the midnight that ends the evening), after a
+date with or without a space, or alone (today). A time is read exactly or refused: 22,40 and 22.4
+are errors, never 22:00. A time without an offset is local time and is stored with the local
+offset.
 """
 
 import functools
