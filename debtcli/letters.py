@@ -65,14 +65,26 @@ def kinds(pack: Pack) -> dict[str, dict[str, Any]]:
     return {k["key"]: k for k in pack.data["letters"]["kinds"]}
 
 
+def is_kind(pack: Pack, word: str) -> bool:
+    """Whether a word typed names a letter kind (分期, installment)."""
+    return pack.word("kind", word).strip().lower() in kinds(pack)
+
+
 def kind_then_card(pack: Pack, first: str, second: str) -> tuple[str, str]:
     """`letter make KIND CARD` as typed, in either order: people say the card first too
     (letter make 中信 分期); only when the first is no letter kind and the second is one."""
+    swapped = not is_kind(pack, first) and is_kind(pack, second)
+    return (second, first) if swapped else (first, second)
 
-    def is_kind(word: str) -> bool:
-        return pack.word("kind", word).strip().lower() in kinds(pack)
 
-    return (second, first) if not is_kind(first) and is_kind(second) else (first, second)
+def which_letter(pack: Pack, card: str) -> BadInput:
+    """`letter make 中信`: a card and no letter; which one, with an example."""
+    zh = pack.word_name("kind", "installment", "zh")
+    return BadInput(
+        f"which letter for {card!r}? e.g. debtcli letter make installment {card} (debtcli "
+        "letter list shows them all)",
+        f"要给 {card!r} 写哪种信？例如 debtcli letter make {zh} {card}（debtcli letter list 列出全部）",
+    )
 
 
 def check_kind(pack: Pack, kind: str) -> str:

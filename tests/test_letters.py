@@ -108,6 +108,21 @@ def test_the_card_and_the_kind_in_the_order_people_say_them(letters_store):
     assert_clean_failure(r, says="letter kind '4821': choose one of installment")
 
 
+def test_a_card_without_a_kind_asks_which_letter(li_wei):
+    """`letter make 中信` names the card and not the letter: asked which letter, with an
+    example, not told the card is missing."""
+    for lang, exact in (
+        ("en", "which letter for '中信'? e.g. debtcli letter make installment 中信 (debtcli "
+               "letter list shows them all)"),
+        ("zh", "要给 '中信' 写哪种信？例如 debtcli letter make 个性化分期 中信（debtcli letter "
+               "list 列出全部）"),
+    ):  # fmt: skip
+        r = li_wei("--lang", lang, "letter", "make", "中信", ok=False)
+        assert_clean_failure(r, exact=exact)
+    r = li_wei("--lang", "zh", "letter", "make", "分期", ok=False)  # a kind: the card is missing
+    assert_clean_failure(r, says="缺少参数 卡")
+
+
 def test_missing_fields_name_the_option(li_wei):
     assert_clean_failure(
         li_wei("letter", "make", "installment", "4821", ok=False), says="--name and --phone"

@@ -3,12 +3,13 @@
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperGroup
 
 from debtcli.cli.common import (
     CardArg,
     ForceOpt,
     JsonOpt,
+    Refining,
     app,
     confirmed,
     console,
@@ -337,22 +338,16 @@ class _PayGroup(TyperGroup):
         return super().resolve_command(ctx, args)
 
 
-class _AmountCommand(TyperCommand):
+class _AmountCommand(Refining):
     """A command whose argument is an amount: `pay 4821 -5` typed a negative amount, and is
     refused as one, where click would call -5 an unknown option."""
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+    def refine(self, ctx: Any, kind: str, exc: Any, typed: list[str]) -> None:
         import re
 
-        typed = list(args)  # click's parser empties args as it reads them
-        try:
-            return super().parse_args(ctx, args)
-        except Exception as exc:  # Typer carries its own copy of click's NoSuchOption
-            if type(exc).__name__ == "NoSuchOption":
-                for arg in typed:
-                    if re.match(r"-\d", arg):
-                        parse_amount(arg)  # refuses it: negative
-            raise
+        for arg in typed if kind == "NoSuchOption" else ():
+            if re.match(r"-\d", arg):
+                parse_amount(arg)  # refuses it: negative
 
 
 pay_app = sub_app(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from debtcli import __version__
 from debtcli.errors import BadInput, DebtcliError, StoreError, not_one_of, os_reason
@@ -128,6 +128,23 @@ def usage_failed(exc: Any) -> NoReturn:
     hint = state.t(f" (help: {where} -h)", f"（帮助：{where} -h）") if where else ""
     fail_message(usage_error(exc, state.lang) + hint)
     raise typer.Exit(getattr(exc, "exit_code", 2)) from None
+
+
+class Refining(TyperCommand):
+    """A command that can say better than click why its command line is refused: refine()
+    raises a refusal of its own, or returns and click's stands."""
+
+    def refine(self, ctx: Any, kind: str, exc: Any, typed: list[str]) -> None:
+        """kind: click's exception's name (Typer carries its own copy of click's classes);
+        typed: the command's arguments as given."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        typed = list(args)  # click's parser empties args as it reads them
+        try:
+            return super().parse_args(ctx, args)
+        except typer.TyperException as exc:
+            self.refine(ctx, type(exc).__name__, exc, typed)
+            raise
 
 
 class DebtcliGroup(TyperGroup):

@@ -11,6 +11,7 @@ from debtcli.cli.common import (
     CardArg,
     ForceOpt,
     JsonOpt,
+    Refining,
     app,
     confirmed,
     console,
@@ -22,6 +23,20 @@ from debtcli.cli.common import (
     sub_app,
 )
 from debtcli.cli.tables import show_table
+
+
+class _LetterCommand(Refining):
+    """`letter make 中信`: one word, and no letter kind. Asked which letter, where click would
+    say the card is missing."""
+
+    def refine(self, ctx: Any, kind: str, exc: Any, typed: list[str]) -> None:
+        from debtcli import letters
+
+        first = ctx.params.get("kind")
+        missing_card = kind == "MissingParameter" and exc.param.name == "card"
+        if missing_card and first and not letters.is_kind(state.pack(), first):
+            raise letters.which_letter(state.pack(), first)
+
 
 letter_app = sub_app(
     "Letters to your bank or the regulator, filled from your records: "
@@ -298,7 +313,7 @@ def _ask_profile(profile: dict[str, str], missing: list[str]) -> dict[str, str]:
     return {k: Prompt.ask(state.t(*labels[k]), console=rich_console()) for k in missing}
 
 
-@letter_app.command("make")
+@letter_app.command("make", cls=_LetterCommand)
 def letter_make(
     kind: Annotated[
         str,
