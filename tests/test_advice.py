@@ -770,6 +770,17 @@ def test_the_limitation_period_says_what_it_runs_from(cli):
     ), zh
 
 
+def test_an_agreement_due_the_day_it_was_made_restarted_the_period_that_day(cli):
+    """A one-installment agreement due the day it was made: the day it was made restarted the
+    period, and that is what is said (the last installment's due date is the same day, not a
+    later one to run from)."""
+    cli("card", "add", "--bank", "招商银行", "--last4", "7730")
+    cli("overdue", "7730", "--since", "2026-08-05", "--amount", "18300")
+    cli("agree", "7730", "--months", "1", "--monthly", "18300", "--first-due", "2026-11-23")
+    lim = next(x for x in cli.json("stage", "7730")["risks"] if x["key"] == "limitation")
+    assert (lim["from"], lim["restarted_on"]) == ("restart", "2026-11-23")
+
+
 def test_a_pack_without_the_installment_start_is_refused_on_load(cli, tmp_path):
     """The citation for an agreement's start comes from the pack: one without it is refused
     when loaded, naming the key, not when a card under agreement is shown."""
