@@ -57,14 +57,25 @@ _OS_ZH = {
     "ENAMETOOLONG": "文件名太长",
     "ELOOP": "符号链接层数过多",
     "EIO": "读写错误",
+    "ECONNREFUSED": "连接被拒绝",
+    "ECONNRESET": "连接被重置",
+    "ETIMEDOUT": "连接超时",
+    "ENETUNREACH": "网络不可达",
+    "EHOSTUNREACH": "无法连接到主机",
 }
 
 
 def os_reason(exc: OSError) -> tuple[str, str]:
-    """Why a file could not be used, as the system said it (English) and in Chinese."""
+    """Why a file or a connection could not be used, as the system said it (English) and in
+    Chinese."""
     import errno
+    import socket
 
     en = exc.strerror or str(exc)
+    if isinstance(exc, socket.gaierror):  # its numbers are the resolver's, not errno's
+        return en, "找不到这个服务器（域名无法解析）"
+    if isinstance(exc, TimeoutError) and exc.errno is None:  # a socket's own timeout
+        return en, "超时"
     return en, _OS_ZH.get(errno.errorcode.get(exc.errno or 0, ""), en)
 
 

@@ -10,7 +10,7 @@ what a token proves. Pure but for `fetch`, which is the only network call debtcl
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from debtcli.errors import BadInput, DebtcliError
+from debtcli.errors import BadInput, DebtcliError, os_reason
 
 
 class TsaUnreachable(DebtcliError):
@@ -81,9 +81,10 @@ def fetch(url: str, request: bytes, timeout: float = 15) -> bytes:
             return bytes(r.read(1 << 20))
     except (urllib.error.URLError, OSError, ValueError) as exc:
         why = getattr(exc, "reason", None) or exc
+        en, zh = os_reason(why) if isinstance(why, OSError) else (str(why), str(why))
         raise TsaUnreachable(
-            f"{url} did not answer ({why}); the request stays queued",
-            f"{url} 没有响应（{why}）；请求保留在队列中",
+            f"{url} did not answer ({en}); the request stays queued",
+            f"{url} 没有响应（{zh}）；请求保留在队列中",
         ) from None
 
 

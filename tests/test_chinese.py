@@ -383,3 +383,19 @@ def test_a_store_the_system_refuses_is_said_in_chinese(cli, tmp_path):
             "--last4", "4821", ok=False)  # fmt: skip
     assert_clean_failure(r, says="无法使用数据文件")
     assert "Not a directory" not in r.stderr and "No such file" not in r.stderr
+
+
+def test_a_network_failure_is_said_in_chinese():
+    """What the system says when a timestamp server cannot be reached: refused, no such name,
+    timed out, each in Chinese beside the system's own English."""
+    import socket
+
+    from debtcli.errors import os_reason
+
+    assert os_reason(ConnectionRefusedError(111, "Connection refused")) == (
+        "Connection refused", "连接被拒绝",
+    )  # fmt: skip
+    assert os_reason(socket.gaierror(-2, "Name or service not known"))[1] == (
+        "找不到这个服务器（域名无法解析）"
+    )
+    assert os_reason(TimeoutError("timed out")) == ("timed out", "超时")

@@ -11,7 +11,7 @@ import zipfile
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import log_add, zip_members
+from conftest import assert_clean_failure, log_add, zip_members
 from tsa import LocalTsa, free_port
 
 
@@ -94,6 +94,8 @@ def test_offline_the_request_waits_then_goes(three, tmp_path):
     r = three("evidence", "stamp", "--tsa", url, "--ca", tmp_path / "tsa" / "ca.crt", ok=False)
     assert r.exit_code == 2 and "did not answer" in r.stderr and "stays queued" in r.stderr
     assert r.stderr.count("\n") == 1
+    r = three("--lang", "zh", "evidence", "stamp", ok=False)  # the system's reason in Chinese
+    assert_clean_failure(r, exact=f"{url} 没有响应（连接被拒绝）；请求保留在队列中")
     assert "3 entries not yet timestamped" in three("status").stdout
     with LocalTsa(tmp_path / "tsa", port=port) as t:
         assert "Stamped entries 1–3" in three("evidence", "stamp").stdout
