@@ -496,13 +496,16 @@ def _import_batch(batch: tuple[int, list[dict[str, str]]]) -> tuple[list, tuple 
     done: list[tuple[dict[str, Any], tuple[str, str]]] = []
     first, rows = batch
     for n, row in enumerate(rows, start=first):
-        try:
-            ref = row.get("card") or ""
+        ref = row.get("card") or ""
+        try:  # no card, or two: the card column's fault
             card = resolved.get(ref) or resolved.setdefault(ref, resolve(ref, cards, pack.bank))
+        except (BadInput, NotFound) as exc:
+            return done, (n, "card", exc.en, exc.zh)
+        try:
             raw = {k: v for k, v in row.items() if k != "card"}
             entry = build_entry(raw, card, pack, today, now, limit)
-        except (BadInput, NotFound) as exc:
-            option = getattr(exc, "option", "") if isinstance(exc, BadInput) else "--card"
+        except BadInput as exc:
+            option = getattr(exc, "option", "")
             return done, (n, option.lstrip("-").replace("-", "_") or "?", exc.en, exc.zh)
         done.append((entry, seal([entry.get(k) for k in CHAIN_COLUMNS], [])))
     return done, None

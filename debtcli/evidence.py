@@ -289,7 +289,13 @@ def open_signed_zip(path: Any, kind_en: str, kind_zh: str) -> tuple[Any, dict, l
     from debtcli.errors import BadInput
 
     try:
-        z = zipfile.ZipFile(path)
+        try:
+            z = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as exc:  # zipfile's words are English
+            raise BadInput(
+                f"{path} is not a debtcli {kind_en} (not a zip file)",
+                f"{path} 不是 debtcli {kind_zh}（不是 zip 文件）",
+            ) from exc
         names = z.namelist()
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:

@@ -590,6 +590,8 @@ def _read(path: Path, cache_dir: Path | None) -> dict[str, Any]:
         raise _fail(path, "file", *os_reason(exc)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise _fail(path, "syntax", str(exc)) from exc
+    except UnicodeDecodeError as exc:  # TOML is UTF-8: a legacy encoding, or not text at all
+        raise _fail(path, "file", "not UTF-8 text", "不是 UTF-8 文本") from exc
     if cache is not None and cache.parent.parent.is_dir():
         try:
             from debtcli.store import make_private_dir

@@ -296,6 +296,12 @@ def test_malformed_bundles_are_bad_input(cli, tmp_path, content):
     bad = tmp_path / "bad.zip"
     bad.write_bytes(content)
     assert_clean_failure(cli("evidence", "verify", "--bundle", str(bad), ok=False), code=2)
+    zh = cli("--lang", "zh", "evidence", "verify", "--bundle", str(bad), ok=False)
+    assert_clean_failure(zh, code=2, exact=f"{bad} 不是 debtcli 证据包（不是 zip 文件）")
+    en = cli("evidence", "verify", "--bundle", str(bad), ok=False)
+    assert_clean_failure(
+        en, code=2, exact=f"{bad} is not a debtcli evidence bundle (not a zip file)"
+    )
 
 
 # --- the store --------------------------------------------------------------------------------

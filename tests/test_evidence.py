@@ -593,6 +593,21 @@ def test_a_csv_that_cannot_be_imported_is_told_in_the_users_language(
     assert store_digest(db_path) == before
 
 
+def test_a_row_whose_card_is_two_cards_names_the_card_column(li_wei, db_path, tmp_path):
+    """Two cards end in 4821: a row that says only 4821 is refused naming its card column,
+    as a card that matches none is."""
+    li_wei("card", "add", "--bank", "招商银行", "--last4", "4821", "--force")
+    f = tmp_path / "calls.csv"
+    f.write_text("card,channel\n4821,call\n", encoding="utf-8")
+    before = store_digest(db_path)
+    for lang, says in (
+        ("en", "calls.csv row 2, column card: '4821' matches several cards"),
+        ("zh", "calls.csv 第 2 行，card 列：'4821' 匹配多张卡"),
+    ):
+        assert_clean_failure(li_wei("--lang", lang, "log", "import", f, ok=False), says=says)
+    assert store_digest(db_path) == before
+
+
 def test_export_bundle_verifies_on_its_own(logged, tmp_path):
     rec = tmp_path / "letter.jpg"
     rec.write_bytes(b"\xff\xd8 photo")

@@ -466,6 +466,14 @@ def test_a_broken_pack_is_refused_naming_file_place_and_problem(
 def test_a_pack_that_cannot_be_read_says_why(cli, tmp_path):
     r = cli("--rules", str(tmp_path / "nowhere.toml"), "facts", ok=False)
     assert_clean_failure(r, says="nowhere.toml: file: No such file or directory")
+    saved_from_word = tmp_path / "pack.toml"  # a pack saved in a legacy encoding, or no text
+    saved_from_word.write_bytes("[banks]\nzh = '招商银行'\n".encode("gb18030"))
+    for lang, says in (
+        ("en", "pack.toml: file: not UTF-8 text"),
+        ("zh", "pack.toml：file：不是 UTF-8 文本"),
+    ):
+        r = cli("--lang", lang, "--rules", str(saved_from_word), "facts", ok=False)
+        assert_clean_failure(r, says=says)
 
 
 def test_a_pack_without_letters_is_refused_on_load_not_at_letter_make(cli, tmp_path):
