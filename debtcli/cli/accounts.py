@@ -345,7 +345,9 @@ class _AmountCommand(Refining):
     def refine(self, ctx: Any, kind: str, exc: Any, typed: list[str]) -> None:
         import re
 
-        for arg in typed if kind == "NoSuchOption" else ():
+        if kind != "NoSuchOption":
+            return
+        for arg in typed:
             if re.match(r"-\d", arg):
                 parse_amount(arg)  # refuses it: negative
 
