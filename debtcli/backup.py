@@ -189,8 +189,9 @@ def check_backup(path: Path, work: Path, verified: dict | None = None) -> dict[s
     `verified` is the manifest of a backup just written from a snapshot whose chain was
     verified: when the zip's manifest is that one and every member's sum matches it, the
     store inside is those very bytes, and its chain is not verified a second time."""
-    from debtcli.contactlog import regular_file, verify_store
+    from debtcli.contactlog import verify_store
     from debtcli.evidence import open_signed_zip
+    from debtcli.files import regular_file
 
     z, manifest, bad = open_signed_zip(regular_file(Path(path)), "backup", "备份")
     version = manifest.get("schema", 0)
@@ -279,7 +280,7 @@ def _lock(target: Path) -> Any:
 def restore(path: Path, target: Path, force: bool) -> dict[str, Any]:
     """Everything is checked in a staging folder beside the store before anything is moved;
     a refusal leaves the store and its evidence folder exactly as they were."""
-    from debtcli.contactlog import regular_file
+    from debtcli.files import regular_file
 
     regular_file(Path(path))  # a backup that is not there is said before the store in the way
     lock = _lock(target)

@@ -16,18 +16,21 @@ from typing import Any, NamedTuple
 from debtcli import store as st
 from debtcli.cards import resolve
 from debtcli.dates import parse_date, parse_past_datetime
-from debtcli.errors import BadInput, CheckFailed, NotFound, not_one_of, os_reason
+from debtcli.errors import BadInput, CheckFailed, NotFound, not_one_of
 from debtcli.evidence import (
     CHAIN_COLUMNS,
     COMMITTED,
     Problem,
     commitment,
+    committed_hash,
     field_salt,
     file_sha256,
     head_problems,
+    sealed,
     shown_hash,
     verify_chain,
 )
+from debtcli.files import regular_file
 from debtcli.money import parse_amount, to_decimal_str
 from debtcli.redact import MASK
 from debtcli.rules import Pack
@@ -373,20 +376,6 @@ def _as_raw(e: dict[str, Any]) -> dict[str, Any]:
 CSV_MAX_BYTES = 512 << 20  # a million logged contacts take about 100 MB
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 (with or without BOM), and what Excel saves
 # on a Chinese Windows machine (GBK is a subset of GB18030)
-
-
-def regular_file(path: Path) -> Path:
-    """A file the user gave, checked to be a plain file: a FIFO would hang, a device never end."""
-    import stat
-
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        en, zh = os_reason(exc)
-        raise BadInput(f"cannot read {path}: {en}", f"无法读取 {path}：{zh}") from exc
-    if not stat.S_ISREG(mode):
-        raise BadInput(f"{path} is not a regular file", f"{path} 不是普通文件")
-    return path
 
 
 def csv_encoding(path: Path) -> str:
@@ -1015,8 +1004,18 @@ def export_bundle(
         cards = st.list_cards(store, include_archived=True)
     entries = [entry_json(r, atts.get(r["id"], []), salts=True) for r in rows]
     withheld: list[int] = []
+    names = {*mask_names, *(r["agent"] for r in rows if r["agent"])}
+    if card:
+        with store.read():
+            others = st.other_cards_entries(conn, card["id"])
+            for link in chain:
+                if link[3] != card["id"]:
+                    proof = card_proof(others[link[0]], redacted, names)
+                    if proof is None:
+                        withheld.append(link[0])
+                    else:
+                        link.append(proof)
     if redacted:
-        names = {*mask_names, *(r["agent"] for r in rows if r["agent"])}
         shown = []
         for e in entries:
             r = redact(e, names)
@@ -1084,6 +1083,57 @@ def export_bundle(
             z.write(path, name)
         z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     return manifest
+
+
+def card_proof(
+    row_atts: tuple[dict[str, Any], list[dict[str, Any]]], redacted: bool, names: Iterable[str]
+) -> dict[str, Any] | None:
+    """What a one-card bundle's chain link carries for an entry of another card, so that its
+    card is proven by its hash rather than asserted: every field's commitment and the card's
+    salt (nothing else is revealed); for an entry recorded before salted commitments, the
+    entry itself (None in a redacted bundle when it has something to mask: withheld)."""
+    row, atts = row_atts
+    seed = row.get("salt")
+    if seed:
+        values = [row[k] for k in CHAIN_COLUMNS]
+        import json
+
+        text = sealed(values, [{k: a[k] for k in ("sha256", "name", "size")} for a in atts], seed)
+        return {
+            "commitments": json.loads("{" + text + "}"),
+            "card_id": row["card_id"],
+            "card_salt": field_salt(seed, "card_id"),
+        }
+    shown = entry_json(row, atts, salts=False)
+    if redacted and masked_values(shown, names):
+        return None
+    return {"entry": shown}
+
+
+def proven_card(link: list) -> Any:
+    """The card an entry that a one-card bundle does not show belongs to, as its chain link's
+    proof shows it, checked against the link's hash; None when nothing proves it."""
+    if len(link) < 5 or not isinstance(link[4], dict):
+        return None
+    eid, prev, digest, proof = link[0], link[1], link[2], link[4]
+    commits = proof.get("commitments")
+    if isinstance(commits, dict):
+        salt, card = proof.get("card_salt"), proof.get("card_id")
+        if not (isinstance(salt, str) and _HEX32.fullmatch(salt)) or type(card) is not int:
+            return None
+        if not all(isinstance(v, str | None) for v in commits.values()):
+            return None
+        if committed_hash(eid, prev, commits) != digest or (
+            commitment(salt, card) != commits.get("card_id")
+        ):
+            return None
+        return card
+    shown = proof.get("entry")
+    if not isinstance(shown, dict) or entry_shape(shown, False) or "salts" in shown:
+        return None
+    if (shown["id"], shown["prev_hash"], shown["hash"]) != (eid, prev, digest):
+        return None
+    return shown.get("card_id") if shown_hash(shown)[0] == digest else None
 
 
 def stamp_files(tokens: list[dict[str, Any]]) -> dict[str, bytes]:
@@ -1157,6 +1207,62 @@ class BundleCheck(NamedTuple):
     stamps: "StampReport | None" = None
 
 
+MASKABLE = (*_MASKED_WHOLE, *_MASKED_TEXT, "attachments")
+_ENTRY_KEYS = frozenset(("id", *st.CONTACT_INPUT, "prev_hash", "hash", "attachments"))
+_ATTACHMENT_KEYS = frozenset(("sha256", "name", "size", "mime"))
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_HEX32 = re.compile(r"[0-9a-f]{32}")
+
+
+def _masked(field: str, value: Any) -> bool:
+    """Does a redacted bundle show this value masked (as redact() writes it)?"""
+    if field == "attachments":
+        return bool(value) and all(a.get("name") == REDACTED for a in value)
+    if field in _MASKED_WHOLE:
+        return value == REDACTED
+    return isinstance(value, str) and REDACTED in value
+
+
+def entry_shape(e: Any, redacted: bool) -> tuple[str, str] | None:
+    """Why an entry as a bundle shows it is not one debtcli writes, or None. Every field is
+    known and of its type; in a full bundle every field is shown with its salt; a commitment
+    stands in for a value only in a redacted bundle, and only for a field shown masked."""
+    if not isinstance(e, dict) or type(e.get("id")) is not int:
+        return "it is not an entry with a numeric id", "不是带数字编号的记录"
+    extra = sorted(set(e) - _ENTRY_KEYS - {"salts", "commitments"})
+    if extra:
+        return f"unknown field {extra[0]}", f"未知字段 {extra[0]}"
+    if not all(isinstance(e.get(k), str) and _HEX64.fullmatch(e[k]) for k in ("prev_hash", "hash")):
+        return "its hashes are not SHA-256 hex", "哈希不是 SHA-256 十六进制值"
+    atts = e.get("attachments") or []
+    if not isinstance(atts, list) or not all(
+        isinstance(a, dict) and set(a) <= _ATTACHMENT_KEYS and isinstance(a.get("sha256"), str)
+        for a in atts
+    ):
+        return "its attachments are not a list of files", "附件不是文件列表"
+    salts, commits = e.get("salts", {}), e.get("commitments", {})
+    if not isinstance(salts, dict) or not isinstance(commits, dict):
+        return "its salts or commitments are not tables", "盐值或承诺值不是表"
+    if any(f not in COMMITTED or not isinstance(v, str) or not _HEX32.fullmatch(v)
+           for f, v in salts.items()):  # fmt: skip
+        return "a salt is not 16 bytes of hex for a field", "盐值不是某字段的 16 字节十六进制值"
+    for f, v in commits.items():
+        if f in salts or f not in COMMITTED or not (v is None or _HEX64.fullmatch(str(v))):
+            return f"field {f}: not a commitment", f"字段 {f}：不是承诺值"
+        if not redacted:
+            return (
+                f"field {f} is shown by a commitment instead of its salt, which only a redacted "
+                "bundle may do",
+                f"字段 {f} 只给出承诺值而没有盐值，只有脱敏证据包可以这样",
+            )
+        if f not in MASKABLE or not _masked(f, atts if f == "attachments" else e.get(f)):
+            return (
+                f"field {f} is shown by a commitment but is not masked",
+                f"字段 {f} 只给出承诺值，但并未遮盖",
+            )
+    return None
+
+
 def check_bundle(
     chain: list,
     entries: list[dict[str, Any]],
@@ -1164,10 +1270,12 @@ def check_bundle(
     omitted: set[str],
     head: str | None,
     count: int | None,
+    redacted: bool = False,
 ) -> BundleCheck:
     """Pure. chain: [id, prev_hash, hash] of every entry; entries: the entries shown;
-    members: attachment sha -> the sha256 of the bytes the bundle holds for it. Nothing the
-    manifest says turns a check off: it only names attachments left out."""
+    members: attachment sha -> the sha256 of the bytes the bundle holds for it; omitted: the
+    attachments a redacted bundle left out, which count only for an entry that shows its
+    attachments masked. Nothing the manifest says turns a check off."""
     problems: list[Problem] = []
     links: dict[int, tuple[str, str]] = {}
     expected_prev, prev_id = st.GENESIS, 0
@@ -1196,8 +1304,27 @@ def check_bundle(
             )
         )
     verified, unchecked, masked = 0, list[int](), list[int]()
+    shown: set[Any] = set()
     for e in entries:
-        eid = e.get("id")
+        eid = e.get("id") if isinstance(e, dict) else None
+        eid = eid if type(eid) is int else None
+        if eid is not None and eid in shown:
+            problems.append(
+                Problem(eid, "changed", f"entry {eid} is shown twice", f"记录 {eid} 出现了两次")
+            )
+            continue
+        shown.add(eid)
+        wrong = entry_shape(e, redacted)
+        if wrong:
+            problems.append(
+                Problem(
+                    eid,
+                    "changed",
+                    f"entry {eid}: {wrong[0]}",
+                    f"记录 {eid}：{wrong[1]}",
+                )
+            )
+            continue
         if eid not in links:
             problems.append(
                 Problem(
@@ -1234,10 +1361,11 @@ def check_bundle(
                     f"记录 {eid}：记录后内容被修改",
                 )
             )
+        left_out = omitted if "attachments" in (e.get("commitments") or {}) else set()
         for a in atts:
             sha = a.get("sha256")
             got = members.get(sha)
-            if got is None and sha in omitted:
+            if got is None and sha in left_out:
                 continue
             if got is None:
                 problems.append(
@@ -1257,7 +1385,6 @@ def check_bundle(
                         f"记录 {eid}：附件 {a.get('name')} 不是记录时的文件",
                     )
                 )
-    shown = {e.get("id") for e in entries}
     absent = [eid for eid in links if eid not in shown]
     return BundleCheck(
         verified,
@@ -1271,7 +1398,10 @@ def check_bundle(
     )
 
 
-def verify_bundle(path: Path) -> BundleCheck:
+def verify_bundle(path: Path, ca_pem: str | None = None) -> BundleCheck:
+    """ca_pem: a root the checker trusts (evidence verify --bundle --ca): every token must
+    chain to it. Without it, each token is checked against the root the bundle brings, which
+    is said to pin nothing."""
     import hashlib
     import json
 
@@ -1301,7 +1431,14 @@ def verify_bundle(path: Path) -> BundleCheck:
             isinstance(entries, list)
             and isinstance(chain, list)
             and all(isinstance(e, dict) for e in entries)
-            and all(isinstance(c, list) and len(c) in (3, 4) for c in chain)
+            and all(
+                isinstance(c, list)
+                and len(c) in (3, 4, 5)
+                and type(c[0]) is int
+                and isinstance(c[1], str)
+                and isinstance(c[2], str)
+                for c in chain
+            )
         ):
             raise TypeError("entries.json and chain.json must be lists")
     except (KeyError, ValueError, TypeError) as exc:
@@ -1319,7 +1456,12 @@ def verify_bundle(path: Path) -> BundleCheck:
             members[n.removeprefix("attachments/")] = h.hexdigest()
     expected = {"entries.json", "chain.json", *DERIVED} | {f"attachments/{m}" for m in members}
     expected |= set(stamp_files([{**t, "gen_time": None} for t in tokens]))
-    referenced = {a.get("sha256") for e in entries for a in e.get("attachments") or []}
+    referenced = {
+        a.get("sha256")
+        for e in entries
+        if not entry_shape(e, True)
+        for a in e.get("attachments") or []
+    }
     for n in sorted(names - expected) + sorted(
         f"attachments/{m}" for m in members if m not in referenced
     ):
@@ -1332,20 +1474,60 @@ def verify_bundle(path: Path) -> BundleCheck:
             )
         )
     result = check_bundle(
-        chain, entries, members, omitted, manifest.get("chain_head"), manifest.get("chain_count")
+        chain,
+        entries,
+        members,
+        omitted,
+        manifest.get("chain_head"),
+        manifest.get("chain_count"),
+        redacted=manifest.get("redacted") is True,
     )
     card, card_id = manifest.get("card"), manifest.get("card_id")
+    if card_id is not None and type(card_id) is not int:
+        raise BadInput(
+            f"{path}: the manifest's card_id is not a number",
+            f"{path}：清单中的 card_id 不是数字",
+        )
+    if card_id is not None:
+        problems += [
+            Problem(
+                e["id"],
+                "changed",
+                f"entry {e['id']} is another card's, in a bundle of one card",
+                f"记录 {e['id']} 属于另一张卡，却出现在单卡证据包中",
+            )
+            for e in entries
+            if isinstance(e, dict) and type(e.get("id")) is int and e.get("card_id") != card_id
+        ]
     # A bundle of the whole log must show every entry of its chain; a one-card bundle every
     # entry the chain marks as that card's (a forger who also remarks the chain is a complete
     # rewrite, which only a copy held elsewhere or a trusted timestamp can expose).
-    marks = {int(c[0]): c[3] for c in chain if len(c) == 4}
     # A redacted bundle withholds entries recorded before salted commitments that had
     # something to mask; they are named as withheld (not verified), never passed as checked.
-    withheld = set(manifest.get("withheld") or []) if manifest.get("redacted") else set()
+    said = manifest.get("withheld") or []
+    if not isinstance(said, list) or not all(type(w) is int for w in said):
+        raise BadInput(
+            f"{path}: the manifest's withheld is not a list of entry numbers",
+            f"{path}：清单中的 withheld 不是记录编号列表",
+        )
+    withheld = set(said) if manifest.get("redacted") is True else set()
+    if manifest.get("redacted") is True and members:
+        problems.append(
+            Problem(
+                None,
+                "changed",
+                "the bundle says it is redacted but holds attachment files, which a redacted "
+                "bundle never does",
+                "证据包自称已脱敏，却含有附件文件，而脱敏证据包从不包含附件",
+            )
+        )
+    # An entry a one-card bundle leaves out must be proven another card's by its own hash:
+    # a card mark beside the link is covered by nothing.
+    proofs = {int(c[0]): c for c in chain}
     removed = [
         eid
         for eid in result.absent
-        if (not card or marks.get(eid) == card_id) and eid not in withheld
+        if eid not in withheld and (not card_id or proven_card(proofs[eid]) in (None, card_id))
     ]
     if removed:
         listed = _ranges(removed)
@@ -1360,7 +1542,9 @@ def verify_bundle(path: Path) -> BundleCheck:
             )
         )
     links = {int(c[0]): str(c[2]) for c in chain}
-    stamps = check_stamps(tokens, links.get)
+    if ca_pem:
+        tokens = [{**t, "ca_pem": ca_pem} for t in tokens]
+    stamps = check_stamps(tokens, links.get, pins=bool(ca_pem))
     return result._replace(
         problems=problems + result.problems + stamps.problems,
         stamps=stamps,
@@ -1403,11 +1587,16 @@ def check_stamps(
     tokens: Iterable[dict[str, Any]],
     hash_of: Callable[[int], str | None],
     parallel: bool = False,
+    *,
+    pins: bool = True,
 ) -> StampReport:
     """tokens: {id, tsa, chain_count, chain_head, token, ca_pem}; hash_of(n): the hash of entry
     n in the log being checked (the store or a bundle's chain). A token must check, and the
     head it covers must still be entry n's hash: a log rewritten after a stamp, however
-    consistently, no longer has that head. Many tokens are checked on every core."""
+    consistently, no longer has that head. pins: whether a token's ca_pem is a root the checker
+    chose (the store's, or --ca), rather than one a bundle brings along, which proves only that
+    the token is whole. A stamp is named by the certificate that signed it, never by a label
+    that came with it. Many tokens are checked on every core."""
 
     from debtcli.dates import show_instant
     from debtcli.stamps import existed_by
@@ -1428,7 +1617,8 @@ def check_stamps(
     rows, valid, problems = [], [], []
     last_good = 0
     for t, c in zip(tokens, checks, strict=True):
-        n, head, tsa = int(t["chain_count"]), str(t["chain_head"]), str(t["tsa"])
+        n, head = int(t["chain_count"]), str(t["chain_head"])
+        tsa = str(t["tsa"]) if pins else c.signer or "?"
         when = c.time.isoformat(timespec="seconds") if c.time else None
         name = f"stamp {t['id']} ({tsa}, {show_instant(c.time, 'en') if c.time else 'no time'})"
         name_zh = f"时间戳 {t['id']}（{tsa}，{show_instant(c.time, 'zh') if c.time else '无时间'}）"
@@ -1453,7 +1643,7 @@ def check_stamps(
                 )
             )
         else:
-            valid.append((n, c.time, tsa))
+            valid.append((n, c.time, c.signer or tsa))
             last_good = n
         rows.append(
             {
@@ -1463,11 +1653,14 @@ def check_stamps(
                 "chain_head": head,
                 "time": when,
                 "ok": ok,
-                "pinned": c.pinned,
+                "pinned": c.pinned and pins,
                 "unchecked": c.unchecked,
                 "certificate_expired": c.expired_since.isoformat(timespec="seconds")
                 if c.expired_since
                 else None,
+                "signer": c.signer,
+                "root": c.root,
+                "root_sha256": c.root_sha256,
             }
         )
     return StampReport(rows, existed_by(valid), problems)
@@ -1477,9 +1670,26 @@ def verify_stamps(store: st.Store) -> StampReport:
     conn = store.conn
     with store.read():
         tokens = [dict(r) for r in st.stamp_tokens(conn)]
+        count = st.chain_state(conn)[0]
+        reach = st.stamp_reach(conn)
 
         def hash_of(n: int) -> str | None:
             row = conn.execute("SELECT hash FROM contacts WHERE id = ?", (n,)).fetchone()
             return row[0] if row else None
 
-        return check_stamps(tokens, hash_of, parallel=True)
+        report = check_stamps(tokens, hash_of, parallel=True)
+    # Every append queues a request per TSA for the new head, and a token is never deleted:
+    # a TSA whose tokens and requests stop short of the log's end lost its stamp records.
+    removed = [
+        Problem(
+            None,
+            "stamp",
+            f"timestamping by {url} is set up, but no stamp or request of it covers entries "
+            f"{reach_n + 1}–{count}: its stamp records were removed outside debtcli",
+            f"已设置 {url} 的时间戳，但它的时间戳记录或请求都不覆盖第 {reach_n + 1}–{count} 条"
+            "记录：时间戳记录在 debtcli 之外被删除",
+        )
+        for url, reach_n in reach.items()
+        if reach_n < count
+    ]
+    return report._replace(problems=report.problems + removed)

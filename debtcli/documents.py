@@ -37,7 +37,10 @@ def choose_format(fmt: str | None, output: Path | None) -> str:
 def output_file(path: Path | str, example: str = "out.html") -> Path:
     """Where a command may write a file the user named with -o: a file name in a folder that
     exists, not a folder (refused with a file of the kind the command writes as example)."""
+    from debtcli.files import replaceable
+
     path = Path(path)
+    replaceable(path)
     if not path.name or path.is_dir():
         raise BadInput(
             f"-o {path}: that is a folder; give a file name, e.g. {path / example}",

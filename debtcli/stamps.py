@@ -51,18 +51,21 @@ def check_url(url: str) -> str:
     return url.strip()
 
 
+CA_MAX_BYTES = 1 << 20  # a root certificate is a few KB
+
+
 def check_ca(pem: bytes, name: str) -> str:
     """A root certificate to pin, as PEM text."""
     from cryptography import x509
 
     try:
         x509.load_pem_x509_certificate(pem)
-    except ValueError as exc:
+        return pem.decode("ascii")
+    except (ValueError, UnicodeError) as exc:
         raise BadInput(
             f"--ca {name}: not a PEM certificate ({exc})",
             f"--ca {name}：不是 PEM 格式的证书（{exc}）",
         ) from None
-    return pem.decode("ascii")
 
 
 def fetch(url: str, request: bytes, timeout: float = 15) -> bytes:
@@ -91,11 +94,14 @@ def fetch(url: str, request: bytes, timeout: float = 15) -> bytes:
 class TokenCheck(NamedTuple):
     ok: bool
     time: datetime | None  # what the TSA signed
-    pinned: bool  # checked against a root the user chose, not only the token's own
+    pinned: bool  # checked against a root the checker chose, not one the token or bundle brings
     expired_since: datetime | None  # the TSA certificate's end, when it has passed
     en: str = ""
     zh: str = ""
     unchecked: bool = False  # covers what it should, but no root to check its signature with
+    signer: str | None = None  # the subject of the certificate that signed the token
+    root: str | None = None  # the subject of the root its signature was checked against
+    root_sha256: str | None = None  # that root's fingerprint, to compare with the TSA's own
 
 
 def decode(raw: bytes) -> Any:
@@ -126,11 +132,80 @@ def _certificates(response: Any) -> list[Any]:
     return [x509.load_der_x509_certificate(c) for c in response.signed_data.certificates]
 
 
+def fingerprint(cert: Any) -> str:
+    from cryptography.hazmat.primitives import hashes
+
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
+def subject(cert: Any) -> str:
+    return str(cert.subject.rfc4514_string())
+
+
+def _issued(child: Any, issuer: Any, at: datetime) -> bool:
+    """issuer signed child, and was valid at the token's time."""
+    from cryptography.exceptions import InvalidSignature
+
+    if child.issuer != issuer.subject:
+        return False
+    try:
+        child.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return bool(issuer.not_valid_before_utc <= at <= issuer.not_valid_after_utc)
+
+
+def _is_ca(cert: Any) -> bool:
+    from cryptography import x509
+
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return False
+
+
+def chain_to(leaf: Any, pool: list[Any], anchors: list[Any], at: datetime) -> list[Any] | None:
+    """The path from the signing certificate up to one of the anchors, each link's signature
+    checked: [leaf, intermediates…, anchor], or None. Only the anchors are trusted; a
+    certificate the token carries is a link only where its issuer signed it."""
+    path = [leaf]
+    for _ in range(8):
+        for anchor in anchors:
+            if _issued(path[-1], anchor, at):
+                return [*path, anchor]
+        step = next(
+            (c for c in pool if c not in path and _is_ca(c) and _issued(path[-1], c, at)), None
+        )
+        if step is None:
+            return None
+        path.append(step)
+    return None
+
+
+def _signer(response: Any, certs: list[Any]) -> Any:
+    """The certificate the token's SignerInfo names (issuer and serial are inside what it
+    signs), or None."""
+    infos = list(response.signed_data.signer_infos)
+    if len(infos) != 1:
+        return None
+    si = infos[0]
+    return next(
+        (c for c in certs if c.issuer == si.issuer and c.serial_number == si.serial_number), None
+    )
+
+
+def _failed(signed: datetime | None, pinned: bool, en: str, zh: str, **kw: Any) -> TokenCheck:
+    return TokenCheck(False, signed, pinned, None, en, zh, **kw)
+
+
 def check_token(raw: bytes, count: int, head: str, ca_pem: str | None) -> TokenCheck:
     """Is raw a granted token over message(count, head), signed by a timestamping certificate
-    that chains to the pinned root (or, unpinned, to a root the token itself carries)? The
-    certificates are judged at the token's own time (as `openssl ts -verify -attime` does): a
-    certificate that has expired since still proves what it signed while valid."""
+    that chains to the pinned root (or, unpinned, to a self-signed root the token itself
+    carries, which proves only that the token is whole)? Only that root is trusted: the other
+    certificates a token carries are links to be checked, never anchors (`openssl ts -verify
+    -CAfile ROOT` judges the same way). The certificates are judged at the token's own time
+    (as `openssl ts -verify -attime` does): a certificate that has expired since still proves
+    what it signed while valid."""
     import hashlib
 
     from cryptography import x509
@@ -138,31 +213,52 @@ def check_token(raw: bytes, count: int, head: str, ca_pem: str | None) -> TokenC
 
     pinned = bool(ca_pem)
     if not raw:  # a bundle whose token file was taken out
-        return TokenCheck(False, None, pinned, None, "its token is missing", "时间戳令牌缺失")
+        return _failed(None, pinned, "its token is missing", "时间戳令牌缺失")
     try:
         response = decode(raw)
         signed = response.tst_info.gen_time
         imprint = response.tst_info.message_imprint.message
         certs = _certificates(response)
-    except (ValueError, TypeError) as exc:
-        return TokenCheck(
-            False, None, pinned, None, f"not a timestamp token ({exc})", f"不是时间戳令牌（{exc}）"
-        )
+        root = x509.load_pem_x509_certificate(ca_pem.encode()) if ca_pem else None
+    except (ValueError, TypeError, UnicodeError) as exc:
+        return _failed(None, pinned, f"not a timestamp token ({exc})", f"不是时间戳令牌（{exc}）")
     if imprint != hashlib.sha256(message(count, head)).digest():
-        return TokenCheck(
-            False,
+        return _failed(
             signed,
             pinned,
-            None,
             f"it covers something else than entries 1–{count} with head {head[:12]}…",
             f"它所覆盖的不是第 1–{count} 条记录（链头 {head[:12]}…）",
         )
-    roots = (
-        [x509.load_pem_x509_certificate(ca_pem.encode())]
-        if ca_pem
-        else [c for c in certs if c.issuer == c.subject]
-    )
-    if not roots:
+    leaf = _signer(response, certs)
+    if leaf is None:
+        return _failed(
+            signed,
+            pinned,
+            "the token does not carry the certificate that signed it",
+            "令牌不含签发它的证书",
+        )
+    anchors = [root] if root else [c for c in certs if c.issuer == c.subject]
+    path = chain_to(leaf, certs, anchors, signed) if anchors else None
+    who: dict[str, Any] = {"signer": subject(leaf)}
+    if path is None and root is not None:
+        return _failed(
+            signed,
+            pinned,
+            f"it was signed by {subject(leaf)}, which does not chain to the pinned root "
+            f"{subject(root)} (SHA-256 {fingerprint(root)}): another timestamp authority's token",
+            f"它由 {subject(leaf)} 签发，不能追溯到已固定的根证书 {subject(root)}"
+            f"（SHA-256 {fingerprint(root)}）：这是其他时间戳服务的令牌",
+            **who,
+        )
+    if path is None and anchors:
+        return _failed(
+            signed,
+            pinned,
+            f"it was signed by {subject(leaf)}, which does not chain to the root the token carries",
+            f"它由 {subject(leaf)} 签发，不能追溯到令牌自带的根证书",
+            **who,
+        )
+    if path is None:
         return TokenCheck(
             False,
             signed,
@@ -173,27 +269,22 @@ def check_token(raw: bytes, count: int, head: str, ca_pem: str | None) -> TokenC
             "令牌不含根证书：请用 `evidence stamp --tsa 地址 --ca 根证书.pem` 固定根证书后"
             "再校验签名",
             unchecked=True,
+            **who,
         )
-    builder = VerifierBuilder()
-    for root in roots:
-        builder = builder.add_root_certificate(root)
-    for cert in certs:
-        if cert not in roots:
-            builder = builder.add_intermediate_certificate(cert)
+    anchor = path[-1]
+    who.update(root=subject(anchor), root_sha256=fingerprint(anchor))
+    builder = VerifierBuilder().add_root_certificate(anchor)
+    for link in path[1:-1]:  # checked above to chain to the anchor: safe to hand over
+        builder = builder.add_intermediate_certificate(link)
     try:
         builder.build().verify(response, imprint)
     except (VerificationError, ValueError) as exc:
-        return TokenCheck(
-            False,
-            signed,
-            pinned,
-            None,
-            f"its signature does not check ({exc})",
-            f"签名校验失败（{exc}）",
+        return _failed(
+            signed, pinned, f"its signature does not check ({exc})", f"签名校验失败（{exc}）", **who
         )
     now = datetime.now(UTC)
-    ends = [c.not_valid_after_utc for c in certs if c.not_valid_after_utc < now]
-    return TokenCheck(True, signed, pinned, min(ends) if ends else None)
+    ends = [c.not_valid_after_utc for c in path if c.not_valid_after_utc < now]
+    return TokenCheck(True, signed, pinned, min(ends) if ends else None, **who)
 
 
 def granted_time(raw: bytes) -> datetime:
@@ -268,11 +359,11 @@ def send_queued(store: Any, now: str) -> tuple[list[tuple[str, int, str]], list[
                 )
         except TsaUnreachable as exc:
             with store.write() as c:
-                st.record_stamp(c, q["id"], None, None, exc.en)
+                st.record_stamp(c, q, None, None, exc.en)
             failures.append(exc)
             continue
         stamped = when.isoformat(timespec="seconds")
         with store.write() as c:
-            st.record_stamp(c, q["id"], raw, stamped, None)
+            st.record_stamp(c, q, raw, stamped, None)
         sent.append((q["tsa"], q["chain_count"], stamped))
     return sent, failures

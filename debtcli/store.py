@@ -348,6 +348,20 @@ def m008_number_book(conn: sqlite3.Connection) -> None:
     )
 
 
+def m009_stamp_request_ids(conn: sqlite3.Connection) -> None:
+    """Each timestamp request gets its own random id: a token is recorded on the request it
+    answers, never on a row that took over a re-used rowid while it was on its way (a newer
+    head replaces a pending request)."""
+    _script(
+        conn,
+        """
+        ALTER TABLE stamps ADD COLUMN request_id TEXT;
+        CREATE UNIQUE INDEX stamps_request ON stamps(request_id);
+        UPDATE stamps SET request_id = lower(hex(randomblob(16))) WHERE token IS NULL;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_cards_episodes_payments,
     m002_contact_log,
@@ -357,6 +371,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m006_corrections,
     m007_salted_commitments,
     m008_number_book,
+    m009_stamp_request_ids,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -940,6 +955,22 @@ def attachments_for(
     return out
 
 
+def other_cards_entries(conn: sqlite3.Connection, card_id: int) -> dict[int, tuple[dict, list]]:
+    """Every entry of the other cards with its attachments, by id (a one-card bundle proves
+    what they are without showing them)."""
+    atts: dict[int, list] = {}
+    for a in conn.execute(
+        "SELECT a.* FROM contact_attachments a JOIN contacts c ON c.id = a.contact_id "
+        "WHERE c.card_id != ? ORDER BY a.contact_id, a.position",
+        (card_id,),
+    ):
+        atts.setdefault(a["contact_id"], []).append(dict(a))
+    return {
+        r["id"]: (dict(r), atts.get(r["id"], []))
+        for r in conn.execute("SELECT * FROM contacts WHERE card_id != ? ORDER BY id", (card_id,))
+    }
+
+
 def _in(column: str, values: list[str]) -> str:
     return f"{column} IN ({', '.join('?' * len(values))})"
 
@@ -1101,10 +1132,21 @@ def add_tsa(store: Store, url: str, ca_pem: str | None, now: str) -> None:
             "ca_pem = COALESCE(excluded.ca_pem, tsas.ca_pem)",
             (url, ca_pem, now),
         )
+        ensure_stamp_requests(c, now)
 
 
 def tsas(conn: sqlite3.Connection) -> dict[str, str | None]:
     return {r[0]: r[1] for r in conn.execute("SELECT url, ca_pem FROM tsas ORDER BY url")}
+
+
+def _request(conn: sqlite3.Connection, url: str, count: int, head: str, now: str) -> None:
+    import secrets
+
+    conn.execute(
+        "INSERT INTO stamps (tsa, chain_count, chain_head, requested_at, request_id) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (url, count, head, now, secrets.token_hex(16)),
+    )
 
 
 def queue_stamps(conn: sqlite3.Connection, count: int, head: str, now: str) -> int:
@@ -1113,10 +1155,7 @@ def queue_stamps(conn: sqlite3.Connection, count: int, head: str, now: str) -> i
     urls = [r[0] for r in conn.execute("SELECT url FROM tsas")]
     for url in urls:
         conn.execute("DELETE FROM stamps WHERE token IS NULL AND tsa = ?", (url,))
-        conn.execute(
-            "INSERT INTO stamps (tsa, chain_count, chain_head, requested_at) VALUES (?, ?, ?, ?)",
-            (url, count, head, now),
-        )
+        _request(conn, url, count, head, now)
     return len(urls)
 
 
@@ -1128,6 +1167,10 @@ def ensure_stamp_requests(conn: sqlite3.Connection, now: str) -> list[dict]:
     """Inside a write: a pending request, per TSA, for the head when none of its tokens covers
     it and none is queued; then every pending request."""
     count, head, _ = chain_state(conn)
+    conn.execute(  # a request restored from an export made before request ids
+        "UPDATE stamps SET request_id = lower(hex(randomblob(16))) "
+        "WHERE token IS NULL AND request_id IS NULL"
+    )
     covered = dict(
         conn.execute(
             "SELECT tsa, MAX(chain_count) FROM stamps WHERE token IS NOT NULL GROUP BY tsa"
@@ -1136,27 +1179,39 @@ def ensure_stamp_requests(conn: sqlite3.Connection, now: str) -> list[dict]:
     queued = {r["tsa"] for r in pending_stamps(conn)}
     for url in tsas(conn):
         if count and url not in queued and covered.get(url, 0) < count:
-            conn.execute(
-                "INSERT INTO stamps (tsa, chain_count, chain_head, requested_at) "
-                "VALUES (?, ?, ?, ?)",
-                (url, count, head, now),
-            )
+            _request(conn, url, count, head, now)
     return [dict(r) for r in pending_stamps(conn)]
 
 
 def record_stamp(
     conn: sqlite3.Connection,
-    stamp_id: int,
+    request: dict,
     token: bytes | None,
     gen_time: str | None,
     error: str | None,
 ) -> None:
     """A pending request answered (its token, as received) or failed (why, for status). The
-    row of a token is never changed again (the token is evidence)."""
-    conn.execute(
-        "UPDATE stamps SET token = ?, gen_time = ?, error = ? WHERE id = ? AND token IS NULL",
-        (token, gen_time, error, stamp_id),
-    )
+    token lands on the request it answers, found by the request's own id; when a newer head
+    has replaced that request meanwhile, the token (still proof of the older head) is kept in
+    a row of its own. The row of a token is never changed again (the token is evidence)."""
+    done = conn.execute(
+        "UPDATE stamps SET token = ?, gen_time = ?, error = ? "
+        "WHERE request_id = ? AND token IS NULL",
+        (token, gen_time, error, request["request_id"]),
+    ).rowcount
+    if not done and token is not None:
+        conn.execute(
+            "INSERT INTO stamps (tsa, chain_count, chain_head, requested_at, token, gen_time) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                request["tsa"],
+                request["chain_count"],
+                request["chain_head"],
+                request["requested_at"],
+                token,
+                gen_time,
+            ),
+        )
 
 
 def stamp_tokens(conn: sqlite3.Connection) -> list[sqlite3.Row]:
@@ -1164,6 +1219,16 @@ def stamp_tokens(conn: sqlite3.Connection) -> list[sqlite3.Row]:
         "SELECT s.*, t.ca_pem FROM stamps s LEFT JOIN tsas t ON t.url = s.tsa "
         "WHERE s.token IS NOT NULL ORDER BY s.id"
     ).fetchall()
+
+
+def stamp_reach(conn: sqlite3.Connection) -> dict[str, int]:
+    """Per configured TSA, the most entries any of its tokens or pending requests covers."""
+    return dict(
+        conn.execute(
+            "SELECT t.url, COALESCE(MAX(s.chain_count), 0) FROM tsas t "
+            "LEFT JOIN stamps s ON s.tsa = t.url GROUP BY t.url"
+        ).fetchall()
+    )
 
 
 def stamps_pending(conn: sqlite3.Connection) -> bool:

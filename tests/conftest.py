@@ -152,3 +152,19 @@ def assert_clean_failure(
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def rezip(members: dict[str, bytes], dst: Path) -> Path:
+    """A bundle rebuilt from its members with the manifest's digests made to match: what a
+    forger does after editing a member."""
+    import json
+    import zipfile
+
+    manifest = json.loads(members["manifest.json"])
+    manifest["files"] = {
+        n: hashlib.sha256(d).hexdigest() for n, d in members.items() if n != "manifest.json"
+    }
+    with zipfile.ZipFile(dst, "w") as z:
+        for n, d in members.items():
+            z.writestr(n, json.dumps(manifest) if n == "manifest.json" else d)
+    return dst

@@ -145,7 +145,13 @@ def test_no_masked_value_appears_in_a_redacted_bundle_and_it_verifies(
             "card_id": 2,
         }[field]
         result = contactlog.check_bundle(
-            json.loads(members["chain.json"]), forged, {}, set(), check.head, check.chain
+            json.loads(members["chain.json"]),
+            forged,
+            {},
+            set(),
+            check.head,
+            check.chain,
+            redacted=True,
         )
         assert [p.kind for p in result.problems] == ["changed"], field
     s.close()

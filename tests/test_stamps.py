@@ -9,9 +9,10 @@ import subprocess
 import time
 import zipfile
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure, log_add, zip_members
+from conftest import assert_clean_failure, log_add, rezip, zip_members
 from tsa import LocalTsa, free_port
 
 
@@ -136,7 +137,7 @@ def test_unpinned_tokens_are_checked_against_the_root_they_carry(three, tmp_path
     with LocalTsa(tmp_path / "tsa", chain=True) as t:  # certificates in chain order (BER)
         three("evidence", "stamp", "--tsa", t.url)
     out = three("evidence", "verify").stdout
-    assert "Entries 1–3 existed" in out and "Not pinned" in out
+    assert "Entries 1–3 existed" in out and "nothing is pinned" in out
     with LocalTsa(tmp_path / "other") as t:  # only the TSA's own certificate
         three("log", "add", "4821", "--channel", "sms", "--at", "2026-11-16 10:00")
         r = three("evidence", "stamp", "--tsa", t.url, ok=False)  # the first TSA is gone
@@ -243,22 +244,31 @@ def test_verify_json_gives_each_stamp_whole(three, tsa):
     assert head == doc["chain_head"]
 
 
-def _assert_one_good_stamp(doc, tsa, head, when):
-    """verify --json (of the store or a bundle) gives stamp 1 whole, and what it proves."""
+def _assert_one_good_stamp(doc, tsa, head, when, bundle=False):
+    """verify --json (of the store or a bundle) gives stamp 1 whole, and what it proves. A
+    bundle's stamp is named by the certificate that signed it (the bundle's own label is not
+    evidence), and the root the bundle brings pins nothing."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    root = x509.load_pem_x509_certificate((tsa.folder / "ca.crt").read_bytes())
     assert doc["stamps"] == [
         {
             "id": 1,
-            "tsa": tsa.url,
+            "tsa": "CN=Test TSA" if bundle else tsa.url,
             "entries": 3,
             "chain_head": head,
             "time": when,
             "ok": True,
-            "pinned": True,
+            "pinned": not bundle,
             "unchecked": False,
             "certificate_expired": None,
+            "signer": "CN=Test TSA",
+            "root": "CN=Test TSA Root",
+            "root_sha256": root.fingerprint(hashes.SHA256()).hex(),
         }
     ]
-    assert doc["existed_by"] == [{"first": 1, "last": 3, "time": when, "tsa": tsa.url}]
+    assert doc["existed_by"] == [{"first": 1, "last": 3, "time": when, "tsa": "CN=Test TSA"}]
 
 
 def _tamper(db_path, sql: str, *args) -> None:
@@ -390,7 +400,7 @@ def test_a_bundle_gives_its_stamps_whole(three, tsa, tmp_path):
     described = json.loads(zip_members(tmp_path / "b.zip")["stamps/1.json"])
     assert described == {"tsa": tsa.url, "entries": 3, "chain_head": head, "time": when}
     doc = three.json("evidence", "verify", "--bundle", tmp_path / "b.zip")
-    _assert_one_good_stamp(doc, tsa, head, when)  # the same as the store's
+    _assert_one_good_stamp(doc, tsa, head, when, bundle=True)
 
 
 def test_a_bundle_of_an_unpinned_tsa_is_checked_against_the_root_its_token_carries(three, tmp_path):
@@ -401,7 +411,7 @@ def test_a_bundle_of_an_unpinned_tsa_is_checked_against_the_root_its_token_carri
     doc = three.json("evidence", "verify", "--bundle", tmp_path / "b.zip")
     assert doc["ok"] and [(s["ok"], s["pinned"]) for s in doc["stamps"]] == [(True, False)]
     out = three("evidence", "verify", "--bundle", tmp_path / "b.zip").stdout
-    assert "Entries 1–3 existed" in out and f"Not pinned ({t.url})" in out
+    assert "Entries 1–3 existed" in out and "Stamp 1: nothing is pinned" in out
 
 
 def test_a_bundle_whose_token_was_taken_out_says_there_is_no_token(three, tsa, tmp_path):
@@ -409,8 +419,8 @@ def test_a_bundle_whose_token_was_taken_out_says_there_is_no_token(three, tsa, t
     three("evidence", "export", "-o", tmp_path / "b.zip")
     cut = _members_without(tmp_path / "b.zip", tmp_path / "cut.zip", "stamps/1.tsr")
     for lang, says in (
-        ("en", f"stamp 1 ({tsa.url}, no time): its token is missing"),
-        ("zh", f"时间戳 1（{tsa.url}，无时间）：时间戳令牌缺失"),
+        ("en", "stamp 1 (?, no time): its token is missing"),
+        ("zh", "时间戳 1（?，无时间）：时间戳令牌缺失"),
     ):
         r = three("--lang", lang, "evidence", "verify", "--bundle", cut, "--json", ok=False)
         doc = json.loads(r.stdout)
@@ -433,3 +443,187 @@ def test_a_bundles_stamp_files_renamed_still_prove_what_they_prove(three, tsa, t
     doc = three.json("evidence", "verify", "--bundle", tmp_path / "r.zip")
     assert doc["ok"] and [s["id"] for s in doc["stamps"]] == ["a"]
     assert [(c["first"], c["last"]) for c in doc["existed_by"]] == [(1, 3)]
+
+
+# --- forgeries (issue 34): a pin that pins, a token on its own request, stamps not removable ---
+
+
+def _openssl_verifies(token: bytes, message: bytes, ca: Path, work: Path) -> bool:
+    """`openssl ts -verify -data MSG -CAfile ROOT`: what an outside checker says of a token."""
+    (work / "t.tsr").write_bytes(token)
+    (work / "t.msg").write_bytes(message)
+    r = subprocess.run(
+        ["openssl", "ts", "-verify", "-in", work / "t.tsr", "-data", work / "t.msg",
+         "-CAfile", ca],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return r.returncode == 0 and "Verification: OK" in r.stdout
+
+
+def test_debtcli_and_openssl_give_each_token_the_same_verdict(tmp_path):
+    """A genuine token, one from a second unrelated TSA that carries its own root (with the
+    same names as the pinned one, and with other names), and a genuine token checked against
+    another head: debtcli under the pin says exactly what openssl says with -CAfile."""
+    from debtcli.stamps import check_token, message, request_for
+
+    head, other = "ab" * 32, "cd" * 32
+    pinned = LocalTsa(tmp_path / "pinned")
+    look_alike = LocalTsa(tmp_path / "alike", chain=True)  # same subject names, other keys
+    laptop = LocalTsa(tmp_path / "laptop", chain=True, name="Laptop TSA")
+    root = tmp_path / "pinned" / "ca.crt"
+    cases = {
+        "genuine": (pinned.reply(request_for(3, head)), 3, head, True),
+        "look-alike CA": (look_alike.reply(request_for(3, head)), 3, head, False),
+        "laptop CA": (laptop.reply(request_for(3, head)), 3, head, False),
+        "another head": (pinned.reply(request_for(3, head)), 2, other, False),
+    }
+    for name, (token, count, covers, expected) in cases.items():
+        ours = check_token(token, count, covers, root.read_text())
+        theirs = _openssl_verifies(token, message(count, covers), root, tmp_path)
+        assert (ours.ok, theirs) == (expected, expected), (name, ours)
+        assert ours.pinned
+    refused = check_token(cases["laptop CA"][0], 3, head, root.read_text())
+    assert "CN=Laptop TSA" in refused.en and "does not chain to the pinned root" in refused.en
+
+
+def _forge_with(db_path, token: bytes, count: int, head: str) -> None:
+    """A forger's store: the stamps replaced by one token of their own, guards dropped."""
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER IF EXISTS stamps_keep_tokens")
+    conn.execute("DELETE FROM stamps")
+    conn.execute(
+        "INSERT INTO stamps (tsa, chain_count, chain_head, requested_at, token, gen_time) "
+        "SELECT url, ?, ?, '2026-11-20T00:00:00+00:00', ?, '2026-11-20T00:00:00+00:00' "
+        "FROM tsas",
+        (count, head, token),
+    )
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_consistent_rewrite_with_another_cas_token_fails_under_the_pin(
+    three, tsa, tmp_path, db_path, monkeypatch, lang
+):
+    from debtcli.stamps import request_for
+
+    three("evidence", "stamp", "--tsa", tsa.url, "--ca", tsa.folder / "ca.crt")
+    _rewrite_note(db_path, 2, "they were polite")
+    head = sqlite3.connect(db_path).execute("SELECT hash FROM contacts WHERE id = 3").fetchone()
+    forged = LocalTsa(tmp_path / "laptop", chain=True, name="Laptop TSA")
+    _forge_with(db_path, forged.reply(request_for(3, head[0])), 3, head[0])
+    monkeypatch.setenv("DEBTCLI_LANG", lang)
+    r = three("evidence", "verify", "--json", ok=False)
+    doc = json.loads(r.stdout)
+    assert r.exit_code == 1 and not doc["ok"] and doc["existed_by"] == []
+    assert [(s["ok"], s["pinned"]) for s in doc["stamps"]] == [(False, True)]
+    says = "does not chain to the pinned root" if lang == "en" else "不能追溯到已固定的根证书"
+    assert any(says in p["message"] and "CN=Laptop TSA" in p["message"] for p in doc["problems"])
+
+
+def test_a_genuine_token_moved_to_another_head_is_refused(three, tsa, db_path):
+    """The token's imprint is compared with the head its row claims: the library's own check
+    compares the token with itself."""
+    three("evidence", "stamp", "--tsa", tsa.url, "--ca", tsa.folder / "ca.crt")
+    token = sqlite3.connect(db_path).execute("SELECT token FROM stamps").fetchone()[0]
+    head2 = sqlite3.connect(db_path).execute("SELECT hash FROM contacts WHERE id = 2").fetchone()
+    _forge_with(db_path, token, 2, head2[0])
+    r = three("evidence", "verify", ok=False)
+    assert r.exit_code == 1 and "covers something else than entries 1–2" in r.stderr
+
+
+def test_an_unpinned_stamp_names_the_root_it_was_checked_against(three, tmp_path):
+    with LocalTsa(tmp_path / "tsa", chain=True) as t:
+        three("evidence", "stamp", "--tsa", t.url)
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    root = x509.load_pem_x509_certificate((t.folder / "ca.crt").read_bytes())
+    fp = root.fingerprint(hashes.SHA256()).hex()
+    stamp = three.json("evidence", "verify")["stamps"][0]
+    assert (stamp["pinned"], stamp["root"], stamp["root_sha256"]) == (False, "CN=Test TSA Root", fp)
+    assert stamp["signer"] == "CN=Test TSA"
+    out = three("evidence", "verify").stdout
+    assert "nothing is pinned" in out and "CN=Test TSA Root" in out and fp in out
+    zh = three("--lang", "zh", "evidence", "verify").stdout
+    assert "未固定根证书" in zh and fp in zh
+
+
+def test_a_bundles_own_root_is_no_pin_and_its_tsa_label_is_not_believed(three, tsa, tmp_path):
+    _stamped(three, tsa)
+    three("evidence", "export", "-o", tmp_path / "b.zip")
+    members = zip_members(tmp_path / "b.zip")
+    info = json.loads(members["stamps/1.json"])
+    members["stamps/1.json"] = json.dumps({**info, "tsa": "https://freetsa.org/tsr"}).encode()
+    relabelled = rezip(members, tmp_path / "relabelled.zip")
+    doc = three.json("evidence", "verify", "--bundle", relabelled)
+    assert doc["ok"] and [s["pinned"] for s in doc["stamps"]] == [False]
+    assert [c["tsa"] for c in doc["existed_by"]] == ["CN=Test TSA"]
+    out = three("evidence", "verify", "--bundle", relabelled).stdout
+    assert "freetsa" not in out and "CN=Test TSA Root" in out
+    pinned = three.json("evidence", "verify", "--bundle", relabelled, "--ca", tsa.folder / "ca.crt")
+    assert pinned["ok"] and [s["pinned"] for s in pinned["stamps"]] == [True]
+    other = LocalTsa(tmp_path / "other", name="Other TSA")
+    r = three("evidence", "verify", "--bundle", relabelled, "--ca", other.folder / "ca.crt",
+              ok=False)  # fmt: skip
+    assert r.exit_code == 1 and "does not chain to the pinned root" in r.stderr
+
+
+def test_a_token_lands_on_the_request_it_answers(three, tsa, db_path):
+    """A newer head replaces a pending request while its token is on the way (the rowid is
+    re-used): the token is still recorded for the head it covers, and verify holds."""
+    from debtcli import store as st
+    from debtcli.stamps import request_for
+
+    three("evidence", "stamp", "--tsa", tsa.url, "--ca", tsa.folder / "ca.crt")
+    log_add(three, "4821", "2026-11-16 10:00", channel="sms")
+    s = st.open_store(db_path)
+    with s.write() as c:
+        [asked] = st.ensure_stamp_requests(c, "2026-11-23T00:00:00+00:00")
+    token = tsa.reply(request_for(asked["chain_count"], asked["chain_head"]))
+    log_add(three, "4821", "2026-11-17 10:00", channel="sms")  # replaces the pending request
+    with s.write() as c:
+        st.record_stamp(c, asked, token, "2026-11-23T00:00:00+00:00", None)
+    rows = s.conn.execute(
+        "SELECT chain_count, token IS NOT NULL FROM stamps ORDER BY id"
+    ).fetchall()
+    s.close()
+    assert sorted(tuple(r) for r in rows) == [(3, 1), (4, 1), (5, 0)]
+    three("evidence", "verify")
+
+
+def test_a_dozen_writes_with_the_background_sender_leave_every_token_true(
+    three, tsa, monkeypatch, db_path
+):
+    three("evidence", "stamp", "--tsa", tsa.url, "--ca", tsa.folder / "ca.crt")
+    monkeypatch.delenv("DEBTCLI_NO_BACKGROUND")
+    for n in range(12):
+        log_add(three, "4821", f"2026-11-16 10:{n:02d}", channel="sms")
+    monkeypatch.setenv("DEBTCLI_NO_BACKGROUND", "1")
+    for _ in range(150):
+        if (
+            sqlite3.connect(db_path)
+            .execute("SELECT COUNT(*) FROM stamps WHERE token IS NULL")
+            .fetchone()[0]
+            == 0
+        ):
+            break
+        time.sleep(0.1)
+    time.sleep(0.5)  # a sender still on its way
+    three("evidence", "stamp")
+    doc = three.json("evidence", "verify")
+    assert doc["ok"] and all(s["ok"] for s in doc["stamps"]) and len(doc["stamps"]) >= 2
+    assert doc["existed_by"][-1]["last"] == 15
+
+
+def test_stamp_records_removed_while_a_tsa_is_configured_fail_verify(three, tsa, db_path):
+    three("evidence", "stamp", "--tsa", tsa.url, "--ca", tsa.folder / "ca.crt")
+    _rewrite_note(db_path, 2, "they were polite")
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER stamps_keep_tokens")
+    conn.execute("DELETE FROM stamps")
+    conn.commit()
+    r = three("evidence", "verify", ok=False)
+    assert r.exit_code == 1 and "entries 1–3" in r.stderr and "stamp" in r.stderr
+    r = three("--lang", "zh", "evidence", "verify", ok=False)
+    assert r.exit_code == 1 and "时间戳记录" in r.stderr

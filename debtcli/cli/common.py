@@ -401,8 +401,8 @@ def read_json(path: Path) -> Any:
     wrong with it said in words, in the user's language."""
     import json
 
-    from debtcli.contactlog import regular_file
     from debtcli.errors import BadInput, os_reason
+    from debtcli.files import regular_file
 
     try:
         text = regular_file(path).read_text(encoding="utf-8")

@@ -213,6 +213,15 @@ def evidence_verify(
         Path | None,
         Opt("--bundle", help="Check an exported bundle.zip on its own instead of the store."),
     ] = None,
+    ca: Annotated[
+        Path | None,
+        Opt(
+            "--ca",
+            help="With --bundle: the TSA root certificate (PEM) you trust; every timestamp in "
+            "the bundle must chain to it. Without it, the root the bundle brings is only "
+            "shown, with its fingerprint.",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Recompute every hash: exit 0 if the log is intact, 1 naming every entry or attachment
@@ -220,8 +229,15 @@ def evidence_verify(
     checks each token and says by when each entry provably existed."""
     from debtcli import contactlog
 
+    if ca is not None and bundle is None:
+        from debtcli.errors import BadInput
+
+        raise BadInput(
+            "--ca goes with --bundle: the store's TSA roots are pinned with evidence stamp",
+            "--ca 须与 --bundle 同用：数据文件的时间戳根证书请用 evidence stamp 固定",
+        )
     if bundle is not None:
-        _verify_bundle(bundle, json_out)
+        _verify_bundle(bundle, json_out, _read_ca(ca) if ca else None)
         return
     seen, head, problems = contactlog.verify_store(state.store())
     stamps = contactlog.verify_stamps(state.store())
@@ -308,13 +324,21 @@ def render_stamps(report: Any, entries: int) -> None:
             f"{len(unchecked)} 个时间戳不含根证书，签名未校验，在此不作证明：请用 evidence stamp "
             "--tsa 地址 --ca 根证书.pem 固定根证书。",
         )
-    unpinned = sorted({t["tsa"] for t in report.tokens if not t["pinned"] and not t["unchecked"]})
-    if unpinned:
+    unpinned: dict[tuple[str, str], list[str]] = {}
+    for t in report.tokens:
+        if not t["pinned"] and t["root_sha256"]:
+            unpinned.setdefault((t["root"], t["root_sha256"]), []).append(str(t["id"]))
+    for (root, fp), ids in unpinned.items():
         say(
-            f"Not pinned ({', '.join(unpinned)}): checked against the certificates the tokens "
-            "carry; pin the TSA's root with evidence stamp --tsa URL --ca ROOT.pem.",
-            f"未固定根证书（{'、'.join(unpinned)}）：按令牌自带的证书校验；可用 evidence stamp "
-            "--tsa 地址 --ca 根证书.pem 固定。",
+            f"Stamp {', '.join(ids)}: nothing is pinned, so it was checked only against the root "
+            f"{root} (SHA-256 {fp}) that came with it, which proves the token is whole, not who "
+            "signed it. Compare that fingerprint with the one the TSA publishes, or pin the "
+            "root: evidence stamp --tsa URL --ca ROOT.pem (a bundle: evidence verify --bundle "
+            "FILE --ca ROOT.pem).",
+            f"时间戳 {'、'.join(ids)}：未固定根证书，只按随令牌附带的根证书 {root}（SHA-256 {fp}）"
+            "校验，这只证明令牌完整，不证明由谁签发。请将该指纹与时间戳服务公布的指纹比对，或固定根证书："
+            "evidence stamp --tsa 地址 --ca 根证书.pem（证据包：evidence verify --bundle 文件 "
+            "--ca 根证书.pem）。",
         )
     for t in report.tokens:
         if t["certificate_expired"]:
@@ -361,7 +385,7 @@ def evidence_stamp(
         )
     if tsa:
         url = stamps.check_url(tsa)
-        pem = stamps.check_ca(ca.read_bytes(), str(ca)) if ca else None
+        pem = _read_ca(ca) if ca else None
         st.add_tsa(s, url, pem, now)
     if not st.tsas(s.conn):
         if background:
@@ -389,11 +413,18 @@ def evidence_stamp(
         raise TsaUnreachable("; ".join(f.en for f in failures), "；".join(f.zh for f in failures))
 
 
-def _verify_bundle(bundle: Path, json_out: bool) -> None:
+def _read_ca(path: Path) -> str:
+    from debtcli import stamps
+    from debtcli.files import read_small
+
+    return stamps.check_ca(read_small(path, stamps.CA_MAX_BYTES), str(path))
+
+
+def _verify_bundle(bundle: Path, json_out: bool, ca_pem: str | None) -> None:
     """A bundle says what it proves and, in one line each, what it could not check."""
     from debtcli import contactlog
 
-    r = contactlog.verify_bundle(bundle)
+    r = contactlog.verify_bundle(bundle, ca_pem)
     other_cards = [eid for eid in r.absent if eid not in r.withheld]
     if json_out:
         emit_json(

@@ -294,6 +294,7 @@ TEXT = {
     "command with another to use several).": "时间戳服务的地址，例如 https://freetsa.org/tsr（会记住；换一个地址再运行一次即可同时使用多个）。",
     "The TSA's root certificate (PEM) to pin it to (remembered).": "用于固定该时间戳服务的根证书（PEM 格式，会记住）。",
     "Check an exported bundle.zip on its own instead of the store.": "单独校验一个导出的证据包 bundle.zip，而不是数据文件。",
+    "With --bundle: the TSA root certificate (PEM) you trust; every timestamp in the bundle must chain to it. Without it, the root the bundle brings is only shown, with its fingerprint.": "与 --bundle 同用：你信任的时间戳服务根证书（PEM）；证据包中的每个时间戳都必须能追溯到它。不给出时，证据包自带的根证书只会连同指纹一起显示出来。",
     "Export the log as a bundle a regulator or lawyer can check: entries (CSV, JSON), "
     "attachments, a SHA-256 manifest with the chain head, and an HTML summary.": "把记录导出为监管机构或律师可以核验的证据包：记录（CSV、JSON）、附件、含链头的 "
     "SHA-256 清单，以及 HTML 摘要。",
