@@ -7,7 +7,7 @@ from pathlib import Path
 
 from debtcli.errors import BadInput, os_reason
 from debtcli.evidence import file_sha256
-from debtcli.store import make_private_dir, sweep_orphans
+from debtcli.store import INCOMING_PREFIX, make_private_dir, sweep_orphans
 
 
 def display_name(raw: str) -> str:
@@ -57,12 +57,12 @@ def place(folder: Path, prepared: list[dict]) -> list[Path]:
     transaction can remove them again."""
     created: list[Path] = []
     make_private_dir(folder)
-    sweep_orphans(folder, ".incoming-")  # what a killed copy left
+    sweep_orphans(folder, INCOMING_PREFIX)  # what a killed copy left
     for a in prepared:
         target = folder / a["sha256"]
         if target.exists():
             continue
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".incoming-{os.getpid()}-")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f"{INCOMING_PREFIX}{os.getpid()}-")
         try:
             with os.fdopen(fd, "wb") as out, open(a["source"], "rb") as src:
                 for block in iter(lambda: src.read(1 << 20), b""):

@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +128,7 @@ def _schema(conn: sqlite3.Connection) -> set[tuple]:
     return {
         (t, n, tbl, re.sub(r"\s+", " ", sql or "").strip())
         for t, n, tbl, sql in conn.execute(
-            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT GLOB 'sqlite_*'"
         )
     }
 
@@ -209,10 +210,15 @@ def check_backup(path: Path, work: Path, verified: dict | None = None) -> dict[s
         )
     _extract(z, manifest, work, Path(path))
     staged = work / "store.db"
+    expected = _expected_schema(version, work)
     conn = sqlite3.connect(f"file:{staged}?mode=ro", uri=True)
     try:
         got = _schema(conn)
         got_version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if got == expected and got_version == version:
+            check_rows(conn)
+    except BadInput as exc:
+        raise CheckFailed(f"{path}: {exc.en}", f"{path}：{exc.zh}") from exc
     except sqlite3.DatabaseError as exc:
         en, zh = sqlite_reason(exc)
         raise CheckFailed(
@@ -221,8 +227,6 @@ def check_backup(path: Path, work: Path, verified: dict | None = None) -> dict[s
         ) from exc
     finally:
         conn.close()
-    expected = _expected_schema(version, work)
-    (work / "expected.db").unlink(missing_ok=True)
     if got_version != version or got != expected:
         odd = sorted(n for _, n, _, _ in got ^ expected)[:3]
         raise CheckFailed(
@@ -277,30 +281,93 @@ def _lock(target: Path) -> Any:
     return fd
 
 
+STORE_WAIT = 30  # seconds a restore waits for a command writing to the store to finish
+
+
+@contextmanager
+def _writers_held(target: Path) -> Iterator[None]:
+    """The store's own write lock, held while it is replaced: a command in the middle of a
+    write finishes first (and what it wrote is then part of what the restore replaces, which
+    --force was asked for), and none starts until the new store is in place."""
+    if not target.exists():
+        yield
+        return
+    conn = sqlite3.connect(target, timeout=STORE_WAIT, isolation_level=None)
+    try:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise BadInput(
+                    f"{target} is in use by another debtcli command that is writing; try the "
+                    "restore again when it has finished",
+                    f"{target} 正被另一个 debtcli 命令写入；请在它完成后再恢复",
+                ) from exc
+        except sqlite3.DatabaseError:
+            pass  # not a store at all: nothing of ours writes to it
+        yield
+    finally:
+        conn.close()
+
+
+def _refuse_if_in_use(target: Path, force: bool) -> None:
+    if _store_has_data(target) and not force:
+        raise BadInput(
+            f"{target} already holds a store; add --force to replace it (back it up first)",
+            f"{target} 已有数据；如要替换请加 --force（请先备份）",
+        )
+
+
+def _place_evidence(staged: Path, evidence: Path) -> Path | None:
+    """Every evidence file of the backup into the evidence folder, replacing one whose bytes
+    are not its name's (damage the backup repairs); the files the restored store names none
+    of (the replaced store's) are moved aside, into a folder returned, not left to look
+    planted."""
+    from datetime import datetime
+
+    from debtcli.evidence import file_sha256
+
+    st.make_private_dir(evidence)
+    restored = set()
+    for f in staged.iterdir():
+        restored.add(f.name)
+        there = evidence / f.name
+        if not there.is_file() or file_sha256(there) != f.name:
+            os.replace(f, there)  # same folder tree: a rename
+    stray = [
+        p
+        for p in evidence.iterdir()
+        if p.name not in restored and not p.name.startswith(st.INCOMING_PREFIX)
+    ]
+    if not stray:
+        return None
+    aside = evidence.with_name(f"{evidence.name}-replaced-{datetime.now():%Y%m%d-%H%M%S}")
+    st.make_private_dir(aside)
+    for p in stray:
+        os.replace(p, aside / p.name)
+    return aside
+
+
 def restore(path: Path, target: Path, force: bool) -> dict[str, Any]:
     """Everything is checked in a staging folder beside the store before anything is moved;
-    a refusal leaves the store and its evidence folder exactly as they were."""
+    a refusal leaves the store and its evidence folder exactly as they were. Returns the
+    backup's manifest, with `moved_aside`: where the replaced store's own evidence files went
+    (or None)."""
     from debtcli.files import regular_file
 
     regular_file(Path(path))  # a backup that is not there is said before the store in the way
     lock = _lock(target)
     try:
-        if _store_has_data(target) and not force:
-            raise BadInput(
-                f"{target} already holds a store; add --force to replace it (back it up first)",
-                f"{target} 已有数据；如要替换请加 --force（请先备份）",
-            )
+        _refuse_if_in_use(target, force)  # said before the backup is read
         with st.staging(target) as work:
             manifest = check_backup(path, work)  # nothing is replaced before this
-            evidence = st.evidence_dir(target)
-            st.make_private_dir(evidence)
-            for f in (work / "store-evidence").iterdir():
-                if not (evidence / f.name).exists():
-                    os.replace(f, evidence / f.name)  # same folder tree: a rename
-            for suffix in ("-wal", "-shm"):
-                Path(str(target) + suffix).unlink(missing_ok=True)
-            os.replace(work / "store.db", target)
-        return manifest
+            with _writers_held(target):
+                _refuse_if_in_use(target, force)  # a store made meanwhile is not lost either
+                aside = _place_evidence(work / "store-evidence", st.evidence_dir(target))
+                for suffix in ("-wal", "-shm"):
+                    Path(str(target) + suffix).unlink(missing_ok=True)
+                os.replace(work / "store.db", target)
+        return {**manifest, "moved_aside": str(aside) if aside else None}
     finally:
         os.close(lock)
 
@@ -361,19 +428,100 @@ def _enums() -> dict[str, tuple[str, ...]]:
     }
 
 
+def _bad_value(where: str, why: str, why_zh: str, what: tuple[str, str] = ("export", "导出文件")):
+    return BadInput(
+        f"not a usable debtcli {what[0]}: {where}: {why}",
+        f"不是可用的 debtcli {what[1]}：{where}：{why_zh}",
+    )
+
+
+SQLITE_INT = (-(1 << 63), (1 << 63) - 1)
+
+
+class RowCheck:
+    """Every value a store's table may hold, checked against its schema: its type (INTEGER
+    within SQLite's range, TEXT, a BLOB as bytes or base64), its form (dates, the log's
+    choices) and no control characters in text but newlines and tabs. The one rule for rows
+    from an export (import --json) and from a backup's store (restore)."""
+
+    def __init__(self, conn: sqlite3.Connection, what: tuple[str, str] = ("export", "导出文件")):
+        self.conn, self.enums, self.types = conn, _enums(), dict[str, dict[str, str]]()
+        self.what = what
+
+    def columns(self, table: str) -> dict[str, str]:
+        if table not in self.types:
+            self.types[table] = {
+                r[1]: r[2].upper() for r in self.conn.execute(f"PRAGMA table_info({table})")
+            }
+        return self.types[table]
+
+    def row(self, table: str, n: int, row: Any) -> None:
+        import re
+        from datetime import date
+
+        types = self.columns(table)
+        where = f"table {table}, row {n}"
+        if not isinstance(row, dict) or not row:
+            raise _bad_value(where, "must be an object", "必须是对象", self.what)
+        for col, value in row.items():
+            if col not in types:
+                raise _bad_value(where, f"unknown column {col!r}", f"未知列 {col!r}", self.what)
+            if value is None:
+                continue
+            kind = types[col]
+            if (table, col) in BLOBS:
+                ok = isinstance(value, bytes) or self._base64(row, col, value)
+            elif kind == "INTEGER":
+                ok = type(value) is int and SQLITE_INT[0] <= value <= SQLITE_INT[1]
+            else:
+                ok = isinstance(value, str)
+            if not ok:
+                raise _bad_value(
+                    f"{where}, {col}",
+                    f"{value!r:.40} is not {kind.lower()}",
+                    f"{value!r:.40} 不是{kind.lower()}",
+                    self.what,
+                )
+            if not isinstance(value, str):
+                continue
+            if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value):
+                raise _bad_value(f"{where}, {col}", "control characters", "含有控制字符", self.what)
+            if col in DATE_COLUMNS:
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    raise _bad_value(
+                        f"{where}, {col}",
+                        f"{value!r:.40} is not a date",
+                        f"{value!r:.40} 不是日期",
+                        self.what,
+                    ) from None
+            enums = self.enums
+            if table in ("contacts", "numbers") and col in enums and value not in enums[col]:
+                raise _bad_value(
+                    f"{where}, {col}",
+                    f"{value!r:.40} is not one of {', '.join(enums[col])}",
+                    f"{value!r:.40} 不在可选值中",
+                    self.what,
+                )
+
+    @staticmethod
+    def _base64(row: dict, col: str, value: Any) -> bool:
+        import base64
+        import binascii
+
+        if not isinstance(value, str):
+            return False
+        try:
+            row[col] = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            return False
+        return True
+
+
 def check_export(conn: sqlite3.Connection, doc: Any) -> dict[str, list[dict]]:
-    """Every value of an export checked against the schema before anything is written: its
-    type (INTEGER, TEXT), its form (dates, the log's choices) and no control characters in
-    text but newlines and tabs. Returns the tables."""
-    import re
-    from datetime import date
-
-    def bad(where: str, why: str, why_zh: str) -> BadInput:
-        return BadInput(
-            f"not a usable debtcli export: {where}: {why}",
-            f"不是可用的 debtcli 导出文件：{where}：{why_zh}",
-        )
-
+    """Every value of an export checked (RowCheck) before anything is written. Returns the
+    tables."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise BadInput(
             f"not a debtcli export (expected format {FORMAT})",
@@ -381,67 +529,38 @@ def check_export(conn: sqlite3.Connection, doc: Any) -> dict[str, list[dict]]:
         )
     schema = doc.get("schema", 0)
     if isinstance(schema, bool) or not isinstance(schema, int) or schema < 0:
-        raise bad("schema", "must be a whole number", "必须是整数")
+        raise _bad_value("schema", "must be a whole number", "必须是整数")
     if schema > st.SCHEMA_VERSION:
         raise BadInput(
             "the export was made by a newer debtcli", "导出文件由更新版本的 debtcli 生成"
         )
     tables = doc.get("tables")
     if not isinstance(tables, dict):
-        raise bad("tables", "missing, or not an object of tables", "缺失，或不是由表组成的对象")
-    enums = _enums()
+        raise _bad_value(
+            "tables", "missing, or not an object of tables", "缺失，或不是由表组成的对象"
+        )
+    check = RowCheck(conn)
     for table, rows in tables.items():
         if table not in TABLES:
-            raise bad(f"table {table!r}", "not a table of a debtcli store", "不是 debtcli 的表")
+            raise _bad_value(
+                f"table {table!r}", "not a table of a debtcli store", "不是 debtcli 的表"
+            )
         if not isinstance(rows, list):
-            raise bad(f"table {table}", "must be a list of rows", "必须是由行组成的列表")
-        types = {r[1]: r[2].upper() for r in conn.execute(f"PRAGMA table_info({table})")}
+            raise _bad_value(f"table {table}", "must be a list of rows", "必须是由行组成的列表")
         for n, row in enumerate(rows, start=1):
-            where = f"table {table}, row {n}"
-            if not isinstance(row, dict) or not row:
-                raise bad(where, "must be an object", "必须是对象")
-            for col, value in row.items():
-                if col not in types:
-                    raise bad(where, f"unknown column {col!r}", f"未知列 {col!r}")
-                if value is None:
-                    continue
-                ok = (
-                    isinstance(value, int) and not isinstance(value, bool)
-                    if types[col] == "INTEGER"
-                    else isinstance(value, str)
-                )
-                if ok and (table, col) in BLOBS:
-                    import base64
-                    import binascii
-
-                    try:
-                        row[col] = base64.b64decode(value, validate=True)
-                    except (binascii.Error, ValueError):
-                        ok = False
-                if not ok:
-                    raise bad(
-                        f"{where}, {col}",
-                        f"{value!r:.40} is not {types[col].lower()}",
-                        f"{value!r:.40} 不是{types[col].lower()}",
-                    )
-                if isinstance(value, str) and re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value):
-                    raise bad(f"{where}, {col}", "control characters", "含有控制字符")
-                if col in DATE_COLUMNS:
-                    try:
-                        date.fromisoformat(value)
-                    except ValueError:
-                        raise bad(
-                            f"{where}, {col}",
-                            f"{value!r:.40} is not a date",
-                            f"{value!r:.40} 不是日期",
-                        ) from None
-                if table in ("contacts", "numbers") and col in enums and value not in enums[col]:
-                    raise bad(
-                        f"{where}, {col}",
-                        f"{value!r:.40} is not one of {', '.join(enums[col])}",
-                        f"{value!r:.40} 不在可选值中",
-                    )
+            check.row(table, n, row)
     return tables
+
+
+def check_rows(conn: sqlite3.Connection) -> None:  # raises BadInput
+    """Every row of every table of a store (a backup's, before it is restored), as RowCheck
+    checks an export's: a hostile amount or date would stop later commands."""
+    check = RowCheck(conn, ("backup: its store", "备份：其数据文件"))
+    for table in TABLES:
+        cur = conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
+        names = [d[0] for d in cur.description]
+        for n, values in enumerate(cur, start=1):
+            check.row(table, n, dict(zip(names, values, strict=True)))
 
 
 def import_json(store: st.Store, doc: Any) -> dict[str, int]:

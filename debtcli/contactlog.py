@@ -840,7 +840,9 @@ def _integrity(store: st.Store, entries: int) -> list[Problem]:
 
 
 def _unexpected_files(store: st.Store, known: set[str]) -> list[Problem]:
-    """Files in the evidence folder that no entry names: planted, or left by a crash."""
+    """Files in the evidence folder that no entry names: planted, or left by a crash. A file
+    under debtcli's own staging name is an attachment on its way in (or one a killed copy
+    left, which the next write sweeps): neither is evidence of anything."""
     folder = store.evidence_dir
     if not folder.is_dir():
         return []
@@ -853,7 +855,7 @@ def _unexpected_files(store: st.Store, known: set[str]) -> list[Problem]:
             f"证据文件夹中的 {p.name} 不属于任何记录（被放入，或是中断的复制留下的）",
         )
         for p in sorted(folder.iterdir())
-        if p.name not in known
+        if p.name not in known and not p.name.startswith(st.INCOMING_PREFIX)
     ]
 
 
@@ -866,6 +868,18 @@ def verify_store(store: st.Store, parallel: bool = True) -> tuple[int, str, list
     seen, last, problems, pages = _verify_entries(store, parallel, lambda: _integrity(store, count))
     problems = pages + problems
     atts = st.attachments_for(conn)
+    orphans = st.orphan_attachments(conn)
+    for eid, sha in orphans:
+        atts.pop(eid, None)
+        problems.append(
+            Problem(
+                eid,
+                "attachment-orphan",
+                f"an attachment row names entry {eid}, which does not exist, for file "
+                f"{sha[:12]}…: added outside debtcli",
+                f"有附件记录指向不存在的记录 {eid}（文件 {sha[:12]}…）：在 debtcli 之外被添加",
+            )
+        )
     checked: dict[str, str | None] = {}
     for eid, group in sorted(atts.items()):
         for a in group:

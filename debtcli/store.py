@@ -64,6 +64,7 @@ def make_private_dir(path: Path) -> None:
 
 
 STAGING_PREFIX = ".debtcli-staging-"
+INCOMING_PREFIX = ".incoming-"  # an attachment on its way into the evidence folder
 
 
 @contextmanager
@@ -420,7 +421,10 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction: everything inside lands, or nothing does."""
+        """One transaction: everything inside lands, or nothing does. The first write of a
+        run also removes the half-copied attachments a killed debtcli left."""
+        if not self.wrote:
+            sweep_orphans(self.evidence_dir, INCOMING_PREFIX)
         self.wrote = True
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -1281,6 +1285,17 @@ def numbers_logged(conn: sqlite3.Connection) -> Iterator[tuple[str, str | None, 
         "SELECT phone, org, party, card_id FROM contacts WHERE phone IS NOT "
         "NULL AND phone != '' ORDER BY id"
     )
+
+
+def orphan_attachments(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """Attachment rows of no entry: covered by no hash, they would vouch for any file."""
+    return [
+        (r[0], r[1])
+        for r in conn.execute(
+            "SELECT contact_id, sha256 FROM contact_attachments WHERE contact_id NOT IN "
+            "(SELECT id FROM contacts) ORDER BY contact_id, position"
+        )
+    ]
 
 
 def logged_attachment_hashes(conn: sqlite3.Connection) -> set[str]:

@@ -659,6 +659,10 @@ def _state(db_path):
         "DROP TRIGGER contacts_no_update; DROP TRIGGER contacts_no_delete;",
         "CREATE TRIGGER sneaky AFTER INSERT ON contacts BEGIN "
         "UPDATE contacts SET note = 'x' WHERE id = NEW.id; END;",
+        # look-alikes of SQLite's own names, which LIKE 'sqlite_%' let through
+        "CREATE TRIGGER sqliteXevil AFTER INSERT ON contacts BEGIN "
+        "UPDATE meta SET value = '0' WHERE key = 'chain_count'; END;",
+        "CREATE TRIGGER SQLITE1 AFTER INSERT ON contacts BEGIN SELECT RAISE(ABORT, 'x'); END;",
     ],
 )
 def test_restore_refuses_a_store_whose_schema_is_not_ours(logged, tmp_path, db_path, sql):

@@ -1,6 +1,7 @@
 """The contact log as evidence: append-only, hash-chained, tamper-evident, with rule flags."""
 
 import csv
+import hashlib
 import io
 import json
 import sqlite3
@@ -904,3 +905,40 @@ def test_facts_of_something_unknown_lists_what_is_known_in_words_it_takes(li_wei
         assert_clean_failure(r, says=says)
     for word in ("抓人", "案底", "孩子上学", "催收函核对"):  # each listed is taken
         assert li_wei.json("--lang", "zh", "facts", word)
+
+
+def test_an_attachment_on_its_way_in_is_not_planted_and_a_crashed_one_is_swept(logged, db_path):
+    """Verify while `log add --attach` copies a file, or after a copy was killed: debtcli's own
+    staging name is no planted file; the next command that writes sweeps a dead copy."""
+    import os
+
+    folder = db_path.with_name("store-evidence")
+    folder.mkdir(exist_ok=True)
+    live = folder / f".incoming-{os.getpid()}-abc"
+    dead = folder / f".incoming-{2**22 + 12345}-xyz"
+    live.write_bytes(b"half a recording, still copying")
+    dead.write_bytes(b"half a recording, copy killed")
+    logged("evidence", "verify")
+    log_add(logged, "4821", "2026-11-22 10:00", channel="sms")
+    assert live.exists() and not dead.exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_attachment_row_of_no_entry_fails_verify_and_hides_no_file(
+    logged, db_path, monkeypatch, lang
+):
+    folder = db_path.with_name("store-evidence")
+    folder.mkdir(exist_ok=True)
+    planted = b"a file someone put there"
+    sha = hashlib.sha256(planted).hexdigest()
+    (folder / sha).write_bytes(planted)
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "INSERT INTO contact_attachments VALUES (99, 0, ?, 'x.m4a', ?, NULL)", (sha, len(planted))
+    )
+    conn.commit()
+    monkeypatch.setenv("DEBTCLI_LANG", lang)
+    r = logged("evidence", "verify", ok=False)
+    assert r.exit_code == 1
+    says = "names entry 99, which does not exist" if lang == "en" else "指向不存在的记录 99"
+    assert says in r.stderr and sha in r.stderr  # the planted file is named too

@@ -41,6 +41,11 @@ def restore_cmd(
         f"Restored {m['entries']} log entries into {state.store_path}.",
         f"已将 {m['entries']} 条记录恢复到 {state.store_path}。",
     )
+    if m["moved_aside"]:
+        say(
+            f"The replaced store's own evidence files were moved to {m['moved_aside']}.",
+            f"被替换的数据文件自己的证据文件已移到 {m['moved_aside']}。",
+        )
 
 
 @app.command("export")

@@ -1,0 +1,103 @@
+"""Restore (issue 34): a good backup repairs damaged evidence files, the replaced store's own
+files do not stay behind to look planted, a store row debtcli never writes is refused like an
+export's, and a command writing to the store is waited for, never written under."""
+
+import sqlite3
+import threading
+
+import pytest
+from conftest import assert_clean_failure, log_add, store_digest
+
+
+@pytest.fixture
+def backed_up(li_wei, tmp_path):
+    rec = tmp_path / "call.m4a"
+    rec.write_bytes(b"\x00\x00\x00\x20ftypM4A the 22:40 call")
+    log_add(li_wei, "4821", "2026-11-10 22:40", "--party", "agency", "--attach", rec)
+    li_wei("backup", "-o", tmp_path / "b.zip")
+    return li_wei, tmp_path / "b.zip"
+
+
+def _evidence(db_path):
+    return db_path.with_name("store-evidence")
+
+
+def test_a_good_backup_repairs_a_damaged_evidence_file(backed_up, db_path):
+    cli, backup = backed_up
+    [recording] = list(_evidence(db_path).iterdir())
+    recording.write_bytes(b"damaged")
+    assert cli("evidence", "verify", ok=False).exit_code == 1
+    cli("restore", backup, "--force")
+    assert recording.read_bytes().endswith(b"the 22:40 call")
+    cli("evidence", "verify")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_replaced_stores_own_files_are_moved_aside_not_left_to_look_planted(
+    backed_up, db_path, tmp_path, lang
+):
+    cli, backup = backed_up
+    letter = tmp_path / "letter.jpg"
+    letter.write_bytes(b"\xff\xd8 a letter logged after the backup")
+    log_add(cli, "4821", "2026-11-12 10:00", "--attach", letter, channel="letter")
+    r = cli("--lang", lang, "restore", backup, "--force")
+    aside = [p for p in db_path.parent.iterdir() if p.name.startswith("store-evidence-replaced-")]
+    assert len(aside) == 1 and len(list(aside[0].iterdir())) == 1
+    assert str(aside[0]) in r.stdout
+    assert ("moved to" if lang == "en" else "已移到") in r.stdout
+    cli("evidence", "verify")
+
+
+@pytest.mark.parametrize(
+    ("sql", "says"),
+    [
+        ("UPDATE payments SET amount = 'abc'", "table payments, row 1, amount"),
+        ("UPDATE episodes SET since = 'not a date'", "table episodes, row 1, since"),
+        ("UPDATE cards SET credit_limit = 'lots'", "table cards, row 1, credit_limit"),
+    ],
+)
+def test_a_backup_holding_a_row_debtcli_never_writes_is_refused(
+    li_wei, tmp_path, db_path, sql, says
+):
+    from test_attack import _doctor_store
+
+    li_wei("card", "edit", "4821", "--limit", "50000")
+    li_wei("pay", "4821", "100")
+    li_wei("backup", "-o", tmp_path / "b.zip")
+    doctored = _doctor_store(tmp_path / "b.zip", tmp_path / "d.zip", tmp_path, sql)
+    before = store_digest(db_path)
+    r = li_wei("restore", doctored, "--force", ok=False)
+    assert_clean_failure(r, code=1, says=says)
+    zh = li_wei("--lang", "zh", "restore", doctored, "--force", ok=False)
+    assert "备份：其数据文件" in zh.stderr
+    assert store_digest(db_path) == before
+
+
+def test_a_restore_waits_for_a_writer_then_refuses_and_loses_nothing(
+    backed_up, db_path, monkeypatch
+):
+    from debtcli import backup
+
+    cli, b = backed_up
+    monkeypatch.setattr(backup, "STORE_WAIT", 0.5)
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE cards SET name = 'written meanwhile' WHERE last4 = '7730'")
+    r = cli("restore", b, "--force", ok=False)
+    writer.execute("COMMIT")
+    writer.close()
+    assert_clean_failure(r, says="in use by another debtcli command")
+    names = sqlite3.connect(db_path).execute("SELECT name FROM cards WHERE last4 = '7730'")
+    assert names.fetchone()[0] == "written meanwhile"
+
+
+def test_a_restore_replaces_the_store_once_a_writer_has_finished(backed_up, db_path):
+    cli, b = backed_up
+    writer = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    writer.execute("BEGIN IMMEDIATE")
+    done = threading.Timer(0.5, lambda: writer.execute("COMMIT"))
+    done.start()
+    cli("restore", b, "--force")
+    done.join()
+    writer.close()
+    cli("evidence", "verify")
