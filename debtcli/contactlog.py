@@ -1455,7 +1455,7 @@ def verify_bundle(path: Path, ca_pem: str | None = None) -> BundleCheck:
             )
         ):
             raise TypeError("entries.json and chain.json must be lists")
-    except (KeyError, ValueError, TypeError) as exc:
+    except (KeyError, ValueError, TypeError, RecursionError) as exc:
         raise BadInput(
             f"{path}: entries.json, chain.json or a stamp is missing or unreadable ({exc})",
             f"{path}：entries.json、chain.json 或时间戳缺失或无法读取（{exc}）",

@@ -21,6 +21,7 @@ possibly empty). The first entry's prev_hash is 64 zeros.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from debtcli.store import CONTACT_INPUT, GENESIS
@@ -287,7 +288,9 @@ def open_signed_zip(path: Any, kind_en: str, kind_zh: str) -> tuple[Any, dict, l
     import zipfile
 
     from debtcli.errors import BadInput
+    from debtcli.files import regular_file
 
+    regular_file(Path(path))  # a FIFO would hang the zip reader, a device never end
     try:
         try:
             z = zipfile.ZipFile(path)
@@ -328,7 +331,7 @@ def open_signed_zip(path: Any, kind_en: str, kind_zh: str) -> tuple[Any, dict, l
         TypeError,
         EOFError,
         NotImplementedError,
-        RuntimeError,
+        RuntimeError,  # RecursionError too: JSON nested a hundred thousand deep
     ) as exc:
         raise BadInput(
             f"{path} is not a debtcli {kind_en} ({exc})", f"{path} 不是 debtcli {kind_zh}（{exc}）"

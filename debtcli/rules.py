@@ -561,6 +561,7 @@ def _check_letters(path: Path, letters: Any) -> None:
 
 
 _CACHE: dict[str, Pack] = {}
+PACK_MAX_BYTES = 4 << 20  # the built-in pack is about 60 KB
 
 
 def _read(path: Path, cache_dir: Path | None) -> dict[str, Any]:
@@ -583,15 +584,19 @@ def _read(path: Path, cache_dir: Path | None) -> dict[str, Any]:
         pass
     import tomllib  # only on a cache miss
 
+    from debtcli.errors import BadInput
+    from debtcli.files import read_small
+
     try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except OSError as exc:
-        raise _fail(path, "file", *os_reason(exc)) from exc
+        data = tomllib.loads(read_small(path, PACK_MAX_BYTES).decode("utf-8"))
+    except BadInput as exc:  # not a plain file, or larger than a pack ever is
+        raise RulePackError(exc.en, exc.zh) from exc
     except tomllib.TOMLDecodeError as exc:
         raise _fail(path, "syntax", str(exc)) from exc
     except UnicodeDecodeError as exc:  # TOML is UTF-8: a legacy encoding, or not text at all
         raise _fail(path, "file", "not UTF-8 text", "不是 UTF-8 文本") from exc
+    except RecursionError as exc:
+        raise _fail(path, "syntax", "nested too deeply", "嵌套过深") from exc
     if cache is not None and cache.parent.parent.is_dir():
         try:
             from debtcli.store import make_private_dir
@@ -610,7 +615,7 @@ def load_pack(name_or_path: str, cache_dir: Path | None = None) -> Pack:
     if name_or_path in _CACHE:
         return _CACHE[name_or_path]
     candidate = Path(name_or_path).expanduser()
-    if name_or_path.endswith(".toml") or candidate.is_file():
+    if name_or_path.endswith(".toml") or candidate.exists():
         path = candidate
     else:
         path = PACKS_DIR / f"{name_or_path}.toml"

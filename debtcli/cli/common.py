@@ -413,6 +413,11 @@ def read_json(path: Path) -> Any:
         raise BadInput(f"{path} is not UTF-8 text", f"{path} 不是 UTF-8 文本") from exc
     try:
         return json.loads(text)
+    except RecursionError as exc:
+        raise BadInput(
+            f"{path} is not a JSON document debtcli reads (nested too deeply)",
+            f"{path} 不是 debtcli 能读取的 JSON 文件（嵌套过深）",
+        ) from exc
     except json.JSONDecodeError as exc:
         where_en, where_zh = (
             f"line {exc.lineno}, column {exc.colno}",
