@@ -356,3 +356,71 @@ def test_the_readmes_recipe_checks_a_real_bundle_without_debtcli(li_wei, tmp_pat
             z.writestr(n, d)
     with pytest.raises(AssertionError):
         _readme_recipe(tmp_path / "edited.zip")
+
+
+# Spellings people really type (issue 34): each must be masked, in the note of a redacted
+# bundle; the generated secrets above were ASCII only, so removing the landline pattern or the
+# full-width folding failed no test.
+SPELLINGS = [
+    "138  1234  5678",
+    "138 - 1234 - 5678",
+    "138/1234/5678",
+    "138_1234_5678",
+    "138\u200b1234\u200b5678",
+    "(138)12345678",
+    "1-3-8-1-2-3-4-5-6-7-8",
+    "一三八一二三四五六七八",
+    "幺三八幺二三四五六七八",
+    "１３８－１２３４－５６７８",
+    "+86 138 1234 5678",
+    "(+86)13812345678",
+    "+86 755 8888 1234",
+    "(0755) 8888-1234",
+    "０７５５－８８８８１２３４",
+    "微信号是 zhangsan_88",
+    "V信 lisi1234",
+    "QQ 12345678",
+    "QQ号：123456789",
+    "见面,1234567",
+    "它说.7654321",
+]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_every_spelling_of_a_number_is_masked(spelling):
+    from debtcli.redact import mask_text
+
+    masked = mask_text(f"对方留下 {spelling} 让我回电", ())
+    assert masked.startswith("对方留下 ") and masked.endswith(" 让我回电"), masked
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", masked) if ch.isdigit()) + "".join(
+        ch for ch in masked if ch in "〇零一二三四五六七八九幺"
+    )
+    assert len(digits) < 5, (spelling, masked)
+
+
+@pytest.mark.parametrize(
+    "kept",
+    ["2026-11-20 10:00 欠 62400 元", "欠 1,234,567 元", "三月一日", "3.1415926", "20261120"],
+)
+def test_dates_and_amounts_stay(kept):
+    from debtcli.redact import mask_text
+
+    assert mask_text(kept, ()) == kept
+
+
+@pytest.mark.parametrize("written", ["王 小明", "王小明", "zhang wei", "ZHANG  WEI", "ZhangWei"])
+def test_a_listed_name_is_masked_however_it_is_spaced_or_cased(written):
+    from debtcli.redact import mask_text
+
+    assert mask_text(f"{written} 打来电话", ["王小明", "Zhang Wei"]) == "*** 打来电话"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_one_character_mask_is_refused_with_a_reason(li_wei, tmp_path, lang):
+    from conftest import assert_clean_failure
+
+    r = li_wei("--lang", lang, "evidence", "export", "--redact", "--mask", "王", "-o",
+               tmp_path / "r.zip", ok=False)  # fmt: skip
+    assert_clean_failure(r, says="--mask '王'")
+    assert ("at least two characters" if lang == "en" else "至少两个字") in r.stderr
+    assert not (tmp_path / "r.zip").exists()

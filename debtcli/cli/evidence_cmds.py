@@ -600,8 +600,10 @@ def evidence_export(
     from debtcli import contactlog
     from debtcli.documents import output_file
     from debtcli.ledger import find_card
+    from debtcli.redact import check_names
 
     output_file(output, "evidence.zip")  # before the log is read: a folder given is said first
+    check_names(mask or [])
     s = state.store()
     c = find_card(s, card) if card else None
     _, _, problems = contactlog.verify_store(s)
