@@ -283,12 +283,25 @@ def _listify(value: Any) -> list[str]:
     return [str(value)]
 
 
-def _append(store: st.Store, entries: list[dict], atts: list[list[dict]]) -> list[int]:
+def _append(
+    store: st.Store,
+    entries: list[dict],
+    atts: list[list[dict]],
+    logged: Callable[[sqlite3.Connection, dict, list[dict]], bool] | None = None,
+) -> list[int]:
+    """Append all or nothing. logged(conn, entry, attachments): is it in the log already? Asked
+    inside the write transaction, which one writer holds at a time: two imports of the same
+    folder at once log each recording once."""
     from debtcli.attachments import place
 
     created: list[Path] = []
     try:
         with store.write() as conn:
+            if logged is not None:
+                kept = [
+                    (e, a) for e, a in zip(entries, atts, strict=True) if not logged(conn, e, a)
+                ]
+                entries, atts = [e for e, _ in kept], [a for _, a in kept]
             ids = st.append_contacts(conn, entries, atts)
             flat = [a for group in atts for a in group]
             if flat:
@@ -578,25 +591,46 @@ def import_csv(
     return written
 
 
-def import_proposals(store: st.Store, pack: Pack, proposals: list[Any], today: date) -> list[int]:
+class Imported(NamedTuple):
+    ids: list[int]  # the entries logged
+    set_aside: list[tuple[str, str, str]]  # (what, why in en, why in zh): refused, not logged
+    already: int  # found logged meanwhile (another import of the same files at once)
+
+
+def import_proposals(store: st.Store, pack: Pack, proposals: list[Any], today: date) -> Imported:
     """Log what a phone import proposed (debtcli.phone): each entry checked as `log add`
-    checks it, recordings attached by SHA-256, all in time order, in one transaction: all of
-    them land, or none."""
+    checks it, recordings attached by SHA-256, all in time order, in one transaction. One that
+    `log add` would refuse (a date before 1990, a file gone meanwhile) is set aside and named,
+    never fatal to the rest; one logged meanwhile by another import is not logged twice."""
     from debtcli.attachments import prepare
     from debtcli.dates import latest_allowed, local_now
+    from debtcli.phone import message_key
 
     now, limit = local_now(today), latest_allowed(today)
-    entries, atts = [], []
+    entries, atts, aside = [], [], []
     for p in sorted(proposals, key=lambda p: p.at):
         try:
-            entries.append(build_entry(p.raw, p.card, pack, today, now, limit))
+            entry = build_entry(p.raw, p.card, pack, today, now, limit)
+            files = prepare([str(p.source)]) if p.source else []
         except BadInput as exc:
-            what = p.source.name if p.source else p.who  # the recording, or the sender
-            raise BadInput(
-                f"{what}: {exc.en}; nothing was imported", f"{what}：{exc.zh}；未导入任何内容"
-            ) from exc
-        atts.append(prepare([str(p.source)]) if p.source else [])
-    return _append(store, entries, atts)
+            aside.append((p.source.name if p.source else p.who, exc.en, exc.zh))
+            continue
+        entries.append(entry)
+        atts.append(files)
+    seen: dict[str, Any] = {}
+
+    def logged(conn: sqlite3.Connection, e: dict, files: list[dict]) -> bool:
+        if not seen:
+            seen["files"] = st.logged_attachment_hashes(conn)
+            seen["sms"] = {message_key(*m) for m in st.logged_messages(conn)}
+        if files:
+            return all(a["sha256"] in seen["files"] for a in files)
+        return (
+            e["channel"] == "sms" and message_key(e["phone"], e["at_utc"], e["note"]) in seen["sms"]
+        )
+
+    ids = _append(store, entries, atts, logged) if entries else []
+    return Imported(ids, aside, len(entries) - len(ids))
 
 
 def csv_row(e: dict[str, Any], card_ref: str) -> dict[str, str]:

@@ -228,7 +228,7 @@ def read_sms_backup(path: Path) -> Iterator[Message]:
         f"{path} 不是短信备份：应为“SMS Backup & Restore”导出的 XML（<smses> 中的 <sms>）",
     )
     try:
-        events = ET.iterparse(path, events=("start", "end"))
+        events = _xml_events(path)
         _, root = next(events)
         if root.tag != "smses":
             raise not_backup
@@ -249,7 +249,8 @@ def read_sms_backup(path: Path) -> Iterator[Message]:
                     address,
                     at.replace(microsecond=0),
                     "in" if kind == 1 else "out",
-                    a.get("body", ""),
+                    # a line break as the phone stored it (CR LF, or a lone CR) is a line break
+                    a.get("body", "").replace("\r\n", "\n").replace("\r", "\n"),
                 )
             elem.clear()
             root.clear()  # what was read is dropped: a 500 MB backup in a few MB
@@ -262,9 +263,53 @@ def read_sms_backup(path: Path) -> Iterator[Message]:
         ) from None
     except StopIteration:
         raise not_backup from None
+    except UnicodeDecodeError as exc:
+        raise BadInput(
+            f"{path} is not text in the encoding it declares ({exc.encoding})",
+            f"{path} 不是其声明的编码（{exc.encoding}）的文本",
+        ) from None
     except OSError as exc:
         en, zh = os_reason(exc)
         raise BadInput(f"{path}: {en}", f"{path}：{zh}") from None
+
+
+_EXPAT_READS = {"utf8", "utf16", "usascii", "ascii", "iso88591", "latin1"}
+
+
+def _xml_events(path: Path) -> Iterator[Any]:
+    """(event, element) of an XML file. expat reads UTF-8, UTF-16 and Latin-1 itself; a file
+    that declares another encoding (GB18030, GBK: what a Chinese phone app may write) is
+    decoded here and fed to the parser as text, in chunks."""
+    import codecs
+    import xml.etree.ElementTree as ET
+
+    with open(path, "rb") as f:
+        head = f.read(256).removeprefix(b"\xef\xbb\xbf")
+    declared = re.match(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9_.:-]+)[\"']", head)
+    name = declared.group(1).decode("ascii").lower() if declared else "utf-8"
+    if re.sub(r"[-_]", "", name) in _EXPAT_READS:
+        yield from ET.iterparse(path, events=("start", "end"))
+        return
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise BadInput(
+            f"{path} declares an encoding debtcli does not know ({name})",
+            f"{path} 声明了 debtcli 不认识的编码（{name}）",
+        ) from None
+    parser: Any = ET.XMLPullParser(events=("start", "end"))
+    with open(path, encoding=name) as text:
+        while chunk := text.read(1 << 20):
+            parser.feed(chunk)
+            yield from parser.read_events()
+    parser.close()
+    yield from parser.read_events()
+
+
+def message_key(phone: str | None, at_utc: str, body: str | None) -> tuple[str, str, str]:
+    """What makes a logged SMS the same message as an imported one: the number's digits, the
+    time, and the text with its white space folded (the log keeps a note stripped)."""
+    return number(phone), at_utc, " ".join((body or "").split())
 
 
 def sms_claims(body: str, claims: dict[str, list[str]]) -> list[str]:
@@ -392,7 +437,7 @@ def propose_sms(
         if k is None and not is_collection(m.body, keywords):
             continue
         at_utc = m.at.astimezone(UTC).isoformat()
-        key = (m.number, at_utc, m.body)
+        key = message_key(m.number, at_utc, m.body)
         status = "logged" if key in logged or key in seen else "new"
         seen.add(key)
         raw = {

@@ -184,11 +184,27 @@ def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | 
         ):
             say("Nothing was logged.", "未记录任何内容。")
             return
-    ids = contactlog.import_proposals(s, pack, new, state.today)
-    say(
-        f"Logged {len(ids)} entries (#{ids[0]}–#{ids[-1]}). Check them: debtcli log list",
-        f"已记录 {len(ids)} 条（#{ids[0]}–#{ids[-1]}）。查看：debtcli log list",
-    )
+    done = contactlog.import_proposals(s, pack, new, state.today)
+    for what, en, zh in done.set_aside:
+        say(f"Set aside, not logged: {what}: {en}", f"已搁置，未记录：{what}：{zh}")
+    if done.set_aside:
+        n = len(done.set_aside)
+        say(
+            f"{n} set aside; log {'it' if n == 1 else 'them'} by hand with debtcli log add if "
+            "they belong in the log.",
+            f"共搁置 {n} 条；如应记录，请用 debtcli log add 手动记录。",
+        )
+    if done.already:
+        say(
+            f"{done.already} were logged meanwhile by another import and are not logged twice.",
+            f"{done.already} 条已由同时进行的另一次导入记录，不再重复记录。",
+        )
+    ids = done.ids
+    if ids:
+        say(
+            f"Logged {len(ids)} entries (#{ids[0]}–#{ids[-1]}). Check them: debtcli log list",
+            f"已记录 {len(ids)} 条（#{ids[0]}–#{ids[-1]}）。查看：debtcli log list",
+        )
 
 
 @log_app.command("import-calls")
@@ -245,7 +261,7 @@ def import_sms(
     from debtcli import store as st
 
     s, pack = state.store(), state.pack()
-    logged = {(phone.number(p), at, note or "") for p, at, note in st.logged_messages(s.conn)}
+    logged = {phone.message_key(*m) for m in st.logged_messages(s.conn)}
     banks = [n for b in pack.data.get("banks", []) for n in b.get("match", []) if len(n) >= 2]
     proposals = phone.propose_sms(
         phone.read_sms_backup(file), _known(s, pack), logged, pack.data["phone"]["sms"], banks
