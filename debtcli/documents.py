@@ -112,6 +112,9 @@ def write_private(path: Path, data: bytes | Iterable[str], example: str = "out.h
 def letter_body(md: str, fmt: str, title: str, lang: str) -> Any:
     """A letter written in Markdown as the format asked for: md (text), html (text) or docx
     (bytes)."""
+    from debtcli.escape import for_document
+
+    md = for_document(md)
     if fmt == "md":
         return md
     if fmt == "html":
@@ -195,8 +198,10 @@ def docx_bytes(blocks: list[dict[str, str]], *, big: bool = False) -> bytes:
         rpr.get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
         d.styles[name].font.name = LATIN_FONT
 
+    from debtcli.escape import for_document
+
     def run(paragraph: Any, text: str) -> Any:
-        r = paragraph.add_run(text)
+        r = paragraph.add_run(for_document(text))
         r._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
         return r
 

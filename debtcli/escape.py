@@ -18,6 +18,22 @@ def for_terminal(text: str) -> str:
     return re.sub(_CONTROL, "\ufffd", text) if re.search(_CONTROL, text) else text
 
 
+# What a document (a letter in Markdown, HTML or .docx) never carries from user text: the
+# controls above but the line break (a carriage return included), and the characters XML 1.0
+# cannot hold (U+FFFE, U+FFFF, lone surrogates), on which python-docx stops.
+_NOT_IN_DOCUMENTS = (
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
+)
+
+
+def for_document(text: str) -> str:
+    """A bidi override typed into a name or a note cannot reorder the letter's own words, and
+    a character a .docx cannot hold cannot stop the letter: both are shown as U+FFFD."""
+    import re
+
+    return re.sub(_NOT_IN_DOCUMENTS, "\ufffd", text)
+
+
 def for_csv(cell: str) -> str:
     """A cell a spreadsheet would run as a formula, neutralised with a leading apostrophe (the
     OWASP advice); the apostrophe shows, and the text is kept whole."""

@@ -12,14 +12,28 @@ from pathlib import Path
 from debtcli.errors import BadInput, os_reason
 
 
-def _refused(path: Path, exc: OSError) -> BadInput:
+class FileRefused(BadInput):
+    """A file the user gave that cannot be read as asked; `why` says why without its name."""
+
+    def __init__(self, en: str, zh: str, why: tuple[str, str]) -> None:
+        super().__init__(en, zh)
+        self.why = why
+
+
+def _refused(path: Path, exc: OSError) -> FileRefused:
     en, zh = os_reason(exc)
-    return BadInput(f"cannot read {path}: {en}", f"无法读取 {path}：{zh}")
+    return FileRefused(f"cannot read {path}: {en}", f"无法读取 {path}：{zh}", (en, zh))
 
 
-def _too_large(path: Path, limit: int) -> BadInput:
+def _not_regular(path: Path) -> FileRefused:
+    why = ("not a regular file", "不是普通文件")
+    return FileRefused(f"{path} is {why[0]}", f"{path} {why[1]}", why)
+
+
+def _too_large(path: Path, limit: int) -> FileRefused:
     size = f"{limit >> 20} MB" if limit >= 1 << 20 else f"{limit >> 10} KB"
-    return BadInput(f"{path} is larger than {size}", f"{path} 大于 {size}")
+    why = (f"larger than {size}", f"大于 {size}")
+    return FileRefused(f"{path} is {why[0]}", f"{path} {why[1]}", why)
 
 
 def regular_file(path: Path, limit: int | None = None) -> Path:
@@ -29,7 +43,7 @@ def regular_file(path: Path, limit: int | None = None) -> Path:
     except OSError as exc:
         raise _refused(path, exc) from exc
     if not stat.S_ISREG(info.st_mode):
-        raise BadInput(f"{path} is not a regular file", f"{path} 不是普通文件")
+        raise _not_regular(path)
     if limit is not None and info.st_size > limit:
         raise _too_large(path, limit)
     return path
@@ -43,13 +57,18 @@ def read_small(path: Path, limit: int) -> bytes:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise _refused(path, exc) from exc
-    with os.fdopen(fd, "rb") as f:
+    try:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise _refused(path, IsADirectoryError(21, "Is a directory"))
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise BadInput(f"{path} is not a regular file", f"{path} 不是普通文件")
-        try:
-            data = f.read(limit + 1)
-        except OSError as exc:
-            raise _refused(path, exc) from exc
+            raise _not_regular(path)
+        data = os.read(fd, limit + 1)
+        while len(data) <= limit and (more := os.read(fd, limit + 1 - len(data))):
+            data += more
+    except OSError as exc:
+        raise _refused(path, exc) from exc
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise _too_large(path, limit)
     return data

@@ -584,13 +584,12 @@ def _read(path: Path, cache_dir: Path | None) -> dict[str, Any]:
         pass
     import tomllib  # only on a cache miss
 
-    from debtcli.errors import BadInput
-    from debtcli.files import read_small
+    from debtcli.files import FileRefused, read_small
 
     try:
         data = tomllib.loads(read_small(path, PACK_MAX_BYTES).decode("utf-8"))
-    except BadInput as exc:  # not a plain file, or larger than a pack ever is
-        raise RulePackError(exc.en, exc.zh) from exc
+    except FileRefused as exc:  # a folder, not a plain file, or larger than a pack ever is
+        raise _fail(path, "file", *exc.why) from exc
     except tomllib.TOMLDecodeError as exc:
         raise _fail(path, "syntax", str(exc)) from exc
     except UnicodeDecodeError as exc:  # TOML is UTF-8: a legacy encoding, or not text at all

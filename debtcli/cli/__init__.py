@@ -113,6 +113,10 @@ def _exit_on_signal(signum: int, frame: Any) -> None:
 def main() -> None:
     import signal
 
+    from debtcli.cli.streams import install
+
+    install()
+
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _exit_on_signal)
     argv = sys.argv[1:]

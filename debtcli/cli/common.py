@@ -162,6 +162,7 @@ class DebtcliGroup(TyperGroup):
         args = list(sys.argv[1:] if args is None else args)
         state.lang = lang_of(args)
         localize(self, state.lang)
+        _refuse_bytes_that_are_not_text(args)
         return super().main(args, prog_name, **extra)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -219,23 +220,48 @@ class DebtcliGroup(TyperGroup):
         except (typer.Exit, typer.Abort, KeyboardInterrupt, EOFError):
             raise
         except Exception as exc:
-            # A bug. One line, never a traceback full of someone's debts; DEBTCLI_DEBUG=1
-            # shows it for a report. Nothing half-done was committed: writes are transactions.
-            if os.environ.get("DEBTCLI_DEBUG"):
-                raise
-            fail_message(
-                state.t(
-                    f"internal error ({type(exc).__name__}); nothing was changed. Set "
-                    "DEBTCLI_DEBUG=1 to see the details for a bug report",
-                    f"内部错误（{type(exc).__name__}）；未做任何修改。设置 DEBTCLI_DEBUG=1 可查看详情以便报告问题",
-                )
-            )
-            raise typer.Exit(3) from None
+            raise _internal(exc) from None
         finally:
             state.close()
 
 
+def _refuse_bytes_that_are_not_text(args: list[str]) -> None:
+    """A value typed in a terminal set to another encoding (a GBK byte on a UTF-8 system)
+    reaches Python as surrogates, which no note, name or letter can hold. Refused here, before
+    any command runs; a file's own name (one that exists) may be any bytes."""
+    for arg in args:
+        if not any("\ud800" <= ch <= "\udfff" for ch in arg) or os.path.lexists(arg):
+            continue
+        shown = arg.encode("utf-8", "backslashreplace").decode()[:60]
+        fail_message(
+            state.t(
+                f"{shown} is not UTF-8 text "
+                "(perhaps typed in a terminal set to another encoding): retype it; nothing was "
+                "changed",
+                f"{shown} 不是 UTF-8 文本（可能是在"
+                "其他编码的终端中输入的）：请重新输入；未做任何修改",
+            )
+        )
+        raise SystemExit(2)
+
+
+def _internal(exc: Exception) -> Any:
+    """A bug. One line, never a traceback full of someone's debts; DEBTCLI_DEBUG=1 shows it
+    for a report. Nothing half-done was committed: writes are transactions."""
+    if os.environ.get("DEBTCLI_DEBUG"):
+        raise exc
+    fail_message(
+        state.t(
+            f"internal error ({type(exc).__name__}); nothing was changed. Set "
+            "DEBTCLI_DEBUG=1 to see the details for a bug report",
+            f"内部错误（{type(exc).__name__}）；未做任何修改。设置 DEBTCLI_DEBUG=1 可查看详情以便报告问题",
+        )
+    )
+    return typer.Exit(3)
+
+
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+LIMIT_MAX = 1_000_000_000  # --limit: a count of rows, within what SQLite takes
 
 app = typer.Typer(
     cls=DebtcliGroup,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from debtcli.cli.common import JsonOpt, app, console, emit_json, say, state, sub_app
+from debtcli.cli.common import LIMIT_MAX, JsonOpt, app, console, emit_json, say, state, sub_app
 from debtcli.dates import show_instant, show_time
 
 log_app = sub_app(
@@ -38,7 +38,12 @@ def log_list(
     csv_out: Annotated[bool, Opt("--csv", help="Write CSV (the `log import` format).")] = False,
     limit: Annotated[
         int,
-        Opt("--limit", min=1, help="The table shows the latest N entries (JSON and CSV give all)."),
+        Opt(
+            "--limit",
+            min=1,
+            max=LIMIT_MAX,
+            help="The table shows the latest N entries (JSON and CSV give all).",
+        ),
     ] = 50,
     show_all: Annotated[bool, Opt("--all", help="Show every entry in the table.")] = False,
     json_out: JsonOpt = False,
@@ -84,8 +89,15 @@ def log_list(
     total = total if total is not None else len(rows)
     flagged = flags_for(s, pack, rows)
     if json_out:
+        with s.read():
+            atts = st.attachments_for(s.conn)
         emit_json(
-            [_listed_json(contactlog.entry_json(r, [], salts=False), r, flagged) for r in rows]
+            [
+                _listed_json(
+                    contactlog.entry_json(r, atts.get(r["row_id"], []), salts=False), r, flagged
+                )
+                for r in rows
+            ]
         )
         return
     render_log(rows, flagged, history, show_card=card_id is None)
@@ -739,7 +751,13 @@ def violations_cmd(
         Opt("--rule", help="Only this rule, e.g. quiet-hours or third-party (repeatable)."),
     ] = None,
     limit: Annotated[
-        int, Opt("--limit", min=1, help="The table shows the latest N (JSON and CSV give all).")
+        int,
+        Opt(
+            "--limit",
+            min=1,
+            max=LIMIT_MAX,
+            help="The table shows the latest N (JSON and CSV give all).",
+        ),
     ] = VIOLATIONS_SHOWN,
     show_all: Annotated[bool, Opt("--all", help="Show every one in the table.")] = False,
     csv_out: Annotated[bool, Opt("--csv", help="Write CSV.")] = False,

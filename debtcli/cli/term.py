@@ -36,7 +36,8 @@ class Out:
     """Where a command's output goes (stdout, or stderr)."""
 
     def __init__(self, stderr: bool = False) -> None:
-        self.file: TextIO = sys.stderr if stderr else sys.stdout
+        stream = sys.stderr if stderr else sys.stdout
+        self.file: TextIO = getattr(stream, "own", stream)  # user text is escaped in print()
         try:
             self.tty = self.file.isatty()
         except (AttributeError, ValueError):

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from debtcli.cli.common import JsonOpt, app, console, day, emit_json, say, state
+from debtcli.cli.common import LIMIT_MAX, JsonOpt, app, console, day, emit_json, say, state
 from debtcli.cli.tables import wrap_cells
 from debtcli.dates import offset_note
 
@@ -146,6 +146,7 @@ def timeline_cmd(
         Opt(
             "--limit",
             min=1,
+            max=LIMIT_MAX,
             help="Past events shown (the latest); predicted ones are always shown.",
         ),
     ] = 40,

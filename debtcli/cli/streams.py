@@ -1,0 +1,120 @@
+"""What the terminal is given: the one place where text meets the console.
+
+Every write to stdout and stderr goes through a ConsoleStream (installed by main): on a
+terminal, control and bidi characters from the log are shown as U+FFFD instead of acted on (an
+escape sequence in a file name cannot move the cursor or recolour the screen); and on a
+console whose encoding cannot write a character (a Chinese Windows console in code page 936,
+output redirected there, a zh_CN.GBK locale), the character falls back to a plain form, or to
+'?' with a one-time note, instead of stopping the command. debtcli's own styling (the colours
+of term.Out, rich's prompts) writes through `own`, which only fits the encoding.
+"""
+
+import contextlib
+import sys
+from typing import Any, TextIO
+
+# Plain forms a legacy Chinese console can show (all are in GBK).
+PLAIN = str.maketrans(
+    {
+        "⚑": "!",
+        "✓": "√",
+        "✔": "√",
+        "✗": "×",
+        "▣": "#",
+        "☐": "□",
+        "✎": "*",
+        "☎": "T",
+        "✉": "@",
+        "⚖": "=",
+        "¥": "￥",
+        "−": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "・": "·",
+        "€": "EUR",
+        "£": "GBP",
+    }
+)
+
+
+class _Fitting:
+    """A stream's writes made to fit its encoding."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._encoding = getattr(stream, "encoding", None) or "utf-8"
+        self._noted = False
+
+    def fit(self, text: str) -> str:
+        try:
+            text.encode(self._encoding)
+            return text
+        except UnicodeEncodeError:
+            pass
+        except LookupError:  # an encoding Python does not know: let the stream say
+            return text
+        text = text.translate(PLAIN)
+        try:
+            text.encode(self._encoding)
+            return text
+        except UnicodeEncodeError:
+            self._note()
+            return text.encode(self._encoding, "replace").decode(self._encoding)
+
+    def _note(self) -> None:
+        if self._noted:
+            return
+        self._noted = True
+        from debtcli.i18n import default_lang, pick
+
+        note = pick(
+            default_lang(),
+            f"(debtcli: this console's encoding, {self._encoding}, cannot show some "
+            "characters; they appear as '?'. Windows Terminal shows them all.)\n",
+            f"（debtcli：此控制台的编码 {self._encoding} 无法显示部分字符，显示为“?”。"
+            "Windows Terminal 可完整显示。）\n",
+        )
+        err = sys.__stderr__
+        if err is not None:
+            with contextlib.suppress(OSError, ValueError, LookupError):
+                err.write(
+                    note.encode(err.encoding or "utf-8", "replace").decode(err.encoding or "utf-8")
+                )
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class _Own(_Fitting):
+    """debtcli's own writes: styled, never escaped."""
+
+    def write(self, text: str) -> int:
+        return self._stream.write(self.fit(text))
+
+
+class ConsoleStream(_Fitting):
+    """stdout or stderr as debtcli writes to it."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(stream)
+        try:
+            self._tty = stream.isatty()
+        except (AttributeError, ValueError):
+            self._tty = False
+        self.own = _Own(stream)
+
+    def write(self, text: str) -> int:
+        if self._tty:
+            from debtcli.escape import for_terminal
+
+            text = for_terminal(text)
+        return self._stream.write(self.fit(text))
+
+
+def install() -> None:
+    """Wrap stdout and stderr (once)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, ConsoleStream):
+            setattr(sys, name, ConsoleStream(stream))
