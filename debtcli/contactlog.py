@@ -4,11 +4,11 @@ Entries are validated completely before the one transaction that appends them, a
 files are copied inside it (and removed again if it fails), so a refused command writes nothing.
 """
 
-import io
 import itertools
 import re
 import sqlite3
 from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -24,6 +24,7 @@ from debtcli.evidence import (
     commitment,
     committed_hash,
     field_salt,
+    field_salts,
     file_sha256,
     head_problems,
     sealed,
@@ -649,7 +650,7 @@ def csv_row(e: dict[str, Any], card_ref: str) -> dict[str, str]:
     return out
 
 
-def write_csv(entries: list[dict[str, Any]], cards: list[Any], out: io.TextIOBase) -> None:
+def write_csv(entries: Iterable[dict[str, Any]], cards: list[Any], out: Any) -> None:
     import csv
 
     counts: dict[str, int] = {}
@@ -961,9 +962,8 @@ def entry_json(e: dict[str, Any], atts: list[dict[str, Any]], *, salts: bool) ->
     ]
     seed = e.get("salt") if salts else None
     if seed:
-        d["salts"] = {
-            f: field_salt(seed, f) for f in COMMITTED if d.get(f) is not None and d.get(f) != []
-        }
+        every = field_salts(seed)
+        d["salts"] = {f: every[f] for f in COMMITTED if d.get(f) is not None and d.get(f) != []}
     return d
 
 
@@ -1012,6 +1012,48 @@ def redact(entry: dict[str, Any], names: Iterable[str] = ()) -> dict[str, Any] |
 
 BUNDLE_FORMAT = "debtcli-evidence-bundle/3"
 DERIVED = ("summary.html", "entries.csv")  # readable copies made from entries.json
+SUMMARY_LATEST = 200  # violations and contacts a bundle's summary.html lists; the rest: counts
+
+
+class _Member:
+    """A zip member written as a stream, its SHA-256 taken as it goes (for the manifest)."""
+
+    def __init__(self, z: Any, name: str, sums: dict[str, str]) -> None:
+        import hashlib
+
+        import time
+        import zipfile
+
+        self.name, self.sums, self.sha = name, sums, hashlib.sha256()
+        info = zipfile.ZipInfo(name, time.localtime()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        self.raw = z.open(info, "w", force_zip64=True)
+
+    def write(self, text: str | bytes) -> None:
+        data = text.encode() if isinstance(text, str) else text
+        self.sha.update(data)
+        self.raw.write(data)
+
+    def __enter__(self) -> "_Member":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.raw.close()
+        self.sums[self.name] = self.sha.hexdigest()
+
+
+def json_lines(out: Any, items: Iterable[Any]) -> int:
+    """A JSON array with one item per line: any JSON reader reads it whole, and a checker reads
+    it line by line, one item in memory at a time (verify_bundle). Returns how many."""
+    import json
+
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    n = 0
+    out.write("[")
+    for n, item in enumerate(items, start=1):
+        out.write(("\n" if n == 1 else ",\n") + dumps(item))
+    out.write("\n]\n")
+    return n
 
 
 def export_bundle(
@@ -1029,108 +1071,147 @@ def export_bundle(
     checks from the first entry to the head), the attachments, and a manifest. A redacted
     bundle masks personal details (see redact: the masked fields are shown by their salted
     commitments) and leaves attachments out, and says so in its manifest; mask_names are
-    names to hide wherever they appear, with every agent name in the log."""
-    import hashlib
+    names to hide wherever they appear, with every agent name in the log.
+
+    Written as a stream, inside one read snapshot: entries are read in pages and written to the
+    zip as they come, so memory stays flat however long the log (the summary lists the latest
+    SUMMARY_LATEST violations and contacts, and counts the rest)."""
+    import collections
     import json
     import zipfile
 
     from debtcli.documents import output_file, private_file
+    from debtcli.flags import iter_violations
 
     out_path = output_file(out_path)
-    conn = store.conn
-    where, args = ("WHERE card_id = ?", (card["id"],)) if card else ("", ())
-    with store.read():
-        rows = [dict(r) for r in conn.execute(f"SELECT * FROM contacts {where} ORDER BY id", args)]
-        chain = [
-            list(r)
-            for r in conn.execute("SELECT id, prev_hash, hash, card_id FROM contacts ORDER BY id")
-        ]
-        atts = st.attachments_for(conn)
-        count, head, _ = st.chain_state(conn)
-        current = st.contacts(store, card_id=card["id"] if card else None)
-        tokens = [dict(r) for r in st.stamp_tokens(conn)]
-        cards = st.list_cards(store, include_archived=True)
-    entries = [entry_json(r, atts.get(r["id"], []), salts=True) for r in rows]
+    conn, card_id = store.conn, card["id"] if card else None
+    sums: dict[str, str] = {}
     withheld: list[int] = []
-    names = {*mask_names, *(r["agent"] for r in rows if r["agent"])}
-    if card:
-        with store.read():
-            others = st.other_cards_entries(conn, card["id"])
-            for link in chain:
-                if link[3] != card["id"]:
-                    proof = card_proof(others[link[0]], redacted, names)
-                    if proof is None:
-                        withheld.append(link[0])
-                    else:
-                        link.append(proof)
-    if redacted:
-        shown = []
-        for e in entries:
-            r = redact(e, names)
-            if r is None:
-                withheld.append(e["id"])
-            else:
-                shown.append(r)
-        entries = shown
-        current = [{**e, **masked_values(e, names)} for e in current if e["id"] not in withheld]
-    csv_buf = io.StringIO()
-    write_csv(current, cards, csv_buf)
-    files: dict[str, bytes] = {
-        "entries.json": json.dumps(entries, ensure_ascii=False, indent=1).encode(),
-        "chain.json": json.dumps(chain).encode(),
-        "entries.csv": csv_buf.getvalue().encode("utf-8-sig"),
-    }
-    files.update(stamp_files(tokens))
-    attachment_files: dict[str, Path] = {}
-    omitted = []
-    for r in rows:
-        for a in atts.get(r["id"], []):
-            if redacted:  # recordings and photos cannot be masked
-                omitted.append({"entry": r["id"], "sha256": a["sha256"], "name": REDACTED})
-            else:
-                attachment_files[f"attachments/{a['sha256']}"] = store.evidence_dir / a["sha256"]
-    from debtcli.flags import violations
+    omitted: list[dict[str, Any]] = []
+    attached: dict[str, Path] = {}
+    with store.read(), private_file(out_path) as (_, raw):
+        count, head, _ = st.chain_state(conn)
+        names = {*mask_names, *st.agent_names(conn)}
+        cards = st.list_cards(store, include_archived=True)
+        with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
 
-    viol = violations(store, pack, card["id"] if card else None)
-    context = {
-        "entries": current,
-        "violations": viol,
-        "chain_head": head,
-        "count": count,
-        "card": dict(card) if card else None,
-        "lang": lang,
-    }
-    files["summary.html"] = summary_html(context).encode()
-    manifest: dict[str, Any] = {
-        "format": BUNDLE_FORMAT,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "card": card["last4"] if card else None,
-        "card_id": card["id"] if card else None,
-        "subset": card is not None,
-        "redacted": redacted,
-        "entries": len(entries),
-        "chain_head": head,
-        "chain_count": count,
-        "derived": list(DERIVED),
-        "omitted_attachments": omitted,
-        "withheld": withheld,
-        "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
-    }
-    for name, path in attachment_files.items():
-        if not path.is_file():
-            raise CheckFailed(
-                f"attachment {path.name} is missing from the evidence folder; "
-                "run `debtcli evidence verify`",
-                f"证据文件夹中缺少附件 {path.name}；请运行 `debtcli evidence verify`",
+            def shown() -> Iterator[dict[str, Any]]:
+                for row, atts in st.iter_chain(conn, card_id=card_id):
+                    e = entry_json(row, atts, salts=True)
+                    for a in atts:
+                        if redacted:  # recordings and photos cannot be masked
+                            omitted.append(
+                                {"entry": row["id"], "sha256": a["sha256"], "name": MASK}
+                            )
+                        else:
+                            attached[a["sha256"]] = store.evidence_dir / a["sha256"]
+                    out = redact(e, names) if redacted else e
+                    if out is None:
+                        withheld.append(row["id"])
+                    else:
+                        yield out
+
+            with _Member(z, "entries.json", sums) as m:
+                shown_count = json_lines(m, shown())
+
+            def links() -> Iterator[list[Any]]:
+                for row, atts in st.iter_chain(conn):
+                    link = [row["id"], row["prev_hash"], row["hash"], row["card_id"]]
+                    if card_id is not None and row["card_id"] != card_id:
+                        proof = card_proof((row, atts), redacted, names)
+                        if proof is None:
+                            withheld.append(row["id"])
+                        else:
+                            link.append(proof)
+                    yield link
+
+            with _Member(z, "chain.json", sums) as m:
+                json_lines(m, links())
+            withheld.sort()
+            current = (
+                {**e, **masked_values(e, names)} if redacted else e
+                for e in st.iter_contacts(store, card_id=card_id)
+                if e["id"] not in withheld
             )
-        manifest["files"][name] = file_sha256(path)
-    with private_file(out_path) as (_, raw), zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in files.items():
-            z.writestr(name, data)
-        for name, path in attachment_files.items():
-            z.write(path, name)
-        z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+            with _Member(z, "entries.csv", sums) as m:
+                m.write("\ufeff")  # Excel on a Chinese Windows reads the text as UTF-8
+                write_csv(current, cards, _TextTo(m))
+            latest: collections.deque = collections.deque(maxlen=SUMMARY_LATEST)
+            per_rule: dict[str, int] = {}
+            found = 0
+            for v in iter_violations(store, pack, card_id):
+                found += 1
+                per_rule[v["rule"]] = per_rule.get(v["rule"], 0) + 1
+                latest.append(v)
+            recent = [
+                {**e, **masked_values(e, names)} if redacted else e
+                for e in st.contacts(store, card_id=card_id, latest=SUMMARY_LATEST)
+                if e["id"] not in withheld
+            ]
+            context = {
+                "entries": recent,
+                "entry_count": st.count_contacts(store, card_id=card_id),
+                "violations": list(latest),
+                "violation_count": found,
+                "per_rule": per_rule,
+                "tallies": st.contact_tallies(
+                    conn, [card_id] if card_id else [c["id"] for c in cards]
+                ),
+                "chain_head": head,
+                "count": count,
+                "card": dict(card) if card else None,
+                "lang": lang,
+            }
+            with _Member(z, "summary.html", sums) as m:
+                m.write(summary_html(context))
+            for name, data in stamp_files([dict(r) for r in st.stamp_tokens(conn)]).items():
+                with _Member(z, name, sums) as m:
+                    m.write(data)
+            for sha, path in attached.items():
+                with _Member(z, f"attachments/{sha}", sums) as m, _evidence_file(path) as f:
+                    while block := f.read(1 << 20):
+                        m.write(block)
+            manifest: dict[str, Any] = {
+                "format": BUNDLE_FORMAT,
+                "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                "card": card["last4"] if card else None,
+                "card_id": card_id,
+                "subset": card is not None,
+                "redacted": redacted,
+                "entries": shown_count,
+                "chain_head": head,
+                "chain_count": count,
+                "derived": list(DERIVED),
+                "omitted_attachments": omitted,
+                "withheld": withheld,
+                "files": sums,
+            }
+            z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     return manifest
+
+
+class _TextTo:
+    """The csv module's file: text written through to a member."""
+
+    def __init__(self, member: _Member) -> None:
+        self.member = member
+
+    def write(self, text: str) -> None:
+        self.member.write(text)
+
+
+@contextmanager
+def _evidence_file(path: Path) -> Iterator[Any]:
+    try:
+        f = path.open("rb")
+    except OSError:
+        raise CheckFailed(
+            f"attachment {path.name} is missing from the evidence folder; "
+            "run `debtcli evidence verify`",
+            f"证据文件夹中缺少附件 {path.name}；请运行 `debtcli evidence verify`",
+        ) from None
+    with f:
+        yield f
 
 
 def card_proof(

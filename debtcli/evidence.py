@@ -74,6 +74,12 @@ def _salts(seed: str) -> bytes:
     return hashlib.shake_256(bytes.fromhex(seed)).digest(16 * len(COMMITTED))
 
 
+def field_salts(seed: str) -> dict[str, str]:
+    """Every field's salt (hex), from one SHAKE call."""
+    salts = _salts(seed)
+    return {f: salts[i : i + 16].hex() for f, i in _SLOT.items()}
+
+
 def field_salt(seed: str, field: str) -> str:
     """A field's salt (hex)."""
     i = _SLOT[field]

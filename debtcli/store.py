@@ -959,20 +959,33 @@ def attachments_for(
     return out
 
 
-def other_cards_entries(conn: sqlite3.Connection, card_id: int) -> dict[int, tuple[dict, list]]:
-    """Every entry of the other cards with its attachments, by id (a one-card bundle proves
-    what they are without showing them)."""
-    atts: dict[int, list] = {}
-    for a in conn.execute(
-        "SELECT a.* FROM contact_attachments a JOIN contacts c ON c.id = a.contact_id "
-        "WHERE c.card_id != ? ORDER BY a.contact_id, a.position",
-        (card_id,),
-    ):
-        atts.setdefault(a["contact_id"], []).append(dict(a))
-    return {
-        r["id"]: (dict(r), atts.get(r["id"], []))
-        for r in conn.execute("SELECT * FROM contacts WHERE card_id != ? ORDER BY id", (card_id,))
-    }
+def agent_names(conn: sqlite3.Connection) -> set[str]:
+    """Every agent name in the log (a redacted bundle hides them wherever they appear)."""
+    return {r[0] for r in conn.execute("SELECT DISTINCT agent FROM contacts WHERE agent != ''")}
+
+
+def iter_chain(
+    conn: sqlite3.Connection,
+    *,
+    card_id: int | None = None,
+    page: int = 2000,
+) -> Iterator[tuple[dict, list]]:
+    """Every stored entry (of one card, or all) in id order with its attachments, read in pages
+    of ids: a million entries never sit in memory."""
+    last = 0
+    where = "AND card_id = ?" if card_id is not None else ""
+    args: tuple = (card_id,) if card_id is not None else ()
+    while True:
+        rows = conn.execute(
+            f"SELECT * FROM contacts WHERE id > ? {where} ORDER BY id LIMIT ?", (last, *args, page)
+        ).fetchall()
+        if not rows:
+            return
+        lo, hi = rows[0]["id"], rows[-1]["id"] + 1
+        atts = attachments_for(conn, lo=lo, hi=hi)
+        for r in rows:
+            yield dict(r), atts.get(r["id"], [])
+        last = rows[-1]["id"]
 
 
 def _in(column: str, values: list[str]) -> str:

@@ -531,14 +531,29 @@ def _verify_bundle(bundle: Path, json_out: bool, ca_pem: str | None) -> None:
 
 
 def summary_html(context: dict[str, Any]) -> str:
+    from debtcli.contactlog import PARTIES, SUMMARY_LATEST
     from debtcli.templating import render
 
     pack, t, lang = state.pack(), state.t, state.lang
     for v in context["violations"]:
-        rule = pack.conduct_rule(v["rule"])
-        v["rule_text"] = pack.text(rule, "", lang)
-        v["citation"] = pack.text(rule, "citation", lang)
+        v["rule_text"] = pack.text(pack.conduct_rule(v["rule"]), "short", lang)
         v["at_text"] = show_time(v["at"], lang)
+    context["rules"] = [
+        (
+            pack.text(pack.conduct_rule(k), "short", lang),
+            pack.text(pack.conduct_rule(k), "", lang),
+            pack.text(pack.conduct_rule(k), "citation", lang),
+            n,
+        )
+        for k, n in context["per_rule"].items()
+    ]
+    context["months"] = [
+        (m, pack.word_name("channel", c, lang), n) for m, c, n in context["tallies"]["months"]
+    ]
+    context["orgs"] = [
+        (pack.word_name("party", o, lang) if o in PARTIES else o, n)
+        for o, n in context["tallies"]["orgs"]
+    ]
     context["entries"] = [
         {
             **e,
@@ -572,6 +587,21 @@ def summary_html(context: dict[str, Any]) -> str:
         "contacted": t("Reached", "联系对象"),
         "note": t("Note", "内容"),
         "disclaimer": pack.disclaimer(lang),
+        "per_rule": t("Possible violations per rule", "各规定的可能违规次数"),
+        "per_month": t("Contacts per month", "每月联系次数"),
+        "per_org": t("Contacts per organisation", "各机构联系次数"),
+        "month": t("Month", "月份"),
+        "count": t("Count", "次数"),
+        "says": t("What it says", "内容"),
+        "latest_violations": t(
+            f"The latest {SUMMARY_LATEST} possible violations (all of them are in "
+            "`debtcli violations`, each with its entry in entries.csv):",
+            f"最近 {SUMMARY_LATEST} 条可能的违规（全部见 `debtcli violations`，每条对应 entries.csv 中的记录）：",
+        ),
+        "latest_entries": t(
+            f"The latest {SUMMARY_LATEST} contacts; every contact is in entries.csv beside this page.",
+            f"最近 {SUMMARY_LATEST} 条联系记录；全部联系记录见本页旁的 entries.csv。",
+        ),
         "not_evidence": t(
             "This page is a readable copy made from entries.json: it is not evidence. "
             "The evidence is entries.json, chain.json and the attachments.",
