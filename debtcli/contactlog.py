@@ -1020,7 +1020,6 @@ class _Member:
 
     def __init__(self, z: Any, name: str, sums: dict[str, str]) -> None:
         import hashlib
-
         import time
         import zipfile
 
@@ -1334,6 +1333,9 @@ class BundleCheck(NamedTuple):
     masked: list[int] = []  # noqa: RUF012  verified; some fields shown only by commitments
     withheld: list[int] = []  # noqa: RUF012  recorded before salted commitments, left out
     stamps: "StampReport | None" = None
+    removed: list[int] = []  # noqa: RUF012  entries the bundle should show and does not
+    hashes: dict[int, str] = {}  # noqa: RUF012  the chain's hash of each entry asked for
+    referenced: set[str] = set()  # noqa: RUF012  the attachments the entries shown name
 
 
 MASKABLE = (*_MASKED_WHOLE, *_MASKED_TEXT, "attachments")
@@ -1392,24 +1394,81 @@ def entry_shape(e: Any, redacted: bool) -> tuple[str, str] | None:
     return None
 
 
+_NOT_LISTS = "entries.json and chain.json must be lists"
+
+
+def _link(link: Any) -> tuple[int, str, str]:
+    if not (
+        isinstance(link, list)
+        and len(link) in (3, 4, 5)
+        and type(link[0]) is int
+        and isinstance(link[1], str)
+        and isinstance(link[2], str)
+    ):
+        raise TypeError(_NOT_LISTS)
+    return link[0], link[1], link[2]
+
+
+class _Links:
+    """The chain's links kept compactly, id -> (prev_hash, hash): 64 bytes per entry in one
+    bytearray (a million links in 64 MB, not the 300 MB a dict of strings takes), so entries
+    shown in any order are each checked against their own link. An id out of the dense run
+    (a forgery) is kept in a dict."""
+
+    def __init__(self) -> None:
+        self.packed, self.odd = bytearray(), dict[int, tuple[str, str]]()
+        self.ids = 0  # links 1..ids are in packed
+
+    def add(self, link_id: int, prev_hash: str, digest: str) -> None:
+        try:
+            raw = bytes.fromhex(prev_hash) + bytes.fromhex(digest)
+        except ValueError:
+            raw = b""
+        if link_id == self.ids + 1 and len(raw) == 64 and link_id not in self.odd:
+            self.packed += raw
+            self.ids = link_id
+        else:
+            self.odd.setdefault(link_id, (prev_hash, digest))
+
+    def get(self, link_id: int) -> tuple[str, str] | None:
+        if 1 <= link_id <= self.ids:
+            at = 64 * (link_id - 1)
+            return self.packed[at : at + 32].hex(), self.packed[at + 32 : at + 64].hex()
+        return self.odd.get(link_id)
+
+    def __iter__(self) -> Iterator[int]:
+        yield from range(1, self.ids + 1)
+        yield from self.odd
+
+
 def check_bundle(
-    chain: list,
-    entries: list[dict[str, Any]],
+    chain: Iterable[Any],
+    entries: Iterable[Any],
     members: dict[str, str],
     omitted: set[str],
     head: str | None,
     count: int | None,
     redacted: bool = False,
+    *,
+    card_id: int | None = None,
+    withheld: frozenset[int] | set[int] = frozenset(),
+    wanted: frozenset[int] | set[int] = frozenset(),
 ) -> BundleCheck:
-    """Pure. chain: [id, prev_hash, hash] of every entry; entries: the entries shown;
-    members: attachment sha -> the sha256 of the bytes the bundle holds for it; omitted: the
-    attachments a redacted bundle left out, which count only for an entry that shows its
-    attachments masked. Nothing the manifest says turns a check off."""
+    """Pure, and over streams: chain (every link) is read once and kept compactly (_Links),
+    then entries (those shown) are read once and each checked against its link, so a bundle
+    of a million entries never holds its entries in memory. members: attachment sha -> the
+    sha256 of the bytes the bundle holds for it; omitted: the attachments a redacted bundle
+    left out, which count only for an entry that shows its attachments masked. card_id: a
+    one-card bundle's card: every entry it leaves out must be proven another card's
+    (proven_card); withheld: entries a redacted bundle names as withheld; wanted: entries
+    whose chain hash to return (the stamps'). Nothing the manifest says turns a check off."""
     problems: list[Problem] = []
-    links: dict[int, tuple[str, str]] = {}
-    expected_prev, prev_id = st.GENESIS, 0
+    links, other_card = _Links(), set[int]()
+    expected_prev, prev_id, links_seen = st.GENESIS, 0, 0
+    hashes: dict[int, str] = {}
     for link in chain:
-        link_id, prev_hash, digest = int(link[0]), str(link[1]), str(link[2])
+        link_id, prev_hash, digest = _link(link)
+        links_seen += 1
         if link_id != prev_id + 1 or prev_hash != expected_prev:
             problems.append(
                 Problem(
@@ -1420,49 +1479,62 @@ def check_bundle(
                     f"记录 {link_id}：与链中前一条不衔接（被删除、插入或调换）",
                 )
             )
-        links[link_id] = (prev_hash, digest)
+        links.add(link_id, prev_hash, digest)
+        if link_id in wanted:
+            hashes[link_id] = digest
+        if card_id is not None and len(link) == 5 and proven_card(link) not in (None, card_id):
+            other_card.add(link_id)
         expected_prev, prev_id = digest, link_id
-    if head is None or expected_prev != head or count is None or len(chain) != count:
+    if head is None or expected_prev != head or count is None or links_seen != count:
         problems.append(
             Problem(
                 None,
                 "head",
-                f"the chain ends at {len(chain)} entries and "
+                f"the chain ends at {links_seen} entries and "
                 f"{expected_prev[:12]}…, not the recorded head",
-                f"链在第 {len(chain)} 条、{expected_prev[:12]}… 处结束，与记录的链头不符",
+                f"链在第 {links_seen} 条、{expected_prev[:12]}… 处结束，与记录的链头不符",
             )
         )
     verified, unchecked, masked = 0, list[int](), list[int]()
-    shown: set[Any] = set()
+    referenced: set[str] = set()
+    seen = (bytearray(), set[int]())  # a bit per entry id shown: a million in 125 KB
     for e in entries:
-        eid = e.get("id") if isinstance(e, dict) else None
-        eid = eid if type(eid) is int else None
-        if eid is not None and eid in shown:
+        if not isinstance(e, dict):
+            raise TypeError(_NOT_LISTS)
+        eid = e.get("id")
+        wrong = entry_shape(e, redacted)
+        if wrong or type(eid) is not int or eid < 1:
+            why = wrong or ("it is not an entry with a numeric id", "不是带数字编号的记录")
+            shown_id = eid if type(eid) is int else None
             problems.append(
-                Problem(eid, "changed", f"entry {eid} is shown twice", f"记录 {eid} 出现了两次")
+                Problem(shown_id, "changed", f"entry {eid}: {why[0]}", f"记录 {eid}：{why[1]}")
             )
             continue
-        shown.add(eid)
-        wrong = entry_shape(e, redacted)
-        if wrong:
+        if card_id is not None and e.get("card_id") != card_id:
             problems.append(
                 Problem(
                     eid,
                     "changed",
-                    f"entry {eid}: {wrong[0]}",
-                    f"记录 {eid}：{wrong[1]}",
+                    f"entry {eid} is another card's, in a bundle of one card",
+                    f"记录 {eid} 属于另一张卡，却出现在单卡证据包中",
                 )
             )
             continue
-        if eid not in links:
+        if _seen_before(seen, eid):
+            problems.append(
+                Problem(eid, "changed", f"entry {eid} is shown twice", f"记录 {eid} 出现了两次")
+            )
+            continue
+        link = links.get(eid)
+        if link is None:
             problems.append(
                 Problem(
                     eid, "out-of-chain", f"entry {eid} is not in the chain", f"记录 {eid} 不在链中"
                 )
             )
             continue
-        prev_hash, digest = links[eid]
-        atts = e.get("attachments") or []
+        prev_hash, digest = link
+        referenced.update(str(a.get("sha256")) for a in e.get("attachments") or [])
         recomputed, hidden = shown_hash(e)
         if e.get("prev_hash") != prev_hash or e.get("hash") != digest:
             problems.append(
@@ -1490,49 +1562,108 @@ def check_bundle(
                     f"记录 {eid}：记录后内容被修改",
                 )
             )
-        left_out = omitted if "attachments" in (e.get("commitments") or {}) else set()
-        for a in atts:
-            sha = a.get("sha256")
-            got = members.get(sha)
-            if got is None and sha in left_out:
-                continue
-            if got is None:
-                problems.append(
-                    Problem(
-                        eid,
-                        "attachment-missing",
-                        f"entry {eid}: attachment {a.get('name')} is missing from the bundle",
-                        f"记录 {eid}：证据包中缺少附件 {a.get('name')}",
-                    )
-                )
-            elif got != sha:
-                problems.append(
-                    Problem(
-                        eid,
-                        "attachment-changed",
-                        f"entry {eid}: attachment {a.get('name')} is not the file recorded",
-                        f"记录 {eid}：附件 {a.get('name')} 不是记录时的文件",
-                    )
-                )
-    absent = [eid for eid in links if eid not in shown]
+        problems.extend(_attachment_problems(e, members, omitted))
+    absent = [i for i in links if not _seen_before(seen, i, mark=False)]
+    removed = [i for i in absent if i not in withheld and i not in other_card]
     return BundleCheck(
         verified,
         unchecked,
-        len(chain),
+        links_seen,
         expected_prev,
         len(omitted),
         problems,
         absent,
         masked=masked,
+        removed=removed,
+        hashes=hashes,
+        referenced=referenced,
     )
+
+
+def _seen_before(seen: tuple[bytearray, set[int]], eid: int, mark: bool = True) -> bool:
+    """Was eid seen already? (And mark it seen.) Ids beyond any real log's (a forged 10**12)
+    go to a set, so that a hostile id cannot make the bit field huge."""
+    bits, rest = seen
+    byte, bit = divmod(eid, 8)
+    if byte >= 1 << 24:
+        was = eid in rest
+        if mark:
+            rest.add(eid)
+        return was
+    if byte >= len(bits):
+        if not mark:
+            return False
+        bits.extend(bytes(byte + 1 - len(bits)))
+    was = bool(bits[byte] >> bit & 1)
+    if mark:
+        bits[byte] |= 1 << bit
+    return was
+
+
+def _attachment_problems(
+    e: dict[str, Any], members: dict[str, str], omitted: set[str]
+) -> list[Problem]:
+    eid, out = e["id"], []
+    left_out = omitted if "attachments" in (e.get("commitments") or {}) else set()
+    for a in e.get("attachments") or []:
+        sha = a.get("sha256")
+        got = members.get(sha)
+        if got is None and sha in left_out:
+            continue
+        if got is None:
+            out.append(
+                Problem(
+                    eid,
+                    "attachment-missing",
+                    f"entry {eid}: attachment {a.get('name')} is missing from the bundle",
+                    f"记录 {eid}：证据包中缺少附件 {a.get('name')}",
+                )
+            )
+        elif got != sha:
+            out.append(
+                Problem(
+                    eid,
+                    "attachment-changed",
+                    f"entry {eid}: attachment {a.get('name')} is not the file recorded",
+                    f"记录 {eid}：附件 {a.get('name')} 不是记录时的文件",
+                )
+            )
+    return out
+
+
+def json_items(z: Any, name: str) -> Iterator[Any]:
+    """The items of a JSON array a bundle holds, one at a time: line by line when it is
+    written one item per line (json_lines), else parsed whole (bundles written before)."""
+    import io
+    import json
+
+    with z.open(name) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8")
+        first, second = text.readline(), text.readline()
+        line_by_line = first.strip() == "[" and second.startswith(("{", "[", "]"))
+        if not line_by_line:
+            whole = json.loads(first + second + text.read())
+            if not isinstance(whole, list):
+                raise TypeError(_NOT_LISTS)
+            yield from whole
+            return
+        line = second
+        while line:
+            item = line.rstrip("\r\n")
+            if item == "]":
+                if text.read().strip():
+                    raise ValueError(f"{name}: text after the end of the list")
+                return
+            yield json.loads(item.removesuffix(","))
+            line = text.readline()
+        raise ValueError(f"{name} ends before its list does")
 
 
 def verify_bundle(path: Path, ca_pem: str | None = None) -> BundleCheck:
     """ca_pem: a root the checker trusts (evidence verify --bundle --ca): every token must
     chain to it. Without it, each token is checked against the root the bundle brings, which
-    is said to pin nothing."""
+    is said to pin nothing. The entries and the chain are read as streams (check_bundle)."""
     import hashlib
-    import json
 
     from debtcli.evidence import open_signed_zip
 
@@ -1544,37 +1675,19 @@ def verify_bundle(path: Path, ca_pem: str | None = None) -> BundleCheck:
         for n in bad
         if n not in derived
     ]
-    try:
-        entries = json.loads(z.read("entries.json"))
-        chain = (
-            json.loads(z.read("chain.json"))
-            if "chain.json" in names
-            else [[e["id"], e["prev_hash"], e["hash"]] for e in entries]
-        )  # format 1
-        tokens = _bundle_tokens(z, names)
-        # Only a redacted bundle leaves attachments out (as only it withholds entries): a full
-        # bundle that names one as left out is still checked for it.
-        omitted_list = manifest.get("omitted_attachments") if manifest.get("redacted") else None
-        omitted = {str(o["sha256"]) for o in omitted_list or []}
-        if not (
-            isinstance(entries, list)
-            and isinstance(chain, list)
-            and all(isinstance(e, dict) for e in entries)
-            and all(
-                isinstance(c, list)
-                and len(c) in (3, 4, 5)
-                and type(c[0]) is int
-                and isinstance(c[1], str)
-                and isinstance(c[2], str)
-                for c in chain
-            )
-        ):
-            raise TypeError("entries.json and chain.json must be lists")
-    except (KeyError, ValueError, TypeError, RecursionError) as exc:
+    redacted = manifest.get("redacted") is True
+    card, card_id = manifest.get("card"), manifest.get("card_id")
+    said = manifest.get("withheld") or []
+    if (card_id is not None and type(card_id) is not int) or not (
+        isinstance(said, list) and all(type(w) is int for w in said)
+    ):
         raise BadInput(
-            f"{path}: entries.json, chain.json or a stamp is missing or unreadable ({exc})",
-            f"{path}：entries.json、chain.json 或时间戳缺失或无法读取（{exc}）",
-        ) from exc
+            f"{path}: the manifest's card_id or withheld is not what debtcli writes",
+            f"{path}：清单中的 card_id 或 withheld 不是 debtcli 写入的形式",
+        )
+    # A redacted bundle withholds entries recorded before salted commitments that had
+    # something to mask; they are named as withheld (not verified), never passed as checked.
+    withheld = set(said) if redacted else set()
     members = {}
     for n in names:
         if n.startswith("attachments/"):
@@ -1583,64 +1696,7 @@ def verify_bundle(path: Path, ca_pem: str | None = None) -> BundleCheck:
                 while block := f.read(1 << 20):
                     h.update(block)
             members[n.removeprefix("attachments/")] = h.hexdigest()
-    expected = {"entries.json", "chain.json", *DERIVED} | {f"attachments/{m}" for m in members}
-    expected |= set(stamp_files([{**t, "gen_time": None} for t in tokens]))
-    referenced = {
-        a.get("sha256")
-        for e in entries
-        if not entry_shape(e, True)
-        for a in e.get("attachments") or []
-    }
-    for n in sorted(names - expected) + sorted(
-        f"attachments/{m}" for m in members if m not in referenced
-    ):
-        problems.append(
-            Problem(
-                None,
-                "out-of-chain",
-                f"{n} is not part of the bundle's evidence",
-                f"{n} 不属于证据包的证据",
-            )
-        )
-    result = check_bundle(
-        chain,
-        entries,
-        members,
-        omitted,
-        manifest.get("chain_head"),
-        manifest.get("chain_count"),
-        redacted=manifest.get("redacted") is True,
-    )
-    card, card_id = manifest.get("card"), manifest.get("card_id")
-    if card_id is not None and type(card_id) is not int:
-        raise BadInput(
-            f"{path}: the manifest's card_id is not a number",
-            f"{path}：清单中的 card_id 不是数字",
-        )
-    if card_id is not None:
-        problems += [
-            Problem(
-                e["id"],
-                "changed",
-                f"entry {e['id']} is another card's, in a bundle of one card",
-                f"记录 {e['id']} 属于另一张卡，却出现在单卡证据包中",
-            )
-            for e in entries
-            if isinstance(e, dict) and type(e.get("id")) is int and e.get("card_id") != card_id
-        ]
-    # A bundle of the whole log must show every entry of its chain; a one-card bundle every
-    # entry the chain marks as that card's (a forger who also remarks the chain is a complete
-    # rewrite, which only a copy held elsewhere or a trusted timestamp can expose).
-    # A redacted bundle withholds entries recorded before salted commitments that had
-    # something to mask; they are named as withheld (not verified), never passed as checked.
-    said = manifest.get("withheld") or []
-    if not isinstance(said, list) or not all(type(w) is int for w in said):
-        raise BadInput(
-            f"{path}: the manifest's withheld is not a list of entry numbers",
-            f"{path}：清单中的 withheld 不是记录编号列表",
-        )
-    withheld = set(said) if manifest.get("redacted") is True else set()
-    if manifest.get("redacted") is True and members:
+    if redacted and members:
         problems.append(
             Problem(
                 None,
@@ -1650,30 +1706,63 @@ def verify_bundle(path: Path, ca_pem: str | None = None) -> BundleCheck:
                 "证据包自称已脱敏，却含有附件文件，而脱敏证据包从不包含附件",
             )
         )
-    # An entry a one-card bundle leaves out must be proven another card's by its own hash:
-    # a card mark beside the link is covered by nothing.
-    proofs = {int(c[0]): c for c in chain}
-    removed = [
-        eid
-        for eid in result.absent
-        if eid not in withheld and (not card_id or proven_card(proofs[eid]) in (None, card_id))
-    ]
-    if removed:
-        listed = _ranges(removed)
-        word = "entry" if len(removed) == 1 else "entries"
+    try:
+        tokens = _bundle_tokens(z, names)
+        # Only a redacted bundle leaves attachments out (as only it withholds entries): a full
+        # bundle that names one as left out is still checked for it.
+        omitted_list = manifest.get("omitted_attachments") if redacted else None
+        omitted = {str(o["sha256"]) for o in omitted_list or []}
+        chain: Iterable[Any] = (
+            json_items(z, "chain.json")
+            if "chain.json" in names
+            else ([e["id"], e["prev_hash"], e["hash"]] for e in json_items(z, "entries.json"))
+        )  # format 1 had no chain.json
+        result = check_bundle(
+            chain,
+            json_items(z, "entries.json"),
+            members,
+            omitted,
+            manifest.get("chain_head"),
+            manifest.get("chain_count"),
+            redacted,
+            card_id=card_id,
+            withheld=withheld,
+            wanted={t["chain_count"] for t in tokens},
+        )
+    except (KeyError, ValueError, TypeError, RecursionError, UnicodeDecodeError) as exc:
+        raise BadInput(
+            f"{path}: entries.json, chain.json or a stamp is missing or unreadable ({exc})",
+            f"{path}：entries.json、chain.json 或时间戳缺失或无法读取（{exc}）",
+        ) from exc
+    expected = {"entries.json", "chain.json", *DERIVED} | {f"attachments/{m}" for m in members}
+    expected |= set(stamp_files([{**t, "gen_time": None} for t in tokens]))
+    for n in sorted(names - expected) + sorted(
+        f"attachments/{m}" for m in members if m not in result.referenced
+    ):
+        problems.append(
+            Problem(
+                None,
+                "out-of-chain",
+                f"{n} is not part of the bundle's evidence",
+                f"{n} 不属于证据包的证据",
+            )
+        )
+    # A bundle of the whole log must show every entry of its chain; a one-card bundle every
+    # entry it cannot prove is another card's (check_bundle).
+    if result.removed:
+        n = len(result.removed)
         problems.append(
             Problem(
                 None,
                 "missing",
-                f"{word} {listed} of the chain {'is' if len(removed) == 1 else 'are'} "
-                "not in the bundle (removed)",
-                f"链中的记录 {_ranges(removed, '、')} 不在证据包中（被删除）",
+                f"{'entry' if n == 1 else 'entries'} {_ranges(result.removed)} of the chain "
+                f"{'is' if n == 1 else 'are'} not in the bundle (removed)",
+                f"链中的记录 {_ranges(result.removed, '、')} 不在证据包中（被删除）",
             )
         )
-    links = {int(c[0]): str(c[2]) for c in chain}
     if ca_pem:
         tokens = [{**t, "ca_pem": ca_pem} for t in tokens]
-    stamps = check_stamps(tokens, links.get, pins=bool(ca_pem))
+    stamps = check_stamps(tokens, result.hashes.get, pins=bool(ca_pem))
     return result._replace(
         problems=problems + result.problems + stamps.problems,
         stamps=stamps,
