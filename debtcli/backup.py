@@ -7,12 +7,13 @@ anything.
 """
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
 import sqlite3
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -519,9 +520,8 @@ class RowCheck:
         return True
 
 
-def check_export(conn: sqlite3.Connection, doc: Any) -> dict[str, list[dict]]:
-    """Every value of an export checked (RowCheck) before anything is written. Returns the
-    tables."""
+def _tables_of(doc: Any) -> dict[str, Any]:
+    """An export's format and schema version checked; its tables."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise BadInput(
             f"not a debtcli export (expected format {FORMAT})",
@@ -539,16 +539,6 @@ def check_export(conn: sqlite3.Connection, doc: Any) -> dict[str, list[dict]]:
         raise _bad_value(
             "tables", "missing, or not an object of tables", "缺失，或不是由表组成的对象"
         )
-    check = RowCheck(conn)
-    for table, rows in tables.items():
-        if table not in TABLES:
-            raise _bad_value(
-                f"table {table!r}", "not a table of a debtcli store", "不是 debtcli 的表"
-            )
-        if not isinstance(rows, list):
-            raise _bad_value(f"table {table}", "must be a list of rows", "必须是由行组成的列表")
-        for n, row in enumerate(rows, start=1):
-            check.row(table, n, row)
     return tables
 
 
@@ -564,27 +554,124 @@ def check_rows(conn: sqlite3.Connection) -> None:  # raises BadInput
 
 
 def import_json(store: st.Store, doc: Any) -> dict[str, int]:
-    """Load an export into an empty store, ids and hashes as they were; the chain is verified
-    inside the transaction, so a doctored export lands nothing."""
+    """Load an export (a parsed document) into an empty store: see load_rows. Its tables go
+    in the store's order (a card before its episodes)."""
+    tables = _tables_of(doc)
+    order = [t for t in TABLES if t in tables] + [t for t in tables if t not in TABLES]
+    return load_rows(store, ((t, tables[t]) for t in order))
+
+
+def import_json_file(store: st.Store, path: Path) -> dict[str, int]:
+    """Load an export file into an empty store, read as a stream when it is laid out as
+    `export --json` writes it (a row per line): rows are checked and inserted in batches,
+    inside the one transaction, and a million entries never sit in memory. Any other layout
+    of the same JSON is parsed whole."""
+    from debtcli.files import regular_file
+
+    regular_file(path)
+    rows = export_rows(path)
+    if rows is None:
+        from debtcli.files import read_json  # parsed whole: an export laid out otherwise
+
+        return import_json(store, read_json(path))
+    return load_rows(store, rows)
+
+
+def export_rows(path: Path) -> Iterator[tuple[str, Iterator[dict]]] | None:
+    """The tables of an export as (name, rows) streams, when the file is laid out a row per
+    line as export_json writes it; None when it is not (checked in a first pass that parses
+    nothing, so the decision comes before anything is written)."""
+    import re
+
+    try:
+        with path.open(encoding="utf-8") as f:
+            head = f.readline()
+            for line in f:
+                t = line.strip()
+                if not (
+                    t.startswith("{") or t in ("]", "],", "}}") or re.fullmatch(r'"\w+": \[', t)
+                ):
+                    return None
+    except UnicodeDecodeError:
+        return None
+    header = _header(head)
+    if header is None:
+        return None
+    return _tables(path)
+
+
+def _header(line: str) -> dict | None:
+    """The first line of an export, {"format": …, "schema": …, "tables": {, as a document."""
+    try:
+        doc = json.loads(line.rstrip() + "}}")
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(doc, dict) or doc.get("tables") != {}:
+        return None
+    _tables_of(doc)  # the format and the schema version
+    return doc
+
+
+def _tables(path: Path) -> Iterator[tuple[str, Iterator[dict]]]:
+    import re
+
+    with path.open(encoding="utf-8") as f:
+        f.readline()
+        line = f.readline()
+        while line:
+            m = re.fullmatch(r'"(\w+)": \[', line.strip())
+            if m:
+                yield m.group(1), _rows(f)
+            line = f.readline()
+
+
+def _rows(f: Any) -> Iterator[dict]:
+    for line in f:
+        t = line.strip()
+        if t in ("]", "],"):
+            return
+        try:
+            yield json.loads(t.removesuffix(","))
+        except (ValueError, RecursionError) as exc:
+            raise _bad_value("a row", "not JSON", "不是 JSON") from exc
+
+
+def load_rows(store: st.Store, tables: Iterable[tuple[str, Iterable[Any]]]) -> dict[str, int]:
+    """Rows into an empty store, ids and hashes as they were, each checked (RowCheck) and
+    inserted in batches inside one transaction; the chain is verified inside it too, so a
+    doctored export lands nothing."""
     from debtcli.contactlog import verify_store
 
-    tables = check_export(store.conn, doc)
     if _store_has_data(store.path):
         raise BadInput(
             f"{store.path} is not empty: import into a new store (--db NEW.db)",
             f"{store.path} 不是空的：请导入到新的数据文件（--db 新文件.db）",
         )
-    counts = {}
+    counts: dict[str, int] = {}
     db = _db(store)
+    check = RowCheck(store.conn)
     with store.write() as c:
         c.execute("DELETE FROM meta")
-        for table in TABLES:
-            rows = tables.get(table, [])
-            try:
-                db[table].insert_all(rows, alter=False)
-            except (sqlite3.Error, ValueError, TypeError) as exc:
-                raise BadInput(f"table {table}: {exc}", f"表 {table}：{exc}") from exc
-            counts[table] = len(rows)
+        for table, rows in tables:
+            if table not in TABLES:
+                raise _bad_value(
+                    f"table {table!r}", "not a table of a debtcli store", "不是 debtcli 的表"
+                )
+            if not isinstance(rows, Iterable) or isinstance(rows, str | dict):
+                raise _bad_value(f"table {table}", "must be a list of rows", "必须是由行组成的列表")
+            n, batch = 0, []
+            for row in itertools.chain(rows, [None]):
+                if row is not None:
+                    n += 1
+                    check.row(table, n, row)
+                    batch.append(row)
+                if batch and (row is None or len(batch) == 1000):
+                    try:
+                        db[table].insert_all(batch, alter=False)
+                    except (sqlite3.Error, ValueError, TypeError) as exc:
+                        raise BadInput(f"table {table}: {exc}", f"表 {table}：{exc}") from exc
+                    batch = []
+            counts[table] = counts.get(table, 0) + n
         _, _, problems = verify_store(store, parallel=False)
         attachment_problems = [p for p in problems if p.kind.startswith("attachment")]
         if len(problems) > len(attachment_problems):

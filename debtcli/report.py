@@ -120,7 +120,7 @@ def _event_rows(pack: Pack, lang: str, events: list[dict[str, Any]], predicted: 
 
 
 def _violation_rows(
-    pack: Pack, lang: str, violations: Any, per_rule: dict[str, int]
+    pack: Pack, lang: str, violations: Any, per_rule: dict[str, int], short: bool = False
 ) -> Iterator[str]:
     """The violations table's rows, from a stream; per_rule counts them. A row names its rule
     by its short name: what the rule says and its source are in the table of rules, once
@@ -134,7 +134,7 @@ def _violation_rows(
         yield (
             f"<tr><td>{v['entry']}</td><td>{escape(show_time(v['at'], lang))}</td>"
             f'<td>****{escape(v["card"])}</td><td class="flag">{shorts[key]}</td>'
-            f"<td><code>{escape(v['hash'])}</code></td></tr>\n"
+            f"<td><code>{escape(v['hash'][:16] + '…' if short else v['hash'])}</code></td></tr>\n"
         )
 
 
@@ -171,11 +171,14 @@ class _Packed:
         yield text.decode(unpacker.flush(), final=True)
 
 
-def _packed_violations(
+def _latest_violations(
     store: st.Store, pack: Pack, lang: str, wanted: set[int]
-) -> tuple[dict[str, int], _Packed]:
-    """The cards' violations over the whole log as the report's rows, and their count per
-    rule, read on a connection of its own (a worker's)."""
+) -> tuple[dict[str, int], list[str]]:
+    """The cards' violations over the whole log counted per rule, and the latest
+    REPORT_VIOLATIONS of them as the report's rows, read on a connection of its own (a
+    worker's)."""
+    import collections
+
     from debtcli.flags import iter_violations
 
     own = st.open_store(store.path, create=False)
@@ -183,7 +186,8 @@ def _packed_violations(
     try:
         per_rule: dict[str, int] = {}
         violations = (v for v in iter_violations(own, pack) if v["card_id"] in wanted)
-        return per_rule, _Packed.of(_violation_rows(pack, lang, violations, per_rule))
+        rows = _violation_rows(pack, lang, violations, per_rule, short=True)
+        return per_rule, list(collections.deque(rows, maxlen=REPORT_VIOLATIONS))
     finally:
         own.conn.close()
 
@@ -252,8 +256,10 @@ def _card_summary(store: st.Store, pack: Pack, lang: str, today: date, card: Any
     }
 
 
-REPORT_FULL_UP_TO = 2_000  # entries: above this the report summarises unless --full
-REPORT_LATEST = 200  # each card's latest contacts in a summary's timeline
+REPORT_FULL_UP_TO = 200  # entries: above this the report summarises unless --full
+REPORT_LATEST = 30  # each card's latest contacts in a summary's timeline
+REPORT_VIOLATIONS = 200  # the latest possible violations a summary lists (all are counted)
+REPORT_EVENTS = 60  # the latest past events a summary's timeline shows
 
 
 def build_report(
@@ -275,7 +281,7 @@ def build_report(
     summary = not full and total > REPORT_FULL_UP_TO
     if summary:
         # The whole log's violations are found on another core while this one does the rest.
-        packed = contactlog.forked(_packed_violations, store, pack, lang, wanted)
+        packed = contactlog.forked(_latest_violations, store, pack, lang, wanted)
         data = timeline.gather(store, pack, today, cards, latest=REPORT_LATEST)
         tallies = st.contact_tallies(store.conn, ids)
     else:
@@ -287,6 +293,10 @@ def build_report(
         rows = _Packed.of(_violation_rows(pack, lang, violations, per_rule))
         tallies = None
     events = timeline.assemble(pack, lang, today, data)
+    if summary:  # what is predicted, and the latest of what happened
+        past = [e for e in events if not e["predicted"]]
+        keep = {id(e) for e in past[-REPORT_EVENTS:]}
+        events = [e for e in events if e["predicted"] or id(e) in keep]
     summaries = [_card_summary(store, pack, lang, today, card) for card in cards]
     if summary:  # verifying a long chain is `evidence verify`'s job; the head is stated here
         per_rule, rows = packed()
@@ -298,13 +308,14 @@ def build_report(
     t = {k: pick(lang, en, zh) for k, (en, zh) in _LABELS.items()}
     t["summary"] = pick(
         lang,
-        f"This log has {total:,} entries: this report summarises it (contacts per "
-        f"month and per organisation, every possible violation, each card's latest "
-        f"{REPORT_LATEST} contacts). The whole log is in the evidence bundle "
-        "(`debtcli evidence export`), or in `debtcli report --full`.",
-        f"此记录共 {total:,} 条：本报告为摘要（每月和每个机构的联系次数、全部可能的违规、"
-        f"每张卡最近 {REPORT_LATEST} 条联系）。完整记录见证据包（`debtcli evidence export`）"
-        "或 `debtcli report --full`。",
+        f"This log has {total:,} entries: this report summarises it (contacts per month and "
+        f"per organisation, possible violations counted per rule with the latest "
+        f"{REPORT_VIOLATIONS} listed, the timeline's latest {REPORT_EVENTS} events). The "
+        "complete list is in the evidence bundle (`debtcli evidence export`), in `debtcli "
+        "violations`, or in `debtcli report --full`.",
+        f"此记录共 {total:,} 条：本报告为摘要（每月和每个机构的联系次数、按规定统计的可能违规并列出"
+        f"最近 {REPORT_VIOLATIONS} 条、时间线最近 {REPORT_EVENTS} 项）。完整清单见证据包"
+        "（`debtcli evidence export`）、`debtcli violations` 或 `debtcli report --full`。",
     )
     return stream(
         "report.html.j2",

@@ -168,3 +168,23 @@ def rezip(members: dict[str, bytes], dst: Path) -> Path:
         for n, d in members.items():
             z.writestr(n, json.dumps(manifest) if n == "manifest.json" else d)
     return dst
+
+
+def printed_pages(html: Path, tmp_path: Path) -> int:
+    """How many A4 pages headless Chromium prints a page on (its PDF's page objects)."""
+    import re
+    import shutil
+    import subprocess
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "no Chromium on this machine (.ci/run installs it)"
+    pdf = tmp_path / (html.stem + ".pdf")
+    r = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", html.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert pdf.is_file(), r.stderr[-2000:]
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))

@@ -3,11 +3,10 @@
 import os
 import re
 import shutil
-import subprocess
 from datetime import date
 
 import pytest
-from conftest import assert_clean_failure, log_add, pack_with, store_digest
+from conftest import assert_clean_failure, log_add, pack_with, printed_pages, store_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
@@ -241,30 +240,7 @@ def test_the_door_checklist_prints_on_one_a4_page(li_wei, tmp_path, lang):
     li_wei("--lang", lang, "visit", "checklist", "4821", "-o", str(html))
     page = html.read_text(encoding="utf-8")
     assert "110" in page and "96110" in page and "95558" in page and "debtcli visit" not in page
-    pdf = tmp_path / "door.pdf"
-    r = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            html.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert pdf.is_file(), r.stderr[-2000:]
-    pages = re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())
-    assert len(pages) == 1
+    assert printed_pages(html, tmp_path) == 1
 
 
 def test_the_help_lines_a_letter_cites_are_the_packs(cli, tmp_path):

@@ -406,3 +406,18 @@ def test_two_imports_of_the_same_recordings_at_once_log_each_once(li_wei, tmp_pa
     s.close()
     assert (len(first.ids), len(second.ids), second.already) == (2, 0, 2)
     assert len(li_wei.json("log", "list")) == 2
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_dry_run_counts_what_yes_would_log_and_skip(li_wei, tmp_path, lang):
+    f = tmp_path / "call_rec"
+    f.mkdir()
+    MAKERS["m4a"](f / "95558_20261121101500.m4a", 65)
+    MAKERS["m4a"](f / "13900001111_20261121111500.m4a", 80)  # a number the book does not know
+    li_wei("numbers", "add", "95558", "--card", "4821")
+    dry = " ".join(li_wei("--lang", lang, "log", "import-calls", f, "--dry-run").stdout.split())
+    said = ("Dry run: 1 would be logged, 1 from numbers the book does not know skipped"
+            if lang == "en" else "试运行：将记录 1 条，1 条来自号码本中没有的号码，将跳过")  # fmt: skip
+    assert said in dry
+    done = li_wei("--lang", lang, "log", "import-calls", f, "--yes").stdout
+    assert ("Logged 1 entries" if lang == "en" else "已记录 1 条") in done

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from debtcli.cli.common import app, read_json, say, state
+from debtcli.cli.common import app, say, state
 
 Opt = typer.Option
 
@@ -81,14 +81,14 @@ def import_cmd(
 ) -> None:
     """Load a JSON export into an empty store (use --db NEW.db); the evidence chain is checked
     before anything lands."""
-    from debtcli.backup import import_json
+    from debtcli.backup import import_json_file
     from debtcli.errors import BadInput
 
     if not json_in:
         raise BadInput(
             "say the format: debtcli import --json FILE", "请指定格式：debtcli import --json 文件"
         )
-    counts = import_json(state.store(create=True), read_json(file))
+    counts = import_json_file(state.store(create=True), file)
     say(
         f"Imported {counts.get('cards', 0)} cards and {counts.get('contacts', 0)} log entries.",
         f"已导入 {counts.get('cards', 0)} 张卡和 {counts.get('contacts', 0)} 条记录。",

@@ -422,38 +422,6 @@ def day(iso: str | None) -> str:
     return day_text(iso, state.lang) if iso else ""
 
 
-def read_json(path: Path) -> Any:
-    """A JSON file the user gave (an export, a visit's answers): a plain file, UTF-8; what is
-    wrong with it said in words, in the user's language."""
-    import json
-
-    from debtcli.errors import BadInput, os_reason
-    from debtcli.files import regular_file
-
-    try:
-        text = regular_file(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        en, zh = os_reason(exc)
-        raise BadInput(f"cannot read {path}: {en}", f"无法读取 {path}：{zh}") from exc
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{path} is not UTF-8 text", f"{path} 不是 UTF-8 文本") from exc
-    try:
-        return json.loads(text)
-    except RecursionError as exc:
-        raise BadInput(
-            f"{path} is not a JSON document debtcli reads (nested too deeply)",
-            f"{path} 不是 debtcli 能读取的 JSON 文件（嵌套过深）",
-        ) from exc
-    except json.JSONDecodeError as exc:
-        where_en, where_zh = (
-            f"line {exc.lineno}, column {exc.colno}",
-            f"第 {exc.lineno} 行第 {exc.colno} 列",
-        )
-        raise BadInput(
-            f"{path} is not valid JSON ({where_en})", f"{path} 不是有效的 JSON（{where_zh}）"
-        ) from exc
-
-
 def say(en: str, zh: str) -> None:
     """Print a message that may hold user text: never interpreted as rich markup."""
     console().print(state.t(en, zh))

@@ -149,9 +149,24 @@ def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | 
             )
         return
     if dry_run:
+        unknown_n = sum(p.card is None for p in new)
         say(
-            f"Dry run: {len(new)} would be logged; nothing was written.",
-            f"试运行：将记录 {len(new)} 条；未写入任何内容。",
+            f"Dry run: {len(new) - unknown_n} would be logged"
+            + (
+                f", {unknown_n} from numbers the book does not know skipped (--card CARD, or "
+                "debtcli numbers add, logs them)"
+                if unknown_n
+                else ""
+            )
+            + "; nothing was written.",
+            f"试运行：将记录 {len(new) - unknown_n} 条"
+            + (
+                f"，{unknown_n} 条来自号码本中没有的号码，将跳过（用 --card 卡 或 debtcli numbers add "
+                "可记录它们）"
+                if unknown_n
+                else ""
+            )
+            + "；未写入任何内容。",
         )
         return
     interactive = sys.stdin.isatty() and not yes

@@ -12,7 +12,6 @@ from debtcli.cli.common import (
     console,
     emit_document,
     emit_json,
-    read_json,
     say,
     state,
     sub_app,
@@ -174,6 +173,8 @@ def _answers(answers_file: Path | None, hotline: dict[str, Any]) -> dict[str, An
 
     t = state.t
     if answers_file is not None:
+        from debtcli.files import read_json
+
         answers = read_json(answers_file)
         if not isinstance(answers, dict):
             raise BadInput(
