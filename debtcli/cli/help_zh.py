@@ -161,8 +161,8 @@ TEXT = {
     "their sources, and the evidence hashes.": "可打印的独立 HTML 报告（不联网）：每张卡的概况、欠款与催收阶段图、时间线、"
     "可能的违规及出处，以及证据哈希值。",
     "The HTML file to write.": "要写入的 HTML 文件。",
-    "Every entry, however long the log (otherwise a log of more than 2,000 entries is "
-    "summarised).": "包含全部记录，无论多长（否则超过 2,000 条的记录会生成摘要）。",
+    "Every entry, however long the log (otherwise a log of more than 200 entries is "
+    "summarised).": "包含全部记录，无论多长（否则超过 200 条的记录会生成摘要）。",
     "Upcoming installment due dates, predicted stage dates and legal dates as an iCalendar "
     "file with reminders, to import into your phone's calendar.": "把即将到期的分期、预计的阶段日期和法律日期导出为带提醒的日历文件（.ics），"
     "可导入手机日历。",

@@ -185,7 +185,7 @@ def report_cmd(
         Opt(
             "--full",
             help="Every entry, however long the log (otherwise a "
-            "log of more than 2,000 entries is summarised).",
+            "log of more than 200 entries is summarised).",
         ),
     ] = False,
 ) -> None:
