@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import shutil
 import sqlite3
 import zipfile
@@ -267,13 +268,11 @@ def _store_has_data(path: Path) -> bool:
 
 def _lock(target: Path) -> Any:
     """One restore of a store at a time: a second one is refused, not spliced in."""
-    import fcntl
+    from debtcli.system import lock
 
     st.make_private_dir(target.parent)
     fd = os.open(target.with_name(f".{target.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    if not lock(fd):
         os.close(fd)
         raise BadInput(
             f"another restore of {target} is running; wait for it to finish",
@@ -437,6 +436,7 @@ def _bad_value(where: str, why: str, why_zh: str, what: tuple[str, str] = ("expo
 
 
 SQLITE_INT = (-(1 << 63), (1 << 63) - 1)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # newlines and tabs are text
 
 
 class RowCheck:
@@ -457,7 +457,6 @@ class RowCheck:
         return self.types[table]
 
     def row(self, table: str, n: int, row: Any) -> None:
-        import re
         from datetime import date
 
         types = self.columns(table)
@@ -485,7 +484,7 @@ class RowCheck:
                 )
             if not isinstance(value, str):
                 continue
-            if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value):
+            if _CONTROL.search(value):
                 raise _bad_value(f"{where}, {col}", "control characters", "含有控制字符", self.what)
             if col in DATE_COLUMNS:
                 try:
@@ -636,6 +635,17 @@ def _rows(f: Any) -> Iterator[dict]:
             raise _bad_value("a row", "not JSON", "不是 JSON") from exc
 
 
+def _insert(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None:
+    """Checked rows (RowCheck: known columns only) into a table, one statement per set of
+    columns: the plain executemany costs a third of a general bulk insert."""
+    by_columns: dict[tuple[str, ...], list[tuple]] = {}
+    for r in rows:
+        by_columns.setdefault(tuple(r), []).append(tuple(r.values()))
+    for columns, values in by_columns.items():
+        marks = ", ".join("?" * len(columns))
+        conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", values)
+
+
 def load_rows(store: st.Store, tables: Iterable[tuple[str, Iterable[Any]]]) -> dict[str, int]:
     """Rows into an empty store, ids and hashes as they were, each checked (RowCheck) and
     inserted in batches inside one transaction; the chain is verified inside it too, so a
@@ -648,7 +658,6 @@ def load_rows(store: st.Store, tables: Iterable[tuple[str, Iterable[Any]]]) -> d
             f"{store.path} 不是空的：请导入到新的数据文件（--db 新文件.db）",
         )
     counts: dict[str, int] = {}
-    db = _db(store)
     check = RowCheck(store.conn)
     with store.write() as c:
         c.execute("DELETE FROM meta")
@@ -667,7 +676,7 @@ def load_rows(store: st.Store, tables: Iterable[tuple[str, Iterable[Any]]]) -> d
                     batch.append(row)
                 if batch and (row is None or len(batch) == 1000):
                     try:
-                        db[table].insert_all(batch, alter=False)
+                        _insert(c, table, batch)
                     except (sqlite3.Error, ValueError, TypeError) as exc:
                         raise BadInput(f"table {table}: {exc}", f"表 {table}：{exc}") from exc
                     batch = []

@@ -483,7 +483,7 @@ def _header(path: Path, encoding: str) -> list[str]:
 
 
 IMPORT_BATCH = 2_000  # rows checked, sealed and inserted at a time, inside one transaction
-_IMPORT: dict[str, Any] = {}  # what every batch of an import needs, set before workers fork
+_IMPORT: dict[str, Any] = {}  # what every batch of an import needs, handed to each worker
 
 
 def _import_batch(batch: tuple[int, list[dict[str, str]]]) -> tuple[list, tuple | None]:
@@ -525,7 +525,9 @@ def _batches(rows: Iterator[dict[str, str]]) -> Iterator[tuple[int, list[dict[st
         yield n, batch
 
 
-def _in_order(work: Callable[[Any], Any], items: Iterator[Any]) -> Generator[Any, None, None]:
+def _in_order(
+    work: Callable[[Any], Any], items: Iterator[Any], shared: dict[str, Any] | None = None
+) -> Generator[Any, None, None]:
     """work(item) for each item, in order: on every core once there is more than one item,
     with a few items ahead at most, so memory stays flat however long the input."""
     import itertools
@@ -538,7 +540,7 @@ def _in_order(work: Callable[[Any], Any], items: Iterator[Any]) -> Generator[Any
         return
     import collections
 
-    with workers_pool(workers) as pool:
+    with workers_pool(workers, shared) as pool:
         ahead: collections.deque = collections.deque()
         try:
             for item in items:
@@ -568,7 +570,7 @@ def import_csv(
     _, rows = read_csv_rows(path)
     _IMPORT.clear()
     _IMPORT.update(
-        cards=st.list_cards(store, include_archived=True),
+        cards=[dict(c) for c in st.list_cards(store, include_archived=True)],
         pack=pack,
         today=today,
         now=local_now(today),
@@ -577,7 +579,7 @@ def import_csv(
     written = 0
     with (
         store.write() as conn,
-        contextlib.closing(_in_order(_import_batch, _batches(rows))) as checked,
+        contextlib.closing(_in_order(_import_batch, _batches(rows), dict(_IMPORT))) as checked,
     ):
         for done, bad in checked:
             if bad:
@@ -702,19 +704,28 @@ def cores() -> int:
     return min(os.cpu_count() or 1, 8)
 
 
-def workers_pool(workers: int) -> Any:
-    """A pool of forked worker processes (they share what this process loaded) that end with
-    debtcli however it ends."""
+def workers_pool(workers: int, shared: dict[str, Any] | None = None) -> Any:
+    """A pool of worker processes that end with debtcli however it ends, started as the
+    platform starts them (system.start_method): forked on Linux, spawned elsewhere. shared:
+    what every job needs (the import's cards and pack), handed to each worker as it starts,
+    never inherited."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
 
+    from debtcli.system import start_method
+
     return ProcessPoolExecutor(
         workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_die_with_parent,
-        initargs=(os.getpid(),),
+        mp_context=multiprocessing.get_context(start_method()),
+        initializer=_start_worker,
+        initargs=(os.getpid(), shared or {}),
     )
+
+
+def _start_worker(parent: int, shared: dict[str, Any]) -> None:
+    _die_with_parent(parent)
+    _IMPORT.update(shared)
 
 
 def forked(job: Callable[..., Any], *args: Any) -> Callable[[], Any]:
@@ -727,10 +738,11 @@ def forked(job: Callable[..., Any], *args: Any) -> Callable[[], Any]:
     import os
     import sys
 
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:
+    from debtcli.system import start_method
+
+    if start_method() != "fork":  # a spawned worker would need job and args pickled
         return lambda: job(*args)
+    context: Any = multiprocessing.get_context("fork")
     parent = os.getpid()
     receive, send = context.Pipe(duplex=False)
 
@@ -764,23 +776,16 @@ def forked(job: Callable[..., Any], *args: Any) -> Callable[[], Any]:
 
 
 def _die_with_parent(parent: int) -> None:
-    """A worker ends when debtcli does, even one killed with SIGKILL (Linux PR_SET_PDEATHSIG),
+    """A worker ends when debtcli does, even one killed with SIGKILL (system.watch_parent),
     and by SIGTERM at once: it must not inherit debtcli's handler, which ends a process
-    through its `finally`s (a worker waiting on its queue then never ends). Its parent's pid
-    (given by the pool's maker) catches a parent that died before this ran."""
-    import contextlib
-    import ctypes
-    import os
+    through its `finally`s (a worker waiting on its queue then never ends)."""
     import signal
-    import sys
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    from debtcli.system import exit_signals, watch_parent
+
+    for sig in exit_signals():
         signal.signal(sig, signal.SIG_DFL)
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        os._exit(1)
+    watch_parent(parent)
 
 
 def _verify_entries(
@@ -1026,10 +1031,27 @@ class _Member:
         self.name, self.sums, self.sha = name, sums, hashlib.sha256()
         info = zipfile.ZipInfo(name, time.localtime()[:6])
         info.compress_type = zipfile.ZIP_DEFLATED
+        # Level 1: a third of the default's time for a few per cent more bytes (the name of
+        # the attribute zipfile reads changed in Python 3.13).
+        try:
+            info.compress_level = 1  # type: ignore[attr-defined]
+        except AttributeError:
+            info._compresslevel = 1  # type: ignore[attr-defined]
         self.raw = z.open(info, "w", force_zip64=True)
+        self.parts: list[bytes] = []
+        self.size = 0
 
     def write(self, text: str | bytes) -> None:
+        """Buffered: hashing and deflating a megabyte at a time, not an entry at a time."""
         data = text.encode() if isinstance(text, str) else text
+        self.parts.append(data)
+        self.size += len(data)
+        if self.size >= 1 << 20:
+            self.flush()
+
+    def flush(self) -> None:
+        data = b"".join(self.parts)
+        self.parts, self.size = [], 0
         self.sha.update(data)
         self.raw.write(data)
 
@@ -1037,6 +1059,7 @@ class _Member:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        self.flush()
         self.raw.close()
         self.sums[self.name] = self.sha.hexdigest()
 
@@ -1114,6 +1137,9 @@ def export_bundle(
                 shown_count = json_lines(m, shown())
 
             def links() -> Iterator[list[Any]]:
+                if card_id is None:  # every entry is shown: its link is all the chain needs
+                    yield from st.chain_links(conn)
+                    return
                 for row, atts in st.iter_chain(conn):
                     link = [row["id"], row["prev_hash"], row["hash"], row["card_id"]]
                     if card_id is not None and row["card_id"] != card_id:

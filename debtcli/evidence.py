@@ -91,7 +91,7 @@ def commitment(salt: str, value: Any) -> str | None:
         return None
     import hashlib
 
-    return hashlib.sha256(bytes.fromhex(salt) + _encode(value).encode()).hexdigest()
+    return hashlib.sha256(bytes.fromhex(salt) + _encode_value(value).encode()).hexdigest()
 
 
 def committed_hash(entry_id: int, prev_hash: str, commitments: Mapping[str, str | None]) -> str:

@@ -964,6 +964,12 @@ def agent_names(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in conn.execute("SELECT DISTINCT agent FROM contacts WHERE agent != ''")}
 
 
+def chain_links(conn: sqlite3.Connection) -> Iterator[list]:
+    """[id, prev_hash, hash, card_id] of every entry, in order."""
+    for r in conn.execute("SELECT id, prev_hash, hash, card_id FROM contacts ORDER BY id"):
+        yield list(r)
+
+
 def iter_chain(
     conn: sqlite3.Connection,
     *,

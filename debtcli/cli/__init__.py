@@ -105,8 +105,9 @@ def _only(app: Any, names: list[str]) -> None:
 
 
 def _exit_on_signal(signum: int, frame: Any) -> None:
-    """SIGTERM and SIGHUP end debtcli like Ctrl-C does: through every `finally`, so staging
-    copies of the store are removed and worker processes end with it."""
+    """SIGTERM, SIGHUP and SIGBREAK (system.exit_signals) end debtcli like Ctrl-C does:
+    through every `finally`, so staging copies of the store are removed and worker processes
+    end with it."""
     raise SystemExit(128 + signum)
 
 
@@ -117,7 +118,9 @@ def main() -> None:
 
     install()
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    from debtcli.system import exit_signals
+
+    for sig in exit_signals():
         signal.signal(sig, _exit_on_signal)
     argv = sys.argv[1:]
     app = load(argv)

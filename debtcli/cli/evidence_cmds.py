@@ -84,6 +84,10 @@ def log_list(
         latest=page,
     )
     if csv_out:
+        from debtcli.cli.streams import to_a_file
+
+        if to_a_file():  # Excel on a Chinese Windows reads a CSV as UTF-8 only with a BOM
+            sys.stdout.write("\ufeff")
         contactlog.write_csv(rows, st.list_cards(s, include_archived=True), sys.stdout)
         return
     total = total if total is not None else len(rows)

@@ -113,8 +113,27 @@ class ConsoleStream(_Fitting):
 
 
 def install() -> None:
-    """Wrap stdout and stderr (once)."""
+    """Wrap stdout and stderr (once). Output to a file or a pipe is UTF-8 whatever the
+    system's code page (a Chinese Windows would write GBK to `debtcli log list --json >
+    log.json`), unless PYTHONIOENCODING asks otherwise."""
+    import os
+
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
-        if stream is not None and not isinstance(stream, ConsoleStream):
-            setattr(sys, name, ConsoleStream(stream))
+        if stream is None or isinstance(stream, ConsoleStream):
+            continue
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            if not stream.isatty() and not os.environ.get("PYTHONIOENCODING"):
+                stream.reconfigure(encoding="utf-8")
+        setattr(sys, name, ConsoleStream(stream))
+
+
+def to_a_file() -> bool:
+    """Is stdout a file on disk (`> log.csv`), rather than a terminal or a pipe?"""
+    import os
+    import stat
+
+    try:
+        return stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (AttributeError, ValueError, OSError):
+        return False
