@@ -361,12 +361,14 @@ def restore(path: Path, target: Path, force: bool) -> dict[str, Any]:
         _refuse_if_in_use(target, force)  # said before the backup is read
         with st.staging(target) as work:
             manifest = check_backup(path, work)  # nothing is replaced before this
+            from debtcli.system import replace
+
             with _writers_held(target):
                 _refuse_if_in_use(target, force)  # a store made meanwhile is not lost either
                 aside = _place_evidence(work / "store-evidence", st.evidence_dir(target))
                 for suffix in ("-wal", "-shm"):
                     Path(str(target) + suffix).unlink(missing_ok=True)
-                os.replace(work / "store.db", target)
+                replace(work / "store.db", target)
         return {**manifest, "moved_aside": str(aside) if aside else None}
     finally:
         os.close(lock)

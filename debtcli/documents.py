@@ -87,7 +87,9 @@ def private_file(path: Path) -> Iterator[tuple[Path, BinaryIO]]:
     try:
         with os.fdopen(fd, "wb") as f:
             yield tmp, f
-        os.replace(tmp, path)
+        from debtcli.system import replace
+
+        replace(tmp, path)  # Windows: not while Word holds the old letter open
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -78,3 +78,27 @@ def watch_parent(parent: int) -> None:
                 os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+REPLACE_TRIES = 10  # a program that holds the file open (Word, Excel, an antivirus scan)
+
+
+def replace(src: Any, dst: Any) -> None:
+    """os.replace, where Windows refuses to replace a file another program holds open: tried
+    again for a couple of seconds (an antivirus scan lets go), then refused in words."""
+    import time
+
+    from debtcli.errors import BadInput
+
+    for attempt in range(REPLACE_TRIES):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if attempt == REPLACE_TRIES - 1 or not os.path.exists(dst):
+                break
+            time.sleep(0.2)
+    raise BadInput(
+        f"{dst} is open in another program (or cannot be replaced): close it and try again",
+        f"{dst} 正被其他程序打开（或无法替换）：请关闭它后再试",
+    )

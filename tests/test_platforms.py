@@ -88,3 +88,39 @@ def test_the_parallel_paths_work_with_spawned_workers(li_wei, tmp_path, monkeypa
     (tmp_path / "bad.csv").write_text(bad, encoding="utf-8")
     r = li_wei("log", "import", tmp_path / "bad.csv", ok=False)
     assert r.exit_code == 2 and "row 11" in r.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_letter_open_in_another_program_is_said_not_crashed(li_wei, tmp_path, monkeypatch, lang):
+    """Windows refuses to replace a file Word holds open (PermissionError): tried again for a
+    moment, then said in a line; the old letter is left as it was."""
+    from conftest import assert_clean_failure
+
+    from debtcli import system
+
+    out = tmp_path / "letter.md"
+    li_wei("letter", "make", "stop-third-party", "4821", "--name", "李伟", "--phone", "138",
+           "-o", out)  # fmt: skip
+    before = out.read_bytes()
+    calls = []
+
+    def held(src, dst):
+        calls.append(dst)
+        raise PermissionError(13, "The process cannot access the file")
+
+    monkeypatch.setattr(system, "REPLACE_TRIES", 3)
+    monkeypatch.setattr(system.os, "replace", held)
+    r = li_wei("--lang", lang, "letter", "make", "stop-third-party", "4821", "--name", "李伟",
+               "--phone", "138", "-o", out, "--force", ok=False)  # fmt: skip
+    assert_clean_failure(r, says="close it and try again" if lang == "en" else "请关闭它后再试")
+    assert len(calls) == 3 and out.read_bytes() == before
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_a_store_in_a_folder_with_chinese_and_spaces_works(cli, tmp_path):
+    db = tmp_path / "我的 数据" / "债务 记录.db"
+    cli("--db", db, "card", "add", "--bank", "中信银行", "--last4", "4821")
+    log_add(cli, "4821", "2026-11-10 22:40", before=("--db", str(db)))
+    cli("--db", db, "backup", "-o", tmp_path / "备份 文件.zip")
+    cli("--db", db, "evidence", "verify")
+    assert (tmp_path / "我的 数据" / "债务 记录-evidence").parent.is_dir()
