@@ -340,7 +340,25 @@ def existed_by(valid: list[tuple[int, datetime, str]]) -> list[Covered]:
 def send_queued(store: Any, now: str) -> tuple[list[tuple[str, int, str]], list[TsaUnreachable]]:
     """Ask each TSA for what is queued (queueing the newest head where no stamp of it covers
     it yet); keep each token as it came, once it checks against what was asked. Returns what
-    was stamped (tsa, entries, time) and what failed (kept queued, the reason noted)."""
+    was stamped (tsa, entries, time) and what failed (kept queued, the reason noted). One
+    sender at a time per store (system.lock): a second, started by the next write while the
+    first waits on the network, leaves the queue to it."""
+    import os
+
+    from debtcli.system import lock
+
+    fd = os.open(
+        store.path.with_name(f".{store.path.name}.stamps.lock"), os.O_RDWR | os.O_CREAT, 0o600
+    )
+    try:
+        if not lock(fd):
+            return [], []
+        return _send(store, now)
+    finally:
+        os.close(fd)
+
+
+def _send(store: Any, now: str) -> tuple[list[tuple[str, int, str]], list[TsaUnreachable]]:
     from debtcli import store as st
 
     with store.write() as c:
