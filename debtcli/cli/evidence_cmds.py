@@ -411,7 +411,7 @@ def evidence_stamp(
             "README for public ones)",
             "还没有时间戳服务：debtcli evidence stamp --tsa 地址（README 列出了公共服务）",
         )
-    sent, failures = stamps.send_queued(s, now)
+    sent, failures = stamps.send_queued(s, now, wait=0 if background else 30)
     s.wrote = False  # what waited was just sent (or tried): no second try in the background
     if background:
         return
