@@ -337,22 +337,28 @@ def existed_by(valid: list[tuple[int, datetime, str]]) -> list[Covered]:
     return ranges
 
 
-def send_queued(store: Any, now: str) -> tuple[list[tuple[str, int, str]], list[TsaUnreachable]]:
+def send_queued(
+    store: Any, now: str, wait: float = 0
+) -> tuple[list[tuple[str, int, str]], list[TsaUnreachable]]:
     """Ask each TSA for what is queued (queueing the newest head where no stamp of it covers
     it yet); keep each token as it came, once it checks against what was asked. Returns what
     was stamped (tsa, entries, time) and what failed (kept queued, the reason noted). One
     sender at a time per store (system.lock): a second, started by the next write while the
-    first waits on the network, leaves the queue to it."""
+    first waits on the network, leaves the queue to it; `evidence stamp` itself waits up to
+    `wait` seconds for it."""
     import os
+    import time
 
     from debtcli.system import lock
 
-    fd = os.open(
-        store.path.with_name(f".{store.path.name}.stamps.lock"), os.O_RDWR | os.O_CREAT, 0o600
-    )
+    path = store.path.with_name(f".{store.path.name}.stamps.lock")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        if not lock(fd):
-            return [], []
+        until = time.monotonic() + wait
+        while not lock(fd):
+            if time.monotonic() >= until:
+                return [], []
+            time.sleep(0.2)
         return _send(store, now)
     finally:
         os.close(fd)
