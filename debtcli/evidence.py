@@ -285,6 +285,9 @@ def head_problems(last: str, head: str, seen: int, count: int | None) -> list[Pr
     ]
 
 
+BOMB_RATIO = 200  # a member that inflates more than this from its compressed size is a bomb
+
+
 def open_signed_zip(path: Any, kind_en: str, kind_zh: str) -> tuple[Any, dict, list[str]]:
     """Open a bundle or backup: (the zip, its manifest, the names of files that are missing or
     whose SHA-256 differs from the manifest). Not a zip with a manifest, or a zip holding two
@@ -306,6 +309,15 @@ def open_signed_zip(path: Any, kind_en: str, kind_zh: str) -> tuple[Any, dict, l
                 f"{path} 不是 debtcli {kind_zh}（不是 zip 文件）",
             ) from exc
         names = z.namelist()
+        for info in z.infolist():  # nothing is read from a member that inflates like a bomb
+            ratio = info.file_size // max(info.compress_size, 1)
+            if info.file_size > 1 << 20 and ratio > BOMB_RATIO:
+                raise BadInput(
+                    f"{path}: {info.filename} inflates {ratio} times: not a {kind_en} debtcli "
+                    "writes (a zip bomb?)",
+                    f"{path}：{info.filename} 解压后膨胀 {ratio} 倍：不是 debtcli 写出的{kind_zh}"
+                    "（可能是压缩炸弹）",
+                )
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             raise BadInput(

@@ -715,7 +715,7 @@ def test_restore_refuses_a_zip_bomb_without_expanding_it(logged, tmp_path, db_pa
         z.writestr(name, bomb)
     before = _state(db_path)
     r = logged("restore", str(b), "--force", ok=False)
-    assert r.exit_code == 1 and "larger than" in r.stderr
+    assert r.exit_code == 2 and "inflates" in r.stderr and "zip bomb" in r.stderr
     assert _state(db_path) == before
 
 

@@ -187,3 +187,19 @@ def test_a_bundle_of_the_wrong_shape_is_refused_or_failed_in_a_line(bundle, tmp_
     assert code in (1, 2)
     if code == 2:
         assert out.count("\n") == 1
+
+
+def test_a_bundle_that_inflates_like_a_bomb_is_refused_before_it_is_read(bundle, tmp_path):
+    """A million identical links compress to almost nothing and would expand in memory."""
+    cli, members = bundle
+    link = json.loads(members["chain.json"])[0]
+    members["chain.json"] = ("[\n" + ",\n".join([json.dumps(link)] * 1_000_000) + "\n]\n").encode()
+    path = rezip(members, tmp_path / "bomb.zip")
+    import zipfile
+
+    with zipfile.ZipFile(path) as z, zipfile.ZipFile(tmp_path / "deflated.zip", "w",
+                                                     zipfile.ZIP_DEFLATED) as out:  # fmt: skip
+        for n in z.namelist():
+            out.writestr(n, z.read(n))
+    r = cli("evidence", "verify", "--bundle", tmp_path / "deflated.zip", ok=False)
+    assert r.exit_code == 2 and "inflates" in r.stderr
