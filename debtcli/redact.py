@@ -15,31 +15,37 @@ MASK = "***"
 
 # What people put between digit groups (full-width forms are folded by NFKC first): spaces,
 # dots, dashes, slashes, underscores, a middle dot, parentheses, up to a few of them at once.
-_SEP = r"[\s.\-‐‑‒–—―ー·/_()]{0,3}"
+_SEP = r"[\s.\-‐‑‒–—―ー·/_()、，,~*]{0,5}"
 _D = rf"{_SEP}\d"  # one more digit, perhaps after a separator (1-3-8-1 groupings too)
 _PATTERNS = (
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail
     r"(?i:wxid_[a-z0-9_-]{4,})",  # a WeChat internal id
     # a WeChat id given: 微信号是…, V信 …, 威信, vx: …
-    r"(?i:(?:微信号?|威信|薇信|[vw]信|wechat(?:\s*id)?|vx|wx)\s*(?:号)?\s*(?:是|为|:|：)?\s*"
-    r"[a-z][\w-]{5,19})",
+    r"(?i:(?:微\s*信(?:\s*号)?|威\s*信|薇\s*信|[vw]\s*信|wechat|vx|wx)\s*(?:号|id)?\s*"
+    r"(?:是|为|:|：)?\s*[a-z][\w-]{5,19})",
     r"(?i:(?:qq|扣扣)\s*(?:号码?)?\s*(?:是|为|:|：)?\s*[1-9]\d{4,11})",  # a QQ number given
-    r"(?<![\dA-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
-    r"(?![\dA-Za-z])",  # an 18-digit ID number
+    rf"(?<![\dA-Za-z])\d{{6}}{_SEP}(?:18|19|20)\d{{2}}{_SEP}(?:0[1-9]|1[0-2]){_SEP}"
+    rf"(?:0[1-9]|[12]\d|3[01]){_SEP}\d{{3}}[\dXx](?![\dA-Za-z])",  # an 18-digit ID number
     # a mobile, with +86 / 0086 / (86) before it or not
     rf"(?<!\d)(?:\(?(?:\+|00)?86\)?{_SEP})?\(?1{_SEP}[3-9](?:{_D}){{9}}(?!\d)",
     # a landline: (0755) 8888-1234, 010-12345678, +86 755 8888 1234 (the 0 dropped after +86)
-    rf"(?<!\d)(?:\(?0\d{{2,3}}\)?|\(?(?:\+|00)86\)?{_SEP}\(?[1-9]\d{{1,2}}\)?){_SEP}"
+    rf"(?<!\d)(?:\(?0\d{{2,3}}\)?|\(?(?:\+|00)86\)?{_SEP}(?:\(0\))?{_SEP}\(?[1-9]\d{{1,2}}\)?){_SEP}"
     rf"\d{{3,4}}{_SEP}\d{{4}}(?:转\d+)?(?!\d)",
     rf"(?<!\d)\d{{4}}(?:{_SEP}\d{{4}}){{2,3}}(?:{_SEP}\d{{1,3}})?(?!\d)",  # a card, grouped
 )
 # Any other long number; not a decimal's tail (3.1415926) nor an amount (1234567 元).
-_DIGITS = re.compile(r"(?<!\d[.,])(?<![\d¥$])\d{7,}(?![\d.,]*\s*[元块])")
+_DIGITS = re.compile(
+    r"(?<!\d[.,])(?<![\d¥$￥])(?<!¥ )(?<!￥ )(?<!RMB)(?<!RMB )(?<!CNY)(?<!CNY )"
+    r"\d{7,}(?![\d,]*\.\d)(?![\d.,]*\s*[元块])"
+)
 # Characters that show nothing: a number with them inside must still be found.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060"
-                                    "\u2061\u2062\u2063\u2064\ufeff"))  # fmt: skip
+_INVISIBLE = dict.fromkeys(
+    [0xAD, 0x34F, 0x61C, 0x180B, 0x180C, 0x180D, 0x180E, 0xFEFF,
+     *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070),
+     *range(0xFE00, 0xFE10)]
+)  # fmt: skip
 # Chinese numerals as digits, one character for one, so a match maps back to the text shown.
-_NUMERALS = str.maketrans("〇零一二三四五六七八九幺", "001234567891")
+_NUMERALS = str.maketrans("〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖两", "0012345678911234567892")
 
 
 def _compiled() -> re.Pattern[str]:
@@ -104,7 +110,18 @@ def mask_text(text: str | None, names: Iterable[str] = ()) -> str | None:
     probe = out.translate(_NUMERALS)
     spans += [m.span() for m in _ANY.finditer(probe)]
     spans += [m.span() for m in _DIGITS.finditer(probe) if not _is_date(m.group())]
+    spans = [(a, b) for a, b in spans if not _only_dates(probe[a:b])]
+    if not spans:
+        return text  # nothing to mask: the text as recorded, not a normalised copy of it
     return _masked_spans(out, spans)
+
+
+def _only_dates(found: str) -> bool:
+    """20260103-20261231: a run of digits that is dates written without separators."""
+    digits = re.sub(r"\D", "", found)
+    return bool(digits) and len(digits) % 8 == 0 and all(
+        _is_date(digits[i : i + 8]) for i in range(0, len(digits), 8)
+    )
 
 
 def _masked_spans(text: str, spans: list[tuple[int, int]]) -> str:

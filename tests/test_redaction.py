@@ -383,6 +383,20 @@ SPELLINGS = [
     "QQ号：123456789",
     "见面,1234567",
     "它说.7654321",
+    # found by an attack on the first version
+    "138、1234、5678",
+    "138，1234，5678",
+    "138~1234~5678",
+    "138*1234*5678",
+    "138  -  1234  -  5678",
+    "壹叁捌壹贰叁肆伍陆柒捌",
+    "138\u034f1234\u180b5678",
+    "138\ufe0f1234\u061c5678",
+    "138\u202a1234 5678",
+    "+86 (0)755 8888 1234",
+    "微信 ID: lw_abcdef",
+    "微 信 号 abcdef123",
+    "身份证 110105 1949 1231 002X",
 ]
 
 
@@ -400,7 +414,20 @@ def test_every_spelling_of_a_number_is_masked(spelling):
 
 @pytest.mark.parametrize(
     "kept",
-    ["2026-11-20 10:00 欠 62400 元", "欠 1,234,567 元", "三月一日", "3.1415926", "20261120"],
+    [
+        "2026-11-20 10:00 欠 62400 元",
+        "欠 1,234,567 元",
+        "三月一日",
+        "3.1415926",
+        "20261120",
+        "¥ 1234567",
+        "RMB 1234567",
+        "CNY 12345678",
+        "1234567.00",
+        "20260103-20261231",
+        "催收员说：明天还款（否则起诉）",
+        "１２月３日，对方说：“再不还就起诉”",
+    ],
 )
 def test_dates_and_amounts_stay(kept):
     from debtcli.redact import mask_text
@@ -424,3 +451,13 @@ def test_a_one_character_mask_is_refused_with_a_reason(li_wei, tmp_path, lang):
     assert_clean_failure(r, says="--mask '王'")
     assert ("at least two characters" if lang == "en" else "至少两个字") in r.stderr
     assert not (tmp_path / "r.zip").exists()
+
+
+def test_a_redacted_bundle_with_nothing_to_mask_in_a_note_verifies(li_wei, tmp_path):
+    """Chinese punctuation is not something to mask: the note is shown as recorded, with its
+    salt, and the honest redacted bundle verifies (it was called forged)."""
+    log_add(li_wei, "4821", "2026-11-20 10:00", "--note", "催收员说：明天还款（否则起诉）")
+    li_wei("evidence", "export", "--redact", "-o", tmp_path / "r.zip")
+    [entry] = json.loads(zip_members(tmp_path / "r.zip")["entries.json"])
+    assert entry["note"] == "催收员说：明天还款（否则起诉）" and "note" in entry["salts"]
+    assert li_wei.json("evidence", "verify", "--bundle", tmp_path / "r.zip")["ok"]
