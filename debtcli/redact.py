@@ -119,8 +119,10 @@ def mask_text(text: str | None, names: Iterable[str] = ()) -> str | None:
 def _only_dates(found: str) -> bool:
     """20260103-20261231: a run of digits that is dates written without separators."""
     digits = re.sub(r"\D", "", found)
-    return bool(digits) and len(digits) % 8 == 0 and all(
-        _is_date(digits[i : i + 8]) for i in range(0, len(digits), 8)
+    return (
+        bool(digits)
+        and len(digits) % 8 == 0
+        and all(_is_date(digits[i : i + 8]) for i in range(0, len(digits), 8))
     )
 
 

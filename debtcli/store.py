@@ -410,6 +410,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        self.file = _identity(path)  # the file this connection has open
         self.wrote = False  # a write was attempted: queued timestamps may be sent
         # The rule pack this run uses (a callable, so it is loaded only when asked): cards are
         # found by their bank's names in it.
@@ -428,6 +429,14 @@ class Store:
         self.wrote = True
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            if _identity(self.path) != self.file:
+                # A restore replaced the store while this command ran (asking its questions):
+                # written here, the entry would land in the old file, gone with it.
+                raise StoreError(
+                    f"the store {self.path} was replaced (restored) while this command ran; "
+                    "nothing was written: run the command again",
+                    f"本命令运行期间数据文件 {self.path} 被替换（恢复）了；未写入任何内容：请重新运行该命令",
+                )
             yield self.conn
         except BaseException:
             # SQLite has already rolled back after some errors (a full disk): do not hide the
@@ -453,6 +462,15 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at path (device and inode): a replaced store is another file."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def store_error(path: Path, exc: Exception) -> StoreError:

@@ -665,6 +665,10 @@ def _state(db_path):
         "CREATE TRIGGER sqliteXevil AFTER INSERT ON contacts BEGIN "
         "UPDATE meta SET value = '0' WHERE key = 'chain_count'; END;",
         "CREATE TRIGGER SQLITE1 AFTER INSERT ON contacts BEGIN SELECT RAISE(ABORT, 'x'); END;",
+        # a name SQLite keeps for itself, written straight into sqlite_master
+        "PRAGMA writable_schema = ON; INSERT INTO sqlite_master VALUES ('trigger', "
+        "'sqlite_evil', 'contacts', 0, 'CREATE TRIGGER sqlite_evil AFTER INSERT ON contacts "
+        "BEGIN UPDATE cards SET name = ''pwned''; END');",
     ],
 )
 def test_restore_refuses_a_store_whose_schema_is_not_ours(logged, tmp_path, db_path, sql):

@@ -101,3 +101,22 @@ def test_a_restore_replaces_the_store_once_a_writer_has_finished(backed_up, db_p
     done.join()
     writer.close()
     cli("evidence", "verify")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_command_whose_store_was_restored_under_it_writes_nothing(
+    backed_up, db_path, monkeypatch, lang
+):
+    """log add asks its questions; meanwhile a restore replaces the store. Its entry would
+    land in the old, unlinked file and be lost while it said 'Logged': it is refused."""
+    from debtcli import store as st
+
+    cli, b = backed_up
+    open_before = st.open_store(db_path)  # the command, at its prompts
+    cli("restore", b, "--force")
+    with pytest.raises(st.StoreError) as refused, open_before.write() as c:
+        c.execute("UPDATE cards SET name = 'lost' WHERE last4 = '4821'")
+    said = refused.value.text(lang)
+    assert ("was replaced (restored)" if lang == "en" else "被替换（恢复）") in said
+    open_before.close()
+    cli("evidence", "verify")
