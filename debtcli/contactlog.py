@@ -1490,6 +1490,7 @@ def check_bundle(
     whose chain hash to return (the stamps'). Nothing the manifest says turns a check off."""
     problems: list[Problem] = []
     links, other_card = _Links(), set[int]()
+    first_salted = 1 << 63  # the first entry shown recorded with salted commitments
     expected_prev, prev_id, links_seen = st.GENESIS, 0, 0
     hashes: dict[int, str] = {}
     for link in chain:
@@ -1510,6 +1511,8 @@ def check_bundle(
             hashes[link_id] = digest
         if card_id is not None and len(link) == 5 and proven_card(link) not in (None, card_id):
             other_card.add(link_id)
+            if "commitments" in link[4]:
+                first_salted = min(first_salted, link_id)
         expected_prev, prev_id = digest, link_id
     if head is None or expected_prev != head or count is None or links_seen != count:
         problems.append(
@@ -1560,6 +1563,8 @@ def check_bundle(
             )
             continue
         prev_hash, digest = link
+        if "salts" in e or "commitments" in e:
+            first_salted = min(first_salted, eid)
         referenced.update(str(a.get("sha256")) for a in e.get("attachments") or [])
         recomputed, hidden = shown_hash(e)
         if e.get("prev_hash") != prev_hash or e.get("hash") != digest:
@@ -1590,6 +1595,9 @@ def check_bundle(
             )
         problems.extend(_attachment_problems(e, members, omitted))
     absent = [i for i in links if not _seen_before(seen, i, mark=False)]
+    # Only an entry recorded before salted commitments is withheld, and every entry since
+    # was recorded with them: one withheld after an entry shown with them is one taken out.
+    withheld = {i for i in withheld if i < first_salted}
     removed = [i for i in absent if i not in withheld and i not in other_card]
     return BundleCheck(
         verified,
@@ -1794,7 +1802,7 @@ def verify_bundle(path: Path, ca_pem: str | None = None) -> BundleCheck:
         stamps=stamps,
         card=str(card) if card else None,
         redacted=bool(manifest.get("redacted")),
-        withheld=sorted(withheld & set(result.absent)),
+        withheld=sorted(withheld & set(result.absent) - set(result.removed)),
     )
 
 

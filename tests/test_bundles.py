@@ -203,3 +203,19 @@ def test_a_bundle_that_inflates_like_a_bomb_is_refused_before_it_is_read(bundle,
             out.writestr(n, z.read(n))
     r = cli("evidence", "verify", "--bundle", tmp_path / "deflated.zip", ok=False)
     assert r.exit_code == 2 and "inflates" in r.stderr
+
+
+@pytest.mark.parametrize("card", [[], ["4821"]])
+def test_a_withheld_list_cannot_hide_an_entry_recorded_with_salted_commitments(
+    bundle, tmp_path, card
+):
+    """Only entries recorded before salted commitments are ever withheld, and every entry
+    since was recorded with them: claiming a later one withheld is taking it out."""
+    cli, _ = bundle
+    cli("evidence", "export", *card, "--redact", "-o", tmp_path / "r.zip")
+    members = zip_members(tmp_path / "r.zip")
+    entries = [e for e in _entries(members) if e["id"] != 3]
+    forged = _with_entries(members, entries, withheld=[3])
+    code, doc = _verify(cli, forged, tmp_path)
+    assert code == 1 and "entry 3 of the chain is not in the bundle" in _messages(doc)
+    assert doc["entries_withheld"] == []
