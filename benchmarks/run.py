@@ -115,13 +115,14 @@ def build_cards(db: Path, payments: int) -> None:
         ledger.record_overdue(
             s, last4, today - timedelta(days=30 + 9 * i), 100_000_000, principal=80_000_000
         )
+    stamp = datetime.now().astimezone().isoformat(timespec="seconds")
     with s.write() as c:
         for n in range(payments):
             card = 1 + n % 20
             c.execute(
                 "INSERT INTO payments (card_id, episode_id, paid_on, amount, note, created_at) "
                 "VALUES (?,?,?,?,?,?)",
-                (card, card, (today - timedelta(days=n % 30)).isoformat(), 100, None, "x"),
+                (card, card, (today - timedelta(days=n % 30)).isoformat(), 100, None, stamp),
             )
     s.close()
 

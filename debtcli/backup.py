@@ -427,6 +427,68 @@ def _enums() -> dict[str, tuple[str, ...]]:
     }
 
 
+# What a value may be beyond its type, as debtcli's own commands check it: a restored or
+# imported row outside these would stop later commands (a year 9999, a billion months).
+RANGES = {
+    **dict.fromkeys(
+        ("credit_limit", "amount", "principal", "interest", "fees", "settled_amount",
+         "monthly", "reduction", "demanded"),
+        (0, 100_000_000 * 100),
+    ),
+    "months": (1, 120),
+    "due_day": (1, 31),
+    "statement_day": (1, 31),
+    "minutes": (0, 1440),
+}  # fmt: skip
+INSTANT_COLUMNS = {
+    "at", "at_utc", "recorded_at", "created_at", "changed_at", "requested_at", "added_at",
+    "gen_time", "voided_at",
+}  # fmt: skip
+
+
+def _a_day(value: str) -> bool:
+    from datetime import date
+
+    if not re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return False
+    try:
+        return 1990 <= date.fromisoformat(value).year <= 2100
+    except ValueError:
+        return False
+
+
+def _an_instant(value: str) -> bool:
+    from datetime import datetime
+
+    try:
+        return 1990 <= datetime.fromisoformat(value).year <= 2100
+    except ValueError:
+        return False
+
+
+def _fits(table: str, col: str, row: dict, value: str) -> bool:
+    """The text columns whose form later commands read: the store's records of its chain and
+    the letters' profile, and an overdue episode's corrections."""
+    if table == "meta" and col == "value":
+        key = row.get("key")
+        if key == "chain_count":
+            return value.isdecimal() and len(value) < 19
+        if key == "chain_head":
+            return re.fullmatch(r"[0-9a-f]{64}", value) is not None
+        if key == "profile":
+            try:
+                return isinstance(json.loads(value), dict)
+            except (ValueError, RecursionError):
+                return False
+    if table == "episode_changes" and col in ("old", "new"):
+        if row.get("field") == "since":
+            return _a_day(value)
+        return value.isdecimal() and int(value) <= RANGES["amount"][1]
+    if table == "episode_changes" and col == "field":
+        return value in ("since", "amount", "principal", "interest", "fees")
+    return True
+
+
 def _bad_value(where: str, why: str, why_zh: str, what: tuple[str, str] = ("export", "导出文件")):
     return BadInput(
         f"not a usable debtcli {what[0]}: {where}: {why}",
@@ -456,7 +518,6 @@ class RowCheck:
         return self.types[table]
 
     def row(self, table: str, n: int, row: Any) -> None:
-        from datetime import date
 
         types = self.columns(table)
         where = f"table {table}, row {n}"
@@ -481,20 +542,37 @@ class RowCheck:
                     f"{value!r:.40} 不是{kind.lower()}",
                     self.what,
                 )
+            if (
+                isinstance(value, int)
+                and col in RANGES
+                and not (RANGES[col][0] <= value <= RANGES[col][1])
+            ):
+                raise _bad_value(
+                    f"{where}, {col}",
+                    f"{value} is not between {RANGES[col][0]} and {RANGES[col][1]}",
+                    f"{value} 不在 {RANGES[col][0]} 到 {RANGES[col][1]} 之间",
+                    self.what,
+                )
             if not isinstance(value, str):
                 continue
+            if (col in INSTANT_COLUMNS and not _an_instant(value)) or not _fits(
+                table, col, row, value
+            ):
+                raise _bad_value(
+                    f"{where}, {col}",
+                    f"{value!r:.40} is not what debtcli writes there",
+                    f"{value!r:.40} 不是 debtcli 在此写入的值",
+                    self.what,
+                )
             if _CONTROL.search(value):
                 raise _bad_value(f"{where}, {col}", "control characters", "含有控制字符", self.what)
-            if col in DATE_COLUMNS:
-                try:
-                    date.fromisoformat(value)
-                except ValueError:
-                    raise _bad_value(
-                        f"{where}, {col}",
-                        f"{value!r:.40} is not a date",
-                        f"{value!r:.40} 不是日期",
-                        self.what,
-                    ) from None
+            if col in DATE_COLUMNS and not _a_day(value):
+                raise _bad_value(
+                    f"{where}, {col}",
+                    f"{value!r:.40} is not a date (YYYY-MM-DD, 1990 to 2100)",
+                    f"{value!r:.40} 不是日期（YYYY-MM-DD，1990 至 2100 年）",
+                    self.what,
+                )
             enums = self.enums
             if table in ("contacts", "numbers") and col in enums and value not in enums[col]:
                 raise _bad_value(

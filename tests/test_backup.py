@@ -54,6 +54,14 @@ def test_the_replaced_stores_own_files_are_moved_aside_not_left_to_look_planted(
         ("UPDATE payments SET amount = 'abc'", "table payments, row 1, amount"),
         ("UPDATE episodes SET since = 'not a date'", "table episodes, row 1, since"),
         ("UPDATE cards SET credit_limit = 'lots'", "table cards, row 1, credit_limit"),
+        # values of the right type that later commands could not read (found by an attack)
+        ("UPDATE episodes SET since = '9999-12-31'", "table episodes, row 1, since"),
+        ("UPDATE episodes SET since = '20260730'", "table episodes, row 1, since"),
+        ("UPDATE episodes SET since = '2026-W31-4'", "table episodes, row 1, since"),
+        ("UPDATE payments SET amount = 1000000000000000", "table payments, row 1, amount"),
+        ("UPDATE cards SET created_at = 'x'", "table cards, row 1, created_at"),
+        ("INSERT INTO meta VALUES ('profile', '{not json')", "value"),
+        ("INSERT OR REPLACE INTO meta VALUES ('chain_count', 'x')", "value"),
     ],
 )
 def test_a_backup_holding_a_row_debtcli_never_writes_is_refused(
@@ -120,3 +128,21 @@ def test_a_command_whose_store_was_restored_under_it_writes_nothing(
     assert ("was replaced (restored)" if lang == "en" else "被替换（恢复）") in said
     open_before.close()
     cli("evidence", "verify")
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [("agreements", "months", 1_000_000_000), ("episodes", "since", "9999-12-31"),
+     ("agreements", "first_due", "9999-12-01")],
+)  # fmt: skip
+def test_an_export_holding_a_value_later_commands_cannot_read_is_refused(
+    li_wei, tmp_path, table, column, value
+):
+    import json
+
+    li_wei("agree", "5511", "--months", "12", "--monthly", "500", "--first-due", "2027-01-05")
+    doc = json.loads(li_wei("export", "--json").stdout)
+    doc["tables"][table][0][column] = value
+    (tmp_path / "x.json").write_text(json.dumps(doc), encoding="utf-8")
+    r = li_wei("--db", tmp_path / "new.db", "import", "--json", tmp_path / "x.json", ok=False)
+    assert_clean_failure(r, says=f"row 1, {column}")
