@@ -30,6 +30,11 @@ def prepare(paths: list[str]) -> list[dict]:
     for p in paths:
         path = Path(p).expanduser()
         try:
+            if path.exists() and not path.is_file():
+                raise BadInput(
+                    f"attachment {p!r} is not a regular file; nothing was recorded",
+                    f"附件 {p!r} 不是普通文件；未记录任何内容",
+                )
             if not path.is_file():
                 raise FileNotFoundError(2, "no such file", str(path))
             digest = file_sha256(path)

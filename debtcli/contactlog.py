@@ -1796,6 +1796,15 @@ def verify_bundle(path: Path, ca_pem: str | None = None) -> BundleCheck:
         )
     if ca_pem:
         tokens = [{**t, "ca_pem": ca_pem} for t in tokens]
+        if not tokens:  # the stamps taken out: --ca asks for a timestamp that is not there
+            problems.append(
+                Problem(
+                    None,
+                    "stamp",
+                    "the bundle holds no timestamp to check against the root you gave",
+                    "证据包中没有可按你给出的根证书校验的时间戳",
+                )
+            )
     stamps = check_stamps(tokens, result.hashes.get, pins=bool(ca_pem))
     return result._replace(
         problems=problems + result.problems + stamps.problems,

@@ -4,9 +4,10 @@ What a person (or a doctored import) typed is data: it must not run as a spreads
 move a terminal's cursor, or reorder debtcli's own words with a bidi override.
 """
 
-# C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings, overrides and
-# isolates (U+202A–202E, U+2066–2069): never written raw to a terminal.
-_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+# C0 controls but tab and newline, DEL, C1 controls, the bidi marks (U+061C, U+200E, U+200F),
+# embeddings, overrides and isolates (U+202A–202E, U+2066–2069): never written raw to a
+# terminal.
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 # OWASP: a cell starting with one of these is read by a spreadsheet as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -1166,8 +1166,22 @@ def agreements(store: Store, card_id: int | None = None) -> list[sqlite3.Row]:
 
 
 def add_tsa(store: Store, url: str, ca_pem: str | None, now: str) -> None:
-    """Remember a timestamp authority (and the root it is pinned to, if given)."""
+    """Remember a timestamp authority (and the root it is pinned to, if given). A TSA whose
+    tokens were checked against one root is not silently pinned to another."""
     with store.write() as c:
+        had = c.execute("SELECT ca_pem FROM tsas WHERE url = ?", (url,)).fetchone()
+        stamped = c.execute(
+            "SELECT 1 FROM stamps WHERE tsa = ? AND token IS NOT NULL LIMIT 1", (url,)
+        ).fetchone()
+        if had and had[0] and ca_pem and had[0].strip() != ca_pem.strip() and stamped:
+            from debtcli.errors import BadInput
+
+            raise BadInput(
+                f"{url} is already pinned to another root, against which its timestamps were "
+                "checked; nothing was changed (a TSA with a new root: give its new address)",
+                f"{url} 已固定为另一个根证书，其时间戳均按该证书校验；未做任何修改（如时间戳服务换了根证书，"
+                "请使用它的新地址）",
+            )
         c.execute(
             "INSERT INTO tsas VALUES (?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
             "ca_pem = COALESCE(excluded.ca_pem, tsas.ca_pem)",

@@ -139,3 +139,11 @@ def test_a_limit_beyond_any_count_is_refused_as_a_range(li_wei, command):
 
     r = li_wei(*command, "--limit", str(2**63), ok=False)
     assert_clean_failure(r, says="1<=x<=1000000000")
+
+
+def test_attaching_a_fifo_says_it_is_not_a_file(li_wei, tmp_path):
+    from conftest import assert_clean_failure
+
+    os.mkfifo(tmp_path / "pipe")
+    r = log_add(li_wei, "4821", "2026-11-10 22:40", "--attach", tmp_path / "pipe", ok=False)
+    assert_clean_failure(r, says="is not a regular file")

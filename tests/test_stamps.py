@@ -627,3 +627,26 @@ def test_stamp_records_removed_while_a_tsa_is_configured_fail_verify(three, tsa,
     assert r.exit_code == 1 and "entries 1–3" in r.stderr and "stamp" in r.stderr
     r = three("--lang", "zh", "evidence", "verify", ok=False)
     assert r.exit_code == 1 and "时间戳记录" in r.stderr
+
+
+def test_a_bundle_with_its_stamps_taken_out_fails_under_ca(three, tsa, tmp_path):
+    _stamped(three, tsa)
+    three("evidence", "export", "-o", tmp_path / "b.zip")
+    members = {n: d for n, d in zip_members(tmp_path / "b.zip").items() if "stamps/" not in n}
+    cut = rezip(members, tmp_path / "cut.zip")
+    r = three("evidence", "verify", "--bundle", cut, "--ca", tsa.folder / "ca.crt", ok=False)
+    assert r.exit_code == 1 and "holds no timestamp" in r.stderr
+
+
+def test_a_pinned_root_is_shown_by_its_fingerprint_and_not_silently_replaced(three, tsa, tmp_path):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    _stamped(three, tsa)
+    root = x509.load_pem_x509_certificate((tsa.folder / "ca.crt").read_bytes())
+    out = three("evidence", "verify").stdout
+    assert "pinned root CN=Test TSA Root" in out and root.fingerprint(hashes.SHA256()).hex() in out
+    other = LocalTsa(tmp_path / "other", name="Other TSA")
+    r = three("evidence", "stamp", "--tsa", tsa.url, "--ca", other.folder / "ca.crt", ok=False)
+    assert_clean_failure(r, says="already pinned to another root")
+    three("evidence", "verify")  # still the honest store it was

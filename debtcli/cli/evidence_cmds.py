@@ -341,9 +341,17 @@ def render_stamps(report: Any, entries: int) -> None:
             "--tsa 地址 --ca 根证书.pem 固定根证书。",
         )
     unpinned: dict[tuple[str, str], list[str]] = {}
+    pinned: dict[tuple[str, str], list[str]] = {}
     for t in report.tokens:
-        if not t["pinned"] and t["root_sha256"]:
-            unpinned.setdefault((t["root"], t["root_sha256"]), []).append(str(t["id"]))
+        if t["root_sha256"]:
+            into = pinned if t["pinned"] else unpinned
+            into.setdefault((t["root"], t["root_sha256"]), []).append(str(t["id"]))
+    for (root, fp), ids in pinned.items():
+        say(
+            f"Stamp {', '.join(ids)}: checked against the pinned root {root} (SHA-256 {fp}); "
+            "it should be the fingerprint the TSA publishes.",
+            f"时间戳 {'、'.join(ids)}：按已固定的根证书 {root}（SHA-256 {fp}）校验；该指纹应与时间戳服务公布的一致。",
+        )
     for (root, fp), ids in unpinned.items():
         say(
             f"Stamp {', '.join(ids)}: nothing is pinned, so it was checked only against the root "
@@ -493,11 +501,13 @@ def _verify_bundle(bundle: Path, json_out: bool, ca_pem: str | None) -> None:
         )
     if r.masked:
         say(
-            f"Entries {_ranges(r.masked)} verified with some fields masked: every field shown "
-            "and the chain check; a masked field is shown by its salted commitment, which "
-            "proves it was not changed without revealing it.",
-            f"记录 {_ranges(r.masked, '、')} 校验通过但部分字段已遮盖：显示的每个字段和链均校验通过；"
-            "被遮盖的字段只给出加盐承诺值，可证明未被修改而不泄露内容。",
+            f"Entries {_ranges(r.masked)} verified except their masked fields: every field "
+            "shown in clear checks against its salt, and each masked field's recorded value is "
+            "proven unchanged by its salted commitment, without revealing it. The text shown "
+            "around a mask (***) is not evidence: a full bundle shows it.",
+            f"记录 {_ranges(r.masked, '、')} 除被遮盖的字段外均校验通过：明文显示的每个字段都与其盐值相符，"
+            "每个被遮盖字段的原值由加盐承诺值证明未被修改而不泄露内容。被遮盖字段中 *** 周围显示的文字"
+            "不是证据：完整证据包会显示原文。",
         )
     if r.withheld:
         say(
