@@ -40,7 +40,10 @@ def _demo(tmp_path):
     "args",
     [["status"], ["timeline"], ["stage", "4821"], ["log", "list"], ["visit", "checklist"],
      ["violations"], ["evidence", "verify"], ["plan", "--income", "9000", "--expenses", "6000"],
-     ["card", "list"], ["--help"]],
+     ["card", "list"], ["card", "show", "4821"], ["pay", "list", "4821"], ["numbers", "list"],
+     ["facts", "arrest"], ["facts"], ["letter", "list"], ["help-lines"], ["path"],
+     ["log", "list", "--csv"], ["timeline", "--json"], ["letter", "make", "stop-third-party",
+     "4821", "--name", "李伟", "--phone", "13800138000"], ["--help"], ["log", "add", "--help"]],
 )  # fmt: skip
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_text_command_runs_on_a_gbk_console(tmp_path, args, lang):
