@@ -37,8 +37,14 @@ def prepare(paths: list[str]) -> list[dict]:
                 )
             if not path.is_file():
                 raise FileNotFoundError(2, "no such file", str(path))
-            digest = file_sha256(path)
             size = path.stat().st_size
+            digest, read = file_sha256(path, counted=True)
+            if read != size:  # /proc/self/environ says 0 bytes and holds more
+                raise BadInput(
+                    f"attachment {p!r} is not a file of a fixed size (it says {size} bytes and "
+                    f"holds {read}); nothing was recorded",
+                    f"附件 {p!r} 不是大小固定的文件（声明 {size} 字节，实际 {read} 字节）；未记录任何内容",
+                )
         except OSError as exc:
             en, zh = os_reason(exc)
             raise BadInput(

@@ -14,7 +14,7 @@ import re
 import shutil
 import sqlite3
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -379,7 +379,7 @@ def _db(store: st.Store) -> Any:
     return Database(store.conn, recursive_triggers=False)
 
 
-def export_json(store: st.Store) -> Iterator[str]:
+def export_json(store: st.Store) -> Generator[str, None, None]:
     """Every table as JSON ({"format", "schema", "tables": {name: [rows]}}), in chunks as the
     rows are read, inside one read snapshot: a million entries never sit in memory at once."""
     import base64
@@ -439,6 +439,10 @@ RANGES = {
     "due_day": (1, 31),
     "statement_day": (1, 31),
     "minutes": (0, 1440),
+    "agents": (0, 99),
+    "answered": (0, 1),
+    "size": (0, 1 << 40),
+    "position": (0, 9_999),
 }  # fmt: skip
 INSTANT_COLUMNS = {
     "at", "at_utc", "recorded_at", "created_at", "changed_at", "requested_at", "added_at",
@@ -475,11 +479,16 @@ def _fits(table: str, col: str, row: dict, value: str) -> bool:
             return value.isdecimal() and len(value) < 19
         if key == "chain_head":
             return re.fullmatch(r"[0-9a-f]{64}", value) is not None
-        if key == "profile":
+        if key == "profile":  # the letters' name, phone and address: text each
             try:
-                return isinstance(json.loads(value), dict)
+                doc = json.loads(value)
             except (ValueError, RecursionError):
                 return False
+            return isinstance(doc, dict) and all(isinstance(v, str | None) for v in doc.values())
+    if table == "contacts" and col == "salt":
+        return re.fullmatch(r"[0-9a-f]{32}", value) is not None
+    if table == "contact_attachments" and col == "sha256":  # a file's name in the evidence
+        return re.fullmatch(r"[0-9a-f]{64}", value) is not None
     if table == "episode_changes" and col in ("old", "new"):
         if row.get("field") == "since":
             return _a_day(value)

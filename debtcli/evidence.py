@@ -198,14 +198,16 @@ def shown_hash(entry: Mapping[str, Any]) -> tuple[str | None, list[str]]:
     return committed_hash(entry["id"], entry["prev_hash"], commits), sorted(given)
 
 
-def file_sha256(path: Any) -> str:
+def file_sha256(path: Any, counted: bool = False) -> Any:
+    """A file's SHA-256 (hex); with counted, (it, how many bytes were read)."""
     import hashlib
 
-    h = hashlib.sha256()
+    h, n = hashlib.sha256(), 0
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
-    return h.hexdigest()
+            n += len(block)
+    return (h.hexdigest(), n) if counted else h.hexdigest()
 
 
 class Problem(NamedTuple):  # not a dataclass: that costs a millisecond at import

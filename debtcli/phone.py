@@ -263,10 +263,11 @@ def read_sms_backup(path: Path) -> Iterator[Message]:
         ) from None
     except StopIteration:
         raise not_backup from None
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:  # punycode, 'undefined': codecs that fail as they decode
+        name = getattr(exc, "encoding", None) or "?"
         raise BadInput(
-            f"{path} is not text in the encoding it declares ({exc.encoding})",
-            f"{path} 不是其声明的编码（{exc.encoding}）的文本",
+            f"{path} is not text in the encoding it declares ({name})",
+            f"{path} 不是其声明的编码（{name}）的文本",
         ) from None
     except OSError as exc:
         en, zh = os_reason(exc)

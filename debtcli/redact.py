@@ -15,13 +15,13 @@ MASK = "***"
 
 # What people put between digit groups (full-width forms are folded by NFKC first): spaces,
 # dots, dashes, slashes, underscores, a middle dot, parentheses, up to a few of them at once.
-_SEP = r"[\s.\-‐‑‒–—―ー·/_()、，,~*]{0,5}"
+_SEP = r"[\s.\-‐‑‒–—―ー·/_()、，,~*：:|;'’]{0,5}"
 _D = rf"{_SEP}\d"  # one more digit, perhaps after a separator (1-3-8-1 groupings too)
 _PATTERNS = (
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail
     r"(?i:wxid_[a-z0-9_-]{4,})",  # a WeChat internal id
     # a WeChat id given: 微信号是…, V信 …, 威信, vx: …
-    r"(?i:(?:微\s*信(?:\s*号)?|威\s*信|薇\s*信|[vw]\s*信|wechat|vx|wx)\s*(?:号|id)?\s*"
+    r"(?i:(?:微\s*信(?:\s*号)?|威\s*信|薇\s*信|[vw]\s*信|wechat|v\s*x|w\s*x)\s*(?:号|id)?\s*"
     r"(?:是|为|:|：)?\s*[a-z][\w-]{5,19})",
     r"(?i:(?:qq|扣扣)\s*(?:号码?)?\s*(?:是|为|:|：)?\s*[1-9]\d{4,11})",  # a QQ number given
     rf"(?<![\dA-Za-z])\d{{6}}{_SEP}(?:18|19|20)\d{{2}}{_SEP}(?:0[1-9]|1[0-2]){_SEP}"
@@ -45,7 +45,9 @@ _INVISIBLE = dict.fromkeys(
      *range(0xFE00, 0xFE10)]
 )  # fmt: skip
 # Chinese numerals as digits, one character for one, so a match maps back to the text shown.
-_NUMERALS = str.maketrans("〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖两", "0012345678911234567892")
+_NUMERALS = str.maketrans(
+    "〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖两貳參陸兩拐洞", "0012345678911234567892236270"
+)
 
 
 def _compiled() -> re.Pattern[str]:
@@ -117,7 +119,10 @@ def mask_text(text: str | None, names: Iterable[str] = ()) -> str | None:
 
 
 def _only_dates(found: str) -> bool:
-    """20260103-20261231: a run of digits that is dates written without separators."""
+    """20260103-20261231: a run of digits that is dates written without separators (an
+    e-mail, a QQ or WeChat id that looks like a birthday is never kept)."""
+    if not re.fullmatch(r"[\d\s./-]+", found):
+        return False
     digits = re.sub(r"\D", "", found)
     return (
         bool(digits)

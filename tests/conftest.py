@@ -28,6 +28,9 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     monkeypatch.setenv("DEBTCLI_NO_BACKGROUND", "1")  # test_stamps runs the background sender
     monkeypatch.delenv("DEBTCLI_RULES", raising=False)
+    # A file a command writes under a relative name (the fuzz's `-o --`) lands here, never in
+    # the working tree.
+    monkeypatch.chdir(tmp_path)
     time.tzset()
     _forget_times()
     yield tmp_path

@@ -133,7 +133,9 @@ def test_a_command_whose_store_was_restored_under_it_writes_nothing(
 @pytest.mark.parametrize(
     ("table", "column", "value"),
     [("agreements", "months", 1_000_000_000), ("episodes", "since", "9999-12-31"),
-     ("agreements", "first_due", "9999-12-01")],
+     ("agreements", "first_due", "9999-12-01"), ("contacts", "salt", "zz"),
+     ("contacts", "agents", 2**62), ("contact_attachments", "sha256", "../../../etc/hostname"),
+     ("meta", "value", '{"name": ["a"], "phone": {"x": 1}}')],
 )  # fmt: skip
 def test_an_export_holding_a_value_later_commands_cannot_read_is_refused(
     li_wei, tmp_path, table, column, value
@@ -141,8 +143,13 @@ def test_an_export_holding_a_value_later_commands_cannot_read_is_refused(
     import json
 
     li_wei("agree", "5511", "--months", "12", "--monthly", "500", "--first-due", "2027-01-05")
+    (tmp_path / "a.txt").write_text("a letter")
+    log_add(li_wei, "4821", "2026-11-10 22:40", "--attach", tmp_path / "a.txt")
+    li_wei("letter", "make", "stop-third-party", "4821", "--name", "李伟", "--phone", "138")
     doc = json.loads(li_wei("export", "--json").stdout)
-    doc["tables"][table][0][column] = value
+    rows = doc["tables"][table]
+    row = next(r for r in rows if table != "meta" or r["key"] == "profile")
+    row[column] = value
     (tmp_path / "x.json").write_text(json.dumps(doc), encoding="utf-8")
     r = li_wei("--db", tmp_path / "new.db", "import", "--json", tmp_path / "x.json", ok=False)
-    assert_clean_failure(r, says=f"row 1, {column}")
+    assert_clean_failure(r, says=f"row {rows.index(row) + 1}, {column}")

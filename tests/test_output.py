@@ -150,3 +150,46 @@ def test_attaching_a_fifo_says_it_is_not_a_file(li_wei, tmp_path):
     os.mkfifo(tmp_path / "pipe")
     r = log_add(li_wei, "4821", "2026-11-10 22:40", "--attach", tmp_path / "pipe", ok=False)
     assert_clean_failure(r, says="is not a regular file")
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "ascii"])
+def test_data_written_to_a_file_is_utf8_whatever_the_console(tmp_path, encoding):
+    """--csv, --json and export --json are data to read back: to a file they are UTF-8 (the
+    CSV with a BOM), even under a console encoding that cannot write them."""
+    env = {**_demo(tmp_path), "PYTHONIOENCODING": encoding}
+    run = [sys.executable, "-m", "debtcli"]
+    with open(tmp_path / "log.csv", "wb") as f:
+        subprocess.run([*run, "log", "list", "--csv"], env=env, stdout=f, check=True)
+    data = (tmp_path / "log.csv").read_bytes()
+    assert data.startswith("\ufeffcard,".encode()) and "还款".encode() in data
+    with open(tmp_path / "x.json", "wb") as f:
+        subprocess.run([*run, "export", "--json"], env=env, stdout=f, check=True)
+    fresh = {**env, "DEBTCLI_DB": str(tmp_path / "again.db")}
+    subprocess.run([*run, "import", "--json", tmp_path / "x.json"], env=fresh, check=True,
+                   capture_output=True)  # fmt: skip
+    subprocess.run([*run, "log", "import", tmp_path / "log.csv"], env=fresh, check=True,
+                   capture_output=True)  # fmt: skip
+
+
+def test_a_reader_that_stops_early_ends_the_export_quietly(tmp_path):
+    env = _demo(tmp_path)
+    r = subprocess.run(f"{sys.executable} -m debtcli export --json | head -c 10", shell=True,
+                       env=env, capture_output=True, text=True)  # fmt: skip
+    assert r.stdout.startswith('{"format"') and r.stderr == ""
+
+
+def test_output_to_a_full_disk_names_the_output_not_the_store(tmp_path):
+    env = {**_demo(tmp_path), "DEBTCLI_LANG": "en"}
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, "-m", "debtcli", "log", "list", "--csv"], env=env,
+                           stdout=full, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert r.returncode == 2 and "the output could not be written" in r.stderr
+
+
+def test_a_file_that_is_not_what_its_size_says_is_not_attached(li_wei, db_path):
+    from conftest import assert_clean_failure, store_digest
+
+    before = store_digest(db_path)
+    r = log_add(li_wei, "4821", "2026-11-10 22:40", "--attach", "/proc/self/environ", ok=False)
+    assert_clean_failure(r, says="not a file of a fixed size")
+    assert store_digest(db_path) == before

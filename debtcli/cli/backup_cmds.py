@@ -1,6 +1,5 @@
 """Commands that keep the store safe: backup, restore, and the JSON export and import."""
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -67,8 +66,13 @@ def export_cmd(
         raise BadInput("say the format: debtcli export --json", "请指定格式：debtcli export --json")
     chunks = export_json(state.store())
     if output is None:
-        for chunk in chunks:
-            sys.stdout.write(chunk)
+        import contextlib
+
+        from debtcli.cli.streams import write_data
+
+        with contextlib.closing(chunks):  # a reader gone (| head) ends it before the store
+            for chunk in chunks:
+                write_data(chunk)
     else:
         write_private(output, chunks, "debtcli.json")
         say(f"Wrote {output}.", f"已写入 {output}。")

@@ -199,10 +199,17 @@ class DebtcliGroup(TyperGroup):
             raise typer.Exit(0) from None
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
+                # No file named: the output (stdout) is what could not be written, not the
+                # store, whose full disk SQLite reports itself (above).
                 fail_message(
                     state.t(
-                        DISK_FULL_EN.format(path=exc.filename or state.store_path),
-                        DISK_FULL_ZH.format(path=exc.filename or state.store_path),
+                        DISK_FULL_EN.format(path=exc.filename)
+                        if exc.filename
+                        else "the output could not be written: no space left on its disk; the "
+                        "store was not changed",
+                        DISK_FULL_ZH.format(path=exc.filename)
+                        if exc.filename
+                        else "输出无法写入：其所在磁盘已满；数据文件未作任何修改",
                     )
                 )
                 raise typer.Exit(2) from None
@@ -411,7 +418,9 @@ def console(stderr: bool = False) -> Any:
 def emit_json(obj: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+    from debtcli.cli.streams import write_data
+
+    write_data(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
 def day(iso: str | None) -> str:

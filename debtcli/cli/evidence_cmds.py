@@ -84,11 +84,11 @@ def log_list(
         latest=page,
     )
     if csv_out:
-        from debtcli.cli.streams import to_a_file
+        from debtcli.cli.streams import DataOut, to_a_file, write_data
 
         if to_a_file():  # Excel on a Chinese Windows reads a CSV as UTF-8 only with a BOM
-            sys.stdout.write("\ufeff")
-        contactlog.write_csv(rows, st.list_cards(s, include_archived=True), sys.stdout)
+            write_data("\ufeff")
+        contactlog.write_csv(rows, st.list_cards(s, include_archived=True), DataOut())
         return
     total = total if total is not None else len(rows)
     flagged = flags_for(s, pack, rows)
@@ -459,6 +459,10 @@ def _verify_bundle(bundle: Path, json_out: bool, ca_pem: str | None) -> None:
                 "entries_unchecked": r.unchecked,
                 "entries_masked": r.masked,
                 "entries_withheld": r.withheld,
+                # what a redacted bundle cannot prove: the text around a mask, and why an
+                # entry was withheld
+                "masked_text_is_evidence": False if r.masked else None,
+                "withheld_reason_checked": False if r.withheld else None,
                 "stamps": r.stamps.tokens if r.stamps else [],
                 "existed_by": _covered_json(r.stamps.covered) if r.stamps else [],
                 "chain": r.chain,
@@ -511,11 +515,12 @@ def _verify_bundle(bundle: Path, json_out: bool, ca_pem: str | None) -> None:
         )
     if r.withheld:
         say(
-            f"Entries {_ranges(r.withheld)} were recorded before salted commitments and had "
-            "something to mask, so this redacted bundle withholds them: their place in the chain "
-            "was checked, not their contents (a full bundle shows them).",
-            f"记录 {_ranges(r.withheld, '、')} 记录于加盐承诺之前且含需遮盖的内容，本脱敏证据包未包含它们："
-            "只校验了它们在链中的位置，未校验内容（完整证据包包含它们）。",
+            f"This redacted bundle withholds entries {_ranges(r.withheld)}, saying they were "
+            "recorded before salted commitments and had something to mask. That cannot be "
+            "checked from the bundle: their place in the chain was checked, not their contents "
+            "(a full bundle shows them).",
+            f"本脱敏证据包未包含记录 {_ranges(r.withheld, '、')}，称它们记录于加盐承诺之前且含需遮盖的内容。"
+            "这一点无法从证据包本身核实：只校验了它们在链中的位置，未校验内容（完整证据包包含它们）。",
         )
     if r.unchecked:
         say(
@@ -837,7 +842,9 @@ def violations_cmd(
     writer = None
     for v in rows:
         if writer is None:
-            writer = csv.DictWriter(sys.stdout, fieldnames=list(v))
+            from debtcli.cli.streams import DataOut
+
+            writer = csv.DictWriter(DataOut(), fieldnames=list(v))
             writer.writeheader()
         writer.writerow({k: for_csv(x) if isinstance(x, str) else x for k, x in v.items()})
 
@@ -846,7 +853,9 @@ def stream_json(rows: Any) -> None:
     """A JSON array written as it is produced: one row in memory at a time."""
     import json
 
-    out, n = sys.stdout, 0
+    from debtcli.cli.streams import DataOut
+
+    out, n = DataOut(), 0
     out.write("[")
     for n, row in enumerate(rows, start=1):
         out.write(",\n  " if n > 1 else "\n  ")

@@ -111,6 +111,31 @@ class ConsoleStream(_Fitting):
             text = for_terminal(text)
         return self._stream.write(self.fit(text))
 
+    def data(self, text: str) -> None:
+        """Data to read back (--json, --csv, export --json): on a terminal shown like any
+        text; to a file or a pipe always UTF-8, whatever the console's encoding (GBK would
+        turn a BOM into '?' and an emoji into nothing a re-import could read)."""
+        buffer = getattr(self._stream, "buffer", None)
+        if self._tty or buffer is None:
+            self.write(text)
+            return
+        self._stream.flush()
+        buffer.write(text.encode("utf-8", "surrogateescape"))
+
+
+def write_data(text: str) -> None:
+    """stdout's data(), where it is wrapped (the CLI's own runs); else a plain write."""
+    out = sys.stdout
+    (out.data if isinstance(out, ConsoleStream) else out.write)(text)
+
+
+class DataOut:
+    """A file-like stdout for the csv module: every write goes through write_data."""
+
+    def write(self, text: str) -> int:
+        write_data(text)
+        return len(text)
+
 
 def install() -> None:
     """Wrap stdout and stderr (once). Output to a file or a pipe is UTF-8 whatever the
