@@ -358,6 +358,15 @@ def restore(path: Path, target: Path, force: bool) -> dict[str, Any]:
         _refuse_if_in_use(target, force)  # said before the backup is read
         with st.staging(target) as work:
             manifest = check_backup(path, work)  # nothing is replaced before this
+            # Indexes are derived data, and a doctored one (a b-tree swapped in) can hide an
+            # entry from one card's views while quick_check, used on a long log, passes:
+            # they are rebuilt from the rows the chain verified.
+            rebuilt = sqlite3.connect(work / "store.db")
+            try:
+                rebuilt.execute("REINDEX")
+                rebuilt.commit()
+            finally:
+                rebuilt.close()
             from debtcli.system import replace
 
             with _writers_held(target):

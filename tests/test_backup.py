@@ -153,3 +153,52 @@ def test_an_export_holding_a_value_later_commands_cannot_read_is_refused(
     (tmp_path / "x.json").write_text(json.dumps(doc), encoding="utf-8")
     r = li_wei("--db", tmp_path / "new.db", "import", "--json", tmp_path / "x.json", ok=False)
     assert_clean_failure(r, says=f"row {rows.index(row) + 1}, {column}")
+
+
+def test_a_backup_whose_index_was_swapped_is_restored_with_its_indexes_rebuilt(
+    li_wei, tmp_path, db_path, monkeypatch
+):
+    """An index b-tree swapped for one that lacks a card's entries (writable_schema) hides
+    them from that card's views; quick_check, which a long log gets, does not see it."""
+    import zipfile
+
+    from debtcli import contactlog
+
+    monkeypatch.setattr(contactlog, "QUICK_FROM", 1)
+    for n in range(4):
+        log_add(li_wei, ("4821", "7730")[n % 2], f"2026-11-1{n} 10:00", "--note", f"call {n}")
+    li_wei("backup", "-o", tmp_path / "b.zip")
+    work = tmp_path / "doctor"
+    with zipfile.ZipFile(tmp_path / "b.zip") as z:
+        z.extractall(work)
+    c = sqlite3.connect(work / "store.db")
+    c.executescript(
+        "CREATE TABLE junk(card_id, at_utc); INSERT INTO junk(rowid, card_id, at_utc) "
+        "SELECT id, card_id, at_utc FROM contacts WHERE card_id != 1; "
+        "CREATE INDEX junk_idx ON junk(card_id, at_utc);"
+    )
+    real, junk = (c.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (n,)).fetchone()[0]
+                  for n in ("contacts_card_at", "junk_idx"))  # fmt: skip
+    c.execute("PRAGMA writable_schema = ON")
+    c.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = 'contacts_card_at'", (junk,))
+    c.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = 'junk_idx'", (real,))
+    c.commit()
+    c.close()
+    c = sqlite3.connect(work / "store.db")
+    c.execute("DROP TABLE junk")
+    c.commit()
+    c.close()
+    import hashlib
+    import json
+
+    manifest = json.loads((work / "manifest.json").read_text())
+    data = (work / "store.db").read_bytes()
+    manifest["files"]["store.db"] = hashlib.sha256(data).hexdigest()
+    manifest["sizes"]["store.db"] = len(data)
+    (work / "manifest.json").write_text(json.dumps(manifest))
+    with zipfile.ZipFile(tmp_path / "d.zip", "w") as z:
+        for f in work.rglob("*"):
+            if f.is_file():
+                z.write(f, f.relative_to(work).as_posix())
+    li_wei("restore", tmp_path / "d.zip", "--force")
+    assert len(li_wei.json("log", "list", "4821")) == 2
