@@ -52,7 +52,8 @@ def test_every_text_command_runs_on_a_gbk_console(tmp_path, args, lang):
     env = {**_demo(tmp_path), "PYTHONIOENCODING": "gbk", "DEBTCLI_LANG": lang}
     r = subprocess.run([sys.executable, "-m", "debtcli", *args], env=env, capture_output=True)
     assert r.returncode == 0, r.stderr.decode("gbk", "replace")
-    out = r.stdout.decode("gbk")  # strict: every byte is GBK
+    data = "--csv" in args or "--json" in args  # data to read back is UTF-8 in a pipe
+    out = r.stdout.decode("utf-8" if data else "gbk")  # strict: every byte
     assert out.strip()
     if args == ["status"] and lang == "zh":
         assert "￥" in out or "¥" not in out

@@ -201,15 +201,16 @@ class DebtcliGroup(TyperGroup):
             if exc.errno == errno.ENOSPC:
                 # No file named: the output (stdout) is what could not be written, not the
                 # store, whose full disk SQLite reports itself (above).
+                output = getattr(exc, "debtcli_output", False)  # cli.streams marks it
                 fail_message(
                     state.t(
-                        DISK_FULL_EN.format(path=exc.filename)
-                        if exc.filename
-                        else "the output could not be written: no space left on its disk; the "
-                        "store was not changed",
-                        DISK_FULL_ZH.format(path=exc.filename)
-                        if exc.filename
-                        else "输出无法写入：其所在磁盘已满；数据文件未作任何修改",
+                        "the output could not be written: no space left on its disk; the "
+                        "store was not changed"
+                        if output
+                        else DISK_FULL_EN.format(path=exc.filename or state.store_path),
+                        "输出无法写入：其所在磁盘已满；数据文件未作任何修改"
+                        if output
+                        else DISK_FULL_ZH.format(path=exc.filename or state.store_path),
                     )
                 )
                 raise typer.Exit(2) from None

@@ -109,7 +109,12 @@ class ConsoleStream(_Fitting):
             from debtcli.escape import for_terminal
 
             text = for_terminal(text)
-        return self._stream.write(self.fit(text))
+        with _output_failure():
+            return self._stream.write(self.fit(text))
+
+    def flush(self) -> None:
+        with _output_failure():
+            self._stream.flush()
 
     def data(self, text: str) -> None:
         """Data to read back (--json, --csv, export --json): on a terminal shown like any
@@ -119,8 +124,9 @@ class ConsoleStream(_Fitting):
         if self._tty or buffer is None:
             self.write(text)
             return
-        self._stream.flush()
-        buffer.write(text.encode("utf-8", "surrogateescape"))
+        with _output_failure():
+            self._stream.flush()
+            buffer.write(text.encode("utf-8", "surrogateescape"))
 
 
 def write_data(text: str) -> None:
@@ -135,6 +141,17 @@ class DataOut:
     def write(self, text: str) -> int:
         write_data(text)
         return len(text)
+
+
+@contextlib.contextmanager
+def _output_failure() -> Any:
+    """An error writing the output (a full disk under `> file`) is marked as the output's, so
+    that it is not said of the store."""
+    try:
+        yield
+    except OSError as exc:
+        exc.debtcli_output = True  # type: ignore[attr-defined]
+        raise
 
 
 def install() -> None:
