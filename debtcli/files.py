@@ -118,3 +118,22 @@ def read_json(path: Path) -> Any:
         raise BadInput(
             f"{path} is not valid JSON ({where_en})", f"{path} 不是有效的 JSON（{where_zh}）"
         ) from exc
+
+
+def pasted_path(text: str) -> Path:
+    """A file's path as a terminal pastes a dragged file: in quotes ('…m4a', "…m4a"), with a
+    backslash before each space or bracket (macOS, Linux), or as a file:// address. On
+    Windows a backslash is the folder separator and is kept."""
+    import sys
+    from urllib.parse import unquote, urlsplit
+
+    t = text.strip()
+    if len(t) >= 2 and t[0] == t[-1] and t[0] in "'\"":
+        t = t[1:-1]
+    elif t.startswith("file://"):
+        t = unquote(urlsplit(t).path)
+    elif sys.platform != "win32" and "\\" in t:
+        import re
+
+        t = re.sub(r"\\(.)", r"\1", t)
+    return Path(t).expanduser()

@@ -424,3 +424,33 @@ def test_setup_walks_a_first_time_user_to_status_in_chinese(run, tmp_path):
         )
     )
     assert [(c["last4"], c["owed"]) for c in cards] == [("4821", "62400.00"), ("7730", "0.00")]
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    ["'{path}'", '"{path}"', "{escaped}", "file://{path}"],
+    ids=["single-quotes", "double-quotes", "backslashes", "file-uri"],
+)
+def test_a_recording_dragged_into_the_terminal_is_attached(term, run, tmp_path, pasted):
+    """What a terminal pastes for a dragged file: quotes, backslashes before spaces, or a
+    file:// address (issue 38). A path that cannot be read is asked again; the answers before
+    it are kept."""
+    folder = tmp_path / "My Recordings (2026)"
+    folder.mkdir()
+    rec = folder / "call 22.40.m4a"
+    rec.write_bytes(b"\x00\x00\x00\x20ftypM4A a call")
+    escaped = str(rec).replace(" ", "\\ ").replace("(", "\\(").replace(")", "\\)")
+    child = term("log", "add", "4821", "--at", "yesterday 22:40", "--channel", "call",
+                 "--party", "agency", "--org", "某某资产", "--agent", "张经理",
+                 "--contacted", "self", "--note", "a call")  # fmt: skip
+    for prompt in ("The number they used", "Did they claim"):
+        child.expect(prompt)
+        child.sendline("")
+    child.expect("recording or screenshot")
+    child.sendline(str(tmp_path / "nothing.m4a"))
+    child.expect("cannot find the file")
+    child.sendline(pasted.format(path=rec, escaped=escaped))
+    child.expect("Logged entry 1")
+    child.expect(pexpect_eof())
+    [entry] = __import__("json").loads(run("log", "list", "--json").stdout)
+    assert [a["name"] for a in entry["attachments"]] == ["call 22.40.m4a"]

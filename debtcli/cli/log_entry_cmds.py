@@ -257,10 +257,30 @@ def _prompt_missing(opts: dict[str, Any]) -> None:
         )
     if need("attach"):
         opts["attach"] = ask(
-            t("A recording or screenshot to attach (its path)", "要附上的录音或截图（文件路径）")
+            t(
+                "A recording or screenshot to attach (drag it here, or type its path)",
+                "要附上的录音或截图（把文件拖到这里，或输入文件路径）",
+            )
             + skip,
-            lambda a: [Path(a.strip()).expanduser()] if a.strip() else None,
+            _attachment_answer,
         )
+
+
+def _attachment_answer(answer: str) -> list[Path] | None:
+    """A dragged file's path, as the terminal pasted it; one that cannot be read is asked
+    again, so the answers before it are never lost."""
+    from debtcli.errors import BadInput
+    from debtcli.files import pasted_path
+
+    if not answer.strip():
+        return None
+    path = pasted_path(answer)
+    if not path.is_file():
+        raise BadInput(
+            f"cannot find the file {path}: drag it here again, or press Enter to attach nothing",
+            f"找不到文件 {path}：请再把它拖到这里，或直接按回车不附文件",
+        )
+    return [path]
 
 
 def _split_attach(opts: dict[str, Any]) -> list[str]:
