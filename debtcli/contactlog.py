@@ -1153,10 +1153,11 @@ def export_bundle(
             with _Member(z, "chain.json", sums) as m:
                 json_lines(m, links())
             withheld.sort()
+            left_out = set(withheld)
             current = (
                 {**e, **masked_values(e, names)} if redacted else e
                 for e in st.iter_contacts(store, card_id=card_id)
-                if e["id"] not in withheld
+                if e["id"] not in left_out
             )
             with _Member(z, "entries.csv", sums) as m:
                 m.write("\ufeff")  # Excel on a Chinese Windows reads the text as UTF-8
@@ -1171,7 +1172,7 @@ def export_bundle(
             recent = [
                 {**e, **masked_values(e, names)} if redacted else e
                 for e in st.contacts(store, card_id=card_id, latest=SUMMARY_LATEST)
-                if e["id"] not in withheld
+                if e["id"] not in left_out
             ]
             context = {
                 "entries": recent,
