@@ -84,27 +84,59 @@ def _days_back(s: str) -> int | None:
     return None
 
 
-def parse_date(text: str, today: date, *, past: bool = False) -> date:
-    """A calendar date. `past`: a day that has happened, so 8月5日 without a year is the last
-    5 August on or before today."""
+YEARLESS_REACH = 183  # days: a day and month alone are read within half a year of today
+
+
+def parse_date(
+    text: str, today: date, *, past: bool = False, future: bool = False, near: bool = False
+) -> date:
+    """A calendar date. A day and month without a year (8月5日) are this year's, except:
+    `past` (a day that has happened) reads the last one on or before today, `future` (a first
+    installment) the next one on or after today, `near` (either) the one nearest today; and a
+    reading more than half a year from today is then refused, asking for the year: 12月20日
+    typed on 7 December is not guessed to be last year's, nor 1月7日 this past January's."""
     s = normalize(text).lower()
     if (back := _days_back(s)) is not None:
         return check_plausible(today - timedelta(days=back), str(text))
+    yearless = False
     if m := re.match(_DATE, s):
         y, mo, d = (int(g) for g in m.groups())
     elif m := re.match(_MONTH_DAY, s):
-        y, (mo, d) = today.year, (int(g) for g in m.groups())
+        y, (mo, d), yearless = today.year, (int(g) for g in m.groups()), True
     else:
         raise _not_understood(str(text))
-    if past and not re.match(_DATE, s) and (mo, d) > (today.month, today.day):
+    if yearless and past and (mo, d) > (today.month, today.day):
         y -= 1  # not yet this year: the last one that happened
+    if yearless and future and (mo, d) < (today.month, today.day):
+        y += 1  # gone this year: the next one
     try:
         day = date(y, mo, d)
+        if yearless and near:
+            day = min(
+                (date(y + k, mo, d) for k in (-1, 0, 1) if _exists(y + k, mo, d)),
+                key=lambda c: abs((c - today).days),
+            )
     except ValueError as exc:  # 30 February; 29 February in a year without one
         raise BadInput(
             f"date {text!r} does not exist on the calendar", f"日期 {text!r} 不存在"
         ) from exc
+    if yearless and (past or future or near) and abs((day - today).days) > YEARLESS_REACH:
+        years = f"{day.year}年{mo}月{d}日"
+        raise BadInput(
+            f"date {text!r} has no year and would be {day.isoformat()}, more than half a year "
+            f"from today: write the year (e.g. {years})",
+            f"日期 {text!r} 没有写年份，按此理解是 {show_day(day, 'zh')}，离今天超过半年：请写上年份"
+            f"（例如 {years}）",
+        )
     return check_plausible(day, str(text))
+
+
+def _exists(y: int, mo: int, d: int) -> bool:
+    try:
+        date(y, mo, d)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_past_date(text: str, today: date, what: str = "date", what_zh: str = "日期") -> date:

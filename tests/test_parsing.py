@@ -315,8 +315,32 @@ def test_a_day_yet_to_come_is_refused_in_each_language(li_wei):
 
 def test_a_day_and_month_without_a_year_is_the_last_one_that_happened(li_wei):
     li_wei("card", "add", "--bank", "建设银行", "--last4", "9001")
-    li_wei("overdue", "9001", "--since", "12月20日", "--amount", "5000")
-    assert li_wei.json("card", "show", "9001")["episodes"][0]["since"] == "2025-12-20"
+    li_wei("overdue", "9001", "--since", "9月20日", "--amount", "5000")
+    assert li_wei.json("card", "show", "9001")["episodes"][0]["since"] == "2026-09-20"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_day_and_month_more_than_half_a_year_away_is_refused_not_guessed(li_wei, lang):
+    """Typed on 23 November: 12月20日 for something that happened would be last December (338
+    days overdue), 1月7日 for a first installment this past January, in a letter. Neither is
+    guessed: the year is asked for (issue 38)."""
+    li_wei("card", "add", "--bank", "建设银行", "--last4", "9001")
+    r = li_wei("--lang", lang, "overdue", "9001", "--since", "12月20日", "--amount", "5000",
+               ok=False)  # fmt: skip
+    assert_clean_failure(r, says="2025年12月20日")
+    assert ("write the year" if lang == "en" else "请写上年份") in r.stderr
+    r = li_wei("--lang", lang, "log", "add", "4821", "--channel", "call", "--at",
+               "12月20日 晚上10点", ok=False)  # fmt: skip
+    assert_clean_failure(r, says="12月20日")
+
+
+def test_a_first_installment_without_a_year_is_the_next_one(li_wei, tmp_path):
+    """1月7日 typed on 23 November is next January's first installment, in the letter too."""
+    out = tmp_path / "letter.md"
+    li_wei("--lang", "zh", "letter", "make", "分期", "4821", "--months", "36", "--monthly",
+           "1800", "--first", "1月7日", "--name", "李伟", "--phone", "138", "-o", out)  # fmt: skip
+    text = out.read_text(encoding="utf-8")
+    assert "2027年1月7日" in text and "2026年1月7日" not in text
 
 
 def test_a_call_three_days_ago_is_logged_and_listed_by_days_back(li_wei):

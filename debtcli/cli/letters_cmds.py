@@ -146,7 +146,7 @@ def plan_cmd(
         strategy=strategy,
         months=months,
         cap=pack.max_installment_months,
-        first=parse_date(first, state.today) if first else add_months(state.today, 1),
+        first=parse_date(first, state.today, future=True) if first else add_months(state.today, 1),
         # The terminal shows at most the first two years and who finishes within the cap;
         # only --json needs every month laid out.
         max_rows=MAX_ROWS if json_out else max(pack.max_installment_months, 24),
@@ -397,7 +397,7 @@ def letter_make(
         "monthly": _amount(monthly),
         "to": to,
         "force": force,
-        "first": parse_date(first, state.today) if first else None,
+        "first": parse_date(first, state.today, future=True) if first else None,
     }
     if income is not None and expenses is not None:
         inc, exp, available = _budget(income, expenses)
@@ -503,7 +503,7 @@ def agree_cmd(
     from debtcli.money import format_amount, parse_amount
 
     agreed_on = parse_past_date(on, state.today) if on else state.today
-    due = parse_date(first_due, state.today)
+    due = parse_date(first_due, state.today, near=True)  # an agreement may be logged late
     per_month = parse_amount(monthly)
     terms = {"months": months, "monthly": per_month, "reduction": _amount(reduction), "note": note}
     c, fields, short = confirmed(
