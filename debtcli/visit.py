@@ -273,13 +273,15 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") 
     entry = {
         "at": at.isoformat(timespec="seconds"),
         "channel": "visit",
-        # Whoever the bank's hotline denied, or who showed a scam's red flags, is not the
-        # bank's agency, whatever they called themselves: recorded as an impostor.
+        # Whoever the bank's hotline denied, or who wanted the money paid anywhere but to the
+        # bank, is not the bank's agency, whatever they called themselves: an impostor. A
+        # visit the bank confirmed stays its agency's, red flags and all: breaking the rules
+        # is what a complaint about the agency is for (issue 37).
         "party": (
             "impostor"
-            if verdict == "scam" or hotline == "denied"
+            if hotline == "denied" or "personal-account" in red
             else "agency"
-            if answers.get("org")
+            if answers.get("org") or hotline == "confirmed"
             else "unknown"
         ),
         "org": answers.get("org") or None,

@@ -889,3 +889,19 @@ def test_a_settlement_protects_only_until_the_next_overdue_episode(cli):
         log_add(cli, "5511", f"{day} 10:00", "--party", "bank")
     flagged = {v["entry"] for v in cli.json("violations") if v["rule"] == "after-settlement"}
     assert flagged == {1, 3, 5}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_visit_the_bank_confirmed_stays_its_agencys_and_goes_into_the_complaint(
+    li_wei, tmp_path, lang
+):
+    """The hotline confirmed the agency; the visit was at night, by one person, with threats:
+    it is the agency breaking the rules, not an impostor, and the complaint says so (#37)."""
+    confirmed = _answers(tmp_path, agents=1, work_id=True, authorization=True, org="某某资产",
+                         hotline="confirmed", threats=True)  # fmt: skip
+    li_wei("visit", "check", "4821", "--answers", confirmed, "--at", "2026-11-22 22:30")
+    assert li_wei.json("log", "list", "4821")[-1]["party"] == "agency"
+    text = li_wei("--lang", lang, "letter", "make", "complaint", "4821", "--name", "李伟",
+                  "--phone", "138").stdout  # fmt: skip
+    assert ("冒用银行名义" not in text) and ("someone is using the bank's name" not in text)
+    assert "某某资产" in text
