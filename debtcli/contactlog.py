@@ -1161,7 +1161,7 @@ def export_bundle(
             )
             with _Member(z, "entries.csv", sums) as m:
                 m.write("\ufeff")  # Excel on a Chinese Windows reads the text as UTF-8
-                write_csv(current, cards, _TextTo(m))
+                write_csv(current, cards, m)  # the csv module writes text: _Member takes it
             latest: collections.deque = collections.deque(maxlen=SUMMARY_LATEST)
             per_rule: dict[str, int] = {}
             found = 0
@@ -1214,16 +1214,6 @@ def export_bundle(
             }
             z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     return manifest
-
-
-class _TextTo:
-    """The csv module's file: text written through to a member."""
-
-    def __init__(self, member: _Member) -> None:
-        self.member = member
-
-    def write(self, text: str) -> None:
-        self.member.write(text)
 
 
 @contextmanager

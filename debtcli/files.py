@@ -59,9 +59,10 @@ def read_small(path: Path, limit: int) -> bytes:
     except OSError as exc:
         raise _refused(path, exc) from exc
     try:
-        if stat.S_ISDIR(os.fstat(fd).st_mode):
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
             raise _refused(path, IsADirectoryError(21, "Is a directory"))
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        if not stat.S_ISREG(mode):
             raise _not_regular(path)
         data = os.read(fd, limit + 1)
         while len(data) <= limit and (more := os.read(fd, limit + 1 - len(data))):
@@ -99,8 +100,7 @@ def read_json(path: Path) -> Any:
     try:
         text = regular_file(path).read_text(encoding="utf-8")
     except OSError as exc:
-        en, zh = os_reason(exc)
-        raise BadInput(f"cannot read {path}: {en}", f"无法读取 {path}：{zh}") from exc
+        raise _refused(path, exc) from exc
     except UnicodeDecodeError as exc:
         raise BadInput(f"{path} is not UTF-8 text", f"{path} 不是 UTF-8 文本") from exc
     try:
