@@ -9,6 +9,7 @@ budget from the issues. Run it on a quiet machine; it writes nothing outside its
 """
 
 import argparse
+import contextlib
 import csv
 import os
 import shutil
@@ -56,8 +57,21 @@ def timed(
     )
 
 
+def _own_kib(pid: int) -> int:
+    """A process's share of physical memory (KiB): its proportional set size, where a page
+    it shares with its forked workers counts once over all of them, not once in each (their
+    resident sizes, summed, would count the interpreter and every module as many times as
+    there are workers); its resident size where the kernel gives no PSS."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next(int(x.split()[1]) for x in f if x.startswith("Pss:"))
+    except (OSError, StopIteration):
+        with open(f"/proc/{pid}/status") as f:
+            return next(int(x.split()[1]) for x in f if x.startswith("VmRSS:"))
+
+
 def tree_rss(pid: int) -> int:
-    """Resident memory (KiB) of a process and every process below it, from /proc (Linux)."""
+    """Physical memory (KiB) of a process and every process below it, from /proc (Linux)."""
     children: dict[int, list[int]] = {}
     for p in os.listdir("/proc"):
         if p.isdigit():
@@ -70,11 +84,8 @@ def tree_rss(pid: int) -> int:
     total, todo = 0, [pid]
     while todo:
         q = todo.pop()
-        try:
-            with open(f"/proc/{q}/status") as f:
-                total += next(int(x.split()[1]) for x in f if x.startswith("VmRSS:"))
-        except (OSError, StopIteration):
-            pass
+        with contextlib.suppress(OSError, StopIteration):  # a process that just ended
+            total += _own_kib(q)
         todo += children.get(q, [])
     return total
 

@@ -960,16 +960,18 @@ def raise_if_problems(problems: list[Problem]) -> None:
 def entry_json(e: dict[str, Any], atts: list[dict[str, Any]], *, salts: bool) -> dict[str, Any]:
     """An entry as exported. With salts, each field's salt (scheme 2), so anyone holding the
     bundle can recompute the entry's hash: the entry's seed itself never leaves the store."""
-    d = {k: e[k] for k in ("id", *st.CONTACT_INPUT, "prev_hash", "hash")}
+    d = {k: e[k] for k in _EXPORTED}
     d["attachments"] = [
         {"sha256": a["sha256"], "name": a["name"], "size": a["size"], "mime": a.get("mime")}
         for a in atts
     ]
     seed = e.get("salt") if salts else None
-    if seed:
-        every = field_salts(seed)
-        d["salts"] = {f: every[f] for f in COMMITTED if d.get(f) is not None and d.get(f) != []}
+    if seed:  # the salts of the fields that hold a value (an empty field commits to null)
+        d["salts"] = field_salts(seed, [f for f in COMMITTED if d[f] is not None and d[f] != []])
     return d
+
+
+_EXPORTED = ("id", *st.CONTACT_INPUT, "prev_hash", "hash")
 
 
 REDACTED = MASK
