@@ -34,6 +34,8 @@ TABLES = (  # every table of the store but its migrations (a test keeps this lis
     "meta",
     "tsas",
     "stamps",
+    "imports",
+    "imported",
 )
 BLOBS = {("stamps", "token")}  # in JSON as base64: a timestamp token, byte for byte
 FORMAT = "debtcli-export/1"

@@ -289,10 +289,12 @@ def _append(
     entries: list[dict],
     atts: list[list[dict]],
     logged: Callable[[sqlite3.Connection, dict, list[dict]], bool] | None = None,
+    then: Callable[[sqlite3.Connection, list[int]], None] | None = None,
 ) -> list[int]:
     """Append all or nothing. logged(conn, entry, attachments): is it in the log already? Asked
     inside the write transaction, which one writer holds at a time: two imports of the same
-    folder at once log each recording once."""
+    folder at once log each recording once. then(conn, ids): what else the same transaction
+    writes (an import's run)."""
     from debtcli.attachments import place
 
     created: list[Path] = []
@@ -304,6 +306,8 @@ def _append(
                 ]
                 entries, atts = [e for e, _ in kept], [a for _, a in kept]
             ids = st.append_contacts(conn, entries, atts)
+            if then is not None and ids:
+                then(conn, ids)
             flat = [a for group in atts for a in group]
             if flat:
                 created = place(store.evidence_dir, flat)
@@ -598,13 +602,21 @@ class Imported(NamedTuple):
     ids: list[int]  # the entries logged
     set_aside: list[tuple[str, str, str]]  # (what, why in en, why in zh): refused, not logged
     already: int  # found logged meanwhile (another import of the same files at once)
+    run: int | None = None  # the import run's id (none when nothing was logged)
 
 
-def import_proposals(store: st.Store, pack: Pack, proposals: list[Any], today: date) -> Imported:
+def import_proposals(
+    store: st.Store,
+    pack: Pack,
+    proposals: list[Any],
+    today: date,
+    run: tuple[str, str, bool] = ("phone", "", False),
+) -> Imported:
     """Log what a phone import proposed (debtcli.phone): each entry checked as `log add`
     checks it, recordings attached by SHA-256, all in time order, in one transaction. One that
     `log add` would refuse (a date before 1990, a file gone meanwhile) is set aside and named,
-    never fatal to the rest; one logged meanwhile by another import is not logged twice."""
+    never fatal to the rest; one logged meanwhile by another import is not logged twice.
+    run: (kind, source, reviewed): the import recorded with the entries it logged."""
     from debtcli.attachments import prepare
     from debtcli.dates import latest_allowed, local_now
     from debtcli.phone import message_key
@@ -632,8 +644,14 @@ def import_proposals(store: st.Store, pack: Pack, proposals: list[Any], today: d
             e["channel"] == "sms" and message_key(e["phone"], e["at_utc"], e["note"]) in seen["sms"]
         )
 
-    ids = _append(store, entries, atts, logged) if entries else []
-    return Imported(ids, aside, len(entries) - len(ids))
+    runs: list[int] = []
+
+    def record(conn: sqlite3.Connection, ids: list[int]) -> None:
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        runs.append(st.record_import(conn, *run, at, ids))
+
+    ids = _append(store, entries, atts, logged, record) if entries else []
+    return Imported(ids, aside, len(entries) - len(ids), runs[0] if runs else None)
 
 
 def csv_row(e: dict[str, Any], card_ref: str) -> dict[str, str]:

@@ -23,14 +23,17 @@ SMS_MAX_BYTES = 800 << 20  # a phone's whole SMS history is far less; 1 GB is no
 
 
 def number(text: str | None) -> str:
-    """A phone number as the number book keys it: digits only, full-width read as ASCII, a
-    leading +86/0086 dropped (95558, 13812345678, 01012345678)."""
+    """A phone number as the number book keys it: digits only, full-width read as ASCII, the
+    country code dropped (+86 95558, 0086 95558, +8613812345678 and 8613812345678 are 95558
+    and 13812345678; a bare 86 only before a full mobile or landline number)."""
     if not text:
         return ""
-    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", text))
-    for prefix in ("0086", "86"):
-        if digits.startswith(prefix) and len(digits) - len(prefix) in (11, 10, 12):
-            return digits[len(prefix) :]
+    folded = unicodedata.normalize("NFKC", text).strip()
+    digits = re.sub(r"\D", "", folded)
+    if folded.startswith("+86") or digits.startswith("0086"):
+        return digits[2:] if folded.startswith("+") else digits[4:]
+    if digits.startswith("86") and len(digits) - 2 in (11, 10, 12):
+        return digits[2:]
     return digits
 
 
@@ -326,8 +329,137 @@ def sms_claims(body: str, claims: dict[str, list[str]]) -> list[str]:
     return [key for key, phrases in claims.items() if any(p in body for p in phrases)]
 
 
-def is_collection(body: str, keywords: list[str]) -> bool:
-    return any(k in body for k in keywords)
+# Why a message was judged as it was, as the review shows it: (English, Chinese), {w} the phrase.
+REASONS = {
+    "threat": ("threat: {w}", "威胁：{w}"),
+    "overdue": ("{w}", "{w}"),
+    "collection": ("{w}", "{w}"),
+    "known": ("number book: {w}", "号码本：{w}"),
+    "reply": ("your reply: {w}", "你的回复：{w}"),
+    "card": ("ending {w}", "尾号{w}"),
+    "bank": ("{w}", "{w}"),
+    "code": ("a code", "验证码"),
+    "transaction": ("a transaction alert", "交易提醒"),
+    "paid": ("a repayment confirmation", "还款确认"),
+    "before_due": ("a reminder before the due date", "到期前提醒"),
+    "marketing": ("marketing", "营销"),
+    "scam": ("looks like a scam", "疑似诈骗"),
+    "none": ("no collection words", "无催收用语"),
+}
+COLLECTORS = ("agency", "law-firm", "court")  # a number the book knows as one: always proposed
+
+
+class Judged(NamedTuple):
+    collection: bool
+    reasons: list[tuple[str, str]]  # (REASONS key, the phrase or name)
+
+
+def fold(text: str) -> str:
+    """A message as the pack's phrases are matched in it: full-width letters and digits read as
+    ASCII, white space removed (逾 期 and ＱＱ are what they look like)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def judge_sms(
+    body: str, sms: dict[str, Any], sender_party: str | None = None, reply: bool = False
+) -> Judged:
+    """Is this message collection, and why: the rules written out in the pack ([phone.sms]).
+    sender_party: what the number book says the sender is (None: not in the book). reply: the
+    user's own message to a creditor's number (the book's, or a bank's hotline): kept when it
+    speaks of the debt (我已申请分期), as the other side of the conversation."""
+    text = fold(body)
+    hits = {key: [w for w in sms[key] if w in text] for key in ("overdue", "collection", "threats")}
+    with_debt = [w for w in sms["threats_with_debt"] if w in text]
+    if not any(w in text for w in sms["debt"]):
+        with_debt = []
+    ruled = [
+        kind
+        for kind, patterns in sms["not_collection"].items()
+        if any(re.search(p, text) for p in patterns)
+    ]
+    known = [("known", sender_party)] if sender_party in COLLECTORS else []
+    said = [("overdue", w) for w in hits["overdue"][:2]] or [
+        ("collection", w) for w in hits["collection"][:2]
+    ]
+    if "code" in ruled or "scam" in ruled:
+        return Judged(False, [("code" if "code" in ruled else "scam", "")])
+    # A threat said outright stands whatever else the message says; one that needs a debt
+    # beside it (上门, 冻结) stands only in a message nothing rules out.
+    threats = [*hits["threats"], *(with_debt if not ruled else [])]
+    if threats or known:
+        return Judged(True, [*known, *[("threat", w) for w in threats[:2]], *said][:3])
+    if hits["overdue"] and not {"transaction", "paid"} & set(ruled):
+        return Judged(True, said)
+    if hits["collection"] and not ruled:
+        return Judged(True, said)
+    if reply and (debt := [w for w in sms["debt"] if w in text]):
+        return Judged(True, [("reply", debt[0])])
+    return Judged(False, [(ruled[0] if ruled else "none", "")])
+
+
+def reason_text(reasons: list[tuple[str, str]], lang: str) -> str:
+    """The reasons as the review table shows them: 逾期 + 尾号4821, 威胁：经侦."""
+    i = 1 if lang == "zh" else 0
+    return " + ".join(
+        REASONS.get(kind, ("{w}", "{w}"))[i].format(w=w or kind) for kind, w in reasons
+    )
+
+
+_LAST4 = re.compile(
+    r"(?:(?:尾号|末四位|后四位|末4位|后4位|尾数|ending(?:in)?)\D{0,3}?|卡号|信用卡|账户)"
+    r"(\d{4})(?!\d)"
+)
+
+
+def named_banks(text: str, banks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The banks a message names: by a name with 银行 in it, a two-character short name (中信,
+    招行 … only where it ends in 行, so 招商引资 and 工商局 name no bank), or a Latin alias as a
+    whole word."""
+    from debtcli.rules import names_match
+
+    found = []
+    for b in banks:
+        for alias in b.get("match", []):
+            usable = (
+                (alias.isascii() and len(alias) >= 3) or "银行" in alias or alias.endswith("行")
+            )
+            if usable and names_match(alias, text):
+                found.append(b)
+                break
+    return found
+
+
+def named_card(
+    body: str, sender: str, cards: list[Any], banks: list[dict[str, Any]], bank_of: Any
+) -> tuple[Any | None, bool, list[tuple[str, str]]]:
+    """The card a message is about, read from its text (a bank's name, 尾号 NNNN) or its sender
+    (a bank's hotline, or a 106… number ending in it): (the card when exactly one of yours
+    fits, whether the message names a bank or card at all, the reasons). A message that names
+    a card or bank that is none of yours, or several, is left for the user: never given
+    another card by --card."""
+    text = fold(body)
+    last4 = _LAST4.findall(text)
+    named = named_banks(text, banks)
+    if not named:
+        named = [
+            b
+            for b in banks
+            if b.get("hotline")
+            and (
+                sender == b["hotline"]
+                or (sender.startswith("106") and sender.endswith(b["hotline"]))
+            )
+        ]
+    if not last4 and not named:
+        return None, False, []
+    live = [c for c in cards if not c["archived_on"]]
+
+    def at_named(c: Any) -> bool:
+        return not named or any(bank_of(c["bank"]) is b for b in named)
+
+    fits = [c for c in live if at_named(c) and (not last4 or c["last4"] in last4)]
+    reasons = [("card", n) for n in last4[:1]] or [("bank", named[0]["zh"])]
+    return (fits[0] if len(fits) == 1 else None), True, reasons
 
 
 # --- from what was read to what would be logged ------------------------------------------------
@@ -377,6 +509,8 @@ class Proposal(NamedTuple):
     status: str  # new | logged (already in the log) | future (after today): only new is logged
     who: str
     what: str
+    named: bool = False  # the message names a bank or card: --card does not override it
+    reasons: tuple[tuple[str, str], ...] = ()  # why it was proposed (REASONS)
 
 
 def mark_future(proposals: list[Proposal], limit: datetime) -> list[Proposal]:
@@ -430,21 +564,37 @@ def propose_calls(
     return out
 
 
+def look_up(known: dict[str, Known], num: str, hotlines: list[str]) -> Known | None:
+    """The book's entry for a number, or for the bank hotline a 106… sender ends in (banks
+    send their messages from such numbers: 10655895558 is 95558's)."""
+    if num in known or not num.startswith("106"):
+        return known.get(num)
+    return next((known[h] for h in hotlines if num.endswith(h) and h in known), None)
+
+
 def propose_sms(
     messages: Iterator[Message],
     known: dict[str, Known],
     logged: set[tuple[str, str, str]],
     sms: dict[str, Any],
-    bank_names: list[str],
+    cards: list[Any],
+    banks: list[dict[str, Any]],
+    bank_of: Any,
 ) -> list[Proposal]:
-    """The collection messages among all: from a number the book knows, or with a collection
-    keyword or a bank's name; everything else (family, friends, codes) is never kept."""
-    keywords = [*sms["collection"], *bank_names]
+    """The collection messages among all, judged one by one (judge_sms) with the reasons; the
+    card each is about read from its text or sender (named_card), else the book's card for the
+    number. Everything else (family, friends, codes, alerts, advertising) is never kept."""
+    hotlines = [b["hotline"] for b in banks if b.get("hotline")]
     out, seen = [], set()
     for m in messages:
-        k = known.get(m.number)
-        if k is None and not is_collection(m.body, keywords):
+        k = look_up(known, m.number, hotlines)
+        to_creditor = k is not None or m.number in hotlines
+        judged = judge_sms(
+            m.body, sms, k.party if k else None, m.direction == "out" and to_creditor
+        )
+        if not judged.collection:
             continue
+        card, named, about = named_card(m.body, m.number, cards, banks, bank_of)
         at_utc = m.at.astimezone(UTC).isoformat()
         key = message_key(m.number, at_utc, m.body)
         status = "logged" if key in logged or key in seen else "new"
@@ -462,12 +612,14 @@ def propose_sms(
         out.append(
             Proposal(
                 m.at,
-                k.card if k else None,
+                card if named else (k.card if k else None),
                 raw,
                 None,
                 status,
                 _who(k, None, m.address),
                 m.body[:300],
+                named,
+                (*judged.reasons, *about),
             )
         )
     return sorted(out, key=lambda p: p.at)

@@ -498,7 +498,25 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
                 re.compile(p["pattern"])
             except re.error as exc:
                 raise _fail(path, f"phone.call_names[{i}].pattern", str(exc)) from None
-        _check(path, "phone.sms", phone["sms"], {"collection": list, "claims": dict})
+        words = ("overdue", "collection", "threats", "threats_with_debt", "debt")
+        sms = phone["sms"]
+        _check(
+            path,
+            "phone.sms",
+            sms,
+            {**dict.fromkeys(words, list), "not_collection": dict, "claims": dict},
+        )
+        for key in words:
+            if not all(isinstance(w, str) and w.strip() for w in sms[key]):
+                raise _fail(path, f"phone.sms.{key}", "must be a list of words")
+        for kind, patterns in sms["not_collection"].items():
+            if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+                raise _fail(path, f"phone.sms.not_collection.{kind}", "must be a list of patterns")
+            for p in patterns:
+                try:
+                    re.compile(p)
+                except re.error as exc:
+                    raise _fail(path, f"phone.sms.not_collection.{kind}", str(exc)) from None
         for key in phone["sms"]["claims"]:
             if key not in {c["key"] for c in data.get("claims", [])}:
                 raise _fail(path, f"phone.sms.claims.{key}", "must be a key of [[claims]]")

@@ -363,6 +363,29 @@ def m009_stamp_request_ids(conn: sqlite3.Connection) -> None:
     )
 
 
+def m010_import_runs(conn: sqlite3.Connection) -> None:
+    """Each phone import is a run (which file, when, whether the user reviewed it at a terminal
+    or logged it in bulk) and knows the entries it logged: the number book learns only from
+    entries a person confirmed, and a run can be named as a whole."""
+    _script(
+        conn,
+        """
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            source TEXT NOT NULL,
+            at TEXT NOT NULL,
+            reviewed INTEGER NOT NULL
+        );
+        CREATE TABLE imported (
+            contact_id INTEGER PRIMARY KEY REFERENCES contacts(id),
+            import_id INTEGER NOT NULL REFERENCES imports(id)
+        );
+        CREATE INDEX imported_run ON imported(import_id);
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_cards_episodes_payments,
     m002_contact_log,
@@ -373,6 +396,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m007_salted_commitments,
     m008_number_book,
     m009_stamp_request_ids,
+    m010_import_runs,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1333,12 +1357,29 @@ def number_book(conn: sqlite3.Connection) -> list[dict]:
 
 
 def numbers_logged(conn: sqlite3.Connection) -> Iterator[tuple[str, str | None, str, int]]:
-    """(phone as typed, org, party, card_id) of every logged contact with a number, oldest
-    first: what the log has learned about each number."""
+    """(phone as typed, org, party, card_id) of every logged contact with a number that a
+    person gave or confirmed, oldest first: what the log has learned about each number. An
+    entry an import logged in bulk (--yes) teaches nothing: a message taken in by mistake must
+    not make its sender known."""
     yield from conn.execute(
-        "SELECT phone, org, party, card_id FROM contacts WHERE phone IS NOT "
-        "NULL AND phone != '' ORDER BY id"
+        "SELECT phone, org, party, card_id FROM contacts c WHERE phone IS NOT NULL "
+        "AND phone != '' AND NOT EXISTS (SELECT 1 FROM imported i JOIN imports r ON "
+        "r.id = i.import_id WHERE i.contact_id = COALESCE(c.amends, c.id) AND r.reviewed = 0) "
+        "ORDER BY id"
     )
+
+
+def record_import(
+    conn: sqlite3.Connection, kind: str, source: str, reviewed: bool, at: str, ids: list[int]
+) -> int:
+    """A phone import's run and the entries it logged (inside the caller's write)."""
+    run = conn.execute(
+        "INSERT INTO imports (kind, source, at, reviewed) VALUES (?, ?, ?, ?)",
+        (kind, source, at, int(reviewed)),
+    ).lastrowid
+    assert run is not None
+    conn.executemany("INSERT INTO imported VALUES (?, ?)", [(i, run) for i in ids])
+    return run
 
 
 def orphan_attachments(conn: sqlite3.Connection) -> list[tuple[int, str]]:

@@ -29,6 +29,13 @@ CardOpt = Annotated[
         "know (otherwise asked, or skipped with --yes).",
     ),
 ]
+ListJsonOpt = Annotated[
+    bool,
+    Opt(
+        "--json",
+        help="Every proposal as JSON, with the reasons it was proposed; writes nothing.",
+    ),
+]
 
 
 def _known(store: Any, pack: Any) -> dict[str, Any]:
@@ -48,6 +55,7 @@ def _card_name(card: Any) -> str:
 def _show(proposals: list[Any]) -> None:
     """The table of what an import would log: its ends only when it is long."""
     from debtcli.cli.tables import show_table
+    from debtcli.phone import reason_text
 
     pack, t = state.pack(), state.t
     status = {
@@ -63,6 +71,7 @@ def _show(proposals: list[Any]) -> None:
             pack.word_name("channel", p.raw["channel"], state.lang),
             p.what,
             pack.word_names("claim", p.raw.get("claim") or [], state.lang),
+            reason_text(list(p.reasons), state.lang),
             status[p.status],
         ]
         for p in proposals
@@ -77,10 +86,11 @@ def _show(proposals: list[Any]) -> None:
             t("how", "方式"),
             t("length or text", "时长或内容"),
             t("claims", "说法"),
+            t("why", "理由"),
             t("status", "状态"),
         ],
         shown,
-        wrap=frozenset({2, 4}),
+        wrap=frozenset({2, 4, 6}),
     )
     if len(rows) > len(shown):
         say(
@@ -117,7 +127,35 @@ def _ask_cards(new: list[Any]) -> list[Any]:
     return new
 
 
-def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | None) -> None:
+def _as_json(proposals: list[Any]) -> list[dict[str, Any]]:
+    from debtcli.phone import reason_text
+
+    return [
+        {
+            "at": p.at.isoformat(),
+            "card": p.card["last4"] if p.card else None,
+            "who": p.who,
+            "channel": p.raw["channel"],
+            "direction": p.raw["direction"],
+            "party": p.raw["party"],
+            "text": p.raw["note"] if p.raw["channel"] == "sms" else p.what,
+            "claims": p.raw.get("claim") or [],
+            "why": reason_text(list(p.reasons), state.lang),
+            "reasons": [{"kind": kind, "word": w} for kind, w in p.reasons],
+            "status": p.status,
+        }
+        for p in proposals
+    ]
+
+
+def _review_and_log(
+    proposals: list[Any],
+    yes: bool,
+    dry_run: bool,
+    card: str | None,
+    source: tuple[str, Path],
+    json_out: bool = False,
+) -> None:
     """Show what would be logged, then log it as the user decides: --yes, --dry-run, or at a
     terminal accept, skip or assign each unknown caller. All of it in one transaction."""
     from debtcli import contactlog
@@ -130,8 +168,12 @@ def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | 
     s, pack, t = state.store(), state.pack(), state.t
     default = find_card(s, card) if card else None
     proposals = mark_future(
-        [p._replace(card=p.card or default) for p in proposals], latest_allowed(state.today)
+        [p if p.named or p.card else p._replace(card=default) for p in proposals],
+        latest_allowed(state.today),
     )
+    if json_out:  # every proposal with its reasons; nothing written
+        emit_json(_as_json(proposals))
+        return
     _show(proposals)
     new = [p for p in proposals if p.status == "new"]
     if future := sum(p.status == "future" for p in proposals):
@@ -199,7 +241,8 @@ def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | 
         ):
             say("Nothing was logged.", "未记录任何内容。")
             return
-    done = contactlog.import_proposals(s, pack, new, state.today)
+    run = (source[0], str(source[1].resolve()), interactive)
+    done = contactlog.import_proposals(s, pack, new, state.today, run)
     for what, en, zh in done.set_aside:
         say(f"Set aside, not logged: {what}: {en}", f"已搁置，未记录：{what}：{zh}")
     if done.set_aside:
@@ -217,8 +260,9 @@ def _review_and_log(proposals: list[Any], yes: bool, dry_run: bool, card: str | 
     ids = done.ids
     if ids:
         say(
-            f"Logged {len(ids)} entries (#{ids[0]}–#{ids[-1]}). Check them: debtcli log list",
-            f"已记录 {len(ids)} 条（#{ids[0]}–#{ids[-1]}）。查看：debtcli log list",
+            f"Logged {len(ids)} entries (#{ids[0]}–#{ids[-1]}) as import {done.run}. Check "
+            "them: debtcli log list",
+            f"已记录 {len(ids)} 条（#{ids[0]}–#{ids[-1]}），导入批次 {done.run}。查看：debtcli log list",
         )
 
 
@@ -259,7 +303,7 @@ def import_calls(
             f"{skipped} audio files skipped: empty, unreadable, or too large for a call.",
             f"跳过 {skipped} 个音频文件：为空、无法读取或大得不像通话录音。",
         )
-    _review_and_log(proposals, yes, dry_run, card)
+    _review_and_log(proposals, yes, dry_run, card, ("calls", folder))
 
 
 @log_app.command("import-sms")
@@ -268,6 +312,7 @@ def import_sms(
     yes: YesOpt = False,
     dry_run: DryOpt = False,
     card: CardOpt = None,
+    json_out: ListJsonOpt = False,
 ) -> None:
     """Log collection messages from an Android SMS backup: only those from a number in the book
     or with a collection word (逾期, 催收, 律师函, a bank's name …); their text becomes the note
@@ -277,14 +322,19 @@ def import_sms(
 
     s, pack = state.store(), state.pack()
     logged = {phone.message_key(*m) for m in st.logged_messages(s.conn)}
-    banks = [n for b in pack.data.get("banks", []) for n in b.get("match", []) if len(n) >= 2]
     proposals = phone.propose_sms(
-        phone.read_sms_backup(file), _known(s, pack), logged, pack.data["phone"]["sms"], banks
+        phone.read_sms_backup(file),
+        _known(s, pack),
+        logged,
+        pack.data["phone"]["sms"],
+        st.list_cards(s, include_archived=True),
+        pack.data.get("banks", []),
+        pack.bank,
     )
-    if not proposals:
+    if not proposals and not json_out:
         say(f"No collection messages in {file}.", f"{file} 中没有催收短信。")
         return
-    _review_and_log(proposals, yes, dry_run, card)
+    _review_and_log(proposals, yes, dry_run, card, ("sms", file), json_out)
 
 
 log_app.command("导入录音", hidden=True)(import_calls)
