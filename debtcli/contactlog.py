@@ -37,7 +37,7 @@ from debtcli.redact import MASK
 from debtcli.rules import Pack
 
 CHANNELS = ("sms", "call", "letter", "lawyer-letter", "visit", "email", "app", "wechat", "other")
-DIRECTIONS = ("in", "out")
+DIRECTIONS = ("in", "out", "unknown")  # unknown: an imported recording that does not say
 # impostor: someone using the bank's name (a visit the bank's hotline denied, a scam); like
 # unknown, never counted as the creditor (rule pack [parties]).
 PARTIES = ("bank", "agency", "law-firm", "court", "unknown", "impostor")

@@ -42,14 +42,25 @@ class NameParts(NamedTuple):
     number: str | None
     at: datetime | None  # naive: the phone's local time
     phone: str | None  # which phone's pattern matched
+    direction: str = "unknown"  # in | out where the name says who dialled, else unknown
+
+
+# How file names say who dialled (a pattern's `direction` group).
+_DIALLED = {
+    "in": "in", "incoming": "in", "来电": "in", "呼入": "in",
+    "out": "out", "outgoing": "out", "去电": "out", "呼出": "out",
+}  # fmt: skip
 
 
 def read_call_name(stem: str, patterns: list[dict[str, str]]) -> NameParts:
+    """Time, number and name from a recording's name, by the first of the pack's patterns that
+    matches; the direction only where the name says it (BCR's _out_, 去电), never guessed."""
     for p in patterns:
         m = re.match(p["pattern"], stem)
         if not m:
             continue
         g = m.groupdict()
+        direction = _DIALLED.get((g.get("direction") or "").lower(), "unknown")
         who = (g.get("who") or "").strip()
         name, num = g.get("name"), g.get("number")
         if who:
@@ -61,7 +72,8 @@ def read_call_name(stem: str, patterns: list[dict[str, str]]) -> NameParts:
             at = datetime.strptime(g["time"], p["time"])
         except (KeyError, ValueError):
             continue
-        return NameParts(name.strip() if name else None, number(num) or None, at, p["phone"])
+        name = name.replace("_", " ").strip() if name else None
+        return NameParts(name or None, number(num) or None, at, p["phone"], direction)
     return NameParts(None, None, None, None)
 
 
@@ -121,6 +133,7 @@ class Recording(NamedTuple):
     sha256: str
     size: int
     phone: str | None
+    direction: str = "unknown"
 
 
 def _regular(path: Path) -> os.stat_result | None:
@@ -131,24 +144,32 @@ def _regular(path: Path) -> os.stat_result | None:
     return st if stat.S_ISREG(st.st_mode) else None
 
 
-def scan_recordings(folder: Path, pack_phone: dict[str, Any]) -> tuple[list[Recording], int]:
+def scan_recordings(
+    folder: Path, pack_phone: dict[str, Any]
+) -> tuple[list[Recording], dict[str, int]]:
     """Every recording under folder (its subfolders too, links not followed): its time and
     number from the name when a phone's pattern matches, else the file's own time. Returns the
-    recordings and how many audio files were skipped (too large, unreadable)."""
+    recordings and, by reason, how many files were not taken (not audio, empty, too large for
+    a call, unreadable)."""
     from debtcli.evidence import file_sha256
 
     _regular_dir(folder)
     exts = {f".{e.lower()}" for e in pack_phone["audio"]}
-    found, skipped = [], 0
+    found, skipped = [], dict[str, int]()
+
+    def skip(why: str) -> None:
+        skipped[why] = skipped.get(why, 0) + 1
+
     for root, dirs, files in os.walk(folder, followlinks=False):
         dirs.sort()
         for f in sorted(files):
             path = Path(root) / f
             if path.suffix.lower() not in exts:
+                skip("not-audio")
                 continue
             info = _regular(path)
             if info is None or info.st_size == 0 or info.st_size > RECORDING_MAX_BYTES:
-                skipped += 1
+                skip("empty" if info is not None and info.st_size == 0 else "not-a-call")
                 continue
             shown = display_name(f)
             parts = read_call_name(Path(shown).stem, pack_phone["call_names"])
@@ -159,7 +180,7 @@ def scan_recordings(folder: Path, pack_phone: dict[str, Any]) -> tuple[list[Reco
             try:
                 digest = file_sha256(path)
             except OSError:
-                skipped += 1
+                skip("unreadable")
                 continue
             found.append(
                 Recording(
@@ -173,6 +194,7 @@ def scan_recordings(folder: Path, pack_phone: dict[str, Any]) -> tuple[list[Reco
                     digest,
                     info.st_size,
                     parts.phone,
+                    parts.direction,
                 )
             )
     return sorted(found, key=lambda r: (r.at, r.shown)), skipped
@@ -201,10 +223,12 @@ class Message(NamedTuple):
     body: str
 
 
-def read_sms_backup(path: Path) -> Iterator[Message]:
+def read_sms_backup(path: Path, undated: list[str] | None = None) -> Iterator[Message]:
     """The messages of an "SMS Backup & Restore" XML (<smses><sms address= date= type= body=
-    …/>), read as a stream: memory stays flat however long the history. Refuses anything
-    else, and a file that ends early, before the caller writes anything."""
+    …/>, and the text parts of <mms>), read as a stream: memory stays flat however long the
+    history. Refuses anything else, and a file that ends early, before the caller writes
+    anything. undated: where the sender of each message without a readable date is put (they
+    are set aside, and counted)."""
     import xml.etree.ElementTree as ET
 
     try:
@@ -236,16 +260,27 @@ def read_sms_backup(path: Path) -> Iterator[Message]:
         if root.tag != "smses":
             raise not_backup
         for event, elem in events:
-            if event != "end" or elem.tag != "sms":
+            if event != "end" or elem.tag not in ("sms", "mms"):
                 continue
             a = elem.attrib
+            if elem.tag == "mms":  # a 律师函 sent as MMS: its text parts are the message
+                body = "\n".join(
+                    p.get("text", "")
+                    for p in elem.iter("part")
+                    if p.get("ct") == "text/plain" and p.get("text")
+                )
+                kind_attr = a.get("msg_box", "1")
+            else:
+                body, kind_attr = a.get("body", ""), a.get("type", "1")
             try:
                 at = datetime.fromtimestamp(int(a["date"]) / 1000, UTC).astimezone()
-                kind = int(a.get("type", "1"))
+                kind = int(kind_attr)
             except (KeyError, ValueError, OverflowError, OSError):
+                if undated is not None and kind_attr in ("1", "2"):
+                    undated.append(a.get("address", "") or "?")
                 elem.clear()
                 continue
-            if kind in (1, 2):  # 1 received, 2 sent; drafts, outbox, failed are not contacts
+            if kind in (1, 2) and body:  # 1 received, 2 sent; drafts, outbox, failed are not
                 address = a.get("address", "")
                 yield Message(
                     number(address),
@@ -253,7 +288,7 @@ def read_sms_backup(path: Path) -> Iterator[Message]:
                     at.replace(microsecond=0),
                     "in" if kind == 1 else "out",
                     # a line break as the phone stored it (CR LF, or a lone CR) is a line break
-                    a.get("body", "").replace("\r\n", "\n").replace("\r", "\n"),
+                    body.replace("\r\n", "\n").replace("\r", "\n"),
                 )
             elem.clear()
             root.clear()  # what was read is dropped: a 500 MB backup in a few MB
@@ -278,6 +313,46 @@ def read_sms_backup(path: Path) -> Iterator[Message]:
 
 
 _EXPAT_READS = {"utf8", "utf16", "usascii", "ascii", "iso88591", "latin1"}
+# A character reference to half of a UTF-16 surrogate pair (&#55357;&#56396;, an emoji as some
+# Android versions save it): not XML, and expat refuses the whole file.
+_SURROGATE_REF = re.compile(rb"&#(?:x([0-9a-fA-F]{4})|([0-9]{5}));")
+
+
+def _join_surrogates(data: bytes) -> bytes:
+    """Each pair of surrogate references as the one character it stands for; a half without
+    its other half as U+FFFD (the replacement character)."""
+
+    def code(m: re.Match[bytes]) -> int:
+        return int(m.group(1), 16) if m.group(1) else int(m.group(2))
+
+    out, i = [], 0
+    for m in _SURROGATE_REF.finditer(data):
+        c = code(m)
+        if m.start() < i or not 0xD800 <= c <= 0xDFFF:
+            continue
+        out.append(data[i : m.start()])
+        i = m.end()
+        low = _SURROGATE_REF.match(data, m.end())
+        if 0xD800 <= c <= 0xDBFF and low and 0xDC00 <= code(low) <= 0xDFFF:
+            joined = 0x10000 + ((c - 0xD800) << 10) + (code(low) - 0xDC00)
+            out.append(b"&#%d;" % joined)
+            i = low.end()
+        else:
+            out.append(b"&#65533;")
+    out.append(data[i:])
+    return b"".join(out)
+
+
+def _whole_refs(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Chunks with surrogate references joined, none cut across two chunks (the last 16 bytes
+    from an '&' on wait for the next)."""
+    held = b""
+    for chunk in chunks:
+        data = held + chunk
+        cut = data.rfind(b"&", max(0, len(data) - 16))
+        held, data = (data[cut:], data[:cut]) if cut >= 0 else (b"", data)
+        yield _join_surrogates(data)
+    yield _join_surrogates(held)
 
 
 def _xml_events(path: Path) -> Iterator[Any]:
@@ -296,7 +371,7 @@ def _xml_events(path: Path) -> Iterator[Any]:
         # Fed in large pieces: expat rescans an unfinished token at every feed, so a message
         # of millions of characters fed 16 KB at a time (iterparse) took a minute.
         with open(path, "rb") as f:
-            while chunk := f.read(8 << 20):
+            for chunk in _whole_refs(iter(lambda: f.read(8 << 20), b"")):
                 parser.feed(chunk)
                 yield from parser.read_events()
         parser.close()
@@ -311,7 +386,14 @@ def _xml_events(path: Path) -> Iterator[Any]:
             f"{path} 声明了 debtcli 不认识的编码（{name}）",
         ) from None
     with open(path, encoding=name) as text:
-        while piece := text.read(8 << 20):
+        # Fed as UTF-8 under a declaration that says so, in place of the file's own.
+        pieces = iter(lambda: text.read(8 << 20).encode(), b"")
+        parser.feed(b"<?xml version='1.0' encoding='utf-8'?>")
+        first = True
+        for piece in _whole_refs(pieces):
+            if first:
+                piece = re.sub(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*\?>", b"", piece)
+                first = False
             parser.feed(piece)
             yield from parser.read_events()
     parser.close()
@@ -542,7 +624,7 @@ def propose_calls(
         raw = {
             "at": r.at.isoformat(),
             "channel": "call",
-            "direction": "in",
+            "direction": r.direction,  # unknown unless the name says: never the collector's
             "party": k.party if k else "unknown",
             "org": k.org if k else None,
             "phone": r.number,

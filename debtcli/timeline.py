@@ -79,6 +79,11 @@ def _contact_event(pack: Pack, lang: str, card: dict, c: Any, flags: dict) -> di
     channel = pack.word_name("channel", c["channel"], lang)
     if c["direction"] == "out":
         title = t(f"{channel} to {who or 'them'}", f"{channel}：发给{who or '对方'}")
+    elif c["direction"] == "unknown":
+        title = t(
+            f"{channel} with {who or 'unknown'} (direction unknown)",
+            f"{channel}：与{who or '未知'}（方向未知）",
+        )
     else:
         title = t(f"{channel} from {who or 'unknown'}", f"{channel}：来自{who or '未知'}")
     if c["contacted"] not in (None, "self"):

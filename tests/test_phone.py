@@ -438,3 +438,55 @@ def test_one_message_of_millions_of_characters_is_set_aside(li_wei, tmp_path):
     f = _sms(tmp_path, ("逾期" * 3_000_000, "1763604000000"), ("信用卡逾期", "1763604100000"))
     r = li_wei("log", "import-sms", f, "--yes", "--card", "4821")
     assert "1 set aside" in r.stdout and "Logged 1 entries" in r.stdout
+
+
+# --- issue 36: who dialled is read, never invented -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "stem, number, at, direction",
+    [
+        ("20261120_224000.123+0800_out_sim1_4008123456_Zhang_San", "4008123456",
+         "2026-11-20 22:40:00", "out"),
+        ("20261120_224000.123+0800_in_4008123456", "4008123456", "2026-11-20 22:40:00", "in"),
+        ("19145520861 2026-11-20 22-40-00", "19145520861", "2026-11-20 22:40:00", "unknown"),
+        ("4008123456_20261120224000", "4008123456", "2026-11-20 22:40:00", "unknown"),
+    ],
+)  # fmt: skip
+def test_bcr_and_vivo_names_are_read_and_the_direction_only_where_the_name_says(
+    stem, number, at, direction
+):
+    parts = read_call_name(stem, load_pack("cn").data["phone"]["call_names"])
+    assert (parts.number, str(parts.at), parts.direction) == (number, at, direction)
+
+
+def test_a_recording_that_does_not_say_who_dialled_flags_nothing_until_the_user_says(
+    li_wei, tmp_path, monkeypatch
+):
+    """A night-time call the user made to the agency must not become the agency's violation."""
+    li_wei("numbers", "add", "4008123456", "--card", "4821", "--party", "agency")
+    f = tmp_path / "call_rec"
+    f.mkdir()
+    MAKERS["m4a"](f / "4008123456_20261120224000.m4a", 65)
+    MAKERS["m4a"](f / "20261121_224000.000+0800_in_4008123456.m4a", 65)
+    (f / "notes.txt").write_text("not audio")
+    r = li_wei("log", "import-calls", f, "--yes")
+    assert "1 file not taken: not a recording" in r.stdout
+    assert "direction unknown" in " ".join(r.stdout.split())
+    entries = li_wei.json("log", "list")
+    assert [e["direction"] for e in entries] == ["unknown", "in"]
+    flagged = {v["entry"] for v in li_wei.json("violations")}
+    assert entries[0]["id"] not in flagged and entries[1]["id"] in flagged
+    monkeypatch.setenv("COLUMNS", "200")
+    assert "电话（方向未知）" in li_wei("--lang", "zh", "log", "list").stdout
+    li_wei("log", "amend", str(entries[0]["id"]), "--direction", "in")
+    assert entries[0]["id"] in {v["entry"] for v in li_wei.json("violations")}
+
+
+def test_oga_and_flac_recordings_are_read(li_wei, tmp_path):
+    f = tmp_path / "call_rec"
+    f.mkdir()
+    MAKERS["ogg"](f / "20261120_101500.000+0800_out_95558.oga", 30)
+    wav(f / "20261120_111500.000+0800_out_95558.flac", 3)  # not FLAC inside: length unknown
+    r = li_wei("log", "import-calls", f, "--yes", "--card", "4821")
+    assert "Logged 2 entries" in r.stdout

@@ -183,3 +183,45 @@ def test_each_import_is_a_run_named_when_it_finishes(li_wei, tmp_path):
 def test_json_of_an_inbox_with_nothing_to_propose_is_an_empty_list(li_wei, tmp_path):
     f = backup(tmp_path, ("13900001111", "周末回家吃饭吗"))
     assert li_wei.json("log", "import-sms", f, "--json") == []
+
+
+def test_emoji_saved_as_surrogate_references_do_not_refuse_the_backup(li_wei, tmp_path):
+    f = tmp_path / "inbox.xml"
+    f.write_text(
+        "<?xml version='1.0' encoding='UTF-8'?><smses>"
+        f'<sms address="95558" date="{DAY}" type="1" body="&#55357;&#56396;您已逾期，请还款" />'
+        f'<sms address="95558" date="{DAY + 60_000}" type="1" body="&#xD83D;欠款逾期&#56396;" />'
+        "</smses>",
+        encoding="utf-8",
+    )
+    texts = [p["text"] for p in li_wei.json("log", "import-sms", f, "--json")]
+    assert texts == ["👌您已逾期，请还款", "\ufffd欠款逾期\ufffd"]
+
+
+def test_the_text_of_an_mms_is_read(li_wei, tmp_path):
+    f = tmp_path / "inbox.xml"
+    f.write_text(
+        "<?xml version='1.0' encoding='UTF-8'?><smses>"
+        f'<mms date="{DAY}" msg_box="1" address="10690000123"><parts>'
+        '<part ct="application/smil" text="&lt;smil/&gt;" />'
+        '<part ct="image/jpeg" name="seal.jpg" />'
+        '<part ct="text/plain" text="律师函：受中信银行委托，请于七日内处理您的信用卡欠款。" />'
+        "</parts></mms></smses>",
+        encoding="utf-8",
+    )
+    (p,) = li_wei.json("log", "import-sms", f, "--json")
+    assert p["text"].startswith("律师函：受中信银行委托") and p["card"] == "4821"
+
+
+def test_messages_without_a_date_are_counted_not_lost(li_wei, tmp_path):
+    f = tmp_path / "inbox.xml"
+    f.write_text(
+        "<?xml version='1.0' encoding='UTF-8'?><smses>"
+        '<sms address="95558" type="1" body="您已逾期" />'
+        '<sms address="95559" date="soon" type="1" body="您已逾期" />'
+        f'<sms address="95558" date="{DAY}" type="1" body="您已逾期" />'
+        "</smses>",
+        encoding="utf-8",
+    )
+    r = li_wei("log", "import-sms", f, "--dry-run")
+    assert "2 messages without a readable date set aside" in " ".join(r.stdout.split())

@@ -146,9 +146,10 @@ def render_log(
             mark = t(f" (corrects {r['amends']})", f"（更正 {r['amends']}）")
         elif r.get("amended"):
             mark = " ✎"
-        how = pack.word_name("channel", r["channel"], lang) + (
-            "" if r["direction"] == "in" else " →"
-        )
+        how = pack.word_name("channel", r["channel"], lang) + {
+            "in": "",
+            "out": " →",
+        }.get(r["direction"], t(" (direction unknown)", "（方向未知）"))
         if r["answered"] == 0:
             how += t(" (missed)", "（未接）")
         who = " ".join(

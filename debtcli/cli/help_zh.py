@@ -37,7 +37,7 @@ METAVARS = {
     "WHEN": "时间",
     "WHO": "对象",
     "bank|regulator": "银行|监管",
-    "in|out": "来|去",
+    "in|out|unknown": "来|去|方向未知",
     "md|html|docx": "md|html|docx",
     "PATH": "路径",
     "zh|en": "zh|en",
@@ -228,7 +228,11 @@ TEXT = {
     "默认现在。只写日期表示当天中午。",
     "sms, call, letter, lawyer-letter, visit, email, app, wechat or other.": "电话、短信、信函、律师函、上门、电子邮件、App推送、微信或其他（也可用英文代码）。",
     "A call you did not answer (counts toward the daily attempts limit).": "未接来电（计入每日拨打次数限制）。",
-    "in (they contacted you, default) or out (you contacted them).": "来（对方联系你，默认）或去（你联系对方）。",
+    "in (they contacted you, default), out (you contacted them), or unknown (an imported "
+    "recording: not counted as theirs until you say).": "来（对方联系你，默认）、去（你联系对方）或方向未知"
+    "（导入的录音：在你说明之前不算作对方的联系）。",
+    "Every proposal as JSON, with the reasons it was proposed; writes nothing.": "以 JSON 列出每条拟记录的内容及"
+    "理由；不写入任何内容。",
     "Who: bank, agency, law-firm, court, unknown, or impostor (someone using the bank's name: "
     "the bank's hotline denied them).": "对方是谁：银行、催收公司、律所、法院、不知道，或冒充者（假借银行名义，银行客服否认）。",
     "The company, e.g. 某某资产管理有限公司.": "对方公司，例如 某某资产管理有限公司。",

@@ -57,7 +57,7 @@ METAVARS = {
     "--channel": "CHANNEL",
     "--party": "WHO",
     "--contacted": "WHO",
-    "--direction": "in|out",
+    "--direction": "in|out|unknown",
     "--org": "NAME",
     "--agent": "NAME",
     "--name": "NAME",

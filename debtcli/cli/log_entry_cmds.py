@@ -39,7 +39,11 @@ def _entry_options(
     ] = False,
     direction: Annotated[
         str | None,
-        Opt("--direction", help="in (they contacted you, default) or out (you contacted them)."),
+        Opt(
+            "--direction",
+            help="in (they contacted you, default), out (you contacted them), or unknown "
+            "(an imported recording: not counted as theirs until you say).",
+        ),
     ] = None,
     party: Annotated[
         str | None,

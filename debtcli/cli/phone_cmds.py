@@ -68,7 +68,10 @@ def _show(proposals: list[Any]) -> None:
             show_time(p.at.isoformat(), state.lang),
             _card_name(p.card),
             p.who,
-            pack.word_name("channel", p.raw["channel"], state.lang),
+            pack.word_name("channel", p.raw["channel"], state.lang)
+            + {"in": "", "out": " →"}.get(
+                p.raw["direction"], t(" (direction unknown)", "（方向未知）")
+            ),
             p.what,
             pack.word_names("claim", p.raw.get("claim") or [], state.lang),
             reason_text(list(p.reasons), state.lang),
@@ -298,10 +301,19 @@ def import_calls(
     proposals = phone.propose_calls(
         recordings, _known(s, pack), st.logged_attachment_hashes(s.conn), state.lang
     )
-    if skipped:
+    reasons = {
+        "not-audio": ("not a recording (not one of the audio types)", "不是录音（不是音频文件）"),
+        "empty": ("empty", "为空"),
+        "not-a-call": (
+            "too large for a call, or not a regular file",
+            "大得不像通话录音或不是普通文件",
+        ),
+        "unreadable": ("unreadable", "无法读取"),
+    }
+    for why, n in skipped.items():
         say(
-            f"{skipped} audio files skipped: empty, unreadable, or too large for a call.",
-            f"跳过 {skipped} 个音频文件：为空、无法读取或大得不像通话录音。",
+            f"{n} file{'s' if n > 1 else ''} not taken: {reasons[why][0]}.",
+            f"{n} 个文件未导入：{reasons[why][1]}。",
         )
     _review_and_log(proposals, yes, dry_run, card, ("calls", folder))
 
@@ -322,8 +334,9 @@ def import_sms(
 
     s, pack = state.store(), state.pack()
     logged = {phone.message_key(*m) for m in st.logged_messages(s.conn)}
+    undated: list[str] = []
     proposals = phone.propose_sms(
-        phone.read_sms_backup(file),
+        phone.read_sms_backup(file, undated),
         _known(s, pack),
         logged,
         pack.data["phone"]["sms"],
@@ -331,6 +344,13 @@ def import_sms(
         pack.data.get("banks", []),
         pack.bank,
     )
+    if undated and not json_out:
+        n = len(undated)
+        say(
+            f"{n} message{'s' if n > 1 else ''} without a readable date set aside, not read "
+            f"(from {', '.join(sorted(set(undated))[:5])}).",
+            f"{n} 条短信没有可读的日期，已搁置、未读取（来自 {'、'.join(sorted(set(undated))[:5])}）。",
+        )
     if not proposals and not json_out:
         say(f"No collection messages in {file}.", f"{file} 中没有催收短信。")
         return
