@@ -36,6 +36,7 @@ TABLES = (  # every table of the store but its migrations (a test keeps this lis
     "stamps",
     "imports",
     "imported",
+    "withdrawals",
 )
 BLOBS = {("stamps", "token")}  # in JSON as base64: a timestamp token, byte for byte
 FORMAT = "debtcli-export/1"

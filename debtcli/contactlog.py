@@ -362,6 +362,55 @@ def amend(
     return {"id": new_id, "amends": root}
 
 
+def withdraw(store: st.Store, entry_id: int | None, run: int | None, why: str | None) -> list[int]:
+    """Withdraw an entry (any of its versions' ids), or every entry an import run logged:
+    each stays in the chain and in bundles, marked with when and why, and leaves every count.
+    Append-only: nothing withdrawn comes back, and withdrawing twice is refused. Returns the
+    originals' ids."""
+    why = " ".join((why or "").split())
+    if not why:
+        raise BadInput(
+            "say why with --why, e.g. --why 'a bank advert, not collection': the reason is "
+            "kept with the entry",
+            "请用 --why 说明原因，例如 --why '银行广告，不是催收'：原因会和记录一起保存",
+        )
+    if len(why) > TEXT_LIMITS["note"]:
+        limit = TEXT_LIMITS["note"]
+        raise BadInput(f"--why: at most {limit} characters", f"--why：最多 {limit} 个字符")
+    if (entry_id is None) == (run is None):
+        raise BadInput(
+            "give an entry's number, or --import RUN for everything one import logged",
+            "请给出记录编号，或用 --import 批次 撤回一次导入记录的全部内容",
+        )
+    with store.write() as conn:
+        if run is not None:
+            ids = st.import_entries(conn, run)
+            if ids is None:
+                raise BadInput(
+                    f"no import {run}: each import says its number when it finishes",
+                    f"没有第 {run} 批导入：每次导入结束时会显示批次编号",
+                )
+        else:
+            row = conn.execute(
+                "SELECT id, amends FROM contacts WHERE id = ?", (entry_id,)
+            ).fetchone()
+            if row is None:
+                raise BadInput(
+                    f"no log entry {entry_id}; see `debtcli log list`",
+                    f"没有编号为 {entry_id} 的记录；见 `debtcli log list`",
+                )
+            ids = [row[1] or row[0]]
+        done = st.withdrawals(conn)
+        again = [i for i in ids if i in done]
+        if again:
+            raise BadInput(
+                f"entry {_ranges(again)} was withdrawn already, on {done[again[0]]['at'][:10]}",
+                f"记录 {_ranges(again, '、')} 已于 {done[again[0]]['at'][:10]} 撤回",
+            )
+        st.withdraw(conn, ids, datetime.now(UTC).isoformat(timespec="seconds"), why)
+    return ids
+
+
 def _as_raw(e: dict[str, Any]) -> dict[str, Any]:
     """An entry's values in the form build_entry takes (the inverse of build_entry)."""
     return {
@@ -1124,6 +1173,7 @@ def export_bundle(
 
     from debtcli.documents import output_file, private_file
     from debtcli.flags import iter_violations
+    from debtcli.redact import mask_text
 
     out_path = output_file(out_path)
     conn, card_id = store.conn, card["id"] if card else None
@@ -1172,6 +1222,20 @@ def export_bundle(
 
             with _Member(z, "chain.json", sums) as m:
                 json_lines(m, links())
+            # Entries withdrawn (in the chain, out of every count): when and why, for the
+            # entries this bundle shows. A masked bundle masks the reasons as it masks notes.
+            out_of_counts = [
+                {
+                    "entry": i,
+                    "at": w["at"],
+                    "why": mask_text(w["why"], names) if redacted else w["why"],
+                }
+                for i, w in st.withdrawals(conn).items()
+                if card_id is None or st.contact_card(conn, i) == card_id
+            ]
+            if out_of_counts:
+                with _Member(z, "withdrawn.json", sums) as m:
+                    json_lines(m, out_of_counts)
             withheld.sort()
             left_out = set(withheld)
             current = (
@@ -1197,6 +1261,7 @@ def export_bundle(
             context = {
                 "entries": recent,
                 "entry_count": st.count_contacts(store, card_id=card_id),
+                "withdrawn_count": len(out_of_counts),
                 "violations": list(latest),
                 "violation_count": found,
                 "per_rule": per_rule,
@@ -1676,6 +1741,35 @@ def _attachment_problems(
     return out
 
 
+def _withdrawn_problems(z: Any, chain_count: int) -> list[Problem]:
+    """withdrawn.json: each withdrawal names an entry of the chain, once, with when and why."""
+    seen: set[int] = set()
+    out = []
+    for w in json_items(z, "withdrawn.json"):
+        eid = w.get("entry") if isinstance(w, dict) else None
+        if type(eid) is not int:
+            eid = None
+        ok = (
+            eid is not None
+            and 1 <= eid <= chain_count
+            and eid not in seen
+            and set(w) == {"entry", "at", "why"}
+            and all(isinstance(w[k], str) and w[k] for k in ("at", "why"))
+        )
+        if not ok:
+            out.append(
+                Problem(
+                    eid,
+                    "changed",
+                    f"withdrawn.json: {str(w)[:60]} is not a withdrawal of an entry of the chain",
+                    f"withdrawn.json：{str(w)[:60]} 不是对链中某条记录的撤回",
+                )
+            )
+        elif eid is not None:
+            seen.add(eid)
+    return out
+
+
 def json_items(z: Any, name: str) -> Iterator[Any]:
     """The items of a JSON array a bundle holds, one at a time: line by line when it is
     written one item per line (json_lines), else parsed whole (bundles written before)."""
@@ -1780,6 +1874,9 @@ def verify_bundle(path: Path, ca_pem: str | None = None) -> BundleCheck:
             f"{path}：entries.json、chain.json 或时间戳缺失或无法读取（{exc}）",
         ) from exc
     expected = {"entries.json", "chain.json", *DERIVED} | {f"attachments/{m}" for m in members}
+    if "withdrawn.json" in names:
+        expected.add("withdrawn.json")
+        problems.extend(_withdrawn_problems(z, result.chain))
     expected |= set(stamp_files([{**t, "gen_time": None} for t in tokens]))
     for n in sorted(names - expected) + sorted(
         f"attachments/{m}" for m in members if m not in result.referenced

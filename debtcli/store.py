@@ -386,6 +386,22 @@ def m010_import_runs(conn: sqlite3.Connection) -> None:
     )
 
 
+def m011_withdrawals(conn: sqlite3.Connection) -> None:
+    """An entry that should never have been logged (a message taken in by mistake, the wrong
+    card, a test) is withdrawn, never deleted: it stays in the chain and in every bundle, marked
+    with when and why, and leaves every count, flag, stage and letter."""
+    _script(
+        conn,
+        """
+        CREATE TABLE withdrawals (
+            contact_id INTEGER PRIMARY KEY REFERENCES contacts(id),
+            at TEXT NOT NULL,
+            why TEXT NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_cards_episodes_payments,
     m002_contact_log,
@@ -397,6 +413,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m008_number_book,
     m009_stamp_request_ids,
     m010_import_runs,
+    m011_withdrawals,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -784,10 +801,12 @@ _INSERT_CONTACT = (
     f"INSERT INTO contacts (id, {', '.join(CONTACT_INPUT)}, prev_hash, salt, hash) "
     f"VALUES ({', '.join('?' * (len(CONTACT_INPUT) + 4))})"
 )
-# The corrected view: a row counts unless a later amendment of the same original exists.
+# The corrected view: a row counts unless a later amendment of the same original exists, or
+# the original was withdrawn.
 _CURRENT = (
     "NOT EXISTS (SELECT 1 FROM contacts a WHERE a.amends = COALESCE(c.amends, c.id) "
-    "AND a.id > c.id)"
+    "AND a.id > c.id) AND NOT EXISTS (SELECT 1 FROM withdrawals w "
+    "WHERE w.contact_id = COALESCE(c.amends, c.id))"
 )
 
 
@@ -923,17 +942,22 @@ def iter_contacts(
                 "SELECT amends, MAX(id) FROM contacts WHERE amends IS NOT NULL GROUP BY amends"
             ).fetchall()
         )
+    out_of_counts = withdrawals(store.conn)
     cur = store.conn.execute(sql, args)
     cur.row_factory = None
     names = [d[0] for d in cur.description]
     for values in cur:
         d = dict(zip(names, values, strict=True))
+        root = d["root"]
         if not history:
-            root = d["root"]
             if latest_of.get(root, d["row_id"]) != d["row_id"]:
                 continue  # superseded by a later correction
+            if root in out_of_counts:
+                continue  # withdrawn: shown only with the history
             d["amended"] = d["amends"] is not None
             d["id"] = root
+        elif root in out_of_counts:
+            d["withdrawn"] = out_of_counts[root]
         yield d
 
 
@@ -977,7 +1001,57 @@ def count_contacts(
         "SELECT COUNT(*) FROM contacts c INDEXED BY contacts_amends WHERE "
         + " AND ".join(["c.amends IS NOT NULL", *unindexed])
     )
-    return total - int(store.conn.execute(corrections, args).fetchone()[0])
+    withdrawn = "SELECT COUNT(*) FROM withdrawals w JOIN contacts c ON c.id = w.contact_id" + (
+        " WHERE " + " AND ".join(where) if where else ""
+    )
+    return (
+        total
+        - int(store.conn.execute(corrections, args).fetchone()[0])
+        - int(store.conn.execute(withdrawn, args).fetchone()[0])
+    )
+
+
+def withdrawals(conn: sqlite3.Connection) -> dict[int, dict[str, str]]:
+    """Every withdrawn entry (its original's id): {"at", "why"}. Few: read whole."""
+    return {
+        r[0]: {"at": r[1], "why": r[2]}
+        for r in conn.execute("SELECT contact_id, at, why FROM withdrawals ORDER BY contact_id")
+    }
+
+
+def contact_card(conn: sqlite3.Connection, entry_id: int) -> int | None:
+    row = conn.execute("SELECT card_id FROM contacts WHERE id = ?", (entry_id,)).fetchone()
+    return row[0] if row else None
+
+
+def count_withdrawn(conn: sqlite3.Connection, card_id: int | None = None) -> int:
+    """How many entries (of a card) are withdrawn."""
+    if card_id is None:
+        return int(conn.execute("SELECT COUNT(*) FROM withdrawals").fetchone()[0])
+    return int(
+        conn.execute(
+            "SELECT COUNT(*) FROM withdrawals w JOIN contacts c ON c.id = w.contact_id "
+            "WHERE c.card_id = ?",
+            (card_id,),
+        ).fetchone()[0]
+    )
+
+
+def withdraw(conn: sqlite3.Connection, ids: list[int], at: str, why: str) -> None:
+    """Withdraw entries (originals' ids), inside the caller's write."""
+    conn.executemany("INSERT INTO withdrawals VALUES (?, ?, ?)", [(i, at, why) for i in ids])
+
+
+def import_entries(conn: sqlite3.Connection, run: int) -> list[int] | None:
+    """The entries an import run logged, or None when there is no such run."""
+    if conn.execute("SELECT 1 FROM imports WHERE id = ?", (run,)).fetchone() is None:
+        return None
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT contact_id FROM imported WHERE import_id = ? ORDER BY contact_id", (run,)
+        )
+    ]
 
 
 def attachments_for(
@@ -1363,7 +1437,8 @@ def numbers_logged(conn: sqlite3.Connection) -> Iterator[tuple[str, str | None, 
     not make its sender known."""
     yield from conn.execute(
         "SELECT phone, org, party, card_id FROM contacts c WHERE phone IS NOT NULL "
-        "AND phone != '' AND NOT EXISTS (SELECT 1 FROM imported i JOIN imports r ON "
+        "AND phone != '' AND NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.contact_id = "
+        "COALESCE(c.amends, c.id)) AND NOT EXISTS (SELECT 1 FROM imported i JOIN imports r ON "
         "r.id = i.import_id WHERE i.contact_id = COALESCE(c.amends, c.id) AND r.reviewed = 0) "
         "ORDER BY id"
     )
@@ -1405,7 +1480,7 @@ def logged_messages(conn: sqlite3.Connection) -> Iterator[tuple[str | None, str,
 def contact_tallies(conn: sqlite3.Connection, card_ids: list[int]) -> dict[str, list[tuple]]:
     """A long log in a few lines: contacts per month and channel, and per organisation."""
     marks = ", ".join("?" * len(card_ids))
-    where = f"WHERE card_id IN ({marks})"
+    where = f"c WHERE c.card_id IN ({marks}) AND {_CURRENT}"
     return {
         "months": conn.execute(
             f"SELECT substr(at, 1, 7) AS m, channel, COUNT(*) FROM contacts "

@@ -31,6 +31,7 @@ def test_store_created_private_on_first_use(cli, db_path):
         "m008_number_book",
         "m009_stamp_request_ids",
         "m010_import_runs",
+        "m011_withdrawals",
     ]
 
 

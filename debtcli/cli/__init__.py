@@ -44,6 +44,8 @@ COMMAND_MODULES = {
 SUBCOMMAND_MODULES = {
     ("log", "add"): "log_entry_cmds",
     ("log", "amend"): "log_entry_cmds",
+    ("log", "withdraw"): "log_entry_cmds",
+    ("log", "撤回"): "log_entry_cmds",
     ("log", "import-calls"): "phone_cmds",
     ("log", "import-sms"): "phone_cmds",
     ("log", "导入录音"): "phone_cmds",

@@ -105,6 +105,12 @@ def log_list(
         )
         return
     render_log(rows, flagged, history, show_card=card_id is None)
+    if not history and (gone := st.count_withdrawn(s.conn, card_id)):
+        say(
+            f"{gone} withdrawn {'entry is' if gone == 1 else 'entries are'} not shown: "
+            "--history shows them.",
+            f"{gone} 条已撤回的记录未显示：加 --history 可查看。",
+        )
     if total > len(rows):
         say(
             f"Showing the latest {len(rows)} of {total:,} entries; use --limit N or --all.",
@@ -146,6 +152,12 @@ def render_log(
             mark = t(f" (corrects {r['amends']})", f"（更正 {r['amends']}）")
         elif r.get("amended"):
             mark = " ✎"
+        if r.get("withdrawn"):
+            w = r["withdrawn"]
+            mark += t(
+                f" (withdrawn {w['at'][:10]}: {w['why']})",
+                f"（已于 {w['at'][:10]} 撤回：{w['why']}）",
+            )
         how = pack.word_name("channel", r["channel"], lang) + {
             "in": "",
             "out": " →",
@@ -293,6 +305,7 @@ def _listed_json(entry: dict, row: Any, flagged: dict[int, list[str]]) -> dict:
         "amended": row.get("amended", False),
         "card": row["last4"],
         "violations": flagged.get(row["id"], []),
+        "withdrawn": row.get("withdrawn"),  # {"at", "why"} (with --history), else null
     }
 
 
@@ -609,6 +622,11 @@ def summary_html(context: dict[str, Any]) -> str:
         "disclaimer": pack.disclaimer(lang),
         "per_rule": t("Possible violations per rule", "各规定的可能违规次数"),
         "per_month": t("Contacts per month", "每月联系次数"),
+        "withdrawn": t(
+            "Entries withdrawn (in entries.json and the chain, listed with when and why in "
+            "withdrawn.json, counted nowhere here):",
+            "已撤回的记录（仍在 entries.json 和哈希链中，撤回时间和原因见 withdrawn.json，此处不计入）：",
+        ),
         "per_org": t("Contacts per organisation", "各机构联系次数"),
         "month": t("Month", "月份"),
         "count": t("Count", "次数"),

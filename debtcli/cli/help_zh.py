@@ -33,6 +33,7 @@ METAVARS = {
     "PAYMENT": "还款号",
     "STRATEGY": "方式",
     "TEXT": "文字",
+    "RUN": "批次",
     "WHAT": "内容",
     "WHEN": "时间",
     "WHO": "对象",
@@ -259,6 +260,15 @@ TEXT = {
     "Correct an entry by appending a correction; the original is kept and still shown with "
     "`log list --history`.": "通过追加更正来更正一条记录；原记录保留，`log list --history` 仍可查看。",
     "The entry to correct.": "要更正的记录编号。",
+    "Take an entry that should never have been logged out of every count (violations, stages, "
+    "the limitation period, letters, reports). It stays in the chain and in bundles, marked "
+    "withdrawn with when and why (`log list --history`); nothing is deleted.": "把一条本不该记录的"
+    "内容从所有统计中撤出（违规、阶段、诉讼时效、信件、报告）。它仍保留在哈希链和证据包中，标明撤回的时间和原因"
+    "（`log list --history`）；不会删除任何内容。",
+    "The entry to withdraw (its # in `log list`).": "要撤回的记录（`log list` 中的编号）。",
+    "Why it should never have been logged, e.g. 'a bank advert'.": "为什么本不该记录，例如“银行广告”。",
+    "Withdraw everything one import logged (its number is said when it ends).": "撤回一次导入记录的全部"
+    "内容（导入结束时会显示批次编号）。",
     # phone imports, numbers
     "Log the call recordings your phone made: time and number from each file's name (Xiaomi, "
     "Huawei/Honor, OPPO/OnePlus/realme, Samsung; else the file's date, said in the entry), the "

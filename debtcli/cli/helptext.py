@@ -73,6 +73,7 @@ METAVARS = {
     "--note": "TEXT",
     "--reason": "TEXT",
     "--why": "TEXT",
+    "--import": "RUN",
     "--address": "TEXT",
     "--claim": "CLAIM",
     "--flag": "FLAG",

@@ -357,3 +357,39 @@ def log_amend(
         f"Entry {r['amends']} corrected by entry {r['id']}; the original is kept.",
         f"第 {r['amends']} 条已由第 {r['id']} 条更正；原记录保留。",
     )
+
+
+@log_app.command("withdraw")
+def log_withdraw(
+    entry_id: Annotated[
+        int | None, typer.Argument(help="The entry to withdraw (its # in `log list`).")
+    ] = None,
+    why: Annotated[
+        str | None,
+        typer.Option("--why", help="Why it should never have been logged, e.g. 'a bank advert'."),
+    ] = None,
+    run: Annotated[
+        int | None,
+        typer.Option(
+            "--import",
+            min=1,
+            help="Withdraw everything one import logged (its number is said when it ends).",
+        ),
+    ] = None,
+) -> None:
+    """Take an entry that should never have been logged out of every count (violations,
+    stages, the limitation period, letters, reports). It stays in the chain and in bundles,
+    marked withdrawn with when and why (`log list --history`); nothing is deleted."""
+    from debtcli import contactlog
+
+    ids = contactlog.withdraw(state.store(), entry_id, run, why)
+    shown = contactlog._ranges(ids) if ids else "—"
+    say(
+        f"Withdrew {len(ids)} {'entry' if len(ids) == 1 else 'entries'} ({shown}): kept in the "
+        "chain and in bundles, shown by `log list --history`, counted nowhere.",
+        f"已撤回 {len(ids)} 条记录（{contactlog._ranges(ids, '、') if ids else '—'}）：仍保留在哈希链和"
+        "证据包中，`log list --history` 可查看，不再计入任何统计。",
+    )
+
+
+log_app.command("撤回", hidden=True)(log_withdraw)

@@ -1,0 +1,115 @@
+"""Taking back what should never have been logged (issue 36): `log withdraw` keeps the entry in
+the chain and in bundles, marked with when and why, and takes it out of every count."""
+
+import json
+import zipfile
+from xml.sax.saxutils import quoteattr
+
+from conftest import assert_clean_failure, log_late_call, store_digest
+
+
+def _inbox(tmp_path, *texts: str):
+    rows = "".join(
+        f'<sms address="95558" date="{1_794_000_000_000 + 60_000 * i}" type="1" '
+        f"body={quoteattr(t)} />"
+        for i, t in enumerate(texts)
+    )
+    f = tmp_path / "inbox.xml"
+    f.write_text(f"<?xml version='1.0' encoding='UTF-8'?><smses>{rows}</smses>", encoding="utf-8")
+    return f
+
+
+def test_a_withdrawn_entry_leaves_every_count_and_stays_in_the_chain(li_wei, tmp_path):
+    log_late_call(li_wei)
+    assert li_wei.json("violations")  # the 22:40 call to his mother breaks two rules
+    r = li_wei("log", "withdraw", "1", "--why", "logged on the wrong card")
+    assert "Withdrew 1 entry (1)" in r.stdout
+    assert li_wei.json("violations") == [] and li_wei.json("log", "list") == []
+    assert "1 withdrawn entry is not shown: --history shows them." in li_wei("log", "list").stdout
+    (kept,) = li_wei.json("log", "list", "--history")
+    assert kept["withdrawn"]["why"] == "logged on the wrong card" and kept["note"]
+    assert li_wei.json("evidence", "verify")["ok"]
+    bundle = tmp_path / "b.zip"
+    li_wei("evidence", "export", "-o", bundle)
+    with zipfile.ZipFile(bundle) as z:
+        assert [e["id"] for e in json.loads(z.read("entries.json"))] == [1]
+        (w,) = json.loads(z.read("withdrawn.json"))
+        assert (w["entry"], w["why"]) == (1, "logged on the wrong card")
+        assert "withdrawn.json" in json.loads(z.read("manifest.json"))["files"]
+    assert li_wei.json("evidence", "verify", "--bundle", bundle)["ok"]
+
+
+def test_withdrawing_twice_an_unknown_entry_or_without_a_reason_is_refused(li_wei, db_path):
+    log_late_call(li_wei)
+    li_wei("log", "withdraw", "1", "--why", "test entry")
+    before = store_digest(db_path)
+    for args, says in (
+        (("1", "--why", "again"), "entry 1 was withdrawn already"),
+        (("7", "--why", "x"), "no log entry 7"),
+        (("1",), "say why with --why"),
+        (("1", "--why", "   "), "say why with --why"),
+        (("--why", "x"), "give an entry's number, or --import RUN"),
+        (("1", "--import", "1", "--why", "x"), "give an entry's number, or --import RUN"),
+        (("--import", "9", "--why", "x"), "no import 9"),
+    ):
+        assert_clean_failure(li_wei("log", "withdraw", *args, ok=False), says=says)
+        assert store_digest(db_path) == before
+    r = li_wei("--lang", "zh", "log", "撤回", "1", "--why", "再一次", ok=False)
+    assert_clean_failure(r, says="已于")
+
+
+def test_a_whole_import_is_withdrawn_by_its_number(li_wei, tmp_path):
+    f = _inbox(
+        tmp_path,
+        "【中信银行】您尾号4821的信用卡已逾期。",
+        "【中信银行】您的信用卡欠款已逾期，请还款。",
+    )
+    assert "as import 1." in li_wei("log", "import-sms", f, "--yes").stdout
+    log_late_call(li_wei)
+    r = li_wei("--lang", "zh", "log", "撤回", "--import", "1", "--why", "测试导入")
+    assert "已撤回 2 条记录（1–2）" in r.stdout
+    assert [e["id"] for e in li_wei.json("log", "list")] == [3]
+    # A withdrawn message is still known as logged: importing the file again adds nothing.
+    assert "Nothing new" in li_wei("log", "import-sms", f, "--yes").stdout
+
+
+def test_a_bundle_whose_withdrawals_name_no_entry_of_the_chain_fails(li_wei, tmp_path):
+    log_late_call(li_wei)
+    li_wei("log", "withdraw", "1", "--why", "test")
+    bundle, forged = tmp_path / "b.zip", tmp_path / "forged.zip"
+    li_wei("evidence", "export", "-o", bundle)
+    import hashlib
+
+    with zipfile.ZipFile(bundle) as z, zipfile.ZipFile(forged, "w") as out:
+        manifest = json.loads(z.read("manifest.json"))
+        for item in z.infolist():
+            data = z.read(item)
+            if item.filename == "withdrawn.json":
+                data = b'[\n{"entry": 99, "at": "2026-12-01T00:00:00+00:00", "why": "x"}\n]\n'
+                manifest["files"]["withdrawn.json"] = hashlib.sha256(data).hexdigest()
+            if item.filename != "manifest.json":
+                out.writestr(item, data)
+        out.writestr("manifest.json", json.dumps(manifest))
+    r = li_wei("evidence", "verify", "--bundle", forged, ok=False)
+    assert r.exit_code == 1 and "not a withdrawal of an entry of the chain" in r.output
+
+
+def test_a_withdrawn_call_is_no_notice_no_stage_evidence_and_restarts_no_limitation(li_wei):
+    """A call logged by mistake must not count as an effective notice (the criminal countdown),
+    as evidence of the agency stage, or as a demand that restarted the limitation period."""
+    li_wei(
+        "log", "add", "4821", "--channel", "call", "--party", "agency", "--at", "2026-11-10 15:00"
+    )
+
+    def facts():
+        s = li_wei.json("stage", "4821")
+        risks = {r["key"]: r for r in s["risks"]}
+        return (
+            s["stage_by_evidence"],
+            risks["malicious-overdraft"]["effective_notices"],
+            risks["limitation"].get("restarted_on"),
+        )
+
+    assert facts() == ("agency", 1, "2026-11-10")
+    li_wei("log", "withdraw", "1", "--why", "a call to my own number, logged by mistake")
+    assert facts() == (None, 0, "2026-08-05")  # from the day it fell overdue again
