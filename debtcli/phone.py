@@ -11,7 +11,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -40,7 +40,7 @@ def number(text: str | None) -> str:
 class NameParts(NamedTuple):
     name: str | None
     number: str | None
-    at: datetime | None  # naive: the phone's local time
+    at: datetime | None  # naive (the phone's local time) unless the name gives its zone
     phone: str | None  # which phone's pattern matched
     direction: str = "unknown"  # in | out where the name says who dialled, else unknown
 
@@ -72,6 +72,12 @@ def read_call_name(stem: str, patterns: list[dict[str, str]]) -> NameParts:
             at = datetime.strptime(g["time"], p["time"])
         except (KeyError, ValueError):
             continue
+        if offset := g.get("offset"):  # the phone's own zone (BCR): 23:00+0800 is 23:00 there
+            sign = -1 if offset[0] == "-" else 1
+            minutes = sign * (int(offset[1:3]) * 60 + int(offset[3:5]))
+            if abs(minutes) > 14 * 60:
+                continue
+            at = at.replace(tzinfo=timezone(timedelta(minutes=minutes)))
         name = name.replace("_", " ").strip() if name else None
         return NameParts(name or None, number(num) or None, at, p["phone"], direction)
     return NameParts(None, None, None, None)
@@ -173,8 +179,9 @@ def scan_recordings(
                 continue
             shown = display_name(f)
             parts = read_call_name(Path(shown).stem, pack_phone["call_names"])
-            if parts.at is not None:
-                at, from_file = parts.at.astimezone(), False  # the phone's clock: local time
+            if parts.at is not None:  # the phone's clock: its zone where the name says it
+                at = parts.at if parts.at.tzinfo else parts.at.astimezone()
+                from_file = False
             else:
                 at, from_file = datetime.fromtimestamp(info.st_mtime).astimezone(), True
             try:
@@ -221,6 +228,7 @@ class Message(NamedTuple):
     at: datetime
     direction: str  # in | out
     body: str
+    contact: str | None = None  # the name the sender is saved under in the phone
 
 
 def read_sms_backup(path: Path, undated: list[str] | None = None) -> Iterator[Message]:
@@ -267,7 +275,8 @@ def read_sms_backup(path: Path, undated: list[str] | None = None) -> Iterator[Me
                 body = "\n".join(
                     p.get("text", "")
                     for p in elem.iter("part")
-                    if p.get("ct") == "text/plain" and p.get("text")
+                    if (p.get("ct") or "").split(";")[0].strip().lower() == "text/plain"
+                    and p.get("text")
                 )
                 kind_attr = a.get("msg_box", "1")
             else:
@@ -289,6 +298,7 @@ def read_sms_backup(path: Path, undated: list[str] | None = None) -> Iterator[Me
                     "in" if kind == 1 else "out",
                     # a line break as the phone stored it (CR LF, or a lone CR) is a line break
                     body.replace("\r\n", "\n").replace("\r", "\n"),
+                    _saved_as(a.get("contact_name")),
                 )
             elem.clear()
             root.clear()  # what was read is dropped: a 500 MB backup in a few MB
@@ -312,10 +322,16 @@ def read_sms_backup(path: Path, undated: list[str] | None = None) -> Iterator[Me
         raise BadInput(f"{path}: {en}", f"{path}：{zh}") from None
 
 
+def _saved_as(name: str | None) -> str | None:
+    """The contact name the backup app wrote, None for a number not saved ("(Unknown)")."""
+    name = (name or "").strip()
+    return None if name.lower() in ("", "(unknown)", "null", "unknown") else name
+
+
 _EXPAT_READS = {"utf8", "utf16", "usascii", "ascii", "iso88591", "latin1"}
 # A character reference to half of a UTF-16 surrogate pair (&#55357;&#56396;, an emoji as some
 # Android versions save it): not XML, and expat refuses the whole file.
-_SURROGATE_REF = re.compile(rb"&#(?:x([0-9a-fA-F]{4})|([0-9]{5}));")
+_SURROGATE_REF = re.compile(rb"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));")
 
 
 def _join_surrogates(data: bytes) -> bytes:
@@ -344,12 +360,12 @@ def _join_surrogates(data: bytes) -> bytes:
 
 
 def _whole_refs(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """Chunks with surrogate references joined, none cut across two chunks (the last 16 bytes
-    from an '&' on wait for the next)."""
+    """Chunks with surrogate references joined, none cut across two chunks: the end of a chunk
+    from the first '&' in its last 40 bytes waits for the next (a pair is at most 36)."""
     held = b""
     for chunk in chunks:
         data = held + chunk
-        cut = data.rfind(b"&", max(0, len(data) - 16))
+        cut = data.find(b"&", max(0, len(data) - 40))
         held, data = (data[cut:], data[:cut]) if cut >= 0 else (b"", data)
         yield _join_surrogates(data)
     yield _join_surrogates(held)
@@ -426,6 +442,7 @@ REASONS = {
     "before_due": ("a reminder before the due date", "到期前提醒"),
     "marketing": ("marketing", "营销"),
     "scam": ("looks like a scam", "疑似诈骗"),
+    "personal": ("a saved contact's", "通讯录联系人"),
     "none": ("no collection words", "无催收用语"),
 }
 COLLECTORS = ("agency", "law-firm", "court")  # a number the book knows as one: always proposed
@@ -437,45 +454,61 @@ class Judged(NamedTuple):
 
 
 def fold(text: str) -> str:
-    """A message as the pack's phrases are matched in it: full-width letters and digits read as
-    ASCII, white space removed (逾 期 and ＱＱ are what they look like)."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    """A message as the pack's words are matched in it: full-width letters and digits read as
+    ASCII, Latin letters in lower case, white space removed (逾 期, ＱＱ and "Past Due" are what
+    they look like)."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _any(patterns: list[str], text: str) -> bool:
+    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
 
 
 def judge_sms(
-    body: str, sms: dict[str, Any], sender_party: str | None = None, reply: bool = False
+    body: str,
+    sms: dict[str, Any],
+    sender_party: str | None = None,
+    reply: bool = False,
+    contact: str | None = None,
 ) -> Judged:
-    """Is this message collection, and why: the rules written out in the pack ([phone.sms]).
-    sender_party: what the number book says the sender is (None: not in the book). reply: the
-    user's own message to a creditor's number (the book's, or a bank's hotline): kept when it
-    speaks of the debt (我已申请分期), as the other side of the conversation."""
+    """Is this message collection, and why: the rules written out in the pack ([phone.sms], in
+    the order its comment gives). sender_party: what the number book says the sender is (None:
+    not in the book). reply: the user's own message to a creditor's number (the book's, or a
+    bank's hotline). contact: the name the phone has the sender saved under, if any."""
     text = fold(body)
-    hits = {key: [w for w in sms[key] if w in text] for key in ("overdue", "collection", "threats")}
-    with_debt = [w for w in sms["threats_with_debt"] if w in text]
-    if not any(w in text for w in sms["debt"]):
-        with_debt = []
-    ruled = [
-        kind
-        for kind, patterns in sms["not_collection"].items()
-        if any(re.search(p, text) for p in patterns)
-    ]
-    known = [("known", sender_party)] if sender_party in COLLECTORS else []
-    said = [("overdue", w) for w in hits["overdue"][:2]] or [
-        ("collection", w) for w in hits["collection"][:2]
-    ]
-    if "code" in ruled or "scam" in ruled:
-        return Judged(False, [("code" if "code" in ruled else "scam", "")])
-    # A threat said outright stands whatever else the message says; one that needs a debt
-    # beside it (上门, 冻结) stands only in a message nothing rules out.
-    threats = [*hits["threats"], *(with_debt if not ruled else [])]
-    if threats or known:
-        return Judged(True, [*known, *[("threat", w) for w in threats[:2]], *said][:3])
-    if hits["overdue"] and not {"transaction", "paid"} & set(ruled):
+    for clause in sms["conditional"]:  # 如您已还款请忽略 says nothing was paid
+        text = re.sub(clause, "", text, flags=re.IGNORECASE)
+
+    def found(key: str) -> list[str]:
+        return [w for w in sms[key] if fold(w) in text]
+
+    debt = found("debt")
+    threats = found("threats")
+    with_debt = found("threats_with_debt") if debt else []
+    overdue, weak = found("overdue"), found("collection") if debt else []
+    ruled = [k for k, patterns in sms["not_collection"].items() if _any(patterns, text)]
+    said = [("overdue", w) for w in overdue[:2]] or [("collection", w) for w in weak[:2]]
+    if reply:  # the user's own words: kept when they speak of the debt
+        return Judged(bool(debt), [("reply", debt[0])] if debt else [("none", "")])
+    if "code" in ruled or ("paid" in ruled and not threats):
+        return Judged(False, [("code" if "code" in ruled else "paid", "")])
+    if "scam" in ruled and not (debt and threats):
+        return Judged(False, [("scam", "")])
+    if sender_party in COLLECTORS:
+        return Judged(True, [("known", sender_party), *[("threat", w) for w in threats[:1]]])
+    saved = fold(contact or "")
+    personal = bool(saved) and not any(fold(w) in saved for w in sms["creditor_names"])
+    if threats:
+        return Judged(True, [*[("threat", w) for w in threats[:2]], *said][:3])
+    if personal:
+        return Judged(False, [("personal", "")])
+    others = [k for k in ruled if k not in ("scam", "paid")]
+    if with_debt and not others:
+        return Judged(True, [*[("threat", w) for w in with_debt[:2]], *said][:3])
+    if overdue:
         return Judged(True, said)
-    if hits["collection"] and not ruled:
+    if weak and not ruled:
         return Judged(True, said)
-    if reply and (debt := [w for w in sms["debt"] if w in text]):
-        return Judged(True, [("reply", debt[0])])
     return Judged(False, [(ruled[0] if ruled else "none", "")])
 
 
@@ -488,24 +521,33 @@ def reason_text(reasons: list[tuple[str, str]], lang: str) -> str:
 
 
 _LAST4 = re.compile(
-    r"(?:(?:尾号|末四位|后四位|末4位|后4位|尾数|ending(?:in)?)\D{0,3}?|卡号|信用卡|账户)"
-    r"(\d{4})(?!\d)"
+    r"(?:(?:尾号|末四位|后四位|末4位|后4位|尾数|ending(?:in)?)\D{0,3}?|[*＊xX]{2,}|(?:卡号|信用卡|账户))"
+    r"(\d{4})(?![\d年月日元号.,，*＊xX])"
 )
+# What may follow a bank's short name (浦发, 中信, 平安) for it to name the bank: 平安 alone is a
+# greeting, 招商 in 招商引资 is no bank.
+_AFTER_SHORT_NAME = ("信用卡", "银行", "的卡", "卡", "贷款", "客服")
 
 
 def named_banks(text: str, banks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The banks a message names: by a name with 银行 in it, a two-character short name (中信,
-    招行 … only where it ends in 行, so 招商引资 and 工商局 name no bank), or a Latin alias as a
-    whole word."""
-    from debtcli.rules import names_match
-
+    """The banks a message names: by a name with 银行 in it or ending in 行 (中信银行, 招行), by a
+    short name followed by 信用卡, 银行 or 卡 (浦发信用卡, 中信的卡), or by a Latin name between
+    non-letters (CMB信用卡, China Merchants Bank, [ICBC])."""
+    folded = fold(text)
+    spaced = unicodedata.normalize("NFKC", text).casefold()
     found = []
     for b in banks:
         for alias in b.get("match", []):
-            usable = (
-                (alias.isascii() and len(alias) >= 3) or "银行" in alias or alias.endswith("行")
-            )
-            if usable and names_match(alias, text):
+            if alias.isascii():
+                hit = (
+                    re.search(rf"(?<![a-z]){re.escape(alias.casefold())}(?![a-z])", spaced)
+                    is not None
+                )
+            elif "银行" in alias or alias.endswith("行"):
+                hit = alias in folded
+            else:
+                hit = any(alias + after in folded for after in _AFTER_SHORT_NAME)
+            if hit:
                 found.append(b)
                 break
     return found
@@ -519,9 +561,8 @@ def named_card(
     fits, whether the message names a bank or card at all, the reasons). A message that names
     a card or bank that is none of yours, or several, is left for the user: never given
     another card by --card."""
-    text = fold(body)
-    last4 = _LAST4.findall(text)
-    named = named_banks(text, banks)
+    last4 = _LAST4.findall(fold(body))
+    named = named_banks(body, banks)
     if not named:
         named = [
             b
@@ -540,7 +581,8 @@ def named_card(
         return not named or any(bank_of(c["bank"]) is b for b in named)
 
     fits = [c for c in live if at_named(c) and (not last4 or c["last4"] in last4)]
-    reasons = [("card", n) for n in last4[:1]] or [("bank", named[0]["zh"])]
+    shown = [fits[0]["last4"]] if len(fits) == 1 and last4 else last4[:1]
+    reasons = [("bank", b["zh"]) for b in named[:1]] + [("card", n) for n in shown]
     return (fits[0] if len(fits) == 1 else None), True, reasons
 
 
@@ -671,9 +713,9 @@ def propose_sms(
     for m in messages:
         k = look_up(known, m.number, hotlines)
         to_creditor = k is not None or m.number in hotlines
-        judged = judge_sms(
-            m.body, sms, k.party if k else None, m.direction == "out" and to_creditor
-        )
+        if m.direction == "out" and not to_creditor:
+            continue  # the user's own message to anyone else is personal
+        judged = judge_sms(m.body, sms, k.party if k else None, m.direction == "out", m.contact)
         if not judged.collection:
             continue
         card, named, about = named_card(m.body, m.number, cards, banks, bank_of)

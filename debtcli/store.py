@@ -1434,12 +1434,12 @@ def numbers_logged(conn: sqlite3.Connection) -> Iterator[tuple[str, str | None, 
     """(phone as typed, org, party, card_id) of every logged contact with a number that a
     person gave or confirmed, oldest first: what the log has learned about each number. An
     entry an import logged in bulk (--yes) teaches nothing: a message taken in by mistake must
-    not make its sender known."""
+    not make its sender known; a correction of it (log amend) is the user's word, and does."""
     yield from conn.execute(
         "SELECT phone, org, party, card_id FROM contacts c WHERE phone IS NOT NULL "
         "AND phone != '' AND NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.contact_id = "
         "COALESCE(c.amends, c.id)) AND NOT EXISTS (SELECT 1 FROM imported i JOIN imports r ON "
-        "r.id = i.import_id WHERE i.contact_id = COALESCE(c.amends, c.id) AND r.reviewed = 0) "
+        "r.id = i.import_id WHERE i.contact_id = c.id AND r.reviewed = 0) "
         "ORDER BY id"
     )
 

@@ -100,7 +100,7 @@ OTHER = [
 
 
 def messages() -> list[tuple[str, bool]]:
-    """(text, is collection) for every template filled with every FILL: 285 messages."""
+    """(text, is collection) for every template filled with every FILL (280 messages)."""
     return [
         (template.format(**fill), label)
         for templates, label in ((COLLECTION, True), (OTHER, False))

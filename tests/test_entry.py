@@ -666,6 +666,7 @@ def test_every_option_of_log_add_is_stored_as_given(li_wei, db_path):
         "promise_date": "2026-12-15", "claims": "arrest", "flags": "no-seal,threat",
         "note": "律师函", "amends": None, "attachments": [], "amended": False, "card": "4821",
         "violations": ["third-party", "abuse", "false-claim", "pay-to-personal", "letter-no-seal"],
+        "withdrawn": None,
     }  # fmt: skip
     log_add(li_wei, "4821", "2026-11-20 11:00", "--missed", "--minutes", "0", "--agents", "50")
     call = li_wei.json("log", "list")[-1]
@@ -678,7 +679,7 @@ def test_every_option_of_log_add_is_stored_as_given(li_wei, db_path):
         (("--channel", "sms", "--missed"), "--missed applies only to --channel call"),
         (("--no-seal",), "--no-seal applies only to a letter received (--channel letter or "
          "lawyer-letter)"),
-        (("--direction", "sideways"), "--direction 'sideways': choose one of in, out"),
+        (("--direction", "sideways"), "--direction 'sideways': choose one of in, out, unknown"),
         (("--missed", "--missed", "--party", "boss"), "--party 'boss': choose one of bank, "
          "agency, law-firm, court, unknown, impostor"),
     ):  # fmt: skip

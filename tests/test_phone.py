@@ -328,7 +328,7 @@ def test_messages_of_one_second_are_all_logged_in_order_at_the_imports_own_time(
 def test_a_message_that_cannot_be_logged_is_set_aside_by_its_sender(li_wei, tmp_path):
     long = "催收" * 2501  # 5,002 characters: over a note's 5,000
     f = tmp_path / "sms.xml"
-    f.write_text(SMS.replace("我已申请分期", long), encoding="utf-8")
+    f.write_text(SMS.replace("【中信银行】您的信用卡已逾期，请尽快还款。", long), encoding="utf-8")
     r = li_wei("log", "import-sms", f, "--yes", "--card", "4821")
     out = " ".join(r.stdout.split())
     assert (
@@ -447,8 +447,9 @@ def test_one_message_of_millions_of_characters_is_set_aside(li_wei, tmp_path):
     "stem, number, at, direction",
     [
         ("20261120_224000.123+0800_out_sim1_4008123456_Zhang_San", "4008123456",
-         "2026-11-20 22:40:00", "out"),
-        ("20261120_224000.123+0800_in_4008123456", "4008123456", "2026-11-20 22:40:00", "in"),
+         "2026-11-20 22:40:00+08:00", "out"),
+        ("20261120_224000.123+0800_in_4008123456", "4008123456", "2026-11-20 22:40:00+08:00",
+         "in"),
         ("19145520861 2026-11-20 22-40-00", "19145520861", "2026-11-20 22:40:00", "unknown"),
         ("4008123456_20261120224000", "4008123456", "2026-11-20 22:40:00", "unknown"),
     ],
@@ -490,3 +491,24 @@ def test_oga_and_flac_recordings_are_read(li_wei, tmp_path):
     wav(f / "20261120_111500.000+0800_out_95558.flac", 3)  # not FLAC inside: length unknown
     r = li_wei("log", "import-calls", f, "--yes", "--card", "4821")
     assert "Logged 2 entries" in r.stdout
+
+
+def test_list_shows_every_proposal_and_json_lists_calls_with_their_direction(li_wei, tmp_path):
+    f = tmp_path / "call_rec"
+    f.mkdir()
+    for minute in range(45):
+        MAKERS["m4a"](f / f"95558_2026112010{minute:02d}00.m4a", 5)
+    (f / "notes.txt").write_text("not audio")
+    listed = li_wei("log", "import-calls", f, "--list", "--card", "4821").stdout
+    assert "10:44" in listed and "10:21" in listed and "--list shows every one" not in listed
+    assert "--list shows every one" in li_wei("log", "import-calls", f, "--dry-run").stdout
+    calls = li_wei.json("log", "import-calls", f)
+    assert len(calls) == 45 and {c["direction"] for c in calls} == {"unknown"}
+    assert li_wei.json("log", "list") == []  # neither wrote anything
+
+
+def test_a_bcr_name_keeps_the_phones_own_zone_and_reads_capitals_and_spaced_numbers():
+    names = load_pack("cn").data["phone"]["call_names"]
+    parts = read_call_name("20261120_230000.000+0800_IN_sim2_+86 135 0000 9999_Li", names)
+    assert str(parts.at) == "2026-11-20 23:00:00+08:00"
+    assert (parts.direction, parts.number, parts.name) == ("in", "13500009999", "Li")

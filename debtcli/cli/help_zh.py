@@ -232,6 +232,8 @@ TEXT = {
     "in (they contacted you, default), out (you contacted them), or unknown (an imported "
     "recording: not counted as theirs until you say).": "来（对方联系你，默认）、去（你联系对方）或方向未知"
     "（导入的录音：在你说明之前不算作对方的联系）。",
+    "Show every proposal with its reason (not only the ends); write nothing.": "显示每条拟记录的内容及理由"
+    "（不只是首尾）；不写入任何内容。",
     "Every proposal as JSON, with the reasons it was proposed; writes nothing.": "以 JSON 列出每条拟记录的内容及"
     "理由；不写入任何内容。",
     "Who: bank, agency, law-firm, court, unknown, or impostor (someone using the bank's name: "

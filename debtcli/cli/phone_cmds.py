@@ -29,6 +29,10 @@ CardOpt = Annotated[
         "know (otherwise asked, or skipped with --yes).",
     ),
 ]
+ListOpt = Annotated[
+    bool,
+    Opt("--list", help="Show every proposal with its reason (not only the ends); write nothing."),
+]
 ListJsonOpt = Annotated[
     bool,
     Opt(
@@ -52,7 +56,7 @@ def _card_name(card: Any) -> str:
     return f"****{card['last4']}" if card else state.t("? (unknown caller)", "？（未知号码）")
 
 
-def _show(proposals: list[Any]) -> None:
+def _show(proposals: list[Any], every: bool = False) -> None:
     """The table of what an import would log: its ends only when it is long."""
     from debtcli.cli.tables import show_table
     from debtcli.phone import reason_text
@@ -79,7 +83,11 @@ def _show(proposals: list[Any]) -> None:
         ]
         for p in proposals
     ]
-    shown = rows if len(rows) <= TABLE_ROWS else rows[: TABLE_ROWS // 2] + rows[-TABLE_ROWS // 2 :]
+    shown = (
+        rows
+        if every or len(rows) <= TABLE_ROWS
+        else rows[: TABLE_ROWS // 2] + rows[-TABLE_ROWS // 2 :]
+    )
     show_table(
         console(),
         [
@@ -97,37 +105,56 @@ def _show(proposals: list[Any]) -> None:
     )
     if len(rows) > len(shown):
         say(
-            f"(the first and last {TABLE_ROWS // 2} of {len(rows)}; --dry-run shows the same)",
-            f"（共 {len(rows)} 条，显示最前和最后各 {TABLE_ROWS // 2} 条）",
+            f"(the first and last {TABLE_ROWS // 2} of {len(rows)}; --list shows every one)",
+            f"（共 {len(rows)} 条，显示最前和最后各 {TABLE_ROWS // 2} 条；--list 显示全部）",
         )
 
 
-def _ask_cards(new: list[Any]) -> list[Any]:
-    """At a terminal: the card of each entry from a number the book does not know (Enter
-    skips it)."""
+def _review_by_sender(new: list[Any]) -> list[Any]:
+    """At a terminal: one question per sender for all of its messages or calls (a real inbox
+    has hundreds from a few numbers): log them, on the card each names or the card typed for
+    those that name none, or skip them. Returns what the user accepted."""
     from debtcli.cli.common import ask
     from debtcli.ledger import find_card
+    from debtcli.phone import reason_text
     from debtcli.store import list_cards
+    from debtcli.visit import yes_no
 
-    s, t = state.store(), state.t
+    s, t, pack = state.store(), state.t, state.pack()
     last4 = [c["last4"] for c in list_cards(s)]
+    groups: dict[str, list[Any]] = {}
+    for p in new:
+        groups.setdefault(p.who, []).append(p)
+    kept: list[Any] = []
+    for who, ps in groups.items():
+        n, first = len(ps), ps[0]
+        why = reason_text(list(first.reasons), state.lang)
+        say(
+            f"{who}: {n} {'entry' if n == 1 else 'entries'}, e.g. “{first.what[:60]}”"
+            + (f" ({why})" if why else ""),
+            f"{who}：{n} 条，例如“{first.what[:60]}”" + (f"（{why}）" if why else ""),
+        )
+        if any(p.card is None for p in ps):
 
-    def card_or_skip(answer: str) -> Any:
-        return find_card(s, answer) if answer.strip() else None
+            def card_or_skip(answer: str) -> Any:
+                return find_card(s, answer) if answer.strip() else None
 
-    for i, p in enumerate(new):
-        if p.card is None:
-            when = show_time(p.at.isoformat(), state.lang)
-            new[i] = p._replace(
-                card=ask(
-                    t(
-                        f"{p.who} at {when}: which card ({', '.join(last4)}; Enter to skip)",
-                        f"{p.who}（{when}）：是哪张卡（{'、'.join(last4)}；回车跳过）",
-                    ),
-                    card_or_skip,
-                )
+            card = ask(
+                t(
+                    f"  Which card are they about ({', '.join(last4)}; Enter skips them)",
+                    f"  是哪张卡（{'、'.join(last4)}；回车跳过）",
+                ),
+                card_or_skip,
             )
-    return new
+            if card is not None:
+                kept += [p if p.card else p._replace(card=card) for p in ps]
+        elif ask(t("  Log them? (y/n)", "  记录吗？（是/否）"), lambda a: yes_no(pack, a)):
+            kept += ps
+    return kept
+
+
+def _say_aside(en: str, zh: str) -> None:
+    console(stderr=True).print(state.t(en, zh))
 
 
 def _as_json(proposals: list[Any]) -> list[dict[str, Any]]:
@@ -158,17 +185,17 @@ def _review_and_log(
     card: str | None,
     source: tuple[str, Path],
     json_out: bool = False,
+    every: bool = False,
 ) -> None:
     """Show what would be logged, then log it as the user decides: --yes, --dry-run, or at a
-    terminal accept, skip or assign each unknown caller. All of it in one transaction."""
+    terminal sender by sender (accept, skip, or give the card). All of it in one transaction."""
     from debtcli import contactlog
-    from debtcli.cli.common import ask
     from debtcli.dates import latest_allowed
     from debtcli.errors import BadInput
     from debtcli.ledger import find_card
     from debtcli.phone import mark_future
 
-    s, pack, t = state.store(), state.pack(), state.t
+    s, pack = state.store(), state.pack()
     default = find_card(s, card) if card else None
     proposals = mark_future(
         [p if p.named or p.card else p._replace(card=default) for p in proposals],
@@ -177,7 +204,9 @@ def _review_and_log(
     if json_out:  # every proposal with its reasons; nothing written
         emit_json(_as_json(proposals))
         return
-    _show(proposals)
+    _show(proposals, every)
+    if every:  # --list: every proposal, nothing written
+        return
     new = [p for p in proposals if p.status == "new"]
     if future := sum(p.status == "future" for p in proposals):
         say(
@@ -216,7 +245,10 @@ def _review_and_log(
         return
     interactive = sys.stdin.isatty() and not yes
     if interactive:
-        new = _ask_cards(new)
+        new = _review_by_sender(new)
+        if not new:
+            say("Nothing was logged.", "未记录任何内容。")
+            return
     unknown = [p for p in new if p.card is None]
     new = [p for p in new if p.card is not None]
     if not (interactive or yes):
@@ -235,15 +267,6 @@ def _review_and_log(
         )
     if not new:
         return
-    if interactive:
-        from debtcli.visit import yes_no
-
-        if not ask(
-            t(f"Log these {len(new)}? (y/n)", f"记录这 {len(new)} 条吗？（是/否）"),
-            lambda a: yes_no(pack, a),
-        ):
-            say("Nothing was logged.", "未记录任何内容。")
-            return
     run = (source[0], str(source[1].resolve()), interactive)
     done = contactlog.import_proposals(s, pack, new, state.today, run)
     for what, en, zh in done.set_aside:
@@ -282,6 +305,8 @@ def import_calls(
     yes: YesOpt = False,
     dry_run: DryOpt = False,
     card: CardOpt = None,
+    every: ListOpt = False,
+    json_out: ListJsonOpt = False,
 ) -> None:
     """Log the call recordings your phone made: time and number from each file's name
     (Xiaomi, Huawei/Honor, OPPO/OnePlus/realme, Samsung; else the file's date, said in the
@@ -311,11 +336,11 @@ def import_calls(
         "unreadable": ("unreadable", "无法读取"),
     }
     for why, n in skipped.items():
-        say(
+        (say if not json_out else _say_aside)(
             f"{n} file{'s' if n > 1 else ''} not taken: {reasons[why][0]}.",
             f"{n} 个文件未导入：{reasons[why][1]}。",
         )
-    _review_and_log(proposals, yes, dry_run, card, ("calls", folder))
+    _review_and_log(proposals, yes, dry_run, card, ("calls", folder), json_out, every)
 
 
 @log_app.command("import-sms")
@@ -324,6 +349,7 @@ def import_sms(
     yes: YesOpt = False,
     dry_run: DryOpt = False,
     card: CardOpt = None,
+    every: ListOpt = False,
     json_out: ListJsonOpt = False,
 ) -> None:
     """Log collection messages from an Android SMS backup: only those from a number in the book
@@ -344,9 +370,9 @@ def import_sms(
         pack.data.get("banks", []),
         pack.bank,
     )
-    if undated and not json_out:
+    if undated:  # said on stderr beside --json, whose stdout is the data
         n = len(undated)
-        say(
+        (say if not json_out else _say_aside)(
             f"{n} message{'s' if n > 1 else ''} without a readable date set aside, not read "
             f"(from {', '.join(sorted(set(undated))[:5])}).",
             f"{n} 条短信没有可读的日期，已搁置、未读取（来自 {'、'.join(sorted(set(undated))[:5])}）。",
@@ -354,7 +380,7 @@ def import_sms(
     if not proposals and not json_out:
         say(f"No collection messages in {file}.", f"{file} 中没有催收短信。")
         return
-    _review_and_log(proposals, yes, dry_run, card, ("sms", file), json_out)
+    _review_and_log(proposals, yes, dry_run, card, ("sms", file), json_out, every)
 
 
 log_app.command("导入录音", hidden=True)(import_calls)
