@@ -810,6 +810,15 @@ _CURRENT = (
 )
 
 
+# A contact addressed to the cardholder in person (a message to their own number, a letter to
+# them, a visit they met, a call to them), and one that reached them: for a call, answered (a
+# missed call says nothing). Only what reached the cardholder interrupts the limitation period
+# (民法典 195(一); 2020 时效规定 第八条), is an effective notice, or shows a stage; a call or
+# letter to a family member does none of it.
+_TO_CARDHOLDER = "c.direction = 'in' AND c.contacted = 'self'"
+_REACHED = f"{_TO_CARDHOLDER} AND (c.channel != 'call' OR c.answered = 1)"
+
+
 def chain_state(conn: sqlite3.Connection) -> tuple[int, str, int]:
     """(entries recorded, hash of the last, id of the last)."""
     meta = dict(
@@ -1128,7 +1137,7 @@ def evidence_pairs(
         col = "channel" if "channel" in rule else "party"
         hit = store.conn.execute(
             f"SELECT c.channel, c.party FROM contacts c WHERE c.card_id = ? AND c.{col} = ? "
-            f"AND c.at_utc > ? AND c.direction = 'in' AND {_in('c.party', parties)} "
+            f"AND c.at_utc > ? AND {_REACHED} AND {_in('c.party', parties)} "
             f"AND {_CURRENT} LIMIT 1",
             (card_id, rule[col], after_utc, *parties),
         ).fetchone()
@@ -1144,8 +1153,7 @@ def notice_days(
     that could be collection notices."""
     rows = store.conn.execute(
         f"SELECT substr(c.at, 1, 10) AS day, c.channel, c.answered, COUNT(*) AS n "
-        f"FROM contacts c WHERE c.card_id = ? AND c.at_utc > ? AND c.direction = 'in' "
-        f"AND c.contacted = 'self' "
+        f"FROM contacts c WHERE c.card_id = ? AND c.at_utc > ? AND {_TO_CARDHOLDER} "
         f"AND c.channel IN ({', '.join('?' * len(channels))}) "
         f"AND c.party IN ({', '.join('?' * len(parties))}) AND {_CURRENT} "
         f"GROUP BY day, c.channel, c.answered",
@@ -1170,10 +1178,9 @@ def first_notice(
 
     row = store.conn.execute(
         f"SELECT c.at, c.channel, c.answered FROM contacts c WHERE c.card_id = ? "
-        f"AND c.at_utc >= ? AND c.direction = 'in' AND c.contacted = 'self' "
+        f"AND c.at_utc >= ? AND {_REACHED} "
         f"AND c.channel IN ({', '.join('?' * len(channels))}) "
-        f"AND c.party IN ({', '.join('?' * len(parties))}) "
-        f"AND (c.channel != 'call' OR c.answered = 1) AND {_CURRENT} "
+        f"AND c.party IN ({', '.join('?' * len(parties))}) AND {_CURRENT} "
         f"ORDER BY c.at_utc LIMIT 1",
         (card_id, start_utc, *channels, *parties),
     ).fetchone()
@@ -1183,10 +1190,11 @@ def first_notice(
 
 
 def last_demand(store: Store, card_id: int, parties: list[str]) -> str | None:
-    """The local day of the last incoming contact by a creditor (`parties`): it restarts the
-    limitation period. An impostor's call restarts nothing."""
+    """The local day of the last demand by a creditor (`parties`) that reached the cardholder:
+    it restarts the limitation period. An impostor's call, a missed call and a call to the
+    family restart nothing."""
     row = store.conn.execute(
-        f"SELECT c.at FROM contacts c WHERE c.card_id = ? AND c.direction = 'in' "
+        f"SELECT c.at FROM contacts c WHERE c.card_id = ? AND {_REACHED} "
         f"AND {_in('c.party', parties)} AND {_CURRENT} ORDER BY c.at_utc DESC LIMIT 1",
         (card_id, *parties),
     ).fetchone()
