@@ -510,6 +510,16 @@ def render_markdown(kind: str, lang: str, ctx: dict[str, Any]) -> str:
 NEW_ARRANGEMENTS = ("installment", "interest-freeze", "deferral")  # each asks for a new plan
 
 
+def limitation_notes(pack: Pack, lang: str) -> list[str]:
+    """What acknowledging a debt does to the limitation period, and the one thing that waives
+    the defence after it has run (a signature showing agreement to pay): beside every letter
+    that acknowledges the debt, and beside a plan."""
+    return [
+        pack.text(pack.data["letters"]["warnings"], "limitation", lang),
+        pack.text(pack.indicator("limitation"), "waiver", lang),
+    ]
+
+
 def warnings(pack: Pack, kind: str, lang: str, in_force: dict[str, Any] | None) -> list[str]:
     """What the sender should know, printed on stderr beside the letter; the disclaimer once.
     in_force: the agreement the card is already under and being kept (build_context's
@@ -533,7 +543,7 @@ def warnings(pack: Pack, kind: str, lang: str, in_force: dict[str, Any] | None) 
             )
         )
     if kinds(pack)[kind]["acknowledges"]:
-        out.append(pick(lang, w["limitation_en"], w["limitation_zh"]))
+        out += limitation_notes(pack, lang)
     if kind in ("installment", "interest-freeze"):
         out.append(pick(lang, w["may_en"], w["may_zh"]))
         out.append(pick(lang, w["art70_en"], w["art70_zh"]))

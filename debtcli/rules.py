@@ -105,6 +105,8 @@ _INDICATORS = {
         "years": int,
         "expired_zh": str,
         "expired_en": str,
+        "waiver_zh": str,
+        "waiver_en": str,
         "installments_zh": str,
         "installments_en": str,
     },

@@ -48,3 +48,21 @@ def test_a_demand_that_reached_the_cardholder_restarts_the_period(old_debt, how)
     log_add(old_debt, "4821", "2023-12-20 10:00", *how[2:], channel=how[1])
     after = _limitation(old_debt)
     assert after["restarted_on"] == "2023-12-20" and after["runs_until"] == "2026-12-20"
+
+
+def test_the_waiver_warning_says_what_facts_12_says_everywhere_it_is_printed(old_debt):
+    """Only a signature showing agreement to pay waives the defence after expiry; a receipt
+    marked 仅确认收到 does not (2020 时效规定 第十九条第三款). It said that signing for any
+    collection notice did, contradicting the pack's own time-bar text."""
+    for lang, right, wrong in (
+        ("zh", "只写“仅确认收到，不代表认可金额”并签收的不会", "签收催收通知，会放弃"),
+        ("en", "does not (SPC Provisions on limitation (2020), Art. 19(3))", "signing a collection notice after"),
+    ):  # fmt: skip
+        plan = " ".join(
+            old_debt(
+                "--lang", lang, "plan", "--income", "9000", "--expenses", "6000"
+            ).stdout.split()
+        )
+        stage = " ".join(old_debt("--lang", lang, "stage", "4821").stdout.split())
+        for said in (plan, stage):
+            assert right in said and wrong not in said

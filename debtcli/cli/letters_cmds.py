@@ -205,8 +205,10 @@ def render_plan(h: Any) -> None:
             "Next: debtcli letter make installment CARD --income … --expenses … (one per bank)",
             "下一步：debtcli letter make installment 卡号 --income … --expenses …（每家银行一封）",
         )
-    limitation = pack.text(pack.data["letters"]["warnings"], "limitation", state.lang)
-    say(limitation, limitation)
+    from debtcli.letters import limitation_notes
+
+    for note in limitation_notes(pack, state.lang):
+        say(note, note)
 
 
 def _show_schedule(out: Any, h: Any) -> None:

@@ -320,6 +320,7 @@ def _render_limitation(risk: dict[str, Any], r: dict[str, Any], ind: dict[str, A
     if risk["expired"]:
         out.print(t(f"Limitation period: {begins[0]}.", f"诉讼时效：{begins[1]}。"), style="bold")
         out.print("  " + pack.text(ind, "expired", lang).format(date=ends))
+        out.print("  " + pack.text(ind, "waiver", lang))
     else:
         out.print(
             t(
