@@ -342,6 +342,13 @@ def amend(
             f"没有编号为 {entry_id} 的记录；见 `debtcli log list`",
         )
     root = original["amends"] or original["id"]
+    if root in (gone := st.withdrawals(store.conn)):
+        raise BadInput(
+            f"entry {entry_id} was withdrawn on {gone[root]['at'][:10]} and counts nowhere: a "
+            "correction of it would count nowhere either; log it anew with `debtcli log add`",
+            f"记录 {entry_id} 已于 {gone[root]['at'][:10]} 撤回，不计入任何统计：更正它也不会计入；"
+            "请用 `debtcli log add` 重新记录",
+        )
     latest = st.latest_version(store, root)
     assert latest is not None  # the original exists
     given = {k: v for k, v in raw.items() if v not in (None, [], ())}
@@ -401,7 +408,11 @@ def withdraw(store: st.Store, entry_id: int | None, run: int | None, why: str | 
                 )
             ids = [row[1] or row[0]]
         done = st.withdrawals(conn)
-        again = [i for i in ids if i in done]
+        if run is not None:  # a run: what is left of it (one entry may be withdrawn already)
+            left = [i for i in ids if i not in done]
+            ids, again = left, ([] if left or not ids else ids)
+        else:
+            again = [i for i in ids if i in done]
         if again:
             raise BadInput(
                 f"entry {_ranges(again)} was withdrawn already, on {done[again[0]]['at'][:10]}",
@@ -660,12 +671,14 @@ def import_proposals(
     proposals: list[Any],
     today: date,
     run: tuple[str, str, bool] = ("phone", "", False),
+    again: bool = False,
 ) -> Imported:
     """Log what a phone import proposed (debtcli.phone): each entry checked as `log add`
     checks it, recordings attached by SHA-256, all in time order, in one transaction. One that
     `log add` would refuse (a date before 1990, a file gone meanwhile) is set aside and named,
     never fatal to the rest; one logged meanwhile by another import is not logged twice.
-    run: (kind, source, reviewed): the import recorded with the entries it logged."""
+    run: (kind, source, reviewed): the import recorded with the entries it logged. again: an
+    entry logged before and withdrawn is logged anew (else it counts as logged)."""
     from debtcli.attachments import prepare
     from debtcli.dates import latest_allowed, local_now
     from debtcli.phone import message_key
@@ -685,8 +698,9 @@ def import_proposals(
 
     def logged(conn: sqlite3.Connection, e: dict, files: list[dict]) -> bool:
         if not seen:
-            seen["files"] = st.logged_attachment_hashes(conn)
-            seen["sms"] = {message_key(*m) for m in st.logged_messages(conn)}
+            which = False if again else None  # with again, withdrawn ones are not "logged"
+            seen["files"] = st.logged_attachment_hashes(conn, which)
+            seen["sms"] = {message_key(*m) for m in st.logged_messages(conn, which)}
         if files:
             return all(a["sha256"] in seen["files"] for a in files)
         return (
@@ -974,6 +988,7 @@ def verify_store(store: st.Store, parallel: bool = True) -> tuple[int, str, list
     count = int(st.chain_state(conn)[0])
     seen, last, problems, pages = _verify_entries(store, parallel, lambda: _integrity(store, count))
     problems = pages + problems
+    problems += _withdrawal_problems(conn)
     atts = st.attachments_for(conn)
     orphans = st.orphan_attachments(conn)
     for eid, sha in orphans:
@@ -1438,6 +1453,7 @@ class BundleCheck(NamedTuple):
     removed: list[int] = []  # noqa: RUF012  entries the bundle should show and does not
     hashes: dict[int, str] = {}  # noqa: RUF012  the chain's hash of each entry asked for
     referenced: set[str] = set()  # noqa: RUF012  the attachments the entries shown name
+    withdrawn: list[int] = []  # noqa: RUF012  entries the holder withdrew (withdrawn.json)
 
 
 MASKABLE = (*_MASKED_WHOLE, *_MASKED_TEXT, "attachments")
@@ -1741,33 +1757,82 @@ def _attachment_problems(
     return out
 
 
-def _withdrawn_problems(z: Any, chain_count: int) -> list[Problem]:
-    """withdrawn.json: each withdrawal names an entry of the chain, once, with when and why."""
+def _withdrawn_problems(
+    z: Any, chain_count: int, absent: set[int]
+) -> tuple[list[int], list[Problem]]:
+    """withdrawn.json: each withdrawal names an entry the bundle shows, once, with when (a time
+    with its offset) and why. Withdrawals are the holder's statement, kept beside the chain and
+    not covered by it: they can be checked for form, never proven."""
+
+    def wrong(what: str, eid: int | None = None) -> Problem:
+        return Problem(
+            eid,
+            "changed",
+            f"withdrawn.json: {what[:60]} is not a withdrawal of an entry the bundle shows",
+            f"withdrawn.json：{what[:60]} 不是对证据包中某条记录的撤回",
+        )
+
     seen: set[int] = set()
     out = []
-    for w in json_items(z, "withdrawn.json"):
-        eid = w.get("entry") if isinstance(w, dict) else None
-        if type(eid) is not int:
-            eid = None
-        ok = (
-            eid is not None
-            and 1 <= eid <= chain_count
-            and eid not in seen
-            and set(w) == {"entry", "at", "why"}
-            and all(isinstance(w[k], str) and w[k] for k in ("at", "why"))
-        )
-        if not ok:
-            out.append(
-                Problem(
-                    eid,
-                    "changed",
-                    f"withdrawn.json: {str(w)[:60]} is not a withdrawal of an entry of the chain",
-                    f"withdrawn.json：{str(w)[:60]} 不是对链中某条记录的撤回",
-                )
+    try:
+        for w in json_items(z, "withdrawn.json"):
+            eid = w.get("entry") if isinstance(w, dict) else None
+            eid = eid if type(eid) is int else None
+            ok = (
+                eid is not None
+                and 1 <= eid <= chain_count
+                and eid not in absent
+                and eid not in seen
+                and set(w) == {"entry", "at", "why"}
+                and isinstance(w["why"], str)
+                and w["why"].strip() != ""
+                and _is_time(w["at"])
             )
-        elif eid is not None:
-            seen.add(eid)
+            if ok and eid is not None:
+                seen.add(eid)
+            else:
+                out.append(wrong(str(w), eid))
+    except (KeyError, ValueError, TypeError, RecursionError, UnicodeDecodeError):
+        out.append(wrong("the file", None))
+    return sorted(seen), out
+
+
+def _withdrawal_problems(conn: sqlite3.Connection) -> list[Problem]:
+    """Withdrawals as debtcli writes them: of an original entry that exists, with when and a
+    reason. Any other was written outside debtcli (an edited store, export or backup)."""
+    out = []
+    for eid, at, why, amends, exists in st.withdrawal_rows(conn):
+        if not exists or amends is not None or not (why or "").strip() or len(why) > 5000:
+            fault = (
+                ("names no entry", "指向不存在的记录")
+                if not exists
+                else ("names a correction, not an original entry", "指向更正记录而非原记录")
+                if amends is not None
+                else ("has no reason, or one too long", "没有原因或原因过长")
+            )
+        elif not _is_time(at):
+            fault = ("has no time with its offset", "没有带时区的时间")
+        else:
+            continue
+        out.append(
+            Problem(
+                eid,
+                "withdrawal",
+                f"the withdrawal of entry {eid} {fault[0]}: written outside debtcli",
+                f"记录 {eid} 的撤回{fault[1]}：在 debtcli 之外写入",
+            )
+        )
     return out
+
+
+def _is_time(value: Any) -> bool:
+    """A time as debtcli writes one: ISO 8601 with its UTC offset."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return datetime.fromisoformat(value).utcoffset() is not None
+    except ValueError:
+        return False
 
 
 def json_items(z: Any, name: str) -> Iterator[Any]:
@@ -1874,9 +1939,11 @@ def verify_bundle(path: Path, ca_pem: str | None = None) -> BundleCheck:
             f"{path}：entries.json、chain.json 或时间戳缺失或无法读取（{exc}）",
         ) from exc
     expected = {"entries.json", "chain.json", *DERIVED} | {f"attachments/{m}" for m in members}
+    withdrawn: list[int] = []
     if "withdrawn.json" in names:
         expected.add("withdrawn.json")
-        problems.extend(_withdrawn_problems(z, result.chain))
+        withdrawn, wrong = _withdrawn_problems(z, result.chain, set(result.absent))
+        problems.extend(wrong)
     expected |= set(stamp_files([{**t, "gen_time": None} for t in tokens]))
     for n in sorted(names - expected) + sorted(
         f"attachments/{m}" for m in members if m not in result.referenced
@@ -1920,6 +1987,7 @@ def verify_bundle(path: Path, ca_pem: str | None = None) -> BundleCheck:
         card=str(card) if card else None,
         redacted=bool(manifest.get("redacted")),
         withheld=sorted(withheld & set(result.absent) - set(result.removed)),
+        withdrawn=withdrawn,
     )
 
 

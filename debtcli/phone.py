@@ -441,6 +441,7 @@ REASONS = {
     "paid": ("a repayment confirmation", "还款确认"),
     "before_due": ("a reminder before the due date", "到期前提醒"),
     "marketing": ("marketing", "营销"),
+    "bills": ("a bill, not a card debt", "账单缴费，不是卡债"),
     "scam": ("looks like a scam", "疑似诈骗"),
     "personal": ("a saved contact's", "通讯录联系人"),
     "none": ("no collection words", "无催收用语"),
@@ -505,7 +506,7 @@ def judge_sms(
     others = [k for k in ruled if k not in ("scam", "paid")]
     if with_debt and not others:
         return Judged(True, [*[("threat", w) for w in with_debt[:2]], *said][:3])
-    if overdue:
+    if overdue and "bills" not in ruled:
         return Judged(True, said)
     if weak and not ruled:
         return Judged(True, said)
@@ -630,7 +631,9 @@ class Proposal(NamedTuple):
     card: Any | None  # None: a number the book does not know (assign a card, or skip)
     raw: dict[str, Any]  # what build_entry takes
     source: Path | None  # the recording to attach
-    status: str  # new | logged (already in the log) | future (after today): only new is logged
+    # new | logged (already in the log) | withdrawn (logged, then withdrawn: not again unless
+    # asked) | future (after today): only new is logged
+    status: str
     who: str
     what: str
     named: bool = False  # the message names a bank or card: --card does not override it
@@ -652,8 +655,10 @@ def _who(known: Known | None, name: str | None, num: str | None) -> str:
 
 
 def propose_calls(
-    recordings: list[Recording], known: dict[str, Known], logged: set[str], lang: str
+    recordings: list[Recording], known: dict[str, Known], logged: dict[str, str], lang: str
 ) -> list[Proposal]:
+    """What each recording would be logged as; logged: the status of a file already in the
+    log, by its SHA-256 (logged, or withdrawn)."""
     out = []
     for r in recordings:
         k = known.get(r.number or "")
@@ -680,7 +685,7 @@ def propose_calls(
                 k.card if k else None,
                 raw,
                 r.path,
-                "logged" if r.sha256 in logged else "new",
+                logged.get(r.sha256, "new"),
                 _who(k, r.name, r.number),
                 length,
             )
@@ -699,7 +704,7 @@ def look_up(known: dict[str, Known], num: str, hotlines: list[str]) -> Known | N
 def propose_sms(
     messages: Iterator[Message],
     known: dict[str, Known],
-    logged: set[tuple[str, str, str]],
+    logged: dict[tuple[str, str, str], str],
     sms: dict[str, Any],
     cards: list[Any],
     banks: list[dict[str, Any]],
@@ -721,7 +726,7 @@ def propose_sms(
         card, named, about = named_card(m.body, m.number, cards, banks, bank_of)
         at_utc = m.at.astimezone(UTC).isoformat()
         key = message_key(m.number, at_utc, m.body)
-        status = "logged" if key in logged or key in seen else "new"
+        status = "logged" if key in seen else logged.get(key, "new")
         seen.add(key)
         raw = {
             "at": m.at.isoformat(),

@@ -929,6 +929,19 @@ def iter_contacts(
     if bank is not None:
         where.append("cards.bank = ?")
         args.append(bank)
+    # The corrected view is filtered in Python below rather than in SQL: amendments and
+    # withdrawals are few, and a NOT EXISTS per row costs more than reading their short lists.
+    # But the latest N must be N that count, so then the filter goes into the SQL too.
+    latest_of: dict[int, int] = {}
+    if not history:
+        latest_of = dict(
+            store.conn.execute(
+                "SELECT amends, MAX(id) FROM contacts WHERE amends IS NOT NULL GROUP BY amends"
+            ).fetchall()
+        )
+    out_of_counts = withdrawals(store.conn)
+    if latest is not None and not history and (latest_of or out_of_counts):
+        where.append(_CURRENT)
     picked = ", ".join(f"c.{k}" for k in ("id", "amends", *columns)) if columns else "c.*"
     sql = (
         f"SELECT {picked}, c.id AS row_id, COALESCE(c.amends, c.id) AS root, cards.bank, "
@@ -942,16 +955,6 @@ def iter_contacts(
         sql += "ORDER BY at_utc, id"
     else:
         sql += " ORDER BY c.at_utc, c.id"
-    # The corrected view is filtered here rather than in SQL: amendments are few, and a
-    # NOT EXISTS per row costs more than reading the short list of the latest corrections.
-    latest_of: dict[int, int] = {}
-    if not history:
-        latest_of = dict(
-            store.conn.execute(
-                "SELECT amends, MAX(id) FROM contacts WHERE amends IS NOT NULL GROUP BY amends"
-            ).fetchall()
-        )
-    out_of_counts = withdrawals(store.conn)
     cur = store.conn.execute(sql, args)
     cur.row_factory = None
     names = [d[0] for d in cur.description]
@@ -1044,6 +1047,18 @@ def count_withdrawn(conn: sqlite3.Connection, card_id: int | None = None) -> int
             (card_id,),
         ).fetchone()[0]
     )
+
+
+def withdrawal_rows(conn: sqlite3.Connection) -> list[tuple[int, str, str, int | None, bool]]:
+    """(entry, at, why, the entry's amends, whether the entry exists) of every withdrawal, for
+    verification: debtcli withdraws only originals that exist."""
+    return [
+        (r[0], r[1], r[2], r[3], bool(r[4]))
+        for r in conn.execute(
+            "SELECT w.contact_id, w.at, w.why, c.amends, c.id IS NOT NULL FROM withdrawals w "
+            "LEFT JOIN contacts c ON c.id = w.contact_id ORDER BY w.contact_id"
+        )
+    ]
 
 
 def withdraw(conn: sqlite3.Connection, ids: list[int], at: str, why: str) -> None:
@@ -1476,13 +1491,33 @@ def orphan_attachments(conn: sqlite3.Connection) -> list[tuple[int, str]]:
     ]
 
 
-def logged_attachment_hashes(conn: sqlite3.Connection) -> set[str]:
-    return {r[0] for r in conn.execute("SELECT DISTINCT sha256 FROM contact_attachments")}
+_WITHDRAWN = "EXISTS (SELECT 1 FROM withdrawals w WHERE w.contact_id = COALESCE(c.amends, c.id))"
 
 
-def logged_messages(conn: sqlite3.Connection) -> Iterator[tuple[str | None, str, str | None]]:
-    """(phone, at_utc, note) of every logged SMS: an imported message already there is skipped."""
-    yield from conn.execute("SELECT phone, at_utc, note FROM contacts WHERE channel = 'sms'")
+def _which(withdrawn: bool | None) -> str:
+    """The condition for entries withdrawn (True), not withdrawn (False), or all (None)."""
+    return {None: "1", True: _WITHDRAWN, False: f"NOT {_WITHDRAWN}"}[withdrawn]
+
+
+def logged_attachment_hashes(conn: sqlite3.Connection, withdrawn: bool | None = None) -> set[str]:
+    """The files attached to logged entries (of withdrawn ones, or of the others)."""
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT a.sha256 FROM contact_attachments a JOIN contacts c "
+            f"ON c.id = a.contact_id WHERE {_which(withdrawn)}"
+        )
+    }
+
+
+def logged_messages(
+    conn: sqlite3.Connection, withdrawn: bool | None = None
+) -> Iterator[tuple[str | None, str, str | None]]:
+    """(phone, at_utc, note) of every logged SMS (withdrawn, or not): an imported message
+    already there is skipped."""
+    yield from conn.execute(
+        f"SELECT phone, at_utc, note FROM contacts c WHERE channel = 'sms' AND {_which(withdrawn)}"
+    )
 
 
 def contact_tallies(conn: sqlite3.Connection, card_ids: list[int]) -> dict[str, list[tuple]]:

@@ -400,7 +400,7 @@ def test_two_imports_of_the_same_recordings_at_once_log_each_once(li_wei, tmp_pa
     recordings, _ = phone.scan_recordings(f, pack.data["phone"])
     card = st.get_card(s, 1)
     proposals = [
-        p._replace(card=card) for p in phone.propose_calls(recordings, {}, set(), "en")
+        p._replace(card=card) for p in phone.propose_calls(recordings, {}, {}, "en")
     ]  # both looked at an empty log
     today = date.fromisoformat(TODAY)
     first = contactlog.import_proposals(s, pack, proposals, today)

@@ -473,6 +473,8 @@ def _verify_bundle(bundle: Path, json_out: bool, ca_pem: str | None) -> None:
                 "entries_unchecked": r.unchecked,
                 "entries_masked": r.masked,
                 "entries_withheld": r.withheld,
+                # withdrawn by the holder: a statement kept beside the chain, not proven by it
+                "entries_withdrawn": r.withdrawn,
                 # what a redacted bundle cannot prove: the text around a mask, and why an
                 # entry was withheld
                 "masked_text_is_evidence": False if r.masked else None,
@@ -535,6 +537,14 @@ def _verify_bundle(bundle: Path, json_out: bool, ca_pem: str | None) -> None:
             "(a full bundle shows them).",
             f"本脱敏证据包未包含记录 {_ranges(r.withheld, '、')}，称它们记录于加盐承诺之前且含需遮盖的内容。"
             "这一点无法从证据包本身核实：只校验了它们在链中的位置，未校验内容（完整证据包包含它们）。",
+        )
+    if r.withdrawn:
+        say(
+            f"The holder withdrew entries {_ranges(r.withdrawn)} from every count (withdrawn.json: "
+            "when and why). The entries themselves verify; the withdrawals are the holder's "
+            "statement, kept beside the chain and not covered by it.",
+            f"持有人已将记录 {_ranges(r.withdrawn, '、')} 从所有统计中撤回（见 withdrawn.json：时间和原因）。"
+            "这些记录本身校验通过；撤回是持有人的说明，保存在哈希链之外，不受其保护。",
         )
     if r.unchecked:
         say(

@@ -232,6 +232,9 @@ TEXT = {
     "in (they contacted you, default), out (you contacted them), or unknown (an imported "
     "recording: not counted as theirs until you say).": "来（对方联系你，默认）、去（你联系对方）或方向未知"
     "（导入的录音：在你说明之前不算作对方的联系）。",
+    "Also log what was logged before and withdrawn (e.g. an import made with the wrong card, "
+    "withdrawn with log withdraw --import RUN).": "把曾记录又撤回的内容也重新记录（例如用错了卡的导入，"
+    "已用 log withdraw --import 批次 撤回）。",
     "Show every proposal with its reason (not only the ends); write nothing.": "显示每条拟记录的内容及理由"
     "（不只是首尾）；不写入任何内容。",
     "Every proposal as JSON, with the reasons it was proposed; writes nothing.": "以 JSON 列出每条拟记录的内容及"

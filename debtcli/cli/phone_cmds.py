@@ -29,6 +29,14 @@ CardOpt = Annotated[
         "know (otherwise asked, or skipped with --yes).",
     ),
 ]
+AgainOpt = Annotated[
+    bool,
+    Opt(
+        "--again",
+        help="Also log what was logged before and withdrawn (e.g. an import made with the "
+        "wrong card, withdrawn with log withdraw --import RUN).",
+    ),
+]
 ListOpt = Annotated[
     bool,
     Opt("--list", help="Show every proposal with its reason (not only the ends); write nothing."),
@@ -65,6 +73,7 @@ def _show(proposals: list[Any], every: bool = False) -> None:
     status = {
         "new": t("new", "新"),
         "logged": t("already logged", "已记录"),
+        "withdrawn": t("withdrawn before: not again (--again)", "曾撤回：不再记录（--again）"),
         "future": t("in the future: left out", "时间在未来：不记录"),
     }
     rows = [
@@ -153,6 +162,15 @@ def _review_by_sender(new: list[Any]) -> list[Any]:
     return kept
 
 
+def _statuses(again: bool, read: Any, key: Any) -> dict[Any, str]:
+    """What the log already holds, by key: "logged", or "withdrawn" (not logged again unless
+    --again asks: after withdrawing an import made with the wrong card)."""
+    conn = state.store().conn
+    out = {} if again else {key(m): "withdrawn" for m in read(conn, withdrawn=True)}
+    out.update({key(m): "logged" for m in read(conn, withdrawn=False)})
+    return out
+
+
 def _say_aside(en: str, zh: str) -> None:
     console(stderr=True).print(state.t(en, zh))
 
@@ -186,6 +204,7 @@ def _review_and_log(
     source: tuple[str, Path],
     json_out: bool = False,
     every: bool = False,
+    again: bool = False,
 ) -> None:
     """Show what would be logged, then log it as the user decides: --yes, --dry-run, or at a
     terminal sender by sender (accept, skip, or give the card). All of it in one transaction."""
@@ -215,8 +234,15 @@ def _review_and_log(
             f"{future} 条的时间在未来，未记录：请检查手机时间（如果时间有误，可用 debtcli log add "
             "--at … 手动记录）。",
         )
+    if gone := sum(p.status == "withdrawn" for p in proposals):
+        say(
+            f"{gone} {'was' if gone == 1 else 'were'} logged before and withdrawn, and "
+            f"{'is' if gone == 1 else 'are'} not logged again; --again logs "
+            f"{'it' if gone == 1 else 'them'} anew (say --card CARD if the card was wrong).",
+            f"{gone} 条曾记录并已撤回，不再重复记录；加 --again 可重新记录（如卡记错了，请同时加 --card 卡）。",
+        )
     if not new:
-        if not future:
+        if not future and not gone:
             say(
                 f"Nothing new: all {len(proposals)} are already in the log.",
                 f"没有新内容：{len(proposals)} 条都已在记录中。",
@@ -268,7 +294,7 @@ def _review_and_log(
     if not new:
         return
     run = (source[0], str(source[1].resolve()), interactive)
-    done = contactlog.import_proposals(s, pack, new, state.today, run)
+    done = contactlog.import_proposals(s, pack, new, state.today, run, again)
     for what, en, zh in done.set_aside:
         say(f"Set aside, not logged: {what}: {en}", f"已搁置，未记录：{what}：{zh}")
     if done.set_aside:
@@ -307,6 +333,7 @@ def import_calls(
     card: CardOpt = None,
     every: ListOpt = False,
     json_out: ListJsonOpt = False,
+    again: AgainOpt = False,
 ) -> None:
     """Log the call recordings your phone made: time and number from each file's name
     (Xiaomi, Huawei/Honor, OPPO/OnePlus/realme, Samsung; else the file's date, said in the
@@ -323,9 +350,8 @@ def import_calls(
             f"{', '.join(pack.data['phone']['audio'])} files)",
             f"{folder} 中没有通话录音（查找的是 {'、'.join(pack.data['phone']['audio'])} 文件）",
         )
-    proposals = phone.propose_calls(
-        recordings, _known(s, pack), st.logged_attachment_hashes(s.conn), state.lang
-    )
+    logged = _statuses(again, st.logged_attachment_hashes, lambda h: h)
+    proposals = phone.propose_calls(recordings, _known(s, pack), logged, state.lang)
     reasons = {
         "not-audio": ("not a recording (not one of the audio types)", "不是录音（不是音频文件）"),
         "empty": ("empty", "为空"),
@@ -340,7 +366,7 @@ def import_calls(
             f"{n} file{'s' if n > 1 else ''} not taken: {reasons[why][0]}.",
             f"{n} 个文件未导入：{reasons[why][1]}。",
         )
-    _review_and_log(proposals, yes, dry_run, card, ("calls", folder), json_out, every)
+    _review_and_log(proposals, yes, dry_run, card, ("calls", folder), json_out, every, again)
 
 
 @log_app.command("import-sms")
@@ -351,6 +377,7 @@ def import_sms(
     card: CardOpt = None,
     every: ListOpt = False,
     json_out: ListJsonOpt = False,
+    again: AgainOpt = False,
 ) -> None:
     """Log collection messages from an Android SMS backup: only those from a number in the book
     or with a collection word (逾期, 催收, 律师函, a bank's name …); their text becomes the note
@@ -359,7 +386,7 @@ def import_sms(
     from debtcli import store as st
 
     s, pack = state.store(), state.pack()
-    logged = {phone.message_key(*m) for m in st.logged_messages(s.conn)}
+    logged = _statuses(again, st.logged_messages, lambda m: phone.message_key(*m))
     undated: list[str] = []
     proposals = phone.propose_sms(
         phone.read_sms_backup(file, undated),
@@ -380,7 +407,7 @@ def import_sms(
     if not proposals and not json_out:
         say(f"No collection messages in {file}.", f"{file} 中没有催收短信。")
         return
-    _review_and_log(proposals, yes, dry_run, card, ("sms", file), json_out, every)
+    _review_and_log(proposals, yes, dry_run, card, ("sms", file), json_out, every, again)
 
 
 log_app.command("导入录音", hidden=True)(import_calls)
