@@ -665,6 +665,29 @@ class Imported(NamedTuple):
     run: int | None = None  # the import run's id (none when nothing was logged)
 
 
+def checked_proposals(
+    pack: Pack, proposals: list[Any], today: date
+) -> tuple[list[dict], list[list[dict]], list[tuple[str, str, str]]]:
+    """Each proposal checked as `log add` checks an entry, in time order: (entries, their
+    files read and hashed, those set aside with why). Writes nothing: a dry run counts with
+    it exactly what an import then logs."""
+    from debtcli.attachments import prepare
+    from debtcli.dates import latest_allowed, local_now
+
+    now, limit = local_now(today), latest_allowed(today)
+    entries, atts, aside = [], [], []
+    for p in sorted(proposals, key=lambda p: p.at):
+        try:
+            entry = build_entry(p.raw, p.card, pack, today, now, limit)
+            files = prepare([str(p.source)]) if p.source else []
+        except BadInput as exc:
+            aside.append((p.source.name if p.source else p.who, exc.en, exc.zh))
+            continue
+        entries.append(entry)
+        atts.append(files)
+    return entries, atts, aside
+
+
 def import_proposals(
     store: st.Store,
     pack: Pack,
@@ -679,21 +702,9 @@ def import_proposals(
     never fatal to the rest; one logged meanwhile by another import is not logged twice.
     run: (kind, source, reviewed): the import recorded with the entries it logged. again: an
     entry logged before and withdrawn is logged anew (else it counts as logged)."""
-    from debtcli.attachments import prepare
-    from debtcli.dates import latest_allowed, local_now
     from debtcli.phone import message_key
 
-    now, limit = local_now(today), latest_allowed(today)
-    entries, atts, aside = [], [], []
-    for p in sorted(proposals, key=lambda p: p.at):
-        try:
-            entry = build_entry(p.raw, p.card, pack, today, now, limit)
-            files = prepare([str(p.source)]) if p.source else []
-        except BadInput as exc:
-            aside.append((p.source.name if p.source else p.who, exc.en, exc.zh))
-            continue
-        entries.append(entry)
-        atts.append(files)
+    entries, atts, aside = checked_proposals(pack, proposals, today)
     seen: dict[str, Any] = {}
 
     def logged(conn: sqlite3.Connection, e: dict, files: list[dict]) -> bool:

@@ -371,3 +371,22 @@ def test_a_correction_of_a_bulk_imported_entry_teaches_the_book(li_wei, tmp_path
     li_wei("log", "amend", "1", "--party", "agency", "--org", "某某资产")
     book = {n["number"]: n for n in li_wei.json("numbers", "list")}
     assert book["13512345678"]["party"] == "agency"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_dry_run_sets_aside_what_yes_sets_aside_and_counts_the_same(li_wei, tmp_path, lang):
+    """A message dated 1970 passed --dry-run and was then set aside by --yes."""
+    f = tmp_path / "inbox.xml"
+    f.write_text(
+        "<?xml version='1.0' encoding='UTF-8'?><smses>"
+        '<sms address="95558" date="1000" type="1" body="【中信银行】您的信用卡已逾期" />'
+        f'<sms address="95558" date="{DAY}" type="1" body="【中信银行】您的信用卡已逾期" />'
+        "</smses>",
+        encoding="utf-8",
+    )
+    dry = " ".join(li_wei("--lang", lang, "log", "import-sms", f, "--dry-run").stdout.split())
+    yes = " ".join(li_wei("--lang", lang, "log", "import-sms", f, "--yes").stdout.split())
+    said = {"en": ("Set aside, not logged: 95558", "1 would be logged", "Logged 1 entries"),
+            "zh": ("已搁置，未记录：95558", "将记录 1 条", "已记录 1 条")}[lang]  # fmt: skip
+    assert said[0] in dry and said[1] in dry
+    assert said[0] in yes and said[2] in yes

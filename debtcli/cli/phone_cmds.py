@@ -162,6 +162,19 @@ def _review_by_sender(new: list[Any]) -> list[Any]:
     return kept
 
 
+def _say_set_aside(aside: list[tuple[str, str, str]]) -> None:
+    """What an import sets aside (a date before 1990, a file gone), each with why."""
+    for what, en, zh in aside:
+        say(f"Set aside, not logged: {what}: {en}", f"已搁置，未记录：{what}：{zh}")
+    if aside:
+        n = len(aside)
+        say(
+            f"{n} set aside; log {'it' if n == 1 else 'them'} by hand with debtcli log add if "
+            "they belong in the log.",
+            f"共搁置 {n} 条；如应记录，请用 debtcli log add 手动记录。",
+        )
+
+
 def _statuses(again: bool, read: Any, key: Any) -> dict[Any, str]:
     """What the log already holds, by key: "logged", or "withdrawn" (not logged again unless
     --again asks: after withdrawing an import made with the wrong card)."""
@@ -248,10 +261,14 @@ def _review_and_log(
                 f"没有新内容：{len(proposals)} 条都已在记录中。",
             )
         return
-    if dry_run:
+    if dry_run:  # the checks --yes makes, counted the same way
         unknown_n = sum(p.card is None for p in new)
+        _, _, aside = contactlog.checked_proposals(
+            pack, [p for p in new if p.card is not None], state.today
+        )
+        _say_set_aside(aside)
         say(
-            f"Dry run: {len(new) - unknown_n} would be logged"
+            f"Dry run: {len(new) - unknown_n - len(aside)} would be logged"
             + (
                 f", {unknown_n} from numbers the book does not know skipped (--card CARD, or "
                 "debtcli numbers add, logs them)"
@@ -259,7 +276,7 @@ def _review_and_log(
                 else ""
             )
             + "; nothing was written.",
-            f"试运行：将记录 {len(new) - unknown_n} 条"
+            f"试运行：将记录 {len(new) - unknown_n - len(aside)} 条"
             + (
                 f"，{unknown_n} 条来自号码本中没有的号码，将跳过（用 --card 卡 或 debtcli numbers add "
                 "可记录它们）"
@@ -295,15 +312,7 @@ def _review_and_log(
         return
     run = (source[0], str(source[1].resolve()), interactive)
     done = contactlog.import_proposals(s, pack, new, state.today, run, again)
-    for what, en, zh in done.set_aside:
-        say(f"Set aside, not logged: {what}: {en}", f"已搁置，未记录：{what}：{zh}")
-    if done.set_aside:
-        n = len(done.set_aside)
-        say(
-            f"{n} set aside; log {'it' if n == 1 else 'them'} by hand with debtcli log add if "
-            "they belong in the log.",
-            f"共搁置 {n} 条；如应记录，请用 debtcli log add 手动记录。",
-        )
+    _say_set_aside(done.set_aside)
     if done.already:
         say(
             f"{done.already} were logged meanwhile by another import and are not logged twice.",
