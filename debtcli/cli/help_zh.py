@@ -276,9 +276,12 @@ TEXT = {
     "内容（导入结束时会显示批次编号）。",
     # phone imports, numbers
     "Log the call recordings your phone made: time and number from each file's name (Xiaomi, "
-    "Huawei/Honor, OPPO/OnePlus/realme, Samsung; else the file's date, said in the entry), the "
-    "length, the recording attached. A recording already logged is skipped.": "把手机的通话录音记为证据：时间和号码取自文件名（小米、华为/荣耀、OPPO/一加/realme、三星；"
-    "否则取文件日期，并在记录中注明），附上时长和录音文件。已记录过的录音会跳过。",
+    "Huawei/Honor, vivo, OPPO/OnePlus/realme, Samsung, LineageOS, BCR; else the file's date, "
+    'said in the entry), who dialled only where the name says it (else "direction unknown", '
+    "nobody's contact until you say), the length, the recording attached. A recording already "
+    "logged is skipped.": "把手机的通话录音记为证据：时间和号码取自文件名（小米、华为/荣耀、vivo、OPPO/一加/realme、"
+    "三星、LineageOS、BCR；否则取文件日期，并在记录中注明）；只有文件名写明时才记录谁打给谁（否则记为“方向未知”，"
+    "在你说明之前不算作任何一方的联系），附上时长和录音文件。已记录过的录音会跳过。",
     "A folder copied from the phone, e.g. MIUI/sound_recorder/call_rec or Sounds/CallRecord "
     "(searched with its subfolders).": "从手机复制出的文件夹，例如 MIUI/sound_recorder/call_rec 或 Sounds/CallRecord（包括子文件夹）。",
     "Log everything shown without asking.": "不再询问，记录显示的全部内容。",

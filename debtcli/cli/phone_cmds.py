@@ -345,8 +345,10 @@ def import_calls(
     again: AgainOpt = False,
 ) -> None:
     """Log the call recordings your phone made: time and number from each file's name
-    (Xiaomi, Huawei/Honor, OPPO/OnePlus/realme, Samsung; else the file's date, said in the
-    entry), the length, the recording attached. A recording already logged is skipped."""
+    (Xiaomi, Huawei/Honor, vivo, OPPO/OnePlus/realme, Samsung, LineageOS, BCR; else the file's
+    date, said in the entry), who dialled only where the name says it (else "direction
+    unknown", nobody's contact until you say), the length, the recording attached. A
+    recording already logged is skipped."""
     from debtcli import phone
     from debtcli import store as st
     from debtcli.errors import BadInput
