@@ -193,6 +193,7 @@ def malicious_overdraft(
         "possible_exposure_date": possible_passed.isoformat() if possible_passed else None,
         "notice_gap_days": gap,
         "months_after_second": months,
+        "under_agreement": None,  # the day an agreement being kept was made: no countdown
         "tag": rule["tag"],
     }
 

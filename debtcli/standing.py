@@ -17,11 +17,26 @@ def _after(day: date) -> str:
     return day_start_utc(day + timedelta(days=1))
 
 
-def _notices(store: st.Store, pack: Pack, card_id: int, after: str, full: bool) -> list:
+def _notices(
+    store: st.Store,
+    pack: Pack,
+    card_id: int,
+    after: str,
+    full: bool,
+    quiet: tuple[date, date | None] | None = None,
+) -> list:
+    """The contacts that may be collection notices. quiet: (first day, last day or None) of an
+    agreement's term, while it was kept: a contact then breaks 第七十条 and is no notice that
+    "符合催收的有关规定" (2018 解释 第七条; facts §12), so it never counts."""
     mo = pack.indicator("malicious-overdraft")
     channels = mo["effective_channels"] + mo["possible_channels"]
+
+    def outside(day: date) -> bool:
+        return quiet is None or day < quiet[0] or (quiet[1] is not None and day > quiet[1])
+
     if full:
-        return st.notice_days(store, card_id, after, channels, mo["parties"])
+        found = st.notice_days(store, card_id, after, channels, mo["parties"])
+        return [n for n in found if outside(n[0])]
     # Only the first pair matters for the dates: the earliest effective notice (E) and the
     # earliest of any kind (P), then the earliest effective one at least notice_gap_days after
     # E, and the earliest of any kind that long after P.
@@ -30,6 +45,13 @@ def _notices(store: st.Store, pack: Pack, card_id: int, after: str, full: bool) 
 
     def first(start: str, group: list[str]) -> list:
         found = st.first_notice(store, card_id, start, group, mo["parties"])
+        if found and not outside(found[0]):  # inside the agreement's term: look after it
+            assert quiet is not None
+            if quiet[1] is None:
+                return []
+            found = st.first_notice(
+                store, card_id, day_start_utc(quiet[1] + timedelta(days=1)), group, mo["parties"]
+            )
         return [found] if found else []
 
     e1, o1 = first(after, effective), first(after, others)
@@ -187,7 +209,8 @@ def assess_card(
     evidence = st.evidence_pairs(store, card["id"], after, pack.evidence_map(), creditors)
     view = stages.assess(pack, card["bank"], pos.since, today, evidence, agreement=tracked)
     result.update(view.to_json())
-    notices = _notices(store, pack, card["id"], after, full)
+    quiet = _agreement_term(tracked)
+    notices = _notices(store, pack, card["id"], after, full, quiet)
     mo = stages.malicious_overdraft(
         pack,
         pos.principal_unpaid,
@@ -197,12 +220,33 @@ def assess_card(
         pos.days_overdue,
         card["bank"],
     )
+    from debtcli.agreements import in_force
+
+    if in_force(tracked):
+        assert tracked is not None
+        # Repaying as the bank agreed: strong evidence against 非法占有目的 and not the "仍不归还"
+        # the definition needs (facts §12, a [practice] reading of [law] texts): no countdown.
+        mo.update(
+            under_agreement=tracked["agreed_on"], exposure_date=None, possible_exposure_date=None
+        )
     restarts, last_due = _restarts(store, pack, card, tracked)
     risks = [mo, stages.limitation(pack, pos.since, restarts, today, last_due)]
     result["risks"] = risks
     result["risk"] = stages.risk_marker(risks, today)
     result["threshold_met"] = mo["threshold_met"]
     return result
+
+
+def _agreement_term(tracked: dict[str, Any] | None) -> tuple[date, date | None] | None:
+    """The days an agreement was kept: from the day after it was made to the day before it
+    broke (None: it has not)."""
+    if tracked is None:
+        return None
+    broke = tracked.get("broken_on")
+    return (
+        date.fromisoformat(tracked["agreed_on"]) + timedelta(days=1),
+        date.fromisoformat(broke) - timedelta(days=1) if broke else None,
+    )
 
 
 def _restarts(

@@ -66,3 +66,31 @@ def test_the_waiver_warning_says_what_facts_12_says_everywhere_it_is_printed(old
         stage = " ".join(old_debt("--lang", lang, "stage", "4821").stdout.split())
         for said in (plan, stage):
             assert right in said and wrong not in said
+
+
+def test_no_criminal_countdown_while_an_agreement_is_kept(cli, tmp_path):
+    """An agency call after the agreement counted as an effective notice, and `stage`,
+    `timeline` and `calendar` counted down to 恶意透支 while the cardholder paid as agreed."""
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    cli("overdue", "4821", "--since", "2026-08-05", "--amount", "62400", "--principal", "58000")
+    for at in ("2026-09-01 10:00", "2026-10-05 10:00"):
+        log_add(cli, "4821", at, "--party", "agency")
+    mo = {r["key"]: r for r in cli.json("stage", "4821")["risks"]}["malicious-overdraft"]
+    assert mo["exposure_date"] == "2027-01-06" and mo["effective_notices"] == 2
+    cli("agree", "4821", "--months", "60", "--monthly", "1040", "--first-due", "2026-11-15",
+        "--date", "2026-11-01")  # fmt: skip
+    cli("pay", "4821", "1040", "--date", "2026-11-15")
+    log_add(cli, "4821", "2026-11-20 10:00", "--party", "agency")  # after the agreement
+    s = cli.json("stage", "4821")
+    mo = {r["key"]: r for r in s["risks"]}["malicious-overdraft"]
+    assert mo["under_agreement"] == "2026-11-01" and mo["exposure_date"] is None
+    assert mo["effective_notices"] == 2 and s["risk"] != "exposed"
+    assert "after-agreement" in {v["rule"] for v in cli.json("violations")}
+    zh = " ".join(cli("--lang", "zh", "stage", "4821").stdout.split())
+    assert "你正在按" in zh and "恶意透支的时间条件就不计算" in zh
+    later = ("--today", "2026-12-20")  # the date the countdown ran to, 2027-01-06, still ahead
+    cli(*later, "pay", "4821", "1040", "--date", "2026-12-15")
+    assert "全部届满" not in cli(*later, "--lang", "zh", "timeline", "4821", "--all").stdout
+    ics = tmp_path / "c.ics"
+    cli(*later, "--lang", "zh", "calendar", "--card", "4821", "-o", ics)
+    assert "恶意透支" not in ics.read_text(encoding="utf-8")

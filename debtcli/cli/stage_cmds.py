@@ -266,7 +266,22 @@ def _render_overdraft(risk: dict[str, Any], r: dict[str, Any], ind: dict[str, An
             f"{risk['possible_notices']} 次）。",
         )
     )
-    if risk["exposure_date"]:
+    if risk.get("under_agreement"):
+        made = day(risk["under_agreement"])
+        out.print(
+            t(
+                f"  You are repaying under the installment agreement made on {made}: while you "
+                "keep it, no time condition of 恶意透支 runs (repaying as the bank agreed is "
+                "strong evidence against the intent the crime needs, and a collection contact "
+                "during it counts as no notice: it breaks the agreement, Art. 70). Typically "
+                "read so; it is not a court's word.",
+                f"  你正在按 {made} 达成的分期协议还款：只要按期履行，恶意透支的时间条件就不计算"
+                "（按银行同意的方案还款，是不具有非法占有目的的有力证据；协议期间的催收不算有效催收，"
+                "它本身违反第七十条）。这是通常的理解，不是法院的结论。",
+            ),
+            style="bold",
+        )
+    elif risk["exposure_date"]:
         out.print(
             t(
                 f"  Two such notices at least {gap} days apart: {day(risk['first_notice'])} "
