@@ -527,7 +527,15 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
         path,
         "visit",
         visit,
-        {"title_zh": str, "title_en": str, "calm_zh": str, "calm_en": str, "sections": list},
+        {
+            "title_zh": str,
+            "title_en": str,
+            "calm_zh": str,
+            "calm_en": str,
+            "sign_zh": str,
+            "sign_en": str,
+            "sections": list,
+        },
     )
     for i, section in enumerate(visit["sections"]):
         _check(

@@ -153,3 +153,34 @@ def test_the_saved_visit_note_is_in_the_users_language(li_wei, tmp_path):
         "visit check: verified by the bank; hotline: the bank confirmed; red flags: none; "
         "missing: none"
     )
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [VERIFIED, {**VERIFIED, "hotline": "not-called"}, {**VERIFIED, "hotline": "denied"}],
+    ids=["verified", "unverified", "scam"],
+)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_verdict_says_sign_nothing_and_who_the_police_are_not(
+    li_wei, tmp_path, answers, lang, monkeypatch
+):
+    """A signature by the cardholder or a family member can prove an effective notice (2018
+    解释 第七条); the police do not come with collectors (facts §12). Nothing said so."""
+    monkeypatch.setenv("DEBTCLI_LANG", lang)
+    said = "".join(check(li_wei, tmp_path, answers).stdout.split())  # wrapped anywhere
+    assert "仅确认收到，不代表认可金额" in said and "110" in said and "96110" in said
+    assert ("不要在门口签任何文件" if lang == "zh" else "Signnothingatthedoor") in said
+    assert (
+        "公安不会为信用卡欠款随同催收人员上门" if lang == "zh" else "Thepolicedonotcome"
+    ) in said
+
+
+def test_the_checklist_says_sign_nothing_and_call_110_for_police_at_the_door(li_wei, tmp_path):
+    for lang, sign, police in (
+        ("zh", "不要在门口签任何文件", "公安不会为信用卡欠款随同催收人员上门"),
+        ("en", "Sign nothing.", "police do not come along over a card debt"),
+    ):
+        out = tmp_path / f"door.{lang}.html"
+        li_wei("--lang", lang, "visit", "checklist", "4821", "-o", out)
+        page = out.read_text(encoding="utf-8")
+        assert sign in page and police in page and "仅确认收到，不代表认可金额" in page

@@ -157,10 +157,10 @@ VERDICTS = {
     ),
     "verified": (
         "VERIFIED by the bank — you may talk to them, through the door if you prefer. "
-        "You still need not let them in. Pay only to the bank's own accounts, and put "
-        "any agreement in writing, signed by both sides.",
-        "银行已确认——可以和他们沟通（可以隔着门）。你仍然不必让他们进门。只向银行自己的账户还款，"
-        "任何协议都要书面写明并由双方签字。",
+        "You still need not let them in. Pay only to the bank's own accounts; an agreement "
+        "is one the bank puts in writing, not a paper signed at the door.",
+        "银行已确认——可以和他们沟通（可以隔着门）。你仍然不必让他们进门。只向银行自己的账户还款；"
+        "协议应由银行出具书面文件，而不是在门口签的纸。",
     ),
 }
 
@@ -249,6 +249,12 @@ def visit_check(
     if not hotline["known"] or result["hotline"] != "confirmed":
         out.print(t("Official number: ", "官方号码：") + hotline["text"])
     out.print(hotline["always"])
+    out.print(
+        pack.text(pack.data["visit"], "sign", state.lang).format(
+            police=pack.line("police"), antifraud=pack.line("anti-fraud")
+        ),
+        style="bold",
+    )
     say(f"Saved as log entry {entry['id']}.", f"已保存为第 {entry['id']} 条记录。")
     for key in flags:
         rule = pack.conduct_rule(key)
