@@ -6,6 +6,7 @@ time, which is the local time each entry was recorded with. Rules about what the
 records say (collection after an agreement or a settlement) read the card's windows.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -33,9 +34,14 @@ def _split(value: str | None) -> list[str]:
 
 
 def _pays_bank(pack: Pack, bank: str, pay_to: str) -> bool:
+    """Whether a payee is the card's own bank, named as a bank is named (rules.banks_named,
+    strict: 平安保险 or ABC Trading is not 平安银行 or ABC), or as the card's bank was typed."""
+    from debtcli.rules import banks_named
+
     entry = pack.bank(bank)
-    aliases = [bank, *(entry["match"] if entry else [])]
-    return any(names_match(a, pay_to) for a in aliases if a)
+    if entry is not None:
+        return entry in banks_named(pay_to, [entry], strict=True)
+    return names_match(bank, pay_to)
 
 
 def in_quiet_hours(rule: Mapping[str, Any], hm: str) -> bool:
@@ -99,8 +105,10 @@ def _pays_elsewhere(rule: Mapping[str, Any], pack: Pack, e: Mapping[str, Any]) -
     lowered = pay_to.casefold()
     if any(k.casefold() in lowered for k in rule["keywords"]):
         return True  # a QR code the caller sends
-    if any(k.casefold() in lowered for k in rule["own_card"]):
-        return False  # a wallet's card-repayment function pays your own card
+    if any(re.search(p, lowered) for p in rule["payees"]):
+        return True  # a person, a company, an account number the caller gave
+    if any(k.casefold() in lowered for k in (*rule["own_card"], *rule["official"])):
+        return False  # your own card through a wallet's card repayment or the bank's channels
     return not _pays_bank(pack, e["bank"], pay_to)
 
 

@@ -525,33 +525,6 @@ _LAST4 = re.compile(
     r"(?:(?:尾号|末四位|后四位|末4位|后4位|尾数|ending(?:in)?)\D{0,3}?|[*＊xX]{2,}|(?:卡号|信用卡|账户))"
     r"(\d{4})(?![\d年月日元号.,，*＊xX])"
 )
-# What may follow a bank's short name (浦发, 中信, 平安) for it to name the bank: 平安 alone is a
-# greeting, 招商 in 招商引资 is no bank.
-_AFTER_SHORT_NAME = ("信用卡", "银行", "的卡", "卡", "贷款", "客服")
-
-
-def named_banks(text: str, banks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The banks a message names: by a name with 银行 in it or ending in 行 (中信银行, 招行), by a
-    short name followed by 信用卡, 银行 or 卡 (浦发信用卡, 中信的卡), or by a Latin name between
-    non-letters (CMB信用卡, China Merchants Bank, [ICBC])."""
-    folded = fold(text)
-    spaced = unicodedata.normalize("NFKC", text).casefold()
-    found = []
-    for b in banks:
-        for alias in b.get("match", []):
-            if alias.isascii():
-                hit = (
-                    re.search(rf"(?<![a-z]){re.escape(alias.casefold())}(?![a-z])", spaced)
-                    is not None
-                )
-            elif "银行" in alias or alias.endswith("行"):
-                hit = alias in folded
-            else:
-                hit = any(alias + after in folded for after in _AFTER_SHORT_NAME)
-            if hit:
-                found.append(b)
-                break
-    return found
 
 
 def named_card(
@@ -563,7 +536,9 @@ def named_card(
     a card or bank that is none of yours, or several, is left for the user: never given
     another card by --card."""
     last4 = _LAST4.findall(fold(body))
-    named = named_banks(body, banks)
+    from debtcli.rules import banks_named
+
+    named = banks_named(body, banks)
     if not named:
         named = [
             b

@@ -144,7 +144,7 @@ _CONDUCT_PARAMS: dict[str, dict[str, type]] = {
     "flag": {"flags": list},
     "per-day": {"channels": list, "answered": bool, "max": int},
     "visit-agents": {"min": int},
-    "pay-to": {"keywords": list, "own_card": list},
+    "pay-to": {"keywords": list, "own_card": list, "official": list, "payees": list},
     "private-channel": {"channels": list, "parties": list},
     "after-agreement": {"parties": list},
     "after-settlement": {"parties": list},
@@ -372,6 +372,40 @@ def names_match(alias: str, bank: str) -> bool:
     if alias.isascii():
         return re.search(rf"\b{re.escape(alias)}\b", bank, re.IGNORECASE) is not None
     return alias in bank
+
+
+# What may follow a bank's short name (浦发, 中信, 平安) for it to name the bank: 平安 alone is a
+# greeting or an insurer, 招商 in 招商引资 or 招商证券 is no bank.
+_AFTER_SHORT_NAME = ("信用卡", "银行", "的卡", "卡", "贷款", "客服", "app", "手机银行")
+
+
+def banks_named(
+    text: str, banks: list[dict[str, Any]], strict: bool = False
+) -> list[dict[str, Any]]:
+    """The banks a text names: by a name with 银行 in it or ending in 行 (中信银行, 招行), by a
+    short name followed by 信用卡, 银行, 卡 or app (浦发信用卡, 中信的卡), or by a Latin name
+    between non-letters (CMB信用卡, China Merchants Bank, [ICBC]). strict (who is paid): a
+    Latin name of four letters or fewer only before bank, app or 银行 (ABC Trading is no
+    bank)."""
+    import unicodedata
+
+    spaced = unicodedata.normalize("NFKC", text).casefold()
+    folded = "".join(spaced.split())
+    found = []
+    for b in banks:
+        for alias in b.get("match", []):
+            a = alias.casefold()
+            if alias.isascii():
+                after = r"\s*(?:bank|app|银行|信用卡)" if strict and len(a) <= 4 else ""
+                hit = re.search(rf"(?<![a-z]){re.escape(a)}(?![a-z]){after}", spaced) is not None
+            elif "银行" in alias or alias.endswith("行"):
+                hit = a in folded
+            else:
+                hit = any(a + after in folded for after in _AFTER_SHORT_NAME)
+            if hit:
+                found.append(b)
+                break
+    return found
 
 
 def _fail(path: Path, where: str, problem: str, problem_zh: str | None = None) -> RulePackError:

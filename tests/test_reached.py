@@ -94,3 +94,29 @@ def test_no_criminal_countdown_while_an_agreement_is_kept(cli, tmp_path):
     ics = tmp_path / "c.ics"
     cli(*later, "--lang", "zh", "calendar", "--card", "4821", "-o", ics)
     assert "恶意透支" not in ics.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "payee, flagged",
+    [
+        ("支付宝", False),
+        ("支付宝信用卡还款", False),
+        ("微信", False),
+        ("云闪付", False),
+        ("中信银行手机银行", False),
+        ("动卡空间", False),
+        ("中信的卡，柜台还款", False),
+        ("支付宝转账给张三", True),
+        ("张三 6222021234567890123", True),
+        ("某某资产管理有限公司对公账户", True),
+        ("他发来的收款码", True),
+        ("平安保险", True),  # 平安 names no bank alone
+        ("CITICPay Trading", True),
+    ],
+)
+def test_paying_your_own_card_through_a_wallet_is_no_red_flag_a_person_is(li_wei, payee, flagged):
+    """Facts §12: 支付宝/微信/云闪付 or the bank's app pay your own card; the red flag is a
+    payee that is not the bank. Only the exact words 信用卡还款 were exempt before."""
+    log_add(li_wei, "4821", "2026-11-20 10:00", "--party", "agency", "--pay-to", payee)
+    rules = {v["rule"] for v in li_wei.json("violations")}
+    assert ("pay-to-personal" in rules) == flagged, payee
