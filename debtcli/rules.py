@@ -592,19 +592,38 @@ def _check_letters(path: Path, letters: Any) -> None:
     from debtcli.store import config_dir
 
     _check(
-        path, "letters", letters, {"kinds": list, "warnings": dict, "figures": dict, "basis": list}
+        path,
+        "letters",
+        letters,
+        {"kinds": list, "warnings": dict, "figures": dict, "basis": list, "promises": list},
     )
+    promises = []
+    for p in letters["promises"]:
+        try:
+            promises.append(re.compile(p, re.IGNORECASE))
+        except (re.error, TypeError) as exc:
+            raise _fail(path, "letters.promises", str(exc)) from None
     built_in, keys = builtin_templates(), []
     for i, kind in enumerate(letters["kinds"]):
         _check(path, f"letters.kinds[{i}]", kind, _LETTER_KIND)
         for lang in ("zh", "en"):
-            name = f"letters/{kind['key']}.{lang}.md.j2"  # built in, or the user's own
-            if (
-                not (built_in / name).is_file()
-                and not (config_dir() / "templates" / name).is_file()
-            ):
+            name = f"letters/{kind['key']}.{lang}.md.j2"  # the user's own, or built in
+            found = [
+                d / name for d in (config_dir() / "templates", built_in) if (d / name).is_file()
+            ]
+            if not found:
                 raise _fail(
                     path, f"letters.kinds[{i}]", f"no template letters/{kind['key']}.{lang}.md.j2"
+                )
+            if not kind["acknowledges"] and (said := _promise_in(found[0], promises)):
+                raise _fail(
+                    path,
+                    f"letters.kinds[{i}]",
+                    f"{name} promises to pay ({said!r}), but the kind does not acknowledge the "
+                    "debt, so it is written when the limitation period may have run: a promise "
+                    "there gives up the defence (Civil Code Art. 192(2))",
+                    f"{name} 含有还款承诺（{said!r}），而该类信件不确认欠款、在时效可能届满时也会写："
+                    "此时的承诺会放弃时效抗辩（《民法典》第一百九十二条第二款）",
                 )
         keys.append(kind["key"])
     _check(
@@ -620,6 +639,22 @@ def _check_letters(path: Path, letters: Any) -> None:
             raise _fail(
                 path, f"letters.basis[{i}].kinds", f"not a letter kind: {', '.join(unknown)}"
             )
+
+
+def _promise_in(template: Path, promises: list[re.Pattern[str]]) -> str | None:
+    """The first promise to pay a letter template holds, with the base it extends (a block
+    the template overrides is still read: a promise anywhere in the chain is refused)."""
+    text = template.read_text(encoding="utf-8")
+    base = re.search(r'{%\s*extends\s+"([^"]+)"', text)
+    if base:
+        for root in (template.parent.parent, builtin_templates()):
+            if (root / base.group(1)).is_file():
+                text += (root / base.group(1)).read_text(encoding="utf-8")
+                break
+    for p in promises:
+        if m := p.search(text):
+            return m.group(0)
+    return None
 
 
 _CACHE: dict[str, Pack] = {}

@@ -120,3 +120,32 @@ def test_paying_your_own_card_through_a_wallet_is_no_red_flag_a_person_is(li_wei
     log_add(li_wei, "4821", "2026-11-20 10:00", "--party", "agency", "--pay-to", payee)
     rules = {v["rule"] for v in li_wei.json("violations")}
     assert ("pay-to-personal" in rules) == flagged, payee
+
+
+@pytest.mark.parametrize("kind", ["stop-third-party", "complaint", "credit-dispute"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_letter_on_a_possibly_time_barred_debt_promises_no_payment(
+    old_debt, tmp_path, kind, lang
+):
+    """The stop-third-party letter said 本人承诺…并只通过贵行官方账户或渠道还款 on a debt time-barred
+    by the records: after expiry any written promise to pay forfeits the defence (民法典 192(2))."""
+    log_add(old_debt, "4821", "2023-11-20 22:40", "--party", "agency", "--contacted", "family")
+    out = tmp_path / f"{kind}.{lang}.md"
+    extra = ("--reason", "wrong amount") if kind == "credit-dispute" else ()
+    old_debt("--lang", lang, "letter", "make", kind, "4821", "--name", "李伟", "--phone",
+             "13800138000", "-o", out, *extra)  # fmt: skip
+    text = "".join(out.read_text(encoding="utf-8").split())
+    for promise in ("还款", "repay", "willpay", "pay only"):
+        assert promise not in text.replace("不还款", ""), (promise, text[:400])
+
+
+def test_the_pack_refuses_a_promise_in_a_letter_written_on_time_barred_debts(tmp_path, cli):
+    from conftest import pack_with
+
+    pack = pack_with(
+        tmp_path,
+        ('title_en = "Request for a personalised installment plan"\nacknowledges = true',
+         'title_en = "Request for a personalised installment plan"\nacknowledges = false'),
+    )  # fmt: skip
+    r = cli("--rules", pack, "facts", ok=False)
+    assert r.exit_code == 2 and "promises to pay" in r.stderr and "192(2)" in r.stderr
