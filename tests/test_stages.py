@@ -234,7 +234,15 @@ def test_stage_text_cites_and_says_typically(li_wei):
 
 def test_facts_answers_claims_with_sources(cli):
     out = cli("facts", "arrest").stdout
-    assert "50,000" in out and "Criminal Law Art. 196" in out
+    assert "50,000" in out and "Criminal Law Arts. 196, 313" in out
+    # facts §12: what happens after a judgment, 数额较大 and the 第十条 exception, said too
+    (arrest,) = cli.json("--lang", "zh", "facts", "arrest")
+    for said in ("数额较大", "拒不执行判决、裁定罪", "受过两次以上处罚的除外", "罚款、拘留"):
+        assert said in arrest["fact"], said
+    (family,) = cli.json("--lang", "zh", "facts", "family-liable")
+    assert "共同签名或配偶事后追认" in family["fact"] and "共同生产经营" in family["fact"]
+    summons = " ".join(cli("--lang", "zh", "facts", "summons").stdout.split())
+    assert "不能因此避免限制高消费" in summons and "无正当理由拒不到庭的，可以缺席判决" in summons
     zh = cli.json("--lang", "zh", "facts", "blacklist")
     assert "征信业管理条例" in zh[0]["citation"]
     assert len([f for f in cli.json("facts") if "claim" in f]) == 8
