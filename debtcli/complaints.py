@@ -68,14 +68,7 @@ def _labels(
                     )
                 )
         return out
-    label = pack.conduct_label(rule_key, lang)
-    if pack.conduct_rule(rule_key)["tag"] == "unverified":  # not stated as a rule: asked
-        label += pick(
-            lang,
-            " (please confirm whether this applies to credit cards)",
-            "（请确认此规定是否适用于信用卡）",
-        )
-    return [label]
+    return [pack.conduct_label(rule_key, lang)]
 
 
 def _item(pack: Pack, lang: str, e: Any, files: list) -> dict[str, Any]:
@@ -116,17 +109,26 @@ def complaint_context(
     below = not assess_card(store, pack, card, today)["threshold_met"]
     atts = st.attachments_for(store.conn, ids=list(entries))
     items: dict[int, dict[str, Any]] = {}
+    asked: dict[int, dict[str, Any]] = {}  # only under a rule not verified: a question
     citations: dict[str, None] = {}
+    questions: dict[str, None] = {}
     for v in rows:
         e = entries[v["entry"]]
+        rule = pack.conduct_rule(v["rule"])
+        if rule["tag"] == "unverified":  # never stated as a breach (facts §12): asked
+            item = asked.setdefault(e["id"], _item(pack, lang, e, atts.get(e["id"], [])))
+            item["labels"].append(pack.conduct_label(v["rule"], lang))
+            questions[pack.text(rule, "citation", lang)] = None
+            continue
         item = items.setdefault(e["id"], _item(pack, lang, e, atts.get(e["id"], [])))
         for text in _labels(pack, v["rule"], e, lang, below):
             if text not in item["labels"]:
                 item["labels"].append(text)
         # each source once, though several rules share it (第六十八条 backs three of them)
-        for source in _sources(pack.text(pack.conduct_rule(v["rule"]), "citation", lang)):
+        for source in _sources(pack.text(rule, "citation", lang)):
             citations[source] = None
-    evidence = [f for item in items.values() for f in item["files"]]
+    asked = {k: v for k, v in asked.items() if k not in items}
+    evidence = [f for item in [*items.values(), *asked.values()] for f in item["files"]]
     regulator = to == "regulator"
     heads = {
         "requests": pick(lang, "Requests", "投诉请求"),
@@ -157,6 +159,8 @@ def complaint_context(
         if regulator
         else pick(lang, f"{bank}, consumer protection department", f"{bank}消费者权益保护部门"),
         "items": list(items.values()),
+        "asked": list(asked.values()),
+        "question_sources": list(questions),
         "citations": list(citations),
         "evidence": evidence,
         "orgs": "、".join(sorted({v["org"] for v in rows if v["org"]})) or None,

@@ -678,8 +678,9 @@ def test_the_legal_figures_people_read_come_from_the_rule_pack(li_wei, tmp_path)
 
 def test_a_complaint_states_the_packs_figures_and_its_doubts(li_wei, tmp_path):
     """Quiet hours from 21:00 and at most 5 connected calls a day in the pack: the complaint
-    names those, not 22:00 and 3; the daily limit is unverified, so the letter asks the bank
-    to confirm it applies rather than stating it as a rule."""
+    names those, not 22:00 and 3; the daily limit is unverified, so it is never stated as a
+    breach: it is asked, in a paragraph of its own (facts §12), its source quoted whole there
+    and not among the rules broken."""
     pack = pack_with(
         tmp_path,
         ('start = "22:00"', 'start = "21:00"'),
@@ -691,22 +692,22 @@ def test_a_complaint_states_the_packs_figures_and_its_doubts(li_wei, tmp_path):
     for minute in range(10, 16):
         li_wei(*rules, "log", "add", "7730", "--channel", "call", "--party", "bank",
                "--at", f"2026-11-21 10:{minute}")  # fmt: skip
-    for lang, says, doubt, not_said, source in (
-        ("en", ["between 21:00 and 08:00", "more than 5 connected collection calls in one day"],
-         "please confirm whether this applies to credit cards", ["22:00", "more than 3"],
-         "- GB/T 45251—2025 (recommended national standard for online consumer lending, which "
-         "cards may be compared with; this clause is unverified)\n"),
-        ("zh", ["在21:00至次日08:00之间催收", "一天内接通的催收电话超过5次"],
-         "请确认此规定是否适用于信用卡", ["22:00", "超过3次"],
-         "- GB/T 45251—2025（推荐性国家标准，适用于个人网络消费信贷，信用卡可参照；该条款未经核实）\n"),
+    for lang, said, asked, heading, not_said, source in (
+        ("en", "between 21:00 and 08:00", "more than 5 connected collection calls in one day",
+         "## Please explain", ["22:00", "more than 3"],
+         "GB/T 45251—2025 (recommended national standard for online consumer lending, which "
+         "cards may be compared with; this clause is unverified)"),
+        ("zh", "在21:00至次日08:00之间催收", "一天内接通的催收电话超过5次", "## 请贵行说明",
+         ["22:00", "超过3次"],
+         "GB/T 45251—2025（推荐性国家标准，适用于个人网络消费信贷，信用卡可参照；该条款未经核实）"),
     ):  # fmt: skip
         letter = li_wei(*rules, "--lang", lang, "letter", "make", "complaint", "7730",
                         "--name", "李伟", "--phone", "138 0000 0000").stdout  # fmt: skip
-        facts = letter.split("## ")[2]  # what happened, each breach named (the sources quote)
-        assert all(s in facts for s in says) and doubt in facts, facts
-        assert not any(s in facts for s in not_said), facts
-        # a source is listed whole: its own "; " inside brackets does not split it
-        assert source in letter, letter
+        facts, question = letter.split("## ")[2], letter.split(heading)[1].split("## ")[0]
+        assert said in facts and asked not in facts, facts
+        assert asked in question and source in question, question
+        assert not any(s in facts + question for s in not_said), letter
+        assert letter.count(source) == 1  # asked, not listed among the rules broken
 
 
 def test_a_creditors_demand_and_a_broken_agreement_restart_the_limitation_period(li_wei):

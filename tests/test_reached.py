@@ -149,3 +149,31 @@ def test_the_pack_refuses_a_promise_in_a_letter_written_on_time_barred_debts(tmp
     )  # fmt: skip
     r = cli("--rules", pack, "facts", ok=False)
     assert r.exit_code == 2 and "promises to pay" in r.stderr and "192(2)" in r.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_complaint_to_the_regulator_is_not_the_bank_complaint_readdressed(li_wei, lang):
+    """Facts §12: a complaint to NFRA/12378 asks the regulator to investigate and order the
+    bank to stop; the bank's 15-day answering duty belongs to the letter to the bank."""
+    from conftest import log_late_call
+
+    log_late_call(li_wei)
+    common = (
+        "--lang",
+        lang,
+        "letter",
+        "make",
+        "complaint",
+        "4821",
+        "--name",
+        "李伟",
+        "--phone",
+        "138",
+    )
+    to_bank = "".join(li_wei(*common).stdout.split())
+    to_regulator = "".join(li_wei(*common, "--to", "regulator").stdout.split())
+    answer = {"zh": "日内书面答复处理结果", "en": "inwritingwithin15days"}[lang]
+    asks = {"zh": ("责令其停止违规催收并予以纠正", "将调查处理结果告知本人"),
+            "en": ("Toorderthemtostopandtocorrectthem", "Totellmetheresult")}[lang]  # fmt: skip
+    assert answer in to_bank and answer not in to_regulator
+    assert all(a in to_regulator for a in asks) and not any(a in to_bank for a in asks)
