@@ -325,10 +325,11 @@ def add(
     from debtcli.attachments import prepare
 
     entry = build_entry(raw, card, pack, today)
-    (entry_id,) = _append(store, [entry], [prepare(attach)])
+    files = prepare(attach)
+    (entry_id,) = _append(store, [entry], [files])
     row = st.contact(store, entry_id)
     assert row is not None  # just written
-    return {**entry, "id": entry_id, "hash": row["hash"]}
+    return {**entry, "id": entry_id, "hash": row["hash"], "attachments": files}
 
 
 def amend(
@@ -1279,9 +1280,13 @@ def export_bundle(
                 found += 1
                 per_rule[v["rule"]] = per_rule.get(v["rule"], 0) + 1
                 latest.append(v)
-            recent = [
-                {**e, **masked_values(e, names)} if redacted else e
-                for e in st.contacts(store, card_id=card_id, latest=SUMMARY_LATEST)
+            recent = [  # a redacted bundle masks file names too: they can carry numbers
+                {**e, **masked_values(e, names), "files": [MASK] * len(e["files"])}
+                if redacted
+                else e
+                for e in st.with_file_names(
+                    conn, st.contacts(store, card_id=card_id, latest=SUMMARY_LATEST)
+                )
                 if e["id"] not in left_out
             ]
             context = {

@@ -1078,6 +1078,15 @@ def import_entries(conn: sqlite3.Connection, run: int) -> list[int] | None:
     ]
 
 
+def with_file_names(conn: sqlite3.Connection, rows: list[dict]) -> list[dict]:
+    """rows (contacts() rows) each with "files": the names of its version's attachments, so
+    that what was kept is shown beside the entry (a page of rows: one query)."""
+    atts = attachments_for(conn, ids=[r.get("row_id", r["id"]) for r in rows]) if rows else {}
+    for r in rows:
+        r["files"] = [a["name"] for a in atts.get(r.get("row_id", r["id"]), [])]
+    return rows
+
+
 def attachments_for(
     conn: sqlite3.Connection,
     ids: list[int] | None = None,

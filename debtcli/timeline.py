@@ -77,6 +77,8 @@ def _contact_event(pack: Pack, lang: str, card: dict, c: Any, flags: dict) -> di
     party = pack.word_name("party", c["party"], lang) if c["party"] != "unknown" else None
     who = " ".join(x for x in (party, c["org"]) if x)
     channel = pack.word_name("channel", c["channel"], lang)
+    if c["answered"] == 0:  # a missed call is not a conversation: counted as what it was
+        channel += t(" (missed)", "（未接）")
     if c["direction"] == "out":
         title = t(f"{channel} to {who or 'them'}", f"{channel}：发给{who or '对方'}")
     elif c["direction"] == "unknown":
@@ -90,6 +92,8 @@ def _contact_event(pack: Pack, lang: str, card: dict, c: Any, flags: dict) -> di
         title += t(", reached ", "，联系了") + pack.whom(c["contacted"], lang, "you")
     if c["note"]:
         title += f" — {c['note']}"
+    if c.get("files"):
+        title += t(" [kept: ", "［附件：") + t(", ", "、").join(c["files"]) + t("]", "］")
     return _event(
         c["at"],
         kind,
@@ -302,7 +306,9 @@ def gather(
 
     out = []
     for card in cards:
-        contacts = st.contacts(store, card_id=card["id"], latest=latest)
+        contacts = st.with_file_names(
+            store.conn, st.contacts(store, card_id=card["id"], latest=latest)
+        )
         episode = st.latest_episode(store, card["id"])
         tracked = tracked_agreement(store, pack, card, episode, today)
         out.append(

@@ -194,3 +194,34 @@ def test_a_file_that_is_not_what_its_size_says_is_not_attached(li_wei, db_path):
     r = log_add(li_wei, "4821", "2026-11-10 22:40", "--attach", "/proc/self/environ", ok=False)
     assert_clean_failure(r, says="not a file of a fixed size")
     assert store_digest(db_path) == before
+
+
+def test_what_was_kept_is_shown_and_a_missed_call_is_missed_everywhere(
+    li_wei, tmp_path, monkeypatch
+):
+    """Issue 38: the recording saved with an entry appeared nowhere (not in log add's
+    confirmation, log list, the bundle's summary or the report), and a missed call was shown
+    as answered in the summary and the report."""
+    import zipfile
+
+    monkeypatch.setenv("COLUMNS", "200")
+    rec = tmp_path / "中信催收.m4a"
+    rec.write_bytes(b"a recording" * 100)
+    r = log_add(li_wei, "4821", "2026-11-20 22:40", "--party", "agency", "--attach", rec)
+    assert "attached: 中信催收.m4a (1.1 KB, SHA-256 " in r.stdout
+    r = log_add(li_wei, "4821", "2026-11-21 10:00", "--party", "bank", "--missed")
+    assert "(call, missed," in r.stdout
+    listed = li_wei("log", "list").stdout
+    assert "+1 file" in listed and "(missed)" in listed
+    assert "（附件 1 个）" in li_wei("--lang", "zh", "log", "list").stdout
+    bundle = tmp_path / "b.zip"
+    li_wei("--lang", "zh", "evidence", "export", "-o", bundle)
+    with zipfile.ZipFile(bundle) as z:
+        summary = z.read("summary.html").decode()
+    assert "中信催收.m4a" in summary and "（未接）" in summary
+    li_wei("--lang", "zh", "evidence", "export", "--redact", "-o", tmp_path / "r.zip")
+    with zipfile.ZipFile(tmp_path / "r.zip") as z:
+        assert "中信催收.m4a" not in z.read("summary.html").decode()
+    li_wei("--lang", "zh", "report", "-o", tmp_path / "r.html")
+    report = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "中信催收.m4a" in report and "电话（未接）" in report

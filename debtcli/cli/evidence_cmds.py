@@ -104,7 +104,7 @@ def log_list(
             ]
         )
         return
-    render_log(rows, flagged, history, show_card=card_id is None)
+    render_log(st.with_file_names(s.conn, rows), flagged, history, show_card=card_id is None)
     if not history and (gone := st.count_withdrawn(s.conn, card_id)):
         say(
             f"{gone} withdrawn {'entry is' if gone == 1 else 'entries are'} not shown: "
@@ -164,6 +164,9 @@ def render_log(
         }.get(r["direction"], t(" (direction unknown)", "（方向未知）"))
         if r["answered"] == 0:
             how += t(" (missed)", "（未接）")
+        if r.get("files"):
+            n = len(r["files"])
+            how += t(f" +{n} file{'s' if n > 1 else ''}", f"（附件 {n} 个）")
         who = " ".join(
             x for x in (pack.word_name("party", r["party"], lang), r["org"], r["agent"]) if x
         )
@@ -632,6 +635,8 @@ def summary_html(context: dict[str, Any]) -> str:
         "disclaimer": pack.disclaimer(lang),
         "per_rule": t("Possible violations per rule", "各规定的可能违规次数"),
         "per_month": t("Contacts per month", "每月联系次数"),
+        "missed": t("(missed)", "（未接）"),
+        "kept": t("Kept:", "附件："),
         "withdrawn": t(
             "Entries withdrawn (in entries.json and the chain, listed with when and why in "
             "withdrawn.json, counted nowhere here):",

@@ -327,10 +327,18 @@ def log_add(card: CardArg, opts: dict[str, Any]) -> None:
     short = entry["hash"][:16]
     when = show_time(entry["at"], state.lang)
     how = pack.word_name("channel", entry["channel"], state.lang)
+    if entry.get("answered") == 0:
+        how += state.t(", missed", "，未接")
     say(
         f"Logged entry {entry['id']} ({how}, {when}) for ****{c['last4']}; hash {short}…",
         f"已记录第 {entry['id']} 条（{how}，{when}），卡 ****{c['last4']}；哈希 {short}…",
     )
+    for a in entry["attachments"]:  # what was kept, by name: the file itself is in the store
+        size = file_size(a["size"])
+        say(
+            f"  attached: {a['name']} ({size}, SHA-256 {a['sha256'][:12]}…)",
+            f"  附件：{a['name']}（{size}，SHA-256 {a['sha256'][:12]}…）",
+        )
     for key in flags:
         say(f"  ⚑ possible violation: {_rule_text(key)}", f"  ⚑ 可能违规：{_rule_text(key)}")
     if flags:
@@ -338,6 +346,14 @@ def log_add(card: CardArg, opts: dict[str, Any]) -> None:
             "  See `debtcli violations` for the rules and their sources.",
             "  用 `debtcli violations` 查看相关规定及出处。",
         )
+
+
+def file_size(n: int) -> str:
+    """A file's size as people read it: 812 B, 1.2 MB."""
+    for unit, step in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= step:
+            return f"{n / step:.1f} {unit}"
+    return f"{n} B"
 
 
 @log_app.command("amend")
