@@ -97,17 +97,34 @@ def _predicate(rule: Mapping[str, Any], pack: Pack, windows: Mapping[int, list[W
     return lambda e: False
 
 
+def pays_elsewhere(pack: Pack, bank: str, pay_to: str) -> bool:
+    """Whether a payee (as typed or said at the door) is anyone but the card's bank: the one
+    payee rule, for logged contacts and the door check alike."""
+    rule = pack.conduct_rule("pay-to-personal")
+    return _pays_elsewhere(rule, pack, {"pay_to": pay_to, "bank": bank})
+
+
 def _pays_elsewhere(rule: Mapping[str, Any], pack: Pack, e: Mapping[str, Any]) -> bool:
     """e["pay_to"] is given (the rule asks only then)."""
     pay_to = e["pay_to"].strip()
     if not pay_to:
         return False
-    lowered = pay_to.casefold()
+    import unicodedata
+
+    lowered = unicodedata.normalize("NFKC", pay_to).casefold()
+    folded = "".join(lowered.split())
+    digits = re.sub(r"(?<=\d)[\s-]+(?=\d)", "", lowered)  # 6217 0000 1111 2222 is one number
     if any(k.casefold() in lowered for k in rule["keywords"]):
         return True  # a QR code the caller sends
-    if any(re.search(p, lowered) for p in rule["payees"]):
-        return True  # a person, a company, an account number the caller gave
-    if any(k.casefold() in lowered for k in (*rule["own_card"], *rule["official"])):
+    if any(re.search(p, folded) or re.search(p, digits) for p in rule["payees"]):
+        return True  # a person, a private account, an account number the caller gave
+    entry = pack.bank(e["bank"])
+    legal_name = entry is not None and any(
+        a in folded for a in entry["match"] if "银行" in a
+    )  # 中信银行股份有限公司 is the bank; 中信资产管理有限公司 is not
+    if not legal_name and any(re.search(p, folded) for p in rule["companies"]):
+        return True
+    if any(k.casefold() in folded for k in (*rule["own_card"], *rule["official"])):
         return False  # your own card through a wallet's card repayment or the bank's channels
     return not _pays_bank(pack, e["bank"], pay_to)
 

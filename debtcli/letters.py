@@ -291,12 +291,20 @@ def build_context(
         )
     if letter["acknowledges"] and not opts.get("force"):
         _refuse_if_time_barred(store, pack, card, today)
+    # Any other letter is written on a time-barred debt too: then nothing in it may promise to
+    # pay, not even what the user typed or a logged note it quotes (checked when rendered).
+    barred = (
+        None
+        if letter["acknowledges"] or opts.get("force")
+        else _time_barred(store, pack, card, today)
+    )
     entry = pack.bank(card["bank"])
     bank = pick(lang, entry["en"], entry["zh"]) if entry else card["bank"]
     facts = _Facts(store, pack, card, lang, today, opts, pos, bank)
     money = facts.money
     proofs = [*PROOF_ALWAYS, *PROOF.get(hardship_key, ())] if letter["acknowledges"] else []
     ctx: dict[str, Any] = {
+        "time_barred_on": barred,
         "kind": kind,
         "lang": lang,
         "title": pick(lang, letter["title_en"], letter["title_zh"]),
@@ -498,13 +506,29 @@ def template_name(kind: str, lang: str) -> str:
     return f"letters/{kind}.{lang}.md.j2"
 
 
-def render_markdown(kind: str, lang: str, ctx: dict[str, Any]) -> str:
+def render_markdown(kind: str, lang: str, ctx: dict[str, Any], pack: Pack | None = None) -> str:
+    """The letter as Markdown. pack, with a context whose debt may be time-barred: a letter
+    that promises to pay anywhere in its text is refused (民法典 第一百九十二条第二款)."""
+    from debtcli.rules import promise_in
     from debtcli.templating import render, render_user
 
     name = template_name(kind, lang)
     if (user_dir() / name).is_file():
-        return render_user(user_dir(), name, ctx)
-    return render(name, ctx, html=False)
+        text = render_user(user_dir(), name, ctx)
+    else:
+        text = render(name, ctx, html=False)
+    ended = ctx.get("time_barred_on")
+    if pack is not None and ended and (said := promise_in(text, pack.data["letters"]["promises"])):
+        raise BadInput(
+            f"by your records the limitation period may have ended on {ended}, and this letter "
+            f"would say {said!r}: a promise to pay after it has ended gives up that defence "
+            "(Civil Code Art. 192(2)). Take the promise out of what you typed or of the note "
+            "it quotes, ask legal aid first, or add --force",
+            f"按你的记录，诉讼时效可能已于 {day_text(ended, 'zh')} 届满，而这封信会写“{said}”："
+            "时效届满后承诺还款会放弃时效抗辩（《民法典》第一百九十二条第二款）。请删去你输入的或信中"
+            "引用的记录里的承诺，先咨询法律援助，或加 --force",
+        )
+    return text
 
 
 NEW_ARRANGEMENTS = ("installment", "interest-freeze", "deferral")  # each asks for a new plan

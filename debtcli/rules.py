@@ -144,7 +144,13 @@ _CONDUCT_PARAMS: dict[str, dict[str, type]] = {
     "flag": {"flags": list},
     "per-day": {"channels": list, "answered": bool, "max": int},
     "visit-agents": {"min": int},
-    "pay-to": {"keywords": list, "own_card": list, "official": list, "payees": list},
+    "pay-to": {
+        "keywords": list,
+        "own_card": list,
+        "official": list,
+        "payees": list,
+        "companies": list,
+    },
     "private-channel": {"channels": list, "parties": list},
     "after-agreement": {"parties": list},
     "after-settlement": {"parties": list},
@@ -597,10 +603,10 @@ def _check_letters(path: Path, letters: Any) -> None:
         letters,
         {"kinds": list, "warnings": dict, "figures": dict, "basis": list, "promises": list},
     )
-    promises = []
-    for p in letters["promises"]:
+    promises = letters["promises"]
+    for p in promises:
         try:
-            promises.append(re.compile(p, re.IGNORECASE))
+            re.compile(p)
         except (re.error, TypeError) as exc:
             raise _fail(path, "letters.promises", str(exc)) from None
     built_in, keys = builtin_templates(), []
@@ -641,20 +647,31 @@ def _check_letters(path: Path, letters: Any) -> None:
             )
 
 
-def _promise_in(template: Path, promises: list[re.Pattern[str]]) -> str | None:
-    """The first promise to pay a letter template holds, with the base it extends (a block
-    the template overrides is still read: a promise anywhere in the chain is refused)."""
-    text = template.read_text(encoding="utf-8")
-    base = re.search(r'{%\s*extends\s+"([^"]+)"', text)
-    if base:
-        for root in (template.parent.parent, builtin_templates()):
-            if (root / base.group(1)).is_file():
-                text += (root / base.group(1)).read_text(encoding="utf-8")
-                break
+def promise_in(text: str, promises: list[str]) -> str | None:
+    """The first promise to pay a letter's text holds (the pack's [letters] promises, matched
+    case-insensitively in the text as written and with its spaces removed: 保 证还款)."""
     for p in promises:
-        if m := p.search(text):
-            return m.group(0)
+        for seen in (text, "".join(text.split())):
+            if m := re.search(p, seen, re.IGNORECASE):
+                return m.group(0)
     return None
+
+
+def _promise_in(template: Path, promises: list[str]) -> str | None:
+    """promise_in over a letter template and every template it extends or includes (a block
+    it overrides is still read: a promise anywhere in the chain is refused)."""
+    seen: set[Path] = set()
+    texts, todo = [], [template]
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        text = path.read_text(encoding="utf-8")
+        texts.append(text)
+        for name in re.findall(r"{%-?\s*(?:extends|include|import|from)\s+[\"']([^\"']+)", text):
+            todo += [root / name for root in (template.parent.parent, builtin_templates())]
+    return promise_in("\n".join(texts), promises)
 
 
 _CACHE: dict[str, Pack] = {}

@@ -222,6 +222,18 @@ def assess_card(
     )
     from debtcli.agreements import in_force
 
+    if quiet is not None and quiet[1] is not None and not in_force(tracked):
+        # A broken agreement: the months it was kept are no "仍不归还" — the three months after
+        # the second notice run on from where they stopped (facts §12).
+        for key, anchor in (
+            ("exposure_date", mo["second_notice"]),
+            ("possible_exposure_date", None),
+        ):
+            if mo[key]:
+                start = max(quiet[0], date.fromisoformat(anchor) if anchor else quiet[0])
+                kept = (quiet[1] - start).days + 1
+                if kept > 0 and date.fromisoformat(mo[key]) > start:
+                    mo[key] = (date.fromisoformat(mo[key]) + timedelta(days=kept)).isoformat()
     if in_force(tracked):
         assert tracked is not None
         # Repaying as the bank agreed: strong evidence against 非法占有目的 and not the "仍不归还"

@@ -193,6 +193,7 @@ RED_FLAG_TEXT = {
 }
 VERDICT_TEXT = {
     "scam": ("scam red flags", "诈骗警示"),
+    "confirmed-violations": ("the bank's agency, breaking the rules", "银行委托的机构，但有违规"),
     "unverified": ("not verified", "未核实"),
     "verified": ("verified by the bank", "银行已确认"),
 }
@@ -208,13 +209,42 @@ MISSING_TEXT = {
 }
 
 
-def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") -> dict[str, Any]:
-    """The verdict: 'scam' (a red flag), 'unverified' (do not pay or open) or 'verified'.
+def _text_answer(answers: dict[str, Any], key: str) -> str | None:
+    """A text answer (org, agent, agent_id, pay_to): text or nothing; never a list, a number
+    or a lone surrogate written into the evidence as Python's spelling of it."""
+    value = answers.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise BadInput(
+            f"answer {key!r} must be text, not {value!r:.40}",
+            f"回答 {key!r} 必须是文字，而不是 {value!r:.40}",
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadInput(
+            f"answer {key!r} holds a character that is not text (a lone surrogate)",
+            f"回答 {key!r} 含有不是文字的字符（孤立的代理项）",
+        ) from None
+    return value.strip() or None
+
+
+def assess(
+    pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en", bank: str = ""
+) -> dict[str, Any]:
+    """The verdict: 'scam' (the bank denied them, or the money is wanted anywhere but the
+    bank; or red flags with nothing confirmed), 'confirmed-violations' (the bank confirmed
+    them and they broke the rules: its agency, to complain about), 'unverified' (do not pay or
+    open) or 'verified'. bank: the card's bank, which a payee is checked against.
 
     answers: agents (int), work_id, authorization, personal_account, police_claim, threats,
     asked_secrets (bools), hotline (confirmed | denied | not-called), org, agent, agent_id,
     pay_to (text).
     """
+    from debtcli.conduct import pays_elsewhere
+
+    texts = {k: _text_answer(answers, k) for k in ("org", "agent", "agent_id", "pay_to")}
     try:
         agents = head_count(answers.get("agents"))
     except (TypeError, ValueError):
@@ -239,7 +269,9 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") 
     hm = at.strftime("%H:%M")
     night = in_quiet_hours(quiet, hm)
     red, missing = [], []
-    if _yes(answers, "personal_account", pack):
+    if _yes(answers, "personal_account", pack) or (
+        texts["pay_to"] and pays_elsewhere(pack, bank, texts["pay_to"])
+    ):
         red.append("personal-account")
     if _yes(answers, "police_claim", pack):
         red.append("police-claim")
@@ -261,7 +293,17 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") 
         missing.append("authorization")
     if hotline != "confirmed":
         missing.append("hotline")
-    verdict = "scam" if red else ("unverified" if missing else "verified")
+    # Whoever the bank's hotline denied, or who wanted the money paid anywhere but to the bank,
+    # is not the bank's agency, whatever they called themselves: an impostor. A visit the bank
+    # confirmed stays its agency's, red flags and all (facts §12); one nobody confirmed is
+    # nobody's yet: it counts as no creditor's demand.
+    impostor = hotline == "denied" or "personal-account" in red
+    if impostor:
+        verdict = "scam"
+    elif hotline == "confirmed":
+        verdict = "confirmed-violations" if red else ("unverified" if missing else "verified")
+    else:
+        verdict = "scam" if red else "unverified"
     credentials = [
         c for c, shown in (("work-id", work_id), ("authorization", authorization)) if shown
     ] or ["none"]
@@ -273,24 +315,14 @@ def assess(pack: Pack, answers: dict[str, Any], at: datetime, lang: str = "en") 
     entry = {
         "at": at.isoformat(timespec="seconds"),
         "channel": "visit",
-        # Whoever the bank's hotline denied, or who wanted the money paid anywhere but to the
-        # bank, is not the bank's agency, whatever they called themselves: an impostor. A
-        # visit the bank confirmed stays its agency's, red flags and all: breaking the rules
-        # is what a complaint about the agency is for (issue 37).
-        "party": (
-            "impostor"
-            if hotline == "denied" or "personal-account" in red
-            else "agency"
-            if answers.get("org") or hotline == "confirmed"
-            else "unknown"
-        ),
-        "org": answers.get("org") or None,
-        "agent": answers.get("agent") or None,
-        "agent_id": answers.get("agent_id") or None,
+        "party": "impostor" if impostor else "agency" if hotline == "confirmed" else "unknown",
+        "org": texts["org"],
+        "agent": texts["agent"],
+        "agent_id": texts["agent_id"],
         "agents": agents or None,
         "credentials": credentials,
         "pay_to": (
-            answers.get("pay_to")
+            texts["pay_to"]
             or ("个人账户 / personal account" if "personal-account" in red else None)
         ),
         "flag": flags,

@@ -807,7 +807,8 @@ def test_facts_of_a_claim_give_each_further_point_with_its_source(cli):
         out = " ".join(cli("--lang", lang, "facts", "blacklist").stdout.split())
         assert says in out
     (facts,) = cli.json("--lang", "en", "facts", "blacklist")
-    assert [m["tag"] for m in facts["more"]] == ["rule", "rule"]
+    # the dishonest-debtor list: the SPC provisions, primary law (facts §11.3)
+    assert [m["tag"] for m in facts["more"]] == ["rule", "law"]
     assert (
         facts["more"][0]["source"] == "Consumer protection Measures Art. 41; CBA guideline (2026)"
     )

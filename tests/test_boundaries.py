@@ -53,7 +53,7 @@ def test_the_door_check_uses_the_same_hours(clock, night):
     at = datetime.fromisoformat(f"2026-11-22T{clock}:00+08:00")
     result = assess(PACK, VERIFIED, at)
     assert ("night" in result["red_flags"]) is night
-    assert result["verdict"] == ("scam" if night else "verified")
+    assert result["verdict"] == ("confirmed-violations" if night else "verified")
 
 
 def test_the_night_flag_names_the_packs_hours():

@@ -3,7 +3,7 @@ letter to a family member, neither restarts the limitation period nor shows a st
 to the cardholder's own number does, read or not."""
 
 import pytest
-from conftest import log_add
+from conftest import assert_clean_failure, log_add
 
 
 @pytest.fixture
@@ -112,6 +112,23 @@ def test_no_criminal_countdown_while_an_agreement_is_kept(cli, tmp_path):
         ("他发来的收款码", True),
         ("平安保险", True),  # 平安 names no bank alone
         ("CITICPay Trading", True),
+        # what a fresh-context attack tried (each was wrong before its fix)
+        ("支付宝 13800138000", True),
+        ("支付宝账号 zhangsan@163.com", True),
+        ("微信 李四", True),
+        ("云闪付 王五", True),
+        ("Alipay account of Mr Zhang", True),
+        ("WeChat Pay to Zhang Wei", True),
+        ("CITIC Asset Management Co., Ltd.", True),
+        ("中信银行 对私账户", True),
+        ("中信信用卡中心 李经理", True),
+        ("personal account at China CITIC Bank", True),
+        ("中信银行 张三的卡", True),
+        ("中信银行 6217 0000 1111 2222", True),
+        ("中信银行个人网银还款", False),
+        ("中信银行个人手机银行", False),
+        ("户名：中信银行股份有限公司信用卡中心", False),
+        ("微信还款", False),
     ],
 )
 def test_paying_your_own_card_through_a_wallet_is_no_red_flag_a_person_is(li_wei, payee, flagged):
@@ -177,3 +194,72 @@ def test_the_complaint_to_the_regulator_is_not_the_bank_complaint_readdressed(li
             "en": ("Toorderthemtostopandtocorrectthem", "Totellmetheresult")}[lang]  # fmt: skip
     assert answer in to_bank and answer not in to_regulator
     assert all(a in to_regulator for a in asks) and not any(a in to_bank for a in asks)
+
+
+def test_the_months_an_agreement_was_kept_do_not_count_toward_the_three_months(cli):
+    """A broken agreement: stage said 'more than 3 months after' passed on a day inside the kept
+    term, when the same tool had said no time condition runs while it is kept."""
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    cli("overdue", "4821", "--since", "2025-08-05", "--amount", "110000", "--principal", "100000")
+    log_add(cli, "4821", "2025-09-10 10:00", "--party", "agency")
+    log_add(cli, "4821", "2025-10-20 10:00", "--party", "agency", channel="visit")
+    cli("agree", "4821", "--months", "22", "--monthly", "5000", "--first-due", "2025-12-15",
+        "--date", "2025-11-15", "--force")  # fmt: skip
+    for paid in ("2025-12-15", "2026-01-15"):
+        cli("pay", "4821", "5000", "--date", paid)
+    s = cli.json("--today", "2026-03-20", "stage", "4821")
+    mo = {r["key"]: r for r in s["risks"]}["malicious-overdraft"]
+    assert s["agreement_status"] == "broken" and mo["second_notice"] == "2025-10-20"
+    # 2025-10-20 + 3 months = 2026-01-21, plus the kept term 2025-11-16…2026-02-18 (95 days)
+    assert mo["exposure_date"] == "2026-04-26"
+
+
+def test_a_promise_typed_or_quoted_into_a_letter_on_a_time_barred_debt_is_refused(
+    old_debt, tmp_path
+):
+    """The templates were clean, but a reason typed for a credit dispute, or a logged note a
+    complaint quotes, put "本人承诺按期还款" into a letter on a time-barred debt."""
+    out = tmp_path / "d.md"
+    base = (
+        "letter",
+        "make",
+        "credit-dispute",
+        "4821",
+        "--name",
+        "李伟",
+        "--phone",
+        "138",
+        "-o",
+        out,
+    )
+    r = old_debt(*base, "--reason", "本人承诺按期还款，但逾期天数有误", ok=False)
+    assert_clean_failure(r, says="gives up that defence")
+    assert not out.exists()
+    old_debt(*base, "--reason", "逾期天数记录有误")  # no promise: written
+    log_add(old_debt, "4821", "2023-11-20 23:30", "--party", "agency", "--note", "我说我会尽快还清")
+    r = old_debt(
+        "letter", "make", "complaint", "4821", "--name", "李伟", "--phone", "138", ok=False
+    )
+    assert_clean_failure(r, says="会尽快还清")
+    assert "我会尽快还清" in old_debt("letter", "make", "complaint", "4821", "--name", "李伟",
+                                 "--phone", "138", "--force").stdout  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["本人只会通过官方渠道还款", "本人愿意分期还清欠款", "本人保 证还款", "I'll repay the full balance.",
+     "I agree to pay the debt.", "I shall repay it."],
+)  # fmt: skip
+def test_a_users_template_that_promises_is_refused_including_what_it_includes(cli, line, tmp_path):
+    from conftest import pack_with
+
+    from debtcli.store import config_dir
+
+    cli("letter", "template", "stop-third-party")
+    mine = config_dir() / "templates" / "letters" / "stop-third-party.zh.md.j2"
+    (mine.parent / "extra.j2").write_text(line, encoding="utf-8")
+    mine.write_text(
+        mine.read_text(encoding="utf-8") + '\n{% include "letters/extra.j2" %}\n', encoding="utf-8"
+    )
+    r = cli("--rules", pack_with(tmp_path), "facts", ok=False)  # a pack read afresh
+    assert r.exit_code == 2 and "promises to pay" in r.stderr

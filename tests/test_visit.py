@@ -63,17 +63,24 @@ def test_unverified_paths(li_wei, tmp_path, change, missing):
     ],
 )
 def test_scam_red_flags(li_wei, tmp_path, change, flag, rule):
+    """With the bank's confirmation, only a denial or a payee other than the bank makes a scam
+    (facts §12): any other red flag is the agency breaking the rules, recorded as such. The
+    same red flag with nobody's confirmation is a scam warning."""
     out = json.loads(check(li_wei, tmp_path, {**VERIFIED, **change}, "--json").stdout)
-    assert out["verdict"] == "scam" and flag in out["red_flags"]
+    impostor = flag in ("personal-account", "bank-denied")
+    assert out["verdict"] == ("scam" if impostor else "confirmed-violations")
+    assert flag in out["red_flags"]
     if rule:
         assert rule in out["violations"]
+    unconfirmed = {**VERIFIED, **change, "hotline": change.get("hotline", "not-called")}
+    assert json.loads(check(li_wei, tmp_path, unconfirmed, "--json").stdout)["verdict"] == "scam"
 
 
 def test_night_visit_is_a_red_flag_and_a_violation(li_wei, tmp_path):
     f = tmp_path / "a.json"
     f.write_text(json.dumps(VERIFIED), encoding="utf-8")
     out = li_wei.json("visit", "check", "4821", "--answers", str(f), "--at", "2026-11-22 22:30")
-    assert out["verdict"] == "scam" and "night" in out["red_flags"]
+    assert out["verdict"] == "confirmed-violations" and "night" in out["red_flags"]
     assert "quiet-hours" in out["violations"]
 
 
@@ -184,3 +191,37 @@ def test_the_checklist_says_sign_nothing_and_call_110_for_police_at_the_door(li_
         li_wei("--lang", lang, "visit", "checklist", "4821", "-o", out)
         page = out.read_text(encoding="utf-8")
         assert sign in page and police in page and "仅确认收到，不代表认可金额" in page
+
+
+@pytest.mark.parametrize(
+    "answers, verdict, party",
+    [
+        ({**VERIFIED, "pay_to": "张三 6222020212345678"}, "scam", "impostor"),
+        ({**VERIFIED, "pay_to": "中信银行手机银行"}, "verified", "agency"),
+        ({**VERIFIED, "hotline": "not-called"}, "unverified", "unknown"),
+        ({**VERIFIED, "agents": 1, "threats": True}, "confirmed-violations", "agency"),
+    ],
+    ids=["named-payee", "own-bank", "unconfirmed", "confirmed-breaking-rules"],
+)
+def test_the_verdict_and_the_party_follow_facts_12(li_wei, tmp_path, answers, verdict, party):
+    """A payee named at the door is checked by the payee rule (a person's account was
+    'verified' and saved as the agency's); a visit nobody confirmed is nobody's demand yet (it
+    restarted an expired limitation period); a confirmed agency breaking the rules is no scam."""
+    out = json.loads(check(li_wei, tmp_path, answers, "--json").stdout)
+    assert out["verdict"] == verdict
+    assert li_wei.json("log", "list")[-1]["party"] == party
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{"org": "\ud800"}, {"org": ["a"]}, {"pay_to": {"a": 1}}, {"agent_id": True}],
+    ids=["surrogate", "list", "object", "bool"],
+)
+def test_an_answer_that_is_not_text_is_refused_in_a_line(li_wei, tmp_path, db_path, answers):
+    f = tmp_path / "a.json"
+    f.write_text(json.dumps({**VERIFIED, **answers}), encoding="utf-8")
+    before = store_digest(db_path)
+    r = li_wei("visit", "check", "4821", "--answers", str(f), ok=False)
+    assert_clean_failure(r, says="answer '")
+    assert "must be text" in r.stderr or "not text (a lone surrogate)" in r.stderr
+    assert store_digest(db_path) == before

@@ -406,7 +406,7 @@ def letter_make(
         opts["budget"] = {"income": inc, "expenses": exp, "available": available}
     profile = _profile(s, {"name": name, "id_last4": id_last4, "phone": phone, "address": address})
     ctx = letters.build_context(s, pack, c, k, lang, state.today, opts, profile)
-    body = letter_body(letters.render_markdown(k, lang, ctx), kind_fmt, ctx["title"], lang)
+    body = letter_body(letters.render_markdown(k, lang, ctx, pack), kind_fmt, ctx["title"], lang)
     emit_document(body, output, "the letter", "信件", force)
     letters.save_profile(s, profile)  # asked once, remembered: only now that the letter exists
     for w in letters.warnings(pack, k, lang, ctx.get("agreement_in_force")):

@@ -155,6 +155,13 @@ VERDICTS = {
         "names, agency and a letter; check with the bank's official hotline first.",
         "未核实——不要付钱，不要开门。请他们留下姓名、机构和书面材料；先通过银行官方客服核实。",
     ),
+    "confirmed-violations": (
+        "THE BANK'S AGENCY, BREAKING THE RULES — the bank confirmed them, so this is its "
+        "agency, and what is flagged below breaks the collection rules: it is recorded for your "
+        "complaint. You still need not open the door or pay anything at it.",
+        "银行委托的机构，但有违规——银行已确认，这是它委托的机构；下面标出的行为违反催收规定，已记录，"
+        "可用于投诉。你仍然不必开门，也不必当场付钱。",
+    ),
     "verified": (
         "VERIFIED by the bank — you may talk to them, through the door if you prefer. "
         "You still need not let them in. Pay only to the bank's own accounts; an agreement "
@@ -227,7 +234,7 @@ def visit_check(
     when = parse_past_datetime(at, state.today) if at else local_now(state.today)
     hotline = hotline_for(pack, c["bank"], state.lang)
     answers = _answers(answers_file, hotline)
-    result = assess(pack, answers, when, state.lang)
+    result = assess(pack, answers, when, state.lang, c["bank"])
     raw = dict(result["entry"])
     entry = contactlog.add(s, pack, c, raw, [], state.today)
     flags = entry_violations(s, pack, entry["id"])
