@@ -199,7 +199,7 @@ def _sentence(text: str | None, lang: str) -> str | None:
     return t
 
 
-def _time_barred(store: st.Store, pack: Pack, card: Any, today: date) -> str | None:
+def time_barred(store: st.Store, pack: Pack, card: Any, today: date) -> str | None:
     """The day the limitation period ended by the user's records, if it has."""
     from debtcli.standing import assess_card
 
@@ -290,13 +290,13 @@ def build_context(
             [pack.word_name("hardship", k, "zh") for k in HARDSHIPS],
         )
     if letter["acknowledges"] and not opts.get("force"):
-        _refuse_if_time_barred(store, pack, card, today)
+        _refuse_iftime_barred(store, pack, card, today)
     # Any other letter is written on a time-barred debt too: then nothing in it may promise to
     # pay, not even what the user typed or a logged note it quotes (checked when rendered).
     barred = (
         None
         if letter["acknowledges"] or opts.get("force")
-        else _time_barred(store, pack, card, today)
+        else time_barred(store, pack, card, today)
     )
     entry = pack.bank(card["bank"])
     bank = pick(lang, entry["en"], entry["zh"]) if entry else card["bank"]
@@ -355,8 +355,8 @@ def build_context(
     return ctx
 
 
-def _refuse_if_time_barred(store: st.Store, pack: Pack, card: Any, today: date) -> None:
-    ended = _time_barred(store, pack, card, today)
+def _refuse_iftime_barred(store: st.Store, pack: Pack, card: Any, today: date) -> None:
+    ended = time_barred(store, pack, card, today)
     if ended:
         raise BadInput(
             f"by your records the limitation period for ****{card['last4']} may have ended "

@@ -263,3 +263,11 @@ def test_a_users_template_that_promises_is_refused_including_what_it_includes(cl
     )
     r = cli("--rules", pack_with(tmp_path), "facts", ok=False)  # a pack read afresh
     assert r.exit_code == 2 and "promises to pay" in r.stderr
+
+
+def test_plan_does_not_send_a_time_barred_card_to_an_installment_letter(old_debt):
+    said = " ".join(
+        old_debt("--lang", "zh", "plan", "--income", "9000", "--expenses", "6000").stdout.split()
+    )
+    assert "诉讼时效可能已于" in said and "请先咨询法律援助（12348）" in said
+    assert "下一步：debtcli letter make installment" not in said

@@ -154,12 +154,17 @@ def plan_cmd(
     if json_out:
         emit_json(household_json(h, state.lang))
         return
-    render_plan(h)
+    from debtcli.letters import time_barred
+
+    barred = [(d.key, ended) for c, d in owing if (ended := time_barred(s, pack, c, state.today))]
+    render_plan(h, barred)
 
 
-def render_plan(h: Any) -> None:
+def render_plan(h: Any, barred: list[tuple[str, str]] | None = None) -> None:
     """A household's plan (plan.household_plan) as `debtcli plan` shows it: the budget, each
-    card's first payment and months, the first months of the schedule, warnings, next step."""
+    card's first payment and months, the first months of the schedule, warnings, next step.
+    barred: (card, day) of the cards whose limitation period may have ended by the records:
+    an installment letter for them is not the next step."""
     from debtcli.money import format_amount
 
     pack, t = state.pack(), state.t
@@ -200,7 +205,16 @@ def render_plan(h: Any) -> None:
         _show_schedule(out, h)
     for en, zh in h.warnings:
         say("! " + en, "！" + zh)
-    if plan.affordable and h.debts:  # a card kept to its agreement needs no new request
+    barred = barred or []
+    for key, ended in barred:
+        say(
+            f"! ****{key}: by your records the limitation period may have ended on {ended}. A "
+            "plan or an installment letter acknowledges the debt and gives that defence up: ask "
+            f"legal aid ({pack.line('legal aid')}) before writing to the bank about this card.",
+            f"！****{key}：按你的记录，诉讼时效可能已于 {day(ended)} 届满。还款方案或分期申请会确认欠款、"
+            f"放弃时效抗辩：就这张卡给银行写信之前，请先咨询法律援助（{pack.line('legal aid')}）。",
+        )
+    if plan.affordable and len(h.debts) > len(barred):  # a card kept to its agreement: none
         say(
             "Next: debtcli letter make installment CARD --income … --expenses … (one per bank)",
             "下一步：debtcli letter make installment 卡号 --income … --expenses …（每家银行一封）",
