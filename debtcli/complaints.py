@@ -3,6 +3,7 @@ they reached, what was said, the recording by name and hash, and one precise lab
 Reads the store; writes nothing.
 """
 
+import re
 from typing import Any
 
 from debtcli import store as st
@@ -36,6 +37,33 @@ def _sources(citation: str) -> list[str]:
             out.append(citation[start:i])
             start = i + 1
     return [s.strip() for s in [*out, citation[start:]] if s.strip()]
+
+
+_DOCUMENT = re.compile(
+    r"GB/T\s*\d+—\d+|《[^》]+》|中国银行业协会|China Banking Association|CBA|Credit card Measures"
+    r"|Consumer protection Measures|Measures on consumer protection"
+)
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百零\d]+条|Art\.\s*\d+")
+_SAME = {
+    "China Banking Association": "CBA",
+    "Measures on consumer protection": "Consumer protection Measures",
+}
+
+
+def _cited_once(sources: list[str]) -> list[str]:
+    """Each document and article once, however the rules spell it (中国银行业协会催收工作指引 and
+    its full title are one source): the most detailed spelling is kept, in first-seen order."""
+    kept: dict[tuple[str, str], str] = {}
+    for src in sources:
+        doc = _DOCUMENT.search(src)
+        art = _ARTICLE.search(src)
+        key = (
+            _SAME.get(doc.group(0), doc.group(0)) if doc else src,
+            art.group(0) if art else "",
+        )
+        if key not in kept or len(src) > len(kept[key]):
+            kept[key] = src
+    return list(kept.values())
 
 
 def _labels(
@@ -161,7 +189,7 @@ def complaint_context(
         "items": list(items.values()),
         "asked": list(asked.values()),
         "question_sources": list(questions),
-        "citations": list(citations),
+        "citations": _cited_once(list(citations)),
         "evidence": evidence,
         "orgs": "、".join(sorted({v["org"] for v in rows if v["org"]})) or None,
         "chain_head": st.chain_state(store.conn)[1],
