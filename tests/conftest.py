@@ -191,3 +191,18 @@ def printed_pages(html: Path, tmp_path: Path) -> int:
     )  # fmt: skip
     assert pdf.is_file(), r.stderr[-2000:]
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+
+
+def sms_backup(tmp_path: Path, *messages: tuple, start_ms: int = 1_794_000_000_000) -> Path:
+    """An "SMS Backup & Restore" file of (sender, text[, type]) a minute apart (type 1:
+    received, 2: sent), from 2026-11-06 unless start_ms says otherwise."""
+    from xml.sax.saxutils import quoteattr
+
+    rows = "".join(
+        f'<sms address={quoteattr(m[0])} date="{start_ms + 60_000 * i}" '
+        f'type="{m[2] if len(m) > 2 else 1}" body={quoteattr(m[1])} />'
+        for i, m in enumerate(messages)
+    )
+    f = tmp_path / "inbox.xml"
+    f.write_text(f"<?xml version='1.0' encoding='UTF-8'?><smses>{rows}</smses>", encoding="utf-8")
+    return f

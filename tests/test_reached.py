@@ -175,18 +175,8 @@ def test_the_complaint_to_the_regulator_is_not_the_bank_complaint_readdressed(li
     from conftest import log_late_call
 
     log_late_call(li_wei)
-    common = (
-        "--lang",
-        lang,
-        "letter",
-        "make",
-        "complaint",
-        "4821",
-        "--name",
-        "李伟",
-        "--phone",
-        "138",
-    )
+    common = ("--lang", lang, "letter", "make", "complaint", "4821", "--name", "李伟", "--phone",
+              "138")  # fmt: skip
     to_bank = "".join(li_wei(*common).stdout.split())
     to_regulator = "".join(li_wei(*common, "--to", "regulator").stdout.split())
     answer = {"zh": "日内书面答复处理结果", "en": "inwritingwithin15days"}[lang]

@@ -3,9 +3,8 @@ alerts, advertising, greetings and scams out, each proposal with its reason; the
 the text; numbers matched however they are spelled; a book that learns only from what a person
 confirmed."""
 
-from xml.sax.saxutils import quoteattr
-
 import pytest
+from conftest import sms_backup
 from sms_cases import messages
 
 from debtcli.phone import judge_sms, number
@@ -15,16 +14,8 @@ SMS = load_pack("cn").data["phone"]["sms"]
 DAY = 1_794_000_000_000  # 2026-11-06, in milliseconds
 
 
-def backup(tmp_path, *messages: tuple[str, str] | tuple[str, str, int]):
-    """An SMS Backup & Restore file of (sender, text[, type]) a minute apart."""
-    rows = "".join(
-        f'<sms address={quoteattr(m[0])} date="{DAY + 60_000 * i}" '
-        f'type="{m[2] if len(m) > 2 else 1}" body={quoteattr(m[1])} />'
-        for i, m in enumerate(messages)
-    )
-    f = tmp_path / "inbox.xml"
-    f.write_text(f"<?xml version='1.0' encoding='UTF-8'?><smses>{rows}</smses>", encoding="utf-8")
-    return f
+def backup(tmp_path, *messages):
+    return sms_backup(tmp_path, *messages, start_ms=DAY)
 
 
 def test_our_own_inbox_is_judged_with_precision_and_recall_of_at_least_095():

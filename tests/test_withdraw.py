@@ -3,20 +3,12 @@ the chain and in bundles, marked with when and why, and takes it out of every co
 
 import json
 import zipfile
-from xml.sax.saxutils import quoteattr
 
-from conftest import assert_clean_failure, log_late_call, store_digest
+from conftest import assert_clean_failure, log_late_call, sms_backup, store_digest
 
 
 def _inbox(tmp_path, *texts: str):
-    rows = "".join(
-        f'<sms address="95558" date="{1_794_000_000_000 + 60_000 * i}" type="1" '
-        f"body={quoteattr(t)} />"
-        for i, t in enumerate(texts)
-    )
-    f = tmp_path / "inbox.xml"
-    f.write_text(f"<?xml version='1.0' encoding='UTF-8'?><smses>{rows}</smses>", encoding="utf-8")
-    return f
+    return sms_backup(tmp_path, *(("95558", t) for t in texts))
 
 
 def test_a_withdrawn_entry_leaves_every_count_and_stays_in_the_chain(li_wei, tmp_path):
