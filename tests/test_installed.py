@@ -139,6 +139,23 @@ def test_log_add_prompts_for_what_is_missing(term, run):
     assert '"note": "called my mother"' in run("log", "list", "--json").stdout
 
 
+def test_the_daily_callers_second_call_is_logged_with_enter_alone(term, run):
+    """Issue 38: the agency's name and number were typed again for every daily call. The
+    second time, one question offers the last caller; Enter through every prompt logs it."""
+    run("log", "add", "4821", "--channel", "call", "--party", "agency", "--org", "某某资产",
+        "--phone", "4008123456", "--at", "2026-11-20 10:00")  # fmt: skip
+    child = term("log", "add", "4821")
+    prompts = ["When", "How did they contact you", "The same caller as last time",
+               "Whom did they reach", "What was said", "Did they claim", "recording or screenshot"]  # fmt: skip
+    for prompt in prompts:
+        child.expect(prompt)
+        child.sendline("")
+    child.expect("Logged entry 2")
+    child.expect(pexpect_eof())
+    second = __import__("json").loads(run("log", "list", "--json").stdout)[-1]
+    assert (second["party"], second["org"], second["phone"]) == ("agency", "某某资产", "4008123456")
+
+
 def pexpect_eof():
     import pexpect
 

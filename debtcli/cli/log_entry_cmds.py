@@ -190,9 +190,21 @@ def _save_draft(card: str, opts: dict[str, Any]) -> None:
         json.dump({"card": card, "opts": data}, f, ensure_ascii=False)
 
 
-def _prompt_missing(opts: dict[str, Any]) -> None:
+def _last_caller(card: Any) -> dict[str, Any] | None:
+    """Who last contacted the cardholder about this card (party, organisation, agent, number):
+    the daily caller is offered as the answer, not typed again."""
+    from debtcli import store as st
+
+    for e in reversed(st.contacts(state.store(), card_id=card["id"], latest=20)):
+        if e["direction"] != "out" and e["party"] != "unknown" and (e["org"] or e["phone"]):
+            return {k: e[k] for k in ("party", "org", "agent", "agent_id", "phone")}
+    return None
+
+
+def _prompt_missing(opts: dict[str, Any], last: dict[str, Any] | None = None) -> None:
     """Ask for what is missing, in the order that matters, in the user's language and words,
-    only when a person is at the keyboard; Enter through the rest is fine."""
+    only when a person is at the keyboard; Enter through the rest is fine. last: the card's
+    last caller, offered in one question (Enter: the same caller) before asking who it was."""
     from debtcli.cli.common import ask, ask_choice
     from debtcli.contactlog import CHANNELS, CONTACTED, LETTERS, PARTIES
     from debtcli.dates import parse_past_datetime
@@ -231,6 +243,29 @@ def _prompt_missing(opts: dict[str, Any]) -> None:
         opts["channel"] = ask_choice(
             t("How did they contact you", "联系方式"), "channel", CHANNELS, "call"
         )
+    given = any(opts.get(k) for k in ("party", "org", "agent", "agent_id", "phone"))
+    if last and not given and "same" not in asked:
+        asked.append("same")
+        who = " ".join(
+            x
+            for x in (
+                pack.word_name("party", last["party"], state.lang),
+                last["org"],
+                last["agent"],
+                last["phone"],
+            )
+            if x
+        )
+        if ask(
+            t(
+                f"The same caller as last time: {who}? (y/n)",
+                f"和上次是同一个对方吗：{who}？（是/否）",
+            ),
+            lambda a: yes_no(pack, a),
+            t("y", "是"),
+        ):
+            opts.update({k: v for k, v in last.items() if v})
+            asked.extend(["party", "org", "agent", "phone"])
     if need("party"):
         opts["party"] = ask_choice(t("Who was it", "对方是谁"), "party", PARTIES, "unknown")
     if need("org"):
@@ -311,7 +346,7 @@ def log_add(card: CardArg, opts: dict[str, Any]) -> None:
         if _draft_path().exists():
             _resume_draft(card, opts)
         try:
-            _prompt_missing(opts)
+            _prompt_missing(opts, _last_caller(c))
         except (KeyboardInterrupt, EOFError) as exc:
             _save_draft(card, opts)
             say(
