@@ -236,9 +236,10 @@ def test_ctrl_c_mid_walk_saves_nothing(term, run, tmp_path):
     child.sendline("2")
     child.expect("work ID")
     child.sendintr()
+    child.expect("Stopped; nothing was saved")  # it said nothing before (issue 38)
     child.expect(pexpect_eof())
     child.close()
-    assert child.exitstatus != 0
+    assert child.exitstatus == 130
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
     assert run("log", "list", "--json").stdout.strip() == "[]"
 

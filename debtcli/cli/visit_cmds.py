@@ -201,11 +201,19 @@ def _answers(answers_file: Path | None, hotline: dict[str, Any]) -> dict[str, An
             "保持冷静。你不必开门。随时可按 Ctrl-C 停止；结束前不会保存任何内容。",
         )
     )
-    return _ask_all(
-        hotline["text"]
-        if hotline["known"]
-        else t("the number on the back of your card", "卡片背面的号码")
-    )
+    try:
+        return _ask_all(
+            hotline["text"]
+            if hotline["known"]
+            else t("the number on the back of your card", "卡片背面的号码")
+        )
+    except (KeyboardInterrupt, EOFError) as exc:  # stopped at the door: say so, keep nothing
+        say(
+            "\nStopped; nothing was saved. You still need not open the door: call the bank's "
+            "official hotline, or 110 if you feel unsafe.",
+            "\n已停止，未保存任何内容。你仍然不必开门：拨打银行官方客服；如感到不安全，请拨打 110。",
+        )
+        raise typer.Exit(130 if isinstance(exc, KeyboardInterrupt) else 1) from None
 
 
 @visit_app.command("check")
