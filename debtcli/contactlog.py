@@ -1635,19 +1635,19 @@ def check_bundle(
     verified, unchecked, masked = 0, list[int](), list[int]()
     referenced: set[str] = set()
     seen = (bytearray(), set[int]())  # a bit per entry id shown: a million in 125 KB
-    for e in entries:
-        if not isinstance(e, dict):
-            raise TypeError(_NOT_LISTS)
-        eid = e.get("id")
-        wrong = entry_shape(e, redacted)
-        if wrong or type(eid) is not int or eid < 1:
-            why = wrong or ("it is not an entry with a numeric id", "不是带数字编号的记录")
+    for f in entries:
+        if not isinstance(f, Shown):  # an entry as read: its facts taken here
+            f = entry_facts(f, redacted)
+        eid = f.eid
+        if f.wrong:
             shown_id = eid if type(eid) is int else None
             problems.append(
-                Problem(shown_id, "changed", f"entry {eid}: {why[0]}", f"记录 {eid}：{why[1]}")
+                Problem(
+                    shown_id, "changed", f"entry {eid}: {f.wrong[0]}", f"记录 {eid}：{f.wrong[1]}"
+                )
             )
             continue
-        if card_id is not None and e.get("card_id") != card_id:
+        if card_id is not None and f.card_id != card_id:
             problems.append(
                 Problem(
                     eid,
@@ -1671,11 +1671,10 @@ def check_bundle(
             )
             continue
         prev_hash, digest = link
-        if "salts" in e or "commitments" in e:
+        if f.salted:
             first_salted = min(first_salted, eid)
-        referenced.update(str(a.get("sha256")) for a in e.get("attachments") or [])
-        recomputed, hidden = shown_hash(e)
-        if e.get("prev_hash") != prev_hash or e.get("hash") != digest:
+        referenced.update(str(sha) for sha, _ in f.attachments)
+        if f.prev_hash != prev_hash or f.hash != digest:
             problems.append(
                 Problem(
                     eid,
@@ -1684,13 +1683,11 @@ def check_bundle(
                     f"记录 {eid}：哈希与链中不一致",
                 )
             )
-        elif recomputed == digest:
+        elif f.recomputed == digest:
             verified += 1
-            if hidden:
+            if f.hidden:
                 masked.append(eid)
-        elif "salts" not in e and any(
-            v == REDACTED or (isinstance(v, str) and REDACTED in v) for v in e.values()
-        ):
+        elif f.masked_unsalted:
             unchecked.append(eid)  # a format 2 redacted bundle: masked, so not checkable
         else:
             problems.append(
@@ -1701,7 +1698,7 @@ def check_bundle(
                     f"记录 {eid}：记录后内容被修改",
                 )
             )
-        problems.extend(_attachment_problems(e, members, omitted))
+        problems.extend(_attachment_problems(f, members, omitted))
     absent = [i for i in links if not _seen_before(seen, i, mark=False)]
     # Only an entry recorded before salted commitments is withheld, and every entry since
     # was recorded with them: one withheld after an entry shown with them is one taken out.
@@ -1742,13 +1739,59 @@ def _seen_before(seen: tuple[bytearray, set[int]], eid: int, mark: bool = True) 
     return was
 
 
-def _attachment_problems(
-    e: dict[str, Any], members: dict[str, str], omitted: set[str]
-) -> list[Problem]:
-    eid, out = e["id"], []
-    left_out = omitted if "attachments" in (e.get("commitments") or {}) else set()
-    for a in e.get("attachments") or []:
-        sha = a.get("sha256")
+class Shown(NamedTuple):
+    """What checking an entry a bundle shows needs of it, taken from the entry alone (so on
+    any core): its shape, id, card, hashes, the hash its shown fields give, its files."""
+
+    eid: Any
+    wrong: tuple[str, str] | None
+    card_id: Any = None
+    prev_hash: Any = None
+    hash: Any = None
+    salted: bool = False
+    attachments: tuple[tuple[Any, Any], ...] = ()  # (sha256, name)
+    atts_committed: bool = False  # shown masked: left out of a redacted bundle on purpose
+    recomputed: str | None = None
+    hidden: tuple[str, ...] = ()
+    masked_unsalted: bool = False  # a format 2 redacted entry: masked, so not checkable
+
+
+def entry_facts(e: Any, redacted: bool) -> Shown:
+    """An entry's facts for check_bundle (pure; the hashing is most of checking a bundle)."""
+    if not isinstance(e, dict):
+        raise TypeError(_NOT_LISTS)
+    eid = e.get("id")
+    wrong = entry_shape(e, redacted)
+    if wrong or type(eid) is not int or eid < 1:
+        return Shown(eid, wrong or ("it is not an entry with a numeric id", "不是带数字编号的记录"))
+    recomputed, hidden = shown_hash(e)
+    return Shown(
+        eid,
+        None,
+        e.get("card_id"),
+        e.get("prev_hash"),
+        e.get("hash"),
+        "salts" in e or "commitments" in e,
+        tuple((a.get("sha256"), a.get("name")) for a in e.get("attachments") or []),
+        "attachments" in (e.get("commitments") or {}),
+        recomputed,
+        tuple(hidden),
+        "salts" not in e
+        and any(v == REDACTED or (isinstance(v, str) and REDACTED in v) for v in e.values()),
+    )
+
+
+def _facts_of_lines(lines: list[str], redacted: bool) -> list[Shown]:
+    """entry_facts of a batch of entries.json's lines (a worker's job)."""
+    import json
+
+    return [entry_facts(json.loads(line), redacted) for line in lines]
+
+
+def _attachment_problems(f: Shown, members: dict[str, str], omitted: set[str]) -> list[Problem]:
+    eid, out = f.eid, []
+    left_out = omitted if f.atts_committed else set()
+    for sha, name in f.attachments:
         got = members.get(sha)
         if got is None and sha in left_out:
             continue
@@ -1757,8 +1800,8 @@ def _attachment_problems(
                 Problem(
                     eid,
                     "attachment-missing",
-                    f"entry {eid}: attachment {a.get('name')} is missing from the bundle",
-                    f"记录 {eid}：证据包中缺少附件 {a.get('name')}",
+                    f"entry {eid}: attachment {name} is missing from the bundle",
+                    f"记录 {eid}：证据包中缺少附件 {name}",
                 )
             )
         elif got != sha:
@@ -1766,8 +1809,8 @@ def _attachment_problems(
                 Problem(
                     eid,
                     "attachment-changed",
-                    f"entry {eid}: attachment {a.get('name')} is not the file recorded",
-                    f"记录 {eid}：附件 {a.get('name')} 不是记录时的文件",
+                    f"entry {eid}: attachment {name} is not the file recorded",
+                    f"记录 {eid}：附件 {name} 不是记录时的文件",
                 )
             )
     return out
@@ -1851,14 +1894,63 @@ def _is_time(value: Any) -> bool:
         return False
 
 
-def json_items(z: Any, name: str) -> Iterator[Any]:
+def _shown_entries(z: Any, redacted: bool, count: Any) -> Iterator[Any]:
+    """entries.json's entries, or their facts: for a long bundle written one entry per line,
+    parsed and hashed on every core in batches, at most a few batches ahead of the check (so
+    memory stays flat), in order."""
+    import collections
+    import itertools
+
+    items = json_items(z, "entries.json", as_text=True)
+    if not (type(count) is int and count >= PARALLEL_FROM and cores() > 1):
+        yield from (
+            i if not isinstance(i, str) else entry_facts(_loads(i), redacted) for i in items
+        )
+        return
+    first = next(items, None)
+    if first is None:
+        return
+    if not isinstance(first, str):  # a bundle written before, parsed whole
+        yield first
+        yield from items
+        return
+    batches = _batched(itertools.chain([first], items), 2000)
+    with workers_pool(cores()) as pool:
+        pending: collections.deque = collections.deque()
+        for batch in batches:
+            pending.append(pool.submit(_facts_of_lines, batch, redacted))
+            if len(pending) > 2 * cores():
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _loads(text: str) -> Any:
+    import json
+
+    return json.loads(text)
+
+
+def _batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def json_items(z: Any, name: str, as_text: bool = False) -> Iterator[Any]:
     """The items of a JSON array a bundle holds, one at a time: line by line when it is
-    written one item per line (json_lines), else parsed whole (bundles written before)."""
+    written one item per line (json_lines), else parsed whole (bundles written before).
+    as_text: an item written on its own line is given as its text, for another core to parse."""
     import io
     import json
 
-    with z.open(name) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8")
+    with z.open(name) as member:
+        text = io.TextIOWrapper(member, encoding="utf-8")
         first, second = text.readline(), text.readline()
         line_by_line = first.strip() == "[" and second.startswith(("{", "[", "]"))
         if not line_by_line:
@@ -1874,7 +1966,8 @@ def json_items(z: Any, name: str) -> Iterator[Any]:
                 if text.read().strip():
                     raise ValueError(f"{name}: text after the end of the list")
                 return
-            yield json.loads(item.removesuffix(","))
+            item = item.removesuffix(",")
+            yield item if as_text else json.loads(item)
             line = text.readline()
         raise ValueError(f"{name} ends before its list does")
 
@@ -1939,7 +2032,7 @@ def verify_bundle(path: Path, ca_pem: str | None = None) -> BundleCheck:
         )  # format 1 had no chain.json
         result = check_bundle(
             chain,
-            json_items(z, "entries.json"),
+            _shown_entries(z, redacted, manifest.get("entries")),
             members,
             omitted,
             manifest.get("chain_head"),

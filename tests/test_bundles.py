@@ -219,3 +219,36 @@ def test_a_withheld_list_cannot_hide_an_entry_recorded_with_salted_commitments(
     code, doc = _verify(cli, forged, tmp_path)
     assert code == 1 and "entry 3 of the chain is not in the bundle" in _messages(doc)
     assert doc["entries_withheld"] == []
+
+
+def test_a_long_bundle_checked_on_every_core_finds_what_one_core_finds(
+    li_wei, tmp_path, monkeypatch
+):
+    """verify --bundle hashes a long bundle's entries in worker processes, in order: a changed
+    entry, a duplicate and a removed one are found as they are on one core."""
+    import zipfile
+
+    from debtcli import contactlog
+
+    for minute in range(30):
+        li_wei("log", "add", "4821", "--channel", "sms", "--party", "bank",
+               "--at", f"2026-11-20 10:{minute:02d}", "--note", f"第{minute}条")  # fmt: skip
+    bundle, forged = tmp_path / "b.zip", tmp_path / "f.zip"
+    li_wei("evidence", "export", "-o", bundle)
+    with zipfile.ZipFile(bundle) as z, zipfile.ZipFile(forged, "w") as out:
+        for item in z.infolist():
+            data = z.read(item)
+            if item.filename == "entries.json":
+                lines = data.decode().split("\n")
+                lines[5] = lines[5].replace("第4条", "第44条")  # entry 5 changed
+                lines[8] = lines[7]  # entry 8 replaced by a second entry 7
+                data = "\n".join(lines).encode()
+            out.writestr(item, data)
+    results = []
+    for parallel_from in (10**9, 1):
+        monkeypatch.setattr(contactlog, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(contactlog, "cores", lambda: 2)
+        r = contactlog.verify_bundle(forged)
+        results.append(sorted((p.entry or 0, p.kind, p.en) for p in r.problems))
+    found = {(entry, kind) for entry, kind, _ in results[0]}
+    assert results[0] == results[1] and {(5, "changed"), (7, "changed")} <= found

@@ -52,12 +52,13 @@ def _debtcli(env, *args):
 
 def test_a_long_logs_bundle_is_made_and_checked_in_bounded_memory(long_log):
     """At 20,000 entries the export took 341 MiB and verify --bundle 123 MiB before they
-    streamed (1.5 GiB and 575 MiB at 100,000)."""
+    streamed (1.5 GiB and 575 MiB at 100,000). verify --bundle now hashes on every core (its
+    workers counted), flat in the size of the bundle."""
     folder, env = long_log
     code, peak = _peak_mib(_debtcli(env, "evidence", "export", "-o", folder / "b.zip"), env)
     assert code == 0 and peak < 150, peak
     code, peak = _peak_mib(_debtcli(env, "evidence", "verify", "--bundle", folder / "b.zip"), env)
-    assert code == 0 and peak < 80, peak
+    assert code == 0 and peak < 120, peak
     summary = zip_members(folder / "b.zip")["summary.html"]
     assert len(summary) < 3 << 20 and b"entries.csv" in summary
 
