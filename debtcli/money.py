@@ -1,6 +1,6 @@
 """Money as integer minor units (fen, cents). Never a float.
 
-Input forms: 32000, 32,000.50, ¥32000, ￥32,000, 32000元, 3.2万, 1.5w. Output: ¥62,400.00.
+Input forms: 32000, 32,000.50, ¥32000, ￥32,000, 32000元, 3.2万, 3.2万元, 1.5w. Output: ¥62,400.00.
 """
 
 import re
@@ -13,7 +13,7 @@ MAX_MINOR = 100_000_000 * 100
 _SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$"}
 # Patterns, compiled by re on first use, so read paths that print amounts never pay for them.
 _PREFIX = r"(?i)^(?:¥|￥|\$|rmb|cny|usd)\s*"
-_SUFFIX_UNIT = r"(?i)\s*(万|w|元|块|yuan)$"
+_SUFFIX_UNIT = r"(?i)\s*(万|w)?\s*(元|块|块钱|yuan)?$"
 _NUMBER = r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$"
 
 
@@ -27,9 +27,9 @@ def parse_amount(text: str, *, allow_zero: bool = False) -> int:
     s = normalize(raw)
     s = re.sub(_PREFIX, "", s)
     multiplier = Decimal(1)
-    m = re.search(_SUFFIX_UNIT, s)
-    if m:
-        if m.group(1).lower() in ("万", "w"):
+    m = re.search(_SUFFIX_UNIT, s)  # 6.24万, 6.24万元, 18300块, 500元
+    if m and m.group(0):
+        if m.group(1):
             multiplier = Decimal(10_000)
         s = s[: m.start()]
     s = s.strip()

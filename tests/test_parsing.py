@@ -39,6 +39,12 @@ TODAY = date(2026, 11, 23)
         ("1.5W", 1_500_000),
         ("2 万", 2_000_000),
         ("1.230", 123),  # a trailing zero is not a third decimal
+        # 万 with a unit after it, as people write it (issue 38: refused before)
+        ("6.24万元", 6_240_000),
+        ("1.83万元", 1_830_000),
+        ("2万块", 2_000_000),
+        ("18300块钱", 1_830_000),
+        ("1.5w元", 1_500_000),
         ("100,000,000", 100_000_000 * 100),  # the largest amount taken
     ],
 )
