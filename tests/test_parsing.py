@@ -380,3 +380,12 @@ def test_on_the_real_clock_the_current_minute_is_past_and_two_minutes_on_is_not(
     r = li_wei("log", "add", "4821", "--channel", "call", "--at", f"{later:%Y-%m-%d %H:%M}",
                ok=False)  # fmt: skip
     assert_clean_failure(r, says="is in the future")
+
+
+@pytest.mark.parametrize("said", ["我妈", "我爸", "老婆", "我老公", "女儿", "哥哥"])
+def test_whom_they_reached_in_the_words_people_use(cli, said):
+    """Issue 38: 我妈 at "他们联系了谁" was refused."""
+    cli("card", "add", "--bank", "中信银行", "--last4", "4821")
+    cli("log", "add", "4821", "--channel", "call", "--party", "agency", "--contacted", said,
+        "--at", "2026-11-20 10:00")  # fmt: skip
+    assert cli.json("log", "list")[0]["contacted"] == "family"
