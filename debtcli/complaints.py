@@ -10,7 +10,7 @@ from debtcli import store as st
 from debtcli.i18n import pick
 from debtcli.letters import letter_time
 from debtcli.money import format_amount
-from debtcli.rules import Pack
+from debtcli.rules import CRIMINAL_CLAIMS, Pack  # arrest talk: false below the threshold
 from debtcli.stages import criminal_threshold
 
 # One precise label per flag or rule, in (English, Chinese): a threat is a threat, not violence.
@@ -20,8 +20,6 @@ FLAG_LABELS = {
     "violence": ("violence", "暴力"),
     "repeated": ("repeated harassment", "反复骚扰"),
 }
-# Claims that the card's own records can show false: arrest talk below the threshold.
-CRIMINAL_CLAIMS = ("arrest", "criminal-record")
 
 
 def _sources(citation: str) -> list[str]:
@@ -88,13 +86,7 @@ def _labels(
                     )
                 )
             else:
-                out.append(
-                    pick(
-                        lang,
-                        f"the claim {said}, a possibly exaggerated consequence",
-                        f"称{said}——可能夸大了后果",
-                    )
-                )
+                out.append(pack.claim_label(key, lang))
         return out
     return [pack.conduct_label(rule_key, lang)]
 

@@ -91,6 +91,7 @@ def _violation(e: Mapping[str, Any], key: str, named: dict[int, str]) -> dict[st
         "org": e["org"],
         "contacted": e["contacted"],
         "party": e["party"],
+        "claims": e.get("claims"),  # the claims a false-claim breach names, each its own
     }
 
 

@@ -26,6 +26,9 @@ def builtin_templates() -> Path:
 
 STAGE_KEYS = ("grace", "reminder", "phone", "letter", "agency", "visit", "litigation")
 TAGS = ("law", "rule", "practice", "unverified")
+# Claims whose truth the card's own figures decide (the criminal threshold): never called
+# contrary to the law by their words alone.
+CRIMINAL_CLAIMS = ("arrest", "criminal-record")
 CONDUCT_KINDS = (
     "quiet-hours",
     "third-party",
@@ -294,6 +297,20 @@ class Pack:
 
     def claims(self) -> list[dict[str, Any]]:
         return self.data["claims"]
+
+    def claim_label(self, key: str, lang: str, criminal: tuple[str, ...] = CRIMINAL_CLAIMS) -> str:
+        """A collector's claim as a breach names it, each its own: one the law answers (the
+        family must pay) is contrary to the law; any other (and a criminal claim, which the
+        card's own figures decide) a possibly exaggerated consequence."""
+        claim = next((c for c in self.claims() if c["key"] == key), None)
+        said = self.text(claim, "claim", lang) if claim else key
+        if claim is not None and claim["tag"] == "law" and key not in criminal:
+            return pick(lang, f"the claim {said}, contrary to the law", f"称{said}——与法律规定不符")
+        return pick(
+            lang,
+            f"the claim {said}, a possibly exaggerated consequence",
+            f"称{said}——可能夸大了后果",
+        )
 
     def claim_keys(self) -> list[str]:
         return [c["key"] for c in self.data["claims"]]

@@ -261,3 +261,19 @@ def test_plan_does_not_send_a_time_barred_card_to_an_installment_letter(old_debt
     )
     assert "诉讼时效可能已于" in said and "请先咨询法律援助（12348）" in said
     assert "下一步：debtcli letter make installment" not in said
+
+
+def test_each_claim_is_named_as_what_it_is(li_wei, monkeypatch):
+    """Every claim carried the same "例如捏造的‘黑名单’" label, and "your family must pay" was
+    called exaggerated where the law makes it false."""
+    monkeypatch.setenv("COLUMNS", "400")  # no row wrapped
+    said = log_add(li_wei, "4821", "2026-11-10 12:40", "--party", "agency", "--claim", "家人还",
+                   "--claim", "孩子上学", before=("--lang", "zh")).stdout  # fmt: skip
+    assert "称“你的家人必须替你还”——与法律规定不符" in said
+    table = "".join(li_wei("--lang", "zh", "violations").stdout.replace("│", "").split())
+    assert "称“你的家人必须替你还”——与法律规定不符" in table
+    assert "称“你的孩子不能上学/不能考公务员”——可能夸大了后果" in table
+    assert "例如捏造的" not in table
+    letter = li_wei("--lang", "zh", "letter", "make", "complaint", "4821", "--name", "李伟",
+                    "--phone", "138").stdout  # fmt: skip
+    assert "称“你的家人必须替你还”——与法律规定不符" in letter

@@ -767,6 +767,10 @@ def render_violations(
                 pack.text(rule, "citation", state.lang),
             )
         text, citation = texts[v["rule"]]
+        if v["rule"] == "false-claim" and v.get("claims"):
+            text = t("; ", "；").join(
+                pack.claim_label(k, state.lang) for k in v["claims"].split(",")
+            )
         cells = [str(v["entry"]), show_time(v["at"], state.lang), f"****{v['card']}", text]
         if sources:
             cells += [citation, v["hash"][:12] + "…"]

@@ -375,6 +375,11 @@ def log_add(card: CardArg, opts: dict[str, Any]) -> None:
             f"  附件：{a['name']}（{size}，SHA-256 {a['sha256'][:12]}…）",
         )
     for key in flags:
+        if key == "false-claim" and entry.get("claims"):  # each claim named as what it is
+            for claim in entry["claims"].split(","):
+                label = pack.claim_label(claim, state.lang)
+                say(f"  ⚑ possible violation: {label}", f"  ⚑ 可能违规：{label}")
+            continue
         say(f"  ⚑ possible violation: {_rule_text(key)}", f"  ⚑ 可能违规：{_rule_text(key)}")
     if flags:
         say(
