@@ -48,11 +48,16 @@ def _covered_on(payments: list[tuple[date, int]], amounts: list[int]) -> list[da
 
 
 def track(
-    agreement: Any, payments: Iterable[tuple[date, int]], today: date, grace_days: int
+    agreement: Any,
+    payments: Iterable[tuple[date, int]],
+    today: date,
+    grace_days: int,
+    warn_days: int = WARN_DAYS,
 ) -> dict[str, Any]:
-    """Where an agreement stands today: each installment's status, and the agreement's:
-    current (every installment due so far paid within its grace), broken (broken_on, the
-    installment broken_by) or complete (every installment paid in time)."""
+    """Where an agreement stands today: each installment's status (paid, late, missed, grace:
+    past its due date but within its grace, due-soon: within warn_days of it, upcoming), and
+    the agreement's: current (every installment due so far paid within its grace), broken
+    (broken_on, the installment broken_by) or complete (every installment paid in time)."""
     agreed_on = date.fromisoformat(agreement["agreed_on"])
     first_due = date.fromisoformat(agreement["first_due"])
     pays = sorted((on, amount) for on, amount in payments if on >= agreed_on)
@@ -69,14 +74,23 @@ def track(
             status = "late" if on > last_day else "paid"
         elif today > last_day:
             status = "missed"
-        elif (due - today).days <= WARN_DAYS:
+        elif today > due:
+            status = "grace"  # already late, not yet missed: say so, never "due soon"
+        elif (due - today).days <= warn_days:
             status = "due-soon"
         else:
             status = "upcoming"
         if status in ("late", "missed") and broken_on is None:
             broken_on, broken_by = last_day + timedelta(days=1), n
         rows.append(
-            {"n": n, "due": due.isoformat(), "amount": amount, "paid": part, "status": status}
+            {
+                "n": n,
+                "due": due.isoformat(),
+                "grace_until": last_day.isoformat(),
+                "amount": amount,
+                "paid": part,
+                "status": status,
+            }
         )
     if broken_on is not None:
         state = "broken"
@@ -85,7 +99,7 @@ def track(
     else:
         state = "current"
     missed = [r for r in rows if r["status"] in ("missed", "late")]
-    upcoming = next((r for r in rows if r["status"] in ("due-soon", "upcoming")), None)
+    upcoming = next((r for r in rows if r["status"] in ("grace", "due-soon", "upcoming")), None)
     return {
         "months": agreement["months"],
         "monthly": agreement["monthly"],

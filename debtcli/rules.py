@@ -461,6 +461,7 @@ def validate(path: Path, data: dict[str, Any]) -> Pack:
             "key": str,
             "currency": str,
             "max_installment_months": int,
+            "due_soon_days": int,
             "disclaimer_zh": str,
             "disclaimer_en": str,
         },

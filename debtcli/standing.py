@@ -88,6 +88,7 @@ def tracked_agreement(
         _episode_payments(store, card["id"], episode["id"]),
         today,
         pack.grace_days(card["bank"]),
+        int(pack.data["pack"]["due_soon_days"]),
     )
 
 

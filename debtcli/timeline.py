@@ -128,6 +128,7 @@ def _agreement_events(lang: str, card: dict, tracked: dict[str, Any]) -> list[di
         "late": t("paid LATE", "逾期才还"),
         "due-soon": t("due soon", "即将到期"),
         "upcoming": t("due", "到期"),
+        "grace": t("overdue, within the grace days", "已逾期，尚在宽限期内"),
     }
     for r in tracked["installments"]:
         events.append(
@@ -141,7 +142,7 @@ def _agreement_events(lang: str, card: dict, tracked: dict[str, Any]) -> list[di
                     f"第 {r['n']}/{tracked['months']} 期 "
                     f"{format_amount(r['amount'], cur)}：{status_text[r['status']]}",
                 ),
-                predicted=r["status"] in ("due-soon", "upcoming"),
+                predicted=r["status"] in ("due-soon", "upcoming"),  # grace: already due
                 status=r["status"],
             )
         )

@@ -69,6 +69,7 @@ def test_an_agreement_paid_to_the_end_today_is_complete(li_wei):
     assert before["next"] == {
         "n": 2,
         "due": "2027-01-20",
+        "grace_until": "2027-01-23",
         "amount": "1040.00",
         "paid": "0.00",
         "status": "upcoming",

@@ -277,3 +277,29 @@ def test_each_claim_is_named_as_what_it_is(li_wei, monkeypatch):
     letter = li_wei("--lang", "zh", "letter", "make", "complaint", "4821", "--name", "李伟",
                     "--phone", "138").stdout  # fmt: skip
     assert "称“你的家人必须替你还”——与法律规定不符" in letter
+
+
+def test_an_installment_within_its_grace_is_late_and_a_broken_agreement_says_broken(li_wei):
+    """During an installment's grace days status said 即将到期 for one already late, and it said
+    the agreement "可能" lapses where stage said it had broken; a settled card kept printing
+    its installment warnings."""
+    li_wei("agree", "4821", "--months", "12", "--monthly", "5200", "--first-due", "2026-11-20",
+           "--date", "2026-11-01")  # fmt: skip
+    late = "".join(li_wei("--lang", "zh", "--today", "2026-11-22", "status").stdout.split())
+    assert "已逾期2天（宽限至" in late and "即将到期" not in late
+    broken = "".join(li_wei("--lang", "zh", "--today", "2026-12-10", "status").stdout.split())
+    assert "协议已于" in broken and "中断" in broken and "可能导致协议失效" not in broken
+    assert li_wei.json("--today", "2026-12-10", "stage", "4821")["agreement_status"] == "broken"
+    li_wei("settle", "4821", "--date", "2026-11-23", "--amount", "30000")
+    after = "".join(li_wei("--lang", "zh", "--today", "2026-12-10", "status").stdout.split())
+    assert "协议已于" not in after and "/12期" not in after  # settled: no installment notes
+
+
+def test_the_due_soon_window_is_the_packs(li_wei, tmp_path):
+    from conftest import pack_with
+
+    li_wei("agree", "4821", "--months", "12", "--monthly", "5200", "--first-due", "2026-12-20",
+           "--date", "2026-11-01")  # fmt: skip
+    rules = ("--rules", pack_with(tmp_path, ("due_soon_days = 7", "due_soon_days = 30")))
+    assert "Soon:" not in li_wei("--today", "2026-11-23", "status").stdout  # 27 days: not 7
+    assert "Soon:" in li_wei(*rules, "--today", "2026-11-23", "status").stdout

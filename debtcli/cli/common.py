@@ -528,25 +528,37 @@ CardArg = Annotated[
 def render_agreement_notes(rows: list[dict]) -> None:
     """Warnings before a due installment and after a missed one: a missed installment can
     void an agreement."""
+    from datetime import date
+
     from debtcli.money import format_amount, from_decimal_str
 
     for r in rows:
         a = r.get("agreement")
-        if not a:
+        if not a or r.get("settled_on"):  # a settled card owes no installment
             continue
         cur, card = r["currency"], f"****{r['last4']}"
-        for m in a["missed"]:
+        if a["status"] == "broken":  # as stage says it: broken, not "may lapse"
+            m = next((x for x in a["missed"] if x["n"] == a["broken_by"]), a["missed"][0])
             say(
-                f"! {card}: installment {m['n']} of {a['months']} "
-                f"({format_amount(from_decimal_str(m['amount']), cur)}) was due {day(m['due'])} and "
-                "is not fully paid. A missed installment can void the agreement: pay it or call "
-                "the bank now.",
-                f"！{card}：第 {m['n']}/{a['months']} 期（{format_amount(from_decimal_str(m['amount']), cur)}）"
-                f"应于 {day(m['due'])} 还款，尚未还足。漏还一期可能导致协议失效：请尽快还款或联系银行。",
+                f"! {card}: by your records the agreement broke on {day(a['broken_on'])}: "
+                f"installment {m['n']} of {a['months']} was not paid within its grace. Call the "
+                "bank now to ask it to keep the agreement, and keep paying what you can.",
+                f"！{card}：按你的记录，协议已于 {day(a['broken_on'])} 中断：第 {m['n']}/{a['months']} 期"
+                "未在宽限期内还足。请立即联系银行，请求继续履行协议，并尽量按期还款。",
             )
         nxt = a["next"]
         if nxt:
             amount = format_amount(from_decimal_str(nxt["amount"]), cur)
+            if nxt["status"] == "grace":
+                late = state.today - date.fromisoformat(nxt["due"])
+                say(
+                    f"! {card}: installment {nxt['n']} of {a['months']}, {amount}, was due "
+                    f"{day(nxt['due'])}: overdue {late.days} days (grace until "
+                    f"{day(nxt['grace_until'])}). Pay it before then to keep the agreement.",
+                    f"！{card}：第 {nxt['n']}/{a['months']} 期，{amount}，{day(nxt['due'])} 到期："
+                    f"已逾期 {late.days} 天（宽限至 {day(nxt['grace_until'])}）。请在此之前还足，以免协议中断。",
+                )
+                continue
             soon_en, soon_zh = ("Soon: ", "即将到期：") if nxt["status"] == "due-soon" else ("", "")
             say(
                 f"{soon_en}{card}: installment {nxt['n']} of {a['months']}, {amount}, due "
