@@ -123,7 +123,7 @@ def letter_body(md: str, fmt: str, title: str, lang: str) -> Any:
         from debtcli.templating import render
 
         return render("letter.html.j2", {"blocks": md_blocks(md), "title": title, "lang": lang})
-    return docx_bytes(md_blocks(md))
+    return docx_bytes(md_blocks(md), title=title, lang=lang)
 
 
 def md_blocks(text: str) -> list[dict[str, str]]:
@@ -175,16 +175,28 @@ def blocks_md(blocks: list[dict[str, str]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def docx_bytes(blocks: list[dict[str, str]], *, big: bool = False) -> bytes:
+def docx_bytes(
+    blocks: list[dict[str, str]], *, big: bool = False, title: str = "", lang: str = "zh"
+) -> bytes:
     """A .docx from blocks ({"kind": h1|h2|p|li, "text", "note"?: bracketed}), with an East Asian font
-    set on every run so Word and WPS render Chinese, and a small grey note after an item."""
+    set on every run so Word and WPS render Chinese, and a small grey note after an item. Its
+    properties say what it is (title, zh-CN, made now) and nothing of the library that wrote
+    it; the last paragraphs (the signature and date) stay on the page of the text before them."""
     import io
+    from datetime import UTC, datetime
 
     from docx import Document
     from docx.oxml.ns import qn
     from docx.shared import Pt, RGBColor
 
     d = Document()
+    props = d.core_properties
+    props.title = for_document_text(title)
+    props.author = props.last_modified_by = ""
+    props.comments = props.subject = props.keywords = props.category = ""
+    props.language = "zh-CN" if lang == "zh" else "en-GB"
+    props.created = props.modified = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    props.revision = 1
     from docx.shared import Mm
 
     for section in d.sections:  # A4, as Chinese banks and printers expect (not US Letter)
@@ -223,6 +235,15 @@ def docx_bytes(blocks: list[dict[str, str]], *, big: bool = False) -> bytes:
             note = run(p, f"  {b['note']}")
             note.font.size = Pt(9 if big else 8)
             note.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+    # Keep the closing (the last few paragraphs: signature, date) with what comes before it.
+    for p in d.paragraphs[-4:-1]:
+        p.paragraph_format.keep_with_next = True
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
+
+
+def for_document_text(text: str) -> str:
+    from debtcli.escape import for_document
+
+    return for_document(text or "")
