@@ -156,6 +156,19 @@ def test_the_daily_callers_second_call_is_logged_with_enter_alone(term, run):
     assert (second["party"], second["org"], second["phone"]) == ("agency", "某某资产", "4008123456")
 
 
+def test_an_installment_letter_asks_for_its_proposal_and_says_what_it_wrote(term, tmp_path):
+    """Issue 42: in a terminal the letter asked name and phone, then stopped with "this letter
+    needs a proposal: --months …" and the answers were lost."""
+    out = tmp_path / "letter.md"
+    child = term("letter", "make", "installment", "4821", "--name", "Li Wei", "--phone", "138",
+                 "-o", str(out))  # fmt: skip
+    child.expect("Your proposal")
+    child.sendline("60")
+    child.expect("It proposes 60")
+    child.expect(pexpect_eof())
+    assert out.exists() and "60" in out.read_text(encoding="utf-8")
+
+
 def pexpect_eof():
     import pexpect
 

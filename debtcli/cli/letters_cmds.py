@@ -418,15 +418,59 @@ def letter_make(
     if income is not None and expenses is not None:
         inc, exp, available = _budget(income, expenses)
         opts["budget"] = {"income": inc, "expenses": exp, "available": available}
+    if (
+        k in ("installment", "interest-freeze")
+        and not (months or monthly or opts.get("budget"))
+        and sys.stdin.isatty()
+    ):
+        _ask_proposal(opts, pack)  # asked before anything else, so no answer is lost after
     profile = _profile(s, {"name": name, "id_last4": id_last4, "phone": phone, "address": address})
     ctx = letters.build_context(s, pack, c, k, lang, state.today, opts, profile)
     body = letter_body(letters.render_markdown(k, lang, ctx, pack), kind_fmt, ctx["title"], lang)
     emit_document(body, output, "the letter", "信件", force)
+    if output is not None and (plan := ctx.get("plan")):  # what the letter proposes, in a line
+        say(
+            f"It proposes {plan['months']} × {plan['monthly']}, the first on {plan['first']}.",
+            f"信中提出的方案：{plan['months']} 期 × {plan['monthly']}，首期 {plan['first']}。",
+        )
     letters.save_profile(s, profile)  # asked once, remembered: only now that the letter exists
     for w in letters.warnings(pack, k, lang, ctx.get("agreement_in_force")):
         sys.stderr.write(w + "\n")
     if record:
         _record_letter(c, k, ctx, body, output, kind_fmt)
+
+
+def _ask_proposal(opts: dict[str, Any], pack: Any) -> None:
+    """At a terminal, the proposal an installment letter needs, in one question: a number of
+    months (≤ the pack's cap) or a monthly amount (with 元 or ¥)."""
+    from debtcli.cli.common import ask
+    from debtcli.errors import BadInput
+    from debtcli.money import parse_amount
+
+    cap = pack.max_installment_months
+
+    def parse(answer: str) -> tuple[str, int]:
+        a = answer.strip().removesuffix("期").removesuffix("个月").strip()
+        if a.isdigit() and 1 <= int(a) <= cap:
+            return "months", int(a)
+        if a.isdigit() and int(a) <= cap:
+            raise BadInput(f"1 to {cap} months", f"1 到 {cap} 期")
+        try:
+            return "monthly", parse_amount(answer)
+        except BadInput:
+            raise BadInput(
+                f"a number of months (1 to {cap}) or a monthly amount, e.g. 60 or ¥1,040",
+                f"期数（1 到 {cap}）或每月金额，例如 60 或 1040元",
+            ) from None
+
+    key, value = ask(
+        state.t(
+            f"Your proposal: how many months (up to {cap}), or how much a month (e.g. ¥1,040)",
+            f"你的还款方案：分多少期（最多 {cap} 期），或每月还多少（例如 1040元）",
+        ),
+        parse,
+    )
+    opts[key] = value
 
 
 def _profile(store: Any, given: dict[str, str | None]) -> dict[str, str]:
