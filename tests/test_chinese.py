@@ -139,7 +139,10 @@ def test_visit_answers_in_chinese_words(li_wei, tmp_path):
 
 
 def test_bare_debtcli_welcomes_and_creates_nothing(cli, db_path):
-    for lang, says in (("zh", "从这里开始"), ("en", "Start here")):
+    for lang, says in (
+        ("zh", "从这里开始，一问一答：debtcli 开始"),
+        ("en", "question by question: debtcli setup"),
+    ):
         r = cli("--lang", lang)
         assert r.exit_code == 0 and says in r.stdout and "Usage" not in r.stdout
     assert not db_path.exists()
