@@ -432,13 +432,11 @@ def test_setup_walks_a_first_time_user_to_status_in_chinese(run, tmp_path):
         ("一共欠多少", "6.24万"),
         ("其中本金", "70000"),  # more than is owed: told why and asked again
         ("超过欠款总额", "58000"),
-        ("还有别的卡吗", "是"),
-        ("哪家银行", "招商银行"),
+        ("下一张卡是哪家银行的", "招商银行"),  # one card after another: no "another card?"
         ("最后四位", "7730"),
-        ("从哪天开始逾期", ""),
-        ("还有别的卡吗", "也许"),  # neither: told so, in Chinese only, and asked again
-        ("请回答“是”或“否”，而不是 '也许'", None),
-        ("还有别的卡吗", "没有"),
+        ("从哪天开始逾期", "9月12日"),
+        ("一共欠多少", "1.83万元"),  # far below the threshold: the principal is not asked
+        ("下一张卡是哪家银行的", ""),  # Enter: no more cards
     ):
         child.expect(prompt)
         if answer is None:  # the refusal of the answer before: nothing English before it
@@ -454,7 +452,7 @@ def test_setup_walks_a_first_time_user_to_status_in_chinese(run, tmp_path):
             f"{EXE} --db {tmp_path / 'new' / 's.db'} status --json", env=env, encoding="utf-8"
         )
     )
-    assert [(c["last4"], c["owed"]) for c in cards] == [("4821", "62400.00"), ("7730", "0.00")]
+    assert [(c["last4"], c["owed"]) for c in cards] == [("4821", "62400.00"), ("7730", "18300.00")]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@ def setup_cmd() -> None:
 
     from debtcli.cli.status_cmds import render_status, status_rows
     from debtcli.errors import BadInput
-    from debtcli.visit import yes_no
 
     if not sys.stdin.isatty():
         raise BadInput(
@@ -21,21 +20,15 @@ def setup_cmd() -> None:
             "and `debtcli overdue`",
             "setup 需要在终端中回答问题；脚本中请用 `debtcli card add` 和 `debtcli overdue`",
         )
-    t, pack = state.t, state.pack()
     s = state.store(create=True)
     say(
         "Let's add your cards. Only the last four digits of each card are kept, on this "
         "computer only. Ctrl-C stops at any time.",
         "我们来添加你的卡。每张卡只保存卡号后四位，而且只保存在这台电脑上。随时可按 Ctrl-C 停止。",
     )
-    while True:
-        _ask_card(s)
-        if not ask(
-            t("Another card? (y/n)", "还有别的卡吗？（是/否）"),
-            lambda a: yes_no(pack, a),
-            t("n", "否"),
-        ):
-            break
+    first = True
+    while _ask_card(s, first):  # one card after another, until the bank is left empty
+        first = False
     say("", "")
     render_status(status_rows())
     say(
@@ -57,18 +50,33 @@ def _text(a: str) -> str:
     return a.strip()
 
 
-def _ask_card(s: Any) -> None:
+def _ask_card(s: Any, first: bool) -> bool:
     """One card: its bank and last four, and if it is overdue, since when and how much (the
-    principal too, if known)."""
+    principal too, if known, where the amount comes near the criminal threshold: only there
+    does it matter). After the first card an empty bank ends it: returns whether one was
+    added."""
     from debtcli.cards import normalize_last4
     from debtcli.dates import parse_past_date
     from debtcli.ledger import add_card, record_overdue, within_owed
     from debtcli.money import format_amount, parse_amount
+    from debtcli.stages import criminal_threshold
 
-    t = state.t
-    bank = ask(
-        t("Which bank is the card from? (e.g. 中信银行)", "哪家银行的卡？（例如 中信银行）"), _text
-    )
+    t, pack = state.t, state.pack()
+    if first:
+        bank = ask(
+            t("Which bank is the card from? (e.g. 中信银行)", "哪家银行的卡？（例如 中信银行）"),
+            _text,
+        )
+    else:
+        bank = ask(
+            t(
+                "The next card's bank (Enter: no more cards)",
+                "下一张卡是哪家银行的？（没有了就回车）",
+            ),
+            lambda a: a.strip() or None,
+        )
+        if bank is None:
+            return False
     last4 = ask(t("The card number's last four digits", "卡号最后四位"), normalize_last4)
     card_id = add_card(s, True, bank=bank, last4=last4)
     since = ask(
@@ -81,7 +89,7 @@ def _ask_card(s: Any) -> None:
     )
     if since is None:
         say(f"Added {bank} ****{last4}.", f"已添加 {bank} ****{last4}。")
-        return
+        return True
     amount = ask(
         t(
             "How much is owed now, in all (e.g. 62400 or 6.24万)",
@@ -89,15 +97,23 @@ def _ask_card(s: Any) -> None:
         ),
         parse_amount,
     )
-    principal = ask(
-        t("Of which principal, if you know it", "其中本金多少（不知道就回车）"),
-        _optional(lambda a: within_owed(amount, parse_amount(a))),
+    rule = pack.indicator("malicious-overdraft")
+    threshold = criminal_threshold(pack)
+    near = threshold - threshold * int(rule["show_within_percent"]) // 100
+    principal = (
+        ask(
+            t("Of which principal, if you know it", "其中本金多少（不知道就回车）"),
+            _optional(lambda a: within_owed(amount, parse_amount(a))),
+        )
+        if amount >= near  # below, no legal reading turns on the principal
+        else None
     )
     record_overdue(s, f"#{card_id}", since, amount, principal=principal, force=True)
     say(
         f"Added {bank} ****{last4}: {format_amount(amount)} overdue since {since}.",
         f"已添加 {bank} ****{last4}：自 {day(str(since))} 逾期，欠款 {format_amount(amount)}。",
     )
+    return True
 
 
 # The Chinese name a user may type for it.
