@@ -315,6 +315,15 @@ class Pack:
     def claim_keys(self) -> list[str]:
         return [c["key"] for c in self.data["claims"]]
 
+    def facts_pointer(self, key: str, lang: str) -> str | None:
+        """Where `debtcli facts WORD` sends a word that has no claim or topic of its own (上门:
+        the visit checklist), from the pack's [facts_pointers]; None for any other word."""
+        said = key.strip().lower()
+        for pointer in self.data.get("facts_pointers", {}).values():
+            if said in (w.lower() for w in pointer.get("words", [])):
+                return self.text(pointer, "", lang)
+        return None
+
     def facts(self, key: str | None, lang: str) -> list[dict[str, Any]]:
         """What `debtcli facts` tells: each collector's claim (what it says, the fact, its
         citation and more) and each topic (its items), with sources and tags, in `lang`; only

@@ -446,3 +446,18 @@ def test_below_the_criminal_threshold_a_lawsuit_is_told_as_civil(li_wei):
     ):
         out = li_wei("--lang", lang, "--today", "2027-06-01", "stage", "5511").stdout
         assert what in out.splitlines(), out
+
+
+@pytest.mark.parametrize(
+    "word, key",
+    [("黑户", "blacklist"), ("报警", "arrest"), ("判刑", "arrest"), ("家人", "family-liable"),
+     ("单位", "employer"), ("律师函", "letter-check"), ("法院", "summons")],
+)  # fmt: skip
+def test_facts_are_reached_by_the_words_people_use(cli, word, key):
+    """Issue 38: 律师函, 黑户, 报警, 家人, 单位, 法院, 判刑 were "no such topic"."""
+    assert [f["key"] for f in cli.json("--lang", "zh", "facts", word)] == [key]
+
+
+def test_facts_of_a_home_visit_point_to_the_checklist(cli):
+    r = cli("--lang", "zh", "facts", "上门")
+    assert r.exit_code == 0 and "debtcli visit checklist" in r.stdout

@@ -362,6 +362,12 @@ def facts_cmd(
     """What the rules say about a collector's claim ("they said I will be arrested"), and what
     to do when a lawsuit or a letter comes, with sources."""
     pack, t, lang = state.pack(), state.t, state.lang
+    if key and (pointer := pack.facts_pointer(key, lang)):  # 上门: the visit checklist
+        if json_out:
+            emit_json([{"key": key, "see": pointer}])
+        else:
+            console().print(pointer)
+        return
     facts = pack.facts(key, lang)
     if json_out:
         emit_json(facts)
