@@ -219,7 +219,7 @@ def household_plan(
     from debtcli.money import format_amount
 
     if strategy not in STRATEGIES:
-        raise not_one_of(f"--strategy {strategy!r}", STRATEGIES)
+        raise not_one_of(f"--strategy {strategy!r}", STRATEGIES, ["按比例", "利率优先", "先还小额"])
     debts, currencies = [d for _, d in owing], sorted({c for c, _ in owing})
     if strategy == "avalanche" and any(d.rate is None for d in debts if not d.agreed):
         raise BadInput(

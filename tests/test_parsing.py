@@ -389,3 +389,16 @@ def test_whom_they_reached_in_the_words_people_use(cli, said):
     cli("log", "add", "4821", "--channel", "call", "--party", "agency", "--contacted", said,
         "--at", "2026-11-20 10:00")  # fmt: skip
     assert cli.json("log", "list")[0]["contacted"] == "family"
+
+
+def test_strategy_and_timeline_kinds_in_chinese_words(li_wei):
+    """Issue 38: `plan --strategy 按比例` and `timeline --kind 还款` were refused."""
+    li_wei("pay", "4821", "1000", "--date", "2026-11-01")
+    said = li_wei("--lang", "zh", "timeline", "4821", "--kind", "还款").stdout
+    assert "还款 ¥1,000.00" in said and "逾期" not in said.split("今天")[0].split("\n", 1)[1]
+    a = li_wei.json("plan", "--income", "20000", "--expenses", "5000", "--strategy", "先还小额")
+    b = li_wei.json("plan", "--income", "20000", "--expenses", "5000", "--strategy", "snowball")
+    assert a == b
+    r = li_wei("--lang", "zh", "plan", "--income", "9000", "--expenses", "6000", "--strategy", "乱来",
+               ok=False)  # fmt: skip
+    assert r.exit_code == 2 and "先还小额" in r.stderr

@@ -143,7 +143,7 @@ def plan_cmd(
         [(c["currency"], d) for c, d in owing],
         inc,
         exp,
-        strategy=strategy,
+        strategy=pack.word("strategy", strategy).lower(),  # 按比例, 先还小额 …
         months=months,
         cap=pack.max_installment_months,
         first=parse_date(first, state.today, future=True) if first else add_months(state.today, 1),

@@ -117,9 +117,14 @@ def _events(
     from debtcli.store import list_cards
 
     s, pack = state.store(), state.pack()
+    kinds = [pack.word("event", k).lower() for k in kinds or []] or None  # 还款, 协议 …
     for k in kinds or []:
         if k not in timeline.KINDS:
-            raise not_one_of(f"--kind {k!r}", timeline.KINDS)
+            raise not_one_of(
+                f"--kind {k!r}",
+                timeline.KINDS,
+                [pack.word_name("event", x, "zh") for x in timeline.KINDS],
+            )
     cards = [find_card(s, card)] if card else list_cards(s)
     lo, hi = day_range(since, until, state.today)
     data = timeline.gather(s, pack, state.today, cards, latest=latest)
