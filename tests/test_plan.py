@@ -153,7 +153,7 @@ def test_an_equal_installment_plan_pays_each_card_exactly_in_that_many_months(
         (
             ("--strategy", "fastest"),
             "--strategy 'fastest': choose one of proportional, avalanche, snowball",
-            "--strategy 'fastest'：请从以下选择：proportional、avalanche、snowball",
+            "--strategy 'fastest'：请从以下选择：按比例、利率优先、先还小额",
         ),
     ],
 )
