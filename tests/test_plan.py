@@ -415,3 +415,14 @@ def test_a_plan_of_only_a_card_under_agreement_plans_nothing_else(li_wei):
         "****7730 已有分期协议：每月 ¥762.50 先按协议还；没有其他需要计划的卡。"
     ]
     assert zh["cards"] == [] and zh["schedule"] == []
+
+
+def test_plan_takes_what_you_can_pay_a_month(li_wei):
+    """Issue 38: "I can pay ¥3,000 a month" had to be faked as income minus expenses."""
+    a = li_wei.json("plan", "--monthly", "3000")
+    b = li_wei.json("plan", "--income", "3000", "--expenses", "0")
+    assert a == b
+    zh = li_wei("--lang", "zh", "plan", "--monthly", "3000元").stdout
+    assert "每月可用于还款：¥3,000.00。" in zh and "必要开支" not in zh
+    r = li_wei("plan", "--monthly", "3000", "--income", "9000", ok=False)
+    assert r.exit_code == 2 and "not both" in r.stderr

@@ -235,6 +235,8 @@ TEXT = {
     "Also log what was logged before and withdrawn (e.g. an import made with the wrong card, "
     "withdrawn with log withdraw --import RUN).": "把曾记录又撤回的内容也重新记录（例如用错了卡的导入，"
     "已用 log withdraw --import 批次 撤回）。",
+    "Or simply what you can pay each month, e.g. 3000 (instead of --income and --expenses).": "或者直接给出"
+    "每月能还多少，例如 3000（代替 --income 和 --expenses）。",
     "Show every proposal with its reason (not only the ends); write nothing.": "显示每条拟记录的内容及理由"
     "（不只是首尾）；不写入任何内容。",
     "Every proposal as JSON, with the reasons it was proposed; writes nothing.": "以 JSON 列出每条拟记录的内容及"

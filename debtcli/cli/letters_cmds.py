@@ -118,6 +118,14 @@ def plan_cmd(
         str | None, Opt("--first", help="The first payment date (default: a month from today).")
     ] = None,
     all_cards: Annotated[bool, Opt("--all", help="Every overdue card (the default).")] = False,
+    monthly: Annotated[
+        str | None,
+        Opt(
+            "--monthly",
+            help="Or simply what you can pay each month, e.g. 3000 (instead of --income and "
+            "--expenses).",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """What you can afford each month, split across your overdue cards, and the month-by-month
@@ -129,10 +137,18 @@ def plan_cmd(
     from debtcli.plan import MAX_ROWS, household_json, household_plan
     from debtcli.store import list_cards
 
+    if monthly and (income or expenses):
+        raise BadInput(
+            "give --monthly, or --income and --expenses, not both",
+            "请给出 --monthly，或 --income 和 --expenses，不要同时给出",
+        )
+    if monthly:  # what the person can pay: the budget itself, nothing to subtract
+        income, expenses = monthly, "0"
     if not income or not expenses:
         raise BadInput(
-            "plan needs --income and --expenses (monthly amounts)",
-            "plan 需要 --income 和 --expenses（每月金额）",
+            "plan needs what you can pay each month: --monthly AMOUNT, or --income and "
+            "--expenses (monthly amounts)",
+            "plan 需要每月能还多少：--monthly 金额，或 --income 和 --expenses（每月金额）",
         )
     s, pack = state.store(), state.pack()
     every = list_cards(s)
@@ -170,13 +186,20 @@ def render_plan(h: Any, barred: list[tuple[str, str]] | None = None) -> None:
     pack, t = state.pack(), state.t
     plan, cur = h.plan, h.currency
     out = console()
-    say(
-        f"Available each month: {format_amount(h.budget, cur)} (income "
-        f"{format_amount(h.income, cur)} − essentials {format_amount(h.expenses, cur)}). "
-        f"Owed: {format_amount(h.total, cur)}.",
-        f"每月可用于还款：{format_amount(h.budget, cur)}（收入 {format_amount(h.income, cur)} − "
-        f"必要开支 {format_amount(h.expenses, cur)}）。欠款合计：{format_amount(h.total, cur)}。",
-    )
+    if h.expenses == 0:  # --monthly: what the person said they can pay
+        say(
+            f"Available each month: {format_amount(h.budget, cur)}. Owed: "
+            f"{format_amount(h.total, cur)}.",
+            f"每月可用于还款：{format_amount(h.budget, cur)}。欠款合计：{format_amount(h.total, cur)}。",
+        )
+    else:
+        say(
+            f"Available each month: {format_amount(h.budget, cur)} (income "
+            f"{format_amount(h.income, cur)} − essentials {format_amount(h.expenses, cur)}). "
+            f"Owed: {format_amount(h.total, cur)}.",
+            f"每月可用于还款：{format_amount(h.budget, cur)}（收入 {format_amount(h.income, cur)} − "
+            f"必要开支 {format_amount(h.expenses, cur)}）。欠款合计：{format_amount(h.total, cur)}。",
+        )
     beyond = f"> {plan.months}"
     show_table(
         out,
