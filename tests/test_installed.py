@@ -169,6 +169,16 @@ def test_an_installment_letter_asks_for_its_proposal_and_says_what_it_wrote(term
     assert out.exists() and "60" in out.read_text(encoding="utf-8")
 
 
+def test_global_options_after_the_command_are_read(run, tmp_path):
+    """Issue 38: `debtcli status --lang zh` said "No such option: --lang", in English."""
+    other = tmp_path / "other.db"
+    run("card", "add", "--bank", "中信银行", "--last4", "4821", "--db", str(other))
+    assert other.exists()
+    said = run("status", "--lang", "zh", "--db", str(other)).stdout
+    assert "你现在的情况" in said or "截至" in said
+    assert run("status", "--lang", "xx", check=False).returncode == 2
+
+
 def pexpect_eof():
     import pexpect
 

@@ -113,6 +113,40 @@ def _exit_on_signal(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
+GLOBAL_OPTIONS = ("--db", "--lang", "--today", "--rules")
+
+
+def hoist_globals(argv: list[str]) -> list[str]:
+    """The global options given after the command (`debtcli status --lang zh`, as people type
+    them) moved before it, where the parser reads them; nothing after `--` is touched."""
+    out, moved, i, command_seen = [], [], 0, False
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            out += argv[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if command_seen and name in GLOBAL_OPTIONS:
+            if "=" in arg or i + 1 >= len(argv):
+                moved.append(arg)
+            else:
+                moved += [arg, argv[i + 1]]
+                i += 1
+        else:
+            if not command_seen and name in GLOBAL_OPTIONS and "=" not in arg:
+                out.append(arg)
+                if i + 1 < len(argv):
+                    out.append(argv[i + 1])
+                    i += 1
+                i += 1
+                continue
+            if not arg.startswith("-"):
+                command_seen = True
+            out.append(arg)
+        i += 1
+    return moved + out
+
+
 def main() -> None:
     import signal
 
@@ -124,12 +158,12 @@ def main() -> None:
 
     for sig in exit_signals():
         signal.signal(sig, _exit_on_signal)
-    argv = sys.argv[1:]
+    argv = hoist_globals(sys.argv[1:])
     app = load(argv)
     names = command_names(argv)
     if names and "--help" not in argv and "-h" not in argv:
         _only(app, names)
-    app(prog_name="debtcli")
+    app(args=argv, prog_name="debtcli")
 
 
 def __getattr__(name: str) -> Any:
