@@ -47,8 +47,8 @@ def test_a_wrong_word_lists_the_choices_in_chinese(li_wei):
     ("args", "listed"),
     [
         (("plan", "--income", "9000", "--expenses", "6000", "--strategy", "最快"),
-         "proportional、avalanche、snowball"),
-        (("timeline", "--kind", "电话"), "overdue、payment、settled"),
+         "按比例、利率优先、先还小额"),
+        (("timeline", "--kind", "电话"), "逾期、还款、结清"),
         (("letter", "make", "道歉信", "4821"), "个性化分期、停息挂账、"),
         (("letter", "make", "道歉信", "4821"), "信件类型 '道歉信'："),
         (("letter", "make", "installment", "4821", "--hardship", "中彩票", "--name", "李伟",
