@@ -4,7 +4,7 @@ the chain and in bundles, marked with when and why, and takes it out of every co
 import json
 import zipfile
 
-from conftest import assert_clean_failure, log_late_call, sms_backup, store_digest
+from conftest import assert_clean_failure, log_add, log_late_call, sms_backup, store_digest
 
 
 def _inbox(tmp_path, *texts: str):
@@ -113,17 +113,7 @@ def test_a_withdrawn_call_is_no_notice_no_stage_evidence_and_restarts_no_limitat
 
 def test_the_latest_entries_shown_are_the_latest_that_count(li_wei):
     for d in ("01", "02", "03"):
-        li_wei(
-            "log",
-            "add",
-            "4821",
-            "--channel",
-            "call",
-            "--party",
-            "bank",
-            "--at",
-            f"2026-11-{d} 10:00",
-        )
+        log_add(li_wei, "4821", f"2026-11-{d} 10:00", "--party", "bank")
     li_wei("log", "withdraw", "3", "--why", "test")
     r = li_wei("log", "list", "--limit", "1")
     assert "2026-11-02" in r.stdout or "11月2日" in r.stdout
