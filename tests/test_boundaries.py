@@ -135,7 +135,8 @@ AGREEMENT = {"agreed_on": "2026-11-01", "first_due": "2026-12-20", "months": 3, 
         (date(2026, 12, 20) - timedelta(days=WARN_DAYS + 1), "upcoming"),
         (date(2026, 12, 20) - timedelta(days=WARN_DAYS), "due-soon"),
         (date(2026, 12, 20), "due-soon"),  # due today: not missed
-        (date(2026, 12, 23), "due-soon"),  # the last day of grace
+        (date(2026, 12, 21), "grace"),  # past due, within grace: late, not "due soon"
+        (date(2026, 12, 23), "grace"),  # the last day of grace
         (date(2026, 12, 24), "missed"),
     ],
 )

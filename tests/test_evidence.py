@@ -895,13 +895,13 @@ def test_an_entrys_violations_are_named_in_a_list_of_each_language(li_wei):
 
 def test_facts_of_something_unknown_lists_what_is_known_in_words_it_takes(li_wei):
     """Each name listed is one `facts` takes: the keys in English, the pack's first Chinese
-    word in Chinese (上门 is no topic: visit checklist is)."""
+    word in Chinese (上门 points to the visit checklist instead: test_stages)."""
     for lang, says in (
         ("en", "no claim or topic 'moon'; known: arrest, criminal-record, blacklist, "),
-        ("zh", "没有说法或主题 '上门'；已知：抓人、案底、黑名单、家人还、通知单位、孩子上学、法院今天来、"
+        ("zh", "没有说法或主题 '月亮'；已知：抓人、案底、黑名单、家人还、通知单位、孩子上学、法院今天来、"
          "打到个人账户、传票、征信、催收函核对"),
     ):  # fmt: skip
-        r = li_wei("--lang", lang, "facts", "moon" if lang == "en" else "上门", ok=False)
+        r = li_wei("--lang", lang, "facts", "moon" if lang == "en" else "月亮", ok=False)
         assert_clean_failure(r, says=says)
     for word in ("抓人", "案底", "孩子上学", "催收函核对"):  # each listed is taken
         assert li_wei.json("--lang", "zh", "facts", word)
