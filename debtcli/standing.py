@@ -24,6 +24,7 @@ def _notices(
     after: str,
     full: bool,
     quiet: tuple[date, date | None] | None = None,
+    before: str = "9999",
 ) -> list:
     """The contacts that may be collection notices. quiet: (first day, last day or None) of an
     agreement's term, while it was kept: a contact then breaks 第七十条 and is no notice that
@@ -35,7 +36,7 @@ def _notices(
         return quiet is None or day < quiet[0] or (quiet[1] is not None and day > quiet[1])
 
     if full:
-        found = st.notice_days(store, card_id, after, channels, mo["parties"])
+        found = st.notice_days(store, card_id, after, channels, mo["parties"], before)
         return [n for n in found if outside(n[0])]
     # Only the first pair matters for the dates: the earliest effective notice (E) and the
     # earliest of any kind (P), then the earliest effective one at least notice_gap_days after
@@ -44,13 +45,18 @@ def _notices(
     gap = timedelta(days=int(mo["notice_gap_days"]))
 
     def first(start: str, group: list[str]) -> list:
-        found = st.first_notice(store, card_id, start, group, mo["parties"])
+        found = st.first_notice(store, card_id, start, group, mo["parties"], before)
         if found and not outside(found[0]):  # inside the agreement's term: look after it
             assert quiet is not None
             if quiet[1] is None:
                 return []
             found = st.first_notice(
-                store, card_id, day_start_utc(quiet[1] + timedelta(days=1)), group, mo["parties"]
+                store,
+                card_id,
+                day_start_utc(quiet[1] + timedelta(days=1)),
+                group,
+                mo["parties"],
+                before,
             )
         return [found] if found else []
 
@@ -207,11 +213,14 @@ def assess_card(
     assert pos.since is not None
     after = _after(pos.since)
     creditors = pack.creditor_parties
-    evidence = st.evidence_pairs(store, card["id"], after, pack.evidence_map(), creditors)
+    # What the log shows up to the end of "today": `--today` earlier than a logged contact
+    # asks where the card stood then, so that contact is not yet in it.
+    before = day_start_utc(today + timedelta(days=1))
+    evidence = st.evidence_pairs(store, card["id"], after, pack.evidence_map(), creditors, before)
     view = stages.assess(pack, card["bank"], pos.since, today, evidence, agreement=tracked)
     result.update(view.to_json())
     quiet = _agreement_term(tracked)
-    notices = _notices(store, pack, card["id"], after, full, quiet)
+    notices = _notices(store, pack, card["id"], after, full, quiet, before)
     mo = stages.malicious_overdraft(
         pack,
         pos.principal_unpaid,
@@ -242,7 +251,7 @@ def assess_card(
         mo.update(
             under_agreement=tracked["agreed_on"], exposure_date=None, possible_exposure_date=None
         )
-    restarts, last_due = _restarts(store, pack, card, tracked)
+    restarts, last_due = _restarts(store, pack, card, tracked, before, today.isoformat())
     risks = [mo, stages.limitation(pack, pos.since, restarts, today, last_due)]
     result["risks"] = risks
     result["risk"] = stages.risk_marker(risks, today)
@@ -263,7 +272,12 @@ def _agreement_term(tracked: dict[str, Any] | None) -> tuple[date, date | None] 
 
 
 def _restarts(
-    store: st.Store, pack: Pack, card: Any, tracked: dict[str, Any] | None
+    store: st.Store,
+    pack: Pack,
+    card: Any,
+    tracked: dict[str, Any] | None,
+    before: str = "9999",
+    through: str = "9999",
 ) -> tuple[list[date | None], date | None]:
     """What the records show restarting the limitation period (the creditor's last demand,
     the cardholder's last payment and agreement), and for an agreement in force, its last
@@ -274,8 +288,8 @@ def _restarts(
         return date.fromisoformat(text) if text else None
 
     found = [
-        day(st.last_demand(store, card["id"], pack.creditor_parties)),
-        day(st.last_payment(store, card["id"])),
+        day(st.last_demand(store, card["id"], pack.creditor_parties, before)),
+        day(st.last_payment(store, card["id"], through)),
     ]
     if tracked is None:
         return found, None

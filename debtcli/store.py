@@ -817,6 +817,7 @@ _CURRENT = (
 # letter to a family member does none of it.
 _TO_CARDHOLDER = "c.direction = 'in' AND c.contacted = 'self'"
 _REACHED = f"{_TO_CARDHOLDER} AND (c.channel != 'call' OR c.answered = 1)"
+_END_OF_TIME = "9999"  # a bound no at_utc reaches: every contact logged, whatever "today" is
 
 
 def chain_state(conn: sqlite3.Connection) -> tuple[int, str, int]:
@@ -1151,7 +1152,12 @@ def _in(column: str, values: list[str]) -> str:
 
 
 def evidence_pairs(
-    store: Store, card_id: int, after_utc: str, pairs: list[dict], parties: list[str]
+    store: Store,
+    card_id: int,
+    after_utc: str,
+    pairs: list[dict],
+    parties: list[str],
+    before_utc: str = _END_OF_TIME,
 ) -> list:
     """Which of the pack's evidence rules ({channel} or {party}) the log shows after a date,
     by the creditor's side (`parties`): one indexed EXISTS per rule, so status stays fast on
@@ -1161,9 +1167,9 @@ def evidence_pairs(
         col = "channel" if "channel" in rule else "party"
         hit = store.conn.execute(
             f"SELECT c.channel, c.party FROM contacts c WHERE c.card_id = ? AND c.{col} = ? "
-            f"AND c.at_utc > ? AND {_REACHED} AND {_in('c.party', parties)} "
+            f"AND c.at_utc > ? AND c.at_utc < ? AND {_REACHED} AND {_in('c.party', parties)} "
             f"AND {_CURRENT} LIMIT 1",
-            (card_id, rule[col], after_utc, *parties),
+            (card_id, rule[col], after_utc, before_utc, *parties),
         ).fetchone()
         if hit:
             found.append((hit["channel"], hit["party"]))
@@ -1171,17 +1177,23 @@ def evidence_pairs(
 
 
 def notice_days(
-    store: Store, card_id: int, after_utc: str, channels: list[str], parties: list[str]
+    store: Store,
+    card_id: int,
+    after_utc: str,
+    channels: list[str],
+    parties: list[str],
+    before_utc: str = _END_OF_TIME,
 ) -> list[tuple]:
     """(local day, channel, answered, count) of incoming contacts to the cardholder in person
     that could be collection notices."""
     rows = store.conn.execute(
         f"SELECT substr(c.at, 1, 10) AS day, c.channel, c.answered, COUNT(*) AS n "
-        f"FROM contacts c WHERE c.card_id = ? AND c.at_utc > ? AND {_TO_CARDHOLDER} "
+        f"FROM contacts c WHERE c.card_id = ? AND c.at_utc > ? AND c.at_utc < ? "
+        f"AND {_TO_CARDHOLDER} "
         f"AND c.channel IN ({', '.join('?' * len(channels))}) "
         f"AND c.party IN ({', '.join('?' * len(parties))}) AND {_CURRENT} "
         f"GROUP BY day, c.channel, c.answered",
-        (card_id, after_utc, *channels, *parties),
+        (card_id, after_utc, before_utc, *channels, *parties),
     ).fetchall()
     from datetime import date
 
@@ -1194,6 +1206,7 @@ def first_notice(
     start_utc: str,
     channels: list[str],
     parties: list[str],
+    before_utc: str = _END_OF_TIME,
 ) -> tuple | None:
     """Like notice_days, but only the earliest notice by one of `channels` from `start_utc`:
     (day, channel, answered, 1). A few of these find the first pair of notices without reading
@@ -1202,33 +1215,38 @@ def first_notice(
 
     row = store.conn.execute(
         f"SELECT c.at, c.channel, c.answered FROM contacts c WHERE c.card_id = ? "
-        f"AND c.at_utc >= ? AND {_REACHED} "
+        f"AND c.at_utc >= ? AND c.at_utc < ? AND {_REACHED} "
         f"AND c.channel IN ({', '.join('?' * len(channels))}) "
         f"AND c.party IN ({', '.join('?' * len(parties))}) AND {_CURRENT} "
         f"ORDER BY c.at_utc LIMIT 1",
-        (card_id, start_utc, *channels, *parties),
+        (card_id, start_utc, before_utc, *channels, *parties),
     ).fetchone()
     if row is None:
         return None
     return (date.fromisoformat(row["at"][:10]), row["channel"], row["answered"], 1)
 
 
-def last_demand(store: Store, card_id: int, parties: list[str]) -> str | None:
+def last_demand(
+    store: Store, card_id: int, parties: list[str], before_utc: str = _END_OF_TIME
+) -> str | None:
     """The local day of the last demand by a creditor (`parties`) that reached the cardholder:
     it restarts the limitation period. An impostor's call, a missed call and a call to the
     family restart nothing."""
     row = store.conn.execute(
-        f"SELECT c.at FROM contacts c WHERE c.card_id = ? AND {_REACHED} "
+        f"SELECT c.at FROM contacts c WHERE c.card_id = ? AND c.at_utc < ? AND {_REACHED} "
         f"AND {_in('c.party', parties)} AND {_CURRENT} ORDER BY c.at_utc DESC LIMIT 1",
-        (card_id, *parties),
+        (card_id, before_utc, *parties),
     ).fetchone()
     return row[0][:10] if row else None
 
 
-def last_payment(store: Store, card_id: int) -> str | None:
-    """The day of the card's latest payment (a part-payment acknowledges the debt)."""
+def last_payment(store: Store, card_id: int, through: str = _END_OF_TIME) -> str | None:
+    """The day of the card's latest payment (a part-payment acknowledges the debt), up to the
+    day `through` (YYYY-MM-DD)."""
     row = store.conn.execute(
-        "SELECT MAX(paid_on) FROM payments WHERE card_id = ? AND voided_at IS NULL", (card_id,)
+        "SELECT MAX(paid_on) FROM payments WHERE card_id = ? AND voided_at IS NULL "
+        "AND paid_on <= ?",
+        (card_id, through),
     ).fetchone()
     return row[0] if row else None
 

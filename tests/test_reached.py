@@ -303,3 +303,14 @@ def test_the_due_soon_window_is_the_packs(li_wei, tmp_path):
     rules = ("--rules", pack_with(tmp_path, ("due_soon_days = 7", "due_soon_days = 30")))
     assert "Soon:" not in li_wei("--today", "2026-11-23", "status").stdout  # 27 days: not 7
     assert "Soon:" in li_wei(*rules, "--today", "2026-11-23", "status").stdout
+
+
+def test_stage_on_an_earlier_today_does_not_count_a_later_contact(old_debt):
+    """`--today` asks where the card stood then: a call logged after that day restarted the
+    limitation period and counted as a notice in that earlier view."""
+    log_add(old_debt, "4821", "2025-12-01 10:00", "--party", "agency")
+    then = {r["key"]: r for r in old_debt.json("--today", "2025-06-01", "stage", "4821")["risks"]}
+    assert then["limitation"]["restarted_on"] == "2021-01-05"
+    assert then["malicious-overdraft"]["effective_notices"] == 0
+    now = {r["key"]: r for r in old_debt.json("stage", "4821")["risks"]}
+    assert now["limitation"]["restarted_on"] == "2025-12-01"
