@@ -254,7 +254,7 @@ def assess_card(
     restarts, last_due = _restarts(store, pack, card, tracked, before, today.isoformat())
     risks = [mo, stages.limitation(pack, pos.since, restarts, today, last_due)]
     result["risks"] = risks
-    result["risk"] = stages.risk_marker(risks, today)
+    result["risk"] = "agreement" if mo.get("under_agreement") else stages.risk_marker(risks, today)
     result["threshold_met"] = mo["threshold_met"]
     return result
 

@@ -84,7 +84,9 @@ def test_no_criminal_countdown_while_an_agreement_is_kept(cli, tmp_path):
     s = cli.json("stage", "4821")
     mo = {r["key"]: r for r in s["risks"]}["malicious-overdraft"]
     assert mo["under_agreement"] == "2026-11-01" and mo["exposure_date"] is None
-    assert mo["effective_notices"] == 2 and s["risk"] != "exposed"
+    assert mo["effective_notices"] == 2 and s["risk"] == "agreement"
+    table = " ".join(cli("--lang", "zh", "status").stdout.split())
+    assert "按协议还款中" in table and "本金 ≥" not in table and "风险：" not in table
     assert "after-agreement" in {v["rule"] for v in cli.json("violations")}
     zh = " ".join(cli("--lang", "zh", "stage", "4821").stdout.split())
     assert "你正在按" in zh and "恶意透支的时间条件就不计算" in zh

@@ -104,6 +104,8 @@ def render_status(rows: list[dict]) -> None:
     risk_text = {
         "exposed": t("! criminal threshold", "! 刑事门槛"),
         "watch": t(f"principal ≥ {threshold}", f"本金 ≥ {threshold}"),
+        # repaying under a kept agreement: no countdown runs (see stage), nothing to watch
+        "agreement": t("repaying as agreed", "按协议还款中"),
     }
     table = [_cells(r, f"{r['bank']} ****{named[r['id']]}", risk_text) for r in rows]
     show_table(
@@ -123,7 +125,7 @@ def render_status(rows: list[dict]) -> None:
     from debtcli.cli.common import render_agreement_notes
 
     render_agreement_notes(rows)
-    if any(r["risk"] for r in rows):
+    if any(r["risk"] in ("exposed", "watch") for r in rows):
         out.print(
             t(
                 "Risk: see `debtcli stage CARD` for what the criminal threshold means and "
