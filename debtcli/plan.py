@@ -294,7 +294,7 @@ def household_plan(
                 "agreement and collection resumes), and ask the other banks for a deferral "
                 "(debtcli letter make deferral CARD).",
                 f"已约定的分期（每月 {money(budget - left)}）{take[1]}可用金额（{money(budget)}）："
-                "请先按协议还款（漏还一期会使协议中断、催收恢复），并向其他银行申请延期还款"
+                "请先按协议还款（漏还一期会使协议违约、催收恢复），并向其他银行申请延期还款"
                 "（debtcli letter make deferral 卡号）。",
             )
         )

@@ -362,7 +362,7 @@ def test_a_door_visit_answered_in_chinese_words(term, run):
     child = term("--lang", "zh", "visit", "check", "4821", "--at", "2026-11-22 15:00")
     answers = [
         ("门口有几个人", "好几个"),
-        ("不是这个问题的答案", "一个"),
+        ("没看懂", "一个"),
         ("工作证", "没有"),
         ("授权委托书", "没有"),
         ("哪家机构", "法院执行局"),

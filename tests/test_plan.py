@@ -313,7 +313,7 @@ def test_agreed_installments_that_take_the_whole_budget_are_said(li_wei):
     zh = li_wei.json("--lang", "zh", "plan", "--income", "6500", "--expenses", "6000")["warnings"]
     assert zh[-1] == (
         "已约定的分期（每月 ¥762.50）超过可用金额（¥500.00）：请先按协议还款（漏还一期会使协议"
-        "中断、催收恢复），并向其他银行申请延期还款（debtcli letter make deferral 卡号）。"
+        "违约、催收恢复），并向其他银行申请延期还款（debtcli letter make deferral 卡号）。"
     )
 
 
@@ -335,7 +335,7 @@ def test_two_agreements_that_use_exactly_the_budget_are_said_as_they_are(li_wei)
     assert zh == [
         "****7730、****5511 已有分期协议：每月 ¥1,500.00 先按协议还；其他卡已没有余额可分。",
         "已约定的分期（每月 ¥1,500.00）用尽了可用金额（¥1,500.00）：请先按协议还款（漏还一期会使"
-        "协议中断、催收恢复），并向其他银行申请延期还款（debtcli letter make deferral 卡号）。",
+        "协议违约、催收恢复），并向其他银行申请延期还款（debtcli letter make deferral 卡号）。",
     ]
     # a fen more, and the other card gets that fen
     doc = li_wei.json("plan", "--income", "7500.01", "--expenses", "6000")

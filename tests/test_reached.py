@@ -290,7 +290,7 @@ def test_an_installment_within_its_grace_is_late_and_a_broken_agreement_says_bro
     late = "".join(li_wei("--lang", "zh", "--today", "2026-11-22", "status").stdout.split())
     assert "已逾期2天（宽限至" in late and "即将到期" not in late
     broken = "".join(li_wei("--lang", "zh", "--today", "2026-12-10", "status").stdout.split())
-    assert "协议已于" in broken and "中断" in broken and "可能导致协议失效" not in broken
+    assert "协议已于" in broken and "违约" in broken and "可能导致协议失效" not in broken
     assert li_wei.json("--today", "2026-12-10", "stage", "4821")["agreement_status"] == "broken"
     li_wei("settle", "4821", "--date", "2026-11-23", "--amount", "30000")
     after = "".join(li_wei("--lang", "zh", "--today", "2026-12-10", "status").stdout.split())

@@ -457,7 +457,7 @@ def ask(question: str, parse: Any, default: str = "") -> Any:
                 if isinstance(exc, DebtcliError)
                 else state.t(
                     f"{answer!r} is not an answer to this question",
-                    f"{answer!r} 不是这个问题的答案",
+                    f"没看懂“{answer}”，请按括号里的选项回答",
                 )
             )
             out.print("  " + text, markup=False, highlight=False)
@@ -545,8 +545,8 @@ def render_agreement_notes(rows: list[dict]) -> None:
                 f"! {card}: by your records the agreement broke on {day(a['broken_on'])}: "
                 f"installment {m['n']} of {a['months']} was not paid within its grace. Call the "
                 "bank now to ask it to keep the agreement, and keep paying what you can.",
-                f"！{card}：按你的记录，协议已于 {day(a['broken_on'])} 中断：第 {m['n']}/{a['months']} 期"
-                "未在宽限期内还足。请立即联系银行，请求继续履行协议，并尽量按期还款。",
+                f"！{card}：按你的记录，协议已于 {day(a['broken_on'])} 违约：第 {m['n']}/{a['months']} 期"
+                "在宽限期内没有还足，银行可能恢复催收。请立即联系银行，请求继续履行协议，并尽量按期还款。",
             )
         nxt = a["next"]
         if nxt:

@@ -130,7 +130,7 @@ TEXT = {
     "e.g. the agreement's reference number.": "例如协议编号。",
     # setup, stage, facts, help-lines, status
     "A first run, one question at a time: your cards and since when each is overdue, then "
-    "where you stand. Asks in your language; Ctrl-C stops (cards already added stay).": "第一次使用：一次问一个问题，添加你的卡和每张卡从何时开始逾期，最后显示你的现状。"
+    "where you stand. Asks in your language; Ctrl-C stops (cards already added stay).": "第一次使用：逐项提问，添加你的卡和每张卡从何时开始逾期，最后显示你的现状。"
     "按 Ctrl-C 可停止（已添加的卡会保留）。",
     "What stage of collection a card is in, what comes next and when, and the legal "
     "indicators (criminal threshold, credit record, limitation period), with sources.": "这张卡处于哪个催收阶段、下一步是什么以及预计何时到来，并列出相关法律指标"
@@ -296,13 +296,13 @@ TEXT = {
     'The .xml that "SMS Backup & Restore" wrote.': "“SMS Backup & Restore”生成的 .xml 文件。",
     "The number book: whose number is whose (your bank's 95558, an agency's line), so that "
     "imported recordings and messages find their card.": "号码本：哪个号码是谁的（银行的 95558、催收公司的电话），导入录音和短信时据此找到对应的卡。",
-    "Say whose a number is. Numbers you log with --phone are learned without this.": "登记一个号码属于谁。用 --phone 记录过的号码会自动学会，不必登记。",
+    "Say whose a number is. Numbers you log with --phone are learned without this.": "登记号码是谁的。用 --phone 记录过的号码会自动记住，不必登记。",
     "The number, as it shows on your phone (95558, 400-812-3456, +86 138 1234 5678).": "号码，照手机上显示的写（95558、400-812-3456、+86 138 1234 5678）。",
     "The card calls from it are about.": "这个号码打来是为了哪张卡。",
     "Or the bank (its card is found when you have one there), e.g. 中信银行.": "或者银行（你在该行有卡时会自动找到），例如 中信银行。",
     "Who answers on it, e.g. 某某资产管理有限公司.": "这个号码是谁在用，例如 某某资产管理有限公司。",
     "bank, agency, law-firm, court, unknown or impostor (Chinese words too).": "银行、催收公司、律所、法院、不知道或冒充者（英文代码也可以）。",
-    "The number book, and the numbers the log has learned.": "号码本，以及从记录中学到的号码。",
+    "The number book, and the numbers the log has learned.": "号码本，以及从联系记录中自动记下的号码。",
     # evidence
     "Check and export the evidence log.": "校验和导出证据记录。",
     "Recompute every hash: exit 0 if the log is intact, 1 naming every entry or attachment "
@@ -348,7 +348,7 @@ TEXT = {
     "First payment date (default: in a month).": "第一次还款日期（默认：一个月后）。",
     "Monthly income, to compute the proposal.": "月收入，用于计算方案。",
     "Essential monthly expenses.": "每月必要支出。",
-    "complaint: bank or regulator.": "投诉信：寄给银行或监管（监管机构）。",
+    "complaint: bank or regulator.": "投诉信寄给谁：银行或监管机构。",
     "Log the letter as sent, with the file attached, so what you sent is provable.": "把这封信记为已寄出并附上文件，以便证明你寄出了什么。",
     "Write it even so: above your budget, on a time-barred debt, or over an existing -o file.": "仍然生成：即使超出你的预算、债务已过诉讼时效，或会覆盖已有的 -o 文件。",
     "Copy a letter's templates (Chinese and English) into your config folder to edit them; "
@@ -366,7 +366,7 @@ TEXT = {
     "Write to this file (the format follows its ending).": "写入这个文件（格式由扩展名决定）。",
     "Walk through the checklist at the door, one question at a time; get a verdict (verified "
     "/ not verified: do not pay or open / scam red flags) and what to do, and save the visit "
-    "in the evidence log. Ctrl-C at any point saves nothing.": "在门口一次一个问题地核对清单；得出结论（已核实 / 未核实：不要付款或开门 / "
+    "in the evidence log. Ctrl-C at any point saves nothing.": "在门口逐项回答问题、核对清单；得出结论（已核实 / 未核实：不要付款或开门 / "
     "有诈骗迹象）和该怎么做，并把这次上门存入证据记录。随时按 Ctrl-C 都不会保存任何内容。",
     "The card they say they are collecting.": "对方说要催收的那张卡。",
     "A JSON file of answers, to run without prompts (scripts, tests).": "答案的 JSON 文件，用于不提问直接运行（脚本、测试）。",

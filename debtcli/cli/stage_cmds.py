@@ -105,8 +105,8 @@ def render_overdue(r: dict[str, Any]) -> None:
             t(
                 f"Agreement broken on {day(a['broken_on'])}: installment {n} of {a['months']} was "
                 f"not paid within its grace days. Escalation resumes by the rules.",
-                f"协议已于 {day(a['broken_on'])} 中断：第 {n}/{a['months']} 期未在宽限期内还足。"
-                "催收将按规则恢复。",
+                f"协议已于 {day(a['broken_on'])} 违约：第 {n}/{a['months']} 期在宽限期内没有还足。"
+                "银行可能恢复催收。",
             ),
             style="bold",
         )
@@ -195,7 +195,7 @@ def render_footer() -> None:
     """Where to turn for help, and the disclaimer: the end of every stage reading."""
     pack, t, lang = state.pack(), state.t, state.lang
     out = console()
-    lines = t(" · ", "・").join(
+    lines = t(" · ", " · ").join(
         f"{h['number']} {pack.text(h, 'short', lang)}" for h in pack.help_lines()
     )
     out.print()
