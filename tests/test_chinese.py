@@ -402,3 +402,9 @@ def test_a_network_failure_is_said_in_chinese():
         "找不到这个服务器（域名无法解析）"
     )
     assert os_reason(TimeoutError("timed out")) == ("timed out", "超时")
+
+
+def test_the_chinese_demo_suggests_the_word_people_type(cli, tmp_path):
+    """Issue 42: the Chinese demo suggested `facts arrest`, not `facts 抓人`."""
+    out = cli("--lang", "zh", "--db", str(tmp_path / "demo.db"), "demo").stdout
+    assert "facts 抓人" in out and "facts arrest" not in out

@@ -179,6 +179,23 @@ def test_global_options_after_the_command_are_read(run, tmp_path):
     assert run("status", "--lang", "xx", check=False).returncode == 2
 
 
+def test_ctrl_c_in_the_wizard_says_what_is_kept(tmp_path):
+    """Issue 42: Ctrl-C in `debtcli 开始` ended it without a word."""
+    import os
+
+    env = {**os.environ, "DEBTCLI_DB": str(tmp_path / "w" / "s.db"), "DEBTCLI_LANG": "zh",
+           "NO_COLOR": "1"}  # fmt: skip
+    child = in_pty(["开始"], env)
+    child.expect("哪家银行")
+    child.sendline("中信银行")
+    child.expect("最后四位")
+    child.sendintr()
+    child.expect("已停止。已添加的卡仍保留")
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == 130
+
+
 def pexpect_eof():
     import pexpect
 

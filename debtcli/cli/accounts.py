@@ -587,7 +587,7 @@ def demo_cmd() -> None:
         "\nNext: debtcli --db … stage 4821 | log list | violations | evidence verify | "
         "facts arrest | visit checklist 4821 | report -o report.html",
         "\n接下来：debtcli --db … stage 4821 | log list | violations | evidence verify | "
-        "facts arrest | visit checklist 4821 | report -o report.html",
+        "facts 抓人 | visit checklist 4821 | report -o 报告.html",
     )
     from debtcli.cli.timeline_cmds import timeline_cmd
 

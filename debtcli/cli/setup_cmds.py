@@ -11,6 +11,8 @@ def setup_cmd() -> None:
     where you stand. Asks in your language; Ctrl-C stops (cards already added stay)."""
     import sys
 
+    import typer
+
     from debtcli.cli.status_cmds import render_status, status_rows
     from debtcli.errors import BadInput
 
@@ -27,8 +29,15 @@ def setup_cmd() -> None:
         "我们来添加你的卡。每张卡只保存卡号后四位，而且只保存在这台电脑上。随时可按 Ctrl-C 停止。",
     )
     first = True
-    while _ask_card(s, first):  # one card after another, until the bank is left empty
-        first = False
+    try:
+        while _ask_card(s, first):  # one card after another, until the bank is left empty
+            first = False
+    except (KeyboardInterrupt, EOFError) as exc:  # said, not a silent exit
+        say(
+            "\nStopped. The cards already added are kept; run `debtcli setup` again to add more.",
+            "\n已停止。已添加的卡仍保留；再次运行 `debtcli 开始` 可以继续添加。",
+        )
+        raise typer.Exit(130 if isinstance(exc, KeyboardInterrupt) else 1) from None
     say("", "")
     render_status(status_rows())
     say(
