@@ -1900,11 +1900,12 @@ def _shown_entries(z: Any, redacted: bool, count: Any) -> Iterator[Any]:
     memory stays flat), in order."""
     import collections
     import itertools
+    import json
 
     items = json_items(z, "entries.json", as_text=True)
     if not (type(count) is int and count >= PARALLEL_FROM and cores() > 1):
         yield from (
-            i if not isinstance(i, str) else entry_facts(_loads(i), redacted) for i in items
+            i if not isinstance(i, str) else entry_facts(json.loads(i), redacted) for i in items
         )
         return
     first = next(items, None)
@@ -1923,12 +1924,6 @@ def _shown_entries(z: Any, redacted: bool, count: Any) -> Iterator[Any]:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
-
-
-def _loads(text: str) -> Any:
-    import json
-
-    return json.loads(text)
 
 
 def _batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:

@@ -191,7 +191,9 @@ def docx_bytes(
 
     d = Document()
     props = d.core_properties
-    props.title = for_document_text(title)
+    from debtcli.escape import for_document
+
+    props.title = for_document(title or "")
     props.author = props.last_modified_by = ""
     props.comments = props.subject = props.keywords = props.category = ""
     props.language = "zh-CN" if lang == "zh" else "en-GB"
@@ -211,8 +213,6 @@ def docx_bytes(
         rpr = d.styles[name].element.get_or_add_rPr()
         rpr.get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
         d.styles[name].font.name = LATIN_FONT
-
-    from debtcli.escape import for_document
 
     def run(paragraph: Any, text: str) -> Any:
         r = paragraph.add_run(for_document(text))
@@ -241,9 +241,3 @@ def docx_bytes(
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
-
-
-def for_document_text(text: str) -> str:
-    from debtcli.escape import for_document
-
-    return for_document(text or "")
